@@ -1,0 +1,241 @@
+"""Gempur's one entry point: the command line and the composition root (`build_application`).
+
+    python bot.py run                 poll Telegram and serve people
+    python bot.py migrate             bring the database schema up to date
+    python bot.py admin add ID        make a Telegram user id an admin
+Every subcommand takes --config PATH (default config.toml, or GEMPUR_CONFIG).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, NetworkError
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
+
+import handlers
+from config import AppConfig, ConfigError, load_config, resolve_config_path
+from domain.access import Role
+from domain.clock import Clock
+from handlers.context import AppServices, BotContext, BotData, GempurApp
+from handlers.menus import set_default_menus
+from locales import Catalogues
+from services.clock import SystemClock
+from services.logs import configure_logging
+from storage.engine import create_engine, session_factory
+from storage.migrate import DatabaseNotMigratedError, ensure_up_to_date, upgrade
+from storage.uow import UnitOfWork
+
+logger = logging.getLogger("gempur")
+
+# The updates Gempur acts on; everything else is never fetched.
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+]
+
+EXIT_USAGE = 2
+SETUP_HINT = (
+    "GEMPUR_TELEGRAM_TOKEN is not set: set it in the environment, or put the token from "
+    "@BotFather in [telegram] token of the config file"
+)
+
+
+def build_application(cfg: AppConfig, *, clock: Clock | None = None) -> GempurApp:
+    """Builds the application and its services; connects to nothing yet."""
+    engine = create_engine(cfg.database.url, echo=cfg.database.echo)
+    services = AppServices(
+        config=cfg,
+        engine=engine,
+        sessions=session_factory(engine),
+        catalogues=Catalogues(cfg.i18n.locales, cfg.i18n.default_locale, cfg.region.tz),
+        clock=clock or SystemClock(),
+    )
+    context_types = ContextTypes(context=BotContext, bot_data=BotData)
+    app: GempurApp = (
+        ApplicationBuilder()
+        .token(cfg.telegram.token)
+        .base_url(cfg.telegram.base_url)
+        .base_file_url(cfg.telegram.base_file_url)
+        .context_types(context_types)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                tzinfo=cfg.region.tz,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .build()
+    )
+    app.bot_data.attach(services)
+    handlers.register(app, cfg)
+    return app
+
+
+async def on_startup(app: GempurApp) -> None:
+    """Grants the configured admins their role and sets the public command menus."""
+    services = app.bot_data.services
+    await grant_configured_admins(services)
+    await set_default_menus(app.bot, services.catalogues)
+
+
+async def grant_configured_admins(services: AppServices) -> None:
+    """Makes every `[access] admin_telegram_ids` entry an admin (idempotent)."""
+    for telegram_user_id in services.config.access.admin_telegram_ids:
+        async with services.uow() as uow:
+            await add_admin(uow, telegram_user_id, services.clock)
+            await uow.commit()
+
+
+async def add_admin(uow: UnitOfWork, telegram_user_id: int, clock: Clock) -> bool:
+    """Grants the admin role to a Telegram user id; False if they had it already."""
+    now = clock.now()
+    person = await uow.people.get_by_telegram_id(telegram_user_id)
+    if person is None:
+        person = await uow.people.add(telegram_user_id=telegram_user_id, now=now)
+    if await uow.roles.has_role(person.id, Role.ADMIN):
+        return False
+    await uow.roles.grant(person.id, Role.ADMIN, now=now)
+    await uow.audit.record(
+        actor_person_id=None,
+        action="role.grant",
+        entity="person",
+        entity_id=str(person.id),
+        details={"role": Role.ADMIN.value, "via": "config or cli"},
+        at=now,
+    )
+    return True
+
+
+async def serve(app: GempurApp, stop: asyncio.Event) -> None:
+    """Polls and serves until `stop` is set; used by `run` and by the end-to-end tests."""
+    services = app.bot_data.services
+    try:
+        async with app:  # initialize (getMe) ... shutdown
+            await on_startup(app)
+            assert app.updater is not None  # noqa: S101 - ApplicationBuilder always builds one
+            await app.updater.start_polling(
+                timeout=services.config.telegram.poll_timeout_seconds,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            await app.start()
+            logger.info("polling as @%s", app.bot.username)
+            await stop.wait()
+            logger.info("stopping")
+            await app.updater.stop()
+            await app.stop()
+    finally:
+        await services.engine.dispose()
+
+
+async def _run(cfg: AppConfig) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    app = build_application(cfg)
+    try:
+        await serve(app, stop)
+    except InvalidToken:
+        print("the Bot API refused the token: check GEMPUR_TELEGRAM_TOKEN", file=sys.stderr)
+        return EXIT_USAGE
+    except NetworkError as exc:
+        print(f"cannot reach the Bot API at {cfg.telegram.base_url}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def _check_database(cfg: AppConfig) -> None:
+    engine = create_engine(cfg.database.url)
+    try:
+        await ensure_up_to_date(engine)
+    finally:
+        await engine.dispose()
+
+
+def cmd_run(cfg: AppConfig) -> int:
+    """`run`: refuse a missing token or an unmigrated database, then poll until a signal."""
+    if not cfg.telegram.token:
+        print(SETUP_HINT, file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        asyncio.run(_check_database(cfg))
+    except DatabaseNotMigratedError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    return asyncio.run(_run(cfg))
+
+
+def cmd_migrate(cfg: AppConfig) -> int:
+    """`migrate`: runs before any event loop, as Alembic's async env calls asyncio.run."""
+    upgrade(cfg.database.url)
+    print("database is up to date")
+    return 0
+
+
+async def _admin_add(cfg: AppConfig, telegram_user_id: int) -> bool:
+    await _check_database(cfg)
+    engine = create_engine(cfg.database.url)
+    try:
+        async with UnitOfWork(session_factory(engine), write=True) as uow:
+            added = await add_admin(uow, telegram_user_id, SystemClock())
+            await uow.commit()
+    finally:
+        await engine.dispose()
+    return added
+
+
+def cmd_admin_add(cfg: AppConfig, telegram_user_id: int) -> int:
+    """`admin add ID`: grants the admin role."""
+    try:
+        added = asyncio.run(_admin_add(cfg, telegram_user_id))
+    except DatabaseNotMigratedError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    print(f"{telegram_user_id} is {'now' if added else 'already'} an admin")
+    return 0
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """The command line; every subcommand takes --config."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="PATH", help="config file (default: config.toml)")
+    parser = argparse.ArgumentParser(prog="bot.py", description="Gempur Koperasi bot")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", parents=[common], help="poll Telegram and serve")
+    commands.add_parser("migrate", parents=[common], help="upgrade the database schema")
+    admin = commands.add_parser("admin", help="manage admins")
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True)
+    add = admin_commands.add_parser("add", parents=[common], help="make a user id an admin")
+    add.add_argument("telegram_user_id", type=int, metavar="ID")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parses the command line, loads the config and runs one subcommand."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        cfg = load_config(resolve_config_path(args.config))
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    configure_logging(cfg.logging)
+    if args.command == "run":
+        return cmd_run(cfg)
+    if args.command == "migrate":
+        return cmd_migrate(cfg)
+    return cmd_admin_add(cfg, args.telegram_user_id)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

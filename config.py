@@ -1,0 +1,237 @@
+"""Typed configuration: one pydantic model per TOML section, loaded by `load_config(path)`.
+
+Nothing is read at import time. Secrets and endpoints may be overridden from the environment
+(`GEMPUR_TELEGRAM_TOKEN`, `GEMPUR_DATABASE_URL`, `GEMPUR_TELEGRAM_BASE_URL`,
+`GEMPUR_TELEGRAM_BASE_FILE_URL`), so a deployment never needs the token in a file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from datetime import date, time
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+DEFAULT_CONFIG_PATH = "config.toml"
+CONFIG_PATH_ENV = "GEMPUR_CONFIG"
+
+ENV_OVERRIDES: dict[str, tuple[str, str]] = {
+    "GEMPUR_TELEGRAM_TOKEN": ("telegram", "token"),
+    "GEMPUR_DATABASE_URL": ("database", "url"),
+    "GEMPUR_TELEGRAM_BASE_URL": ("telegram", "base_url"),
+    "GEMPUR_TELEGRAM_BASE_FILE_URL": ("telegram", "base_file_url"),
+}
+
+DEFAULT_KECAMATAN = [
+    "Bantaran",
+    "Banyuanyar",
+    "Besuk",
+    "Dringu",
+    "Gading",
+    "Gending",
+    "Kotaanyar",
+    "Kraksaan",
+    "Krejengan",
+    "Krucil",
+    "Kuripan",
+    "Leces",
+    "Lumbang",
+    "Maron",
+    "Paiton",
+    "Pajarakan",
+    "Pakuniran",
+    "Sukapura",
+    "Sumber",
+    "Sumberasih",
+    "Tegalsiwalan",
+    "Tiris",
+    "Tongas",
+    "Wonomerto",
+]
+
+
+class ConfigError(Exception):
+    """Configuration that cannot be used; `problems` holds one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class _Section(BaseModel):
+    # Unknown keys are typos far more often than intentions: refuse them.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TelegramConfig(_Section):
+    token: str = ""
+    base_url: str = "https://api.telegram.org/bot"
+    base_file_url: str = "https://api.telegram.org/file/bot"
+    mode: str = "polling"
+    poll_timeout_seconds: int = Field(default=30, ge=0, le=60)
+
+    @field_validator("mode")
+    @classmethod
+    def _only_polling(cls, value: str) -> str:
+        if value != "polling":
+            msg = "only 'polling' is supported for now; webhook mode comes in a later release"
+            raise ValueError(msg)
+        return value
+
+    @field_validator("base_url", "base_file_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            msg = "must start with http:// or https://"
+            raise ValueError(msg)
+        return value.rstrip("/")
+
+
+class DatabaseConfig(_Section):
+    url: str = "sqlite+aiosqlite:///gempur.db"
+    echo: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _supported(cls, value: str) -> str:
+        if value.startswith("postgresql://"):
+            msg = "write postgresql+asyncpg:// (SQLAlchemy 2.1 needs the async driver named)"
+            raise ValueError(msg)
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            msg = "must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+            raise ValueError(msg)
+        return value
+
+
+class RegionConfig(_Section):
+    name: str = "Kabupaten Probolinggo"
+    office: str = "Dinas Koperasi, Usaha Kecil dan Menengah, Perindustrian dan Perdagangan"
+    timezone: str = "Asia/Jakarta"
+    kecamatan: list[str] = Field(default_factory=lambda: list(DEFAULT_KECAMATAN), min_length=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            msg = f"unknown time zone {value!r}"
+            raise ValueError(msg) from None
+        return value
+
+    @field_validator("kecamatan")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        if len({k.casefold() for k in value}) != len(value):
+            msg = "kecamatan names must be unique"
+            raise ValueError(msg)
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The region's time zone."""
+        return ZoneInfo(self.timezone)
+
+
+class I18nConfig(_Section):
+    default_locale: str = "id"
+    locales: list[str] = Field(default_factory=lambda: ["id", "en"], min_length=1)
+
+    @model_validator(mode="after")
+    def _default_available(self) -> I18nConfig:
+        if self.default_locale not in self.locales:
+            msg = f"default_locale {self.default_locale!r} is not in locales"
+            raise ValueError(msg)
+        return self
+
+
+class AccessConfig(_Section):
+    admin_telegram_ids: list[int] = Field(default_factory=list)
+    # Where redacted error notices go (an admin's private chat); 0 = nowhere.
+    error_chat_id: int = 0
+
+
+class DeliveryConfig(_Section):
+    global_rate_per_second: float = Field(default=25.0, gt=0, le=30)
+    per_chat_interval_seconds: float = Field(default=1.0, ge=1.0)
+    max_in_flight: int = Field(default=4, ge=1, le=16)
+    window_start: time = time(7, 0)
+    window_end: time = time(20, 0)
+    broadcast_expiry_hours: int = Field(default=48, ge=1)
+
+    @model_validator(mode="after")
+    def _window_order(self) -> DeliveryConfig:
+        if self.window_start >= self.window_end:
+            msg = "window_start must be before window_end"
+            raise ValueError(msg)
+        return self
+
+
+class CalendarConfig(_Section):
+    holidays: list[date] = Field(default_factory=list)
+
+
+class LoggingConfig(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    file: str = ""
+
+
+class AppConfig(_Section):
+    telegram: TelegramConfig = Field(default_factory=TelegramConfig)
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    region: RegionConfig = Field(default_factory=RegionConfig)
+    i18n: I18nConfig = Field(default_factory=I18nConfig)
+    access: AccessConfig = Field(default_factory=AccessConfig)
+    delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
+    calendar: CalendarConfig = Field(default_factory=CalendarConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
+
+
+def resolve_config_path(cli_value: str | None, environ: Mapping[str, str] | None = None) -> Path:
+    """The config path: `--config`, else `GEMPUR_CONFIG`, else `config.toml`."""
+    env = os.environ if environ is None else environ
+    return Path(cli_value or env.get(CONFIG_PATH_ENV) or DEFAULT_CONFIG_PATH)
+
+
+def load_config(path: Path, environ: Mapping[str, str] | None = None) -> AppConfig:
+    """Reads and validates the TOML file, applying environment overrides."""
+    env = os.environ if environ is None else environ
+    try:
+        raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: file not found (copy config.example.toml)"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"{path}: not valid TOML: {exc}"]) from None
+    for variable, (section, key) in ENV_OVERRIDES.items():
+        if env.get(variable):
+            table = raw.setdefault(section, {})
+            if isinstance(table, dict):
+                table[key] = env[variable]
+    return parse_config(raw, source=str(path))
+
+
+def parse_config(raw: Mapping[str, Any], source: str = "config") -> AppConfig:
+    """Validates a TOML-shaped mapping; raises ConfigError with one line per problem."""
+    try:
+        return AppConfig.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors(include_url=False):
+            key = ".".join(str(part) for part in error["loc"]) or "(top level)"
+            message = error["msg"].removeprefix("Value error, ")
+            if error["type"] == "extra_forbidden":
+                message = "unknown key"
+            problems.append(f"{source}: {key}: {message}")
+        raise ConfigError(problems) from None

@@ -1,0 +1,86 @@
+"""Free text, codes and numbered choices as people type them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from domain.errors import InputError
+from domain.parsing._common import tidy
+from locales import N_
+
+_CODE_SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015\u2212]+")
+_HORIZONTAL_SPACE = re.compile(r"\s+")
+# Invisible characters that phones insert and that carry nothing; the zero-width joiners inside
+# emoji sequences are kept.
+_INVISIBLE = str.maketrans({"\u200b": " ", "\ufeff": " ", "\u00ad": None})
+_CHOICE_NUMBER = re.compile(r"(?:no|nomor|nomer|#)?\.?\s*(?P<number>\d+)", re.ASCII)
+
+
+def clean_text(text: str, *, max_length: int) -> str:
+    """`text` stripped, with runs of spaces inside each line made one and at most one blank line.
+
+    Line breaks, emoji and HTML special characters are kept as typed: escaping is the
+    renderer's job. Control characters (which storage may refuse) are dropped.
+    """
+    lines = [_clean_line(line) for line in unicodedata.normalize("NFC", text).splitlines()]
+    kept: list[str] = []
+    for line in lines:
+        if line or (kept and kept[-1]):
+            kept.append(line)
+    cleaned = "\n".join(kept).strip("\n")
+    if not cleaned:
+        raise InputError(N_("input.text.empty"))
+    if len(cleaned) > max_length:
+        raise InputError(N_("input.text.too_long"), maximum=max_length, length=len(cleaned))
+    return cleaned
+
+
+def _clean_line(line: str) -> str:
+    """One line without control characters and with single spaces."""
+    visible = "".join(
+        " " if char == "\t" else char
+        for char in line.translate(_INVISIBLE)
+        if char == "\t" or unicodedata.category(char) != "Cc"
+    )
+    return _HORIZONTAL_SPACE.sub(" ", visible).strip()
+
+
+def normalise_code(text: str) -> str:
+    """`text` case-folded without spaces, underscores or hyphens (`Kota Anyar` -> `kotaanyar`).
+
+    Used to match imported values and typed choices against configured codes.
+    """
+    return _CODE_SEPARATORS.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def parse_choice(text: str, options: Sequence[str], labels: Sequence[str] | None = None) -> str:
+    """The option code chosen by its number (1-based: `2`, `2.`, `no 2`) or by its label or code.
+
+    Labels match case-insensitively, ignoring spaces, underscores, punctuation and emoji. A
+    number that is also a label (a year, say) is read as the option's number when in range.
+    """
+    if labels is not None and len(labels) != len(options):
+        msg = f"{len(labels)} labels for {len(options)} options"
+        raise ValueError(msg)
+    count = len(options)
+    tidied = tidy(text, InputError(N_("input.choice.invalid"), count=count))
+    number_match = _CHOICE_NUMBER.fullmatch(tidied)
+    if number_match and 1 <= (number := int(number_match["number"])) <= count:
+        return options[number - 1]
+    typed = _choice_key(tidied)
+    names = labels if labels is not None else options
+    for option, label in zip(options, names, strict=True):
+        if typed and typed in {_choice_key(label), _choice_key(option)}:
+            return option
+    if number_match:
+        raise InputError(N_("input.choice.out_of_range"), count=count)
+    raise InputError(N_("input.choice.invalid"), count=count)
+
+
+def _choice_key(text: str) -> str:
+    """Only the letters and digits of `text`, case-folded."""
+    return "".join(
+        char for char in unicodedata.normalize("NFKC", text).casefold() if char.isalnum()
+    )

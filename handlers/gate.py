@@ -1,0 +1,47 @@
+"""The gate (group -1): who sent this update, in which language, and whether we handle it."""
+
+from __future__ import annotations
+
+from telegram import Chat, Update
+from telegram.constants import MessageEntityType
+from telegram.ext import ApplicationHandlerStop
+
+from domain.access import Role, RoleGrant, Viewer
+from handlers.context import BotContext
+from handlers.replies import reply
+
+
+async def gate(update: Update, context: BotContext) -> None:
+    """Admits private-chat updates with a known sender; stops everything else."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None or user.is_bot:
+        raise ApplicationHandlerStop
+    services = context.services
+    if chat.type != Chat.PRIVATE:
+        # Private chats only (SPEC §2): point /start to the private chat, store nothing.
+        if _is_start_command(update):
+            tr = services.catalogues.resolve(None, user.language_code)
+            link = f"https://t.me/{context.bot.username}"
+            await reply(update, context, tr.t("start.private_only", link=link))
+        raise ApplicationHandlerStop
+    async with services.uow(write=False) as uow:
+        person = await uow.people.get_by_telegram_id(user.id)
+        grants = await uow.roles.active_roles(person.id) if person is not None else []
+    viewer = Viewer(
+        telegram_user_id=user.id,
+        chat_id=chat.id,
+        person_id=person.id if person is not None else None,
+        grants=frozenset(RoleGrant(Role(role), koperasi_id) for role, koperasi_id in grants),
+    )
+    chosen = person.language if person is not None else None
+    context.admit(viewer, services.catalogues.resolve(chosen, user.language_code))
+
+
+def _is_start_command(update: Update) -> bool:
+    message = update.message
+    if message is None or not message.text or not message.entities:
+        return False
+    first = message.entities[0]
+    if first.type != MessageEntityType.BOT_COMMAND or first.offset != 0:
+        return False
+    return message.text[1 : first.length].split("@")[0].lower() == "start"

@@ -1,0 +1,109 @@
+"""Engine and session factories for SQLite (aiosqlite) and PostgreSQL (asyncpg).
+
+Built by the composition root (``bot.py``), never at import time.
+
+SQLite follows SQLAlchemy's documented aiosqlite transaction recipe: the driver's own
+transaction handling is switched off (``isolation_level = None``) and SQLAlchemy emits
+``BEGIN`` itself. Python 3.11's sqlite3 would otherwise start no transaction on SELECT
+(non-repeatable reads) and break SAVEPOINT. Writers ask for ``BEGIN IMMEDIATE`` through the
+:data:`WRITE_OPTION` execution option so they take the single write lock up front and wait
+for it (busy timeout) instead of failing with "database is locked" when a deferred read
+transaction tries to upgrade to a write.
+
+In-memory SQLite (``sqlite+aiosqlite://`` or ``/:memory:``) gets the dialect's default
+``StaticPool``: one shared connection, so it suits single-task scripts only. Tests that run
+concurrent units of work use a temporary database file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.engine.url import URL
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import ConnectionPoolEntry
+
+SQLITE_DRIVER = "sqlite+aiosqlite"
+POSTGRES_DRIVER = "postgresql+asyncpg"
+
+#: Execution option asking for a write transaction (``BEGIN IMMEDIATE`` on SQLite).
+#: Ignored by PostgreSQL, whose row locks need no up-front declaration.
+WRITE_OPTION = "gempur_write"
+
+#: How long a SQLite connection waits for the write lock before "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    """Create the async engine for a ``sqlite+aiosqlite`` or ``postgresql+asyncpg`` URL.
+
+    ``hide_parameters``: SQL parameters (names, phone numbers) never appear in exception
+    messages or echoed statements.
+    """
+    parsed = make_url(url)
+    if parsed.drivername == SQLITE_DRIVER:
+        engine = create_async_engine(parsed, echo=echo, hide_parameters=True)
+        _install_sqlite_recipe(engine, in_memory=_is_sqlite_memory(parsed))
+        return engine
+    if parsed.drivername == POSTGRES_DRIVER:
+        # pre_ping: a server restart or an idle-connection reaper must not surface as an
+        # error in the next handler.
+        return create_async_engine(
+            parsed,
+            echo=echo,
+            hide_parameters=True,
+            pool_pre_ping=True,
+            pool_size=10,
+            max_overflow=10,
+        )
+    raise ValueError(
+        f"unsupported database URL scheme {parsed.drivername!r}: use "
+        f"'{SQLITE_DRIVER}:///path/to/gempur.db' or '{POSTGRES_DRIVER}://user@host/db'"
+    )
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Session factory; objects stay readable after commit (the use-case renders them)."""
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def _is_sqlite_memory(url: URL) -> bool:
+    database = url.database or ""
+    return database in ("", ":memory:") or url.query.get("mode") == "memory"
+
+
+def _install_sqlite_recipe(engine: AsyncEngine, *, in_memory: bool) -> None:
+    """Attach the connect/begin listeners; with aiosqlite they go on ``sync_engine``."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+        # Stop the driver from emitting BEGIN (and from committing before DDL); SQLAlchemy
+        # emits BEGIN in _on_begin. COMMIT and ROLLBACK still go through the driver.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            if not in_memory:
+                # WAL: readers never block the writer nor the writer the readers.
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            # NORMAL is safe with WAL (a power loss may drop the last commits, never corrupt).
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        options: dict[str, Any] = dict(connection.get_execution_options())
+        if options.get(WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")

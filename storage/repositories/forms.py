@@ -1,0 +1,49 @@
+"""Form sessions: the database-backed state of multi-step forms."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from storage.repositories.base import Repository
+from storage.tables import FormSession
+
+ACTIVE = "active"
+
+
+class FormSessionRepository(Repository):
+    """Lookup and saving of :class:`FormSession` rows (at most one active per chat)."""
+
+    async def active_for_chat(self, chat_id: int) -> FormSession | None:
+        """The chat's active form, if any (the newest, should a bug have left two)."""
+        result = await self.session.scalars(
+            select(FormSession)
+            .where(FormSession.chat_id == chat_id, FormSession.status == ACTIVE)
+            .order_by(FormSession.updated_at.desc(), FormSession.id.desc())
+            .limit(1)
+        )
+        return result.first()
+
+    async def get(
+        self, chat_id: int, user_id: int, form: str, subject: str = ""
+    ) -> FormSession | None:
+        """The session of one form about one subject, whatever its status."""
+        result = await self.session.scalars(
+            select(FormSession).where(
+                FormSession.chat_id == chat_id,
+                FormSession.user_id == user_id,
+                FormSession.form == form,
+                FormSession.subject == subject,
+            )
+        )
+        return result.one_or_none()
+
+    async def save(self, form_session: FormSession) -> FormSession:
+        """Insert or update and flush.
+
+        Raises ``sqlalchemy.orm.exc.StaleDataError`` if the row changed since it was loaded
+        (the version counter), and ``IntegrityError`` for a second session of the same
+        (chat, user, form, subject).
+        """
+        self.session.add(form_session)
+        await self.session.flush()
+        return form_session

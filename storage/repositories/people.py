@@ -1,0 +1,211 @@
+"""People and their roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import ColumnElement, select, update
+
+from storage.repositories.base import Repository, insert_or_ignore, rowcount
+from storage.tables import Person, RoleGrant
+
+
+class RoleScope(NamedTuple):
+    """An active role and, for ``pengurus``, the cooperative it is for."""
+
+    role: str
+    koperasi_id: int | None
+
+
+class PersonRepository(Repository):
+    """Lookup and upkeep of :class:`Person` rows."""
+
+    async def get(self, person_id: int) -> Person | None:
+        return await self.session.get(Person, person_id)
+
+    async def get_by_telegram_id(self, telegram_user_id: int) -> Person | None:
+        result = await self.session.scalars(
+            select(Person).where(Person.telegram_user_id == telegram_user_id)
+        )
+        return result.one_or_none()
+
+    async def add(
+        self,
+        *,
+        telegram_user_id: int | None,
+        now: datetime,
+        full_name: str | None = None,
+        username: str | None = None,
+        telegram_language_code: str | None = None,
+        language: str | None = None,
+        phone: str | None = None,
+    ) -> Person:
+        """Create a person and flush, so its ``id`` is known."""
+        person = Person(
+            telegram_user_id=telegram_user_id,
+            full_name=full_name,
+            username=username,
+            telegram_language_code=telegram_language_code,
+            language=language,
+            phone=phone,
+            reachable=True,
+            created_at=now,
+            updated_at=now,
+        )
+        self.session.add(person)
+        await self.session.flush()
+        return person
+
+    async def set_language(self, person_id: int, language: str | None, *, now: datetime) -> None:
+        """Store the language chosen in /bahasa (None: follow the Telegram app's)."""
+        await self.session.execute(
+            update(Person)
+            .where(Person.id == person_id)
+            .values(language=language, updated_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+
+    async def upsert_seen(
+        self,
+        telegram_user_id: int,
+        telegram_language_code: str | None,
+        full_name: str | None,
+        username: str | None,
+        *,
+        now: datetime,
+    ) -> Person:
+        """Create or refresh the person behind an incoming update.
+
+        Telegram's ``full_name`` only fills an empty name: a name corrected in /privasi wins
+        over the account's display name. Anyone who sends an update can be reached again.
+        """
+        person = await self.get_by_telegram_id(telegram_user_id)
+        if person is None:
+            # Tolerates a concurrent first update of the same user (another process).
+            await insert_or_ignore(
+                self.session,
+                Person,
+                {
+                    "telegram_user_id": telegram_user_id,
+                    "telegram_language_code": telegram_language_code,
+                    "full_name": full_name,
+                    "username": username,
+                    "reachable": True,
+                    "created_at": now,
+                    "updated_at": now,
+                },
+                ["telegram_user_id"],
+            )
+            person = await self.get_by_telegram_id(telegram_user_id)
+            if person is None:  # pragma: no cover - the row was just inserted or found
+                raise RuntimeError("person vanished right after insert")
+            return person
+        changed = {
+            "telegram_language_code": telegram_language_code,
+            "username": username,
+            "reachable": True,
+            "unreachable_since": None,
+        }
+        if person.full_name is None and full_name is not None:
+            changed["full_name"] = full_name
+        if any(getattr(person, field) != value for field, value in changed.items()):
+            for field, value in changed.items():
+                setattr(person, field, value)
+            person.updated_at = now
+            await self.session.flush()
+        return person
+
+
+class RoleRepository(Repository):
+    """Role grants: who is admin, pimpinan, petugas, or pengurus of which koperasi."""
+
+    async def grant(
+        self,
+        person_id: int,
+        role: str,
+        *,
+        now: datetime,
+        koperasi_id: int | None = None,
+        jabatan: str | None = None,
+        granted_by_person_id: int | None = None,
+    ) -> RoleGrant:
+        """Grant a role; an already active identical grant is returned (jabatan updated)."""
+        existing = await self._active_grant(person_id, role, koperasi_id)
+        if existing is not None:
+            if jabatan is not None and existing.jabatan != jabatan:
+                existing.jabatan = jabatan
+                await self.session.flush()
+            return existing
+        grant = RoleGrant(
+            person_id=person_id,
+            role=role,
+            koperasi_id=koperasi_id,
+            jabatan=jabatan,
+            active=True,
+            granted_by_person_id=granted_by_person_id,
+            granted_at=now,
+        )
+        self.session.add(grant)
+        await self.session.flush()
+        return grant
+
+    async def revoke(
+        self, person_id: int, role: str, *, now: datetime, koperasi_id: int | None = None
+    ) -> int:
+        """Deactivate a role (for ``pengurus``: of one koperasi); returns how many grants."""
+        result = await self.session.execute(
+            update(RoleGrant)
+            .where(
+                RoleGrant.person_id == person_id,
+                RoleGrant.role == role,
+                _same_koperasi(koperasi_id),
+                RoleGrant.active.is_(True),
+            )
+            .values(active=False, revoked_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        return rowcount(result)
+
+    async def active_roles(self, person_id: int) -> list[RoleScope]:
+        """Every active role of a person, ordered for stable menus."""
+        rows = await self.session.execute(
+            select(RoleGrant.role, RoleGrant.koperasi_id)
+            .where(RoleGrant.person_id == person_id, RoleGrant.active.is_(True))
+            .order_by(RoleGrant.role, RoleGrant.koperasi_id, RoleGrant.id)
+        )
+        return [RoleScope(role, koperasi_id) for role, koperasi_id in rows]
+
+    async def has_role(self, person_id: int, role: str, *, koperasi_id: int | None = None) -> bool:
+        """Whether the person holds ``role``; with ``koperasi_id``, for that koperasi only."""
+        stmt = select(RoleGrant.id).where(
+            RoleGrant.person_id == person_id,
+            RoleGrant.role == role,
+            RoleGrant.active.is_(True),
+        )
+        if koperasi_id is not None:
+            stmt = stmt.where(RoleGrant.koperasi_id == koperasi_id)
+        return (await self.session.scalars(stmt.limit(1))).first() is not None
+
+    async def _active_grant(
+        self, person_id: int, role: str, koperasi_id: int | None
+    ) -> RoleGrant | None:
+        result = await self.session.scalars(
+            select(RoleGrant)
+            .where(
+                RoleGrant.person_id == person_id,
+                RoleGrant.role == role,
+                _same_koperasi(koperasi_id),
+                RoleGrant.active.is_(True),
+            )
+            .order_by(RoleGrant.id)
+            .limit(1)
+        )
+        return result.first()
+
+
+def _same_koperasi(koperasi_id: int | None) -> ColumnElement[bool]:
+    # "= NULL" matches nothing in SQL: a role without a koperasi needs IS NULL.
+    if koperasi_id is None:
+        return RoleGrant.koperasi_id.is_(None)
+    return RoleGrant.koperasi_id == koperasi_id

@@ -1,0 +1,112 @@
+"""Machinery: form sessions, processed updates, leader lease, audit, scheduler, snapshots."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.tables.base import Base, JsonDict, code, tg_id
+
+
+class FormSession(Base):
+    """The state of one form (step and answers so far) for a chat, user, form and subject.
+
+    ``version`` is SQLAlchemy's version counter: an UPDATE from a stale copy matches no row
+    and raises ``StaleDataError`` instead of silently overwriting a newer answer.
+    """
+
+    __tablename__ = "form_session"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "user_id", "form", "subject"),
+        Index("ix_form_session_chat_id_status", "chat_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = tg_id(nullable=False)
+    user_id: Mapped[int] = tg_id(nullable=False)
+    form: Mapped[str] = code(32)
+    # What the form is about, e.g. a koperasi id; '' (not NULL) so the unique key holds.
+    subject: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    step: Mapped[str] = code(64)
+    answers: Mapped[JsonDict]
+    status: Mapped[str] = code(16, default="active")
+    version: Mapped[int] = mapped_column(nullable=False)
+    last_prompt_message_id: Mapped[int | None] = tg_id()
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    idle_expires_at: Mapped[datetime | None]
+    draft_expires_at: Mapped[datetime | None]
+
+    __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+class ProcessedUpdate(Base):
+    """A Telegram update already applied, so a redelivery after a crash is skipped."""
+
+    __tablename__ = "processed_update"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    processed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class LeaderLease(Base):
+    """The SQLite leader lock: a lease row renewed by the process that polls and sends."""
+
+    __tablename__ = "leader_lease"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    acquired_at: Mapped[datetime]
+    renewed_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class AuditLog(Base):
+    """Who changed what. ``details`` holds ids, field names and codes only — never names,
+    phone numbers or message text, so the trail survives erasure anonymised."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_entity_entity_id", "entity", "entity_id"),
+        Index("ix_audit_log_actor_person_id_at", "actor_person_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    action: Mapped[str] = code(64)
+    entity: Mapped[str] = code(64)
+    entity_id: Mapped[str] = mapped_column(String(64))
+    details: Mapped[JsonDict]
+
+
+class SchedulerRun(Base):
+    """A daily job's run for one (WIB) date: claimed once, so no day is skipped or repeated."""
+
+    __tablename__ = "scheduler_run"
+
+    job: Mapped[str] = mapped_column(String(64), primary_key=True)
+    run_date: Mapped[date] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+
+class RollupSnapshot(Base):
+    """Roll-up figures frozen at a cut-off (office target, report deadline, limit, season end)."""
+
+    __tablename__ = "rollup_snapshot"
+    __table_args__ = (Index("ix_rollup_snapshot_tahun_buku_cutoff", "tahun_buku", "cutoff"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tahun_buku: Mapped[int]
+    cutoff: Mapped[str] = code(32)
+    taken_at: Mapped[datetime]
+    # Null: the whole regency.
+    kecamatan: Mapped[str | None] = mapped_column(String(64))
+    segmen: Mapped[str] = code(16)
+    data: Mapped[JsonDict]

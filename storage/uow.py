@@ -1,0 +1,102 @@
+"""Unit of work: one session and one transaction per step of a use-case.
+
+    async with UnitOfWork(factory) as uow:
+        person = await uow.people.upsert_seen(...)
+        await uow.commit()
+    # leaving without commit() rolls back
+
+Commit before calling Telegram: a transaction never spans a Bot API call (on SQLite it
+would hold the single write lock for a network round trip). Create one unit of work per
+task; an instance refuses to be entered twice at once.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.engine import WRITE_OPTION
+from storage.repositories import (
+    AuditRepository,
+    FormSessionRepository,
+    KoperasiRepository,
+    OutboxRepository,
+    PersonRepository,
+    ProcessedUpdateRepository,
+    RoleRepository,
+)
+
+
+class UnitOfWork:
+    """A session and its transaction, with the repositories bound to it.
+
+    ``write=True`` (the default) starts the transaction with ``BEGIN IMMEDIATE`` on SQLite:
+    the write lock is taken (or waited for) up front, so a transaction that reads and then
+    writes never fails half-way with "database is locked". Use ``write=False`` for
+    read-only steps (status cards, roll-ups), which then never wait for writers.
+    """
+
+    people: PersonRepository
+    roles: RoleRepository
+    processed_updates: ProcessedUpdateRepository
+    audit: AuditRepository
+    form_sessions: FormSessionRepository
+    koperasi: KoperasiRepository
+    outbox: OutboxRepository
+
+    def __init__(self, factory: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
+        self._factory = factory
+        self._write = write
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        """The open session, for queries no repository offers yet."""
+        if self._session is None:
+            raise RuntimeError("UnitOfWork is not open: use `async with uow:`")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        if self._session is not None:
+            raise RuntimeError("UnitOfWork is already open: create one per task and step")
+        options = {WRITE_OPTION: True} if self._write else {}
+        session = self._factory(execution_options=options)
+        self._session = session
+        self.people = PersonRepository(session)
+        self.roles = RoleRepository(session)
+        self.processed_updates = ProcessedUpdateRepository(session)
+        self.audit = AuditRepository(session)
+        self.form_sessions = FormSessionRepository(session)
+        self.koperasi = KoperasiRepository(session)
+        self.outbox = OutboxRepository(session)
+        try:
+            # Begin now (not at the first query) so the writer's lock is taken on entry.
+            await session.connection()
+        except BaseException:
+            await self._close()
+            raise
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self._close()
+
+    async def commit(self) -> None:
+        """Commit the work so far; the unit stays usable (a new transaction begins lazily)."""
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        """Discard the work since the last commit."""
+        await self.session.rollback()
+
+    async def _close(self) -> None:
+        session, self._session = self._session, None
+        if session is not None:
+            # close() rolls back whatever was not committed and returns the connection.
+            await session.close()

@@ -1,0 +1,94 @@
+"""Config: the example loads, environment overrides apply, bad values name their key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config import ConfigError, load_config, parse_config, resolve_config_path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_example_config_loads_with_documented_defaults() -> None:
+    cfg = load_config(ROOT / "config.example.toml", environ={})
+    assert cfg.telegram.mode == "polling"
+    assert cfg.database.url.startswith("sqlite+aiosqlite://")
+    assert cfg.region.timezone == "Asia/Jakarta"
+    assert len(cfg.region.kecamatan) == 24
+    assert cfg.i18n.default_locale == "id"
+    assert cfg.i18n.locales == ["id", "en"]
+    assert cfg.delivery.global_rate_per_second == 25.0
+
+
+def test_example_documents_every_key_of_every_section() -> None:
+    """Every key the models accept appears in config.example.toml."""
+    import tomllib
+
+    from config import AppConfig
+
+    raw = tomllib.loads((ROOT / "config.example.toml").read_text(encoding="utf-8"))
+    for section, field in AppConfig.model_fields.items():
+        assert section in raw, f"[{section}] missing from config.example.toml"
+        model = field.annotation
+        assert model is not None
+        missing = set(model.model_fields) - set(raw[section])
+        assert not missing, f"[{section}] does not document {sorted(missing)}"
+
+
+def test_environment_overrides_token_database_and_endpoints(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[telegram]\ntoken = "from-file"\n', encoding="utf-8")
+    env = {
+        "GEMPUR_TELEGRAM_TOKEN": "123:ENV",
+        "GEMPUR_DATABASE_URL": "postgresql+asyncpg://u@127.0.0.1/db",
+        "GEMPUR_TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot",
+        "GEMPUR_TELEGRAM_BASE_FILE_URL": "http://127.0.0.1:9/file/bot",
+    }
+    cfg = load_config(path, environ=env)
+    assert cfg.telegram.token == "123:ENV"
+    assert cfg.database.url == "postgresql+asyncpg://u@127.0.0.1/db"
+    assert cfg.telegram.base_url == "http://127.0.0.1:9/bot"
+    assert cfg.telegram.base_file_url == "http://127.0.0.1:9/file/bot"
+
+
+def test_bad_values_give_one_line_per_problem_naming_the_key() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(
+            {
+                "telegram": {"mode": "webhook", "tokn": "x"},
+                "database": {"url": "postgresql://u@h/db"},
+                "region": {"timezone": "Mars/Olympus"},
+                "delivery": {"window_start": "21:00:00", "window_end": "07:00:00"},
+            },
+            source="c.toml",
+        )
+    problems = caught.value.problems
+    assert len(problems) == 5
+    assert any("telegram.mode" in p and "webhook" in p for p in problems)
+    assert any("telegram.tokn: unknown key" in p for p in problems)
+    assert any("database.url" in p and "postgresql+asyncpg://" in p for p in problems)
+    assert any("region.timezone" in p and "Mars/Olympus" in p for p in problems)
+    assert any("delivery" in p and "window_start must be before window_end" in p for p in problems)
+    assert all(p.startswith("c.toml: ") and "\n" not in p for p in problems)
+
+
+def test_missing_file_and_broken_toml_are_one_clear_line(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="file not found"):
+        load_config(tmp_path / "absent.toml", environ={})
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[telegram\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(broken, environ={})
+
+
+def test_config_path_from_flag_then_environment_then_default() -> None:
+    assert resolve_config_path("a.toml", {"GEMPUR_CONFIG": "b.toml"}) == Path("a.toml")
+    assert resolve_config_path(None, {"GEMPUR_CONFIG": "b.toml"}) == Path("b.toml")
+    assert resolve_config_path(None, {}) == Path("config.toml")
+
+
+def test_default_locale_must_be_available() -> None:
+    with pytest.raises(ConfigError, match="default_locale"):
+        parse_config({"i18n": {"default_locale": "jv", "locales": ["id", "en"]}})
