@@ -1,0 +1,45 @@
+"""Runs the stub standalone: ``python -m telegram_stub --port 8081 [--token T]``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+
+from telegram_stub.server import DEFAULT_TOKEN, DEFAULT_USERNAME, BotApiStub
+
+
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m telegram_stub", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8081, help="port (0 picks a free one)")
+    parser.add_argument("--token", default=DEFAULT_TOKEN, help="the one valid bot token")
+    parser.add_argument("--username", default=DEFAULT_USERNAME, help="the bot's username")
+    return parser.parse_args(argv)
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    stub = BotApiStub(args.token, username=args.username, host=args.host, port=args.port)
+    await stub.start()
+    logging.getLogger("telegram_stub").info(
+        "Bot API stub on %s (base_url=%s, control=%s)",
+        stub.url,
+        stub.bot_base_url,
+        stub.control_url,
+    )
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await stub.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serves until interrupted."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(_parse_args(argv)))
+
+
+if __name__ == "__main__":
+    main()
