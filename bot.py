@@ -22,10 +22,15 @@ from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
 from config import AppConfig, ConfigError, load_config, resolve_config_path
+from conversations import forms
+from conversations.engine import FormEngine
+from conversations.spec import FormSpec
 from domain.access import Role
 from domain.clock import Clock
 from handlers.context import AppServices, BotContext, BotData, GempurApp
+from handlers.jobs import schedule_tick
 from handlers.menus import set_default_menus
+from handlers.ordering import PerChatUpdateProcessor
 from locales import Catalogues
 from services.clock import SystemClock
 from services.logs import configure_logging
@@ -50,15 +55,26 @@ SETUP_HINT = (
 )
 
 
-def build_application(cfg: AppConfig, *, clock: Clock | None = None) -> GempurApp:
-    """Builds the application and its services; connects to nothing yet."""
+def build_application(
+    cfg: AppConfig,
+    *,
+    clock: Clock | None = None,
+    extra_forms: Sequence[tuple[str, FormSpec]] = (),
+) -> GempurApp:
+    """Builds the application and its services; connects to nothing yet.
+
+    `extra_forms`: (command, form) pairs that tests add to the real forms.
+    """
     engine = create_engine(cfg.database.url, echo=cfg.database.echo)
+    catalogues = Catalogues(cfg.i18n.locales, cfg.i18n.default_locale, cfg.region.tz)
+    form_table = forms(catalogues, [spec for _, spec in extra_forms])
     services = AppServices(
         config=cfg,
         engine=engine,
         sessions=session_factory(engine),
-        catalogues=Catalogues(cfg.i18n.locales, cfg.i18n.default_locale, cfg.region.tz),
+        catalogues=catalogues,
         clock=clock or SystemClock(),
+        forms=FormEngine(form_table, cfg.forms, cfg.region.tz),
     )
     context_types = ContextTypes(context=BotContext, bot_data=BotData)
     app: GempurApp = (
@@ -67,6 +83,7 @@ def build_application(cfg: AppConfig, *, clock: Clock | None = None) -> GempurAp
         .base_url(cfg.telegram.base_url)
         .base_file_url(cfg.telegram.base_file_url)
         .context_types(context_types)
+        .concurrent_updates(PerChatUpdateProcessor())
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -77,7 +94,8 @@ def build_application(cfg: AppConfig, *, clock: Clock | None = None) -> GempurAp
         .build()
     )
     app.bot_data.attach(services)
-    handlers.register(app, cfg)
+    handlers.register(app, cfg, extra_forms)
+    schedule_tick(app)
     return app
 
 

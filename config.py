@@ -179,6 +179,12 @@ class DeliveryConfig(_Section):
         return self
 
 
+class FormsConfig(_Section):
+    idle_timeout_hours: float = Field(default=24, gt=0)
+    draft_retention_days: int = Field(default=14, ge=1)
+    album_quiet_seconds: float = Field(default=2.0, gt=0, le=30)
+
+
 class CalendarConfig(_Section):
     holidays: list[date] = Field(default_factory=list)
 
@@ -195,6 +201,7 @@ class AppConfig(_Section):
     i18n: I18nConfig = Field(default_factory=I18nConfig)
     access: AccessConfig = Field(default_factory=AccessConfig)
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
+    forms: FormsConfig = Field(default_factory=FormsConfig)
     calendar: CalendarConfig = Field(default_factory=CalendarConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 
 from domain.access import Role
+from domain.commands import visible_commands
 from handlers.callbacks import answer_callback
-from handlers.commands import visible_commands
 from handlers.context import BotContext
 from handlers.replies import reply
 from locales import N_, Safe, Translator

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from config import AppConfig
+from conversations.engine import FormEngine
 from domain.access import Viewer
 from domain.clock import Clock
 from locales import Catalogues, Translator
@@ -24,6 +25,7 @@ class AppServices:
     sessions: async_sessionmaker[AsyncSession]
     catalogues: Catalogues
     clock: Clock
+    forms: FormEngine
 
     def uow(self, *, write: bool = True) -> UnitOfWork:
         """A fresh unit of work (one per step of a use-case, never shared between tasks)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeDefault
 
 from domain.access import Viewer
-from handlers.commands import visible_commands
+from domain.commands import visible_commands
 from locales import Catalogues, Translator
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from storage.repositories.base import Repository
 from storage.tables import FormSession
 
 ACTIVE = "active"
+SUSPENDED = "suspended"
 
 
 class FormSessionRepository(Repository):
@@ -47,3 +50,34 @@ class FormSessionRepository(Repository):
         self.session.add(form_session)
         await self.session.flush()
         return form_session
+
+    async def idle_before(self, instant: datetime) -> list[FormSession]:
+        """Active sessions whose idle deadline has passed."""
+        result = await self.session.scalars(
+            select(FormSession).where(
+                FormSession.status == ACTIVE, FormSession.idle_expires_at <= instant
+            )
+        )
+        return list(result)
+
+    async def drafts_expired_before(self, instant: datetime) -> list[FormSession]:
+        """Suspended drafts past their retention."""
+        result = await self.session.scalars(
+            select(FormSession).where(
+                FormSession.status == SUSPENDED, FormSession.draft_expires_at <= instant
+            )
+        )
+        return list(result)
+
+    async def active_updated_before(self, instant: datetime) -> list[FormSession]:
+        """Active sessions untouched since `instant` (e.g. albums whose timer a restart lost)."""
+        result = await self.session.scalars(
+            select(FormSession).where(
+                FormSession.status == ACTIVE, FormSession.updated_at <= instant
+            )
+        )
+        return list(result)
+
+    async def by_id(self, session_id: int) -> FormSession | None:
+        """The session with this id."""
+        return await self.session.get(FormSession, session_id)

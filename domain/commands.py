@@ -34,6 +34,8 @@ class CommandSpec:
 COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("start", None, N_("cmd.start")),
     CommandSpec("bantuan", "help", N_("cmd.bantuan")),
+    CommandSpec("bahasa", "language", N_("cmd.bahasa")),
+    CommandSpec("batal", "cancel", N_("cmd.batal")),
 )
 
 

@@ -1,0 +1,291 @@
+"""The form engine: form state lives in `form_session` rows, changed in the same transaction as
+each answer, so a crash or a restart loses nothing and a redelivered update is applied once.
+
+Every public method takes a unit of work and returns an `Outcome` for the Telegram side to
+render after the commit (a transaction never spans a Bot API call).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+from enum import StrEnum
+from typing import Any
+
+from config import FormsConfig
+from conversations.inputs import Incoming, read_input
+from conversations.spec import FormRun, FormSpec, InputKind, Reply, Step
+from domain.errors import InputError
+from locales import Translator
+from storage.tables import FormSession
+from storage.uow import UnitOfWork
+
+ACTIVE, SUSPENDED, DONE, EXPIRED = "active", "suspended", "done", "expired"
+ALBUM_KEY = "_album"  # answers[ALBUM_KEY]: the album being collected (step, count, last item)
+
+
+class Result(StrEnum):
+    """What happened to an input."""
+
+    PROMPT = "prompt"  # ask the step (first time, resumed, or after a duplicate)
+    INVALID = "invalid"  # say why, ask the same step again
+    COMPLETED = "completed"  # the form is done: say the reply
+    STALE = "stale"  # a button of a step that is no longer current
+    ALBUM_ITEM = "album_item"  # one album piece stored; wait for the rest
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The engine's verdict on one input, rendered by the Telegram side after the commit."""
+
+    result: Result
+    spec: FormSpec | None = None
+    session_id: int | None = None
+    step: Step | None = None
+    answers: Mapping[str, Any] | None = None
+    error: InputError | None = None
+    reply: Reply | None = None
+    resumed: bool = False
+    album_count: int = 0
+    media_group_id: str | None = None
+
+
+class FormEngine:
+    """Starts, advances, suspends and expires forms."""
+
+    def __init__(self, forms: Mapping[str, FormSpec], cfg: FormsConfig, tz: tzinfo) -> None:
+        self.forms = dict(forms)
+        self._cfg = cfg
+        self._tz = tz
+
+    def spec(self, name: str) -> FormSpec | None:
+        """The declared form called `name`."""
+        return self.forms.get(name)
+
+    async def start(
+        self,
+        uow: UnitOfWork,
+        spec: FormSpec,
+        *,
+        chat_id: int,
+        user_id: int,
+        subject: str = "",
+        now: datetime,
+    ) -> Outcome:
+        """Makes `spec` the chat's active form, resuming its draft if one is kept."""
+        await self.suspend_active(uow, chat_id, now=now)
+        session = await uow.form_sessions.get(chat_id, user_id, spec.name, subject)
+        resumed = session is not None and session.status == SUSPENDED and bool(session.answers)
+        if session is None or not resumed or session.step not in spec.steps:
+            session = session or FormSession(
+                chat_id=chat_id, user_id=user_id, form=spec.name, subject=subject, created_at=now
+            )
+            session.step, session.answers, resumed = spec.first_step, {}, False
+        session.status = ACTIVE
+        self._touch(session, now)
+        await uow.form_sessions.save(session)
+        return self._prompt(spec, session, resumed=resumed)
+
+    async def suspend_active(
+        self, uow: UnitOfWork, chat_id: int, *, now: datetime
+    ) -> FormSession | None:
+        """Suspends the chat's active form (its draft is kept); returns it, if there was one."""
+        session = await uow.form_sessions.active_for_chat(chat_id)
+        if session is not None:
+            session.status = SUSPENDED
+            session.updated_at = now
+            await uow.form_sessions.save(session)
+        return session
+
+    async def discard(self, uow: UnitOfWork, session: FormSession, *, now: datetime) -> None:
+        """Throws a draft away."""
+        session.status, session.answers, session.updated_at = EXPIRED, {}, now
+        await uow.form_sessions.save(session)
+
+    async def answer(
+        self,
+        uow: UnitOfWork,
+        *,
+        chat_id: int,
+        incoming: Incoming,
+        update_id: int,
+        person_id: int | None,
+        tr: Translator,
+        now: datetime,
+        pressed: tuple[int, str] | None = None,
+    ) -> Outcome | None:
+        """Applies an input to the chat's active form; None when no form is active.
+
+        `pressed` is the (session id, step id) a button was made for: a button of another
+        session or step is stale and changes nothing.
+        """
+        session = await uow.form_sessions.active_for_chat(chat_id)
+        spec = self.spec(session.form) if session is not None else None
+        if (
+            session is None
+            or spec is None
+            or session.step not in spec.steps
+            or (pressed is not None and pressed != (session.id, session.step))
+        ):
+            return Outcome(Result.STALE) if pressed is not None else None
+        step = spec.step(session.step)
+        value = self._read(step, incoming, session, tr, now)
+        if isinstance(value, InputError):
+            return Outcome(Result.INVALID, spec, session.id, step, session.answers, error=value)
+        # Marked in the same transaction as the answer: a redelivery after a crash is a no-op.
+        if not await uow.processed_updates.mark(update_id, now):
+            return self._prompt(spec, session)
+        if step.kind is not InputKind.ALBUM:
+            return await self._advance(uow, spec, session, step, value, person_id, now)
+        outcome = await self._album_item(uow, spec, session, step, value, incoming, now)
+        if incoming.media_group_id is not None:
+            return outcome  # more pieces may follow; a timer closes the album
+        return await self._close_album(uow, spec, session, step, person_id, now)
+
+    def _read(
+        self,
+        step: Step,
+        incoming: Incoming,
+        session: FormSession,
+        tr: Translator,
+        now: datetime,
+    ) -> Any:
+        """The parsed and validated value, or the InputError that says why not."""
+        try:
+            value = read_input(step, incoming, tr, now.astimezone(self._tz).date())
+            if step.validate is not None:
+                step.validate(value, dict(session.answers))
+        except InputError as error:
+            return error
+        return value
+
+    async def finalize_album(
+        self,
+        uow: UnitOfWork,
+        session_id: int,
+        expected_count: int,
+        *,
+        person_id: int | None,
+        now: datetime,
+    ) -> Outcome | None:
+        """Closes an album once no piece arrived after the `expected_count`-th one."""
+        session = await uow.session.get(FormSession, session_id)
+        if session is None or session.status != ACTIVE:
+            return None
+        spec = self.spec(session.form)
+        pending = session.answers.get(ALBUM_KEY)
+        if spec is None or not pending or pending["step"] != session.step:
+            return None
+        if expected_count and pending["count"] != expected_count:
+            return None  # more pieces came; the later timer closes the album
+        return await self._close_album(uow, spec, session, spec.step(session.step), person_id, now)
+
+    async def _close_album(
+        self,
+        uow: UnitOfWork,
+        spec: FormSpec,
+        session: FormSession,
+        step: Step,
+        person_id: int | None,
+        now: datetime,
+    ) -> Outcome:
+        items = session.answers.get(step.id, [])
+        outcome = await self._advance(uow, spec, session, step, items, person_id, now)
+        return Outcome(
+            outcome.result,
+            outcome.spec,
+            outcome.session_id,
+            outcome.step,
+            outcome.answers,
+            reply=outcome.reply,
+            album_count=len(items),
+        )
+
+    async def _album_item(
+        self,
+        uow: UnitOfWork,
+        spec: FormSpec,
+        session: FormSession,
+        step: Step,
+        value: Any,
+        incoming: Incoming,
+        now: datetime,
+    ) -> Outcome:
+        answers = dict(session.answers)
+        pending = answers.get(ALBUM_KEY) or {"step": step.id, "count": 0}
+        if pending["step"] != step.id:
+            pending = {"step": step.id, "count": 0}
+        items = [*answers.get(step.id, []), value] if pending["count"] else [value]
+        pending = {**pending, "count": len(items), "last_at": now.isoformat()}
+        answers[step.id], answers[ALBUM_KEY] = items, pending
+        session.answers = answers
+        self._touch(session, now)
+        await uow.form_sessions.save(session)
+        return Outcome(
+            Result.ALBUM_ITEM,
+            spec,
+            session.id,
+            step,
+            answers,
+            album_count=len(items),
+            media_group_id=incoming.media_group_id,
+        )
+
+    async def _advance(
+        self,
+        uow: UnitOfWork,
+        spec: FormSpec,
+        session: FormSession,
+        step: Step,
+        value: Any,
+        person_id: int | None,
+        now: datetime,
+    ) -> Outcome:
+        answers = {k: v for k, v in session.answers.items() if k != ALBUM_KEY}
+        answers[step.id] = value
+        session.answers = answers
+        following = step.following(answers)
+        self._touch(session, now)
+        if following is not None:
+            session.step = following
+            await uow.form_sessions.save(session)
+            return self._prompt(spec, session)
+        session.status = DONE
+        await uow.form_sessions.save(session)
+        run = FormRun(session.chat_id, session.user_id, person_id, session.subject, answers, now)
+        reply = await spec.complete(uow, run)
+        return Outcome(Result.COMPLETED, spec, session.id, answers=answers, reply=reply)
+
+    async def expire(self, uow: UnitOfWork, *, now: datetime) -> tuple[int, int]:
+        """Suspends idle forms and erases expired drafts; returns both counts."""
+        idle = await uow.form_sessions.idle_before(now)
+        for session in idle:
+            session.status = SUSPENDED
+            session.updated_at = now
+        drafts = await uow.form_sessions.drafts_expired_before(now)
+        for session in drafts:
+            session.status, session.answers, session.updated_at = EXPIRED, {}, now
+        await uow.session.flush()
+        return len(idle), len(drafts)
+
+    async def albums_due(self, uow: UnitOfWork, *, now: datetime) -> list[int]:
+        """Active sessions whose album has been quiet long enough (after a restart lost timers)."""
+        quiet = timedelta(seconds=self._cfg.album_quiet_seconds)
+        sessions = await uow.form_sessions.active_updated_before(now - quiet)
+        return [session.id for session in sessions if session.answers.get(ALBUM_KEY)]
+
+    def _touch(self, session: FormSession, now: datetime) -> None:
+        session.updated_at = now
+        session.idle_expires_at = now + timedelta(hours=self._cfg.idle_timeout_hours)
+        session.draft_expires_at = now + timedelta(days=self._cfg.draft_retention_days)
+
+    def _prompt(self, spec: FormSpec, session: FormSession, *, resumed: bool = False) -> Outcome:
+        return Outcome(
+            Result.PROMPT,
+            spec,
+            session.id,
+            spec.step(session.step),
+            dict(session.answers),
+            resumed=resumed,
+        )

@@ -1,0 +1,121 @@
+"""How a form is declared: steps as data, each with an input kind, a validator and a next step."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from storage.uow import UnitOfWork
+
+Answers = dict[str, Any]
+
+
+class InputKind(StrEnum):
+    """What a step accepts."""
+
+    CHOICE = "choice"
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"
+    LOCATION = "location"
+    PHOTO = "photo"
+    DOCUMENT = "document"
+    ALBUM = "album"
+    VOICE = "voice"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice: a stored code and its label (a message key, or a literal such as a name)."""
+
+    code: str
+    label_key: str | None = None
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message to render after a step, in `locale` if given (e.g. the language just chosen)."""
+
+    key: str
+    params: Mapping[str, object] = field(default_factory=dict)
+    locale: str | None = None
+
+
+# A domain validator: receives the parsed value and the answers so far, raises InputError.
+Validator = Callable[[Any, Answers], None]
+NextStep = Callable[[Answers], str | None]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question of a form.
+
+    `next` names the following step (or computes it from the answers: skip logic); None ends
+    the form. `options` may be computed (e.g. the configured languages).
+    """
+
+    id: str
+    prompt_key: str
+    kind: InputKind
+    options: Sequence[Option] | Callable[[], Sequence[Option]] = ()
+    validate: Validator | None = None
+    next: str | NextStep | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int = 1000
+    # Date bounds relative to today, in days (e.g. -30 and 0: at most 30 days back, not future).
+    days_back: int | None = None
+    days_ahead: int | None = None
+
+    def choices(self) -> Sequence[Option]:
+        """The options of a choice step."""
+        return self.options() if callable(self.options) else self.options
+
+    def following(self, answers: Answers) -> str | None:
+        """The next step's id, or None when the form is complete."""
+        return self.next(answers) if callable(self.next) else self.next
+
+
+# Runs in the same transaction as the last answer; returns what to tell the person.
+Completer = Callable[["UnitOfWork", "FormRun"], Awaitable[Reply]]
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """A form: its stored name, short callback code, steps and what completing it does."""
+
+    name: str
+    code: str
+    steps: Mapping[str, Step]
+    first_step: str
+    complete: Completer
+    subject_required: bool = False
+
+    def step(self, step_id: str) -> Step:
+        """The step called `step_id` (KeyError for a form changed under a stored draft)."""
+        return self.steps[step_id]
+
+
+@dataclass(frozen=True)
+class FormRun:
+    """What a completer may know: who, which chat, the subject and the answers."""
+
+    chat_id: int
+    user_id: int
+    person_id: int | None
+    subject: str
+    answers: Answers
+    now: Any  # datetime; Any keeps this module free of clock types
+
+
+def steps(*items: Step) -> dict[str, Step]:
+    """A step table keyed by id, in declaration order."""
+    table = {item.id: item for item in items}
+    if len(table) != len(items):
+        msg = "duplicate step ids"
+        raise ValueError(msg)
+    return table

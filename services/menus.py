@@ -1,0 +1,55 @@
+"""Per-chat command menus, set through the outbox when a person's language or roles change."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+from storage.repositories.outbox import PRIORITY_INTERACTIVE
+from storage.tables import Person
+from storage.uow import UnitOfWork
+
+MenuEntries = list[tuple[str, str]]  # (command, description) in the person's language
+
+
+def menu_signature(entries: MenuEntries) -> str:
+    """A short fingerprint of a menu, to skip setting one that is already there."""
+    blob = json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+async def enqueue_chat_menu(
+    uow: UnitOfWork,
+    person: Person,
+    chat_id: int,
+    entries: MenuEntries,
+    *,
+    cause: str,
+    now: datetime,
+) -> bool:
+    """Queues `setMyCommands` for the person's chat unless that menu is already set.
+
+    The chat scope carries no `language_code`: Telegram matches that against the app's
+    language, not the one chosen in /bahasa, so the chosen language is baked into the menu.
+    `cause` (e.g. the update id) makes the idempotency key: re-planning the same change never
+    queues a second row, a later change does.
+    """
+    signature = menu_signature(entries)
+    if person.menu_state == signature:
+        return False
+    await uow.outbox.enqueue(
+        idempotency_key=f"menu:{chat_id}:{cause}",
+        chat_id=chat_id,
+        method="setMyCommands",
+        payload={
+            "commands": [{"command": c, "description": d} for c, d in entries],
+            "scope": {"type": "chat", "chat_id": chat_id},
+        },
+        kind="menu",
+        priority=PRIORITY_INTERACTIVE,
+        now=now,
+        person_id=person.id,
+    )
+    person.menu_state = signature
+    return True

@@ -1,0 +1,108 @@
+"""`python bot.py …` as an operator runs it: clear refusals, and a graceful stop on SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from telegram_stub import BotApiStub
+from tests.helpers.bot import migrate, sqlite_url
+from tests.helpers.driver import Driver
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "config.example.toml"
+
+
+async def _bot(
+    *args: str, env: dict[str, str] | None = None, cwd: Path
+) -> asyncio.subprocess.Process:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("GEMPUR_")}
+    environment.update(env or {})
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "bot.py"),
+        *args,
+        cwd=cwd,
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def _finish(process: asyncio.subprocess.Process) -> tuple[int, str]:
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode is not None
+    return process.returncode, stderr.decode()
+
+
+async def test_run_without_a_token_says_what_to_set_in_one_line(tmp_path: Path) -> None:
+    code, stderr = await _finish(await _bot("run", "--config", str(EXAMPLE), cwd=tmp_path))
+    assert code != 0
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "GEMPUR_TELEGRAM_TOKEN" in lines[0]
+
+
+async def test_bad_config_names_each_problem_without_a_traceback(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text('[telegram]\nmode = "webhook"\n[database]\nurl = "mysql://x"\n')
+    code, stderr = await _finish(await _bot("migrate", "--config", str(config), cwd=tmp_path))
+    assert code == 2
+    assert "Traceback" not in stderr
+    assert "telegram.mode" in stderr
+    assert "database.url" in stderr
+
+
+async def test_run_refuses_an_unmigrated_database(tmp_path: Path) -> None:
+    env = {"GEMPUR_TELEGRAM_TOKEN": "1:x", "GEMPUR_DATABASE_URL": sqlite_url(tmp_path)}
+    code, stderr = await _finish(
+        await _bot("run", "--config", str(EXAMPLE), env=env, cwd=tmp_path)
+    )
+    assert code == 2
+    assert "python bot.py migrate" in stderr
+    assert "Traceback" not in stderr
+
+
+async def test_admin_add_is_idempotent_and_config_comes_from_the_environment(
+    tmp_path: Path,
+) -> None:
+    url = sqlite_url(tmp_path)
+    await migrate(url)
+    env = {"GEMPUR_CONFIG": str(EXAMPLE), "GEMPUR_DATABASE_URL": url}
+    first = await _bot("admin", "add", "777", env=env, cwd=tmp_path)
+    out_first, _ = await first.communicate()
+    second = await _bot("admin", "add", "777", env=env, cwd=tmp_path)
+    out_second, _ = await second.communicate()
+    assert b"777 is now an admin" in out_first
+    assert b"777 is already an admin" in out_second
+
+
+async def test_sigterm_stops_the_bot_gracefully(
+    tmp_path: Path, stub: BotApiStub, driver: Driver
+) -> None:
+    url = sqlite_url(tmp_path)
+    await migrate(url)
+    env = {
+        "GEMPUR_TELEGRAM_TOKEN": stub.token,
+        "GEMPUR_DATABASE_URL": url,
+        "GEMPUR_TELEGRAM_BASE_URL": stub.bot_base_url,
+        "GEMPUR_TELEGRAM_BASE_FILE_URL": stub.file_base_url,
+    }
+    process = await _bot("run", "--config", str(EXAMPLE), env=env, cwd=tmp_path)
+    try:
+        ani = driver.user(3001, "Ani")
+        await ani.send("/bantuan")
+        [answer] = await ani.wait_for_reply(timeout=30)
+        assert "/bahasa" in answer.body
+        process.send_signal(signal.SIGTERM)
+        code, stderr = await _finish(process)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert code == 0
+    assert "stopping" in stderr
+    assert "Traceback" not in stderr
