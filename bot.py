@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
@@ -33,6 +34,7 @@ from handlers.menus import set_default_menus
 from handlers.ordering import PerChatUpdateProcessor
 from locales import Catalogues
 from services.clock import SystemClock
+from services.leader import keep_leadership, leader_lock_for, wait_for_leadership
 from services.logs import configure_logging
 from storage.engine import create_engine, session_factory
 from storage.migrate import DatabaseNotMigratedError, ensure_up_to_date, upgrade
@@ -134,25 +136,57 @@ async def add_admin(uow: UnitOfWork, telegram_user_id: int, clock: Clock) -> boo
     return True
 
 
-async def serve(app: GempurApp, stop: asyncio.Event) -> None:
-    """Polls and serves until `stop` is set; used by `run` and by the end-to-end tests."""
+async def serve(app: GempurApp, stop: asyncio.Event) -> int:
+    """Stands by until it holds the leader lock, then polls and serves until `stop` is set.
+
+    Used by `run` and by the end-to-end tests. Returns the exit code: non-zero when the
+    leadership was lost (a supervisor restarts the process, which then stands by).
+    """
     services = app.bot_data.services
+    lock = leader_lock_for(services.engine, services.clock)
     try:
-        async with app:  # initialize (getMe) ... shutdown
-            await on_startup(app)
-            assert app.updater is not None  # noqa: S101 - ApplicationBuilder always builds one
-            await app.updater.start_polling(
-                timeout=services.config.telegram.poll_timeout_seconds,
-                allowed_updates=ALLOWED_UPDATES,
-            )
-            await app.start()
-            logger.info("polling as @%s", app.bot.username)
-            await stop.wait()
-            logger.info("stopping")
-            await app.updater.stop()
-            await app.stop()
+        if not await wait_for_leadership(lock, stop):
+            return 0  # asked to stop while standing by
+        lost = asyncio.Event()
+        keeper = asyncio.create_task(keep_leadership(lock, stop, lost))
+        try:
+            await _lead(app, stop, lost)
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+            if not lost.is_set():  # released only once polling and sending have stopped
+                await lock.release()
+        return 1 if lost.is_set() else 0
     finally:
         await services.engine.dispose()
+
+
+async def _lead(app: GempurApp, stop: asyncio.Event, lost: asyncio.Event) -> None:
+    """Polls, sends and ticks until asked to stop or the leadership is lost."""
+    services = app.bot_data.services
+    async with app:  # initialize (getMe) ... shutdown
+        await on_startup(app)
+        assert app.updater is not None  # noqa: S101 - ApplicationBuilder always builds one
+        await app.updater.start_polling(
+            timeout=services.config.telegram.poll_timeout_seconds,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+        await app.start()
+        logger.info("polling as @%s", app.bot.username)
+        await _first_of(stop, lost)
+        logger.info("stopping" if stop.is_set() else "leadership lost: stopping at once")
+        await app.updater.stop()
+        await app.stop()
+
+
+async def _first_of(*events: asyncio.Event) -> None:
+    waiters = [asyncio.create_task(event.wait()) for event in events]
+    try:
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
 
 
 async def _run(cfg: AppConfig) -> int:
@@ -162,14 +196,13 @@ async def _run(cfg: AppConfig) -> int:
         loop.add_signal_handler(signum, stop.set)
     app = build_application(cfg)
     try:
-        await serve(app, stop)
+        return await serve(app, stop)
     except InvalidToken:
         print("the Bot API refused the token: check GEMPUR_TELEGRAM_TOKEN", file=sys.stderr)
         return EXIT_USAGE
     except NetworkError as exc:
         print(f"cannot reach the Bot API at {cfg.telegram.base_url}: {exc}", file=sys.stderr)
         return 1
-    return 0
 
 
 async def _check_database(cfg: AppConfig) -> None:
