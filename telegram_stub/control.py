@@ -181,6 +181,11 @@ def _flood(ops: StubOperations, body: JsonDict, request: web.Request) -> JsonDic
     return _switches(ops, body, request)
 
 
+def _hold_confirmations(ops: StubOperations, body: JsonDict, request: web.Request) -> JsonDict:
+    ops.hold_confirmations(hold=bool(body.get("hold", True)))
+    return _switches(ops, body, request)
+
+
 def _switches(ops: StubOperations, body: JsonDict, request: web.Request) -> JsonDict:
     limits = ops.state.limits
     flood = limits.flood
@@ -188,6 +193,7 @@ def _switches(ops: StubOperations, body: JsonDict, request: web.Request) -> Json
         "rate_limit": limits.global_switch.to_dict() if limits.global_switch else None,
         "chat_rate_limits": {str(k): v.to_dict() for k, v in limits.chat_switches.items()},
         "blocked": sorted(ops.state.blocked),
+        "hold_confirmations": ops.state.updates.hold_confirmations,
         "flood": None
         if flood is None
         else {
@@ -230,6 +236,7 @@ ROUTES: list[tuple[str, str, Endpoint]] = [
     ("GET", "/switches", _switches),
     ("POST", "/switches/rate_limit", _rate_limit_on),
     ("DELETE", "/switches/rate_limit", _rate_limit_off),
+    ("POST", "/switches/hold_confirmations", _hold_confirmations),
     ("POST", "/switches/block", _block),
     ("POST", "/switches/flood", _flood),
     ("GET", "/calls", _calls),

@@ -53,6 +53,10 @@ class StubOperations(UserActions):
         """Turns on the flood limit for send/copy/forward methods."""
         self.state.limits.set_flood(global_per_second, per_chat_per_second)
 
+    def hold_confirmations(self, *, hold: bool = True) -> None:
+        """While held, getUpdates offsets confirm nothing, so updates are delivered again."""
+        self.state.updates.hold_confirmations = hold
+
     def disable_flood_limit(self) -> None:
         """Turns the flood limit off (the default)."""
         self.state.limits.disable_flood()

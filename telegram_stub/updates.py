@@ -36,6 +36,10 @@ class UpdateQueue:
         self._allowed: frozenset[str] | None = None
         self._waiters: list[_Waiter] = []
         self._closing = False
+        # While held, offsets confirm nothing: as if the bot died before confirming, so every
+        # update is delivered again to the next poller (crash-recovery tests).
+        self.hold_confirmations = False
+        self._offset = 0
         self.polling = asyncio.Event()  # set while a getUpdates call is long-polling
 
     @property
@@ -62,6 +66,8 @@ class UpdateQueue:
 
     def confirm(self, offset: int) -> None:
         """Applies getUpdates' offset: confirm below it, or keep only the last -offset."""
+        if self.hold_confirmations:
+            return
         if offset > 0:
             self._pending = [u for u in self._pending if u["update_id"] >= offset]
         elif offset < 0:
@@ -79,6 +85,7 @@ class UpdateQueue:
             waiter.superseded = True
             waiter.event.set()
         self.confirm(offset)
+        self._offset = max(offset, 0)
         ready = self._take(limit)
         if ready or poll_seconds <= 0 or self._closing:
             return ready
@@ -124,7 +131,10 @@ class UpdateQueue:
         else:
             self._pending = [u for u in self._pending if _kind(u) in wanted]
         count = limit if 0 < limit <= MAX_LIMIT else MAX_LIMIT
-        return [dict(u) for u in self._pending[:count]]
+        # Held confirmations keep old updates pending, but a poller asking from `offset` on
+        # still only sees newer ones; a new poller (offset 0) sees them all again.
+        newer = [u for u in self._pending if u["update_id"] >= self._offset]
+        return [dict(u) for u in newer[:count]]
 
 
 def _kind(update: dict[str, Any]) -> str:
