@@ -1,4 +1,4 @@
-"""A SIGKILL in the middle of a form: the person goes on at the same step, nothing applied twice."""
+"""A SIGKILL in the middle of a form: the person goes on at the same step, nothing twice."""
 
 from __future__ import annotations
 
