@@ -5,9 +5,14 @@ from __future__ import annotations
 import asyncio
 
 from bot import build_application, serve
+from handlers.context import GempurApp
 from telegram_stub import BotApiStub
 from tests.helpers.bot import bot_config, polling_bot
 from tests.helpers.driver import Driver
+
+
+def _leading(app: GempurApp) -> bool:
+    return app.running and app.updater is not None and app.updater.running
 
 
 async def test_a_second_bot_stands_by_and_takes_over_when_the_leader_stops(
@@ -23,15 +28,15 @@ async def test_a_second_bot_stands_by_and_takes_over_when_the_leader_stops(
         await ani.wait_for_reply()
         await asyncio.sleep(0.2)  # give a misbehaving standby the chance to call Telegram
         get_me_while_standing_by = len(stub.calls("getMe"))
-        assert not standby.running
+        assert not _leading(standby)
         assert not standby_task.done()
     # The leader stopped and released the lock: the standby takes over (it retries every 5 s).
     try:
         for _ in range(1000):
-            if standby.running and standby.updater is not None and standby.updater.running:
+            if _leading(standby):
                 break
             await asyncio.sleep(0.01)
-        assert standby.running
+        assert _leading(standby)
         await ani.send("/bantuan")
         [answer] = await ani.wait_for_reply(timeout=10)
         assert "/bahasa" in answer.body
