@@ -32,6 +32,10 @@ class AppServices:
         return UnitOfWork(self.sessions, write=write)
 
 
+# Set by the gate: whether the chat had an active form when the update arrived.
+ACTIVE_FORM_FLAG = "active_form"
+
+
 class BotData:
     """`application.bot_data`: PTB builds it without arguments, `bot.py` attaches the services."""
 

@@ -14,7 +14,7 @@ from conversations.engine import Outcome, Result
 from conversations.inputs import Incoming, option_labels
 from conversations.spec import FormSpec, InputKind
 from handlers.callbacks import FormButton, answer_callback
-from handlers.context import BotContext
+from handlers.context import ACTIVE_FORM_FLAG, BotContext
 from handlers.replies import reply
 from locales import Translator
 
@@ -36,6 +36,10 @@ def command(callback: Handler) -> Handler:
 
     async def suspend_then_run(update: Update, context: BotContext) -> None:
         services = context.services
+        if not context.flags.get(ACTIVE_FORM_FLAG, True):
+            context.flags[SUSPENDED_FLAG] = None
+            await callback(update, context)
+            return
         async with services.uow() as uow:
             suspended = await services.forms.suspend_active(
                 uow, context.viewer.chat_id, now=services.clock.now()
@@ -71,6 +75,8 @@ async def apply_input(
 ) -> Outcome | None:
     """Applies an input to the active form in one transaction; None when no form is active."""
     services, viewer = context.services, context.viewer
+    if not context.flags.get(ACTIVE_FORM_FLAG, True) and pressed is None:
+        return None
     async with services.uow() as uow:
         outcome = await services.forms.answer(
             uow,

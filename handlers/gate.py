@@ -7,7 +7,7 @@ from telegram.constants import MessageEntityType
 from telegram.ext import ApplicationHandlerStop
 
 from domain.access import Role, RoleGrant, Viewer
-from handlers.context import BotContext
+from handlers.context import ACTIVE_FORM_FLAG, BotContext
 from handlers.replies import reply
 
 
@@ -25,16 +25,16 @@ async def gate(update: Update, context: BotContext) -> None:
             await reply(update, context, tr.t("start.private_only", link=link))
         raise ApplicationHandlerStop
     async with services.uow(write=False) as uow:
-        person = await uow.people.get_by_telegram_id(user.id)
-        grants = await uow.roles.active_roles(person.id) if person is not None else []
+        state = await uow.viewer.load(user.id, chat.id)
+    # Later steps skip their write transaction when there is no form to advance or suspend.
+    context.flags[ACTIVE_FORM_FLAG] = state.has_active_form
     viewer = Viewer(
         telegram_user_id=user.id,
         chat_id=chat.id,
-        person_id=person.id if person is not None else None,
-        grants=frozenset(RoleGrant(Role(role), koperasi_id) for role, koperasi_id in grants),
+        person_id=state.person_id,
+        grants=frozenset(RoleGrant(Role(role), koperasi_id) for role, koperasi_id in state.grants),
     )
-    chosen = person.language if person is not None else None
-    context.admit(viewer, services.catalogues.resolve(chosen, user.language_code))
+    context.admit(viewer, services.catalogues.resolve(state.language, user.language_code))
 
 
 def _is_start_command(update: Update) -> bool:

@@ -18,7 +18,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     messages are applied in the order they were sent while other chats go on.
     """
 
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
+    def __init__(self, max_concurrent_updates: int = 16) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}

@@ -7,6 +7,7 @@ for Telegram's HTML parse mode here, in one place, unless they are marked `Safe`
 
 from __future__ import annotations
 
+import functools
 import gettext
 import html
 import io
@@ -155,6 +156,11 @@ class Catalogues:
         return self._by_locale[self.default_locale]
 
     def language_name(self, locale: str) -> str:
-        """The language's own name (`Bahasa Indonesia`, `English`)."""
-        name = Locale.parse(locale).get_display_name(locale) or locale
-        return name[:1].upper() + name[1:]
+        """The language's own name (`Indonesia`, `English`)."""
+        return _language_name(locale)
+
+
+@functools.cache
+def _language_name(locale: str) -> str:
+    name = Locale.parse(locale).get_display_name(locale) or locale
+    return name[:1].upper() + name[1:]

@@ -17,10 +17,12 @@ concurrent units of work use a temporary database file.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.engine.url import URL
 from sqlalchemy.ext.asyncio import (
@@ -38,6 +40,9 @@ POSTGRES_DRIVER = "postgresql+asyncpg"
 #: Ignored by PostgreSQL, whose row locks need no up-front declaration.
 WRITE_OPTION = "gempur_write"
 
+#: Pooled SQLite connections (readers run concurrently under WAL; writers queue in-process).
+SQLITE_POOL_SIZE = 8
+
 #: How long a SQLite connection waits for the write lock before "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -50,8 +55,22 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """
     parsed = make_url(url)
     if parsed.drivername == SQLITE_DRIVER:
-        engine = create_async_engine(parsed, echo=echo, hide_parameters=True)
-        _install_sqlite_recipe(engine, in_memory=_is_sqlite_memory(parsed))
+        in_memory = _is_sqlite_memory(parsed)
+        # Each aiosqlite connection is a thread and an open file: keep enough of them pooled
+        # that a burst of chats never opens (and closes) overflow connections per query.
+        # Every unit of work ends its transaction (commit, or rollback on close), so the
+        # pool's own reset would be one more thread round trip per checkout for nothing.
+        pooling: dict[str, Any] = (
+            {}
+            if in_memory  # the dialect's StaticPool: one connection, no sizes
+            else {
+                "pool_size": SQLITE_POOL_SIZE,
+                "max_overflow": SQLITE_POOL_SIZE,
+                "pool_reset_on_return": None,
+            }
+        )
+        engine = create_async_engine(parsed, echo=echo, hide_parameters=True, **pooling)
+        _install_sqlite_recipe(engine, in_memory=in_memory)
         return engine
     if parsed.drivername == POSTGRES_DRIVER:
         # pre_ping: a server restart or an idle-connection reaper must not surface as an
@@ -68,6 +87,25 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         f"unsupported database URL scheme {parsed.drivername!r}: use "
         f"'{SQLITE_DRIVER}:///path/to/gempur.db' or '{POSTGRES_DRIVER}://user@host/db'"
     )
+
+
+_WRITER_LOCKS: WeakKeyDictionary[Engine, asyncio.Lock] = WeakKeyDictionary()
+
+
+def sqlite_writer_lock(bind: object) -> asyncio.Lock | None:
+    """The in-process queue for SQLite writers (None for PostgreSQL).
+
+    SQLite has one write lock per database. Writers of this process wait here, first come
+    first served, instead of in SQLite's busy handler, which polls with sleeps of up to 100 ms
+    and turns a burst of concurrent chats into seconds of latency. Other processes (the CLI)
+    still meet the busy timeout.
+    """
+    if not isinstance(bind, AsyncEngine) or bind.dialect.name != "sqlite":
+        return None
+    lock = _WRITER_LOCKS.get(bind.sync_engine)
+    if lock is None:
+        lock = _WRITER_LOCKS[bind.sync_engine] = asyncio.Lock()
+    return lock
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -12,12 +12,13 @@ task; an instance refuses to be entered twice at once.
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.engine import WRITE_OPTION
+from storage.engine import WRITE_OPTION, sqlite_writer_lock
 from storage.repositories import (
     AuditRepository,
     FormSessionRepository,
@@ -27,6 +28,7 @@ from storage.repositories import (
     ProcessedUpdateRepository,
     RoleRepository,
 )
+from storage.repositories.viewer import ViewerRepository
 
 
 class UnitOfWork:
@@ -45,11 +47,13 @@ class UnitOfWork:
     form_sessions: FormSessionRepository
     koperasi: KoperasiRepository
     outbox: OutboxRepository
+    viewer: ViewerRepository
 
     def __init__(self, factory: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
         self._factory = factory
         self._write = write
         self._session: AsyncSession | None = None
+        self._writer_lock: asyncio.Lock | None = None
 
     @property
     def session(self) -> AsyncSession:
@@ -62,6 +66,10 @@ class UnitOfWork:
         if self._session is not None:
             raise RuntimeError("UnitOfWork is already open: create one per task and step")
         options = {WRITE_OPTION: True} if self._write else {}
+        if self._write:
+            self._writer_lock = sqlite_writer_lock(self._factory.kw.get("bind"))
+            if self._writer_lock is not None:
+                await self._writer_lock.acquire()
         session = self._factory(execution_options=options)
         self._session = session
         self.people = PersonRepository(session)
@@ -71,6 +79,7 @@ class UnitOfWork:
         self.form_sessions = FormSessionRepository(session)
         self.koperasi = KoperasiRepository(session)
         self.outbox = OutboxRepository(session)
+        self.viewer = ViewerRepository(session)
         try:
             # Begin now (not at the first query) so the writer's lock is taken on entry.
             await session.connection()
@@ -97,6 +106,11 @@ class UnitOfWork:
 
     async def _close(self) -> None:
         session, self._session = self._session, None
-        if session is not None:
-            # close() rolls back whatever was not committed and returns the connection.
-            await session.close()
+        lock, self._writer_lock = self._writer_lock, None
+        try:
+            if session is not None:
+                # close() rolls back whatever was not committed and returns the connection.
+                await session.close()
+        finally:
+            if lock is not None:
+                lock.release()

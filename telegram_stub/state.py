@@ -6,6 +6,7 @@ import hashlib
 import itertools
 import re
 import time
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -55,6 +56,8 @@ class StubState:
         self.updates = UpdateQueue()
         self.limits = RateLimiter(clock)
         self._wall_clock = wall_clock
+        # Called with every recorded call (benchmarks wait on replies without polling).
+        self.observers: list[Callable[[RecordedCall], None]] = []
         self.reset()
 
     def reset(self) -> None:
@@ -242,6 +245,8 @@ class StubState:
             timestamp=self._wall_clock(),
         )
         self.calls.append(call)
+        for observer in self.observers:
+            observer(call)
         return call
 
 
