@@ -9,30 +9,37 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+# PTB's own limit only bounds how many fetched updates wait at once; the real limit on updates
+# being handled is `max_concurrent_updates`, taken after the chat's turn has come.
+_QUEUED_UPDATES = 4096
+
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """A per-chat lock around each update.
+    """A per-chat lock around each update, taken before a slot of the concurrency limit.
 
     PTB starts the updates it fetched as tasks in arrival order; the tasks of one chat queue
     on the chat's lock (asyncio locks are fair, first come first served), so a person's
-    messages are applied in the order they were sent while other chats go on.
+    messages are applied in the order they were sent while other chats go on. Queued updates
+    of one busy chat (an album of ten photos) hold no slot, so they never hold up other chats.
     """
 
-    def __init__(self, max_concurrent_updates: int = 16) -> None:
-        super().__init__(max_concurrent_updates)
+    def __init__(self, max_concurrent_updates: int = 64) -> None:
+        super().__init__(_QUEUED_UPDATES)
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Runs the update's handlers while holding its chat's lock."""
+        """Waits for the chat's turn, then for a slot, then runs the update's handlers."""
         key = _chat_key(update)
         if key is None:
-            await coroutine
+            async with self._slots:
+                await coroutine
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
-            async with lock:
+            async with lock, self._slots:
                 await coroutine
         finally:
             self._waiting[key] -= 1

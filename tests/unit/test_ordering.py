@@ -44,4 +44,23 @@ async def test_one_chat_in_order_other_chats_concurrently() -> None:
     release_first.set()
     await asyncio.gather(*tasks)
     assert log == ["chat1:first:start", "chat2", "chat1:first:end", "chat1:second"]
-    assert processor._locks == {}  # noqa: SLF001 - no lock is kept once a chat is idle
+    assert processor._locks == {}
+
+
+async def test_a_busy_chat_does_not_hold_the_global_slots() -> None:
+    processor = PerChatUpdateProcessor(max_concurrent_updates=2)
+    release = asyncio.Event()
+    other_ran = asyncio.Event()
+
+    async def slow() -> None:
+        await release.wait()
+
+    async def other() -> None:
+        other_ran.set()
+
+    busy = [asyncio.create_task(processor.process_update(_update(n, 1), slow())) for n in range(5)]
+    quick = asyncio.create_task(processor.process_update(_update(9, 2), other()))
+    # Four of chat 1's updates wait for their chat, not for the two global slots.
+    await asyncio.wait_for(other_ran.wait(), timeout=5)
+    release.set()
+    await asyncio.gather(*busy, quick)
