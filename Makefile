@@ -7,7 +7,8 @@ CONFIG ?= config.toml
 SOURCES := bot.py config.py handlers conversations domain services storage locales telegram_stub
 KEYWORDS := -k t -k tn:1,2 -k N_
 
-.PHONY: install run migrate test lint fmt typecheck check i18n-extract i18n-update i18n-compile bench clean
+.PHONY: install run migrate test lint fmt typecheck check i18n-extract i18n-update i18n-add \
+	i18n-compile bench clean
 
 install: $(STAMP)  ## virtual environment with the pinned dependencies
 
@@ -56,6 +57,9 @@ i18n-update: i18n-extract  ## add new keys to every catalogue (then translate th
 	@# pybabel rewrites the header; Indonesian has one plural form.
 	sed -i 's/^"Plural-Forms: .*"$$/"Plural-Forms: nplurals=1; plural=0;\\n"/' \
 		locales/id/LC_MESSAGES/messages.po
+
+i18n-add: install  ## append translated entries: make i18n-add FILE=new.tsv (key, id, en)
+	$(BIN)/python -m locales.add_messages $(FILE)
 
 i18n-compile: install  ## compile .po to .mo (the bot also compiles stale catalogues in memory)
 	$(BIN)/pybabel compile -d locales -D messages --statistics
