@@ -185,6 +185,13 @@ class FormsConfig(_Section):
     album_quiet_seconds: float = Field(default=2.0, gt=0, le=30)
 
 
+class PrivacyConfig(_Section):
+    # Conversations between boards and officers are kept this long, then erased.
+    thread_retention_days: int = Field(default=730, ge=30)
+    # The address people can write to about their data (shown in the privacy notice).
+    contact: str = "Dinas Koperasi, Usaha Kecil dan Menengah, Perindustrian dan Perdagangan"
+
+
 class CalendarConfig(_Section):
     holidays: list[date] = Field(default_factory=list)
 
@@ -202,6 +209,7 @@ class AppConfig(_Section):
     access: AccessConfig = Field(default_factory=AccessConfig)
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
     forms: FormsConfig = Field(default_factory=FormsConfig)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     calendar: CalendarConfig = Field(default_factory=CalendarConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
 

@@ -36,6 +36,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("bantuan", "help", N_("cmd.bantuan")),
     CommandSpec("bahasa", "language", N_("cmd.bahasa")),
     CommandSpec("batal", "cancel", N_("cmd.batal")),
+    CommandSpec("privasi", "privacy", N_("cmd.privasi")),
 )
 
 

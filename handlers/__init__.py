@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, T
 from config import AppConfig
 from conversations.spec import FormSpec
 from domain.commands import command
-from handlers import basics, settings
+from handlers import basics, privasi, settings
 from handlers.callbacks import FormButton
 from handlers.context import BotContext, GempurApp
 from handlers.errors import on_error
@@ -47,6 +47,7 @@ def register(
     app.add_handler(_command("bantuan", basics.bantuan))
     app.add_handler(_command("bahasa", settings.bahasa))
     app.add_handler(_command("batal", settings.batal))
+    app.add_handler(_command("privasi", privasi.privasi))
     for name, spec in extra_forms:  # forms that tests add, each started by its own command
         app.add_handler(CommandHandler(name, suspending(form_command(spec)), filters=NEW_MESSAGES))
     app.add_handler(
@@ -58,6 +59,7 @@ def register(
 
     # buttons
     app.add_handler(CallbackQueryHandler(on_form_button, pattern=FormButton.pattern()))
+    app.add_handler(CallbackQueryHandler(privasi.on_privacy_button, pattern=r"^v:"))
     app.add_handler(CallbackQueryHandler(basics.stale_callback))
 
     app.add_error_handler(on_error)

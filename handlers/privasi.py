@@ -1,0 +1,107 @@
+"""/privasi: the privacy notice; correct, export or erase my data (SPEC §2, UU 27/2022).
+
+Every action acts on the sender's own person row only, so no callback carries an id that a
+forged button could change.
+"""
+
+from __future__ import annotations
+
+import json
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+
+from conversations.perbaiki import NAME as PERBAIKI
+from handlers.callbacks import answer_callback
+from handlers.context import BotContext
+from handlers.forms import start_form
+from handlers.replies import reply
+from locales import N_, Translator
+from services.privacy import erase_person, export_personal_data
+
+PREFIX = "v"
+FIX, EXPORT, ERASE, ERASE_CONFIRMED, ERASE_CANCELLED = "fix", "export", "erase", "erase_ok", "keep"
+
+
+def privacy_notice(context: BotContext) -> str:
+    """The notice: what is stored, why, who sees it, how long, whom to ask."""
+    cfg = context.services.config
+    return context.tr.t(
+        "privacy.notice",
+        office=cfg.region.office,
+        thread_days=cfg.privacy.thread_retention_days,
+        draft_days=cfg.forms.draft_retention_days,
+        contact=cfg.privacy.contact,
+    )
+
+
+def _button(tr: Translator, key: str, action: str) -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton(tr.t(key), callback_data=f"{PREFIX}:{action}")]
+
+
+async def privasi(update: Update, context: BotContext) -> None:
+    """Shows the notice and, to a person we hold data about, what they can do with it."""
+    tr = context.tr
+    if context.viewer.person_id is None:
+        nothing = tr.t("privacy.nothing_stored")
+        await reply(update, context, f"{privacy_notice(context)}\n\n{nothing}")
+        return
+    markup = InlineKeyboardMarkup(
+        [
+            _button(tr, N_("privacy.button.fix"), FIX),
+            _button(tr, N_("privacy.button.export"), EXPORT),
+            _button(tr, N_("privacy.button.erase"), ERASE),
+        ]
+    )
+    await reply(update, context, privacy_notice(context), markup=markup)
+
+
+async def on_privacy_button(update: Update, context: BotContext) -> None:
+    """The /privasi buttons; each re-checks that the sender still has data with us."""
+    query = update.callback_query
+    action = (query.data or "").partition(":")[2] if query is not None else ""
+    person_id, tr = context.viewer.person_id, context.tr
+    if person_id is None or action not in {FIX, EXPORT, ERASE, ERASE_CONFIRMED, ERASE_CANCELLED}:
+        await answer_callback(update, context, tr.t("callback.stale"))
+        return
+    await answer_callback(update, context)
+    if action == FIX:
+        spec = context.services.forms.spec(PERBAIKI)
+        if spec is not None:
+            await start_form(update, context, spec)
+    elif action == EXPORT:
+        await _send_export(update, context, person_id)
+    elif action == ERASE:
+        markup = InlineKeyboardMarkup(
+            [
+                _button(tr, N_("privacy.button.erase_confirm"), ERASE_CONFIRMED),
+                _button(tr, N_("privacy.button.keep"), ERASE_CANCELLED),
+            ]
+        )
+        await reply(update, context, tr.t("privacy.erase_question"), markup=markup)
+    elif action == ERASE_CONFIRMED:
+        await _erase(update, context, person_id)
+    else:
+        await reply(update, context, tr.t("privacy.kept"))
+
+
+async def _send_export(update: Update, context: BotContext, person_id: int) -> None:
+    services = context.services
+    async with services.uow(write=False) as uow:
+        data = await export_personal_data(uow, person_id)
+    body = json.dumps(data, ensure_ascii=False, indent=2).encode()
+    chat = update.effective_chat
+    if chat is not None:
+        await context.bot.send_document(
+            chat_id=chat.id,
+            document=InputFile(body, filename="data-saya-gempur.json"),
+            caption=context.tr.t("privacy.export_caption"),
+        )
+
+
+async def _erase(update: Update, context: BotContext, person_id: int) -> None:
+    services = context.services
+    async with services.uow() as uow:
+        await erase_person(uow, person_id, now=services.clock.now())
+        await uow.commit()
+    # The last message they get from us: the direct answer to their own request.
+    await reply(update, context, context.tr.t("privacy.erased"))
