@@ -36,8 +36,16 @@ from locales import Catalogues
 from services.clock import SystemClock
 from services.leader import keep_leadership, leader_lock_for, wait_for_leadership
 from services.logs import configure_logging
+from services.outbox import (
+    OutboxSender,
+    PtbBotApi,
+    RecoveryReport,
+    default_holder,
+    enqueue_message,
+)
 from storage.engine import create_engine, session_factory
 from storage.migrate import DatabaseNotMigratedError, ensure_up_to_date, upgrade
+from storage.repositories.outbox import PRIORITY_INTERACTIVE
 from storage.uow import UnitOfWork
 
 logger = logging.getLogger("gempur")
@@ -166,18 +174,65 @@ async def _lead(app: GempurApp, stop: asyncio.Event, lost: asyncio.Event) -> Non
     """Polls, sends and ticks until asked to stop or the leadership is lost."""
     services = app.bot_data.services
     async with app:  # initialize (getMe) ... shutdown
-        await on_startup(app)
-        assert app.updater is not None  # noqa: S101 - ApplicationBuilder always builds one
-        await app.updater.start_polling(
-            timeout=services.config.telegram.poll_timeout_seconds,
-            allowed_updates=ALLOWED_UPDATES,
+        sender = OutboxSender(
+            services.sessions,
+            PtbBotApi(app.bot),
+            services.clock,
+            services.config.delivery,
+            services.config.region.tz,
+            default_holder(),
         )
-        await app.start()
-        logger.info("polling as @%s", app.bot.username)
-        await _first_of(stop, lost)
-        logger.info("stopping" if stop.is_set() else "leadership lost: stopping at once")
-        await app.updater.stop()
-        await app.stop()
+        await report_recovery(services, await sender.recover())
+        await on_startup(app)
+        sending_stop = asyncio.Event()
+        sending = asyncio.create_task(sender.run(sending_stop))
+        assert app.updater is not None  # noqa: S101 - ApplicationBuilder always builds one
+        try:
+            await app.updater.start_polling(
+                timeout=services.config.telegram.poll_timeout_seconds,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            await app.start()
+            logger.info("polling as @%s", app.bot.username)
+            await _first_of(stop, lost, _done(sending))
+            logger.info("stopping" if stop.is_set() else "leadership lost: stopping at once")
+            await app.updater.stop()
+            await app.stop()
+        finally:
+            sending_stop.set()
+            await sending  # the in-flight requests finish and are recorded
+
+
+async def report_recovery(services: AppServices, report: RecoveryReport) -> None:
+    """Tells the admins what a crash left uncertain: never hidden, never re-sent in bulk."""
+    if not report.total:
+        return
+    logger.warning(
+        "outbox after restart: %d bulk messages in doubt (not re-sent), %d re-queued",
+        report.in_doubt,
+        report.requeued,
+    )
+    now = services.clock.now()
+    async with services.uow() as uow:
+        for telegram_user_id in services.config.access.admin_telegram_ids:
+            tr = services.catalogues.get(None)
+            await enqueue_message(
+                uow,
+                key=f"recovery:{now.isoformat()}:{telegram_user_id}",
+                chat_id=telegram_user_id,
+                text=tr.t("outbox.recovered", in_doubt=report.in_doubt, requeued=report.requeued),
+                priority=PRIORITY_INTERACTIVE,
+                kind="notice",
+                now=now,
+            )
+        await uow.commit()
+
+
+def _done(task: asyncio.Task[None]) -> asyncio.Event:
+    """An event set when `task` ends (a sender that died stops the bot rather than hiding)."""
+    event = asyncio.Event()
+    task.add_done_callback(lambda _: event.set())
+    return event
 
 
 async def _first_of(*events: asyncio.Event) -> None:

@@ -5,12 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
+from telegram.ext import (
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from config import AppConfig
 from conversations.spec import FormSpec
 from domain.commands import command
-from handlers import basics, privasi, settings
+from handlers import basics, privasi, reachability, settings
 from handlers.callbacks import FormButton
 from handlers.context import BotContext, GempurApp
 from handlers.errors import on_error
@@ -52,6 +59,11 @@ def register(
         app.add_handler(CommandHandler(name, suspending(form_command(spec)), filters=NEW_MESSAGES))
     app.add_handler(
         MessageHandler(NEW_MESSAGES & filters.COMMAND, suspending(basics.unknown_command))
+    )
+
+    # Telegram's notice that the person blocked or restarted the bot
+    app.add_handler(
+        ChatMemberHandler(reachability.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
     )
 
     # 2.-4. everything else a person sends

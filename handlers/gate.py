@@ -35,6 +35,11 @@ async def gate(update: Update, context: BotContext) -> None:
         grants=frozenset(RoleGrant(Role(role), koperasi_id) for role, koperasi_id in state.grants),
     )
     context.admit(viewer, services.catalogues.resolve(state.language, user.language_code))
+    if state.person_id is not None and not state.reachable and update.my_chat_member is None:
+        # They wrote to us again: reachable (a "member" my_chat_member update says it too).
+        async with services.uow() as uow:
+            await uow.people.mark_reachable(user.id, now=services.clock.now())
+            await uow.commit()
 
 
 def _is_start_command(update: Update) -> bool:

@@ -1,23 +1,93 @@
-"""The outbox: messages waiting for the leader's paced sender (SPEC §7)."""
+"""The outbox: messages waiting for the leader's paced sender (SPEC §7).
+
+The sender's protocol, one short transaction each, never around a Bot API call:
+``claim`` (pending → claimed, committed before the call), ``finish`` (claimed → sent, pending
+again, failed …, right after), ``recover_claimed`` at start-up for rows a dead process left
+claimed, ``expire_due`` and ``cancel_pending_for_chat``.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import aliased
+from sqlalchemy.orm.util import AliasedClass
 
-from storage.repositories.base import Repository, insert_or_ignore
+from domain.delivery import (
+    BULK_PRIORITY,
+    PRIORITY_BULK,
+    PRIORITY_INTERACTIVE,
+    PRIORITY_REMINDER,
+    OutboxStatus,
+)
+from storage.repositories.base import Repository, insert_or_ignore, rowcount
 from storage.tables import JsonDict, Outbox
 
-#: Lower is sent sooner: relay copies and notes before reminders before broadcasts.
-PRIORITY_INTERACTIVE = 10
-PRIORITY_REMINDER = 50
-PRIORITY_BULK = 100
+# The priorities are the domain's; re-exported for the callers that enqueue.
+__all__ = [
+    "PRIORITY_BULK",
+    "PRIORITY_INTERACTIVE",
+    "PRIORITY_REMINDER",
+    "Finish",
+    "OutboxRepository",
+]
+
+_TABLE = cast(Table, Outbox.__table__)
+
+
+@dataclass(frozen=True)
+class Finish:
+    """The recorded end of one claimed attempt."""
+
+    row_id: int
+    status: OutboxStatus
+    sent_at: datetime | None = None
+    telegram_message_id: int | None = None
+    error: str | None = None
+    # Only for rows going back to pending: when they may be claimed again.
+    not_before: datetime | None = None
+
+
+# One executemany statement for a whole batch of finished attempts. The guard on status and
+# holder means a late answer never overwrites a row that recovery has already settled.
+_FINISH = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.id == bindparam("row_id"),
+        _TABLE.c.status == OutboxStatus.CLAIMED.value,
+        _TABLE.c.claimed_by == bindparam("holder"),
+    )
+    .values(
+        status=bindparam("new_status"),
+        sent_at=bindparam("new_sent_at", type_=_TABLE.c.sent_at.type),
+        telegram_message_id=bindparam("new_message_id", type_=_TABLE.c.telegram_message_id.type),
+        error=bindparam("new_error", type_=_TABLE.c.error.type),
+        not_before=func.coalesce(
+            bindparam("new_not_before", type_=_TABLE.c.not_before.type), _TABLE.c.not_before
+        ),
+    )
+)
 
 
 class OutboxRepository(Repository):
-    """Enqueueing (idempotent on ``idempotency_key``); the sender's claims come later."""
+    """Enqueueing (idempotent on ``idempotency_key``) and the paced sender's claims."""
 
     async def enqueue(
         self,
@@ -43,19 +113,14 @@ class OutboxRepository(Repository):
             "kind": kind,
             "method": method,
             "payload": payload,
-            "status": "pending",
+            "status": OutboxStatus.PENDING.value,
             "not_before": not_before or now,
             "expires_at": expires_at,
             "attempts": 0,
             "broadcast_id": broadcast_id,
             "created_at": now,
         }
-        await insert_or_ignore(
-            self.session,
-            Outbox,
-            values,
-            ["idempotency_key"],
-        )
+        await insert_or_ignore(self.session, Outbox, values, ["idempotency_key"])
         row = await self.get_by_key(idempotency_key)
         if row is None:  # pragma: no cover - just inserted, or the conflicting row exists
             raise RuntimeError(f"outbox row {idempotency_key!r} vanished after insert")
@@ -67,3 +132,192 @@ class OutboxRepository(Repository):
             select(Outbox).where(Outbox.idempotency_key == idempotency_key)
         )
         return result.one_or_none()
+
+    async def claim(
+        self,
+        *,
+        holder: str,
+        now: datetime,
+        limit: int,
+        chat_interval: timedelta,
+        bulk_allowed: bool,
+    ) -> list[Outbox]:
+        """Claim up to ``limit`` rows that may be sent now; attempts + 1. Commit before sending.
+
+        A row qualifies when it is pending, due and not expired; it is bulk only if
+        ``bulk_allowed`` (the sending window is open); no row of its chat that is due or
+        retrying comes before it in (priority, id) order, so one chat's messages go out in
+        order; and its chat has no claimed row and no row sent less than ``chat_interval``
+        ago, which also means one claim holds at most one row per chat. Oldest due first
+        within a priority (the claim index's order). PostgreSQL skips rows another claimer
+        has locked; SQLite claimers are serialised by ``BEGIN IMMEDIATE``.
+        """
+        if limit <= 0:
+            return []
+        postgres = self.session.get_bind().dialect.name == "postgresql"
+        params = {"now": now, "recent": now - chat_interval, "limit": limit}
+        # Two statements, not UPDATE … WHERE id IN (SELECT … LIMIT): PostgreSQL may re-run
+        # such a subquery, and a re-run skips the rows already updated and picks more.
+        ids = list(await self.session.scalars(_CLAIMABLE[bulk_allowed, postgres], params))
+        if not ids:
+            return []
+        claimed = {"ids": ids, "now": now, "holder": holder}
+        rows = list(await self.session.scalars(_CLAIM, claimed))
+        rows.sort(key=lambda row: (row.priority, row.not_before, row.id))
+        return rows
+
+    async def finish(self, holder: str, outcomes: Sequence[Finish]) -> None:
+        """Record the end of claimed attempts in one statement (rows still claimed by us)."""
+        if not outcomes:
+            return
+        params = [
+            {
+                "row_id": outcome.row_id,
+                "holder": holder,
+                "new_status": outcome.status.value,
+                "new_sent_at": outcome.sent_at,
+                "new_message_id": outcome.telegram_message_id,
+                "new_error": outcome.error,
+                "new_not_before": outcome.not_before,
+            }
+            for outcome in outcomes
+        ]
+        await self.session.execute(_FINISH, params)
+
+    async def expire_due(self, now: datetime) -> int:
+        """Pending rows past their expiry become expired (never sent); returns how many."""
+        result = await self.session.execute(
+            update(Outbox)
+            .where(
+                Outbox.status == OutboxStatus.PENDING.value,
+                Outbox.expires_at.is_not(None),
+                Outbox.expires_at <= now,
+            )
+            .values(status=OutboxStatus.EXPIRED.value)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)
+
+    async def cancel_pending_for_chat(self, chat_id: int, *, reason: str) -> int:
+        """Every pending row of an unreachable chat becomes cancelled; returns how many."""
+        result = await self.session.execute(
+            update(Outbox)
+            .where(Outbox.chat_id == chat_id, Outbox.status == OutboxStatus.PENDING.value)
+            .values(status=OutboxStatus.CANCELLED.value, error=reason)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)
+
+    async def recover_claimed(
+        self, *, holder: str, requeue_at: datetime, reason: str
+    ) -> tuple[int, int]:
+        """Settle rows another (dead) sender left claimed: (in doubt, requeued).
+
+        The call may or may not have reached Telegram. Bulk rows become in doubt and are
+        never re-sent; interactive rows go back to pending at ``requeue_at``.
+        """
+        left = (
+            update(Outbox)
+            .where(
+                Outbox.status == OutboxStatus.CLAIMED.value,
+                or_(Outbox.claimed_by.is_(None), Outbox.claimed_by != holder),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        in_doubt = await self.session.execute(
+            left.where(Outbox.priority >= BULK_PRIORITY).values(
+                status=OutboxStatus.IN_DOUBT.value, error=reason
+            )
+        )
+        requeued = await self.session.execute(
+            left.where(Outbox.priority < BULK_PRIORITY).values(
+                status=OutboxStatus.PENDING.value, not_before=requeue_at, error=reason
+            )
+        )
+        return rowcount(in_doubt), rowcount(requeued)
+
+    async def status_counts(self, *, broadcast_id: int | None = None) -> dict[str, int]:
+        """How many rows are in each status (of one broadcast, if given)."""
+        stmt = select(Outbox.status, func.count()).group_by(Outbox.status)
+        if broadcast_id is not None:
+            stmt = stmt.where(Outbox.broadcast_id == broadcast_id)
+        rows = await self.session.execute(stmt)
+        return {status: int(count) for status, count in rows}
+
+
+def _claimable(*, bulk_allowed: bool, lock: bool) -> Select[Any]:
+    """Ids of the rows that may be claimed, in claim order; binds ``now``, ``recent``, ``limit``.
+
+    Built once per variant: building it costs more than running it.
+    """
+    now = bindparam("now", type_=_TABLE.c.not_before.type)
+    recent = bindparam("recent", type_=_TABLE.c.sent_at.type)
+    ahead = aliased(Outbox, name="ahead")
+    busy = aliased(Outbox, name="busy")
+    # A row due now or waiting for its retry keeps its chat's later rows behind it; a row
+    # scheduled for later (never tried) does not hold back what is due today.
+    an_earlier_row_waits = exists().where(
+        ahead.chat_id == Outbox.chat_id,
+        ahead.status == OutboxStatus.PENDING.value,
+        or_(
+            ahead.priority < Outbox.priority,
+            and_(ahead.priority == Outbox.priority, ahead.id < Outbox.id),
+        ),
+        or_(ahead.not_before <= now, ahead.attempts > 0),
+        *_eligible(ahead, now, bulk_allowed),
+    )
+    chat_is_busy = exists().where(
+        busy.chat_id == Outbox.chat_id,
+        or_(
+            busy.status == OutboxStatus.CLAIMED.value,
+            and_(busy.status == OutboxStatus.SENT.value, busy.sent_at > recent),
+        ),
+    )
+    stmt = (
+        select(Outbox.id)
+        .where(
+            Outbox.status == OutboxStatus.PENDING.value,
+            Outbox.not_before <= now,
+            *_eligible(Outbox, now, bulk_allowed),
+            ~an_earlier_row_waits,
+            ~chat_is_busy,
+        )
+        .order_by(Outbox.priority, Outbox.not_before, Outbox.id)
+        .limit(bindparam("limit", type_=Integer))
+    )
+    # PostgreSQL: lock the picked rows until commit and skip rows another claimer holds.
+    # SQLite has no row locks: BEGIN IMMEDIATE serialises its claimers instead.
+    return stmt.with_for_update(skip_locked=True) if lock else stmt
+
+
+def _eligible(
+    row: type[Outbox] | AliasedClass[Outbox], now: BindParameter[datetime], bulk_allowed: bool
+) -> list[ColumnElement[bool]]:
+    """Not expired, and not bulk while the sending window is closed."""
+    conditions = [or_(row.expires_at.is_(None), row.expires_at > now)]
+    if not bulk_allowed:
+        conditions.append(row.priority < BULK_PRIORITY)
+    return conditions
+
+
+_CLAIMABLE = {
+    (bulk, lock): _claimable(bulk_allowed=bulk, lock=lock)
+    for bulk in (False, True)
+    for lock in (False, True)
+}
+
+_CLAIM = (
+    update(Outbox)
+    .where(
+        Outbox.id.in_(bindparam("ids", expanding=True)),
+        Outbox.status == OutboxStatus.PENDING.value,
+    )
+    .values(
+        status=OutboxStatus.CLAIMED.value,
+        claimed_at=bindparam("now", type_=_TABLE.c.claimed_at.type),
+        claimed_by=bindparam("holder", type_=_TABLE.c.claimed_by.type),
+        attempts=Outbox.attempts + 1,
+    )
+    .returning(Outbox)
+    .execution_options(synchronize_session=False)
+)

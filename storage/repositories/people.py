@@ -116,6 +116,34 @@ class PersonRepository(Repository):
             await self.session.flush()
         return person
 
+    async def mark_unreachable_by_chat(self, chat_id: int, *, now: datetime) -> bool:
+        """Telegram refused a send to this private chat (403): the person cannot be reached.
+
+        A private chat's id is its user's id. ``unreachable_since`` keeps the first refusal.
+        Returns whether someone became unreachable just now.
+        """
+        result = await self.session.execute(
+            update(Person)
+            .where(Person.telegram_user_id == chat_id, Person.reachable.is_(True))
+            .values(reachable=False, unreachable_since=now, updated_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        return rowcount(result) > 0
+
+    async def mark_reachable(self, telegram_user_id: int, *, now: datetime) -> bool:
+        """The person wrote to the bot or unblocked it: reachable again.
+
+        Called by the update handlers (any update from them, or a ``my_chat_member`` update
+        to "member"). Returns whether they had been unreachable.
+        """
+        result = await self.session.execute(
+            update(Person)
+            .where(Person.telegram_user_id == telegram_user_id, Person.reachable.is_(False))
+            .values(reachable=True, unreachable_since=None, updated_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        return rowcount(result) > 0
+
 
 class RoleRepository(Repository):
     """Role grants: who is admin, pimpinan, petugas, or pengurus of which koperasi."""

@@ -1,58 +1,42 @@
-"""The paced sender against telegram_stub through a real python-telegram-bot ``Bot``.
+"""The paced sender's delivery policy, against telegram_stub through a real PTB ``Bot``.
 
-Policy scenarios step through ``drain_once`` with a frozen clock and stepped monotonic time
-(nothing waits); the pacing scenarios run the real loop and read the stub's own timestamps.
+Every scenario steps through ``drain_once`` with a frozen clock and stepped monotonic time:
+nothing waits. The real loop's pacing is in ``test_sender_pacing.py``.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import telegram
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from config import DeliveryConfig
-from domain.clock import Clock
 from domain.delivery import PRIORITY_BULK, PRIORITY_INTERACTIVE, PRIORITY_REMINDER
-from services.outbox import BotApi, OutboxSender, PtbBotApi, enqueue_message
+from services.outbox import BotApi, OutboxSender, PtbBotApi
 from storage.engine import create_engine, session_factory
-from storage.migrate import upgrade
-from storage.tables import Outbox
 from storage.uow import UnitOfWork
 from telegram_stub import BotApiStub, StubUser
 from tests.helpers.clock import FrozenClock
-from tests.helpers.db import (
-    POSTGRES_SKIP_REASON,
-    create_temp_pg_database,
-    delete_all_rows,
-    drop_database,
-    postgres_admin_url,
-    run_in_fresh_loop,
-    sqlite_url,
-)
+from tests.helpers.db import delete_all_rows
 from tests.helpers.outbox_kit import (
+    MONDAY_9_WIB,
+    Factory,
     LosingAnswers,
-    ShiftedClock,
     SteppedTime,
     TimedApi,
     closed_port,
-    run_until_settled,
+    migrated_database,
+    queue,
+    texts,
 )
+from tests.helpers.outbox_kit import outbox_rows as rows
 
 WIB = ZoneInfo("Asia/Jakarta")
-MONDAY_9_WIB = datetime(2027, 1, 4, 2, 0, tzinfo=UTC)
 SECOND = timedelta(seconds=1)
 ANI, BUDI, CITRA = 1001, 1002, 1003
-
-Factory = async_sessionmaker[AsyncSession]
-
-
-# --- fixtures ------------------------------------------------------------------------------
 
 
 @pytest.fixture(
@@ -62,19 +46,8 @@ def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """A migrated database per module and backend."""
-    admin_url = postgres_admin_url()
-    if request.param == "sqlite":
-        url = sqlite_url(Path(tmp_path_factory.mktemp("sender")) / "gempur.db")
-    elif admin_url is None:
-        pytest.skip(POSTGRES_SKIP_REASON)
-    else:
-        url = run_in_fresh_loop(lambda: create_temp_pg_database(admin_url))
-    try:
-        upgrade(url)
+    with migrated_database(request.param, tmp_path_factory.mktemp("sender")) as url:
         yield url
-    finally:
-        if request.param == "postgres" and admin_url is not None:
-            run_in_fresh_loop(lambda: drop_database(admin_url, url))
 
 
 @pytest.fixture
@@ -116,63 +89,19 @@ def time_steps() -> SteppedTime:
 
 
 def make_sender(
-    factory: Factory,
-    api: BotApi,
-    clock: Clock,
-    time_steps: SteppedTime | None = None,
-    **delivery: object,
+    factory: Factory, api: BotApi, clock: FrozenClock, time_steps: SteppedTime, **delivery: object
 ) -> OutboxSender:
-    """A sender; with ``time_steps`` its pacing steps time instead of waiting."""
-    cfg = DeliveryConfig.model_validate(delivery)
-    if time_steps is None:
-        return OutboxSender(factory, api, clock, cfg, WIB, "test-sender", poll_interval=0.2)
+    """A sender whose pacing steps time instead of waiting."""
     return OutboxSender(
         factory,
         api,
         clock,
-        cfg,
+        DeliveryConfig.model_validate(delivery),
         WIB,
         "test-sender",
         sleep=time_steps.sleep,
         monotonic=time_steps.monotonic,
     )
-
-
-async def queue(
-    factory: Factory,
-    key: str,
-    chat_id: int,
-    text: str,
-    priority: int = PRIORITY_BULK,
-    *,
-    now: datetime = MONDAY_9_WIB,
-    expires_at: datetime | None = None,
-) -> int:
-    """Queues one message; returns the row id."""
-    async with UnitOfWork(factory) as uow:
-        row = await enqueue_message(
-            uow,
-            key=key,
-            chat_id=chat_id,
-            text=text,
-            priority=priority,
-            kind="test",
-            now=now,
-            expires_at=expires_at,
-        )
-        await uow.commit()
-    return row.id
-
-
-async def rows(factory: Factory) -> dict[str, Outbox]:
-    """Every outbox row by idempotency key."""
-    async with UnitOfWork(factory, write=False) as uow:
-        return {row.idempotency_key: row for row in await uow.session.scalars(select(Outbox))}
-
-
-def texts(stub: BotApiStub, chat_id: int) -> list[str]:
-    """The texts the bot sent to a chat, in order."""
-    return [m["text"] for m in stub.read_chat(chat_id)["messages"] if m["direction"] == "out"]
 
 
 async def drain(sender: OutboxSender, clock: FrozenClock, seconds: float = 1.0) -> None:
@@ -420,51 +349,3 @@ async def test_recovery_reports_rows_left_claimed_and_resends_only_interactive(
     stored = await rows(factory)
     assert (stored["broadcast"].status, stored["relay"].status) == ("in_doubt", "sent")
     assert (texts(stub, ANI), texts(stub, BUDI)) == ([], ["balasan"])
-
-
-# --- the real loop: pacing read from the stub's clock -------------------------------------------
-
-
-async def test_no_chat_gets_two_messages_less_than_the_interval_apart(
-    factory: Factory, stub: BotApiStub, api: PtbBotApi
-) -> None:
-    stub.set_flood_limit(30, 1)  # Telegram's limits: any breach would be answered 429
-    for n in range(4):
-        for chat in (ANI, BUDI, CITRA):
-            await queue(factory, f"{chat}-{n}", chat, f"pesan {n}")
-    clock = ShiftedClock.starting_at(MONDAY_9_WIB)
-    sender = make_sender(factory, api, clock)
-
-    counts = await run_until_settled(sender, factory)
-
-    assert counts == {"sent": 12}
-    calls = stub.calls("sendMessage")
-    assert {call.status for call in calls} == {200}
-    for chat in (ANI, BUDI, CITRA):
-        assert texts(stub, chat) == [f"pesan {n}" for n in range(4)]
-        stamps = [call.timestamp for call in calls if call.params["chat_id"] == chat]
-        gaps = [later - earlier for earlier, later in zip(stamps, stamps[1:], strict=False)]
-        # The sender's monotonic clock and the stub's wall clock may differ by a hair.
-        assert min(gaps) >= 1.0 - 0.005
-
-
-async def test_a_429_storm_pauses_sending_and_everything_arrives_once(
-    factory: Factory, stub: BotApiStub, api: PtbBotApi
-) -> None:
-    chats = list(range(3000, 3020))
-    for chat in chats:
-        stub.add_user(StubUser(chat, f"U{chat}"))
-        await queue(factory, f"k{chat}", chat, "siaran")
-    stub.rate_limit(1, count=6)  # more than can be in flight when the first answer comes
-    clock = ShiftedClock.starting_at(MONDAY_9_WIB)
-    sender = make_sender(factory, api, clock)
-
-    counts = await run_until_settled(sender, factory)
-
-    assert counts == {"sent": len(chats)}
-    assert [len(texts(stub, chat)) for chat in chats] == [1] * len(chats)
-    calls = stub.calls("sendMessage")
-    assert sum(call.status == 429 for call in calls) == 6
-    first_429 = next(call.timestamp for call in calls if call.status == 429)
-    first_after = min(c.timestamp for c in calls if c.status == 200 and c.timestamp > first_429)
-    assert first_after >= first_429 + 1.0 - 0.005

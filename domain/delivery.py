@@ -1,0 +1,195 @@
+"""Delivery rules of the outbox (SPEC §7, DOMAIN §6): lanes, window, expiry, retries, pacing.
+
+Pure: instants come in as aware datetimes from the caller's clock, and pacing works on the
+monotonic seconds the caller reads, so every rule here is tested without waiting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+#: Lower is sent sooner: relay copies and notes before reminders before broadcasts.
+PRIORITY_INTERACTIVE = 10
+PRIORITY_REMINDER = 50
+PRIORITY_BULK = 100
+
+#: From this priority on a row is "bulk" (reminders, broadcasts): it waits for the sending
+#: window and is never sent twice when in doubt. Below it (relay copies, notes, menus) a row
+#: goes out at any hour and is re-sent when in doubt: a lost relay message is worse than a
+#: repeated one, and the person is waiting for it.
+BULK_PRIORITY = PRIORITY_REMINDER
+
+#: How many claims a row gets before a retryable failure becomes final.
+MAX_ATTEMPTS = 6
+BACKOFF_BASE = timedelta(seconds=2)
+BACKOFF_CAP = timedelta(minutes=5)
+
+
+class OutboxStatus(StrEnum):
+    """The life of an outbox row; stored as a plain string code."""
+
+    PENDING = "pending"
+    CLAIMED = "claimed"  # committed before the Bot API call; in doubt if still set after a crash
+    SENT = "sent"
+    FAILED = "failed"  # Telegram refused it, or retries ran out
+    EXPIRED = "expired"  # bulk row not sent before its expiry
+    IN_DOUBT = "in_doubt"  # may or may not have reached the person ("tidak pasti")
+    CANCELLED = "cancelled"  # the chat became unreachable (403)
+
+
+def is_bulk(priority: int) -> bool:
+    """Whether a row of this priority is a reminder or broadcast (windowed, never re-sent)."""
+    return priority >= BULK_PRIORITY
+
+
+# --- the sending window --------------------------------------------------------------------
+
+
+def in_sending_window(now: datetime, tz: ZoneInfo, start: time, end: time) -> bool:
+    """Whether ``now`` falls in [start, end) of the local day in ``tz`` (WIB)."""
+    local = now.astimezone(tz).time()
+    return start <= local < end
+
+
+def may_send(priority: int, now: datetime, tz: ZoneInfo, start: time, end: time) -> bool:
+    """Interactive rows go out at any hour; bulk rows only inside the sending window."""
+    return not is_bulk(priority) or in_sending_window(now, tz, start, end)
+
+
+def window_end_on(day: date, tz: ZoneInfo, end: time) -> datetime:
+    """The instant the sending window closes on a local ``day``: a reminder's expiry."""
+    return datetime.combine(day, end, tzinfo=tz)
+
+
+def broadcast_expiry(now: datetime, hours: int) -> datetime:
+    """When a broadcast queued at ``now`` stops being worth sending."""
+    return now + timedelta(hours=hours)
+
+
+def is_expired(expires_at: datetime | None, now: datetime) -> bool:
+    """Whether a row's expiry has passed (rows without one never expire)."""
+    return expires_at is not None and expires_at <= now
+
+
+# --- what happens after an attempt ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The row's next status; ``not_before`` is set when it goes back to pending."""
+
+    status: OutboxStatus
+    not_before: datetime | None = None
+
+
+def backoff(
+    attempts: int, *, base: timedelta = BACKOFF_BASE, cap: timedelta = BACKOFF_CAP
+) -> timedelta:
+    """Wait before attempt ``attempts + 1``: base, 2×base, 4×base … capped."""
+    exponent = min(max(attempts - 1, 0), 30)  # 2**30 × base is far past any cap
+    return min(cap, base * (1 << exponent))
+
+
+def retry_after_seconds(value: float | timedelta) -> float:
+    """A 429's ``retry_after`` in seconds (PTB 22 gives an int or a timedelta)."""
+    if isinstance(value, timedelta):
+        return max(value.total_seconds(), 0.0)
+    return max(float(value), 0.0)
+
+
+def after_flood(now: datetime, retry_after: float) -> Verdict:
+    """429: Telegram refused the request, so it is retried once the flood wait is over."""
+    return Verdict(OutboxStatus.PENDING, now + timedelta(seconds=retry_after))
+
+
+def after_not_delivered(attempts: int, now: datetime, max_attempts: int = MAX_ATTEMPTS) -> Verdict:
+    """The request surely never reached Telegram (connection refused): back off, then give up."""
+    if attempts >= max_attempts:
+        return Verdict(OutboxStatus.FAILED)
+    return Verdict(OutboxStatus.PENDING, now + backoff(attempts))
+
+
+def after_in_doubt(
+    priority: int,
+    attempts: int,
+    now: datetime,
+    chat_interval: timedelta,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> Verdict:
+    """The request may have reached Telegram (timeout): bulk stays in doubt, interactive retries.
+
+    The retry waits at least the per-chat interval, since the first copy may have arrived.
+    """
+    if is_bulk(priority) or attempts >= max_attempts:
+        return Verdict(OutboxStatus.IN_DOUBT)
+    return Verdict(OutboxStatus.PENDING, now + max(backoff(attempts), chat_interval))
+
+
+def after_crash(priority: int) -> OutboxStatus:
+    """A row found claimed at start-up (the sender died mid-call): the same rule as a timeout."""
+    return OutboxStatus.IN_DOUBT if is_bulk(priority) else OutboxStatus.PENDING
+
+
+# --- pacing ------------------------------------------------------------------------------------
+
+
+class PaceSchedule:
+    """The global rate as a virtual schedule (GCRA) on monotonic seconds.
+
+    Sends are spaced ``1 / rate`` apart; ``burst`` sends may go back to back, so a late
+    wake-up is caught up instead of lost (throughput stays at the rate) while any one second
+    still holds at most ``rate + burst - 1`` sends. A pause (after a 429) holds every send.
+    """
+
+    def __init__(self, rate: float, *, burst: int = 2) -> None:
+        if rate <= 0 or burst < 1:
+            raise ValueError("rate must be positive and burst at least 1")
+        self.interval = 1.0 / rate
+        self._tolerance = self.interval * (burst - 1)
+        self._theoretical = float("-inf")
+        self.paused_until = float("-inf")
+
+    def reserve(self, now: float) -> float:
+        """Books the next send slot; returns when it starts (never before ``now``)."""
+        start = max(now, self._theoretical - self._tolerance, self.paused_until)
+        self._theoretical = max(self._theoretical, start) + self.interval
+        return start
+
+    def pause_until(self, until: float) -> None:
+        """Holds every send until ``until`` (a pause never shortens one already running)."""
+        self.paused_until = max(self.paused_until, until)
+
+    def is_paused(self, now: float) -> bool:
+        """Whether sending is on hold at ``now``."""
+        return now < self.paused_until
+
+
+@dataclass
+class ChatSpacing:
+    """When each chat may be written to again: ``interval`` after its last request ended."""
+
+    interval: float
+    _last: dict[int, float] = field(default_factory=dict)
+
+    def ready_at(self, chat_id: int) -> float:
+        """The earliest monotonic instant for the next request to ``chat_id``."""
+        last = self._last.get(chat_id)
+        return float("-inf") if last is None else last + self.interval
+
+    def touch(self, chat_id: int, at: float) -> None:
+        """Records that a request to ``chat_id`` ended at ``at`` (delivered or not)."""
+        self._last[chat_id] = max(at, self._last.get(chat_id, at))
+
+    def next_ready_after(self, now: float) -> float | None:
+        """The soonest future instant a recently written chat becomes free, if any.
+
+        Forgets chats that are free already, so the map stays as small as one interval's
+        worth of sends.
+        """
+        self._last = {chat: at for chat, at in self._last.items() if at + self.interval > now}
+        if not self._last:
+            return None
+        return min(self._last.values()) + self.interval

@@ -1,0 +1,31 @@
+"""The outbox: queueing messages and the leader's paced sender (SPEC §7).
+
+sender = OutboxSender(sessions, PtbBotApi(bot), clock, cfg.delivery, cfg.region.tz,
+                      default_holder())
+report = await sender.recover()       # rows a dead process left claimed
+await sender.run(stop)                 # until stop is set; sender.wake() after enqueueing
+"""
+
+from services.outbox.api import BotApi, Failure, PtbBotApi, classify, message_id_of
+from services.outbox.enqueue import enqueue_message
+from services.outbox.sender import (
+    CHAT_UNREACHABLE,
+    LEFT_CLAIMED,
+    OutboxSender,
+    RecoveryReport,
+    default_holder,
+)
+
+__all__ = [
+    "CHAT_UNREACHABLE",
+    "LEFT_CLAIMED",
+    "BotApi",
+    "Failure",
+    "OutboxSender",
+    "PtbBotApi",
+    "RecoveryReport",
+    "classify",
+    "default_holder",
+    "enqueue_message",
+    "message_id_of",
+]

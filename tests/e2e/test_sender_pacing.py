@@ -1,0 +1,120 @@
+"""The paced sender's real loop against telegram_stub: pacing read from the stub's clock.
+
+The sender runs ``run()`` with real sleeping on a clock shifted into the sending window;
+assertions read the timestamps the stub recorded for each request (its clock, not ours).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Iterator
+from zoneinfo import ZoneInfo
+
+import pytest
+import telegram
+
+from config import DeliveryConfig
+from services.outbox import OutboxSender, PtbBotApi
+from storage.engine import create_engine, session_factory
+from telegram_stub import BotApiStub, StubUser
+from tests.helpers.db import delete_all_rows
+from tests.helpers.outbox_kit import (
+    MONDAY_9_WIB,
+    Factory,
+    ShiftedClock,
+    migrated_database,
+    queue,
+    run_until_settled,
+    texts,
+)
+
+WIB = ZoneInfo("Asia/Jakarta")
+ANI, BUDI, CITRA = 1001, 1002, 1003
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A migrated database per module and backend."""
+    with migrated_database(request.param, tmp_path_factory.mktemp("pacing")) as url:
+        yield url
+
+
+@pytest.fixture
+async def factory(database_url: str) -> AsyncIterator[Factory]:
+    """Sessions on the emptied database."""
+    engine = create_engine(database_url)
+    try:
+        await delete_all_rows(engine)
+        yield session_factory(engine)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+async def stub() -> AsyncIterator[BotApiStub]:
+    """The stub with three users who have started the bot."""
+    async with BotApiStub() as running:
+        for user_id, name in ((ANI, "Ani"), (BUDI, "Budi"), (CITRA, "Citra")):
+            running.add_user(StubUser(user_id, name))
+        yield running
+
+
+@pytest.fixture
+async def sender(factory: Factory, stub: BotApiStub) -> AsyncIterator[OutboxSender]:
+    """The production sender (default delivery config) on a real PTB ``Bot``."""
+    bot = telegram.Bot(stub.token, base_url=stub.bot_base_url, base_file_url=stub.file_base_url)
+    async with bot:
+        yield OutboxSender(
+            factory,
+            PtbBotApi(bot),
+            ShiftedClock.starting_at(MONDAY_9_WIB),
+            DeliveryConfig(),
+            WIB,
+            "test-sender",
+            poll_interval=0.2,
+        )
+
+
+async def test_no_chat_gets_two_messages_less_than_the_interval_apart(
+    factory: Factory, stub: BotApiStub, sender: OutboxSender
+) -> None:
+    stub.set_flood_limit(30, 1)  # Telegram's limits: any breach would be answered 429
+    for n in range(4):
+        for chat in (ANI, BUDI, CITRA):
+            await queue(factory, f"{chat}-{n}", chat, f"pesan {n}")
+
+    counts = await run_until_settled(sender, factory)
+
+    assert counts == {"sent": 12}
+    calls = stub.calls("sendMessage")
+    assert {call.status for call in calls} == {200}
+    for chat in (ANI, BUDI, CITRA):
+        assert texts(stub, chat) == [f"pesan {n}" for n in range(4)]
+        stamps = [call.timestamp for call in calls if call.params["chat_id"] == chat]
+        gaps = [later - earlier for earlier, later in itertools.pairwise(stamps)]
+        # The sender's monotonic clock and the stub's wall clock may differ by a hair.
+        assert min(gaps) >= 1.0 - 0.005
+
+
+async def test_a_429_storm_pauses_sending_and_everything_arrives_once(
+    factory: Factory, stub: BotApiStub, sender: OutboxSender
+) -> None:
+    chats = list(range(3000, 3020))
+    for chat in chats:
+        stub.add_user(StubUser(chat, f"U{chat}"))
+        await queue(factory, f"k{chat}", chat, "siaran")
+    stub.rate_limit(1, count=6)  # more than can be in flight when the first answer comes
+
+    counts = await run_until_settled(sender, factory)
+
+    assert counts == {"sent": len(chats)}
+    assert [len(texts(stub, chat)) for chat in chats] == [1] * len(chats)
+    calls = stub.calls("sendMessage")
+    assert sum(call.status == 429 for call in calls) == 6
+    first_429 = next(call.timestamp for call in calls if call.status == 429)
+    first_after = min(c.timestamp for c in calls if c.status == 200 and c.timestamp > first_429)
+    assert first_after >= first_429 + 1.0 - 0.005
