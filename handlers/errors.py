@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import Chat, Update
 from telegram.error import Forbidden, TelegramError
 
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
+from services.logs import RedactingFormatter
+from services.outbox import enqueue_message
+from storage.repositories.outbox import PRIORITY_INTERACTIVE
 
 logger = logging.getLogger(__name__)
+
+# The tail of the traceback that fits a Telegram message with room to spare.
+MAX_FRAMES_TEXT = 3000
 
 
 def describe_update(update: object) -> str:
@@ -34,6 +41,7 @@ async def on_error(update: object, context: BotContext) -> None:
         type(error).__name__,
         exc_info=(type(error), error, error.__traceback__) if error is not None else None,
     )
+    await _notify_error_chat(update, context, error)
     if not isinstance(update, Update):
         return
     chat = update.effective_chat
@@ -51,3 +59,34 @@ async def on_error(update: object, context: BotContext) -> None:
         logger.warning(
             "apology for %s not delivered: %s", describe_update(update), type(exc).__name__
         )
+
+
+async def _notify_error_chat(update: object, context: BotContext, error: Exception | None) -> None:
+    """A short, redacted notice to the configured error chat (type, frames, update id)."""
+    services = context.services
+    chat_id = services.config.access.error_chat_id
+    if not chat_id or error is None:
+        return
+    frames = RedactingFormatter().formatException((type(error), error, error.__traceback__))
+    now = services.clock.now()
+    text = services.catalogues.get(None).t(
+        "error.notice",
+        update=describe_update(update),
+        error=type(error).__name__,
+        frames=frames[-MAX_FRAMES_TEXT:],
+    )
+    try:
+        async with services.uow() as uow:
+            await enqueue_message(
+                uow,
+                key=f"error:{now.isoformat()}:{id(error)}",
+                chat_id=chat_id,
+                text=text,
+                priority=PRIORITY_INTERACTIVE,
+                kind="error",
+                now=now,
+            )
+            await uow.commit()
+    except SQLAlchemyError:
+        # The database may be what failed; the log line above already has the details.
+        logger.warning("error notice not queued: database unavailable")

@@ -134,3 +134,27 @@ async def test_a_failing_handler_apologises_and_logs_no_personal_data(
     assert "RuntimeError" in logged
     assert name not in logged
     assert phone not in logged
+
+
+async def test_the_error_chat_gets_a_redacted_notice(
+    stub: BotApiStub, database_url: str, driver: Driver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ops = driver.user(2100, "Ops")
+    await ops.send("/start")
+    cfg = bot_config(stub, database_url, access={"error_chat_id": ops.id})
+    phone = "+62" + "81234567890"
+
+    async def broken(*_: object) -> None:
+        raise RuntimeError(f"cannot save {phone}")
+
+    monkeypatch.setattr(basics, "bantuan", broken)
+    ani = driver.user(2101, "Ani")
+    async with polling_bot(cfg):
+        await ani.send("/bantuan")
+        await ani.wait_for_reply()
+        [notice] = await ops.wait_for_reply(
+            timeout=10, predicate=lambda m: "RuntimeError" in m.body
+        )
+    assert "update" in notice.body
+    assert "in broken" in notice.body  # the frames name the failing code
+    assert phone not in notice.body

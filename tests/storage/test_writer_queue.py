@@ -11,6 +11,14 @@ from storage.engine import sqlite_writer_lock
 from storage.uow import UnitOfWork
 
 
+async def _fail_inside_a_writer(
+    factory: async_sessionmaker[AsyncSession], lock: asyncio.Lock
+) -> None:
+    async with UnitOfWork(factory):
+        assert lock.locked()
+        raise RuntimeError("boom")
+
+
 async def test_writers_queue_and_a_failing_writer_releases_its_place(
     engine: AsyncEngine, factory: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -20,9 +28,7 @@ async def test_writers_queue_and_a_failing_writer_releases_its_place(
         return
     assert lock is not None
     with pytest.raises(RuntimeError, match="boom"):
-        async with UnitOfWork(factory) as uow:
-            assert lock.locked()
-            raise RuntimeError("boom")
+        await _fail_inside_a_writer(factory, lock)
     assert not lock.locked()
     async with UnitOfWork(factory, write=False):
         assert not lock.locked()  # readers never queue
