@@ -28,7 +28,7 @@ def _keys_in_code() -> set[str]:
         path = ROOT / source
         if path.is_file():
             with path.open("rb") as handle:
-                found = [m for _, m, _, _ in extract_python(handle, KEYWORDS, [], {})]
+                found = [m for _, _, m, _ in extract_python(handle, KEYWORDS, [], {})]
         else:
             found = [m for _, _, m, _, _ in extract_from_dir(path, keywords=KEYWORDS)]
         for message in found:
