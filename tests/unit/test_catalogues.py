@@ -22,18 +22,26 @@ KEYWORDS = {"t": None, "tn": (1, 2), "N_": None}
 LOCALES = load_config(ROOT / "config.example.toml", environ={}).i18n.locales
 
 
+def _singular(message: object) -> str:
+    """A plural pair is one catalogue entry, found under its singular key."""
+    if isinstance(message, str):
+        return message
+    assert isinstance(message, list | tuple)
+    return str(message[0])
+
+
 def _keys_in_code() -> set[str]:
     keys: set[str] = set()
     for source in SOURCES:
         path = ROOT / source
         if path.is_file():
             with path.open("rb") as handle:
-                found = [m for _, _, m, _ in extract_python(handle, KEYWORDS, [], {})]
+                found: list[object] = [
+                    m for _, _, m, _ in extract_python(handle, KEYWORDS, [], {})
+                ]
         else:
             found = [m for _, _, m, _, _ in extract_from_dir(path, keywords=KEYWORDS)]
-        for message in found:
-            # A plural pair is one catalogue entry, found under its singular key.
-            keys.add(message if isinstance(message, str) else message[0])
+        keys.update(_singular(message) for message in found)
     return keys
 
 
