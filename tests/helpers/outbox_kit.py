@@ -33,6 +33,8 @@ from tests.helpers.db import (
 
 #: Statuses a row leaves only through the sender.
 UNSETTLED = frozenset({"pending", "claimed"})
+# The three users of the sender's tests (their chats exist on the stub).
+ANI, BUDI, CITRA = 1001, 1002, 1003
 MONDAY_9_WIB = datetime(2027, 1, 4, 2, 0, tzinfo=UTC)
 
 Factory = async_sessionmaker[AsyncSession]

@@ -15,10 +15,11 @@ import telegram
 
 from config import DeliveryConfig
 from services.outbox import OutboxSender, PtbBotApi
-from storage.engine import create_engine, session_factory
 from telegram_stub import BotApiStub, StubUser
-from tests.helpers.db import delete_all_rows
 from tests.helpers.outbox_kit import (
+    ANI,
+    BUDI,
+    CITRA,
     MONDAY_9_WIB,
     Factory,
     ShiftedClock,
@@ -29,7 +30,6 @@ from tests.helpers.outbox_kit import (
 )
 
 WIB = ZoneInfo("Asia/Jakarta")
-ANI, BUDI, CITRA = 1001, 1002, 1003
 
 
 @pytest.fixture(
@@ -41,26 +41,6 @@ def database_url(
     """A migrated database per module and backend."""
     with migrated_database(request.param, tmp_path_factory.mktemp("pacing")) as url:
         yield url
-
-
-@pytest.fixture
-async def factory(database_url: str) -> AsyncIterator[Factory]:
-    """Sessions on the emptied database."""
-    engine = create_engine(database_url)
-    try:
-        await delete_all_rows(engine)
-        yield session_factory(engine)
-    finally:
-        await engine.dispose()
-
-
-@pytest.fixture
-async def stub() -> AsyncIterator[BotApiStub]:
-    """The stub with three users who have started the bot."""
-    async with BotApiStub() as running:
-        for user_id, name in ((ANI, "Ani"), (BUDI, "Budi"), (CITRA, "Citra")):
-            running.add_user(StubUser(user_id, name))
-        yield running
 
 
 @pytest.fixture

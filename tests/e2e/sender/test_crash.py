@@ -32,7 +32,7 @@ FIRST_CHAT = 500_000
 KILL_AFTER = 400  # messages the stub has answered before the kill
 RATE = "200"  # messages per second: fast against the stub, far above Telegram's 30
 MONDAY_9_WIB = datetime(2027, 1, 4, 2, 0, tzinfo=UTC)
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 async def _queue_broadcast(url: str) -> None:

@@ -1,12 +1,12 @@
 """The paced sender's delivery policy, against telegram_stub through a real PTB ``Bot``.
 
 Every scenario steps through ``drain_once`` with a frozen clock and stepped monotonic time:
-nothing waits. The real loop's pacing is in ``test_sender_pacing.py``.
+nothing waits. The real loop's pacing is in ``test_pacing.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,19 +16,19 @@ import telegram
 from config import DeliveryConfig
 from domain.delivery import PRIORITY_BULK, PRIORITY_INTERACTIVE, PRIORITY_REMINDER
 from services.outbox import BotApi, OutboxSender, PtbBotApi
-from storage.engine import create_engine, session_factory
 from storage.uow import UnitOfWork
 from telegram_stub import BotApiStub, StubUser
 from tests.helpers.clock import FrozenClock
-from tests.helpers.db import delete_all_rows
 from tests.helpers.outbox_kit import (
+    ANI,
+    BUDI,
+    CITRA,
     MONDAY_9_WIB,
     Factory,
     LosingAnswers,
     SteppedTime,
     TimedApi,
     closed_port,
-    migrated_database,
     queue,
     texts,
 )
@@ -36,38 +36,6 @@ from tests.helpers.outbox_kit import outbox_rows as rows
 
 WIB = ZoneInfo("Asia/Jakarta")
 SECOND = timedelta(seconds=1)
-ANI, BUDI, CITRA = 1001, 1002, 1003
-
-
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-)
-def database_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A migrated database per module and backend."""
-    with migrated_database(request.param, tmp_path_factory.mktemp("sender")) as url:
-        yield url
-
-
-@pytest.fixture
-async def factory(database_url: str) -> AsyncIterator[Factory]:
-    """Sessions on the emptied database."""
-    engine = create_engine(database_url)
-    try:
-        await delete_all_rows(engine)
-        yield session_factory(engine)
-    finally:
-        await engine.dispose()
-
-
-@pytest.fixture
-async def stub() -> AsyncIterator[BotApiStub]:
-    """The stub with three users who have started the bot."""
-    async with BotApiStub() as running:
-        for user_id, name in ((ANI, "Ani"), (BUDI, "Budi"), (CITRA, "Citra")):
-            running.add_user(StubUser(user_id, name))
-        yield running
 
 
 @pytest.fixture
