@@ -3,6 +3,7 @@
     python bot.py run                 poll Telegram and serve people
     python bot.py migrate             bring the database schema up to date
     python bot.py admin add ID        make a Telegram user id an admin
+    python bot.py import FILE         import the register (CSV/XLSX); --dry-run only previews
 Every subcommand takes --config PATH (default config.toml, or GEMPUR_CONFIG).
 """
 
@@ -15,6 +16,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -43,6 +45,7 @@ from services.outbox import (
     default_holder,
     enqueue_message,
 )
+from services.register_cli import import_file
 from storage.engine import create_engine, session_factory
 from storage.migrate import DatabaseNotMigratedError, ensure_up_to_date, upgrade
 from storage.repositories.outbox import PRIORITY_INTERACTIVE
@@ -311,6 +314,15 @@ def cmd_admin_add(cfg: AppConfig, telegram_user_id: int) -> int:
     return 0
 
 
+def cmd_import(cfg: AppConfig, file: str, *, dry_run: bool) -> int:
+    """`import FILE [--dry-run]`: prints the preview; without --dry-run imports the valid rows."""
+    try:
+        return asyncio.run(import_file(cfg, Path(file), dry_run=dry_run, clock=SystemClock()))
+    except DatabaseNotMigratedError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+
+
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """The command line; every subcommand takes --config."""
     common = argparse.ArgumentParser(add_help=False)
@@ -323,6 +335,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     admin_commands = admin.add_subparsers(dest="admin_command", required=True)
     add = admin_commands.add_parser("add", parents=[common], help="make a user id an admin")
     add.add_argument("telegram_user_id", type=int, metavar="ID")
+    register = commands.add_parser(
+        "import", parents=[common], help="import the register from a CSV or XLSX file"
+    )
+    register.add_argument("file", metavar="FILE")
+    register.add_argument("--dry-run", action="store_true", help="preview only, write nothing")
     return parser.parse_args(argv)
 
 
@@ -340,6 +357,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_run(cfg)
     if args.command == "migrate":
         return cmd_migrate(cfg)
+    if args.command == "import":
+        return cmd_import(cfg, args.file, dry_run=args.dry_run)
     return cmd_admin_add(cfg, args.telegram_user_id)
 
 

@@ -161,6 +161,10 @@ class AccessConfig(_Section):
     admin_telegram_ids: list[int] = Field(default_factory=list)
     # Where redacted error notices go (an admin's private chat); 0 = nowhere.
     error_chat_id: int = 0
+    # Invites stop working this many days after they are made.
+    invite_ttl_days: int = Field(default=30, ge=1, le=365)
+    # How many board members (pengurus) one cooperative's invite can link.
+    board_invite_max_uses: int = Field(default=5, ge=1, le=50)
 
 
 class DeliveryConfig(_Section):

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from conversations.akses import akses_form
 from conversations.bahasa import bahasa_form
+from conversations.cari_koperasi import cari_koperasi_form
+from conversations.impor import impor_form
 from conversations.perbaiki import perbaiki_form
 from conversations.spec import FormSpec
 from locales import Catalogues
@@ -12,7 +15,17 @@ from locales import Catalogues
 
 def forms(catalogues: Catalogues, extra: Iterable[FormSpec] = ()) -> dict[str, FormSpec]:
     """Every form of the bot by name (`extra`: forms added by tests)."""
-    table = {spec.name: spec for spec in (bahasa_form(catalogues), perbaiki_form(), *extra)}
+    table = {
+        spec.name: spec
+        for spec in (
+            bahasa_form(catalogues),
+            perbaiki_form(),
+            cari_koperasi_form(),
+            akses_form(catalogues),
+            impor_form(),
+            *extra,
+        )
+    }
     codes = [spec.code for spec in table.values()]
     if len(set(codes)) != len(codes):
         msg = "two forms share a callback code"

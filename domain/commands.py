@@ -37,6 +37,10 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("bahasa", "language", N_("cmd.bahasa")),
     CommandSpec("batal", "cancel", N_("cmd.batal")),
     CommandSpec("privasi", "privacy", N_("cmd.privasi")),
+    CommandSpec("koperasi", "coops", N_("cmd.koperasi"), frozenset({Role.PETUGAS, Role.ADMIN})),
+    CommandSpec("petugas", "officers", N_("cmd.petugas"), frozenset({Role.ADMIN})),
+    CommandSpec("undang", "invite", N_("cmd.undang"), frozenset({Role.ADMIN})),
+    CommandSpec("impor", "import", N_("cmd.impor"), frozenset({Role.ADMIN})),
 )
 
 

@@ -17,7 +17,21 @@ from telegram.ext import (
 from config import AppConfig
 from conversations.spec import FormSpec
 from domain.commands import command
-from handlers import basics, privasi, reachability, settings
+from domain.invites import TYPED_CODE_PATTERN
+from handlers import (
+    basics,
+    board,
+    home,
+    invites,
+    koperasi,
+    onboarding,
+    petugas,
+    privasi,
+    reachability,
+    register_import,
+    search,
+    settings,
+)
 from handlers.callbacks import FormButton
 from handlers.context import BotContext, GempurApp
 from handlers.errors import on_error
@@ -45,6 +59,8 @@ def register(
               1. commands (each suspends the active form and keeps its draft)
               2.-4. other messages: the active form's step → the relay session → a hint
               buttons: form options (checked against the current step), then "menu kedaluwarsa"
+    group  1  after a search form is answered: its results, with their buttons;
+              after the /impor form took a file: its preview
     """
     del cfg  # features that need configuration at registration take it from here
     app.add_handler(TypeHandler(Update, gate), group=-1)
@@ -55,6 +71,10 @@ def register(
     app.add_handler(_command("bahasa", settings.bahasa))
     app.add_handler(_command("batal", settings.batal))
     app.add_handler(_command("privasi", privasi.privasi))
+    app.add_handler(_command("koperasi", koperasi.koperasi))
+    app.add_handler(_command("petugas", petugas.petugas))
+    app.add_handler(_command("undang", invites.undang))
+    app.add_handler(_command("impor", register_import.impor))
     for name, spec in extra_forms:  # forms that tests add, each started by its own command
         app.add_handler(CommandHandler(name, suspending(form_command(spec)), filters=NEW_MESSAGES))
     app.add_handler(
@@ -66,12 +86,39 @@ def register(
         ChatMemberHandler(reachability.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
     )
 
-    # 2.-4. everything else a person sends
+    # 2.-4. everything else a person sends; an invite code typed instead of tapped is redeemed
+    # only when no form waits for an answer (otherwise it is the form's input, as any text)
+    code_shaped = NEW_MESSAGES & filters.TEXT & filters.Regex(TYPED_CODE_PATTERN)
+    app.add_handler(MessageHandler(code_shaped, onboarding.typed_code(route_message)))
     app.add_handler(MessageHandler(NEW_MESSAGES, route_message))
+    app.add_handler(
+        MessageHandler(NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, search.show_search_results),
+        group=1,
+    )
+    app.add_handler(
+        MessageHandler(NEW_MESSAGES & filters.Document.ALL, register_import.after_upload), group=1
+    )
 
     # buttons
     app.add_handler(CallbackQueryHandler(on_form_button, pattern=FormButton.pattern()))
     app.add_handler(CallbackQueryHandler(privasi.on_privacy_button, pattern=r"^v:"))
+    app.add_handler(CallbackQueryHandler(koperasi.on_koperasi_button, pattern=r"^k:"))
+    app.add_handler(CallbackQueryHandler(petugas.on_petugas_button, pattern=r"^p:"))
+    app.add_handler(
+        CallbackQueryHandler(onboarding.on_consent_button, pattern=onboarding.CONSENT_PATTERN)
+    )
+    # board choice; after a switch from the home menu, the home menu again
+    board_choice = board.choice_handler({"": home.send_home})
+    app.add_handler(CallbackQueryHandler(board_choice, pattern=board.BoardChoice.pattern()))
+    app.add_handler(CallbackQueryHandler(invites.on_invite_button, pattern=invites.PATTERN))
+    app.add_handler(
+        CallbackQueryHandler(onboarding.on_join_button, pattern=onboarding.JOIN_PATTERN)
+    )
+    app.add_handler(
+        CallbackQueryHandler(
+            register_import.on_import_button, pattern=register_import.ImportButton.pattern()
+        )
+    )
     app.add_handler(CallbackQueryHandler(basics.stale_callback))
 
     app.add_error_handler(on_error)

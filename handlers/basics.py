@@ -4,28 +4,22 @@ from __future__ import annotations
 
 from telegram import Update
 
-from domain.access import Role
 from domain.commands import visible_commands
+from handlers import home, onboarding
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
 from handlers.replies import reply
-from locales import N_, Safe, Translator
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """Welcomes a known person; tells a stranger how to get access."""
-    tr, viewer = context.tr, context.viewer
+    """An invite code opens onboarding; a known person gets the home menu; a stranger is told
+    how to get access (and may ask for it)."""
     if context.args:
-        # Invite codes arrive with the onboarding feature; until then no code is valid.
-        await reply(update, context, tr.t("start.invite_invalid"))
-        return
-    if viewer.is_known:
-        text = tr.t("start.welcome_back", roles=Safe(_role_names(tr, viewer.roles)))
-        await reply(update, context, f"{text}\n\n{help_text(context)}")
-        return
-    await reply(
-        update, context, tr.t("start.no_invite", region=context.services.config.region.name)
-    )
+        await onboarding.open_invite(update, context, context.args[0])
+    elif context.viewer.is_known:
+        await home.send_home(update, context)
+    else:
+        await onboarding.greet_stranger(update, context)
 
 
 async def bantuan(update: Update, context: BotContext) -> None:
@@ -42,18 +36,6 @@ def help_text(context: BotContext) -> str:
             tr.t("help.line", command=f"/{spec.name}", description=tr.t(spec.description_key))
         )
     return "\n".join(lines)
-
-
-ROLE_NAME_KEYS = {
-    Role.ADMIN: N_("role.admin"),
-    Role.PIMPINAN: N_("role.pimpinan"),
-    Role.PETUGAS: N_("role.petugas"),
-    Role.PENGURUS: N_("role.pengurus"),
-}
-
-
-def _role_names(tr: Translator, roles: frozenset[Role]) -> str:
-    return ", ".join(tr.t(key) for role, key in ROLE_NAME_KEYS.items() if role in roles)
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:

@@ -1,0 +1,276 @@
+"""How the /koperasi screens look: the list, its filters and the cooperative card.
+
+Renderers only (text and buttons, no storage, no Telegram calls). Every user-supplied value
+goes through the translator, which escapes it; long values are cut before escaping.
+Callback data: `k:l:<page>:<filter>` list, `k:c:<id>:<page>:<filter>` card,
+`k:f:<page>:<filter>` filter menu, `k:fd:<page>:<filter>` kecamatan, `k:ft:0:<filter>` stage,
+`k:s` search, `k:r:` / `k:rx:<id>:<person>:<page>:<filter>` remove a board member.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from telegram import InlineKeyboardMarkup
+
+from domain.koperasi_list import (
+    ADDRESS_IN_CARD,
+    BOARD_SHOWN,
+    NAME_IN_LIST,
+    STAGES,
+    BoardMember,
+    CardActions,
+    KoperasiCard,
+    ListFilter,
+    shorten,
+    split_shown,
+)
+from handlers.keyboards import Row, button, numbered_rows, page_row, plain, rows_of, single
+from handlers.screens import fits
+from handlers.values import FLAG_KEYS, STAGE_KEYS, field_label, field_value, person_name
+from locales import N_, Safe, Translator
+from services.koperasi_query import ListPage
+
+PREFIX = "k"
+KECAMATAN_PER_PAGE = 24
+Screen = tuple[str, InlineKeyboardMarkup]
+# Ids and pages in callback data: ASCII digits that fit a 64-bit integer column.
+MAX_NUMBER_DIGITS = 18
+
+
+def is_number(text: str) -> bool:
+    """Whether a part of callback data is a number we may pass to the database."""
+    return text.isascii() and text.isdigit() and len(text) <= MAX_NUMBER_DIGITS
+
+
+@dataclass(frozen=True)
+class ListState:
+    """Where a screen returns to: the list page and its filter."""
+
+    page: int = 0
+    filter: ListFilter = field(default_factory=ListFilter)
+
+    @property
+    def data(self) -> str:
+        """`<page>:<filter code>` for callback data."""
+        return f"{self.page}:{self.filter.encode()}"
+
+
+def list_data(state: ListState) -> str:
+    """The callback data that shows this list page."""
+    return f"{PREFIX}:l:{state.data}"
+
+
+def stage_label(tr: Translator, tahap: str) -> str:
+    """The translated stage."""
+    return tr.t(STAGE_KEYS.get(tahap, STAGE_KEYS["BELUM_MULAI"]))
+
+
+def flag_labels(tr: Translator, flags: Sequence[str]) -> str:
+    """The translated flags, comma-separated ('' when none)."""
+    return ", ".join(tr.t(FLAG_KEYS[flag]) for flag in flags if flag in FLAG_KEYS)
+
+
+def describe_filter(
+    tr: Translator, state: ListState, kecamatan: Sequence[str], query: str | None
+) -> str:
+    """The active filters in words ('' when none)."""
+    f, parts = state.filter, []
+    if f.kecamatan is not None and f.kecamatan < len(kecamatan):
+        parts.append(tr.t("koperasi.filter.desc_kecamatan", name=kecamatan[f.kecamatan]))
+    if f.stage is not None:
+        parts.append(tr.t("koperasi.filter.desc_stage", stage=stage_label(tr, STAGES[f.stage])))
+    if f.late:
+        parts.append(tr.t("koperasi.filter.desc_late"))
+    if f.at_risk:
+        parts.append(tr.t("koperasi.filter.desc_at_risk"))
+    if f.search and query:
+        parts.append(tr.t("koperasi.filter.desc_search", query=shorten(query, 40)))
+    return " · ".join(parts)
+
+
+def render_list(
+    tr: Translator, title: str, page: ListPage, state: ListState, filters: str
+) -> Screen:
+    """The numbered page with a button per card, ◀︎ ▶︎, Filter and Cari."""
+    window = page.window
+    lines = [
+        title,
+        tr.t("koperasi.list.count", total=window.total, page=window.page + 1, pages=window.pages),
+    ]
+    if filters:
+        lines.append(tr.t("koperasi.list.filters", filters=Safe(filters)))
+    lines.append("")
+    for index, line in enumerate(page.lines):
+        flags = flag_labels(tr, line.flags)
+        lines.append(
+            tr.t(
+                "koperasi.list.item",
+                number=window.number(index),
+                nama=shorten(line.nama, NAME_IN_LIST),
+                kecamatan=line.kecamatan or tr.t("koperasi.kecamatan.unknown"),
+                stage=stage_label(tr, line.tahap),
+            )
+            + (tr.t("koperasi.list.flags", flags=Safe(flags)) if flags else "")
+        )
+    lines.append(tr.t("koperasi.list.hint") if page.lines else tr.t("koperasi.list.empty"))
+    here = ListState(window.page, state.filter)
+    rows = numbered_rows(
+        window, [line.id for line in page.lines], lambda kid: f"{PREFIX}:c:{kid}:{here.data}"
+    )
+    pages = page_row(tr, window, lambda p: list_data(ListState(p, state.filter)))
+    rows += [pages] if pages else []
+    tools = [
+        button(tr.t("koperasi.button.filter"), f"{PREFIX}:f:{here.data}"),
+        button(tr.t("koperasi.button.search"), f"{PREFIX}:s"),
+    ]
+    if state.filter.active:
+        tools.append(button(tr.t("koperasi.button.clear"), list_data(ListState())))
+    return "\n".join(lines), InlineKeyboardMarkup([*rows, tools])
+
+
+def render_filter_menu(tr: Translator, state: ListState, filters: str) -> Screen:
+    """Which filter to change; late and at risk toggle at once."""
+    f = state.filter
+    text = tr.t("koperasi.filter.title") + "\n" + (filters or tr.t("koperasi.filter.none"))
+    late_key = N_("koperasi.filter.late_on") if f.late else N_("koperasi.filter.late_off")
+    risk_key = N_("koperasi.filter.at_risk_on") if f.at_risk else N_("koperasi.filter.at_risk_off")
+    rows: list[Row] = [
+        [
+            button(tr.t("koperasi.filter.kecamatan"), f"{PREFIX}:fd:0:{f.encode()}"),
+            button(tr.t("koperasi.filter.stage"), f"{PREFIX}:ft:0:{f.encode()}"),
+        ],
+        [
+            button(tr.t(late_key), list_data(ListState(0, f.toggled_late()))),
+            button(tr.t(risk_key), list_data(ListState(0, f.toggled_at_risk()))),
+        ],
+        single(tr.t("koperasi.button.clear"), list_data(ListState())),
+        single(tr.t("koperasi.button.back"), list_data(state)),
+    ]
+    return text, InlineKeyboardMarkup(rows)
+
+
+def render_kecamatan_picker(
+    tr: Translator, kecamatan: Sequence[str], page: int, f: ListFilter
+) -> Screen:
+    """The configured kecamatan, 24 a page; each shows the list filtered by it."""
+    pages = max(1, -(-len(kecamatan) // KECAMATAN_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    start = page * KECAMATAN_PER_PAGE
+    names = [
+        button(name, list_data(ListState(0, f.with_kecamatan(start + i))))
+        for i, name in enumerate(kecamatan[start : start + KECAMATAN_PER_PAGE])
+    ]
+    rows = rows_of(names, 3)
+    if pages > 1:
+        rows.append(
+            [
+                button(
+                    tr.t("keyboard.page", page=p + 1, pages=pages), f"{PREFIX}:fd:{p}:{f.encode()}"
+                )
+                for p in range(pages)
+            ]
+        )
+    rows.append(
+        single(
+            tr.t("koperasi.filter.any_kecamatan"), list_data(ListState(0, f.with_kecamatan(None)))
+        )
+    )
+    rows.append(single(tr.t("koperasi.button.back"), f"{PREFIX}:f:0:{f.encode()}"))
+    return tr.t("koperasi.filter.pick_kecamatan"), InlineKeyboardMarkup(rows)
+
+
+def render_stage_picker(tr: Translator, f: ListFilter) -> Screen:
+    """The stages, lowest first; each shows the list filtered by it."""
+    stages = [
+        button(stage_label(tr, stage), list_data(ListState(0, f.with_stage(i))))
+        for i, stage in enumerate(STAGES)
+    ]
+    rows = rows_of(stages, 2)
+    rows.append(
+        single(tr.t("koperasi.filter.any_stage"), list_data(ListState(0, f.with_stage(None))))
+    )
+    rows.append(single(tr.t("koperasi.button.back"), f"{PREFIX}:f:0:{f.encode()}"))
+    return tr.t("koperasi.filter.pick_stage"), InlineKeyboardMarkup(rows)
+
+
+def _member_line(tr: Translator, member: BoardMember) -> str:
+    name = shorten(person_name(tr, member.name), NAME_IN_LIST)
+    if member.jabatan is None:
+        return tr.t("koperasi.card.member_no_jabatan", name=name)
+    jabatan = field_value(tr, "jabatan", member.jabatan)
+    return tr.t("koperasi.card.member", name=name, jabatan=jabatan)
+
+
+def _card_head(tr: Translator, card: KoperasiCard) -> list[str]:
+    flags = flag_labels(tr, card.flags)
+    flag_line = (
+        tr.t("koperasi.card.flags", flags=Safe(flags)) if flags else tr.t("koperasi.card.no_flags")
+    )
+    officer = (
+        tr.t("koperasi.card.officer", name=person_name(tr, card.petugas_name))
+        if card.petugas_id is not None
+        else tr.t("koperasi.card.queue")
+    )
+    return [
+        tr.t("koperasi.card.title", nama=card.nama),
+        tr.t("koperasi.card.stage", stage=stage_label(tr, card.tahap)),
+        flag_line,
+        officer,
+        "",
+        tr.t("koperasi.card.profile"),
+    ]
+
+
+def _profile_lines(tr: Translator, card: KoperasiCard) -> list[str]:
+    lines = []
+    for name, value in card.profile.items():
+        shown = field_value(tr, name, value)
+        if name == "alamat":
+            shown = shorten(shown, ADDRESS_IN_CARD)
+        lines.append(tr.t("koperasi.card.field", label=field_label(tr, name), value=shown))
+    return lines
+
+
+def render_card(
+    tr: Translator, card: KoperasiCard, actions: CardActions, back: ListState, notice: str = ""
+) -> Screen:
+    """The card: head, profile, board (cut with "dan N lainnya" to fit 4096), actions."""
+    head = ([notice, ""] if notice else []) + _card_head(tr, card) + _profile_lines(tr, card)
+    shown, hidden = split_shown(card.board, BOARD_SHOWN)
+    while True:
+        board = [_member_line(tr, m) for m in shown] or [tr.t("koperasi.card.no_board")]
+        if hidden:
+            board.append(tr.t("koperasi.card.more", count=hidden))
+        text = "\n".join([*head, "", tr.t("koperasi.card.board"), *board])
+        if fits(text) or not shown:
+            break
+        shown, hidden = shown[:-1], hidden + 1
+    rows: list[Row] = []
+    if actions.remove_board:
+        for member in shown:
+            name = shorten(person_name(tr, member.name), 30)
+            data = f"{PREFIX}:r:{card.id}:{member.person_id}:{back.data}"
+            rows.append(single(plain(tr.t("koperasi.button.remove_member", name=name)), data))
+    if actions.change_officer:
+        rows.append(single(tr.t("koperasi.button.change_officer"), f"p:g:{card.id}:0"))
+    rows.append(single(tr.t("koperasi.button.back_to_list"), list_data(back)))
+    return text, InlineKeyboardMarkup(rows)
+
+
+def render_remove_confirm(
+    tr: Translator, card: KoperasiCard, member: BoardMember, back: ListState
+) -> Screen:
+    """Asks before a board member loses their seat."""
+    text = tr.t(
+        "koperasi.remove.confirm",
+        name=shorten(person_name(tr, member.name), NAME_IN_LIST),
+        nama=shorten(card.nama, NAME_IN_LIST),
+    )
+    ids = f"{card.id}:{member.person_id}:{back.data}"
+    rows = [
+        single(tr.t("koperasi.button.confirm_remove"), f"{PREFIX}:rx:{ids}"),
+        single(tr.t("koperasi.button.cancel"), f"{PREFIX}:c:{card.id}:{back.data}"),
+    ]
+    return text, InlineKeyboardMarkup(rows)

@@ -1,0 +1,84 @@
+"""Join requests: a stranger asks for access; the first admin to decide wins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from domain.access import Role
+from storage.repositories.base import Repository, rowcount
+from storage.tables import JoinRequest, Person, RoleGrant
+
+DRAFT, PENDING, APPROVED, REFUSED = "draft", "pending", "approved", "refused"
+
+
+class JoinRequestRepository(Repository):
+    """:class:`JoinRequest` rows and the admins who decide them."""
+
+    async def get(self, request_id: int) -> JoinRequest | None:
+        return await self.session.get(JoinRequest, request_id)
+
+    async def open_for(self, telegram_user_id: int) -> JoinRequest | None:
+        """The person's request still being written or waiting for an admin, if any."""
+        result = await self.session.scalars(
+            select(JoinRequest)
+            .where(
+                JoinRequest.telegram_user_id == telegram_user_id,
+                JoinRequest.status.in_((DRAFT, PENDING)),
+            )
+            .order_by(JoinRequest.id.desc())
+            .limit(1)
+        )
+        return result.first()
+
+    async def add_draft(
+        self, *, telegram_user_id: int, chat_id: int, display_name: str | None, now: datetime
+    ) -> JoinRequest:
+        """A request the person is still writing (the note comes next); flushed."""
+        request = JoinRequest(
+            telegram_user_id=telegram_user_id,
+            chat_id=chat_id,
+            display_name=display_name,
+            status=DRAFT,
+            created_at=now,
+        )
+        self.session.add(request)
+        await self.session.flush()
+        return request
+
+    async def submit(self, request_id: int, note: str | None, now: datetime) -> bool:
+        """Draft → pending with the note; False if it was not a draft any more."""
+        result = await self.session.execute(
+            update(JoinRequest)
+            .where(JoinRequest.id == request_id, JoinRequest.status == DRAFT)
+            .values(status=PENDING, note=note, created_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        return rowcount(result) == 1
+
+    async def decide(self, request_id: int, status: str, person_id: int, now: datetime) -> bool:
+        """Pending → `status` by one admin; False if someone decided first (one UPDATE)."""
+        result = await self.session.execute(
+            update(JoinRequest)
+            .where(JoinRequest.id == request_id, JoinRequest.status == PENDING)
+            .values(status=status, decided_by_person_id=person_id, decided_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        return rowcount(result) == 1
+
+    async def admins(self) -> list[Person]:
+        """Every reachable admin with a Telegram account, in a stable order."""
+        result = await self.session.scalars(
+            select(Person)
+            .join(RoleGrant, RoleGrant.person_id == Person.id)
+            .where(
+                RoleGrant.role == Role.ADMIN.value,
+                RoleGrant.active.is_(True),
+                Person.telegram_user_id.is_not(None),
+                Person.reachable.is_(True),
+            )
+            .distinct()
+            .order_by(Person.id)
+        )
+        return list(result)

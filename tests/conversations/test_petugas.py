@@ -1,0 +1,290 @@
+"""/petugas through the real application: workload, assignment per kecamatan and one by one,
+moving, deactivating, the card's *Ganti petugas* — rows, audit and the officer's note."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select
+
+from config import AppConfig
+from domain.access import Role
+from storage.tables import AuditLog, Koperasi, Outbox, RoleGrant
+from telegram_stub import BotApiStub
+from tests.helpers.bot import Conversation, bot_config, conversation
+from tests.helpers.clock import FrozenClock
+from tests.helpers.driver import BotMessage, Driver, UserSession
+from tests.helpers.seed import add_board_member, add_koperasi, add_person, answer_of, forge_press
+
+ANI, BUDI, CITRA, ADMIN, PIMPINAN = 7001, 7002, 7003, 7009, 7008
+
+
+@pytest.fixture
+def cfg(stub: BotApiStub, database_url: str) -> AppConfig:
+    return bot_config(stub, database_url)
+
+
+@pytest.fixture
+async def conv(cfg: AppConfig, clock: FrozenClock) -> AsyncIterator[Conversation]:
+    async with conversation(cfg, clock) as running:
+        yield running
+
+
+@pytest.fixture
+async def people(conv: Conversation) -> dict[str, int]:
+    """Ani has one cooperative in Maron, Budi two in Tongas (one late, one board member
+    unreachable), citra none; two in Maron wait in the admins' queue."""
+    async with conv.app.bot_data.services.uow() as uow:
+        ids = {
+            key: (await add_person(uow, tg, name, roles=roles)).id
+            for key, tg, name, roles in [
+                ("ani", ANI, "Ani", [Role.PETUGAS]),
+                ("budi", BUDI, "Budi", [Role.PETUGAS]),
+                ("citra", CITRA, "citra", [Role.PETUGAS]),
+                ("admin", ADMIN, "Dedi", [Role.ADMIN]),
+                ("pimpinan", PIMPINAN, "Pak Kabid", [Role.PIMPINAN]),
+            ]
+        }
+        owners = [
+            ("Maron Satu", "Maron", "ani", ()),
+            ("Maron Dua", "Maron", None, ()),
+            ("Maron Tiga", "Maron", None, ()),
+            ("Tongas Satu", "Tongas", "budi", ("TIDAK_RAT",)),
+            ("Tongas Dua", "Tongas", "budi", ()),
+        ]
+        for nama, kecamatan, owner, flags in owners:
+            made = await add_koperasi(
+                uow,
+                nama,
+                kecamatan=kecamatan,
+                petugas_id=ids[owner] if owner else None,
+                flags=flags,
+            )
+            ids[nama] = made.id
+        blocked = await add_person(uow, 7100, "Sari", reachable=False)
+        await add_board_member(uow, blocked, ids["Tongas Satu"])
+        await uow.commit()
+    return ids
+
+
+async def _say(conv: Conversation, user: UserSession, text: str) -> BotMessage:
+    await user.send(text)
+    await conv.deliver()
+    return (await user.wait_for_reply())[-1]
+
+
+async def _press(conv: Conversation, user: UserSession, button: str) -> BotMessage:
+    await user.press(button)
+    await conv.deliver()
+    return await user.last_message()
+
+
+async def _officers(conv: Conversation) -> dict[str, int | None]:
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        rows = await uow.session.execute(select(Koperasi.nama, Koperasi.petugas_id))
+        return {row[0]: row[1] for row in rows}
+
+
+async def _audit(conv: Conversation) -> list[AuditLog]:
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        return list(await uow.session.scalars(select(AuditLog).order_by(AuditLog.id)))
+
+
+async def _notes(conv: Conversation) -> list[Outbox]:
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        found = await uow.session.scalars(select(Outbox).where(Outbox.kind == "note"))
+        return list(found)
+
+
+async def test_officers_with_the_workload_counted_by_hand(
+    conv: Conversation, driver: Driver, people: dict[str, int]
+) -> None:
+    admin = driver.user(ADMIN, "Dedi")
+    listed = await _say(conv, admin, "/petugas")
+    assert "3 petugas aktif" in listed.body
+    assert "Antrean admin (koperasi tanpa petugas): 2" in listed.body
+    expected = [
+        "1. Ani — 1 koperasi · 0 terlambat · 0 berisiko · 0 pengurus tak terjangkau",
+        "2. Budi — 2 koperasi · 1 terlambat · 0 berisiko · 1 pengurus tak terjangkau",
+        "3. citra — 0 koperasi · 0 terlambat · 0 berisiko · 0 pengurus tak terjangkau",
+    ]
+    for line in expected:
+        assert line in listed.body
+    assert listed.buttons == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize("user_id", [ANI, PIMPINAN, 7999])
+async def test_only_admins_may_use_petugas(
+    conv: Conversation, driver: Driver, stub: BotApiStub, people: dict[str, int], user_id: int
+) -> None:
+    user = driver.user(user_id, "Orang")
+    refused = await _say(conv, user, "/petugas")
+    assert "tidak memiliki akses" in refused.body
+    query = forge_press(stub, user_id, f"p:dx:{people['budi']}")
+    await conv.deliver()
+    answer = answer_of(stub, query)
+    assert answer["answered"] is True
+    assert "tidak memiliki akses" in answer["answer"]["text"]  # type: ignore[index]
+    assert len(stub.calls("answerCallbackQuery")) == 1
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        assert await uow.roles.has_role(people["budi"], "petugas")
+
+
+async def test_assign_by_kecamatan_unassigned_first_then_all(
+    conv: Conversation, driver: Driver, stub: BotApiStub, people: dict[str, int]
+) -> None:
+    admin = driver.user(ADMIN, "Dedi")
+    await _say(conv, admin, "/petugas")
+    officer = await _press(conv, admin, "3")
+    assert "citra" in officer.body
+    await _press(conv, admin, "Tugaskan per kecamatan")
+    ask = await _press(conv, admin, "Maron")
+    assert "Maron: 3 koperasi, 2 di antaranya tanpa petugas" in ask.body
+    done = await _press(conv, admin, "Yang tanpa petugas (2)")
+    assert "✓ 2 koperasi ditugaskan kepada citra" in done.body
+    assert "0 koperasi · " not in done.body
+    officers = await _officers(conv)
+    assert officers["Maron Dua"] == officers["Maron Tiga"] == people["citra"]
+    assert officers["Maron Satu"] == people["ani"]
+    [note] = await _notes(conv)
+    assert note.chat_id == CITRA
+    assert note.payload["text"].startswith("2 koperasi ditugaskan kepada Anda")
+    await _press(conv, admin, "Tugaskan per kecamatan")
+    await _press(conv, admin, "Maron")
+    everything = await _press(conv, admin, "Semua di kecamatan ini (3)")
+    assert "✓ 1 koperasi ditugaskan kepada citra" in everything.body
+    assert (await _officers(conv))["Maron Satu"] == people["citra"]
+    audit = await _audit(conv)
+    assert [(a.entity_id, a.details["old_petugas_id"]) for a in audit] == [
+        (str(people["Maron Dua"]), None),
+        (str(people["Maron Tiga"]), None),
+        (str(people["Maron Satu"]), people["ani"]),
+    ]
+    assert {a.actor_person_id for a in audit} == {people["admin"]}
+    assert len(await _notes(conv)) == 2
+    assert all(call.status == 200 for call in stub.calls("editMessageText"))
+
+
+async def test_assign_one_found_by_search(
+    conv: Conversation, driver: Driver, people: dict[str, int]
+) -> None:
+    admin = driver.user(ADMIN, "Dedi")
+    await _say(conv, admin, "/petugas")
+    await _press(conv, admin, "1")
+    await admin.press("Tugaskan satu")
+    await conv.deliver()
+    [prompt] = await admin.wait_for_reply()
+    assert "nama koperasi" in prompt.body
+    await admin.send("tongas dua")
+    await conv.deliver()
+    _, results = await admin.wait_for_reply(count=2)
+    assert "untuk menugaskan kepada Ani" in results.body
+    assert "1. Tongas Dua — Tongas · Belum mulai · petugas: Budi" in results.body
+    assigned = await _press(conv, admin, "1")
+    assert "✓ 1 koperasi ditugaskan kepada Ani" in assigned.body
+    assert (await _officers(conv))["Tongas Dua"] == people["ani"]
+    [note] = await _notes(conv)
+    assert note.chat_id == ANI
+    [audit] = await _audit(conv)
+    assert audit.details == {
+        "old_petugas_id": people["budi"],
+        "new_petugas_id": people["ani"],
+        "via": "one",
+    }
+
+
+async def test_move_one_then_all(
+    conv: Conversation, driver: Driver, people: dict[str, int]
+) -> None:
+    admin = driver.user(ADMIN, "Dedi")
+    await _say(conv, admin, "/petugas")
+    await _press(conv, admin, "2")
+    picker = await _press(conv, admin, "Pindahkan")
+    assert picker.buttons[:2] == ["Ani (1)", "citra (0)"]  # not Budi himself
+    ask = await _press(conv, admin, "Ani (1)")
+    assert "semua 2 koperasi" in ask.body
+    one = await _press(conv, admin, "Pilih satu")
+    assert "1. Tongas Dua" in one.body
+    moved = await _press(conv, admin, "1")
+    assert "✓ 1 koperasi ditugaskan kepada Ani" in moved.body
+    assert "Budi" in moved.body
+    assert (await _officers(conv))["Tongas Dua"] == people["ani"]
+    await _press(conv, admin, "Pindahkan")
+    await _press(conv, admin, "Ani (2)")
+    rest = await _press(conv, admin, "Semua (1)")
+    assert "✓ 1 koperasi dipindahkan kepada Ani" in rest.body
+    officers = await _officers(conv)
+    assert officers["Tongas Satu"] == officers["Tongas Dua"] == people["ani"]
+    assert [a.details["via"] for a in await _audit(conv)] == ["one", "move_all"]
+    assert [note.chat_id for note in await _notes(conv)] == [ANI, ANI]
+
+
+async def test_deactivate_sends_the_cooperatives_to_the_queue(
+    conv: Conversation, driver: Driver, people: dict[str, int]
+) -> None:
+    admin, budi = driver.user(ADMIN, "Dedi"), driver.user(BUDI, "Budi")
+    await _say(conv, admin, "/petugas")
+    await _press(conv, admin, "2")
+    confirm = await _press(conv, admin, "Nonaktifkan")
+    assert "2 koperasinya masuk antrean admin" in confirm.body
+    assert (await _officers(conv))["Tongas Satu"] == people["budi"]  # asked, not done yet
+    done = await _press(conv, admin, "Ya, nonaktifkan")
+    assert "Budi tidak lagi menjadi petugas; 2 koperasi masuk antrean admin" in done.body
+    officers = await _officers(conv)
+    assert officers["Tongas Satu"] is None
+    assert officers["Tongas Dua"] is None
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        grant = (
+            await uow.session.scalars(
+                select(RoleGrant).where(RoleGrant.person_id == people["budi"])
+            )
+        ).one()
+    assert grant.active is False
+    audit = await _audit(conv)
+    assert [a.action for a in audit] == ["koperasi.petugas", "koperasi.petugas", "role.revoke"]
+    assert audit[-1].details == {
+        "role": "petugas",
+        "koperasi_ids": [people["Tongas Satu"], people["Tongas Dua"]],
+    }
+    listed = await _press(conv, admin, "Kembali")
+    assert "2 petugas aktif" in listed.body
+    assert "Antrean admin (koperasi tanpa petugas): 4" in listed.body
+    refused = await _say(conv, budi, "/koperasi")
+    assert "tidak memiliki akses" in refused.body
+
+
+async def test_change_officer_from_the_card(
+    conv: Conversation, driver: Driver, people: dict[str, int]
+) -> None:
+    admin = driver.user(ADMIN, "Dedi")
+    await _say(conv, admin, "/koperasi")
+    card = await _press(conv, admin, "1")  # Maron Dua, in the queue
+    assert card.body.startswith("Maron Dua")
+    picker = await _press(conv, admin, "Ganti petugas")
+    assert "sekarang: antrean admin" in picker.body
+    changed = await _press(conv, admin, "citra (0)")
+    assert "✓ 1 koperasi ditugaskan kepada citra" in changed.body
+    assert "Petugas: citra" in changed.body
+    await _press(conv, admin, "Ganti petugas")
+    queued = await _press(conv, admin, "Antrean admin (tanpa petugas)")
+    assert "✓ Koperasi masuk antrean admin." in queued.body
+    assert "Petugas: belum ada (antrean admin)" in queued.body
+    assert (await _officers(conv))["Maron Dua"] is None
+    assert [a.details["new_petugas_id"] for a in await _audit(conv)] == [people["citra"], None]
+
+
+async def test_a_forged_assignment_to_someone_who_is_not_an_officer_changes_nothing(
+    conv: Conversation, driver: Driver, stub: BotApiStub, people: dict[str, int]
+) -> None:
+    admin = driver.user(ADMIN, "Dedi")
+    await _say(conv, admin, "/petugas")
+    before = await _officers(conv)
+    query = forge_press(stub, ADMIN, f"p:a:{people['Maron Dua']}:{people['pimpinan']}:0")
+    await conv.deliver()
+    answer = answer_of(stub, query)
+    assert "bukan (atau tidak lagi) petugas aktif" in answer["answer"]["text"]  # type: ignore[index]
+    assert len(stub.calls("answerCallbackQuery")) == 1
+    assert await _officers(conv) == before
+    assert await _audit(conv) == []
+    assert (await admin.last_message()).edit_count == 0
