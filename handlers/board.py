@@ -20,9 +20,8 @@ from domain.koperasi_list import NAME_IN_LIST, shorten
 from handlers.auth import refuse
 from handlers.callbacks import MAX_CALLBACK_BYTES, answer_callback
 from handlers.context import BotContext
-from handlers.forms import Handler
+from handlers.forms import Handler, close_keyboard
 from handlers.home import SWITCH_KOPERASI, board_names
-from handlers.onboarding import close_keyboard
 from handlers.replies import reply
 
 # Commands are short Latin names; anything else in callback data is not ours.

@@ -104,11 +104,11 @@ async def on_form_button(update: Update, context: BotContext) -> None:
         await answer_callback(update, context, context.tr.t("callback.stale"))
         return
     await answer_callback(update, context)
-    await _close_keyboard(update)
+    await close_keyboard(update)
     await send_outcome(update, context, outcome)
 
 
-async def _close_keyboard(update: Update) -> None:
+async def close_keyboard(update: Update) -> None:
     """Removes the buttons of an answered prompt, so the same question is not answered twice."""
     message = update.effective_message
     if message is None or not message.reply_markup:

@@ -23,7 +23,7 @@ from handlers import invites_manage as manage
 from handlers.auth import requires
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
-from handlers.onboarding import close_keyboard
+from handlers.forms import close_keyboard
 from handlers.replies import reply
 from locales import Safe, Translator
 from services.invites import NewInvite, create_invite

@@ -6,11 +6,9 @@ Nothing about a person is stored before they consent; refusing stores nothing at
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 
 from conversations.akses import NAME as AKSES
 from domain.access import Role
@@ -19,7 +17,7 @@ from domain.koperasi_list import shorten
 from handlers.auth import refuse
 from handlers.callbacks import answer_callback
 from handlers.context import ACTIVE_FORM_FLAG, BotContext
-from handlers.forms import Handler, start_form
+from handlers.forms import Handler, close_keyboard, start_form
 from handlers.home import send_home
 from handlers.replies import reply
 from locales import N_, Safe, Translator
@@ -61,16 +59,6 @@ def keyboard(buttons: Buttons) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(text, callback_data=data)] for text, data in buttons]
     )
-
-
-async def close_keyboard(update: Update) -> None:
-    """Removes the buttons of the message a pressed button sits on: a decision is made once."""
-    message = update.effective_message
-    if message is None or not message.reply_markup:
-        return  # nothing to remove: an edit would change nothing
-    # The message may be too old to edit; what the button did is stored regardless.
-    with contextlib.suppress(BadRequest):
-        await message.edit_reply_markup(reply_markup=None)
 
 
 def _newcomer(update: Update, context: BotContext) -> Newcomer:

@@ -16,22 +16,11 @@ from handlers.context import BotContext
 from handlers.forms import start_form
 from handlers.replies import reply
 from locales import N_, Translator
+from services.onboarding import privacy_notice
 from services.privacy import erase_person, export_personal_data
 
 PREFIX = "v"
 FIX, EXPORT, ERASE, ERASE_CONFIRMED, ERASE_CANCELLED = "fix", "export", "erase", "erase_ok", "keep"
-
-
-def privacy_notice(context: BotContext) -> str:
-    """The notice: what is stored, why, who sees it, how long, whom to ask."""
-    cfg = context.services.config
-    return context.tr.t(
-        "privacy.notice",
-        office=cfg.region.office,
-        thread_days=cfg.privacy.thread_retention_days,
-        draft_days=cfg.forms.draft_retention_days,
-        contact=cfg.privacy.contact,
-    )
 
 
 def _button(tr: Translator, key: str, action: str) -> list[InlineKeyboardButton]:
@@ -41,9 +30,10 @@ def _button(tr: Translator, key: str, action: str) -> list[InlineKeyboardButton]
 async def privasi(update: Update, context: BotContext) -> None:
     """Shows the notice and, to a person we hold data about, what they can do with it."""
     tr = context.tr
+    notice = privacy_notice(tr, context.services.config)
     if context.viewer.person_id is None:
         nothing = tr.t("privacy.nothing_stored")
-        await reply(update, context, f"{privacy_notice(context)}\n\n{nothing}")
+        await reply(update, context, f"{notice}\n\n{nothing}")
         return
     markup = InlineKeyboardMarkup(
         [
@@ -52,7 +42,7 @@ async def privasi(update: Update, context: BotContext) -> None:
             _button(tr, N_("privacy.button.erase"), ERASE),
         ]
     )
-    await reply(update, context, privacy_notice(context), markup=markup)
+    await reply(update, context, notice, markup=markup)
 
 
 async def on_privacy_button(update: Update, context: BotContext) -> None:
