@@ -90,12 +90,14 @@ async def _measure(name: str, launch: Launcher, users: int, rounds: int) -> Resu
         for person in people:
             stub.add_user(person)
         argv, env = launch(stub)
+        # The bot's log, to look at after a run (warnings and errors only by default).
+        log = (Path(tempfile.gettempdir()) / f"bench-{name.split()[0].lower()}.log").open("wb")
         process = await asyncio.create_subprocess_exec(
             *argv,
             cwd=ROOT,
             env={**os.environ, **env},
             stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
+            stderr=log,
         )
         try:
             await _user(stub, replies, people[0], 1)  # warm-up: the bot is polling
@@ -107,6 +109,7 @@ async def _measure(name: str, launch: Launcher, users: int, rounds: int) -> Resu
         finally:
             process.terminate()
             await process.wait()
+            log.close()
     latencies = [latency for user in results for latency in user]
     return Result(name, len(latencies), seconds, latencies, cpu)
 

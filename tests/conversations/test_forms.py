@@ -10,15 +10,10 @@ from sqlalchemy import select
 from config import AppConfig
 from storage.tables import FormSession, Outbox, Person
 from telegram_stub import BotApiStub
-from tests.helpers.bot import Conversation, bot_config, conversation
+from tests.helpers.bot import Conversation, conversation
 from tests.helpers.clock import FrozenClock
 from tests.helpers.driver import Driver, UserSession
 from tests.helpers.forms import EXTRA_FORMS
-
-
-@pytest.fixture
-def cfg(stub: BotApiStub, database_url: str) -> AppConfig:
-    return bot_config(stub, database_url)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 
 import pytest
 from openpyxl import load_workbook
@@ -15,7 +14,7 @@ from domain.register import template_columns
 from services.register_pending import APPLIED, PENDING
 from storage.tables import AuditLog, FormSession, Koperasi, RatCycle
 from telegram_stub import BotApiStub
-from tests.helpers.bot import Conversation, bot_config, conversation
+from tests.helpers.bot import Conversation, conversation
 from tests.helpers.clock import FrozenClock
 from tests.helpers.driver import BotMessage, Driver, UserSession
 
@@ -31,17 +30,6 @@ BAD = [
     ";Tongas;3513070000000004;;konsumen;",  # row 5: no name
 ]
 REGISTER = "\n".join([HEADER, *GOOD, *BAD]).encode()
-
-
-@pytest.fixture
-def cfg(stub: BotApiStub, database_url: str) -> AppConfig:
-    return bot_config(stub, database_url)
-
-
-@pytest.fixture
-async def conv(cfg: AppConfig, clock: FrozenClock) -> AsyncIterator[Conversation]:
-    async with conversation(cfg, clock) as running:
-        yield running
 
 
 async def _person(conv: Conversation, telegram_user_id: int, role: Role | None) -> None:

@@ -3,33 +3,18 @@ card, removing a board member, and forged buttons refused (answered once, nothin
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy import select
 
-from config import AppConfig
 from domain.access import Role
 from storage.tables import AuditLog, RoleGrant
 from telegram_stub import BotApiStub
-from tests.helpers.bot import Conversation, bot_config, conversation
-from tests.helpers.clock import FrozenClock
+from tests.helpers.bot import Conversation
 from tests.helpers.driver import BotMessage, Driver, UserSession
 from tests.helpers.seed import add_board_member, add_koperasi, add_person, answer_of, forge_press
 
 HTML_NAME = 'KSU "Maju & Jaya" <Sejahtera>'
 ANI, BUDI, ADMIN = 6001, 6002, 6009
-
-
-@pytest.fixture
-def cfg(stub: BotApiStub, database_url: str) -> AppConfig:
-    return bot_config(stub, database_url)
-
-
-@pytest.fixture
-async def conv(cfg: AppConfig, clock: FrozenClock) -> AsyncIterator[Conversation]:
-    async with conversation(cfg, clock) as running:
-        yield running
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from storage.tables import (
 )
 from storage.tables import RoleGrant as RoleGrantRow
 from telegram_stub import BotApiStub
-from tests.helpers.bot import Conversation, bot_config, conversation
+from tests.helpers.bot import Conversation, conversation
 from tests.helpers.clock import FrozenClock
 from tests.helpers.driver import BotMessage, Driver, UserSession
 from tests.helpers.onboarding import (
@@ -44,11 +44,6 @@ from tests.helpers.onboarding import (
 )
 
 ADMIN = 8001
-
-
-@pytest.fixture
-def cfg(stub: BotApiStub, database_url: str) -> AppConfig:
-    return bot_config(stub, database_url)
 
 
 @pytest.fixture

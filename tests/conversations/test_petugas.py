@@ -3,32 +3,17 @@ moving, deactivating, the card's *Ganti petugas* — rows, audit and the officer
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy import select
 
-from config import AppConfig
 from domain.access import Role
 from storage.tables import AuditLog, Koperasi, Outbox, RoleGrant
 from telegram_stub import BotApiStub
-from tests.helpers.bot import Conversation, bot_config, conversation
-from tests.helpers.clock import FrozenClock
+from tests.helpers.bot import Conversation
 from tests.helpers.driver import BotMessage, Driver, UserSession
 from tests.helpers.seed import add_board_member, add_koperasi, add_person, answer_of, forge_press
 
 ANI, BUDI, CITRA, ADMIN, PIMPINAN = 7001, 7002, 7003, 7009, 7008
-
-
-@pytest.fixture
-def cfg(stub: BotApiStub, database_url: str) -> AppConfig:
-    return bot_config(stub, database_url)
-
-
-@pytest.fixture
-async def conv(cfg: AppConfig, clock: FrozenClock) -> AsyncIterator[Conversation]:
-    async with conversation(cfg, clock) as running:
-        yield running
 
 
 @pytest.fixture

@@ -14,16 +14,11 @@ from domain.access import Role
 from storage.repositories.outbox import PRIORITY_BULK
 from storage.tables import AuditLog, Outbox, Person, RoleGrant
 from telegram_stub import BotApiStub
-from tests.helpers.bot import Conversation, bot_config, conversation
+from tests.helpers.bot import Conversation, conversation
 from tests.helpers.clock import FrozenClock
 from tests.helpers.driver import Driver, UserSession
 
 SITI_ID = 7001
-
-
-@pytest.fixture
-def cfg(stub: BotApiStub, database_url: str) -> AppConfig:
-    return bot_config(stub, database_url)
 
 
 @pytest.fixture
