@@ -91,7 +91,8 @@ async def _measure(name: str, launch: Launcher, users: int, rounds: int) -> Resu
             stub.add_user(person)
         argv, env = launch(stub)
         # The bot's log, to look at after a run (warnings and errors only by default).
-        log = (Path(tempfile.gettempdir()) / f"bench-{name.split()[0].lower()}.log").open("wb")
+        log_name = f"bench-{name.split(maxsplit=1)[0].lower()}.log"
+        log = (Path(tempfile.gettempdir()) / log_name).open("wb")
         process = await asyncio.create_subprocess_exec(
             *argv,
             cwd=ROOT,
