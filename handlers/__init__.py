@@ -15,6 +15,8 @@ from telegram.ext import (
 )
 
 from config import AppConfig
+from conversations.cari_koperasi import NAME as SEARCH_FORM
+from conversations.impor import NAME as IMPOR_FORM
 from conversations.spec import FormSpec
 from domain.commands import command
 from domain.invites import TYPED_CODE_PATTERN
@@ -59,8 +61,8 @@ def register(
               1. commands (each suspends the active form and keeps its draft)
               2.-4. other messages: the active form's step → the relay session → a hint
               buttons: form options (checked against the current step), then "menu kedaluwarsa"
-    group  1  after a search form is answered: its results, with their buttons;
-              after the /impor form took a file: its preview
+    A form whose completion shows more than text (search results, an import preview) has a
+    completion hook, run right after its reply.
     """
     del cfg  # features that need configuration at registration take it from here
     app.add_handler(TypeHandler(Update, gate), group=-1)
@@ -91,12 +93,9 @@ def register(
     code_shaped = NEW_MESSAGES & filters.TEXT & filters.Regex(TYPED_CODE_PATTERN)
     app.add_handler(MessageHandler(code_shaped, onboarding.typed_code(route_message)))
     app.add_handler(MessageHandler(NEW_MESSAGES, route_message))
-    app.add_handler(
-        MessageHandler(NEW_MESSAGES & filters.TEXT & ~filters.COMMAND, search.show_search_results),
-        group=1,
-    )
-    app.add_handler(
-        MessageHandler(NEW_MESSAGES & filters.Document.ALL, register_import.after_upload), group=1
+    # what some forms show once completed, after their text reply (lists, previews)
+    app.bot_data.completion_hooks.update(
+        {SEARCH_FORM: search.show_search_results, IMPOR_FORM: register_import.after_upload}
     )
 
     # buttons

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from config import AppConfig
@@ -41,6 +43,9 @@ class BotData:
 
     def __init__(self) -> None:
         self._services: AppServices | None = None
+        # What a form's completion shows beyond its text reply (e.g. a list with buttons),
+        # by form name; filled in by `handlers.register`.
+        self.completion_hooks: dict[str, CompletionHook] = {}
 
     def attach(self, services: AppServices) -> None:
         """Called once while the application is built."""
@@ -98,6 +103,8 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
 
 # The job queue's type stays open: PTB's builder does not carry the custom context type over to
 # it, and Gempur's schedules live in the database anyway (the scheduler only ticks).
+CompletionHook: TypeAlias = Callable[[Update, "BotContext"], Coroutine[Any, Any, None]]
+
 GempurApp: TypeAlias = Application[
     ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, JobQueue[Any]
 ]

@@ -130,6 +130,9 @@ async def send_outcome(update: Update, context: BotContext, outcome: Outcome) ->
         await reply(update, context, f"{reason}\n\n{text}", markup=markup)
     elif outcome.result is Result.COMPLETED and outcome.reply is not None:
         await reply(update, context, render_reply(context, outcome))
+        hook = context.bot_data.completion_hooks.get(outcome.spec.name if outcome.spec else "")
+        if hook is not None:
+            await hook(update, context)
     elif outcome.result is Result.ALBUM_ITEM:
         schedule_album_close(context, outcome)
 

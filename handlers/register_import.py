@@ -1,11 +1,12 @@
 """/impor (admins): import the register in chat — template, upload, preview, confirm.
 
 /impor explains the file and waits for it (the `impor` form's document step, which records
-the upload). Then `after_upload` — group 1, after the form engine took the document —
-downloads it and shows the preview with *Impor N baris valid* / *Batal*, plus the invalid rows
-as a file when the message cannot list them all. The buttons carry `m:<import id>:<action>`
-and are re-checked on the server: the admin role, the import belonging to this admin, not
-applied yet. Every Bot API call happens after the transaction's commit.
+the upload). Then `after_upload` — the form's completion hook, after the engine took the
+document — downloads it and shows the preview with *Impor N baris valid* / *Batal*, plus the
+invalid rows as a file when the message cannot list them all. The buttons carry
+`m:<import id>:<action>` and are re-checked on the server: the admin role, the import
+belonging to this admin, not applied yet. Every Bot API call happens after the transaction's
+commit.
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ async def impor(update: Update, context: BotContext) -> None:
 
 
 async def after_upload(update: Update, context: BotContext) -> None:
-    """Group 1: once the form engine took an admin's file, its preview."""
+    """The `impor` form's completion hook: once the engine took an admin's file, its preview."""
     message = update.message
     document = message.document if message is not None else None
     if document is None or not context.viewer.has(Role.ADMIN):

@@ -1,15 +1,15 @@
 """After a search form is answered: its results, right after the form's own reply.
 
 A form's completion reply is text only, so the results (with their buttons) follow from here,
-registered after the routing of messages (group 1). The search marks itself finished in the
-same transaction as the answer; this shows it once and clears the mark.
+the search form's completion hook. The search marks itself finished in the same transaction
+as the answer; this shows it once and clears the mark.
 """
 
 from __future__ import annotations
 
 from telegram import Update
 
-from handlers.context import ACTIVE_FORM_FLAG, BotContext
+from handlers.context import BotContext
 from handlers.koperasi import LIST_SUBJECT, show_search_list
 from handlers.petugas import show_assign_search
 from handlers.petugas_views import PREFIX as PETUGAS_PREFIX
@@ -18,9 +18,6 @@ from services.koperasi_query import finished_search, take_finished_search
 
 async def show_search_results(update: Update, context: BotContext) -> None:
     """Shows the results of a search the person has just finished, if any."""
-    # Only a chat that had a form open can have just finished one: most messages stop here.
-    if not context.flags.get(ACTIVE_FORM_FLAG):
-        return
     services, viewer = context.services, context.viewer
     async with services.uow(write=False) as uow:
         pending = await finished_search(uow, viewer.chat_id, viewer.telegram_user_id)
