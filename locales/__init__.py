@@ -7,7 +7,6 @@ for Telegram's HTML parse mode here, in one place, unless they are marked `Safe`
 
 from __future__ import annotations
 
-import functools
 import gettext
 import html
 import io
@@ -17,7 +16,6 @@ from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from pathlib import Path
 
-from babel import Locale
 from babel.dates import format_date, format_datetime, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -156,11 +154,9 @@ class Catalogues:
         return self._by_locale[self.default_locale]
 
     def language_name(self, locale: str) -> str:
-        """The language's own name (`Indonesia`, `English`)."""
-        return _language_name(locale)
+        """The language's own name, from its catalogue (`Bahasa Indonesia`, `English`).
 
-
-@functools.cache
-def _language_name(locale: str) -> str:
-    name = Locale.parse(locale).get_display_name(locale) or locale
-    return name[:1].upper() + name[1:]
+        Each catalogue names its own language, so a new language is still only a .po file
+        and a config line.
+        """
+        return self.get(locale).t("language.name")

@@ -51,4 +51,4 @@ def test_instants_are_shown_in_wib(catalogues: Catalogues) -> None:
 
 def test_language_names_are_in_their_own_language(catalogues: Catalogues) -> None:
     assert catalogues.language_name("en") == "English"
-    assert catalogues.language_name("id") == "Indonesia"
+    assert catalogues.language_name("id") == "Bahasa Indonesia"
