@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from typing import ClassVar
@@ -30,6 +31,21 @@ async def answer_callback(
     except BadRequest as exc:
         # The query is older than Telegram's answer window; nothing the person can see.
         logger.info("callback query for update %s not answered: %s", update.update_id, exc)
+
+
+def press_key(update: Update) -> int:
+    """One id for every press of one button on one message, however often it is tapped.
+
+    Negative, so it never meets a Telegram update id in `processed_update`: marking it in the
+    transaction that acts on the press makes a double tap act once.
+    """
+    query = update.callback_query
+    message = query.message if query is not None else None
+    chat_id = message.chat.id if message is not None else 0
+    message_id = message.message_id if message is not None else 0
+    data = query.data if query is not None else ""
+    digest = hashlib.sha256(f"{chat_id}:{message_id}:{data}".encode()).digest()
+    return -(int.from_bytes(digest[:8], "big") >> 2) - 1
 
 
 def callback_answered(context: BotContext) -> bool:

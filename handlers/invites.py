@@ -21,7 +21,7 @@ from domain.invites import deep_link, display_code
 from domain.koperasi_list import NAME_IN_LIST, KoperasiScope, ListCriteria, search_key, shorten
 from handlers import invites_manage as manage
 from handlers.auth import requires
-from handlers.callbacks import answer_callback
+from handlers.callbacks import answer_callback, press_key
 from handlers.context import BotContext
 from handlers.forms import close_keyboard
 from handlers.replies import reply
@@ -198,6 +198,8 @@ async def _create(
 ) -> None:
     services = context.services
     async with services.uow() as uow:
+        if not await uow.processed_updates.mark(press_key(update), services.clock.now()):
+            return  # a second tap on the same button: the first one made the invite
         invite = await create_invite(
             uow,
             actor_person_id=context.viewer.person_id,

@@ -403,3 +403,15 @@ async def test_undang_is_for_admins_only(conv: Conversation, driver: Driver) -> 
     assert "tidak memiliki akses" in (await _say(conv, gita, "/undang")).body
     assert "tidak memiliki akses" in (await _say(conv, gita, "/invite maju")).body
     assert await _rows(conv, Invite) == []
+
+
+async def test_a_double_tap_on_a_role_button_makes_one_invite(
+    conv: Conversation, admin: UserSession
+) -> None:
+    await _say(conv, admin, "/undang")
+    await admin.press("petugas pendamping")
+    await admin.press("petugas pendamping")  # the second tap arrives before the first is handled
+    await conv.deliver()
+    [card] = await admin.wait_for_reply()
+    assert invite_code(card)
+    assert len(await _rows(conv, Invite)) == 1
