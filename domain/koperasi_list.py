@@ -19,20 +19,11 @@ from typing import TypeVar
 from domain.access import Role, Viewer
 from domain.errors import InputError
 from domain.parsing import normalise_code
+from domain.stages import STAGES
 from locales import N_
 
 T = TypeVar("T")
 
-# DOMAIN §3, lowest to highest.
-STAGES = (
-    "BELUM_MULAI",
-    "PERSIAPAN",
-    "SIAP_RAT",
-    "TERJADWAL",
-    "RAT_TERLAKSANA",
-    "DILAPORKAN",
-    "TERINPUT_ODS",
-)
 STAGES_BEFORE_SIAP_RAT = STAGES[:2]
 FLAGS = ("TERLAMBAT_TARGET", "TERLAMBAT_LAPOR", "LEWAT_BATAS_UU", "TIDAK_RAT")
 ACTIVITY_RAWAN = "RAWAN"

@@ -18,18 +18,9 @@ from domain.errors import InputError
 from domain.register import COLUMNS, Kind
 from domain.register_dates import DEFAULT_FISCAL_YEAR_END, add_months
 from domain.register_rows import RegisterRow, RowError
+from domain.stages import STAGES
 from locales import N_
 
-# The stages of a RAT cycle, lowest first (DOMAIN §3).
-STAGES = (
-    "BELUM_MULAI",
-    "PERSIAPAN",
-    "SIAP_RAT",
-    "TERJADWAL",
-    "RAT_TERLAKSANA",
-    "DILAPORKAN",
-    "TERINPUT_ODS",
-)
 HELD_STAGE = "RAT_TERLAKSANA"
 # Koperasi attributes an import writes (akhir_tahun_buku is stored as month and day).
 KOPERASI_FIELDS = (

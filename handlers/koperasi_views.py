@@ -18,7 +18,6 @@ from domain.koperasi_list import (
     ADDRESS_IN_CARD,
     BOARD_SHOWN,
     NAME_IN_LIST,
-    STAGES,
     BoardMember,
     CardActions,
     KoperasiCard,
@@ -26,6 +25,7 @@ from domain.koperasi_list import (
     shorten,
     split_shown,
 )
+from domain.stages import STAGES
 from handlers.keyboards import Row, button, numbered_rows, page_row, plain, rows_of, single
 from handlers.screens import fits
 from handlers.values import FLAG_KEYS, STAGE_KEYS, field_label, field_value, person_name

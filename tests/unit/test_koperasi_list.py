@@ -9,7 +9,6 @@ import pytest
 from domain.access import Role, RoleGrant, Viewer
 from domain.errors import InputError
 from domain.koperasi_list import (
-    STAGES,
     KoperasiScope,
     ListFilter,
     card_actions,
@@ -25,6 +24,7 @@ from domain.koperasi_list import (
     split_shown,
     stage_of,
 )
+from domain.stages import STAGES
 
 TODAY = date(2027, 3, 1)
 KECAMATAN = ["Bantaran", "Kotaanyar", "Maron"]
