@@ -8,10 +8,9 @@ the new language through the outbox.
 from __future__ import annotations
 
 from conversations.spec import FormRun, FormSpec, InputKind, Option, Reply, Step, steps
-from domain.access import Role, RoleGrant, Viewer
-from domain.commands import visible_commands
 from locales import N_, Catalogues
-from services.menus import enqueue_chat_menu
+from services.menus import enqueue_chat_menu, menu_entries
+from services.onboarding import viewer_of
 from storage.uow import UnitOfWork
 
 NAME = "bahasa"
@@ -32,15 +31,8 @@ def bahasa_form(catalogues: Catalogues) -> FormSpec:
         if person is None:
             person = await uow.people.add(telegram_user_id=run.user_id, now=run.now)
         await uow.people.set_language(person.id, locale, now=run.now)
-        grants = await uow.roles.active_roles(person.id)
-        viewer = Viewer(
-            run.user_id,
-            run.chat_id,
-            person.id,
-            frozenset(RoleGrant(Role(g.role), g.koperasi_id) for g in grants),
-        )
-        tr = catalogues.get(locale)
-        entries = [(spec.name, tr.t(spec.description_key)) for spec in visible_commands(viewer)]
+        viewer = await viewer_of(uow, person, run.chat_id)
+        entries = menu_entries(viewer, catalogues.get(locale))
         cause = f"lang:{locale}:{run.now.isoformat()}"
         await enqueue_chat_menu(uow, person, run.chat_id, entries, cause=cause, now=run.now)
         return Reply(

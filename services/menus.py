@@ -6,11 +6,19 @@ import hashlib
 import json
 from datetime import datetime
 
+from domain.access import Viewer
+from domain.commands import visible_commands
+from locales import Translator
 from storage.repositories.outbox import PRIORITY_INTERACTIVE
 from storage.tables import Person
 from storage.uow import UnitOfWork
 
 MenuEntries = list[tuple[str, str]]  # (command, description) in the person's language
+
+
+def menu_entries(viewer: Viewer, tr: Translator) -> MenuEntries:
+    """The commands `viewer` may use, described in `tr`'s language."""
+    return [(spec.name, tr.t(spec.description_key)) for spec in visible_commands(viewer)]
 
 
 def menu_signature(entries: MenuEntries) -> str:

@@ -14,11 +14,10 @@ from typing import Any, ClassVar
 
 from config import AppConfig
 from domain.access import Role, RoleGrant, Viewer
-from domain.commands import visible_commands
 from domain.invites import InviteProblem, consent_tag, invite_problem, may_manage_board
 from locales import N_, Catalogues, Translator
 from services.invites import invites_of, state_of
-from services.menus import enqueue_chat_menu
+from services.menus import enqueue_chat_menu, menu_entries
 from storage.repositories.invites import UseTaken
 from storage.repositories.outbox import PRIORITY_INTERACTIVE
 from storage.tables import Person
@@ -193,7 +192,7 @@ async def refresh_chat_menu(
     """
     viewer = await viewer_of(uow, person, chat_id)
     if viewer.is_known:
-        entries = [(spec.name, tr.t(spec.description_key)) for spec in visible_commands(viewer)]
+        entries = menu_entries(viewer, tr)
         return await enqueue_chat_menu(uow, person, chat_id, entries, cause=cause, now=now)
     if person.menu_state is None:
         return False  # no menu of its own was ever set: the public one already applies

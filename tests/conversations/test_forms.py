@@ -28,10 +28,7 @@ def ani(driver: Driver) -> UserSession:
 
 
 async def _say(conv: Conversation, user: UserSession, text: str) -> str:
-    await user.send(text)
-    await conv.deliver()
-    [answer] = await user.wait_for_reply()
-    return answer.body
+    return (await conv.say(user, text)).body
 
 
 async def _session(conv: Conversation, user_id: int, form: str = "uji") -> FormSession:

@@ -47,17 +47,10 @@ async def admin(conv: Conversation, driver: Driver) -> UserSession:
     return driver.user(ADMIN, "Adi")
 
 
-async def _say(conv: Conversation, user: UserSession, text: str) -> BotMessage:
-    await user.send(text)
-    await conv.deliver()
-    [answer] = await user.wait_for_reply()
-    return answer
-
-
 async def _upload(
     conv: Conversation, user: UserSession, data: bytes, name: str, replies: int = 2
 ) -> list[BotMessage]:
-    await _say(conv, user, "/impor")
+    await conv.say(user, "/impor")
     await user.send_document(data, name)
     await conv.deliver()
     return await user.wait_for_reply(count=replies)
@@ -100,7 +93,7 @@ def _answer(stub: BotApiStub, query_id: str) -> dict[str, object]:
 async def test_admin_downloads_the_template_uploads_sees_reasons_and_confirms(
     conv: Conversation, admin: UserSession, stub: BotApiStub
 ) -> None:
-    intro = await _say(conv, admin, "/impor")
+    intro = await conv.say(admin, "/impor")
     assert "nik_koperasi" in intro.body
     assert "CSV atau XLSX" in intro.body
     await admin.press("📄 Unduh template")
@@ -178,8 +171,8 @@ async def test_a_double_tap_imports_once_and_a_second_upload_changes_nothing(
 async def test_non_admins_are_refused(conv: Conversation, driver: Driver) -> None:
     await _person(conv, OFFICER, Role.PETUGAS)
     officer, stranger = driver.user(OFFICER, "Budi"), driver.user(STRANGER, "Siti")
-    assert "tidak memiliki akses" in (await _say(conv, officer, "/impor")).body
-    assert "tidak memiliki akses" in (await _say(conv, stranger, "/import")).body
+    assert "tidak memiliki akses" in (await conv.say(officer, "/impor")).body
+    assert "tidak memiliki akses" in (await conv.say(stranger, "/import")).body
     async with conv.app.bot_data.services.uow(write=False) as uow:
         sessions = list(await uow.session.scalars(select(FormSession)))
     assert sessions == []
@@ -193,7 +186,7 @@ async def test_forged_confirmations_are_refused_and_answered_once(
     await _person(conv, OTHER_ADMIN, Role.ADMIN)
     await _person(conv, OFFICER, Role.PETUGAS)
     for user_id in (OTHER_ADMIN, OFFICER):
-        await _say(conv, driver.user(user_id, "Lain"), "/bantuan")  # a chat with a bot message
+        await conv.say(driver.user(user_id, "Lain"), "/bantuan")  # a chat with a bot message
     queries = [
         _forge_press(stub, OTHER_ADMIN, data),  # another admin's import
         _forge_press(stub, OFFICER, data),  # not an admin at all
@@ -214,7 +207,7 @@ async def test_forged_confirmations_are_refused_and_answered_once(
 async def test_other_files_are_refused_with_the_reason_and_the_same_question(
     conv: Conversation, admin: UserSession
 ) -> None:
-    await _say(conv, admin, "/impor")
+    await conv.say(admin, "/impor")
     await admin.send_document(b"%PDF-1.4 berita acara", "berita_acara.pdf")
     await conv.deliver()
     [refused] = await admin.wait_for_reply()
@@ -228,7 +221,7 @@ async def test_other_files_are_refused_with_the_reason_and_the_same_question(
 
 
 async def test_a_file_over_20_mb_is_refused(conv: Conversation, admin: UserSession) -> None:
-    await _say(conv, admin, "/impor")
+    await conv.say(admin, "/impor")
     await admin.send_document(b"x" * (20 * 1024 * 1024 + 1), "besar.csv")
     await conv.deliver()
     [refused] = await admin.wait_for_reply()

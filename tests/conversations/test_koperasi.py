@@ -57,12 +57,6 @@ async def register(conv: Conversation) -> dict[str, int]:
     return ids
 
 
-async def _say(conv: Conversation, user: UserSession, text: str, replies: int = 1) -> BotMessage:
-    await user.send(text)
-    await conv.deliver()
-    return (await user.wait_for_reply(count=replies))[-1]
-
-
 async def _press(conv: Conversation, user: UserSession, button: str) -> BotMessage:
     await user.press(button)
     await conv.deliver()
@@ -86,7 +80,7 @@ async def test_an_officer_pages_through_only_their_cooperatives_in_place(
     conv: Conversation, driver: Driver, stub: BotApiStub, register: dict[str, int]
 ) -> None:
     ani = driver.user(ANI, "Ani")
-    first = await _say(conv, ani, "/koperasi")
+    first = await conv.say(ani, "/koperasi")
     assert "24 koperasi" in first.body
     assert "halaman 1 dari 3" in first.body
     assert "1. Koperasi 01 — Maron · Belum mulai" in first.body
@@ -123,7 +117,7 @@ async def test_the_card_escapes_names_and_shows_no_phone_or_username(
     conv: Conversation, driver: Driver, stub: BotApiStub, register: dict[str, int]
 ) -> None:
     ani = driver.user(ANI, "Ani")
-    await _say(conv, ani, "/koperasi")
+    await conv.say(ani, "/koperasi")
     await _press(conv, ani, "▶︎")
     await _press(conv, ani, "▶︎")
     card = await _press(conv, ani, "24")
@@ -151,7 +145,7 @@ async def test_an_admin_sees_the_region_and_the_queue(
     conv: Conversation, driver: Driver, register: dict[str, int]
 ) -> None:
     admin = driver.user(ADMIN, "Dedi")
-    first = await _say(conv, admin, "/koperasi")
+    first = await conv.say(admin, "/koperasi")
     assert "Koperasi Kabupaten Probolinggo" in first.body
     assert "27 koperasi" in first.body
     assert "1. Antrean Satu — Tongas" in first.body
@@ -165,8 +159,8 @@ async def test_forged_buttons_are_refused_answered_once_and_show_nothing(
     conv: Conversation, driver: Driver, stub: BotApiStub, register: dict[str, int]
 ) -> None:
     ani, budi = driver.user(ANI, "Ani"), driver.user(BUDI, "Budi")
-    await _say(conv, budi, "/koperasi")
-    listed = await _say(conv, ani, "/koperasi")
+    await conv.say(budi, "/koperasi")
+    listed = await conv.say(ani, "/koperasi")
     foreign = register["Milik Budi A"]
     special, siti = register[HTML_NAME], register["siti"]
     forged = [
@@ -214,7 +208,7 @@ async def test_pimpinan_board_members_and_strangers_may_not_use_koperasi(
         elif roles:
             await add_person(uow, 6200, "Rudi", roles=[Role.PIMPINAN])
         await uow.commit()
-    answer = await _say(conv, user, "/koperasi")
+    answer = await conv.say(user, "/koperasi")
     assert "tidak memiliki akses" in answer.body
     assert not answer.buttons
 
@@ -223,7 +217,7 @@ async def test_filters_by_kecamatan_late_and_stage(
     conv: Conversation, driver: Driver, stub: BotApiStub, register: dict[str, int]
 ) -> None:
     ani = driver.user(ANI, "Ani")
-    await _say(conv, ani, "/koperasi")
+    await conv.say(ani, "/koperasi")
     menu = await _press(conv, ani, "Filter")
     assert "Belum ada filter." in menu.body
     await _press(conv, ani, "Kecamatan")
@@ -260,12 +254,12 @@ async def test_search_by_name_nik_or_kecamatan(
     conv: Conversation, driver: Driver, register: dict[str, int], typed: str, found: str
 ) -> None:
     ani = driver.user(ANI, "Ani")
-    await _say(conv, ani, "/koperasi")
+    await conv.say(ani, "/koperasi")
     await ani.press("Cari")
     await conv.deliver()
     [prompt] = await ani.wait_for_reply()
     assert "NIK koperasi" in prompt.body
-    retry = await _say(conv, ani, "a")
+    retry = await conv.say(ani, "a")
     assert "paling sedikit 2" in retry.body
     await ani.send(typed)
     await conv.deliver()
@@ -274,7 +268,7 @@ async def test_search_by_name_nik_or_kecamatan(
     assert f"pencarian «{typed}»" in results.body
     assert found in results.body
     assert "Milik Budi" not in results.body
-    again = await _say(conv, ani, "/koperasi")  # a new list starts without the search
+    again = await conv.say(ani, "/koperasi")  # a new list starts without the search
     assert "24 koperasi" in again.body
 
 
@@ -282,7 +276,7 @@ async def test_search_results_stay_within_scope(
     conv: Conversation, driver: Driver, register: dict[str, int]
 ) -> None:
     ani = driver.user(ANI, "Ani")
-    await _say(conv, ani, "/koperasi")
+    await conv.say(ani, "/koperasi")
     await ani.press("Cari")
     await conv.deliver()
     await ani.wait_for_reply()
@@ -296,7 +290,7 @@ async def test_an_officer_removes_a_board_member_after_confirming(
     conv: Conversation, driver: Driver, stub: BotApiStub, register: dict[str, int]
 ) -> None:
     ani = driver.user(ANI, "Ani")
-    await _say(conv, ani, "/koperasi")
+    await conv.say(ani, "/koperasi")
     await _press(conv, ani, "▶︎")
     await _press(conv, ani, "▶︎")
     await _press(conv, ani, "24")
@@ -336,7 +330,7 @@ async def test_a_long_board_is_cut_with_and_n_more(
             await add_board_member(uow, person, register["Koperasi 01"], None)
         await uow.commit()
     ani = driver.user(ANI, "Ani")
-    await _say(conv, ani, "/koperasi")
+    await conv.say(ani, "/koperasi")
     card = await _press(conv, ani, "1")
     assert "… dan 4 lainnya" in card.body
     assert len(card.body) <= 4096

@@ -34,7 +34,7 @@ from storage.tables import RoleGrant as RoleGrantRow
 from telegram_stub import BotApiStub
 from tests.helpers.bot import Conversation, conversation
 from tests.helpers.clock import FrozenClock
-from tests.helpers.driver import BotMessage, Driver, UserSession
+from tests.helpers.driver import Driver, UserSession
 from tests.helpers.onboarding import (
     add_koperasi,
     deliver_outbox,
@@ -58,21 +58,9 @@ def admin(driver: Driver) -> UserSession:
     return driver.user(ADMIN, "Dinas")
 
 
-async def _say(conv: Conversation, user: UserSession, text: str, count: int = 1) -> BotMessage:
-    await user.send(text)
-    await conv.deliver()
-    return (await user.wait_for_reply(count))[-1]
-
-
-async def _press(conv: Conversation, user: UserSession, label: str, count: int = 1) -> BotMessage:
-    await user.press(label)
-    await conv.deliver()
-    return (await user.wait_for_reply(count))[-1]
-
-
 async def _invite(conv: Conversation, admin: UserSession, button: str) -> str:
-    await _say(conv, admin, "/undang")
-    return invite_code(await _press(conv, admin, button))
+    await conv.say(admin, "/undang")
+    return invite_code(await conv.press(admin, button))
 
 
 async def _rows(conv: Conversation, table: Any, *where: Any) -> list[Any]:
@@ -100,7 +88,7 @@ async def test_each_unusable_invite_is_explained_and_stores_nothing(
     revoked = await _invite(conv, admin, "petugas pendamping")
     used = await _invite(conv, admin, "pimpinan Dinas")
     expiring = await _invite(conv, admin, "admin Dinas")
-    await _press(conv, admin, "Undangan yang masih berlaku")
+    await conv.press(admin, "Undangan yang masih berlaku")
     [revoked_row] = await _rows(conv, Invite, Invite.code_hash == hash_code(revoked))
     listing = await admin.last_message()
     await admin.press(f"Cabut #{revoked_row.id}")
@@ -108,15 +96,15 @@ async def test_each_unusable_invite_is_explained_and_stores_nothing(
     relisted = await admin.wait_for_edit(listing)
     assert f"#{revoked_row.id}" not in relisted.body
     first = driver.user(8101, "Ani")
-    await _say(conv, first, f"/start {used}")
-    await _press(conv, first, "Setuju")
+    await conv.say(first, f"/start {used}")
+    await conv.press(first, "Setuju")
 
     budi = driver.user(8102, "Budi")
-    assert "tidak berlaku" in (await _say(conv, budi, "/start ABCDEFGHJK2M5")).body
-    assert "dicabut" in (await _say(conv, budi, f"/start {revoked}")).body
-    assert "habis terpakai" in (await _say(conv, budi, f"/start {used}")).body
+    assert "tidak berlaku" in (await conv.say(budi, "/start ABCDEFGHJK2M5")).body
+    assert "dicabut" in (await conv.say(budi, f"/start {revoked}")).body
+    assert "habis terpakai" in (await conv.say(budi, f"/start {used}")).body
     clock.advance(days=31)
-    assert "kedaluwarsa" in (await _say(conv, budi, f"/start {expiring}")).body
+    assert "kedaluwarsa" in (await conv.say(budi, f"/start {expiring}")).body
     assert await _rows(conv, Person, Person.telegram_user_id == budi.id) == []
 
 
@@ -126,11 +114,11 @@ async def test_refusing_consent_stores_nothing(
     code = await _invite(conv, admin, "petugas pendamping")
     outbox_before = await _rows(conv, Outbox)
     ani = driver.user(8201, "Ani", last_name="Lestari")
-    notice = await _say(conv, ani, f"/start {code}")
+    notice = await conv.say(ani, f"/start {code}")
     assert "petugas pendamping" in notice.body
     assert "UU 27/2022" in notice.body
     assert notice.buttons == ["Setuju", "Tidak setuju"]
-    declined = await _press(conv, ani, "Tidak setuju")
+    declined = await conv.press(ani, "Tidak setuju")
     assert "undangan ini tidak dipakai" in declined.body
     assert (await ani.messages())[0].reply_markup is None  # no second decision on it
     assert await _rows(conv, Person, Person.telegram_user_id == ani.id) == []
@@ -145,8 +133,8 @@ async def test_consent_links_once_and_the_same_link_again_grants_nothing(
 ) -> None:
     code = await _invite(conv, admin, "petugas pendamping")
     ani = driver.user(8301, "Ani", last_name="Lestari", language_code="en")
-    assert "field officer" in (await _say(conv, ani, f"/start {code}")).body
-    home = await _press(conv, ani, "I agree")
+    assert "field officer" in (await conv.say(ani, f"/start {code}")).body
+    home = await conv.press(ani, "I agree")
     assert "Your account is linked" in home.body
     again = await ani.send(f"/start {code}")
     del again
@@ -177,14 +165,14 @@ async def test_a_typed_code_is_redeemed_unless_a_form_waits_for_an_answer(
     code = await _invite(conv, admin, "pimpinan Dinas")
     typed = f"{code[:4]} {code[4:8]} {code[8:]}".lower()
     budi = driver.user(8401, "Budi")
-    await _say(conv, budi, "/bahasa")
-    in_form = await _say(conv, budi, typed)
+    await conv.say(budi, "/bahasa")
+    in_form = await conv.say(budi, typed)
     assert "Pilih salah satu" in in_form.body  # the form's answer, not the notice
-    await _say(conv, budi, "/batal")
-    notice = await _say(conv, budi, typed)
+    await conv.say(budi, "/batal")
+    notice = await conv.say(budi, typed)
     assert "pimpinan Dinas" in notice.body
     assert "Setuju" in notice.buttons
-    assert "belum paham" in (await _say(conv, budi, "halo semuanya")).body
+    assert "belum paham" in (await conv.say(budi, "halo semuanya")).body
 
 
 async def test_forged_buttons_are_refused_and_answered_once(
@@ -193,9 +181,9 @@ async def test_forged_buttons_are_refused_and_answered_once(
     code = await _invite(conv, admin, "admin Dinas")
     [invite] = await _rows(conv, Invite)
     alice, mallory = driver.user(8501, "Alice"), driver.user(8502, "Mallory")
-    notice = await _say(conv, alice, f"/start {code}")
+    notice = await conv.say(alice, f"/start {code}")
     consent_data = notice.reply_markup["inline_keyboard"][0][0]["callback_data"]  # type: ignore[index]
-    await _say(conv, mallory, "/start")
+    await conv.say(mallory, "/start")
 
     await press_forged(conv.app, mallory, consent_data)  # Alice's consent button
     await conv.deliver()
@@ -217,21 +205,21 @@ async def test_forged_buttons_are_refused_and_answered_once(
     [still_open] = await _rows(conv, Invite)
     assert (still_open.uses, still_open.revoked_at) == (0, None)
 
-    home = await _press(conv, alice, "Setuju")  # Alice's own button still works
+    home = await conv.press(alice, "Setuju")  # Alice's own button still works
     assert "admin Dinas" in home.body
 
 
 async def test_a_join_request_refused_is_told_to_the_requester(
     conv: Conversation, admin: UserSession, driver: Driver
 ) -> None:
-    await _say(conv, admin, "/start")
+    await conv.say(admin, "/start")
     citra = driver.user(8601, "Citra <b>", last_name="& Co")
-    greeting = await _say(conv, citra, "/start")
+    greeting = await conv.say(citra, "/start")
     assert greeting.buttons == ["Minta akses"]
-    how = await _press(conv, citra, "Minta akses")
+    how = await conv.press(citra, "Minta akses")
     assert "1. Kirim tanpa catatan" in how.body
     assert "Admin Dinas" not in how.body
-    assert "dikirim ke admin" in (await _say(conv, citra, "1")).body
+    assert "dikirim ke admin" in (await conv.say(citra, "1")).body
     [request] = await _rows(conv, JoinRequest)
     assert (request.status, request.display_name, request.note) == (
         "pending",
@@ -243,7 +231,7 @@ async def test_a_join_request_refused_is_told_to_the_requester(
     assert "Citra &lt;b&gt; &amp; Co" not in asked.body  # escaped on the wire, shown as typed
     assert "Citra <b> & Co" in asked.body
     assert asked.buttons[-1] == "Tolak"
-    done = await _press(conv, admin, "Tolak")
+    done = await conv.press(admin, "Tolak")
     assert "Ditolak" in done.body
     await deliver_outbox(conv.app)
     [told] = await citra.wait_for_reply()
@@ -261,9 +249,9 @@ async def test_bulk_invites_come_as_a_spreadsheet_whose_codes_work(
     for nama in ("KUD Tani Makmur", 'KSU "Maju & Jaya" <Sejahtera>', "Kopkar Sinar"):
         await add_koperasi(conv.app, nama, "Kraksaan")
     await add_koperasi(conv.app, "KUD Paiton", "Paiton")
-    await _say(conv, admin, "/undang")
-    await _press(conv, admin, "Massal (per kecamatan)")
-    sheet_message = await _press(conv, admin, "Kraksaan")
+    await conv.say(admin, "/undang")
+    await conv.press(admin, "Massal (per kecamatan)")
+    sheet_message = await conv.press(admin, "Kraksaan")
     assert "3 undangan pengurus" in sheet_message.body
     file = await conv.app.bot.get_file(sheet_message.media["document"]["file_id"])
     book = load_workbook(io.BytesIO(await file.download_as_bytearray()))
@@ -276,7 +264,7 @@ async def test_bulk_invites_come_as_a_spreadsheet_whose_codes_work(
     ]
     assert all(row[3].endswith(row[4].replace("-", "")) for row in rows[1:])
     dewi = driver.user(8701, "Dewi")
-    notice = await _say(conv, dewi, str(rows[2][4]))
+    notice = await conv.say(dewi, str(rows[2][4]))
     assert 'KSU "Maju &amp; Jaya" &lt;Sejahtera&gt;' not in notice.body
     assert 'pengurus koperasi KSU "Maju & Jaya" <Sejahtera>' in notice.body
 
@@ -286,7 +274,7 @@ async def test_admin_finds_a_cooperative_ten_per_page_and_invites_its_board(
 ) -> None:
     for number in range(1, 13):
         await add_koperasi(conv.app, f"KSU Maju {number:02}", "Gading")
-    first = await _say(conv, admin, "/undang maju")
+    first = await conv.say(admin, "/undang maju")
     assert "12 (halaman 1 dari 2)" in first.body
     assert len(first.buttons) == 11  # ten cooperatives and "Berikutnya ›"
     await admin.press("Berikutnya ›")
@@ -294,7 +282,7 @@ async def test_admin_finds_a_cooperative_ten_per_page_and_invites_its_board(
     second = await admin.wait_for_edit(first)
     assert "halaman 2 dari 2" in second.body
     assert second.buttons == ["11. KSU Maju 11", "12. KSU Maju 12", "‹ Sebelumnya"]
-    card = await _press(conv, admin, "12. KSU Maju 12")
+    card = await conv.press(admin, "12. KSU Maju 12")
     assert "pengurus KSU Maju 12" in card.body
     assert "dapat dipakai 5 pengurus" in card.body
     invite_code(card)
@@ -314,20 +302,20 @@ async def test_a_member_of_two_boards_is_asked_once_and_the_choice_is_remembered
     second = await add_koperasi(conv.app, "Kopkar Sinar")
     eko = driver.user(8801, "Eko")
     for search, nama in (("tani", "KUD Tani Makmur"), ("sinar", "Kopkar Sinar")):
-        await _say(conv, admin, f"/undang {search}")
-        code = invite_code(await _press(conv, admin, f"1. {nama}"))
-        await _say(conv, eko, f"/start {code}")
-        home = await _press(conv, eko, "Setuju")
+        await conv.say(admin, f"/undang {search}")
+        code = invite_code(await conv.press(admin, f"1. {nama}"))
+        await conv.say(eko, f"/start {code}")
+        home = await conv.press(eko, "Setuju")
     assert "Anda pengurus di 2 koperasi" in home.body
-    asked = await _say(conv, eko, "/ujipengurus")
+    asked = await conv.say(eko, "/ujipengurus")
     assert asked.buttons == ["Kopkar Sinar", "KUD Tani Makmur"]
-    chosen = await _press(conv, eko, "KUD Tani Makmur")
+    chosen = await conv.press(eko, "KUD Tani Makmur")
     assert "/ujipengurus" in chosen.body
-    assert (await _say(conv, eko, "/ujipengurus")).body == f"koperasi {first}"
+    assert (await conv.say(eko, "/ujipengurus")).body == f"koperasi {first}"
 
-    await _say(conv, eko, "/start")
-    await _press(conv, eko, "Ganti koperasi")
-    home = await _press(conv, eko, "Kopkar Sinar")
+    await conv.say(eko, "/start")
+    await conv.press(eko, "Ganti koperasi")
+    home = await conv.press(eko, "Kopkar Sinar")
     assert "yang sedang dipilih: <b>Kopkar Sinar</b>" not in home.body
     assert "yang sedang dipilih: Kopkar Sinar" in home.body
     [person] = await _rows(conv, Person, Person.telegram_user_id == eko.id)
@@ -339,11 +327,11 @@ async def test_officers_and_admins_remove_board_members_and_the_menu_follows(
 ) -> None:
     services = conv.app.bot_data.services
     koperasi_id = await add_koperasi(conv.app, "KUD Tani Makmur")
-    await _say(conv, admin, "/undang tani")
-    code = invite_code(await _press(conv, admin, "1. KUD Tani Makmur"))
+    await conv.say(admin, "/undang tani")
+    code = invite_code(await conv.press(admin, "1. KUD Tani Makmur"))
     fajar = driver.user(8901, "Fajar")
-    await _say(conv, fajar, f"/start {code}")
-    await _press(conv, fajar, "Setuju")
+    await conv.say(fajar, f"/start {code}")
+    await conv.press(fajar, "Setuju")
     [member] = await _rows(conv, Person, Person.telegram_user_id == fajar.id)
     async with services.uow() as uow:
         officer = await uow.people.add(telegram_user_id=8902, now=clock.now())
@@ -389,7 +377,7 @@ async def test_officers_and_admins_remove_board_members_and_the_menu_follows(
     assert menus[1].payload == {"scope": {"type": "chat", "chat_id": fajar.id}}
     await deliver_outbox(conv.app)
     # A removed member who opens the old link again is not put back on the board.
-    again = await _say(conv, fajar, f"/start {code}")
+    again = await conv.say(fajar, f"/start {code}")
     assert "sudah pernah Anda pakai" in again.body
     async with services.uow(write=False) as uow:
         active = await uow.session.scalar(
@@ -400,15 +388,15 @@ async def test_officers_and_admins_remove_board_members_and_the_menu_follows(
 
 async def test_undang_is_for_admins_only(conv: Conversation, driver: Driver) -> None:
     gita = driver.user(9001, "Gita")
-    assert "tidak memiliki akses" in (await _say(conv, gita, "/undang")).body
-    assert "tidak memiliki akses" in (await _say(conv, gita, "/invite maju")).body
+    assert "tidak memiliki akses" in (await conv.say(gita, "/undang")).body
+    assert "tidak memiliki akses" in (await conv.say(gita, "/invite maju")).body
     assert await _rows(conv, Invite) == []
 
 
 async def test_a_double_tap_on_a_role_button_makes_one_invite(
     conv: Conversation, admin: UserSession
 ) -> None:
-    await _say(conv, admin, "/undang")
+    await conv.say(admin, "/undang")
     await admin.press("petugas pendamping")
     await admin.press("petugas pendamping")  # the second tap arrives before the first is handled
     await conv.deliver()

@@ -53,12 +53,6 @@ async def people(conv: Conversation) -> dict[str, int]:
     return ids
 
 
-async def _say(conv: Conversation, user: UserSession, text: str) -> BotMessage:
-    await user.send(text)
-    await conv.deliver()
-    return (await user.wait_for_reply())[-1]
-
-
 async def _press(conv: Conversation, user: UserSession, button: str) -> BotMessage:
     await user.press(button)
     await conv.deliver()
@@ -86,7 +80,7 @@ async def test_officers_with_the_workload_counted_by_hand(
     conv: Conversation, driver: Driver, people: dict[str, int]
 ) -> None:
     admin = driver.user(ADMIN, "Dedi")
-    listed = await _say(conv, admin, "/petugas")
+    listed = await conv.say(admin, "/petugas")
     assert "3 petugas aktif" in listed.body
     assert "Antrean admin (koperasi tanpa petugas): 2" in listed.body
     expected = [
@@ -104,7 +98,7 @@ async def test_only_admins_may_use_petugas(
     conv: Conversation, driver: Driver, stub: BotApiStub, people: dict[str, int], user_id: int
 ) -> None:
     user = driver.user(user_id, "Orang")
-    refused = await _say(conv, user, "/petugas")
+    refused = await conv.say(user, "/petugas")
     assert "tidak memiliki akses" in refused.body
     query = forge_press(stub, user_id, f"p:dx:{people['budi']}")
     await conv.deliver()
@@ -120,7 +114,7 @@ async def test_assign_by_kecamatan_unassigned_first_then_all(
     conv: Conversation, driver: Driver, stub: BotApiStub, people: dict[str, int]
 ) -> None:
     admin = driver.user(ADMIN, "Dedi")
-    await _say(conv, admin, "/petugas")
+    await conv.say(admin, "/petugas")
     officer = await _press(conv, admin, "3")
     assert "citra" in officer.body
     await _press(conv, admin, "Tugaskan per kecamatan")
@@ -155,7 +149,7 @@ async def test_assign_one_found_by_search(
     conv: Conversation, driver: Driver, people: dict[str, int]
 ) -> None:
     admin = driver.user(ADMIN, "Dedi")
-    await _say(conv, admin, "/petugas")
+    await conv.say(admin, "/petugas")
     await _press(conv, admin, "1")
     await admin.press("Tugaskan satu")
     await conv.deliver()
@@ -183,7 +177,7 @@ async def test_move_one_then_all(
     conv: Conversation, driver: Driver, people: dict[str, int]
 ) -> None:
     admin = driver.user(ADMIN, "Dedi")
-    await _say(conv, admin, "/petugas")
+    await conv.say(admin, "/petugas")
     await _press(conv, admin, "2")
     picker = await _press(conv, admin, "Pindahkan")
     assert picker.buttons[:2] == ["Ani (1)", "citra (0)"]  # not Budi himself
@@ -209,7 +203,7 @@ async def test_deactivate_sends_the_cooperatives_to_the_queue(
     conv: Conversation, driver: Driver, people: dict[str, int]
 ) -> None:
     admin, budi = driver.user(ADMIN, "Dedi"), driver.user(BUDI, "Budi")
-    await _say(conv, admin, "/petugas")
+    await conv.say(admin, "/petugas")
     await _press(conv, admin, "2")
     confirm = await _press(conv, admin, "Nonaktifkan")
     assert "2 koperasinya masuk antrean admin" in confirm.body
@@ -235,7 +229,7 @@ async def test_deactivate_sends_the_cooperatives_to_the_queue(
     listed = await _press(conv, admin, "Kembali")
     assert "2 petugas aktif" in listed.body
     assert "Antrean admin (koperasi tanpa petugas): 4" in listed.body
-    refused = await _say(conv, budi, "/koperasi")
+    refused = await conv.say(budi, "/koperasi")
     assert "tidak memiliki akses" in refused.body
 
 
@@ -243,7 +237,7 @@ async def test_change_officer_from_the_card(
     conv: Conversation, driver: Driver, people: dict[str, int]
 ) -> None:
     admin = driver.user(ADMIN, "Dedi")
-    await _say(conv, admin, "/koperasi")
+    await conv.say(admin, "/koperasi")
     card = await _press(conv, admin, "1")  # Maron Dua, in the queue
     assert card.body.startswith("Maron Dua")
     picker = await _press(conv, admin, "Ganti petugas")
@@ -263,7 +257,7 @@ async def test_a_forged_assignment_to_someone_who_is_not_an_officer_changes_noth
     conv: Conversation, driver: Driver, stub: BotApiStub, people: dict[str, int]
 ) -> None:
     admin = driver.user(ADMIN, "Dedi")
-    await _say(conv, admin, "/petugas")
+    await conv.say(admin, "/petugas")
     before = await _officers(conv)
     query = forge_press(stub, ADMIN, f"p:a:{people['Maron Dua']}:{people['pimpinan']}:0")
     await conv.deliver()

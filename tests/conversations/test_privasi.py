@@ -53,17 +53,11 @@ def siti(driver: Driver) -> UserSession:
 
 
 async def _say(conv: Conversation, user: UserSession, text: str) -> str:
-    await user.send(text)
-    await conv.deliver()
-    [answer] = await user.wait_for_reply()
-    return answer.body
+    return (await conv.say(user, text)).body
 
 
 async def _press(conv: Conversation, user: UserSession, button: str) -> str:
-    await user.press(button)
-    await conv.deliver()
-    [answer] = await user.wait_for_reply()
-    return answer.body
+    return (await conv.press(user, button)).body
 
 
 async def test_a_stranger_sees_the_notice_and_that_nothing_is_stored(

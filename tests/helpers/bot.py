@@ -22,6 +22,7 @@ from domain.clock import Clock
 from handlers.context import GempurApp
 from storage.migrate import upgrade
 from telegram_stub import BotApiStub
+from tests.helpers.driver import BotMessage, UserSession
 
 
 def bot_config(stub: BotApiStub, database_url: str, **sections: dict[str, Any]) -> AppConfig:
@@ -78,6 +79,18 @@ class Conversation:
     def __init__(self, app: GempurApp) -> None:
         self.app = app
         self._offset = 0
+
+    async def say(self, user: UserSession, text: str, count: int = 1) -> BotMessage:
+        """`user` sends `text`; handles it; returns the last of the `count` replies."""
+        await user.send(text)
+        await self.deliver()
+        return (await user.wait_for_reply(count))[-1]
+
+    async def press(self, user: UserSession, button: str, count: int = 1) -> BotMessage:
+        """`user` presses `button`; handles it; returns the last of the `count` new messages."""
+        await user.press(button)
+        await self.deliver()
+        return (await user.wait_for_reply(count))[-1]
 
     async def deliver(self) -> list[Update]:
         """Handles every update waiting in the stub, in order; returns them."""
