@@ -97,6 +97,8 @@ def build_application(
         .base_file_url(cfg.telegram.base_file_url)
         .context_types(context_types)
         .concurrent_updates(PerChatUpdateProcessor())
+        .connection_pool_size(cfg.telegram.connections)
+        .pool_timeout(cfg.telegram.connection_wait_seconds)
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,

@@ -28,7 +28,10 @@ from telegram_stub import BotApiStub, StubUser  # noqa: E402
 from telegram_stub.models import RecordedCall  # noqa: E402
 from tests.helpers.db import create_temp_pg_database, drop_database  # noqa: E402
 
-SCRIPT = ("/bahasa", "{choice}", "/bantuan")
+SCRIPTS = {
+    "bahasa": ("/bahasa", "{choice}", "/bantuan"),  # the SPEC flow: a form, a write, a read
+    "bantuan": ("/bantuan",),  # the fixed cost of an update: the gate and one reply
+}
 
 
 @dataclass(frozen=True)
@@ -65,11 +68,13 @@ class Replies:
                 event.set()
 
 
-async def _user(stub: BotApiStub, replies: Replies, user: StubUser, rounds: int) -> list[float]:
+async def _user(
+    stub: BotApiStub, replies: Replies, user: StubUser, rounds: int, script: tuple[str, ...]
+) -> list[float]:
     latencies = []
     event = replies.events.setdefault(user.id, asyncio.Event())
     for round_number in range(rounds):
-        for template in SCRIPT:
+        for template in script:
             text = template.format(choice=1 + round_number % 2)
             event.clear()
             started = time.perf_counter()
@@ -82,7 +87,9 @@ async def _user(stub: BotApiStub, replies: Replies, user: StubUser, rounds: int)
 Launcher = Callable[[BotApiStub], tuple[list[str], dict[str, str]]]
 
 
-async def _measure(name: str, launch: Launcher, users: int, rounds: int) -> Result:
+async def _measure(
+    name: str, launch: Launcher, users: int, rounds: int, script: tuple[str, ...]
+) -> Result:
     async with BotApiStub() as stub:
         replies = Replies()
         stub.state.observers.append(replies)
@@ -101,10 +108,12 @@ async def _measure(name: str, launch: Launcher, users: int, rounds: int) -> Resu
             stderr=log,
         )
         try:
-            await _user(stub, replies, people[0], 1)  # warm-up: the bot is polling
+            await _user(stub, replies, people[0], 1, script)  # warm-up: the bot is polling
             cpu_before = _cpu_seconds(process.pid)
             started = time.perf_counter()
-            results = await asyncio.gather(*(_user(stub, replies, p, rounds) for p in people))
+            results = await asyncio.gather(
+                *(_user(stub, replies, p, rounds, script) for p in people)
+            )
             seconds = time.perf_counter() - started
             cpu = _cpu_seconds(process.pid) - cpu_before
         finally:
@@ -149,6 +158,12 @@ async def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument(
+        "--script",
+        choices=sorted(SCRIPTS),
+        default="bahasa",
+        help="what each user repeats: the SPEC flow (default) or /bantuan alone",
+    )
+    parser.add_argument(
         "--postgres",
         metavar="ADMIN_URL",
         help="run Gempur on a fresh PostgreSQL database created through this URL "
@@ -160,14 +175,15 @@ async def main() -> None:
         if args.postgres:
             database_url = await create_temp_pg_database(args.postgres)
         await asyncio.to_thread(upgrade, database_url)  # Alembic runs its own event loop
-        echo = await _measure("PTB echo bot", _echo, args.users, args.rounds)
+        script = SCRIPTS[args.script]
+        echo = await _measure("PTB echo bot", _echo, args.users, args.rounds, script)
         try:
-            ours = await _measure("Gempur", _gempur(database_url), args.users, args.rounds)
+            ours = await _measure("Gempur", _gempur(database_url), args.users, args.rounds, script)
         finally:
             if args.postgres:
                 await drop_database(args.postgres, database_url)
     database = "PostgreSQL" if args.postgres else "SQLite"
-    print(f"{args.users} users x {args.rounds} rounds x {len(SCRIPT)} updates, {database}\n")
+    print(f"{args.users} users x {args.rounds} rounds x {len(script)} updates, {database}\n")
     print("| bot | updates | updates/s | p50 ms | p95 ms | p99 ms | bot CPU ms/update |")
     print("|---|---|---|---|---|---|---|")
     for result in (echo, ours):

@@ -92,3 +92,21 @@ def test_config_path_from_flag_then_environment_then_default() -> None:
 def test_default_locale_must_be_available() -> None:
     with pytest.raises(ConfigError, match="default_locale"):
         parse_config({"i18n": {"default_locale": "jv", "locales": ["id", "en"]}})
+
+
+def test_bot_api_connections_and_wait_reach_the_http_client() -> None:
+    """A small pool (httpcore checks each pooled connection per request) with a patient wait."""
+    from telegram.request import HTTPXRequest
+
+    from bot import build_application
+
+    cfg = parse_config(
+        {"telegram": {"token": "1:T", "connections": 3, "connection_wait_seconds": 7.5}},
+        source="c.toml",
+    )
+    app = build_application(cfg)
+    request = app.bot.request
+    assert isinstance(request, HTTPXRequest)
+    limits = request._client_kwargs["limits"]
+    assert limits.max_connections == 3
+    assert request._client_kwargs["timeout"].pool == 7.5
