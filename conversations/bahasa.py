@@ -30,8 +30,12 @@ def bahasa_form(catalogues: Catalogues) -> FormSpec:
         person = await uow.people.get_by_telegram_id(run.user_id)
         if person is None:
             person = await uow.people.add(telegram_user_id=run.user_id, now=run.now)
-        await uow.people.set_language(person.id, locale, now=run.now)
-        viewer = await viewer_of(uow, person, run.chat_id)
+        # Changed on the loaded row: the language and the menu's signature (set by
+        # enqueue_chat_menu) go out as one UPDATE when the unit of work commits.
+        person.language, person.updated_at = locale, run.now
+        viewer = run.viewer
+        if viewer is None or viewer.person_id != person.id:  # e.g. a stranger's new row
+            viewer = await viewer_of(uow, person, run.chat_id)
         entries = menu_entries(viewer, catalogues.get(locale))
         cause = f"lang:{locale}:{run.now.isoformat()}"
         await enqueue_chat_menu(uow, person, run.chat_id, entries, cause=cause, now=run.now)

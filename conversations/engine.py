@@ -16,6 +16,7 @@ from typing import Any
 from config import FormsConfig
 from conversations.inputs import Incoming, read_input
 from conversations.spec import FormRun, FormSpec, InputKind, Reply, Step
+from domain.access import Viewer
 from domain.errors import InputError
 from locales import Translator
 from storage.tables import FormSession
@@ -72,9 +73,15 @@ class FormEngine:
         user_id: int,
         subject: str = "",
         now: datetime,
+        suspend: bool = True,
     ) -> Outcome:
-        """Makes `spec` the chat's active form, resuming its draft if one is kept."""
-        await self.suspend_active(uow, chat_id, now=now)
+        """Makes `spec` the chat's active form, resuming its draft if one is kept.
+
+        `suspend=False` when the caller knows the chat has no active form (a command has
+        just suspended it, or the gate found none): one statement less on a hot path.
+        """
+        if suspend:
+            await self.suspend_active(uow, chat_id, now=now)
         session = await uow.form_sessions.get(chat_id, user_id, spec.name, subject)
         resumed = session is not None and session.status == SUSPENDED and bool(session.answers)
         if session is None or not resumed or session.step not in spec.steps:
@@ -114,6 +121,7 @@ class FormEngine:
         tr: Translator,
         now: datetime,
         pressed: tuple[int, str] | None = None,
+        viewer: Viewer | None = None,
     ) -> Outcome | None:
         """Applies an input to the chat's active form; None when no form is active.
 
@@ -137,7 +145,7 @@ class FormEngine:
         if not await uow.processed_updates.mark(update_id, now):
             return self._prompt(spec, session)
         if step.kind is not InputKind.ALBUM:
-            return await self._advance(uow, spec, session, step, value, person_id, now)
+            return await self._advance(uow, spec, session, step, value, person_id, now, viewer)
         outcome = await self._album_item(uow, spec, session, step, value, incoming, now)
         if incoming.media_group_id is not None:
             return outcome  # more pieces may follow; a timer closes the album
@@ -241,6 +249,7 @@ class FormEngine:
         value: Any,
         person_id: int | None,
         now: datetime,
+        viewer: Viewer | None = None,
     ) -> Outcome:
         answers = {k: v for k, v in session.answers.items() if k != ALBUM_KEY}
         answers[step.id] = value
@@ -253,7 +262,9 @@ class FormEngine:
             return self._prompt(spec, session)
         session.status = DONE
         await uow.form_sessions.save(session)
-        run = FormRun(session.chat_id, session.user_id, person_id, session.subject, answers, now)
+        run = FormRun(
+            session.chat_id, session.user_id, person_id, session.subject, answers, now, viewer
+        )
         reply = await spec.complete(uow, run)
         return Outcome(Result.COMPLETED, spec, session.id, answers=answers, reply=reply)
 

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from domain.access import Viewer
     from storage.uow import UnitOfWork
 
 Answers = dict[str, Any]
@@ -110,6 +111,9 @@ class FormRun:
     subject: str
     answers: Answers
     now: Any  # datetime; Any keeps this module free of clock types
+    # Who answered, as the gate loaded them for this update (None when a timer completes a
+    # form): completers need not read the person's roles again.
+    viewer: Viewer | None = None
 
 
 def steps(*items: Step) -> dict[str, Step]:

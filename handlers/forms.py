@@ -57,6 +57,10 @@ async def start_form(
 ) -> None:
     """Starts `spec` (or resumes its draft) and asks the current step."""
     services, viewer = context.services, context.viewer
+    # A command has just suspended the active form, or the gate saw none: nothing to suspend.
+    no_active_form = SUSPENDED_FLAG in context.flags or not context.flags.get(
+        ACTIVE_FORM_FLAG, True
+    )
     async with services.uow() as uow:
         outcome = await services.forms.start(
             uow,
@@ -65,6 +69,7 @@ async def start_form(
             user_id=viewer.telegram_user_id,
             subject=subject,
             now=services.clock.now(),
+            suspend=not no_active_form,
         )
         await uow.commit()
     await send_outcome(update, context, outcome)
@@ -87,6 +92,7 @@ async def apply_input(
             tr=context.tr,
             now=services.clock.now(),
             pressed=(pressed.session_id, pressed.step) if pressed is not None else None,
+            viewer=viewer,
         )
         await uow.commit()
     return outcome

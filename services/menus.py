@@ -46,6 +46,8 @@ async def enqueue_chat_menu(
     signature = menu_signature(entries)
     if person.menu_state == signature:
         return False
+    # Before the insert: its autoflush then writes this with the person's other changes.
+    person.menu_state = signature
     await uow.outbox.enqueue(
         idempotency_key=f"menu:{chat_id}:{cause}",
         chat_id=chat_id,
@@ -59,5 +61,4 @@ async def enqueue_chat_menu(
         now=now,
         person_id=person.id,
     )
-    person.menu_state = signature
     return True

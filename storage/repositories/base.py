@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import CursorResult, Result, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.tables import Base
+
+T = TypeVar("T", bound=Base)
 
 
 class Repository:
@@ -25,26 +27,47 @@ async def insert_or_ignore(
     values: Mapping[str, Any],
     conflict_columns: Sequence[str],
 ) -> bool:
-    """INSERT a row unless it collides on ``conflict_columns``; True if it was inserted.
+    """INSERT a row unless it collides on ``conflict_columns``; True if it was inserted."""
+    # RETURNING tells inserted from ignored on both, without relying on driver rowcounts.
+    primary_key = inspect(entity).primary_key
+    stmt = _insert_ignoring(session, entity, values, conflict_columns)
+    result = await session.execute(stmt.returning(*primary_key))
+    return result.first() is not None
 
-    The one place with dialect-specific SQL for "insert, tolerating a duplicate": a plain
-    INSERT would abort the whole transaction on PostgreSQL at the first duplicate, and a
-    read-then-insert races with a concurrent writer. Both dialects speak
+
+async def insert_row_or_ignore(
+    session: AsyncSession,
+    entity: type[T],
+    values: Mapping[str, Any],
+    conflict_columns: Sequence[str],
+) -> T | None:
+    """Like :func:`insert_or_ignore`, returning the inserted row (None when it collided)."""
+    stmt = _insert_ignoring(session, entity, values, conflict_columns)
+    result = await session.scalars(stmt.returning(entity))
+    return result.first()
+
+
+def _insert_ignoring(
+    session: AsyncSession,
+    entity: type[Base],
+    values: Mapping[str, Any],
+    conflict_columns: Sequence[str],
+) -> Any:
+    """The one place with dialect-specific SQL for "insert, tolerating a duplicate".
+
+    A plain INSERT would abort the whole transaction on PostgreSQL at the first duplicate,
+    and a read-then-insert races with a concurrent writer. Both dialects speak
     ``INSERT … ON CONFLICT (…) DO NOTHING RETURNING``; only the construct's module differs.
     """
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         pg_stmt = postgresql.insert(entity).values(dict(values))
-        stmt: Any = pg_stmt.on_conflict_do_nothing(index_elements=list(conflict_columns))
-    elif dialect == "sqlite":
+        return pg_stmt.on_conflict_do_nothing(index_elements=list(conflict_columns))
+    if dialect == "sqlite":
         lite_stmt = sqlite.insert(entity).values(dict(values))
-        stmt = lite_stmt.on_conflict_do_nothing(index_elements=list(conflict_columns))
-    else:  # pragma: no cover - storage.engine refuses other databases
-        raise NotImplementedError(f"insert_or_ignore does not support {dialect!r}")
-    # RETURNING tells inserted from ignored on both, without relying on driver rowcounts.
-    primary_key = inspect(entity).primary_key
-    result = await session.execute(stmt.returning(*primary_key))
-    return result.first() is not None
+        return lite_stmt.on_conflict_do_nothing(index_elements=list(conflict_columns))
+    # storage.engine refuses other databases
+    raise NotImplementedError(f"insert_or_ignore does not support {dialect!r}")  # pragma: no cover
 
 
 def rowcount(result: Result[Any]) -> int:

@@ -37,7 +37,7 @@ from domain.delivery import (
     PRIORITY_REMINDER,
     OutboxStatus,
 )
-from storage.repositories.base import Repository, insert_or_ignore, rowcount
+from storage.repositories.base import Repository, insert_row_or_ignore, rowcount
 from storage.tables import JsonDict, Outbox
 
 # The priorities are the domain's; re-exported for the callers that enqueue.
@@ -120,9 +120,11 @@ class OutboxRepository(Repository):
             "broadcast_id": broadcast_id,
             "created_at": now,
         }
-        await insert_or_ignore(self.session, Outbox, values, ["idempotency_key"])
+        inserted = await insert_row_or_ignore(self.session, Outbox, values, ["idempotency_key"])
+        if inserted is not None:
+            return inserted
         row = await self.get_by_key(idempotency_key)
-        if row is None:  # pragma: no cover - just inserted, or the conflicting row exists
+        if row is None:  # pragma: no cover - the conflicting row exists
             raise RuntimeError(f"outbox row {idempotency_key!r} vanished after insert")
         return row
 
