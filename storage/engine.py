@@ -33,6 +33,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from storage.liveness import ping_idle_connections
+
 SQLITE_DRIVER = "sqlite+aiosqlite"
 POSTGRES_DRIVER = "postgresql+asyncpg"
 
@@ -73,16 +75,13 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         _install_sqlite_recipe(engine, in_memory=in_memory)
         return engine
     if parsed.drivername == POSTGRES_DRIVER:
-        # pre_ping: a server restart or an idle-connection reaper must not surface as an
-        # error in the next handler.
-        return create_async_engine(
-            parsed,
-            echo=echo,
-            hide_parameters=True,
-            pool_pre_ping=True,
-            pool_size=10,
-            max_overflow=10,
+        engine = create_async_engine(
+            parsed, echo=echo, hide_parameters=True, pool_size=10, max_overflow=10
         )
+        # A server restart or an idle-connection reaper must not surface as an error in the
+        # next handler; pinging only idle connections saves a round trip per unit of work.
+        ping_idle_connections(engine)
+        return engine
     raise ValueError(
         f"unsupported database URL scheme {parsed.drivername!r}: use "
         f"'{SQLITE_DRIVER}:///path/to/gempur.db' or '{POSTGRES_DRIVER}://user@host/db'"
