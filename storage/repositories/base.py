@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, Result, inspect
+from sqlalchemy import CursorResult, Result, bindparam, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -29,9 +30,8 @@ async def insert_or_ignore(
 ) -> bool:
     """INSERT a row unless it collides on ``conflict_columns``; True if it was inserted."""
     # RETURNING tells inserted from ignored on both, without relying on driver rowcounts.
-    primary_key = inspect(entity).primary_key
-    stmt = _insert_ignoring(session, entity, values, conflict_columns)
-    result = await session.execute(stmt.returning(*primary_key))
+    stmt = _insert_ignoring(_dialect(session), entity, tuple(values), tuple(conflict_columns))
+    result = await session.execute(stmt, dict(values))
     return result.first() is not None
 
 
@@ -42,32 +42,45 @@ async def insert_row_or_ignore(
     conflict_columns: Sequence[str],
 ) -> T | None:
     """Like :func:`insert_or_ignore`, returning the inserted row (None when it collided)."""
-    stmt = _insert_ignoring(session, entity, values, conflict_columns)
-    result = await session.scalars(stmt.returning(entity))
+    stmt = _insert_ignoring(
+        _dialect(session), entity, tuple(values), tuple(conflict_columns), whole_row=True
+    )
+    result = await session.scalars(stmt, dict(values))
     return result.first()
 
 
+def _dialect(session: AsyncSession) -> str:
+    return session.get_bind().dialect.name
+
+
+@functools.cache
 def _insert_ignoring(
-    session: AsyncSession,
+    dialect: str,
     entity: type[Base],
-    values: Mapping[str, Any],
-    conflict_columns: Sequence[str],
+    columns: tuple[str, ...],
+    conflict_columns: tuple[str, ...],
+    *,
+    whole_row: bool = False,
 ) -> Any:
     """The one place with dialect-specific SQL for "insert, tolerating a duplicate".
 
     A plain INSERT would abort the whole transaction on PostgreSQL at the first duplicate,
     and a read-then-insert races with a concurrent writer. Both dialects speak
     ``INSERT … ON CONFLICT (…) DO NOTHING RETURNING``; only the construct's module differs.
+    Built once per shape with bound parameters: building a statement costs about as much as
+    running it, and these run on every form step.
     """
-    dialect = session.get_bind().dialect.name
+    table = inspect(entity).local_table
+    values = {name: bindparam(name, type_=table.c[name].type) for name in columns}
     if dialect == "postgresql":
-        pg_stmt = postgresql.insert(entity).values(dict(values))
-        return pg_stmt.on_conflict_do_nothing(index_elements=list(conflict_columns))
-    if dialect == "sqlite":
-        lite_stmt = sqlite.insert(entity).values(dict(values))
-        return lite_stmt.on_conflict_do_nothing(index_elements=list(conflict_columns))
-    # storage.engine refuses other databases
-    raise NotImplementedError(f"insert_or_ignore does not support {dialect!r}")  # pragma: no cover
+        pg_stmt = postgresql.insert(entity).values(values)
+        stmt: Any = pg_stmt.on_conflict_do_nothing(index_elements=list(conflict_columns))
+    elif dialect == "sqlite":
+        lite_stmt = sqlite.insert(entity).values(values)
+        stmt = lite_stmt.on_conflict_do_nothing(index_elements=list(conflict_columns))
+    else:  # pragma: no cover - storage.engine refuses other databases
+        raise NotImplementedError(f"insert_or_ignore does not support {dialect!r}")
+    return stmt.returning(entity) if whole_row else stmt.returning(*inspect(entity).primary_key)
 
 
 def rowcount(result: Result[Any]) -> int:

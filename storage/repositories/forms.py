@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from storage.repositories.base import Repository
 from storage.tables import FormSession
@@ -12,32 +12,36 @@ from storage.tables import FormSession
 ACTIVE = "active"
 SUSPENDED = "suspended"
 
+# The two lookups of every form step, built once: building a statement costs about as much
+# as running it.
+_ACTIVE_FOR_CHAT = (
+    select(FormSession)
+    .where(FormSession.chat_id == bindparam("chat_id"), FormSession.status == ACTIVE)
+    .order_by(FormSession.updated_at.desc(), FormSession.id.desc())
+    .limit(1)
+)
+_ONE_FORM = select(FormSession).where(
+    FormSession.chat_id == bindparam("chat_id"),
+    FormSession.user_id == bindparam("user_id"),
+    FormSession.form == bindparam("form"),
+    FormSession.subject == bindparam("subject"),
+)
+
 
 class FormSessionRepository(Repository):
     """Lookup and saving of :class:`FormSession` rows (at most one active per chat)."""
 
     async def active_for_chat(self, chat_id: int) -> FormSession | None:
         """The chat's active form, if any (the newest, should a bug have left two)."""
-        result = await self.session.scalars(
-            select(FormSession)
-            .where(FormSession.chat_id == chat_id, FormSession.status == ACTIVE)
-            .order_by(FormSession.updated_at.desc(), FormSession.id.desc())
-            .limit(1)
-        )
+        result = await self.session.scalars(_ACTIVE_FOR_CHAT, {"chat_id": chat_id})
         return result.first()
 
     async def get(
         self, chat_id: int, user_id: int, form: str, subject: str = ""
     ) -> FormSession | None:
         """The session of one form about one subject, whatever its status."""
-        result = await self.session.scalars(
-            select(FormSession).where(
-                FormSession.chat_id == chat_id,
-                FormSession.user_id == user_id,
-                FormSession.form == form,
-                FormSession.subject == subject,
-            )
-        )
+        params = {"chat_id": chat_id, "user_id": user_id, "form": form, "subject": subject}
+        result = await self.session.scalars(_ONE_FORM, params)
         return result.one_or_none()
 
     async def save(self, form_session: FormSession) -> FormSession:
