@@ -35,6 +35,7 @@ from handlers.jobs import schedule_tick
 from handlers.menus import set_default_menus
 from handlers.ordering import PerChatUpdateProcessor
 from locales import Catalogues
+from services.bot_api_http import AiohttpRequest
 from services.clock import SystemClock
 from services.leader import keep_leadership, leader_lock_for, wait_for_leadership
 from services.logs import configure_logging
@@ -97,8 +98,13 @@ def build_application(
         .base_file_url(cfg.telegram.base_file_url)
         .context_types(context_types)
         .concurrent_updates(PerChatUpdateProcessor())
-        .connection_pool_size(cfg.telegram.connections)
-        .pool_timeout(cfg.telegram.connection_wait_seconds)
+        .request(
+            AiohttpRequest(
+                connections=cfg.telegram.connections,
+                pool_timeout=cfg.telegram.connection_wait_seconds,
+            )
+        )
+        .get_updates_request(AiohttpRequest(connections=1))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,

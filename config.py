@@ -81,9 +81,8 @@ class TelegramConfig(_Section):
     base_file_url: str = "https://api.telegram.org/file/bot"
     mode: str = "polling"
     poll_timeout_seconds: int = Field(default=30, ge=0, le=60)
-    # HTTP connections kept open to the Bot API. httpcore checks every pooled connection on
-    # every request, so a big pool costs CPU on each reply (bench/throughput.py: 256 → 8
-    # connections took 0.5 ms off an update); replies beyond it wait for a free connection.
+    # HTTP connections kept open to the Bot API (requests in flight at once); replies beyond
+    # them wait for a free connection.
     connections: int = Field(default=8, ge=1, le=256)
     # How long a reply may wait for a free connection before it fails (PTB's default is 1 s).
     connection_wait_seconds: float = Field(default=10.0, gt=0, le=60)

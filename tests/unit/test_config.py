@@ -95,18 +95,13 @@ def test_default_locale_must_be_available() -> None:
 
 
 def test_bot_api_connections_and_wait_reach_the_http_client() -> None:
-    """A small pool (httpcore checks each pooled connection per request) with a patient wait."""
-    from telegram.request import HTTPXRequest
-
     from bot import build_application
+    from services.bot_api_http import AiohttpRequest
 
     cfg = parse_config(
         {"telegram": {"token": "1:T", "connections": 3, "connection_wait_seconds": 7.5}},
         source="c.toml",
     )
-    app = build_application(cfg)
-    request = app.bot.request
-    assert isinstance(request, HTTPXRequest)
-    limits = request._client_kwargs["limits"]
-    assert limits.max_connections == 3
-    assert request._client_kwargs["timeout"].pool == 7.5
+    request = build_application(cfg).bot.request
+    assert isinstance(request, AiohttpRequest)
+    assert (request.connections, request.pool_timeout) == (3, 7.5)
