@@ -24,6 +24,8 @@ async def insert_or_ignore(
     entity: type[Base],
     values: Mapping[str, Any],
     conflict_columns: Sequence[str],
+    *,
+    execution_options: Mapping[str, Any] | None = None,
 ) -> bool:
     """INSERT a row unless it collides on ``conflict_columns``; True if it was inserted.
 
@@ -31,6 +33,7 @@ async def insert_or_ignore(
     INSERT would abort the whole transaction on PostgreSQL at the first duplicate, and a
     read-then-insert races with a concurrent writer. Both dialects speak
     ``INSERT … ON CONFLICT (…) DO NOTHING RETURNING``; only the construct's module differs.
+    ``execution_options`` go with the statement (e.g. ``touches_viewers(…)`` for people).
     """
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
@@ -43,7 +46,9 @@ async def insert_or_ignore(
         raise NotImplementedError(f"insert_or_ignore does not support {dialect!r}")
     # RETURNING tells inserted from ignored on both, without relying on driver rowcounts.
     primary_key = inspect(entity).primary_key
-    result = await session.execute(stmt.returning(*primary_key))
+    result = await session.execute(
+        stmt.returning(*primary_key), execution_options=execution_options or {}
+    )
     return result.first() is not None
 
 
