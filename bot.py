@@ -51,6 +51,7 @@ from storage.engine import create_engine, session_factory
 from storage.migrate import DatabaseNotMigratedError, ensure_up_to_date, upgrade
 from storage.repositories.outbox import PRIORITY_INTERACTIVE
 from storage.uow import UnitOfWork
+from storage.viewer_cache import ViewerCache
 
 logger = logging.getLogger("gempur")
 
@@ -82,13 +83,17 @@ def build_application(
     engine = create_engine(cfg.database.url, echo=cfg.database.echo)
     catalogues = Catalogues(cfg.i18n.locales, cfg.i18n.default_locale, cfg.region.tz)
     form_table = forms(catalogues, [spec for _, spec in extra_forms])
+    clock = clock or SystemClock()
+    # Every session of the bot tells the viewer cache what its commits changed.
+    viewers = ViewerCache(clock)
     services = AppServices(
         config=cfg,
         engine=engine,
-        sessions=session_factory(engine),
+        sessions=session_factory(engine, viewer_changes=viewers),
         catalogues=catalogues,
-        clock=clock or SystemClock(),
+        clock=clock,
         forms=FormEngine(form_table, cfg.forms, cfg.region.tz),
+        viewers=viewers,
     )
     context_types = ContextTypes(context=BotContext, bot_data=BotData)
     app: GempurApp = (

@@ -16,6 +16,7 @@ from domain.access import Viewer
 from domain.clock import Clock
 from locales import Catalogues, Translator
 from storage.uow import UnitOfWork
+from storage.viewer_cache import ViewerCache
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class AppServices:
     catalogues: Catalogues
     clock: Clock
     forms: FormEngine
+    # The gate's viewers; `sessions` tells it what each commit changed (storage.viewer_cache).
+    viewers: ViewerCache
 
     def uow(self, *, write: bool = True) -> UnitOfWork:
         """A fresh unit of work (one per step of a use-case, never shared between tasks)."""

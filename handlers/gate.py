@@ -1,4 +1,8 @@
-"""The gate (group -1): who sent this update, in which language, and whether we handle it."""
+"""The gate (group -1): who sent this update, in which language, and whether we handle it.
+
+The viewer comes from memory (`services.viewers`) and from the database only on a miss: every
+session of the bot reports its commits to that cache (storage.viewer_cache).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ from telegram.constants import MessageEntityType
 from telegram.ext import ApplicationHandlerStop
 
 from domain.access import Role, RoleGrant, Viewer
-from handlers.context import ACTIVE_FORM_FLAG, BotContext
+from handlers.context import ACTIVE_FORM_FLAG, AppServices, BotContext
 from handlers.replies import reply
+from storage.repositories.viewer import ViewerState
 
 
 async def gate(update: Update, context: BotContext) -> None:
@@ -24,8 +29,9 @@ async def gate(update: Update, context: BotContext) -> None:
             link = f"https://t.me/{context.bot.username}"
             await reply(update, context, tr.t("start.private_only", link=link))
         raise ApplicationHandlerStop
-    async with services.uow(write=False) as uow:
-        state = await uow.viewer.load(user.id, chat.id)
+    state = await services.viewers.get_or_load(
+        user.id, chat.id, lambda: _load_viewer(services, user.id, chat.id)
+    )
     # Later steps skip their write transaction when there is no form to advance or suspend.
     context.flags[ACTIVE_FORM_FLAG] = state.has_active_form
     viewer = Viewer(
@@ -40,6 +46,12 @@ async def gate(update: Update, context: BotContext) -> None:
         async with services.uow() as uow:
             await uow.people.mark_reachable(user.id, now=services.clock.now())
             await uow.commit()
+
+
+async def _load_viewer(services: AppServices, telegram_user_id: int, chat_id: int) -> ViewerState:
+    """The database read behind a cache miss."""
+    async with services.uow(write=False) as uow:
+        return await uow.viewer.load(telegram_user_id, chat_id)
 
 
 def _is_start_command(update: Update) -> bool:

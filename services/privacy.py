@@ -9,6 +9,7 @@ from sqlalchemy import delete, select, update
 
 from storage.tables import AuditLog, FormSession, JoinRequest, Outbox, Person, RoleGrant
 from storage.uow import UnitOfWork
+from storage.viewer_changes import touches_viewers
 
 # Outbox rows not yet handed to Telegram; erasing a person cancels them (no message after it).
 _UNSENT = ("pending",)
@@ -83,7 +84,12 @@ async def correct_personal_data(
         values["full_name"] = full_name
     if phone is not None or clear_phone:
         values["phone"] = phone
-    await uow.session.execute(update(Person).where(Person.id == person_id).values(**values))
+    await uow.session.execute(
+        update(Person)
+        .where(Person.id == person_id)
+        .values(**values)
+        .execution_options(**touches_viewers(person_ids=[person_id]))
+    )
     fields = sorted(key for key in values if key != "updated_at")
     await uow.audit.record(
         person_id, "person.correct", "person", person_id, {"fields": fields}, at=now
@@ -104,9 +110,15 @@ async def erase_person(uow: UnitOfWork, person_id: int, *, now: datetime) -> Non
         update(RoleGrant)
         .where(RoleGrant.person_id == person_id, RoleGrant.active.is_(True))
         .values(active=False, revoked_at=now)
+        .execution_options(**touches_viewers(person_ids=[person_id]))
     )
     if chat_id is not None:
-        await uow.session.execute(delete(FormSession).where(FormSession.user_id == chat_id))
+        # Their forms: the bot serves private chats only, whose id is the user's id.
+        await uow.session.execute(
+            delete(FormSession)
+            .where(FormSession.user_id == chat_id)
+            .execution_options(**touches_viewers(telegram_user_ids=[chat_id], chat_ids=[chat_id]))
+        )
         await uow.session.execute(
             update(Outbox)
             .where(Outbox.chat_id == chat_id, Outbox.status.in_(_UNSENT))
@@ -131,6 +143,9 @@ async def erase_person(uow: UnitOfWork, person_id: int, *, now: datetime) -> Non
             erased_at=now,
             updated_at=now,
         )
-        .execution_options(synchronize_session="fetch")
+        .execution_options(
+            synchronize_session="fetch",
+            **touches_viewers(telegram_user_ids=[chat_id], person_ids=[person_id]),
+        )
     )
     await uow.audit.record(person_id, "person.erase", "person", person_id, {}, at=now)

@@ -21,6 +21,7 @@ from sqlalchemy import select, update
 from storage.repositories.base import rowcount
 from storage.tables import FormSession
 from storage.uow import UnitOfWork
+from storage.viewer_changes import touches_viewers
 
 FORM = "impor_berkas"
 RECEIVED, PENDING, APPLIED = "received", "pending", "applied"
@@ -70,7 +71,7 @@ async def receive(
             FormSession.status.in_((RECEIVED, PENDING)),
         )
         .values(status=SUPERSEDED, updated_at=now, version=FormSession.version + 1)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **touches_viewers(chat_ids=[chat_id]))
     )
     row = FormSession(
         chat_id=chat_id,
@@ -141,6 +142,6 @@ async def settle(
             updated_at=now,
             version=FormSession.version + 1,
         )
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **touches_viewers(chat_ids=[row.chat_id]))
     )
     return rowcount(result) == 1

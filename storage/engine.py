@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from storage.liveness import ping_idle_connections
+from storage.viewer_changes import ViewerChangeSink, tracking_session_class
 
 SQLITE_DRIVER = "sqlite+aiosqlite"
 POSTGRES_DRIVER = "postgresql+asyncpg"
@@ -107,9 +108,21 @@ def sqlite_writer_lock(bind: object) -> asyncio.Lock | None:
     return lock
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Session factory; objects stay readable after commit (the use-case renders them)."""
-    return async_sessionmaker(engine, expire_on_commit=False)
+def session_factory(
+    engine: AsyncEngine, *, viewer_changes: ViewerChangeSink | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Session factory; objects stay readable after commit (the use-case renders them).
+
+    `viewer_changes` (the bot's viewer cache) is told, after each commit of any session of
+    this factory, which viewers the transaction may have changed (``storage.viewer_changes``).
+    """
+    if viewer_changes is None:
+        return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(
+        engine,
+        expire_on_commit=False,
+        sync_session_class=tracking_session_class(viewer_changes),
+    )
 
 
 def _is_sqlite_memory(url: URL) -> bool:

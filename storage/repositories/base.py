@@ -27,11 +27,16 @@ async def insert_or_ignore(
     entity: type[Base],
     values: Mapping[str, Any],
     conflict_columns: Sequence[str],
+    *,
+    execution_options: Mapping[str, Any] | None = None,
 ) -> bool:
-    """INSERT a row unless it collides on ``conflict_columns``; True if it was inserted."""
+    """INSERT a row unless it collides on ``conflict_columns``; True if it was inserted.
+
+    ``execution_options`` go with the statement (e.g. ``touches_viewers(…)`` for people).
+    """
     # RETURNING tells inserted from ignored on both, without relying on driver rowcounts.
     stmt = _insert_ignoring(_dialect(session), entity, tuple(values), tuple(conflict_columns))
-    result = await session.execute(stmt, dict(values))
+    result = await session.execute(stmt, dict(values), execution_options=execution_options or {})
     return result.first() is not None
 
 

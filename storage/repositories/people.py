@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, select, update
 
 from storage.repositories.base import Repository, insert_or_ignore, rowcount
 from storage.tables import Person, RoleGrant
+from storage.viewer_changes import touches_viewers
 
 
 class RoleScope(NamedTuple):
@@ -63,7 +64,9 @@ class PersonRepository(Repository):
             update(Person)
             .where(Person.id == person_id)
             .values(language=language, updated_at=now)
-            .execution_options(synchronize_session="fetch")
+            .execution_options(
+                synchronize_session="fetch", **touches_viewers(person_ids=[person_id])
+            )
         )
 
     async def upsert_seen(
@@ -96,6 +99,7 @@ class PersonRepository(Repository):
                     "updated_at": now,
                 },
                 ["telegram_user_id"],
+                execution_options=touches_viewers(telegram_user_ids=[telegram_user_id]),
             )
             person = await self.get_by_telegram_id(telegram_user_id)
             if person is None:  # pragma: no cover - the row was just inserted or found
@@ -126,7 +130,9 @@ class PersonRepository(Repository):
             update(Person)
             .where(Person.telegram_user_id == chat_id, Person.reachable.is_(True))
             .values(reachable=False, unreachable_since=now, updated_at=now)
-            .execution_options(synchronize_session="fetch")
+            .execution_options(
+                synchronize_session="fetch", **touches_viewers(telegram_user_ids=[chat_id])
+            )
         )
         return rowcount(result) > 0
 
@@ -140,7 +146,10 @@ class PersonRepository(Repository):
             update(Person)
             .where(Person.telegram_user_id == telegram_user_id, Person.reachable.is_(False))
             .values(reachable=True, unreachable_since=None, updated_at=now)
-            .execution_options(synchronize_session="fetch")
+            .execution_options(
+                synchronize_session="fetch",
+                **touches_viewers(telegram_user_ids=[telegram_user_id]),
+            )
         )
         return rowcount(result) > 0
 
@@ -191,7 +200,9 @@ class RoleRepository(Repository):
                 RoleGrant.active.is_(True),
             )
             .values(active=False, revoked_at=now)
-            .execution_options(synchronize_session="fetch")
+            .execution_options(
+                synchronize_session="fetch", **touches_viewers(person_ids=[person_id])
+            )
         )
         return rowcount(result)
 

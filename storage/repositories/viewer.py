@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, literal, select
+from sqlalchemy import Select, and_, exists, literal, select
 
 from storage.repositories.base import Repository
 from storage.repositories.forms import ACTIVE
@@ -28,26 +28,7 @@ class ViewerRepository(Repository):
 
     async def load(self, telegram_user_id: int, chat_id: int) -> ViewerState:
         """Person, active grants and whether the chat has an active form."""
-        me = select(literal(telegram_user_id).label("uid")).subquery()
-        active_form = exists().where(FormSession.chat_id == chat_id, FormSession.status == ACTIVE)
-        rows = (
-            await self.session.execute(
-                select(
-                    Person.id,
-                    Person.language,
-                    Person.reachable,
-                    RoleGrant.role,
-                    RoleGrant.koperasi_id,
-                    active_form.label("has_form"),
-                )
-                .select_from(me)
-                .outerjoin(Person, Person.telegram_user_id == me.c.uid)
-                .outerjoin(
-                    RoleGrant, and_(RoleGrant.person_id == Person.id, RoleGrant.active.is_(True))
-                )
-                .order_by(RoleGrant.role, RoleGrant.koperasi_id)
-            )
-        ).all()
+        rows = (await self.session.execute(viewer_query(telegram_user_id, chat_id))).all()
         first = rows[0]  # the outer joins always give at least one row
         grants = tuple((row.role, row.koperasi_id) for row in rows if row.role is not None)
         return ViewerState(
@@ -58,3 +39,29 @@ class ViewerRepository(Repository):
             has_active_form=bool(first.has_form),
             reachable=first.reachable if first.reachable is not None else True,
         )
+
+
+def viewer_query(
+    telegram_user_id: int, chat_id: int
+) -> Select[int, str | None, bool, str, int | None, bool]:
+    """The one statement behind :meth:`ViewerRepository.load`.
+
+    The gate caches its result: a column read here must be listed in
+    ``storage.viewer_changes.VIEWER_COLUMNS`` so that changing it invalidates (a test checks).
+    """
+    me = select(literal(telegram_user_id).label("uid")).subquery()
+    active_form = exists().where(FormSession.chat_id == chat_id, FormSession.status == ACTIVE)
+    return (
+        select(
+            Person.id,
+            Person.language,
+            Person.reachable,
+            RoleGrant.role,
+            RoleGrant.koperasi_id,
+            active_form.label("has_form"),
+        )
+        .select_from(me)
+        .outerjoin(Person, Person.telegram_user_id == me.c.uid)
+        .outerjoin(RoleGrant, and_(RoleGrant.person_id == Person.id, RoleGrant.active.is_(True)))
+        .order_by(RoleGrant.role, RoleGrant.koperasi_id)
+    )
