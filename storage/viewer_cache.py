@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from domain.clock import Clock
 from storage.repositories.viewer import ViewerState
@@ -141,7 +142,8 @@ class ViewerCache:
             self._marks.clear()  # no ticket left that an old mark could refuse
 
     def invalidate(self, keys: ViewerKeys) -> None:
-        """Drops the entries `keys` names and refuses the in-flight loads they concern."""
+        """Drops the entries `keys` names, patches those its patches name, and refuses the
+        in-flight loads they concern (they may have read the state before the change)."""
         if not keys:
             return
         self._sequence += 1
@@ -156,12 +158,33 @@ class ViewerCache:
             for id_ in ids:
                 for key in list(index.get(id_, ())):
                     self._drop(key)
-                if self._in_flight:
-                    self._marks[(kind, id_)] = self._sequence
+                self._mark(kind, id_)
+        for patch in keys.patches:
+            if patch.telegram_user_id is not None:
+                self._patch("user", patch.telegram_user_id, self._by_user, patch.values)
+            elif patch.chat_id is not None:
+                self._patch("chat", patch.chat_id, self._by_chat, patch.values)
         if len(self._marks) > self._max_entries:
             # A flood of invalidations during long loads: refuse them all rather than grow.
             self._floor = self._sequence
             self._marks.clear()
+
+    def _patch(
+        self,
+        kind: str,
+        id_: int,
+        index: dict[int, set[Key]],
+        values: tuple[tuple[str, Any], ...],
+    ) -> None:
+        for key in index.get(id_, ()):
+            entry = self._entries[key]
+            state = replace(entry.state, **dict(values))
+            self._entries[key] = _Entry(state, entry.expires_at)
+        self._mark(kind, id_)
+
+    def _mark(self, kind: str, id_: int) -> None:
+        if self._in_flight:
+            self._marks[(kind, id_)] = self._sequence
 
     def clear(self) -> None:
         """Drops every entry and refuses every load in flight."""

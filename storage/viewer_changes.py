@@ -8,6 +8,11 @@ keys their writes touch and hand them to a sink once the transaction has committ
   :class:`RoleGrant` (its person id) and :class:`FormSession` (its chat id) rows. A changed
   row counts only when a column the viewer reads changed (:data:`VIEWER_COLUMNS`): a form
   step or a menu signature leaves the viewer as it was.
+- Changes whose effect is known exactly are *patches*, applied to the cached viewers instead
+  of dropping them (the hot path: /bahasa changes a language, every form starts and ends): a
+  person's language or reachability, and a form session becoming active (the chat has an
+  active form) or leaving that status with none becoming active (it has none: the database
+  allows one active form per chat, ``uq_form_session_active_chat``).
 - Bulk statements (``update(Person)…``, ``delete(FormSession)…``, inserts) run through the
   session on those tables: they invalidate every cached viewer unless the statement names
   its keys with :func:`touches_viewers`; the writers of ordinary traffic do.
@@ -35,6 +40,7 @@ from sqlalchemy.orm import (
 )
 
 from storage.tables import FormSession, Person, RoleGrant
+from storage.tables.system import FORM_ACTIVE
 
 #: Execution option naming the viewers a bulk statement changes (see :func:`touches_viewers`).
 VIEWER_KEYS_OPTION = "gempur_viewer_keys"
@@ -57,9 +63,21 @@ class ViewerKeys:
     chat_ids: frozenset[int] = frozenset()
     person_ids: frozenset[int] = frozenset()
     everything: bool = False
+    patches: tuple[ViewerPatch, ...] = ()
 
     def __bool__(self) -> bool:
-        return self.everything or bool(self.telegram_user_ids or self.chat_ids or self.person_ids)
+        return self.everything or bool(
+            self.telegram_user_ids or self.chat_ids or self.person_ids or self.patches
+        )
+
+
+@dataclass(frozen=True)
+class ViewerPatch:
+    """A change known exactly: the cached viewers of this user (or chat) get these values."""
+
+    telegram_user_id: int | None
+    chat_id: int | None
+    values: tuple[tuple[str, Any], ...]  # ViewerState field → its new value
 
 
 class ViewerChangeSink(Protocol):
@@ -99,6 +117,10 @@ class _Pending:
     chat_ids: set[int] = field(default_factory=set)
     person_ids: set[int] = field(default_factory=set)
     everything: bool = False
+    # Patches: a person's new viewer values by Telegram user id; each form session's status
+    # as the transaction found it and as it leaves it, by session.
+    person_values: dict[int, dict[str, Any]] = field(default_factory=dict)
+    forms: dict[object, _FormStatus] = field(default_factory=dict)
 
     def add(self, keys: ViewerKeys) -> None:
         self.telegram_user_ids |= keys.telegram_user_ids
@@ -107,12 +129,33 @@ class _Pending:
         self.everything |= keys.everything
 
     def freeze(self) -> ViewerKeys:
+        patches = [
+            ViewerPatch(user, None, tuple(sorted(values.items())))
+            for user, values in self.person_values.items()
+        ]
+        chats: dict[int, list[_FormStatus]] = {}
+        for status in self.forms.values():
+            chats.setdefault(status.chat_id, []).append(status)
+        for chat_id, statuses in chats.items():
+            if any(status.active_now for status in statuses):
+                patches.append(ViewerPatch(None, chat_id, (("has_active_form", True),)))
+            elif any(status.active_before for status in statuses):
+                # The chat's one active form (a unique index) ended and none began.
+                patches.append(ViewerPatch(None, chat_id, (("has_active_form", False),)))
         return ViewerKeys(
             frozenset(self.telegram_user_ids),
             frozenset(self.chat_ids),
             frozenset(self.person_ids),
             self.everything,
+            tuple(patches),
         )
+
+
+@dataclass
+class _FormStatus:
+    chat_id: int
+    active_before: bool
+    active_now: bool
 
 
 def tracking_session_class(sink: ViewerChangeSink) -> type[Session]:
@@ -126,12 +169,14 @@ def tracking_session_class(sink: ViewerChangeSink) -> type[Session]:
     def _after_flush(session: Session, _flush: UOWTransaction) -> None:
         # Still the pre-flush state here: new/dirty/deleted and each attribute's history.
         pending: _Pending | None = None
-        for instances, changed_only in (
-            (session.new, False),
-            (session.dirty, True),
-            (session.deleted, False),
+        for instances, is_new, changed_only in (
+            (session.new, True, False),
+            (session.dirty, False, True),
+            (session.deleted, False, False),
         ):
             for instance in instances:
+                if (is_new or changed_only) and _patched(instance, session, new=is_new):
+                    continue
                 keys = _keys_of(instance, changed_only=changed_only)
                 if keys:
                     pending = pending or _pending(session)
@@ -154,8 +199,9 @@ def tracking_session_class(sink: ViewerChangeSink) -> type[Session]:
         if session.in_nested_transaction():
             return  # a savepoint released: the outer transaction may still roll back
         pending = session.info.pop(_PENDING, None)
-        if pending is not None:
-            sink.invalidate(pending.freeze())
+        keys = pending.freeze() if pending is not None else None
+        if keys:  # e.g. a new draft touched a form session but no viewer
+            sink.invalidate(keys)
 
     @event.listens_for(ViewerTrackingSession, "after_transaction_end")
     def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
@@ -173,6 +219,47 @@ def _pending(session: Session) -> _Pending:
         pending = session.info[_PENDING] = _Pending()
     assert isinstance(pending, _Pending)  # noqa: S101 - only this module writes the key
     return pending
+
+
+#: Person columns whose change is patched into cached viewers (their ViewerState fields).
+_PATCHED_PERSON_COLUMNS = frozenset({"language", "reachable"})
+
+
+def _patched(instance: object, session: Session, *, new: bool) -> bool:
+    """Records a change known exactly as a patch; False when it must invalidate instead."""
+    if isinstance(instance, Person):
+        return not new and _person_patch(instance, session)
+    if isinstance(instance, FormSession):
+        return _form_patch(instance, session, new=new)
+    return False
+
+
+def _person_patch(person: Person, session: Session) -> bool:
+    attrs = inspect(person).attrs
+    changed = {n for n in VIEWER_COLUMNS[Person.__tablename__] if attrs[n].history.added}
+    user = person.telegram_user_id
+    if not changed or not changed <= _PATCHED_PERSON_COLUMNS or user is None:
+        return False  # another account, erasure, or nothing to patch: drop
+    values = _pending(session).person_values.setdefault(user, {})
+    values.update({name: getattr(person, name) for name in changed})
+    return True
+
+
+def _form_patch(form: FormSession, session: Session, *, new: bool) -> bool:
+    state: InstanceState[FormSession] = inspect(form)
+    status = state.attrs["status"].history
+    if not new and (state.attrs["chat_id"].history.has_changes() or not status.has_changes()):
+        # Moved to another chat: drop both. A step or a draft: the viewer is as it was.
+        return not state.attrs["chat_id"].history.has_changes()
+    forms = _pending(session).forms
+    known = forms.get(state)
+    if known is None:
+        if not new and not status.deleted:
+            return False  # the old status was never loaded: cannot tell
+        before = not new and FORM_ACTIVE in list(status.deleted)
+        known = forms[state] = _FormStatus(form.chat_id, before, False)
+    known.active_now = form.status == FORM_ACTIVE
+    return True
 
 
 def _keys_of(instance: object, *, changed_only: bool) -> ViewerKeys | None:

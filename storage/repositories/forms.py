@@ -8,8 +8,9 @@ from sqlalchemy import bindparam, select
 
 from storage.repositories.base import Repository
 from storage.tables import FormSession
+from storage.tables.system import FORM_ACTIVE
 
-ACTIVE = "active"
+ACTIVE = FORM_ACTIVE
 SUSPENDED = "suspended"
 
 # The two lookups of every form step, built once: building a statement costs about as much

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables.base import Base, JsonDict, code, tg_id
+
+#: The status of the form a chat is filling in now (one per chat at most).
+FORM_ACTIVE = "active"
 
 
 class FormSession(Base):
@@ -22,6 +25,14 @@ class FormSession(Base):
     __table_args__ = (
         UniqueConstraint("chat_id", "user_id", "form", "subject"),
         Index("ix_form_session_chat_id_status", "chat_id", "status"),
+        # At most one active form per chat (migration 0002); the viewer cache relies on it.
+        Index(
+            "uq_form_session_active_chat",
+            "chat_id",
+            unique=True,
+            sqlite_where=text(f"status = '{FORM_ACTIVE}'"),
+            postgresql_where=text(f"status = '{FORM_ACTIVE}'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -148,3 +148,20 @@ async def test_another_process_change_is_seen_once_the_entry_expires(
     assert "/petugas" not in await _say(conv, ani, "/bantuan")  # still the cached stranger
     clock.advance(seconds=DEFAULT_TTL.total_seconds())
     assert "/petugas" in await _say(conv, ani, "/bantuan")
+
+
+async def test_the_language_flow_is_served_from_memory_once_the_person_exists(
+    conv: Conversation, ani: UserSession
+) -> None:
+    """/bahasa, its answer and /bantuan: the form starting, the new language and the form
+    ending are patched into the cached viewer instead of dropping it."""
+    viewers = conv.app.bot_data.services.viewers
+    misses = []
+    for choice, expected in (("2", "What I can do"), ("1", "Yang bisa saya bantu")):
+        before = viewers.misses
+        assert "English" in await _say(conv, ani, "/bahasa")
+        await _say(conv, ani, choice)
+        assert expected in await _say(conv, ani, "/bantuan")
+        misses.append(viewers.misses - before)
+    # A stranger: the first read, then their new person row; afterwards nothing.
+    assert misses == [2, 0]

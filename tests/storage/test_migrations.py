@@ -32,8 +32,8 @@ LATER_REVISION = '''"""A later revision, for tests."""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "{later}"
+down_revision = "{shipped}"
 branch_labels = None
 depends_on = None
 
@@ -47,15 +47,17 @@ def downgrade() -> None:
 '''
 
 NOW = datetime(2027, 1, 4, 2, 0, tzinfo=UTC)
+SHIPPED, LATER = "0002", "9000"  # the code's head, and a revision the tests add after it
 
 
 def _code_moves_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> None:
-    """Make the code's migrations the shipped ones plus a revision 0002 running ``body``."""
+    """Make the code's migrations the shipped ones plus a later revision running ``body``."""
     scripts = tmp_path / "migrations"
     shutil.copytree(
         storage.migrate.SCRIPT_LOCATION, scripts, ignore=shutil.ignore_patterns("__pycache__")
     )
-    (scripts / "versions" / "0002_later.py").write_text(LATER_REVISION.format(body=body))
+    revision = LATER_REVISION.format(body=body, later=LATER, shipped=SHIPPED)
+    (scripts / "versions" / f"{LATER}_later.py").write_text(revision)
     monkeypatch.setattr(storage.migrate, "SCRIPT_LOCATION", scripts)
 
 
@@ -72,7 +74,7 @@ async def test_upgrade_creates_every_table_and_reaches_head(empty_url: str) -> N
     await asyncio.to_thread(upgrade, empty_url)
     engine = create_engine(empty_url)
     try:
-        assert await current_revision(engine) == head_revision() == "0001"
+        assert await current_revision(engine) == head_revision() == SHIPPED
         await ensure_up_to_date(engine)
         async with engine.connect() as connection:
             tables = await connection.run_sync(_table_names)
@@ -134,19 +136,20 @@ async def test_ensure_up_to_date_refuses_a_database_newer_than_the_code(empty_ur
 async def test_ensure_up_to_date_refuses_an_outdated_database_until_migrated(
     empty_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await asyncio.to_thread(upgrade, empty_url)  # at 0001
+    await asyncio.to_thread(upgrade, empty_url)  # at the shipped head
     _code_moves_on(tmp_path, monkeypatch, "pass")
     engine = create_engine(empty_url)
     try:
-        assert head_revision() == "0002"
+        assert head_revision() == LATER
         with pytest.raises(DatabaseNotMigratedError) as refused:
             await ensure_up_to_date(engine)
         assert str(refused.value) == (
-            "database is at revision 0001 but the code needs 0002: run `python bot.py migrate`"
+            f"database is at revision {SHIPPED} but the code needs {LATER}: "
+            "run `python bot.py migrate`"
         )
         await asyncio.to_thread(upgrade, empty_url)
         await ensure_up_to_date(engine)
-        assert await current_revision(engine) == "0002"
+        assert await current_revision(engine) == LATER
     finally:
         await engine.dispose()
 

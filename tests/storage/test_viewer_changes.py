@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import Column, delete, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.sql import visitors
 
@@ -17,7 +18,7 @@ from storage.repositories.viewer import ViewerState, viewer_query
 from storage.tables import FormSession, Koperasi, Outbox, Person
 from storage.uow import UnitOfWork
 from storage.viewer_cache import ViewerCache
-from storage.viewer_changes import VIEWER_COLUMNS, ViewerKeys, touches_viewers
+from storage.viewer_changes import VIEWER_COLUMNS, ViewerKeys, ViewerPatch, touches_viewers
 from tests.helpers.clock import FrozenClock
 
 NOW = datetime(2027, 1, 4, 2, 0, tzinfo=UTC)
@@ -77,7 +78,10 @@ async def test_an_orm_flush_reports_its_rows_only_after_the_commit(
         await uow.form_sessions.save(_form(BUDI))
         assert recorder.commits == []
         await uow.commit()
-    assert recorder.take() == [_keys(users={ANI}, chats={BUDI}, persons={person.id})]
+    started = ViewerPatch(None, BUDI, (("has_active_form", True),))
+    assert recorder.take() == [
+        ViewerKeys(frozenset({ANI}), frozenset(), frozenset({person.id}), patches=(started,))
+    ]
 
 
 async def test_a_rollback_reports_nothing(
@@ -140,7 +144,67 @@ async def test_a_change_the_viewer_does_not_read_reports_nothing(
         form.status = "suspended"
         uow.session.add(form)
         await uow.commit()
-    assert recorder.take() == [_keys(chats={ANI})]
+    assert recorder.take() == [_patched(chat=ANI, has_active_form=False)]
+
+
+def _patched(*, user: int | None = None, chat: int | None = None, **values: object) -> ViewerKeys:
+    return ViewerKeys(patches=(ViewerPatch(user, chat, tuple(sorted(values.items()))),))
+
+
+async def test_a_language_or_reachability_change_on_the_row_is_a_patch(
+    tracked: async_sessionmaker[AsyncSession], recorder: Recorder, ani: int
+) -> None:
+    async with UnitOfWork(tracked) as uow:
+        person = await uow.people.get(ani)
+        assert person is not None
+        person.language, person.reachable = "en", False
+        await uow.commit()
+    assert recorder.take() == [_patched(user=ANI, language="en", reachable=False)]
+    async with UnitOfWork(tracked) as uow:
+        person = await uow.people.get(ani)
+        assert person is not None
+        person.language, person.telegram_user_id = "id", BUDI  # another account: no patch
+        await uow.commit()
+    assert recorder.take() == [_keys(users={ANI, BUDI}, persons={ani})]
+
+
+async def test_forms_starting_and_ending_patch_whether_the_chat_has_one(
+    tracked: async_sessionmaker[AsyncSession], recorder: Recorder
+) -> None:
+    async with UnitOfWork(tracked) as uow:
+        draft = _form(ANI)
+        draft.status = "suspended"
+        await uow.form_sessions.save(draft)  # a new draft: the chat still has no active form
+        await uow.commit()
+    assert recorder.take() == []
+    async with UnitOfWork(tracked) as uow:
+        first = await uow.form_sessions.save(_form(ANI, form="lain"))
+        await uow.commit()
+    assert recorder.take() == [_patched(chat=ANI, has_active_form=True)]
+    async with UnitOfWork(tracked) as uow:  # one form ends and another begins: still one
+        first.status = "suspended"
+        await uow.form_sessions.save(first)
+        draft.status = "active"
+        await uow.form_sessions.save(draft)
+        await uow.commit()
+    assert recorder.take() == [_patched(chat=ANI, has_active_form=True)]
+    async with UnitOfWork(tracked) as uow:
+        draft.status = "done"
+        await uow.form_sessions.save(draft)
+        await uow.commit()
+    assert recorder.take() == [_patched(chat=ANI, has_active_form=False)]
+
+
+async def test_the_database_refuses_a_second_active_form_in_a_chat(
+    tracked: async_sessionmaker[AsyncSession],
+) -> None:
+    """What the has_active_form=False patch relies on."""
+    async with UnitOfWork(tracked) as uow:
+        await uow.form_sessions.save(_form(ANI))
+        await uow.commit()
+    async with UnitOfWork(tracked) as uow:
+        with pytest.raises(IntegrityError):
+            await uow.form_sessions.save(_form(ANI, form="lain"))
 
 
 async def test_a_person_losing_their_telegram_id_reports_the_old_one(
@@ -253,11 +317,11 @@ def test_the_watched_columns_cover_the_viewer_query() -> None:
     assert {table for table, _ in read} == set(VIEWER_COLUMNS)
 
 
-def _form(chat_id: int) -> FormSession:
+def _form(chat_id: int, form: str = "uji") -> FormSession:
     return FormSession(
         chat_id=chat_id,
         user_id=chat_id,
-        form="uji",
+        form=form,
         subject="",
         step="pertama",
         answers={},

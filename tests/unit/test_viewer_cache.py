@@ -9,7 +9,7 @@ import pytest
 
 from storage.repositories.viewer import ViewerState
 from storage.viewer_cache import ViewerCache
-from storage.viewer_changes import ViewerKeys
+from storage.viewer_changes import ViewerKeys, ViewerPatch
 from tests.helpers.clock import FrozenClock
 
 ANI, BUDI, CITRA = 4001, 4002, 4003
@@ -199,3 +199,26 @@ def test_a_flood_of_invalidations_during_a_read_refuses_it_without_growing() -> 
     assert cache.finish_load(load, _state(ANI)) is False  # conservative, and bounded
     later = cache.begin_load(ANI, ANI)
     assert cache.finish_load(later, _state(ANI)) is True
+
+
+def _patch(*, user: int | None = None, chat: int | None = None, **values: object) -> ViewerKeys:
+    return ViewerKeys(patches=(ViewerPatch(user, chat, tuple(sorted(values.items()))),))
+
+
+async def test_a_patch_changes_the_cached_entries_in_place(cache: ViewerCache) -> None:
+    await cache.get_or_load(ANI, ANI, Loader(_state(ANI, person_id=1)))
+    await cache.get_or_load(BUDI, BUDI, Loader(_state(BUDI, person_id=2)))
+    cache.invalidate(_patch(user=ANI, language="en"))
+    cache.invalidate(_patch(chat=ANI, has_active_form=True))
+    ani = cache.get(ANI, ANI)
+    assert ani is not None
+    assert (ani.language, ani.has_active_form) == ("en", True)
+    assert cache.get(BUDI, BUDI) == _state(BUDI, person_id=2)  # untouched
+
+
+async def test_a_patch_during_the_read_keeps_the_read_out(cache: ViewerCache) -> None:
+    """The read may have seen the row before the patched change: it must not be stored."""
+    load = Loader(_state(ANI, person_id=1), during=_patch(user=ANI, language="en"))
+    load.cache = cache
+    await cache.get_or_load(ANI, ANI, load)
+    assert cache.get(ANI, ANI) is None
