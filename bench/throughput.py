@@ -43,15 +43,16 @@ class Result:
     seconds: float
     latencies: list[float]
     cpu_seconds: float
+    by_step: dict[str, list[float]]
 
     @property
     def rate(self) -> float:
         """Updates handled per second."""
         return self.updates / self.seconds
 
-    def percentile(self, q: float) -> float:
-        """A latency percentile in milliseconds."""
-        ordered = sorted(self.latencies)
+    def percentile(self, q: float, step: str | None = None) -> float:
+        """A latency percentile in milliseconds (of one step of the script, if given)."""
+        ordered = sorted(self.latencies if step is None else self.by_step[step])
         return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
@@ -70,7 +71,8 @@ class Replies:
 
 async def _user(
     stub: BotApiStub, replies: Replies, user: StubUser, rounds: int, script: tuple[str, ...]
-) -> list[float]:
+) -> list[tuple[str, float]]:
+    """(step of the script, latency) of each update this user sent."""
     latencies = []
     event = replies.events.setdefault(user.id, asyncio.Event())
     for round_number in range(rounds):
@@ -80,7 +82,7 @@ async def _user(
             started = time.perf_counter()
             stub.inject_message(user, text)
             await asyncio.wait_for(event.wait(), timeout=30)
-            latencies.append(time.perf_counter() - started)
+            latencies.append((template, time.perf_counter() - started))
     return latencies
 
 
@@ -120,8 +122,12 @@ async def _measure(
             process.terminate()
             await process.wait()
             log.close()
-    latencies = [latency for user in results for latency in user]
-    return Result(name, len(latencies), seconds, latencies, cpu)
+    latencies = [latency for user in results for _, latency in user]
+    by_step: dict[str, list[float]] = {}
+    for user in results:
+        for step, latency in user:
+            by_step.setdefault(step, []).append(latency)
+    return Result(name, len(latencies), seconds, latencies, cpu, by_step)
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -192,6 +198,17 @@ async def main() -> None:
             f"{result.percentile(0.5):.1f} | {result.percentile(0.95):.1f} | "
             f"{result.percentile(0.99):.1f} | {1000 * result.cpu_seconds / result.updates:.2f} |"
         )
+    print(
+        "\np50 / p95 ms per step: "
+        + "; ".join(
+            f"{result.name} "
+            + ", ".join(
+                f"{step} {result.percentile(0.5, step):.0f}/{result.percentile(0.95, step):.0f}"
+                for step in script
+            )
+            for result in (echo, ours)
+        )
+    )
     print(
         f"\nthroughput ratio (Gempur / echo): {ours.rate / echo.rate:.2f} (target >= 0.7)\n"
         f"p95 ratio (Gempur / echo): {ours.percentile(0.95) / echo.percentile(0.95):.2f}"
