@@ -47,7 +47,7 @@ from services.outbox import (
     enqueue_message,
 )
 from services.register_cli import import_file
-from storage.engine import create_engine, session_factory
+from storage.engine import background_engine, create_engine, session_factory
 from storage.migrate import DatabaseNotMigratedError, ensure_up_to_date, upgrade
 from storage.repositories.outbox import PRIORITY_INTERACTIVE
 from storage.uow import UnitOfWork
@@ -81,6 +81,7 @@ def build_application(
     `extra_forms`: (command, form) pairs that tests add to the real forms.
     """
     engine = create_engine(cfg.database.url, echo=cfg.database.echo)
+    background = background_engine(engine)
     catalogues = Catalogues(cfg.i18n.locales, cfg.i18n.default_locale, cfg.region.tz)
     form_table = forms(catalogues, [spec for _, spec in extra_forms])
     clock = clock or SystemClock()
@@ -90,6 +91,8 @@ def build_application(
         config=cfg,
         engine=engine,
         sessions=session_factory(engine, viewer_changes=viewers),
+        background_engine=background,
+        background_sessions=session_factory(background, viewer_changes=viewers),
         catalogues=catalogues,
         clock=clock,
         forms=FormEngine(form_table, cfg.forms, cfg.region.tz),
@@ -183,7 +186,7 @@ async def serve(app: GempurApp, stop: asyncio.Event) -> int:
                 await lock.release()
         return 1 if lost.is_set() else 0
     finally:
-        await services.engine.dispose()
+        await services.dispose()
 
 
 async def _lead(app: GempurApp, stop: asyncio.Event, lost: asyncio.Event) -> None:

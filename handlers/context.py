@@ -26,15 +26,31 @@ class AppServices:
     config: AppConfig
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    # For heavy units of work; the same engine as `engine` except on a SQLite file.
+    background_engine: AsyncEngine
+    background_sessions: async_sessionmaker[AsyncSession]
     catalogues: Catalogues
     clock: Clock
     forms: FormEngine
     # The gate's viewers; `sessions` tells it what each commit changed (storage.viewer_cache).
     viewers: ViewerCache
 
-    def uow(self, *, write: bool = True) -> UnitOfWork:
-        """A fresh unit of work (one per step of a use-case, never shared between tasks)."""
-        return UnitOfWork(self.sessions, write=write)
+    def uow(self, *, write: bool = True, background: bool = False) -> UnitOfWork:
+        """A fresh unit of work (one per step of a use-case, never shared between tasks).
+
+        `background=True` for work that can touch many rows (imports, seeding, exports): on
+        SQLite the everyday units of work run their statements on the event loop's thread,
+        where a long one would stall every chat; background ones run on aiosqlite's threads.
+        Writers of both queue on the same lock.
+        """
+        sessions = self.background_sessions if background else self.sessions
+        return UnitOfWork(sessions, write=write)
+
+    async def dispose(self) -> None:
+        """Closes the database connections (both engines on SQLite)."""
+        await self.engine.dispose()
+        if self.background_engine is not self.engine:
+            await self.background_engine.dispose()
 
 
 # Set by the gate: whether the chat had an active form when the update arrived.

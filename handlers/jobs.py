@@ -8,6 +8,7 @@ from typing import Any
 
 from handlers.context import BotContext, GempurApp
 from handlers.forms import AlbumClose, close_album
+from storage.engine import checkpoint_wal
 
 logger = logging.getLogger(__name__)
 
@@ -36,13 +37,20 @@ def schedule_tick(app: GempurApp) -> None:
 
 
 async def tick(context: Any) -> None:
-    """Suspends idle forms, erases expired drafts, closes albums whose timer a restart lost."""
+    """Suspends idle forms, erases expired drafts, closes albums whose timer a restart lost.
+
+    The purge of old update ids can meet many rows (after a pause, a busy week): it runs in
+    a background unit of work. So does checkpointing SQLite's WAL: the in-loop connections
+    never do it on commit, where the copy and the fsync would stall the loop (storage.engine).
+    """
     ctx: BotContext = context
     services = ctx.services
     now = services.clock.now()
     async with services.uow() as uow:
         idle, expired = await services.forms.expire(uow, now=now)
         due = await services.forms.albums_due(uow, now=now)
+        await uow.commit()
+    async with services.uow(background=True) as uow:
         purged = await uow.processed_updates.purge_before(now - PROCESSED_UPDATE_RETENTION)
         await uow.commit()
     if idle or expired or purged:
@@ -51,6 +59,7 @@ async def tick(context: Any) -> None:
         )
     for session_id in due:
         await _close_lost_album(ctx, session_id)
+    await checkpoint_wal(services.background_engine)
 
 
 async def _close_lost_album(context: BotContext, session_id: int) -> None:

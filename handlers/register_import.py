@@ -6,7 +6,9 @@ document — downloads it and shows the preview with *Impor N baris valid* / *Ba
 invalid rows as a file when the message cannot list them all. The buttons carry
 `m:<import id>:<action>` and are re-checked on the server: the admin role, the import
 belonging to this admin, not applied yet. Every Bot API call happens after the transaction's
-commit.
+commit. The preview and the import read (and write) the whole register: they run in
+background units of work, off the event loop's thread on SQLite, so other chats are served
+meanwhile.
 """
 
 from __future__ import annotations
@@ -131,7 +133,8 @@ async def _preview(update: Update, context: BotContext, pending: PendingImport) 
         return
     now = services.clock.now()
     try:
-        async with services.uow(write=False) as uow:
+        # Background: compares every row of the file with the register's keys.
+        async with services.uow(write=False, background=True) as uow:
             preview = await preview_import(uow, table, import_rules(services.config, now))
     except UnreadableFileError as error:
         await _fail(update, context, pending, error)
@@ -277,7 +280,8 @@ async def _confirm(update: Update, context: BotContext, pending: PendingImport) 
         return
     now = services.clock.now()
     result = None
-    async with services.uow() as uow:
+    # Background: thousands of rows in one transaction (writers of this process queue meanwhile).
+    async with services.uow(background=True) as uow:
         # Claimed in the import's own transaction: a second tap finds it applied.
         if await settle(uow, pending.id, APPLIED, now=now, expected=PENDING):
             result = await apply_import(

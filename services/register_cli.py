@@ -1,7 +1,9 @@
 """`python bot.py import FILE [--dry-run]`: the preview as plain text, then the import.
 
 Texts are in the default locale. Exit code 1 when the file cannot be read (missing, another
-kind of file, broken, no header); invalid rows are listed and skipped, never fatal.
+kind of file, broken, no header); invalid rows are listed and skipped, never fatal. On SQLite
+it uses the threaded (background) engine, as every import does: with a 15 s busy timeout it
+may wait for the running bot's writers, which in turn wait for it in `asyncio.sleep`.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ async def import_file(
     except OSError:
         print(plain_text(tr.t("impor.cli.cannot_read", path=str(path))), file=err)
         return EXIT_UNREADABLE
-    engine = create_engine(cfg.database.url)
+    engine = create_engine(cfg.database.url, background=True)
     try:
         await ensure_up_to_date(engine)
         table = open_table(data, path.name)

@@ -4,6 +4,8 @@ Both read the file twice, streaming: the first pass validates every row and coll
 (so rows repeating a key of another row are known), the second plans the valid rows against
 the stored register in batches and, when applying, writes each batch with executemany
 statements. Memory stays bounded by a batch plus the register's keys, whatever the file size.
+Both read the whole register: callers give them a background unit of work (on SQLite its
+statements run on aiosqlite's threads, not on the event loop that serves the chats).
 """
 
 from __future__ import annotations

@@ -85,6 +85,8 @@ async def seed_people(uow: UnitOfWork, people: Iterable[SamplePerson], *, now: d
 
     Board members of cooperatives not in the register are skipped; a person already stored
     (same Telegram id) keeps their row and gains the role. Returns how many roles were granted.
+    Hundreds of people and a scan of the register: give it a background unit of work
+    (`AppServices.uow(background=True)`), never one that runs on the event loop's thread.
     """
     by_nik, by_badan_hukum = await uow.koperasi.key_index()
     granted = 0

@@ -115,4 +115,4 @@ async def conversation(
             finally:
                 await app.stop()
     finally:
-        await app.bot_data.services.engine.dispose()
+        await app.bot_data.services.dispose()

@@ -1,7 +1,9 @@
 """Storage fixtures: every test runs on SQLite (a temp file) and on PostgreSQL (when set).
 
-``migrated_url`` is one migrated database per test module and backend; ``engine`` empties it
-before each test. ``empty_url`` is a fresh, never-migrated database per test.
+``migrated_url`` is one migrated database per test module and backend; ``engine`` (the
+units of work's engine: SQLite in-loop) empties it before each test; ``background_factory``
+is for heavy units of work (threaded on SQLite, the same engine on PostgreSQL). ``empty_url``
+is a fresh, never-migrated database per test.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from storage.engine import create_engine, session_factory
+from storage.engine import background_engine, create_engine, session_factory
 from storage.migrate import upgrade
 from tests.helpers.db import (
     POSTGRES_SKIP_REASON,
@@ -89,3 +91,16 @@ async def engine(migrated_url: str) -> AsyncIterator[AsyncEngine]:
 def factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """The session factory the unit of work is built from."""
     return session_factory(engine)
+
+
+@pytest.fixture
+async def background_factory(
+    engine: AsyncEngine,
+) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """Sessions of the background engine beside ``engine`` (imports, seeding)."""
+    background = background_engine(engine)
+    try:
+        yield session_factory(background)
+    finally:
+        if background is not engine:
+            await background.dispose()

@@ -11,7 +11,7 @@ from sqlalchemy import event, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from storage.engine import SQLITE_BUSY_TIMEOUT_MS, create_engine
+from storage.engine import SQLITE_BUSY_TIMEOUT_MS, SQLITE_INLOOP_BUSY_TIMEOUT_MS, create_engine
 from storage.tables import ProcessedUpdate, RoleGrant
 from storage.uow import UnitOfWork
 from tests.helpers.db import sqlite_url
@@ -33,21 +33,32 @@ def test_other_urls_are_refused_clearly(url: str) -> None:
         create_engine(url)
 
 
-async def test_sqlite_file_gets_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
-    engine = create_engine(sqlite_url(tmp_path / "pragmas.db"))
+async def _pragmas(engine: AsyncEngine) -> dict[str, object]:
+    names = ("journal_mode", "foreign_keys", "busy_timeout", "synchronous", "wal_autocheckpoint")
     try:
         async with engine.connect() as connection:
-            pragmas = {
+            return {
                 name: (await connection.exec_driver_sql(f"PRAGMA {name}")).scalar()
-                for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+                for name in names
             }
     finally:
         await engine.dispose()
-    assert pragmas == {
-        "journal_mode": "wal",
-        "foreign_keys": 1,
+
+
+async def test_sqlite_file_gets_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "pragmas.db")
+    common = {"journal_mode": "wal", "foreign_keys": 1, "synchronous": 1}  # 1: NORMAL
+    # In-loop: a busy timeout of milliseconds (longer waits sleep on the loop) and no
+    # checkpoint on commit (storage.engine.checkpoint_wal does it from a thread).
+    assert await _pragmas(create_engine(url)) == {
+        **common,
+        "busy_timeout": SQLITE_INLOOP_BUSY_TIMEOUT_MS,
+        "wal_autocheckpoint": 0,
+    }
+    assert await _pragmas(create_engine(url, background=True)) == {
+        **common,
         "busy_timeout": SQLITE_BUSY_TIMEOUT_MS,
-        "synchronous": 1,  # NORMAL
+        "wal_autocheckpoint": 1000,  # SQLite's default
     }
 
 

@@ -27,7 +27,10 @@ RULES = RowRules(tuple(DEFAULT_KECAMATAN), SAMPLE_TODAY)
 
 
 async def test_ten_thousand_generated_rows_import(
-    factory: async_sessionmaker[AsyncSession], backend: str, tmp_path: Path
+    factory: async_sessionmaker[AsyncSession],
+    background_factory: async_sessionmaker[AsyncSession],
+    backend: str,
+    tmp_path: Path,
 ) -> None:
     if backend != "sqlite":
         pytest.skip("the large import is exercised on SQLite; PostgreSQL runs the smaller ones")
@@ -35,7 +38,7 @@ async def test_ten_thousand_generated_rows_import(
     write_register(path, generate_register(10_000, 7))
     started = time.perf_counter()
     table = open_table(await asyncio.to_thread(path.read_bytes), path.name)
-    async with UnitOfWork(factory) as uow:
+    async with UnitOfWork(background_factory) as uow:  # as the bot and the CLI run it
         result = await apply_import(
             uow, table, RULES, actor_person_id=None, channel="cli", now=NOW
         )
