@@ -38,6 +38,7 @@ class OutboxStatus(StrEnum):
     EXPIRED = "expired"  # bulk row not sent before its expiry
     IN_DOUBT = "in_doubt"  # may or may not have reached the person ("tidak pasti")
     CANCELLED = "cancelled"  # the chat became unreachable (403)
+    SUPERSEDED = "superseded"  # a newer row made it pointless (the chat's next menu)
 
 
 def is_bulk(priority: int) -> bool:

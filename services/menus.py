@@ -14,6 +14,7 @@ from storage.tables import Person
 from storage.uow import UnitOfWork
 
 MenuEntries = list[tuple[str, str]]  # (command, description) in the person's language
+MENU_KIND = "menu"  # the outbox kind of a chat's command menu
 
 
 def menu_entries(viewer: Viewer, tr: Translator) -> MenuEntries:
@@ -48,6 +49,9 @@ async def enqueue_chat_menu(
         return False
     # Before the insert: its autoflush then writes this with the person's other changes.
     person.menu_state = signature
+    # A menu still waiting for its turn is outdated by this one: someone switching languages
+    # twice costs one call, not two (the outbox goes at Telegram's pace).
+    await uow.outbox.supersede_pending(chat_id, MENU_KIND)
     await uow.outbox.enqueue(
         idempotency_key=f"menu:{chat_id}:{cause}",
         chat_id=chat_id,
@@ -56,7 +60,7 @@ async def enqueue_chat_menu(
             "commands": [{"command": c, "description": d} for c, d in entries],
             "scope": {"type": "chat", "chat_id": chat_id},
         },
-        kind="menu",
+        kind=MENU_KIND,
         priority=PRIORITY_INTERACTIVE,
         now=now,
         person_id=person.id,

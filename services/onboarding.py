@@ -17,7 +17,7 @@ from domain.access import Role, RoleGrant, Viewer
 from domain.invites import InviteProblem, consent_tag, invite_problem, may_manage_board
 from locales import N_, Catalogues, Translator
 from services.invites import invites_of, state_of
-from services.menus import enqueue_chat_menu, menu_entries
+from services.menus import MENU_KIND, enqueue_chat_menu, menu_entries
 from storage.repositories.invites import UseTaken
 from storage.repositories.outbox import PRIORITY_INTERACTIVE
 from storage.tables import Person
@@ -196,12 +196,13 @@ async def refresh_chat_menu(
         return await enqueue_chat_menu(uow, person, chat_id, entries, cause=cause, now=now)
     if person.menu_state is None:
         return False  # no menu of its own was ever set: the public one already applies
+    await uow.outbox.supersede_pending(chat_id, MENU_KIND)
     await uow.outbox.enqueue(
         idempotency_key=f"menu:{chat_id}:{cause}",
         chat_id=chat_id,
         method="deleteMyCommands",
         payload={"scope": {"type": "chat", "chat_id": chat_id}},
-        kind="menu",
+        kind=MENU_KIND,
         priority=PRIORITY_INTERACTIVE,
         now=now,
         person_id=person.id,

@@ -200,6 +200,20 @@ class OutboxRepository(Repository):
         )
         return rowcount(result)
 
+    async def supersede_pending(self, chat_id: int, kind: str) -> int:
+        """Pending rows of this kind for the chat will never go: a newer one replaces them."""
+        result = await self.session.execute(
+            update(Outbox)
+            .where(
+                Outbox.chat_id == chat_id,
+                Outbox.kind == kind,
+                Outbox.status == OutboxStatus.PENDING.value,
+            )
+            .values(status=OutboxStatus.SUPERSEDED.value)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)
+
     async def cancel_pending_for_chat(self, chat_id: int, *, reason: str) -> int:
         """Every pending row of an unreachable chat becomes cancelled; returns how many."""
         result = await self.session.execute(

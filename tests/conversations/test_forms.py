@@ -170,6 +170,19 @@ async def test_bahasa_switches_language_and_queues_the_chat_menu(
     assert {"command": "bahasa", "description": "Choose the language"} in menu.payload["commands"]
 
 
+async def test_a_newer_menu_supersedes_one_still_waiting(
+    conv: Conversation, ani: UserSession
+) -> None:
+    """Switching languages twice before the outbox sends: only the last menu goes out."""
+    for choice in ("2", "1"):
+        await _say(conv, ani, "/bahasa")
+        await _say(conv, ani, choice)
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        menus = list(await uow.session.scalars(select(Outbox).order_by(Outbox.id)))
+    assert [row.status for row in menus] == ["superseded", "pending"]
+    assert {"command": "bahasa", "description": "Pilih bahasa"} in menus[-1].payload["commands"]
+
+
 async def test_idle_forms_are_suspended_and_old_drafts_erased(
     conv: Conversation, ani: UserSession, clock: FrozenClock
 ) -> None:

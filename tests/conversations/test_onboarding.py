@@ -372,8 +372,12 @@ async def test_officers_and_admins_remove_board_members_and_the_menu_follows(
     assert [g.active for g in grants] == [False]
     [audit] = await _rows(conv, AuditLog, AuditLog.action == "board.remove")
     assert (audit.actor_person_id, audit.entity_id) == (officer.id, str(member.id))
-    menus = await _rows(conv, Outbox, Outbox.chat_id == fajar.id)
-    assert [m.method for m in menus] == ["setMyCommands", "deleteMyCommands"]
+    menus = sorted(await _rows(conv, Outbox, Outbox.chat_id == fajar.id), key=lambda m: m.id)
+    # The board member's menu had not gone out yet: its removal supersedes it.
+    assert [(m.method, m.status) for m in menus] == [
+        ("setMyCommands", "superseded"),
+        ("deleteMyCommands", "pending"),
+    ]
     assert menus[1].payload == {"scope": {"type": "chat", "chat_id": fajar.id}}
     await deliver_outbox(conv.app)
     # A removed member who opens the old link again is not put back on the board.

@@ -6,12 +6,14 @@ assertions read the timestamps the stub recorded for each request (its clock, no
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import AsyncIterator, Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
 import telegram
+from sqlalchemy import event
 
 from config import DeliveryConfig
 from services.outbox import OutboxSender, PtbBotApi
@@ -98,3 +100,35 @@ async def test_a_429_storm_pauses_sending_and_everything_arrives_once(
     first_429 = next(call.timestamp for call in calls if call.status == 429)
     first_after = min(c.timestamp for c in calls if c.status == 200 and c.timestamp > first_429)
     assert first_after >= first_429 + 1.0 - 0.005
+
+
+async def test_a_burst_of_commits_is_claimed_in_a_few_rounds(
+    factory: Factory, stub: BotApiStub, sender: OutboxSender
+) -> None:
+    """Each commit wakes the sender; a burst is gathered into one claim, not one per commit."""
+    transactions = 0
+
+    def count(*_: object) -> None:
+        nonlocal transactions
+        transactions += 1
+
+    engine = factory.kw["bind"]
+    stop = asyncio.Event()
+    running = asyncio.create_task(sender.run(stop))
+    try:
+        await asyncio.sleep(0.05)  # recovered and idle
+        event.listen(engine.sync_engine, "begin", count)
+        chats = [ANI, BUDI, CITRA] * 4
+        for n, chat in enumerate(chats):
+            await queue(factory, f"burst{n}", chat, f"Pesan {n}")
+            transactions -= 1  # the queueing's own
+            sender.wake()
+            await asyncio.sleep(0)  # the sender may run between two commits
+        await asyncio.sleep(0.05)
+        claimed_after_burst = transactions
+    finally:
+        stop.set()
+        await running
+        event.remove(engine.sync_engine, "begin", count)
+    assert claimed_after_burst <= 3, claimed_after_burst  # ungathered: a round per commit
+    assert {len(texts(stub, chat)) for chat in (ANI, BUDI, CITRA)} >= {1}
