@@ -77,11 +77,14 @@ def _insert_ignoring(
     """
     table = inspect(entity).local_table
     values = {name: bindparam(name, type_=table.c[name].type) for name in columns}
+    # The whole row comes back as an ORM object; otherwise a Core insert on the table skips
+    # the ORM's bulk-insert machinery, which costs more than the statement itself.
+    target: Any = entity if whole_row else table
     if dialect == "postgresql":
-        pg_stmt = postgresql.insert(entity).values(values)
+        pg_stmt = postgresql.insert(target).values(values)
         stmt: Any = pg_stmt.on_conflict_do_nothing(index_elements=list(conflict_columns))
     elif dialect == "sqlite":
-        lite_stmt = sqlite.insert(entity).values(values)
+        lite_stmt = sqlite.insert(target).values(values)
         stmt = lite_stmt.on_conflict_do_nothing(index_elements=list(conflict_columns))
     else:  # pragma: no cover - storage.engine refuses other databases
         raise NotImplementedError(f"insert_or_ignore does not support {dialect!r}")
