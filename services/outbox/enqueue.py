@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-from storage.tables import Outbox
 from storage.uow import UnitOfWork
 
 
@@ -32,8 +31,9 @@ async def enqueue_message(
     expires_at: datetime | None = None,
     person_id: int | None = None,
     broadcast_id: int | None = None,
-) -> Outbox:
-    """Queues a ``sendMessage`` (HTML parse mode) under ``key``; an existing key is kept.
+) -> int:
+    """Queues a ``sendMessage`` (HTML parse mode) under ``key``; returns the row's id. An
+    existing key is kept.
 
     ``text`` must already be rendered and escaped for HTML. The caller commits, then wakes
     the sender.

@@ -40,18 +40,17 @@ async def insert_or_ignore(
     return result.first() is not None
 
 
-async def insert_row_or_ignore(
+async def insert_or_ignore_id(
     session: AsyncSession,
-    entity: type[T],
+    entity: type[Base],
     values: Mapping[str, Any],
     conflict_columns: Sequence[str],
-) -> T | None:
-    """Like :func:`insert_or_ignore`, returning the inserted row (None when it collided)."""
-    stmt = _insert_ignoring(
-        _dialect(session), entity, tuple(values), tuple(conflict_columns), whole_row=True
-    )
-    result = await session.scalars(stmt, dict(values))
-    return result.first()
+) -> int | None:
+    """Like :func:`insert_or_ignore`, returning the new row's id (None when it collided)."""
+    stmt = _insert_ignoring(_dialect(session), entity, tuple(values), tuple(conflict_columns))
+    result = await session.execute(stmt, dict(values))
+    row = result.first()
+    return int(row[0]) if row is not None else None
 
 
 def _dialect(session: AsyncSession) -> str:
@@ -64,8 +63,6 @@ def _insert_ignoring(
     entity: type[Base],
     columns: tuple[str, ...],
     conflict_columns: tuple[str, ...],
-    *,
-    whole_row: bool = False,
 ) -> Any:
     """The one place with dialect-specific SQL for "insert, tolerating a duplicate".
 
@@ -75,20 +72,19 @@ def _insert_ignoring(
     Built once per shape with bound parameters: building a statement costs about as much as
     running it, and these run on every form step.
     """
-    table = inspect(entity).local_table
+    # A Core insert on the table: the ORM's bulk-insert machinery costs more than the
+    # statement itself.
+    table: Any = inspect(entity).local_table
     values = {name: bindparam(name, type_=table.c[name].type) for name in columns}
-    # The whole row comes back as an ORM object; otherwise a Core insert on the table skips
-    # the ORM's bulk-insert machinery, which costs more than the statement itself.
-    target: Any = entity if whole_row else table
     if dialect == "postgresql":
-        pg_stmt = postgresql.insert(target).values(values)
+        pg_stmt = postgresql.insert(table).values(values)
         stmt: Any = pg_stmt.on_conflict_do_nothing(index_elements=list(conflict_columns))
     elif dialect == "sqlite":
-        lite_stmt = sqlite.insert(target).values(values)
+        lite_stmt = sqlite.insert(table).values(values)
         stmt = lite_stmt.on_conflict_do_nothing(index_elements=list(conflict_columns))
     else:  # pragma: no cover - storage.engine refuses other databases
         raise NotImplementedError(f"insert_or_ignore does not support {dialect!r}")
-    return stmt.returning(entity) if whole_row else stmt.returning(*inspect(entity).primary_key)
+    return stmt.returning(*inspect(entity).primary_key)
 
 
 def rowcount(result: Result[Any]) -> int:

@@ -37,7 +37,7 @@ from domain.delivery import (
     PRIORITY_REMINDER,
     OutboxStatus,
 )
-from storage.repositories.base import Repository, insert_row_or_ignore, rowcount
+from storage.repositories.base import Repository, insert_or_ignore_id, rowcount
 from storage.tables import JsonDict, Outbox
 
 # The priorities are the domain's; re-exported for the callers that enqueue.
@@ -103,8 +103,9 @@ class OutboxRepository(Repository):
         expires_at: datetime | None = None,
         person_id: int | None = None,
         broadcast_id: int | None = None,
-    ) -> Outbox:
-        """Queue a Bot API call; the same key again returns the existing row unchanged."""
+    ) -> int:
+        """Queue a Bot API call; returns the row's id. The same key again keeps the existing
+        row unchanged and returns its id."""
         values: dict[str, Any] = {
             "idempotency_key": idempotency_key,
             "chat_id": chat_id,
@@ -120,13 +121,13 @@ class OutboxRepository(Repository):
             "broadcast_id": broadcast_id,
             "created_at": now,
         }
-        inserted = await insert_row_or_ignore(self.session, Outbox, values, ["idempotency_key"])
+        inserted = await insert_or_ignore_id(self.session, Outbox, values, ["idempotency_key"])
         if inserted is not None:
             return inserted
         row = await self.get_by_key(idempotency_key)
         if row is None:  # pragma: no cover - the conflicting row exists
             raise RuntimeError(f"outbox row {idempotency_key!r} vanished after insert")
-        return row
+        return row.id
 
     async def get_by_key(self, idempotency_key: str) -> Outbox | None:
         """The row queued under ``idempotency_key``, if any."""

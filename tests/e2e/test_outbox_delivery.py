@@ -102,7 +102,7 @@ async def test_rows_left_claimed_by_a_crash_are_reported_to_admins_not_resent(
     cfg = bot_config(stub, database_url, access={"admin_telegram_ids": [admin.id]})
     engine = create_engine(database_url)
     async with UnitOfWork(session_factory(engine)) as uow:
-        row = await uow.outbox.enqueue(
+        row_id = await uow.outbox.enqueue(
             idempotency_key="broadcast:1:9001",
             chat_id=9001,
             method="sendMessage",
@@ -111,6 +111,7 @@ async def test_rows_left_claimed_by_a_crash_are_reported_to_admins_not_resent(
             priority=PRIORITY_BULK,
             now=clock.now(),
         )
+        row = await uow.session.get_one(Outbox, row_id)
         row.status, row.claimed_by, row.claimed_at = "claimed", "dead:1:x", clock.now()
         await uow.commit()
     await engine.dispose()

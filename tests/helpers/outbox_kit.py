@@ -70,7 +70,7 @@ async def queue(
 ) -> int:
     """Queues one HTML message as the app does; returns the row id."""
     async with UnitOfWork(factory) as uow:
-        row = await enqueue_message(
+        row_id = await enqueue_message(
             uow,
             key=key,
             chat_id=chat_id,
@@ -81,7 +81,7 @@ async def queue(
             expires_at=expires_at,
         )
         await uow.commit()
-    return row.id
+    return row_id
 
 
 async def outbox_rows(factory: Factory) -> dict[str, Outbox]:

@@ -31,7 +31,7 @@ async def _enqueue(
     ids = []
     async with UnitOfWork(factory) as uow:
         for chat_id, priority in rows:
-            row = await uow.outbox.enqueue(
+            row_id = await uow.outbox.enqueue(
                 idempotency_key=f"k{await _next_key(uow)}",
                 chat_id=chat_id,
                 method="sendMessage",
@@ -42,7 +42,7 @@ async def _enqueue(
                 not_before=not_before,
                 expires_at=expires_at,
             )
-            ids.append(row.id)
+            ids.append(row_id)
         await uow.commit()
     return ids
 
