@@ -86,6 +86,18 @@ _FINISH = (
 )
 
 
+# On every language change: a Core statement built once (the ORM's bulk path costs more).
+_SUPERSEDE = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.chat_id == bindparam("chat_id"),
+        _TABLE.c.kind == bindparam("kind"),
+        _TABLE.c.status == OutboxStatus.PENDING.value,
+    )
+    .values(status=OutboxStatus.SUPERSEDED.value)
+)
+
+
 class OutboxRepository(Repository):
     """Enqueueing (idempotent on ``idempotency_key``) and the paced sender's claims."""
 
@@ -203,16 +215,7 @@ class OutboxRepository(Repository):
 
     async def supersede_pending(self, chat_id: int, kind: str) -> int:
         """Pending rows of this kind for the chat will never go: a newer one replaces them."""
-        result = await self.session.execute(
-            update(Outbox)
-            .where(
-                Outbox.chat_id == chat_id,
-                Outbox.kind == kind,
-                Outbox.status == OutboxStatus.PENDING.value,
-            )
-            .values(status=OutboxStatus.SUPERSEDED.value)
-            .execution_options(synchronize_session=False)
-        )
+        result = await self.session.execute(_SUPERSEDE, {"chat_id": chat_id, "kind": kind})
         return rowcount(result)
 
     async def cancel_pending_for_chat(self, chat_id: int, *, reason: str) -> int:

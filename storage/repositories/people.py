@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, bindparam, select, update
 
 from storage.repositories.base import Repository, insert_or_ignore, rowcount
 from storage.tables import Person, RoleGrant
@@ -19,6 +19,10 @@ class RoleScope(NamedTuple):
     koperasi_id: int | None
 
 
+# Built once: /bahasa and onboarding look people up by Telegram id on every completion.
+_BY_TELEGRAM_ID = select(Person).where(Person.telegram_user_id == bindparam("uid"))
+
+
 class PersonRepository(Repository):
     """Lookup and upkeep of :class:`Person` rows."""
 
@@ -26,9 +30,7 @@ class PersonRepository(Repository):
         return await self.session.get(Person, person_id)
 
     async def get_by_telegram_id(self, telegram_user_id: int) -> Person | None:
-        result = await self.session.scalars(
-            select(Person).where(Person.telegram_user_id == telegram_user_id)
-        )
+        result = await self.session.scalars(_BY_TELEGRAM_ID, {"uid": telegram_user_id})
         return result.one_or_none()
 
     async def add(
