@@ -90,8 +90,8 @@ _FINISH = (
 _SUPERSEDE = (
     update(_TABLE)
     .where(
-        _TABLE.c.chat_id == bindparam("chat_id"),
-        _TABLE.c.kind == bindparam("kind"),
+        _TABLE.c.chat_id == bindparam("the_chat"),
+        _TABLE.c.kind == bindparam("the_kind"),
         _TABLE.c.status == OutboxStatus.PENDING.value,
     )
     .values(status=OutboxStatus.SUPERSEDED.value)
@@ -215,7 +215,7 @@ class OutboxRepository(Repository):
 
     async def supersede_pending(self, chat_id: int, kind: str) -> int:
         """Pending rows of this kind for the chat will never go: a newer one replaces them."""
-        result = await self.session.execute(_SUPERSEDE, {"chat_id": chat_id, "kind": kind})
+        result = await self.session.execute(_SUPERSEDE, {"the_chat": chat_id, "the_kind": kind})
         return rowcount(result)
 
     async def cancel_pending_for_chat(self, chat_id: int, *, reason: str) -> int:
