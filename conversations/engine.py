@@ -23,6 +23,9 @@ from storage.tables import FormSession
 from storage.uow import UnitOfWork
 
 ACTIVE, SUSPENDED, DONE, EXPIRED = "active", "suspended", "done", "expired"
+# Update ids a session remembers. A redelivery after a crash repeats at most the updates of the
+# last unconfirmed getUpdates batch, which holds at most 100.
+APPLIED_UPDATES_KEPT = 100
 ALBUM_KEY = "_album"  # answers[ALBUM_KEY]: the album being collected (step, count, last item)
 
 
@@ -141,9 +144,15 @@ class FormEngine:
         value = self._read(step, incoming, session, tr, now)
         if isinstance(value, InputError):
             return Outcome(Result.INVALID, spec, session.id, step, session.answers, error=value)
-        # Marked in the same transaction as the answer: a redelivery after a crash is a no-op.
-        if not await uow.processed_updates.mark(update_id, now):
+        # Recorded in the same UPDATE as the answer: a redelivery after a crash is a no-op.
+        # A set, not "the last id": Telegram may restart its ids, and several updates of one
+        # chat can come again after a crash.
+        if update_id in session.applied_updates:
             return self._prompt(spec, session)
+        session.applied_updates = [
+            *session.applied_updates[-(APPLIED_UPDATES_KEPT - 1) :],
+            update_id,
+        ]
         if step.kind is not InputKind.ALBUM:
             return await self._advance(uow, spec, session, step, value, person_id, now, viewer)
         outcome = await self._album_item(uow, spec, session, step, value, incoming, now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables.base import Base, JsonDict, code, tg_id
@@ -43,6 +43,9 @@ class FormSession(Base):
     subject: Mapped[str] = mapped_column(String(64), default="", server_default="")
     step: Mapped[str] = code(64)
     answers: Mapped[JsonDict]
+    # The ids of the last updates applied to this form (migration 0002): a redelivered update
+    # is found here, in the row the answer changes anyway, not in a table of its own.
+    applied_updates: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
     status: Mapped[str] = code(16, default="active")
     version: Mapped[int] = mapped_column(nullable=False)
     last_prompt_message_id: Mapped[int | None] = tg_id()

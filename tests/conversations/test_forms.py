@@ -150,6 +150,25 @@ async def test_a_redelivered_update_is_applied_once(conv: Conversation, ani: Use
     assert all("angka" in reply.body for reply in replies)  # the current question, twice
 
 
+async def test_several_redelivered_updates_are_each_applied_once(
+    conv: Conversation, ani: UserSession
+) -> None:
+    """After a crash Telegram repeats the whole unconfirmed batch, older answers included."""
+    await _say(conv, ani, "/uji")
+    await ani.send("2")
+    [choice] = await conv.deliver()
+    await ani.wait_for_reply()
+    await ani.send("Ani")
+    [name] = await conv.deliver()
+    await ani.wait_for_reply()
+    for update in (choice, name):  # delivered again, in their order
+        await conv.app.process_update(update)
+    session = await _session(conv, ani.id)
+    assert session.step == "jumlah"
+    assert session.answers == {"pilihan": "dua", "nama": "Ani"}
+    assert session.applied_updates[-2:] == [choice.update_id, name.update_id]
+
+
 async def test_bahasa_switches_language_and_queues_the_chat_menu(
     conv: Conversation, ani: UserSession
 ) -> None:

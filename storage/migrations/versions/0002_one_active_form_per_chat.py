@@ -1,7 +1,11 @@
-"""At most one active form per chat, enforced by the database.
+"""Form sessions on the hot path: one active form per chat, and the updates each applied.
 
-The form engine keeps it so (a new form suspends the active one first), and the gate's viewer
-cache relies on it: when a chat's active form ends and none begins, the chat has none.
+At most one active form per chat, enforced by the database: the form engine keeps it so (a new
+form suspends the active one first), and the gate's viewer cache relies on it (when a chat's
+active form ends and none begins, the chat has none).
+
+``applied_updates``: the ids of the last updates applied to the form, written in the UPDATE
+each answer makes anyway, so that a redelivered update needs no row of its own.
 
 Revision ID: 0002
 Revises: 0001
@@ -22,6 +26,10 @@ ACTIVE = sa.text("status = 'active'")
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("form_session") as batch:
+        batch.add_column(
+            sa.Column("applied_updates", sa.JSON(), server_default="[]", nullable=False)
+        )
     # Should a chat have several, keep the one the engine treats as active (the newest);
     # the others become suspended drafts, nothing is lost.
     op.execute(
@@ -42,3 +50,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("uq_form_session_active_chat", table_name="form_session")
+    with op.batch_alter_table("form_session") as batch:
+        batch.drop_column("applied_updates")
