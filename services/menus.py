@@ -51,9 +51,10 @@ async def enqueue_chat_menu(
     person.menu_state = signature
     # A menu still waiting for its turn is outdated by this one: someone switching languages
     # twice costs one call, not two (the outbox goes at Telegram's pace).
-    await uow.outbox.supersede_pending(chat_id, MENU_KIND)
+    key = f"menu:{chat_id}:{cause}"
+    await uow.outbox.supersede_pending(chat_id, MENU_KIND, keep_key=key)
     await uow.outbox.enqueue(
-        idempotency_key=f"menu:{chat_id}:{cause}",
+        idempotency_key=key,
         chat_id=chat_id,
         method="setMyCommands",
         payload={

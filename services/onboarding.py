@@ -196,9 +196,10 @@ async def refresh_chat_menu(
         return await enqueue_chat_menu(uow, person, chat_id, entries, cause=cause, now=now)
     if person.menu_state is None:
         return False  # no menu of its own was ever set: the public one already applies
-    await uow.outbox.supersede_pending(chat_id, MENU_KIND)
+    key = f"menu:{chat_id}:{cause}"
+    await uow.outbox.supersede_pending(chat_id, MENU_KIND, keep_key=key)
     await uow.outbox.enqueue(
-        idempotency_key=f"menu:{chat_id}:{cause}",
+        idempotency_key=key,
         chat_id=chat_id,
         method="deleteMyCommands",
         payload={"scope": {"type": "chat", "chat_id": chat_id}},

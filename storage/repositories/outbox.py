@@ -93,6 +93,7 @@ _SUPERSEDE = (
         _TABLE.c.chat_id == bindparam("the_chat"),
         _TABLE.c.kind == bindparam("the_kind"),
         _TABLE.c.status == OutboxStatus.PENDING.value,
+        _TABLE.c.idempotency_key != bindparam("keep_key"),
     )
     .values(status=OutboxStatus.SUPERSEDED.value)
 )
@@ -213,10 +214,11 @@ class OutboxRepository(Repository):
         )
         return rowcount(result)
 
-    async def supersede_pending(self, chat_id: int, kind: str) -> int:
-        """Pending rows of this kind for the chat will never go: a newer one replaces them."""
-        result = await self.session.execute(_SUPERSEDE, {"the_chat": chat_id, "the_kind": kind})
-        return rowcount(result)
+    async def supersede_pending(self, chat_id: int, kind: str, *, keep_key: str) -> int:
+        """Pending rows of this kind for the chat will never go: the row queued under
+        `keep_key` replaces them (it is kept if it exists: re-planning must not lose it)."""
+        params = {"the_chat": chat_id, "the_kind": kind, "keep_key": keep_key}
+        return rowcount(await self.session.execute(_SUPERSEDE, params))
 
     async def cancel_pending_for_chat(self, chat_id: int, *, reason: str) -> int:
         """Every pending row of an unreachable chat becomes cancelled; returns how many."""

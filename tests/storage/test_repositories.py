@@ -248,3 +248,30 @@ async def test_count_by_kecamatan_aggregates_in_sql(
     assert list(everything) == ["Bantaran", "Kraksaan", None]
     assert reguler == {"Bantaran": 1, "Kraksaan": 2, None: 1}
     assert all("GROUP BY" in statement for statement in statements)
+
+
+async def test_superseding_keeps_the_row_being_queued_again(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """Re-planning the same menu must not supersede the row it is about to keep."""
+
+    async def menu(uow: UnitOfWork, key: str) -> int:
+        await uow.outbox.supersede_pending(7_000_000_001, "menu", keep_key=key)
+        return await uow.outbox.enqueue(
+            idempotency_key=key,
+            chat_id=7_000_000_001,
+            method="setMyCommands",
+            payload={"commands": []},
+            kind="menu",
+            priority=PRIORITY_INTERACTIVE,
+            now=NOW,
+        )
+
+    async with UnitOfWork(factory) as uow:
+        first = await menu(uow, "menu:1:a")
+        again = await menu(uow, "menu:1:a")
+        later = await menu(uow, "menu:1:b")
+        await uow.commit()
+    assert first == again
+    rows = {row.id: row.status for row in await _outbox_rows(factory)}
+    assert rows == {first: "superseded", later: "pending"}
