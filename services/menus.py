@@ -49,12 +49,10 @@ async def enqueue_chat_menu(
         return False
     # Before the insert: its autoflush then writes this with the person's other changes.
     person.menu_state = signature
-    # A menu still waiting for its turn is outdated by this one: someone switching languages
-    # twice costs one call, not two (the outbox goes at Telegram's pace).
-    key = f"menu:{chat_id}:{cause}"
-    await uow.outbox.supersede_pending(chat_id, MENU_KIND, keep_key=key)
+    # A menu still waiting for its turn is outdated by this one (superseding): someone
+    # switching languages twice costs one call, not two (the outbox goes at Telegram's pace).
     await uow.outbox.enqueue(
-        idempotency_key=key,
+        idempotency_key=f"menu:{chat_id}:{cause}",
         chat_id=chat_id,
         method="setMyCommands",
         payload={
@@ -65,5 +63,6 @@ async def enqueue_chat_menu(
         priority=PRIORITY_INTERACTIVE,
         now=now,
         person_id=person.id,
+        superseding=True,
     )
     return True

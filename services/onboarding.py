@@ -196,10 +196,8 @@ async def refresh_chat_menu(
         return await enqueue_chat_menu(uow, person, chat_id, entries, cause=cause, now=now)
     if person.menu_state is None:
         return False  # no menu of its own was ever set: the public one already applies
-    key = f"menu:{chat_id}:{cause}"
-    await uow.outbox.supersede_pending(chat_id, MENU_KIND, keep_key=key)
     await uow.outbox.enqueue(
-        idempotency_key=key,
+        idempotency_key=f"menu:{chat_id}:{cause}",
         chat_id=chat_id,
         method="deleteMyCommands",
         payload={"scope": {"type": "chat", "chat_id": chat_id}},
@@ -207,6 +205,7 @@ async def refresh_chat_menu(
         priority=PRIORITY_INTERACTIVE,
         now=now,
         person_id=person.id,
+        superseding=True,
     )
     person.menu_state = None
     return True

@@ -8,6 +8,7 @@ claimed, ``expire_due`` and ``cancel_pending_for_chat``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +28,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import AliasedClass
 
@@ -99,6 +101,21 @@ _SUPERSEDE = (
 )
 
 
+@functools.cache
+def _insert_superseding(columns: tuple[str, ...]) -> Any:
+    """PostgreSQL: supersede the chat's waiting rows of a kind and queue the new one, in one
+    round trip (a data-modifying CTE runs even though nothing reads it). Built once."""
+    # Parameters named like columns would also become SET clauses of the CTE's UPDATE.
+    values = {name: bindparam(f"v_{name}", type_=_TABLE.c[name].type) for name in columns}
+    return (
+        postgresql.insert(_TABLE)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(_TABLE.c.id)
+        .add_cte(_SUPERSEDE.cte("superseded"))
+    )
+
+
 class OutboxRepository(Repository):
     """Enqueueing (idempotent on ``idempotency_key``) and the paced sender's claims."""
 
@@ -116,9 +133,14 @@ class OutboxRepository(Repository):
         expires_at: datetime | None = None,
         person_id: int | None = None,
         broadcast_id: int | None = None,
+        superseding: bool = False,
     ) -> int:
         """Queue a Bot API call; returns the row's id. The same key again keeps the existing
-        row unchanged and returns its id."""
+        row unchanged and returns its id.
+
+        ``superseding``: the chat's pending rows of the same kind will never go, this one
+        replaces them (a chat's next command menu). On PostgreSQL both happen in one statement.
+        """
         values: dict[str, Any] = {
             "idempotency_key": idempotency_key,
             "chat_id": chat_id,
@@ -134,7 +156,17 @@ class OutboxRepository(Repository):
             "broadcast_id": broadcast_id,
             "created_at": now,
         }
-        inserted = await insert_or_ignore_id(self.session, Outbox, values, ["idempotency_key"])
+        if superseding and self.session.get_bind().dialect.name == "postgresql":
+            params = {f"v_{name}": value for name, value in values.items()}
+            params.update(the_chat=chat_id, the_kind=kind, keep_key=idempotency_key)
+            found = (
+                await self.session.execute(_insert_superseding(tuple(values)), params)
+            ).first()
+            inserted = int(found[0]) if found is not None else None
+        else:
+            if superseding:
+                await self.supersede_pending(chat_id, kind, keep_key=idempotency_key)
+            inserted = await insert_or_ignore_id(self.session, Outbox, values, ["idempotency_key"])
         if inserted is not None:
             return inserted
         row = await self.get_by_key(idempotency_key)
