@@ -106,7 +106,7 @@ def build_application(
         .base_url(cfg.telegram.base_url)
         .base_file_url(cfg.telegram.base_file_url)
         .context_types(context_types)
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(PerChatUpdateProcessor(cfg.telegram.concurrent_updates))
         .request(
             AiohttpRequest(
                 connections=cfg.telegram.connections,

@@ -23,8 +23,9 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     of one busy chat (an album of ten photos) hold no slot, so they never hold up other chats.
     """
 
-    def __init__(self, max_concurrent_updates: int = 64) -> None:
+    def __init__(self, max_concurrent_updates: int = 8) -> None:
         super().__init__(_QUEUED_UPDATES)
+        self.handled_at_once = max_concurrent_updates
         self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}

@@ -96,12 +96,19 @@ def test_default_locale_must_be_available() -> None:
 
 def test_bot_api_connections_and_wait_reach_the_http_client() -> None:
     from bot import build_application
+    from handlers.ordering import PerChatUpdateProcessor
     from services.bot_api_http import AiohttpRequest
 
-    cfg = parse_config(
-        {"telegram": {"token": "1:T", "connections": 3, "connection_wait_seconds": 7.5}},
-        source="c.toml",
-    )
-    request = build_application(cfg).bot.request
+    telegram = {
+        "token": "1:T",
+        "connections": 3,
+        "connection_wait_seconds": 7.5,
+        "concurrent_updates": 5,
+    }
+    app = build_application(parse_config({"telegram": telegram}, source="c.toml"))
+    request = app.bot.request
     assert isinstance(request, AiohttpRequest)
     assert (request.connections, request.pool_timeout) == (3, 7.5)
+    processor = app.update_processor
+    assert isinstance(processor, PerChatUpdateProcessor)
+    assert processor.handled_at_once == 5
