@@ -70,37 +70,40 @@ async def _kill(admin_url: str, pid: int) -> None:
         await admin.dispose()
 
 
-async def test_an_idle_connection_killed_by_the_server_is_replaced_unseen(
+@pytest.fixture
+async def killed(
     database: tuple[str, str],
-) -> None:
+) -> AsyncIterator[tuple[AsyncEngine, Ticks, int]]:
+    """An engine whose one pooled connection the server has just terminated; its clock; the
+    terminated backend's pid."""
     admin, url = database
     ticks = Ticks()
     engine = _engine(url, ticks)
     try:
         first = await _backend_pid(engine)
         await _kill(admin, first)
-        ticks.now += 5.0  # idle long enough to be pinged
-        second = await _backend_pid(engine)  # no error: the ping found it dead
-        assert second != first
+        yield engine, ticks, first
     finally:
         await engine.dispose()
+
+
+async def test_an_idle_connection_killed_by_the_server_is_replaced_unseen(
+    killed: tuple[AsyncEngine, Ticks, int],
+) -> None:
+    engine, ticks, first = killed
+    ticks.now += 5.0  # idle long enough to be pinged
+    second = await _backend_pid(engine)  # no error: the ping found it dead
+    assert second != first
 
 
 async def test_a_connection_used_a_moment_ago_is_not_pinged(
-    database: tuple[str, str],
+    killed: tuple[AsyncEngine, Ticks, int],
 ) -> None:
     """The saved round trip: a dead connection just returned fails its next unit of work
     (as it would with pool_pre_ping if killed while busy), and the pool then replaces it."""
-    admin, url = database
-    ticks = Ticks()
-    engine = _engine(url, ticks)
-    try:
-        first = await _backend_pid(engine)
-        await _kill(admin, first)
-        ticks.now += 4.9
-        with pytest.raises(DBAPIError) as failed:
-            await _backend_pid(engine)
-        assert failed.value.connection_invalidated
-        assert await _backend_pid(engine) != first
-    finally:
-        await engine.dispose()
+    engine, ticks, first = killed
+    ticks.now += 4.9
+    with pytest.raises(DBAPIError) as failed:
+        await _backend_pid(engine)
+    assert failed.value.connection_invalidated
+    assert await _backend_pid(engine) != first
