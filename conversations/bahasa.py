@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from conversations.spec import FormRun, FormSpec, InputKind, Option, Reply, Step, steps
 from locales import N_, Catalogues
-from services.menus import enqueue_chat_menu, menu_entries
+from services.menus import enqueue_chat_menu, menu_entries, menu_signature, queue_chat_menu
 from services.onboarding import viewer_of
 from storage.uow import UnitOfWork
 
@@ -27,21 +27,37 @@ def bahasa_form(catalogues: Catalogues) -> FormSpec:
     async def complete(uow: UnitOfWork, run: FormRun) -> Reply:
         """Stores the language and queues the chat's menu in it."""
         locale = run.answers["language"]
+        reply = Reply(
+            N_("bahasa.saved"), {"language": catalogues.language_name(locale)}, locale=locale
+        )
+        cause = f"lang:{locale}:{run.now.isoformat()}"
+        viewer = run.viewer
+        if viewer is not None and viewer.person_id is not None and viewer.language != locale:
+            # The usual case, in two statements: a new language means a new menu (its
+            # descriptions are in the language), and the gate already knows the person.
+            entries = menu_entries(viewer, catalogues.get(locale))
+            await uow.people.choose_language(
+                viewer.person_id,
+                viewer.telegram_user_id,
+                locale,
+                menu_state=menu_signature(entries),
+                now=run.now,
+            )
+            await queue_chat_menu(
+                uow, viewer.person_id, run.chat_id, entries, cause=cause, now=run.now
+            )
+            return reply
+        # A stranger, or the same language again: compare with the menu actually set.
         person = await uow.people.get_by_telegram_id(run.user_id)
         if person is None:
             person = await uow.people.add(telegram_user_id=run.user_id, now=run.now)
         # Changed on the loaded row: the language and the menu's signature (set by
         # enqueue_chat_menu) go out as one UPDATE when the unit of work commits.
         person.language, person.updated_at = locale, run.now
-        viewer = run.viewer
-        if viewer is None or viewer.person_id != person.id:  # e.g. a stranger's new row
-            viewer = await viewer_of(uow, person, run.chat_id)
-        entries = menu_entries(viewer, catalogues.get(locale))
-        cause = f"lang:{locale}:{run.now.isoformat()}"
+        known = await viewer_of(uow, person, run.chat_id)
+        entries = menu_entries(known, catalogues.get(locale))
         await enqueue_chat_menu(uow, person, run.chat_id, entries, cause=cause, now=run.now)
-        return Reply(
-            N_("bahasa.saved"), {"language": catalogues.language_name(locale)}, locale=locale
-        )
+        return reply
 
     return FormSpec(
         name=NAME,

@@ -31,6 +31,8 @@ class Viewer:
     chat_id: int
     person_id: int | None = None
     grants: frozenset[RoleGrant] = field(default_factory=frozenset)
+    # The language chosen in /bahasa; None: the Telegram app's.
+    language: str | None = None
 
     @property
     def roles(self) -> frozenset[Role]:

@@ -39,6 +39,7 @@ async def gate(update: Update, context: BotContext) -> None:
         chat_id=chat.id,
         person_id=state.person_id,
         grants=frozenset(RoleGrant(Role(role), koperasi_id) for role, koperasi_id in state.grants),
+        language=state.language,
     )
     context.admit(viewer, services.catalogues.resolve(state.language, user.language_code))
     if state.person_id is not None and not state.reachable and update.my_chat_member is None:

@@ -49,6 +49,20 @@ async def enqueue_chat_menu(
         return False
     # Before the insert: its autoflush then writes this with the person's other changes.
     person.menu_state = signature
+    await queue_chat_menu(uow, person.id, chat_id, entries, cause=cause, now=now)
+    return True
+
+
+async def queue_chat_menu(
+    uow: UnitOfWork,
+    person_id: int,
+    chat_id: int,
+    entries: MenuEntries,
+    *,
+    cause: str,
+    now: datetime,
+) -> None:
+    """Queues `setMyCommands` for the chat; the caller records the menu's signature."""
     # A menu still waiting for its turn is outdated by this one (superseding): someone
     # switching languages twice costs one call, not two (the outbox goes at Telegram's pace).
     await uow.outbox.enqueue(
@@ -62,7 +76,6 @@ async def enqueue_chat_menu(
         kind=MENU_KIND,
         priority=PRIORITY_INTERACTIVE,
         now=now,
-        person_id=person.id,
+        person_id=person_id,
         superseding=True,
     )
-    return True

@@ -129,6 +129,7 @@ async def viewer_of(uow: UnitOfWork, person: Person, chat_id: int) -> Viewer:
         chat_id=chat_id,
         person_id=person.id,
         grants=frozenset(RoleGrant(Role(g.role), g.koperasi_id) for g in grants),
+        language=person.language,
     )
 
 

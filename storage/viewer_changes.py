@@ -93,18 +93,21 @@ def touches_viewers(
     telegram_user_ids: Iterable[int | None] = (),
     chat_ids: Iterable[int | None] = (),
     person_ids: Iterable[int | None] = (),
+    patches: Iterable[ViewerPatch] = (),
 ) -> dict[str, Any]:
     """Execution options of a bulk statement that changes exactly these viewers' rows.
 
         update(Person).where(Person.id == person_id).values(...)
         .execution_options(**touches_viewers(person_ids=[person_id]))
 
-    Without them a bulk statement on a viewer table invalidates every cached viewer.
+    Without them a bulk statement on a viewer table invalidates every cached viewer. A
+    statement whose effect on the viewer is known exactly names it as `patches` instead.
     """
     keys = ViewerKeys(
         telegram_user_ids=frozenset(i for i in telegram_user_ids if i is not None),
         chat_ids=frozenset(i for i in chat_ids if i is not None),
         person_ids=frozenset(i for i in person_ids if i is not None),
+        patches=tuple(patches),
     )
     return {VIEWER_KEYS_OPTION: keys}
 
@@ -121,17 +124,23 @@ class _Pending:
     # as the transaction found it and as it leaves it, by session.
     person_values: dict[int, dict[str, Any]] = field(default_factory=dict)
     forms: dict[object, _FormStatus] = field(default_factory=dict)
+    # Patches a bulk statement named itself (see touches_viewers), in statement order.
+    named_patches: list[ViewerPatch] = field(default_factory=list)
 
     def add(self, keys: ViewerKeys) -> None:
         self.telegram_user_ids |= keys.telegram_user_ids
         self.chat_ids |= keys.chat_ids
         self.person_ids |= keys.person_ids
         self.everything |= keys.everything
+        self.named_patches.extend(keys.patches)
 
     def freeze(self) -> ViewerKeys:
         patches = [
-            ViewerPatch(user, None, tuple(sorted(values.items())))
-            for user, values in self.person_values.items()
+            *self.named_patches,
+            *(
+                ViewerPatch(user, None, tuple(sorted(values.items())))
+                for user, values in self.person_values.items()
+            ),
         ]
         chats: dict[int, list[_FormStatus]] = {}
         for status in self.forms.values():

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
-from sqlalchemy import ColumnElement, bindparam, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, select, update
 
 from storage.repositories.base import Repository, insert_or_ignore, rowcount
 from storage.tables import Person, RoleGrant
-from storage.viewer_changes import touches_viewers
+from storage.viewer_changes import ViewerPatch, touches_viewers
 
 
 class RoleScope(NamedTuple):
@@ -21,6 +21,18 @@ class RoleScope(NamedTuple):
 
 # Built once: /bahasa and onboarding look people up by Telegram id on every completion.
 _BY_TELEGRAM_ID = select(Person).where(Person.telegram_user_id == bindparam("uid"))
+
+# /bahasa's write, on the table (the ORM's bulk path costs more than the statement).
+_PERSON = cast(Table, Person.__table__)
+_CHOOSE_LANGUAGE = (
+    update(_PERSON)
+    .where(_PERSON.c.id == bindparam("person"))
+    .values(
+        language=bindparam("new_language"),
+        menu_state=bindparam("new_menu"),
+        updated_at=bindparam("now", type_=_PERSON.c.updated_at.type),
+    )
+)
 
 
 class PersonRepository(Repository):
@@ -69,6 +81,27 @@ class PersonRepository(Repository):
             .execution_options(
                 synchronize_session="fetch", **touches_viewers(person_ids=[person_id])
             )
+        )
+
+    async def choose_language(
+        self,
+        person_id: int,
+        telegram_user_id: int,
+        language: str,
+        *,
+        menu_state: str | None,
+        now: datetime,
+    ) -> None:
+        """Store a language chosen in /bahasa and the signature of the menu queued with it.
+
+        One statement without reading the person first; the cached viewers of this user get
+        the new language patched in after the commit.
+        """
+        patch = ViewerPatch(telegram_user_id, None, (("language", language),))
+        await self.session.execute(
+            _CHOOSE_LANGUAGE,
+            {"person": person_id, "new_language": language, "new_menu": menu_state, "now": now},
+            execution_options=touches_viewers(patches=[patch]),
         )
 
     async def upsert_seen(

@@ -202,6 +202,17 @@ async def test_a_newer_menu_supersedes_one_still_waiting(
     assert {"command": "bahasa", "description": "Pilih bahasa"} in menus[-1].payload["commands"]
 
 
+async def test_the_same_language_again_queues_no_menu(
+    conv: Conversation, ani: UserSession
+) -> None:
+    for choice in ("2", "2"):
+        await _say(conv, ani, "/bahasa")
+        assert "I will use" in await _say(conv, ani, choice)
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        menus = list(await uow.session.scalars(select(Outbox)))
+    assert [row.status for row in menus] == ["pending"]
+
+
 async def test_idle_forms_are_suspended_and_old_drafts_erased(
     conv: Conversation, ani: UserSession, clock: FrozenClock
 ) -> None:

@@ -35,6 +35,7 @@ async def test_a_language_round_costs_a_handful_of_statements(
     finally:
         event.remove(engine, "before_cursor_execute", record)
     # /bahasa: BEGIN, the form session, its UPDATE. The answer: BEGIN, the form session, its
-    # UPDATE (with the update id), the person, their UPDATE, superseding a waiting menu, the
-    # menu. /bantuan: nothing (the viewer is in memory). COMMITs are not statements here.
-    assert counts == [3, 7, 0]
+    # UPDATE (with the update id), the person's new language and menu signature (the gate knew
+    # the person), superseding a waiting menu, the menu. /bantuan: nothing (the viewer is in
+    # memory). COMMITs are not statements here.
+    assert counts == [3, 6, 0]

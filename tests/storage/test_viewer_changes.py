@@ -349,3 +349,16 @@ async def test_a_read_that_raced_with_a_commit_is_not_cached(
     stale = await cache.get_or_load(ANI, ANI, load_then_admin_commits)
     assert stale.grants == (("petugas", None),)  # what this update saw
     assert cache.get(ANI, ANI) is None  # but not kept for the next one
+
+
+async def test_choosing_a_language_patches_the_viewer_without_reading_the_person(
+    tracked: async_sessionmaker[AsyncSession], recorder: Recorder, ani: int
+) -> None:
+    async with UnitOfWork(tracked) as uow:
+        await uow.people.choose_language(ani, ANI, "en", menu_state="abc", now=NOW)
+        await uow.commit()
+    assert recorder.take() == [_patched(user=ANI, language="en")]
+    async with UnitOfWork(tracked) as uow:
+        person = await uow.people.get(ani)
+        assert person is not None
+        assert (person.language, person.menu_state) == ("en", "abc")
