@@ -8,6 +8,7 @@ the new language through the outbox.
 from __future__ import annotations
 
 from conversations.spec import FormRun, FormSpec, InputKind, Option, Reply, Step, steps
+from domain.access import Viewer
 from locales import N_, Catalogues
 from services.menus import enqueue_chat_menu, menu_entries, menu_signature, queue_chat_menu
 from services.onboarding import viewer_of
@@ -49,12 +50,14 @@ def bahasa_form(catalogues: Catalogues) -> FormSpec:
             return reply
         # A stranger, or the same language again: compare with the menu actually set.
         person = await uow.people.get_by_telegram_id(run.user_id)
-        if person is None:
+        if person is None:  # someone new holds no role yet
             person = await uow.people.add(telegram_user_id=run.user_id, now=run.now)
+            known = Viewer(run.user_id, run.chat_id, person.id)
+        else:
+            known = await viewer_of(uow, person, run.chat_id)
         # Changed on the loaded row: the language and the menu's signature (set by
         # enqueue_chat_menu) go out as one UPDATE when the unit of work commits.
         person.language, person.updated_at = locale, run.now
-        known = await viewer_of(uow, person, run.chat_id)
         entries = menu_entries(known, catalogues.get(locale))
         await enqueue_chat_menu(uow, person, run.chat_id, entries, cause=cause, now=run.now)
         return reply
