@@ -19,7 +19,7 @@ FORBIDDEN_AUDIT_KEYS = frozenset(
 
 
 class ProcessedUpdateRepository(Repository):
-    """Telegram update ids already applied."""
+    """Update ids (and button presses) already acted on; see :class:`ProcessedUpdate`."""
 
     async def mark(self, update_id: int, now: datetime) -> bool:
         """Mark an update processed; False if it already was (a redelivery: skip it)."""

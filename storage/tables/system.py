@@ -58,7 +58,9 @@ class FormSession(Base):
 
 
 class ProcessedUpdate(Base):
-    """A Telegram update already applied, so a redelivery after a crash is skipped."""
+    """An update (or a button press, `handlers.callbacks.press_key`) already acted on, so a
+    redelivery or a double tap acts once. Form answers keep theirs in the form session row
+    (`FormSession.applied_updates`), which each answer updates anyway."""
 
     __tablename__ = "processed_update"
 
