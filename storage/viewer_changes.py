@@ -257,9 +257,10 @@ def _person_patch(person: Person, session: Session) -> bool:
 def _form_patch(form: FormSession, session: Session, *, new: bool) -> bool:
     state: InstanceState[FormSession] = inspect(form)
     status = state.attrs["status"].history
-    if not new and (state.attrs["chat_id"].history.has_changes() or not status.has_changes()):
-        # Moved to another chat: drop both. A step or a draft: the viewer is as it was.
-        return not state.attrs["chat_id"].history.has_changes()
+    if not new and state.attrs["chat_id"].history.has_changes():
+        return False  # moved to another chat: drop both
+    if not new and not status.has_changes():
+        return True  # a step or a draft: the viewer is as it was
     forms = _pending(session).forms
     known = forms.get(state)
     if known is None:

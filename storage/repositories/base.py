@@ -34,10 +34,10 @@ async def insert_or_ignore(
 
     ``execution_options`` go with the statement (e.g. ``touches_viewers(…)`` for people).
     """
-    # RETURNING tells inserted from ignored on both, without relying on driver rowcounts.
-    stmt = _insert_ignoring(_dialect(session), entity, tuple(values), tuple(conflict_columns))
-    result = await session.execute(stmt, dict(values), execution_options=execution_options or {})
-    return result.first() is not None
+    found = await insert_or_ignore_id(
+        session, entity, values, conflict_columns, execution_options=execution_options
+    )
+    return found is not None
 
 
 async def insert_or_ignore_id(
@@ -45,10 +45,13 @@ async def insert_or_ignore_id(
     entity: type[Base],
     values: Mapping[str, Any],
     conflict_columns: Sequence[str],
+    *,
+    execution_options: Mapping[str, Any] | None = None,
 ) -> int | None:
     """Like :func:`insert_or_ignore`, returning the new row's id (None when it collided)."""
+    # RETURNING tells inserted from ignored on both, without relying on driver rowcounts.
     stmt = _insert_ignoring(_dialect(session), entity, tuple(values), tuple(conflict_columns))
-    result = await session.execute(stmt, dict(values))
+    result = await session.execute(stmt, dict(values), execution_options=execution_options or {})
     row = result.first()
     return int(row[0]) if row is not None else None
 

@@ -72,17 +72,6 @@ class PersonRepository(Repository):
         await self.session.flush()
         return person
 
-    async def set_language(self, person_id: int, language: str | None, *, now: datetime) -> None:
-        """Store the language chosen in /bahasa (None: follow the Telegram app's)."""
-        await self.session.execute(
-            update(Person)
-            .where(Person.id == person_id)
-            .values(language=language, updated_at=now)
-            .execution_options(
-                synchronize_session="fetch", **touches_viewers(person_ids=[person_id])
-            )
-        )
-
     async def choose_language(
         self,
         person_id: int,

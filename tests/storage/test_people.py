@@ -44,15 +44,15 @@ async def test_upsert_seen_creates_then_refreshes_without_overwriting_a_correcte
     assert seen.updated_at == LATER
 
 
-async def test_set_language(factory: async_sessionmaker[AsyncSession]) -> None:
+async def test_choose_language(factory: async_sessionmaker[AsyncSession]) -> None:
     async with UnitOfWork(factory) as uow:
         person = await uow.people.add(telegram_user_id=5, telegram_language_code="en", now=NOW)
-        await uow.people.set_language(person.id, "id", now=LATER)
+        await uow.people.choose_language(person.id, 5, "id", menu_state="sig", now=LATER)
         await uow.commit()
     async with UnitOfWork(factory, write=False) as uow:
         stored = await uow.people.get_by_telegram_id(5)
     assert stored is not None
-    assert (stored.language, stored.updated_at) == ("id", LATER)
+    assert (stored.language, stored.menu_state, stored.updated_at) == ("id", "sig", LATER)
 
 
 async def test_roles_grant_revoke_and_scope(factory: async_sessionmaker[AsyncSession]) -> None:

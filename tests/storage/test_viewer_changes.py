@@ -88,15 +88,15 @@ async def test_a_rollback_reports_nothing(
     tracked: async_sessionmaker[AsyncSession], recorder: Recorder, ani: int
 ) -> None:
     async with UnitOfWork(tracked) as uow:
-        await uow.people.set_language(ani, "en", now=NOW)
+        await uow.people.choose_language(ani, ANI, "en", menu_state=None, now=NOW)
         await uow.roles.grant(ani, "admin", now=NOW)
         await uow.rollback()
         await uow.people.mark_unreachable_by_chat(ANI, now=NOW)
     async with UnitOfWork(tracked) as uow:  # left without commit
-        await uow.people.set_language(ani, "en", now=NOW)
+        await uow.people.choose_language(ani, ANI, "en", menu_state=None, now=NOW)
     assert recorder.commits == []
     async with UnitOfWork(tracked) as uow:  # after a rollback, only what follows counts
-        await uow.people.set_language(ani, "en", now=NOW)
+        await uow.people.choose_language(ani, ANI, "en", menu_state=None, now=NOW)
         await uow.rollback()
         await uow.people.mark_unreachable_by_chat(BUDI, now=NOW)
         await uow.commit()
@@ -107,7 +107,10 @@ async def test_the_core_writers_of_ordinary_traffic_name_their_keys(
     tracked: async_sessionmaker[AsyncSession], recorder: Recorder, ani: int
 ) -> None:
     writes: list[tuple[Callable[[UnitOfWork], Awaitable[object]], ViewerKeys]] = [
-        (lambda uow: uow.people.set_language(ani, "en", now=NOW), _keys(persons={ani})),
+        (
+            lambda uow: uow.people.choose_language(ani, ANI, "en", menu_state=None, now=NOW),
+            _patched(user=ANI, language="en"),
+        ),
         (lambda uow: uow.people.mark_unreachable_by_chat(ANI, now=NOW), _keys(users={ANI})),
         (lambda uow: uow.people.mark_reachable(ANI, now=NOW), _keys(users={ANI})),
         (lambda uow: uow.roles.revoke(ani, "petugas", now=NOW), _keys(persons={ani})),
@@ -277,10 +280,10 @@ async def test_a_released_savepoint_waits_for_the_outer_commit(
 ) -> None:
     async with UnitOfWork(tracked) as uow:
         async with uow.session.begin_nested():
-            await uow.people.set_language(ani, "en", now=NOW)
+            await uow.people.choose_language(ani, ANI, "en", menu_state=None, now=NOW)
         assert recorder.commits == []
         await uow.commit()
-    assert recorder.take() == [_keys(persons={ani})]
+    assert recorder.take() == [_patched(user=ANI, language="en")]
 
 
 async def test_the_cache_drops_a_viewer_when_its_change_commits(
