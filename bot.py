@@ -36,10 +36,10 @@ from handlers.jobs import schedule_tick
 from handlers.menus import set_default_menus
 from handlers.ordering import PerChatUpdateProcessor
 from locales import Catalogues
-from services.bot_api_http import AiohttpRequest
-from services.clock import SystemClock
-from services.leader import keep_leadership, leader_lock_for, wait_for_leadership
-from services.logs import configure_logging
+from runtime.bot_api_http import AiohttpRequest
+from runtime.clock import SystemClock
+from runtime.leader import keep_leadership, leader_lock_for, wait_for_leadership
+from runtime.logs import configure_logging
 from services.outbox import (
     OutboxSender,
     PtbBotApi,

@@ -21,7 +21,7 @@ from telegram.request._requestparameter import RequestParameter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.bot_api_http import AiohttpRequest
+from runtime.bot_api_http import AiohttpRequest
 
 ANSWER = {"ok": True, "result": {"message_id": 1, "date": 0, "chat": {"id": 1, "type": "private"}}}
 

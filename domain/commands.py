@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.access import Role, Viewer
-from locales import N_
+from domain.keys import N_
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from typing import TypeVar
 
 from domain.access import Role, Viewer
 from domain.errors import InputError
+from domain.keys import N_
 from domain.parsing import normalise_code
 from domain.stages import STAGES
-from locales import N_
 
 T = TypeVar("T")
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from domain.errors import InputError
+from domain.keys import N_
 from domain.parsing import normalise_code
-from locales import N_
 
 BENTUK = ("primer", "sekunder")
 JENIS = ("produsen", "konsumen", "pemasaran", "jasa", "simpan_pinjam", "serba_usaha")

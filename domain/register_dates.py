@@ -11,9 +11,9 @@ import re
 from datetime import date, datetime
 
 from domain.errors import InputError
+from domain.keys import N_
 from domain.parsing import check_date_range, parse_date
 from domain.parsing.dates import MONTHS
-from locales import N_
 
 # A RAT for a fiscal year is late beyond this many months after the year's end (SPEC §4).
 RAT_LATEST_MONTHS = 18

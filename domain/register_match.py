@@ -15,11 +15,11 @@ from decimal import Decimal
 from enum import StrEnum
 
 from domain.errors import InputError
+from domain.keys import N_
 from domain.register import COLUMNS, Kind
 from domain.register_dates import DEFAULT_FISCAL_YEAR_END, add_months
 from domain.register_rows import RegisterRow, RowError
 from domain.stages import STAGES
-from locales import N_
 
 HELD_STAGE = "RAT_TERLAKSANA"
 # Koperasi attributes an import writes (akhir_tahun_buku is stored as month and day).

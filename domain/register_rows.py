@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from domain.errors import InputError
+from domain.keys import N_
 from domain.parsing import parse_decimal_amount, parse_number
 from domain.parsing.numeric import AMOUNT_LIMIT
 from domain.register import (
@@ -32,7 +33,6 @@ from domain.register_dates import (
     read_fiscal_year_end,
     read_rat_held,
 )
-from locales import N_
 
 # Excel keeps 15 significant digits: a longer number typed into a numeric cell lost its tail.
 EXCEL_DIGITS = 15

@@ -10,7 +10,7 @@ from telegram.error import Forbidden, TelegramError
 
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
-from services.logs import RedactingFormatter
+from runtime.logs import RedactingFormatter
 from services.outbox import enqueue_message
 from storage.repositories.outbox import PRIORITY_INTERACTIVE
 

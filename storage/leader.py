@@ -9,7 +9,7 @@ transaction when it is absent or expired, extended by the holder, deleted on a c
 
 Both classes answer ``try_acquire() -> bool``, ``renew() -> bool`` (False: leadership is
 lost) and ``release()``; database failures are logged and reported as "not leader" rather
-than raised, because the loop in ``services.leader`` treats any doubt as lost leadership.
+than raised, because the loop in ``runtime.leader`` treats any doubt as lost leadership.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The viewer of each chat, kept in memory so the gate reads no database on most updates.
 
-Correct because only the leader process handles updates (``services.leader``) and every one of
+Correct because only the leader process handles updates (``runtime.leader``) and every one of
 its sessions reports what it committed (:mod:`storage.viewer_changes`): a write of this
 process is seen by the very next update. Writes of *other* processes (``python bot.py admin
 add ID``, ``import``, a standby that just stood down) are not reported: an entry lives at most

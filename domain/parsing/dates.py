@@ -7,8 +7,8 @@ import re
 from datetime import date, timedelta
 
 from domain.errors import InputError
+from domain.keys import N_
 from domain.parsing._common import tidy, unwrap
-from locales import N_
 
 # Years outside this range are typing mistakes, and staying inside it keeps date arithmetic safe.
 MIN_YEAR = 1900

@@ -6,9 +6,9 @@ import re
 from datetime import date, datetime, time
 
 from domain.errors import InputError
+from domain.keys import N_
 from domain.parsing._common import tidy, unwrap
 from domain.parsing.dates import read_date
-from locales import N_
 
 _NOW_WORDS = frozenset({"sekarang", "now"})
 # The time comes last, optionally after "jam"/"pukul"/"pkl"/"at": `kemarin, pukul 14.00`.

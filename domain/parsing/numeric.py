@@ -6,8 +6,8 @@ import re
 from decimal import Decimal, localcontext
 
 from domain.errors import InputError
+from domain.keys import N_
 from domain.parsing._common import MAX_ANSWER_LENGTH, tidy
-from locales import N_
 
 # Without an explicit maximum a number still has to fit a signed 64-bit column.
 INT64_MAX = 2**63 - 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from domain.errors import InputError
+from domain.keys import N_
 from domain.parsing._common import tidy
-from locales import N_
 
 _PHONE_CHARACTERS = re.compile(r"\+?[\d ().\-]+", re.ASCII)
 # The national significant number: mobile numbers start with 8 (9-12 digits), fixed lines with

@@ -7,8 +7,8 @@ import unicodedata
 from collections.abc import Sequence
 
 from domain.errors import InputError
+from domain.keys import N_
 from domain.parsing._common import tidy
-from locales import N_
 
 _CODE_SEPARATORS = re.compile(r"[\s_\-\u2010-\u2015\u2212]+")
 _HORIZONTAL_SPACE = re.compile(r"\s+")

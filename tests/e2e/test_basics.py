@@ -9,7 +9,7 @@ import pytest
 
 from config import AppConfig, LoggingConfig
 from handlers import basics
-from services.logs import configure_logging
+from runtime.logs import configure_logging
 from telegram_stub import BotApiStub
 from tests.helpers.bot import bot_config, polling_bot
 from tests.helpers.driver import Driver

@@ -15,7 +15,7 @@ from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from services.bot_api_http import AiohttpRequest
+from runtime.bot_api_http import AiohttpRequest
 from telegram_stub import BotApiStub
 from tests.helpers.driver import Driver
 

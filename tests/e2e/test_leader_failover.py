@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from services.leader import (
+from runtime.leader import (
     LEASE_TTL,
     RENEW_SECONDS,
     RENEW_TIMEOUT_SECONDS,

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, select
 
 from config import AppConfig, LoggingConfig
 from handlers.context import GempurApp
-from services.logs import configure_logging
+from runtime.logs import configure_logging
 from storage.tables import Base, Invite, JoinRequest, Outbox, Person, RoleGrant
 from telegram_stub import BotApiStub
 from tests.helpers.bot import bot_config, polling_bot

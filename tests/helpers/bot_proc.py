@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot import build_application, serve
 from config import load_config
-from services.logs import configure_logging
+from runtime.logs import configure_logging
 from tests.helpers.forms import EXTRA_FORMS
 
 

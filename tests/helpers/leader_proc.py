@@ -15,8 +15,8 @@ import signal
 import sys
 from datetime import timedelta
 
-from services.clock import SystemClock
-from services.leader import (
+from runtime.clock import SystemClock
+from runtime.leader import (
     LEASE_TTL,
     RENEW_SECONDS,
     RENEW_TIMEOUT_SECONDS,

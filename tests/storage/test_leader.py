@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import Row, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.leader import (
+from runtime.leader import (
     LEASE_TTL,
     RENEW_SECONDS,
     RETRY_SECONDS,
@@ -140,7 +140,7 @@ async def test_a_standby_becomes_leader_once_the_leader_releases(
         if len(pauses) == 2:
             await leader.release()
 
-    caplog.set_level(logging.INFO, logger="services.leader")
+    caplog.set_level(logging.INFO, logger="runtime.leader")
     assert await wait_for_leadership(standby, asyncio.Event(), sleep=sleep)
     assert pauses == [RETRY_SECONDS, RETRY_SECONDS]
     assert [r.getMessage().split(":")[0] for r in caplog.records] == [

@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from config import DEFAULT_KECAMATAN
 from domain.register_rows import RowRules
+from sample.register import SAMPLE_TODAY, generate_register, write_register
 from services.register_files import open_table
 from services.register_import import apply_import
-from services.sample_data import SAMPLE_TODAY, generate_register, write_register
 from storage.uow import UnitOfWork
 
 NOW = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)

@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from config import DEFAULT_KECAMATAN
 from domain.access import Role
 from domain.register_rows import RowRules
+from sample.people import sample_pengurus, sample_staff, seed_people
+from sample.register import SAMPLE_TODAY, generate_register, write_register
 from services.register_files import open_table
 from services.register_import import apply_import
-from services.sample_data import SAMPLE_TODAY, generate_register, write_register
-from services.sample_people import sample_pengurus, sample_staff, seed_people
 from storage.tables import Koperasi, RoleGrant
 from storage.uow import UnitOfWork
 

@@ -97,7 +97,7 @@ def test_default_locale_must_be_available() -> None:
 def test_bot_api_connections_and_wait_reach_the_http_client() -> None:
     from bot import build_application
     from handlers.ordering import PerChatUpdateProcessor
-    from services.bot_api_http import AiohttpRequest
+    from runtime.bot_api_http import AiohttpRequest
 
     telegram = {
         "token": "1:T",

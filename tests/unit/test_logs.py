@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from config import LoggingConfig
-from services.logs import RedactingFormatter, configure_logging
+from runtime.logs import RedactingFormatter, configure_logging
 
 # Built at run time so that the source lines a traceback quotes do not contain them.
 NAME = " ".join(["Siti", "Rahayu"])

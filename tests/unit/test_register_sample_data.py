@@ -12,8 +12,8 @@ from config import DEFAULT_KECAMATAN
 from domain.access import Role
 from domain.register import read_header, template_columns
 from domain.register_rows import RegisterRow, RowRules, read_row
-from services.sample_data import JENIS_MIX_2019, SAMPLE_TODAY, generate_register, jenis_plan
-from services.sample_people import PERSON_ID_BASE, sample_pengurus, sample_staff
+from sample.people import PERSON_ID_BASE, sample_pengurus, sample_staff
+from sample.register import JENIS_MIX_2019, SAMPLE_TODAY, generate_register, jenis_plan
 
 ROWS = list(generate_register(800, 7))
 

@@ -2,7 +2,7 @@
 
 Their Telegram ids are stand-ins from 9,000,000 up (admins +1…, pimpinan +50…, officers +100…,
 board members +10,000…), so tests and the sandbox can act as them through telegram_stub.
-Names are made up (`services.sample_names`); no phone numbers or usernames.
+Names are made up (`sample.names`); no phone numbers or usernames.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import datetime
 
 from config import DEFAULT_KECAMATAN
 from domain.access import Role
-from services.sample_names import person_name
+from sample.names import person_name
 from storage.uow import UnitOfWork
 
 PERSON_ID_BASE = 9_000_000

@@ -1,6 +1,6 @@
 """A seeded, synthetic register of a whole regency, for tests, benchmarks and the sandbox.
 
-    python -m services.sample_data --koperasi 800 --seed 7 --out contoh.xlsx
+    python -m sample.register --koperasi 800 --seed 7 --out contoh.xlsx
 
 Rows have the import template's columns, so a generated file imports as an office's would.
 The jenis follow Kabupaten Probolinggo's 2019 mix (DOMAIN §7), scaled; about a quarter of the
@@ -23,8 +23,8 @@ from openpyxl import Workbook
 
 from config import DEFAULT_KECAMATAN
 from domain.register import TEMPLATE_RAT_YEARS, template_columns
+from sample.names import address, koperasi_name, villages
 from services.register_files import cell_text
-from services.sample_names import address, koperasi_name, villages
 
 # Kabupaten Probolinggo's cooperatives by jenis in 2019 (DOMAIN §7).
 JENIS_MIX_2019 = {"konsumen": 555, "simpan_pinjam": 129, "produsen": 94, "jasa": 4, "pemasaran": 3}

@@ -1,0 +1,1 @@
+"""The process around the bot: Bot API client, clock, logging set-up, leader."""
