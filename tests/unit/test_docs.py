@@ -15,10 +15,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# This file spells out the patterns it looks for, in its examples.
+SELF = Path(__file__).resolve()
 
 # Built from parts so that this file does not match itself.
 OUTSIDE = "../" + "shared"
-# Section citations of documents that are not in the repository ("SPEC §6", "DOMAIN.md").
+# Citations of the product documents that are not shipped: a section sign after their name,
+# or their file name.
 CITATION = re.compile(r"\b(?:SPEC|DOMAIN)\s*§|\b(?:SPEC|DOMAIN|STYLE)\.md\b")
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 DOCS_MENTION = re.compile(r"(?<![\w/.-])docs/([\w.-]+\.md)(#[\w-]+)?")
@@ -28,7 +31,12 @@ EXTERNAL = ("http://", "https://", "mailto:", "tg://")
 
 
 def tracked_files(root: Path) -> list[Path]:
-    """Files git tracks (the tree minus hidden folders and the virtualenv outside a checkout)."""
+    """Files git tracks (the tree minus hidden folders and the virtualenv outside a checkout),
+    this file excepted."""
+    return [path for path in _files(root) if path.resolve() != SELF]
+
+
+def _files(root: Path) -> list[Path]:
     try:
         listed = subprocess.run(
             ["git", "ls-files", "-z"],  # noqa: S607 - git from PATH, as the Makefile uses it
