@@ -29,7 +29,7 @@ from telegram_stub.models import RecordedCall  # noqa: E402
 from tests.helpers.db import create_temp_pg_database, drop_database  # noqa: E402
 
 SCRIPTS = {
-    "bahasa": ("/bahasa", "{choice}", "/bantuan"),  # the SPEC flow: a form, a write, a read
+    "bahasa": ("/bahasa", "{choice}", "/bantuan"),  # the reference flow: a form, a write, a read
     "bantuan": ("/bantuan",),  # the fixed cost of an update: the gate and one reply
 }
 
@@ -167,7 +167,7 @@ async def main() -> None:
         "--script",
         choices=sorted(SCRIPTS),
         default="bahasa",
-        help="what each user repeats: the SPEC flow (default) or /bantuan alone",
+        help="what each user repeats: the reference flow (default) or /bantuan alone",
     )
     parser.add_argument(
         "--postgres",

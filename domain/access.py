@@ -7,7 +7,7 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    """The four roles of SPEC §2; stored as plain strings."""
+    """The four roles (docs/rules.md#roles-and-scope); stored as plain strings."""
 
     ADMIN = "admin"
     PIMPINAN = "pimpinan"

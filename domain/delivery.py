@@ -1,4 +1,4 @@
-"""Delivery rules of the outbox (SPEC §7, DOMAIN §6): lanes, window, expiry, retries, pacing.
+"""Delivery rules of the outbox (docs/architecture.md#the-outbox): lanes, window, expiry, pacing.
 
 Pure: instants come in as aware datetimes from the caller's clock, and pacing works on the
 monotonic seconds the caller reads, so every rule here is tested without waiting.

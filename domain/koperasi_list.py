@@ -2,7 +2,7 @@
 
 Pure: the caller passes `today`; the storage layer turns `ListCriteria` into SQL.
 
-"Late" is any stored flag (DOMAIN §3). "At risk" is computed from stored columns only: the
+"Late" is any stored flag (docs/rules.md#late-and-at-risk). "At risk" uses stored columns: the
 stage is still before SIAP_RAT and the current cycle's office target falls within the next
 `AT_RISK_DAYS` days (a target already passed is "late", via TERLAMBAT_TARGET, not "at risk"),
 or the activity status is RAWAN.
@@ -45,13 +45,13 @@ def stage_of(tahap: str | None) -> str:
 def flags_of(
     terlambat_target: bool, terlambat_lapor: bool, lewat_batas_uu: bool, tidak_rat: bool
 ) -> tuple[str, ...]:
-    """The flag codes set among the four stored booleans, in DOMAIN order."""
+    """The flag codes set among the four stored booleans, in the order of docs/rules.md#flags."""
     values = (terlambat_target, terlambat_lapor, lewat_batas_uu, tidak_rat)
     return tuple(code for code, value in zip(FLAGS, values, strict=True) if value)
 
 
 def is_late(flags: Sequence[str]) -> bool:
-    """Late = any flag (DOMAIN §3)."""
+    """Late = any flag (docs/rules.md#late-and-at-risk)."""
     return bool(flags)
 
 
@@ -88,7 +88,7 @@ class KoperasiScope:
 
 
 def list_scope(viewer: Viewer) -> KoperasiScope | None:
-    """The viewer's /koperasi scope (SPEC §1.5); None when they may not use /koperasi."""
+    """The viewer's /koperasi scope (docs/rules.md#roles-and-scope); None: not allowed."""
     if viewer.has(Role.ADMIN):
         return KoperasiScope()
     if viewer.has(Role.PETUGAS) and viewer.person_id is not None:
@@ -265,7 +265,7 @@ class BoardMember:
 
 @dataclass(frozen=True)
 class KoperasiCard:
-    """What the cooperative card shows (DOMAIN §4 profile, board, officer, stage, flags)."""
+    """What the cooperative card shows (docs/rules.md#columns; board, officer, stage, flags)."""
 
     id: int
     nama: str

@@ -1,4 +1,4 @@
-"""The cooperative register as an import file (DOMAIN §4): its codes, columns and header.
+"""The cooperative register as an import file (docs/rules.md#the-register): codes, columns, header.
 
 Headers and coded values match ignoring case, spaces, hyphens and underscores
 (`Simpan Pinjam` → `simpan_pinjam`, `Kota Anyar` → `Kotaanyar`), through `normalise_code`.
@@ -20,7 +20,7 @@ from domain.parsing import normalise_code
 
 BENTUK = ("primer", "sekunder")
 JENIS = ("produsen", "konsumen", "pemasaran", "jasa", "simpan_pinjam", "serba_usaha")
-# A free list: other values are kept as typed; these spellings are the seed (DOMAIN §4).
+# A free list: other values are kept as typed; these spellings seed it (docs/rules.md#columns).
 KELOMPOK = (
     "KUD",
     "KPRI",

@@ -1,7 +1,7 @@
 """Dates in the register file: calendar dates, the fiscal year's end and RAT history dates.
 
 Dates are read day-first (`31-03-2025`), or taken from XLSX date cells. A RAT date for tahun
-buku N must fall after N's fiscal year closed and within 18 months of it (SPEC §4).
+buku N must fall after N's fiscal year closed and within 18 months (docs/rules.md#validation).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from domain.keys import N_
 from domain.parsing import check_date_range, parse_date
 from domain.parsing.dates import MONTHS
 
-# A RAT for a fiscal year is late beyond this many months after the year's end (SPEC §4).
+# A RAT is too late beyond this many months after its year's end (docs/rules.md#validation).
 RAT_LATEST_MONTHS = 18
 DEFAULT_FISCAL_YEAR_END = (12, 31)
 

@@ -31,7 +31,7 @@ KOPERASI_FIELDS = (
 LAST_RAT_FIELDS = ("last_rat_tahun_buku", "last_rat_date")
 # What a new cooperative gets where its row is blank (the columns' database defaults).
 NEW_DEFAULTS: Mapping[str, object] = {"fye_month": 12, "fye_day": 31, "segmen": "reguler"}
-# DOMAIN §1 default offsets from the fiscal-year end, in months: (primer, sekunder).
+# docs/rules.md#deadlines: default offsets from the fiscal-year end, in months: (primer, sekunder).
 TARGET_MONTHS = (3, 6)
 REPORT_MONTHS = (4, 6)
 STATUTORY_MONTHS = 6
@@ -182,7 +182,7 @@ def _at_least_held(tahap: str) -> str:
 
 
 def history_cycle(year: int, held: date, koperasi: Mapping[str, object]) -> dict[str, object]:
-    """A past RAT cycle seeded from the register: its deadlines (DOMAIN §1 defaults), held.
+    """A past RAT cycle seeded from the register: its deadlines (docs/rules.md#deadlines), held.
 
     Flags are left to the daily recompute; a held date alone puts it at RAT_TERLAKSANA.
     """

@@ -1,4 +1,4 @@
-"""The stages of a RAT cycle (DOMAIN §3), lowest first; the stage rules will live here too."""
+"""The stages of a RAT cycle (docs/rules.md#stages), lowest first; its rules will live here."""
 
 from __future__ import annotations
 

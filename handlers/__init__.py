@@ -47,14 +47,14 @@ NEW_MESSAGES = filters.UpdateType.MESSAGE
 
 
 def _command(name: str, callback: Handler) -> CommandHandler[BotContext, None]:
-    # Every command suspends the active form first (SPEC §6), keeping its draft.
+    # Every command suspends the active form first, keeping its draft (docs/architecture.md).
     return CommandHandler(command(name).names, suspending(callback), filters=NEW_MESSAGES)
 
 
 def register(
     app: GempurApp, cfg: AppConfig, extra_forms: Sequence[tuple[str, FormSpec]] = ()
 ) -> None:
-    """Registers every handler. Order matters: it is the routing rule of SPEC §6.
+    """Registers every handler. Order matters: it is the routing rule (docs/architecture.md).
 
     group -1  the gate: who is this, what may they do; stops updates we do not handle
     group  0  first match wins, top to bottom:

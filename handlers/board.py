@@ -1,4 +1,4 @@
-"""Which cooperative a board command acts on, for people who sit on several boards (SPEC §2).
+"""Which cooperative a board command acts on, for people on several boards (docs/rules.md).
 
     koperasi_id = await choose_koperasi(update, context, command="status")
     if koperasi_id is None:

@@ -23,7 +23,7 @@ async def gate(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop
     services = context.services
     if chat.type != Chat.PRIVATE:
-        # Private chats only (SPEC §2): point /start to the private chat, store nothing.
+        # Private chats only (docs/rules.md#roles-and-scope): point /start there, store nothing.
         if _is_start_command(update):
             tr = services.catalogues.resolve(None, user.language_code)
             link = f"https://t.me/{context.bot.username}"

@@ -1,4 +1,4 @@
-"""Onboarding (SPEC §2): `/start <code>` or a typed code → privacy notice → consent → home menu;
+"""Onboarding: `/start <code>` or a typed code → privacy notice → consent → home menu;
 `/start` without a code → how to get access and *Minta akses*; the admins' decision buttons.
 
 Nothing about a person is stored before they consent; refusing stores nothing at all.

@@ -1,4 +1,4 @@
-"""/privasi: the privacy notice; correct, export or erase my data (SPEC §2, UU 27/2022).
+"""/privasi: the privacy notice; correct, export or erase my data (docs/privacy.md, UU 27/2022).
 
 Every action acts on the sender's own person row only, so no callback carries an id that a
 forged button could change.

@@ -11,7 +11,7 @@ from handlers.forms import apply_input, send_outcome
 
 
 async def route_message(update: Update, context: BotContext) -> None:
-    """SPEC §6 steps 2-4 for a message: form step → relay session → hint."""
+    """Routing steps 2-4 (docs/architecture.md) for a message: form step → relay session → hint."""
     message = update.message
     if message is None:
         return

@@ -1,4 +1,4 @@
-"""Leadership: only the process holding the leader lock polls Telegram and sends (SPEC §7).
+"""Leadership: only the process holding the leader lock polls and sends (docs/architecture.md).
 
 Intended use by ``serve()``::
 
@@ -13,7 +13,7 @@ Intended use by ``serve()``::
 
 Timing (defaults below): a standby retries every 5 s; the SQLite lease lasts 20 s and is
 renewed every 10 s. A leader that dies right after renewing is replaced at worst
-TTL + retry = 25 s later, within SPEC's 30 s; a PostgreSQL advisory lock frees as soon as
+TTL + retry = 25 s later, within the promised 30 s; a PostgreSQL advisory lock frees as soon as
 the server sees the session end, so there the standby's retry interval dominates.
 """
 
@@ -35,7 +35,7 @@ from storage.leader import PostgresAdvisoryLock, SqliteLeaseLock
 
 logger = logging.getLogger(__name__)
 
-#: SPEC §7: a standby takes over within this many seconds of the leader's death.
+#: A standby takes over within this many seconds of the leader's death (docs/architecture.md).
 TAKEOVER_DEADLINE_SECONDS = 30.0
 #: How often a standby tries to take the lock.
 RETRY_SECONDS = 5.0

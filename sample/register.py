@@ -3,7 +3,7 @@
     python -m sample.register --koperasi 800 --seed 7 --out contoh.xlsx
 
 Rows have the import template's columns, so a generated file imports as an office's would.
-The jenis follow Kabupaten Probolinggo's 2019 mix (DOMAIN §7), scaled; about a quarter of the
+The jenis follow Kabupaten Probolinggo's 2019 mix (docs/rules.md), scaled; about a quarter of the
 rows are village cooperatives (KDKMP, founded 2025); RAT history mostly held in the first
 quarter, with missed years. Rows are generated one at a time (100,000 need no more memory
 than 800), and the same seed always gives the same file. No real person or cooperative.
@@ -26,7 +26,7 @@ from domain.register import TEMPLATE_RAT_YEARS, template_columns
 from sample.names import address, koperasi_name, villages
 from services.register_files import cell_text
 
-# Kabupaten Probolinggo's cooperatives by jenis in 2019 (DOMAIN §7).
+# Kabupaten Probolinggo's cooperatives by jenis in 2019 (docs/rules.md#sample-data).
 JENIS_MIX_2019 = {"konsumen": 555, "simpan_pinjam": 129, "produsen": 94, "jasa": 4, "pemasaran": 3}
 # Village cooperatives (KDKMP) beside the others: up to ~330 next to ~800.
 KDKMP_SHARE = 0.28

@@ -151,7 +151,7 @@ async def notify_assigned(
 async def refresh_officer_menu(
     uow: UnitOfWork, catalogues: Catalogues, person_id: int, *, cause: str, now: datetime
 ) -> bool:
-    """After a deactivation: the person's chat menu for the roles left, or none (SPEC §2)."""
+    """After a deactivation: the chat menu for the roles left, or none (docs/rules.md)."""
     person = await uow.people.get(person_id)
     if person is None or person.telegram_user_id is None:
         return False

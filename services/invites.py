@@ -1,4 +1,4 @@
-"""Invites (SPEC §2): make one for a role, make one per cooperative in bulk, revoke, inspect.
+"""Invites (docs/rules.md): make one for a role, one per cooperative in bulk, revoke, inspect.
 
 A code is shown once, to the admin who made it (or in the bulk XLSX); only its hash is kept.
 Every change is audited with ids and codes only.

@@ -1,4 +1,4 @@
-"""Join requests (SPEC §2): a stranger asks, every admin is told, the first decision wins.
+"""Join requests (docs/rules.md): a stranger asks, every admin is told, the first decision wins.
 
 Approval works like an invite: it makes a single-use invite for the chosen role whose code
 nobody ever sees, and sends the requester the privacy notice with consent buttons bound to

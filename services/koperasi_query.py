@@ -83,7 +83,7 @@ async def load_card(
 
 
 def _profile(koperasi: Koperasi) -> dict[str, object]:
-    """The card's profile fields in display order (DOMAIN §4)."""
+    """The card's profile fields in display order (docs/rules.md#columns)."""
     return {
         "bentuk": koperasi.bentuk,
         "jenis": koperasi.jenis,

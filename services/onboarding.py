@@ -1,4 +1,4 @@
-"""Linking a person after consent (SPEC §2): person row, role grant, invite use, audit, menu.
+"""Linking a person after consent (docs/rules.md): person row, role grant, invite use, audit, menu.
 
 Also the other half of a person's roles changing: removing a board member, and the chat's
 command menu that follows the roles (set, or deleted once no role is left), through the outbox.

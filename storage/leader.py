@@ -1,4 +1,4 @@
-"""The leader lock's mechanics, one class per dialect (SPEC §7: one process polls and sends).
+"""The leader lock's mechanics, one class per dialect (one process polls and sends).
 
 PostgreSQL: a session-level advisory lock taken on a dedicated connection that lives as long
 as the process. The server frees the lock when that session ends, so a crashed leader's
@@ -45,7 +45,7 @@ PG_RELEASE_TIMEOUT_SECONDS = 5
 
 #: Session settings of the dedicated PostgreSQL connection. The keepalives make the server
 #: notice a leader whose host vanished (no FIN ever arrives) after about 10 + 2 x 5 = 20 s,
-#: so a standby retrying every 5 s still takes over within SPEC §7's 30 s; a process that
+#: so a standby retrying every 5 s still takes over within the promised 30 s; a process that
 #: merely dies is noticed at once (its kernel closes the socket).
 PG_SERVER_SETTINGS = {
     "application_name": "gempur-leader",

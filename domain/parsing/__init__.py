@@ -1,6 +1,6 @@
 """Pure parsers for what people type into a form step; every refusal is an `InputError`.
 
-People answer on cheap phones with a weak signal (SPEC §1, principle 2): every choice also
+People answer on cheap phones with a weak signal (docs/architecture.md): every choice also
 accepts its typed number, dates are always read day first, and the clock is passed in.
 """
 

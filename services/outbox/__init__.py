@@ -1,4 +1,4 @@
-"""The outbox: queueing messages and the leader's paced sender (SPEC §7).
+"""The outbox: queueing messages and the leader's paced sender (docs/architecture.md#the-outbox).
 
 sender = OutboxSender(sessions, PtbBotApi(bot), clock, cfg.delivery, cfg.region.tz,
                       default_holder())

@@ -1,4 +1,4 @@
-"""The leader's paced sender: drains the outbox under the delivery policy (SPEC §7).
+"""The leader's paced sender: drains the outbox under the delivery policy (docs/architecture.md).
 
 Each round is one short write transaction that records the attempts finished since the last
 round and claims rows for the free in-flight slots; the calls happen after it commits. A slot

@@ -1,4 +1,4 @@
-"""The outbox: messages waiting for the leader's paced sender (SPEC §7).
+"""The outbox: messages waiting for the leader's paced sender (docs/architecture.md#the-outbox).
 
 The sender's protocol, one short transaction each, never around a Bot API call:
 ``claim`` (pending → claimed, committed before the call), ``finish`` (claimed → sent, pending

@@ -12,7 +12,7 @@ from storage.repositories.base import Repository, insert_or_ignore, rowcount
 from storage.tables import AuditLog, ProcessedUpdate
 
 # Keys that would carry personal data or message text into the audit trail, which must
-# survive erasure anonymised (SPEC §2). Details hold ids, field names and codes only.
+# survive erasure anonymised (docs/privacy.md). Details hold ids, field names and codes only.
 FORBIDDEN_AUDIT_KEYS = frozenset(
     {"full_name", "name", "phone", "username", "text", "caption", "message", "note"}
 )

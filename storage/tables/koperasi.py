@@ -1,4 +1,4 @@
-"""The cooperative record (DOMAIN §4) with its stored stage, flags and activity status."""
+"""The cooperative record (docs/rules.md#the-register) with stored stage, flags and activity."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Officers' visits (DOMAIN §5), their versions, and follow-up actions."""
+"""Officers' visits (docs/rules.md#visits), their versions, and follow-up actions."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ class Kunjungan(Base):
 
 
 class KunjunganVersion(Base):
-    """One version of a visit report; ``data`` holds every report field (DOMAIN §5)."""
+    """One version of a visit report; ``data`` holds every report field (docs/rules.md#visits)."""
 
     __tablename__ = "kunjungan_version"
     __table_args__ = (UniqueConstraint("kunjungan_id", "version"),)

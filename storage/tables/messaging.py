@@ -1,4 +1,4 @@
-"""Conversations between boards and officers (SPEC §6), the outbox and broadcasts (§7)."""
+"""Conversations between boards and officers (docs/rules.md), the outbox and broadcasts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""People, their roles, invites and join requests (SPEC §2)."""
+"""People, their roles, invites and join requests (docs/rules.md#invites-and-onboarding)."""
 
 from __future__ import annotations
 

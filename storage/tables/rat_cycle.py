@@ -11,10 +11,10 @@ from storage.tables.base import Base, JsonDict, code, flag
 
 
 class RatCycle(Base):
-    """The RAT of one fiscal year (``tahun_buku``) of one cooperative (SPEC §4).
+    """The RAT of one fiscal year (``tahun_buku``) of a cooperative (docs/rules.md#the-rat-cycle).
 
     Deadlines and ``checklist_spec`` are frozen at creation: changed configuration reaches
-    an open cycle only through an explicit recompute (DOMAIN §1).
+    an open cycle only through an explicit recompute (docs/rules.md#the-current-cycle).
     """
 
     __tablename__ = "rat_cycle"
@@ -58,7 +58,7 @@ class RatCycle(Base):
     ods_confirmed_by_person_id: Mapped[int | None] = mapped_column(
         ForeignKey("person.id", ondelete="SET NULL")
     )
-    # The two verifiable milestones (SPEC §4): recorded by an officer counts as verified.
+    # The two verifiable milestones (docs/rules.md): recorded by an officer counts as verified.
     held_recorded_by_officer: Mapped[bool] = flag()
     held_verification: Mapped[str] = code(16, default="none")
     held_verified_by_person_id: Mapped[int | None] = mapped_column(

@@ -1,4 +1,4 @@
-"""Failover between two real processes: only one leads, and a standby takes over (SPEC §7).
+"""Failover between two real processes: one leads, a standby takes over (docs/architecture.md).
 
 Each process runs ``tests/helpers/leader_proc.py``, the leadership loop of ``bot.py run``,
 and reports its state on stdout. The SQLite runs use a short lease (the production defaults
