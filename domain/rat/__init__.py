@@ -1,0 +1,9 @@
+"""The RAT cycle's rules (DOMAIN §1–3): deadlines, current year, checklist, stage, flags, activity.
+
+Pure: dates and the day (`today`, a calendar date in WIB) are passed in. Modules:
+`calendar` (fiscal-year ends and deadlines), `policy` (the configured rules and the frozen
+`CycleRules` of one cycle), `checklist` (item states and progress), `years` (current, due and
+late-recordable fiscal years), `flags` (flags, late, at risk, next deadline), `activity`
+(activity status), `validation` (milestone inputs and quorum). The stage rule is in
+`domain.stages`.
+"""
