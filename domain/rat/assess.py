@@ -43,9 +43,7 @@ def assess_cycle(
     obliged = is_obliged(activity)
     tahap = stage_for(facts, rules.checklist)
     deadlines = rules.deadlines
-    flags = cycle_flags(
-        deadlines, facts.held_date, facts.reported_date, today, obliged=obliged
-    )
+    flags = cycle_flags(deadlines, facts.held_date, facts.reported_date, today, obliged=obliged)
     risky = obliged and is_at_risk(tahap, activity, deadlines.target_date, today, at_risk_days)
     return CycleAssessment(
         tahap=tahap,

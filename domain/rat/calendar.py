@@ -32,7 +32,10 @@ class FiscalYearEnd:
     day: int = 31
 
     def __post_init__(self) -> None:
-        if not 1 <= self.month <= 12 or not 1 <= self.day <= calendar.monthrange(2024, self.month)[1]:
+        if (
+            not 1 <= self.month <= 12
+            or not 1 <= self.day <= calendar.monthrange(2024, self.month)[1]
+        ):
             msg = f"no such fiscal-year end: {self.day}-{self.month}"
             raise ValueError(msg)
 

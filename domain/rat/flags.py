@@ -16,7 +16,12 @@ from domain.stages import PERSIAPAN, STAGES
 
 FLAG_CODES = ("TERLAMBAT_TARGET", "TERLAMBAT_LAPOR", "LEWAT_BATAS_UU", "TIDAK_RAT")
 # The stored columns of the four flags, on the cycle and on the cooperative.
-FLAG_FIELDS = ("flag_terlambat_target", "flag_terlambat_lapor", "flag_lewat_batas_uu", "flag_tidak_rat")
+FLAG_FIELDS = (
+    "flag_terlambat_target",
+    "flag_terlambat_lapor",
+    "flag_lewat_batas_uu",
+    "flag_tidak_rat",
+)
 ACTIVITY_RAWAN = "RAWAN"
 STAGES_BEFORE_SIAP_RAT = STAGES[: STAGES.index(PERSIAPAN) + 1]
 

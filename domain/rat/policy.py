@@ -73,7 +73,11 @@ class CycleRules:
         dates = self.deadlines
         late_months = _months_between(dates.fiscal_year_end, dates.latest_rat_date)
         spec = {**self.checklist.to_json(), "late_rat_months": late_months}
-        return {"tahun_buku": self.tahun_buku, **self.deadlines.stored_fields(), "checklist_spec": spec}
+        return {
+            "tahun_buku": self.tahun_buku,
+            **self.deadlines.stored_fields(),
+            "checklist_spec": spec,
+        }
 
     @classmethod
     def from_stored(

@@ -111,5 +111,7 @@ def late_rat_years(
         if year != current
         and year not in held_years
         and owes(year, first)
-        and can_record_rat(fye.in_year(year), add_months(fye.in_year(year), late_rat_months), today)
+        and can_record_rat(
+            fye.in_year(year), add_months(fye.in_year(year), late_rat_months), today
+        )
     )
