@@ -15,6 +15,7 @@ from typing import Any
 
 from domain.errors import InputError
 from domain.keys import N_
+from domain.register import SEGMEN_KDKMP
 
 BELUM = "belum"
 PROSES = "proses"
@@ -127,3 +128,17 @@ def checklist_for(
     if wajib_audit:
         required.add(audit_item)
     return ChecklistSpec(tuple(ChecklistItem(code, code in required) for code in codes))
+
+
+def evidence_requested(segmen: str | None) -> bool:
+    """Whether item prompts ask for evidence files.
+
+    Village cooperatives (KDKMP) report in SIMKOPDES: Gempur tracks their status and mentoring
+    but asks for no duplicate uploads (DOMAIN §4).
+    """
+    return segmen != SEGMEN_KDKMP
+
+
+def reporting_system(segmen: str | None) -> str:
+    """Where the RAT is entered after reporting: `simkopdes` for KDKMP, else `ods`."""
+    return "simkopdes" if segmen == SEGMEN_KDKMP else "ods"
