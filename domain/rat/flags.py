@@ -112,8 +112,9 @@ def next_deadline(
         candidates = [("report", deadlines.report_deadline)]
     else:
         return None
-    upcoming = sorted((day, kind) for kind, day in candidates if day >= today)
+    # On a tie (a secondary cooperative's target is its statutory limit) the first listed wins.
+    upcoming = [(day, kind) for kind, day in candidates if day >= today]
     if not upcoming:
         return None
-    day, kind = upcoming[0]
+    day, kind = min(upcoming, key=lambda pair: pair[0])
     return NextDeadline(kind, day, (day - today).days)
