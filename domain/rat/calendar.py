@@ -9,6 +9,7 @@ the year's end; month arithmetic keeps a month's last day the last day (30 Jun +
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -46,8 +47,7 @@ class FiscalYearEnd:
 
     def in_year(self, tahun_buku: int) -> date:
         """The day tahun buku `tahun_buku` ends."""
-        last = calendar.monthrange(tahun_buku, self.month)[1]
-        return date(tahun_buku, self.month, last if self.at_month_end else self.day)
+        return _year_end(self.month, self.day, tahun_buku)
 
     def start_of(self, tahun_buku: int) -> date:
         """The first day of tahun buku `tahun_buku` (the day after the previous one ended)."""
@@ -60,6 +60,14 @@ class FiscalYearEnd:
     def tahun_buku_of(self, day: date) -> int:
         """The tahun buku that `day` falls in."""
         return day.year if day <= self.in_year(day.year) else day.year + 1
+
+
+@functools.lru_cache(maxsize=4096)
+def _year_end(month: int, day: int, year: int) -> date:
+    """The fiscal year's last day (cached: the daily recompute asks for it per cooperative)."""
+    last = calendar.monthrange(year, month)[1]
+    at_month_end = day >= calendar.monthrange(_COMMON_YEAR, month)[1]
+    return date(year, month, last if at_month_end else day)
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,8 @@ class Deadlines:
         }
 
 
+# Few distinct (year, fiscal-year end, offsets) exist: the daily recompute reuses them.
+@functools.lru_cache(maxsize=4096)
 def deadlines_for(
     tahun_buku: int, fye: FiscalYearEnd, offsets: Offsets, late_rat_months: int
 ) -> Deadlines:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from domain.errors import InputError
@@ -42,12 +43,13 @@ class ChecklistSpec:
 
     items: tuple[ChecklistItem, ...]
 
-    @property
+    # Cached: the daily recompute reads them for every cooperative.
+    @cached_property
     def codes(self) -> tuple[str, ...]:
         """Every item code, in order."""
         return tuple(item.code for item in self.items)
 
-    @property
+    @cached_property
     def mandatory_codes(self) -> tuple[str, ...]:
         """The codes that must be satisfied before SIAP_RAT."""
         return tuple(item.code for item in self.items if item.mandatory)
@@ -83,8 +85,8 @@ class Progress:
 def progress(spec: ChecklistSpec, states: Mapping[str, str]) -> Progress:
     """Progress of a cycle; `states` maps item code to state, a missing item is `belum`."""
     mandatory = spec.mandatory_codes
-    done = sum(states.get(code, BELUM) in SATISFIED for code in mandatory)
-    selesai = sum(states.get(code, BELUM) == SELESAI for code in spec.codes)
+    done = len([code for code in mandatory if states.get(code) in SATISFIED])
+    selesai = len([code for code in spec.codes if states.get(code) == SELESAI])
     return Progress(done=done, mandatory=len(mandatory), selesai_total=selesai)
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from domain.rat.calendar import Deadlines, FiscalYearEnd, Offsets, add_months, deadlines_for
 from domain.rat.checklist import AuditRule, ChecklistSpec, checklist_for
+from domain.rat.years import YearRecord
 
 PRIMER = "primer"
 SEKUNDER = "sekunder"
@@ -48,7 +50,14 @@ class RatPolicy:
 
     def checklist_spec(self, wajib_audit: bool) -> ChecklistSpec:
         """The checklist a new cycle of a cooperative gets."""
-        return checklist_for(self.checklist, self.mandatory, self.audit_item, wajib_audit)
+        return self._specs[wajib_audit]
+
+    @cached_property
+    def _specs(self) -> tuple[ChecklistSpec, ChecklistSpec]:
+        """The two possible checklists (without and with an audit duty), built once."""
+        plain = checklist_for(self.checklist, self.mandatory, self.audit_item, wajib_audit=False)
+        audited = checklist_for(self.checklist, self.mandatory, self.audit_item, wajib_audit=True)
+        return plain, audited
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,11 @@ class CycleRules:
             **self.deadlines.stored_fields(),
             "checklist_spec": spec,
         }
+
+    def year_record(self, held: bool) -> YearRecord:
+        """This cycle's own dates for the current-cycle rule (`koperasi_state(stored=...)`)."""
+        dates = self.deadlines
+        return YearRecord(self.tahun_buku, dates.fiscal_year_end, dates.tidak_rat_date, held)
 
     @classmethod
     def from_stored(

@@ -32,6 +32,8 @@ def test_a_cycles_rules_round_trip_through_the_stored_columns() -> None:
     assert fields["checklist_spec"]["late_rat_months"] == 18
     dates = {name: value for name, value in fields.items() if isinstance(value, date)}
     assert CycleRules.from_stored(2025, dates, fields["checklist_spec"]) == rules
+    record = rules.year_record(held=True)
+    assert (record.fiscal_year_end, record.tidak_rat_date) == (D(2025, 6, 30), D(2026, 6, 30))
 
 
 def test_a_cycle_seeded_from_the_register_reads_back_with_the_default_window() -> None:
