@@ -7,5 +7,6 @@ late-recordable fiscal years), `flags` (flags, late, at risk, next deadline), `a
 (activity status), `validation` (milestone inputs and quorum), `assess` (one cycle's
 stage, flags, progress, at-risk and next deadline), `koperasi` (a cooperative's activity,
 current cycle, last RAT and late-recordable years in one call), `roles` (who reports, records
-on the board's behalf, confirms ODS). The stage rule is in `domain.stages`.
+on the board's behalf, confirms ODS), `compliance` (obliged and compliant at the three
+cut-offs, the season). The stage rule is in `domain.stages`.
 """
