@@ -8,7 +8,7 @@ a RAT (BARU, DALAM_PEMBUBARAN, BUBAR) carries no flags.
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 from datetime import date
 
 from domain.rat.calendar import Deadlines
@@ -71,6 +71,18 @@ def cycle_flags(
         lewat_batas_uu=_missed(deadlines.statutory_limit, held_date, today),
         tidak_rat=held_date is None and today > deadlines.tidak_rat_date,
     )
+
+
+def koperasi_flags(current: Flags, previous: Flags | None) -> Flags:
+    """The flags stored on the cooperative: its current cycle's, and the year before's TIDAK_RAT.
+
+    A year's TIDAK_RAT date is the end of the next year, the day that next year becomes the
+    current cycle: copying the current cycle's flags alone would never show TIDAK_RAT. So the
+    previous year's TIDAK_RAT stays on the cooperative through the current year's season.
+    """
+    if previous is None or not previous.tidak_rat:
+        return current
+    return replace(current, tidak_rat=True)
 
 
 def is_at_risk(

@@ -10,7 +10,7 @@ from config import RatConfig
 from domain import koperasi_list
 from domain.rat.assess import assess_cycle
 from domain.rat.calendar import FiscalYearEnd
-from domain.rat.flags import Flags, cycle_flags, is_at_risk, next_deadline
+from domain.rat.flags import Flags, cycle_flags, is_at_risk, koperasi_flags, next_deadline
 from domain.rat.policy import CycleRules, KoperasiRules, new_cycle_rules
 from domain.stages import STAGES, CycleFacts
 
@@ -68,6 +68,19 @@ def test_a_changed_rat_date_moves_the_flags() -> None:
 def test_a_cooperative_not_obliged_carries_no_flags() -> None:
     got = cycle_flags(PRIMER.deadlines, None, None, D(2027, 1, 1), obliged=False)
     assert got == Flags()
+
+
+def test_the_cooperative_shows_the_missed_years_tidak_rat_beside_the_current_cycle() -> None:
+    """On 1 Jan 2027 the 2026 cycle becomes current: 2025's TIDAK_RAT must not vanish."""
+    today = D(2027, 1, 1)
+    cycle_2026 = new_cycle_rules(POLICY, KoperasiRules("primer", FiscalYearEnd(), False), 2026)
+    current = cycle_flags(cycle_2026.deadlines, None, None, today)
+    previous = cycle_flags(PRIMER.deadlines, None, None, today)
+    assert current.codes() == ()
+    assert koperasi_flags(current, previous).codes() == (TR,)
+    held_late = cycle_flags(PRIMER.deadlines, D(2026, 12, 20), None, today)
+    assert koperasi_flags(current, held_late).codes() == ()
+    assert koperasi_flags(current, None) == current
 
 
 def test_flags_are_stored_under_their_column_names() -> None:
