@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
-from config import ConfigError, RatBentukConfig, RatConfig, parse_config
+from config import ConfigError, RatBentukConfig, RatConfig, load_config, parse_config
 from domain.rat.calendar import FiscalYearEnd, Offsets
 from domain.rat.policy import CycleRules, KoperasiRules, new_cycle_rules, refresh_rules
 
@@ -22,6 +23,11 @@ def test_the_default_policy_is_domain_section_1() -> None:
     assert POLICY.at_risk_days == 30
     assert (POLICY.activity.rawan_missed, POLICY.activity.tidak_aktif_missed) == (2, 3)
     assert POLICY.audit_item == "A3"
+
+
+def test_the_example_config_documents_the_defaults() -> None:
+    example = Path(__file__).resolve().parents[2] / "config.example.toml"
+    assert load_config(example, environ={}).rat == RatConfig()
 
 
 def test_a_cycles_rules_round_trip_through_the_stored_columns() -> None:
