@@ -11,6 +11,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from datetime import date, time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,6 +24,10 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from domain.rat.calendar import Offsets
+from domain.rat.checklist import AuditRule
+from domain.rat.policy import ActivityThresholds, RatPolicy
 
 DEFAULT_CONFIG_PATH = "config.toml"
 CONFIG_PATH_ENV = "GEMPUR_CONFIG"
@@ -209,6 +214,83 @@ class CalendarConfig(_Section):
     holidays: list[date] = Field(default_factory=list)
 
 
+DEFAULT_CHECKLIST = [f"A{number}" for number in range(1, 15)]
+DEFAULT_MANDATORY = ["A1", "A2", "A4", "A5", "A6", "A8", "A10"]
+
+
+class RatBentukConfig(_Section):
+    """Deadlines of one bentuk, in whole months after the fiscal-year end."""
+
+    target_months: int = Field(ge=0, le=24)
+    report_months: int = Field(ge=0, le=24)
+    statutory_months: int = Field(ge=0, le=24)
+
+    @model_validator(mode="after")
+    def _target_within_limit(self) -> RatBentukConfig:
+        if self.target_months > self.statutory_months:
+            msg = "target_months must not be after statutory_months"
+            raise ValueError(msg)
+        return self
+
+
+class RatConfig(_Section):
+    """The RAT cycle's rules; open cycles keep theirs until `bot.py recompute`."""
+
+    primer: RatBentukConfig = Field(
+        default_factory=lambda: RatBentukConfig(
+            target_months=3, report_months=4, statutory_months=6
+        )
+    )
+    sekunder: RatBentukConfig = Field(
+        default_factory=lambda: RatBentukConfig(
+            target_months=6, report_months=6, statutory_months=6
+        )
+    )
+    late_rat_months: int = Field(default=18, ge=6, le=36)
+    at_risk_days: int = Field(default=30, ge=0, le=180)
+    checklist: list[str] = Field(default_factory=lambda: list(DEFAULT_CHECKLIST), min_length=1)
+    mandatory: list[str] = Field(default_factory=lambda: list(DEFAULT_MANDATORY))
+    audit_item: str = "A3"
+    audit_jenis: list[str] = Field(default_factory=lambda: ["simpan_pinjam"])
+    audit_min_capital: Decimal = Field(default=Decimal(5_000_000_000), ge=0)
+    rawan_missed_years: int = Field(default=2, ge=1, le=10)
+    tidak_aktif_missed_years: int = Field(default=3, ge=1, le=10)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RatConfig:
+        problems = []
+        if len(set(self.checklist)) != len(self.checklist):
+            problems.append("checklist items must be unique")
+        if any(not 0 < len(code) <= 16 for code in self.checklist):
+            problems.append("checklist item codes must be 1-16 characters")
+        if unknown := sorted(set(self.mandatory) - set(self.checklist)):
+            problems.append(f"mandatory items not in the checklist: {unknown}")
+        if self.audit_item not in self.checklist or self.audit_item in self.mandatory:
+            problems.append("audit_item must be a checklist item that is not in mandatory")
+        if self.rawan_missed_years >= self.tidak_aktif_missed_years:
+            problems.append("rawan_missed_years must be less than tidak_aktif_missed_years")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def policy(self) -> RatPolicy:
+        """The domain's view of these rules."""
+        offsets = {
+            name: Offsets(part.target_months, part.report_months, part.statutory_months)
+            for name, part in (("primer", self.primer), ("sekunder", self.sekunder))
+        }
+        return RatPolicy(
+            offsets=offsets,
+            checklist=tuple(self.checklist),
+            mandatory=frozenset(self.mandatory),
+            audit_item=self.audit_item,
+            audit_rule=AuditRule(frozenset(self.audit_jenis), self.audit_min_capital),
+            activity=ActivityThresholds(self.rawan_missed_years, self.tidak_aktif_missed_years),
+            at_risk_days=self.at_risk_days,
+            late_rat_months=self.late_rat_months,
+        )
+
+
 class LoggingConfig(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     file: str = ""
@@ -224,6 +306,7 @@ class AppConfig(_Section):
     forms: FormsConfig = Field(default_factory=FormsConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     calendar: CalendarConfig = Field(default_factory=CalendarConfig)
+    rat: RatConfig = Field(default_factory=RatConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
 
 
