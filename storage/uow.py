@@ -28,6 +28,7 @@ from storage.repositories import (
     ProcessedUpdateRepository,
     RoleRepository,
 )
+from storage.repositories.rat_cycle import RatCycleRepository
 from storage.repositories.viewer import ViewerRepository
 
 
@@ -48,6 +49,7 @@ class UnitOfWork:
     koperasi: KoperasiRepository
     outbox: OutboxRepository
     viewer: ViewerRepository
+    rat_cycles: RatCycleRepository
 
     def __init__(self, factory: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
         self._factory = factory
@@ -80,6 +82,7 @@ class UnitOfWork:
         self.koperasi = KoperasiRepository(session)
         self.outbox = OutboxRepository(session)
         self.viewer = ViewerRepository(session)
+        self.rat_cycles = RatCycleRepository(session)
         try:
             # Begin now (not at the first query) so the writer's lock is taken on entry.
             await session.connection()

@@ -1,0 +1,203 @@
+"""RAT cycles as the recompute reads and writes them, a batch of cooperatives at a time.
+
+A batch is read in three queries (the cooperatives, their cycles, the cycles' checklist
+states) and written with executemany Core statements, never a round trip per row; the daily
+recompute walks the register by id (`koperasi_ids`), so memory stays that of one batch.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, Table, bindparam, insert, select, update
+
+from domain.rat.calendar import FiscalYearEnd
+from domain.rat.koperasi import KoperasiFacts
+from domain.rat.policy import CycleRules
+from domain.rat.recompute import KOPERASI_FIELDS, StoredCycle, StoredRat
+from domain.stages import CycleFacts
+from storage.repositories.base import Repository
+from storage.tables import ChecklistEntry, Koperasi, RatCycle
+
+DEADLINE_COLUMNS = (
+    "fiscal_year_end",
+    "target_date",
+    "report_deadline",
+    "statutory_limit",
+    "tidak_rat_date",
+)
+MILESTONE_COLUMNS = (
+    "planned_date",
+    "invitation_sent_date",
+    "held_date",
+    "reported_date",
+    "ods_date",
+)
+CYCLE_STATE_COLUMNS = (
+    "tahap",
+    "flag_terlambat_target",
+    "flag_terlambat_lapor",
+    "flag_lewat_batas_uu",
+    "flag_tidak_rat",
+)
+_KOPERASI_STORED = (*KOPERASI_FIELDS, "current_rat_cycle_id")
+
+
+def _table(entity: type[Koperasi] | type[RatCycle] | type[ChecklistEntry]) -> Table:
+    """The Core table of a mapped class, for executemany statements."""
+    return entity.metadata.tables[entity.__tablename__]
+
+
+class RatCycleRepository(Repository):
+    """Cycles, their checklist states and the cooperative's stored copy of its standing."""
+
+    async def koperasi_ids(self, *, after: int, limit: int) -> list[int]:
+        """The next `limit` cooperative ids above `after`, in order."""
+        rows = await self.session.scalars(
+            select(Koperasi.id).where(Koperasi.id > after).order_by(Koperasi.id).limit(limit)
+        )
+        return list(rows)
+
+    async def load(self, ids: Sequence[int]) -> list[StoredRat]:
+        """These cooperatives with their cycles and checklist states, in id order."""
+        if not ids:
+            return []
+        states = await self._checklist_states(ids)
+        cycles: dict[int, dict[int, StoredCycle]] = defaultdict(dict)
+        for row in await self.session.execute(_CYCLES.where(RatCycle.koperasi_id.in_(ids))):
+            cycles[row.koperasi_id][row.tahun_buku] = _stored_cycle(row, states.get(row.id, {}))
+        rows = await self.session.execute(_KOPERASI.where(Koperasi.id.in_(ids)))
+        return [_stored_rat(row, cycles[row.id]) for row in rows]
+
+    async def _checklist_states(self, ids: Sequence[int]) -> dict[int, dict[str, str]]:
+        """Item states per cycle of these cooperatives."""
+        rows = await self.session.execute(
+            select(ChecklistEntry.rat_cycle_id, ChecklistEntry.item_code, ChecklistEntry.status)
+            .join(RatCycle, RatCycle.id == ChecklistEntry.rat_cycle_id)
+            .where(RatCycle.koperasi_id.in_(ids))
+        )
+        states: dict[int, dict[str, str]] = defaultdict(dict)
+        for cycle_id, code, status in rows:
+            states[cycle_id][code] = status
+        return states
+
+    async def insert_cycles(
+        self, cycles: Sequence[tuple[int, Mapping[str, object]]], *, now: datetime
+    ) -> list[int]:
+        """Inserts cycles as (koperasi id, columns) pairs, all with the same columns; their ids."""
+        if not cycles:
+            return []
+        params = [
+            {**values, "koperasi_id": koperasi_id, "created_at": now, "updated_at": now}
+            for koperasi_id, values in cycles
+        ]
+        table = _table(RatCycle)
+        connection = await self.session.connection()
+        result = await connection.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), params
+        )
+        return list(result.scalars())
+
+    async def update_cycles(
+        self, changes: Sequence[tuple[int, Mapping[str, object]]], *, now: datetime
+    ) -> None:
+        """Sets changed columns of cycles, as (cycle id, columns) pairs."""
+        await self._update_by_id(_table(RatCycle), changes, now)
+
+    async def update_koperasi(
+        self, changes: Sequence[tuple[int, Mapping[str, object]]], *, now: datetime
+    ) -> None:
+        """Sets the recomputed columns of cooperatives, as (koperasi id, columns) pairs."""
+        await self._update_by_id(_table(Koperasi), changes, now)
+
+    async def set_checklist_states(
+        self, entries: Sequence[tuple[int, str, str]], *, now: datetime
+    ) -> None:
+        """Adds checklist entries as (cycle id, item code, state) to cycles that have none."""
+        if not entries:
+            return
+        params = [
+            {"rat_cycle_id": cycle_id, "item_code": code, "status": state, "updated_at": now}
+            for cycle_id, code, state in entries
+        ]
+        connection = await self.session.connection()
+        await connection.execute(insert(_table(ChecklistEntry)), params)
+
+    async def _update_by_id(
+        self, table: Table, changes: Sequence[tuple[int, Mapping[str, object]]], now: datetime
+    ) -> None:
+        """One executemany UPDATE per set of changed columns."""
+        groups: dict[tuple[str, ...], list[dict[str, object]]] = defaultdict(list)
+        for row_id, changed in changes:
+            # Bound names must differ from the columns they set (SQLAlchemy reserves those).
+            params = {f"v_{name}": value for name, value in changed.items()}
+            groups[tuple(sorted(changed))].append({"v_id": row_id, **params})
+        connection = await self.session.connection()
+        for names, group in groups.items():
+            values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in names}
+            stmt = (
+                update(table)
+                .where(table.c.id == bindparam("v_id"))
+                .values(**values, updated_at=now)
+            )
+            await connection.execute(stmt, group)
+
+
+_KOPERASI = select(
+    Koperasi.id,
+    Koperasi.bentuk,
+    Koperasi.fye_month,
+    Koperasi.fye_day,
+    Koperasi.wajib_audit,
+    Koperasi.tgl_badan_hukum,
+    *(getattr(Koperasi, name) for name in _KOPERASI_STORED),
+).order_by(Koperasi.id)
+_CYCLES = select(
+    RatCycle.id,
+    RatCycle.koperasi_id,
+    RatCycle.tahun_buku,
+    RatCycle.checklist_spec,
+    RatCycle.ods_confirmed_by_person_id,
+    *(getattr(RatCycle, name) for name in DEADLINE_COLUMNS),
+    *(getattr(RatCycle, name) for name in MILESTONE_COLUMNS),
+    *(getattr(RatCycle, name) for name in CYCLE_STATE_COLUMNS),
+)
+
+
+def _stored_cycle(row: Row[Any], states: Mapping[str, str]) -> StoredCycle:
+    """A cycle row as the domain reads it."""
+    dates = {name: getattr(row, name) for name in DEADLINE_COLUMNS}
+    rules = CycleRules.from_stored(row.tahun_buku, dates, row.checklist_spec or {})
+    facts = CycleFacts(
+        states=states,
+        planned_date=row.planned_date,
+        invitation_sent_date=row.invitation_sent_date,
+        held_date=row.held_date,
+        reported_date=row.reported_date,
+        ods_date=row.ods_date,
+        ods_confirmed=row.ods_confirmed_by_person_id is not None,
+    )
+    stored = {name: getattr(row, name) for name in CYCLE_STATE_COLUMNS}
+    return StoredCycle(row.id, rules, facts, stored)
+
+
+def _stored_rat(row: Row[Any], cycles: Mapping[int, StoredCycle]) -> StoredRat:
+    """A cooperative row and its cycles; the RAT history is the cycles' held dates."""
+    held = {
+        year: cycle.facts.held_date
+        for year, cycle in cycles.items()
+        if cycle.facts.held_date is not None
+    }
+    facts = KoperasiFacts(
+        bentuk=row.bentuk,
+        fye=FiscalYearEnd(row.fye_month, row.fye_day),
+        wajib_audit=row.wajib_audit,
+        tgl_badan_hukum=row.tgl_badan_hukum,
+        status_aktivitas=row.status_aktivitas,
+        held=held,
+    )
+    stored = {name: getattr(row, name) for name in _KOPERASI_STORED}
+    return StoredRat(row.id, facts, stored, cycles)
