@@ -9,7 +9,7 @@ current cycle's stage and flags with the previous year's TIDAK_RAT). Pure: the d
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from domain.rat.activity import is_obliged
@@ -55,12 +55,22 @@ class StoredCycle:
 
 @dataclass(frozen=True)
 class StoredRat:
-    """A cooperative as the recompute reads it; `facts.held` comes from its cycles."""
+    """A cooperative as the recompute reads it: its fields, stored standing and cycles."""
 
     koperasi_id: int
-    facts: KoperasiFacts
+    facts: KoperasiFacts  # its `held` is ignored: the RAT history is the cycles' held dates
     stored: Mapping[str, object]  # KOPERASI_FIELDS and `current_rat_cycle_id` as stored
     cycles: Mapping[int, StoredCycle] = field(default_factory=dict)  # by tahun buku
+
+    @property
+    def history(self) -> KoperasiFacts:
+        """The cooperative's facts with its RAT history taken from its cycles."""
+        held = {
+            year: cycle.facts.held_date
+            for year, cycle in self.cycles.items()
+            if cycle.facts.held_date is not None
+        }
+        return replace(self.facts, held=held)
 
 
 @dataclass(frozen=True)
@@ -88,7 +98,7 @@ def plan_recompute(
     `apply_config` (only `bot.py recompute`) gives open cycles the current configuration's
     deadlines and checklist, those of fiscal year `tahun_buku` only when it is given.
     """
-    facts = rat.facts
+    facts = rat.history
     records = [c.rules.year_record(c.facts.held_date is not None) for c in rat.cycles.values()]
     state = koperasi_state(facts, policy, today, records)
     assessed: dict[int, CycleAssessment] = {}
@@ -111,7 +121,7 @@ def plan_recompute(
         rules = new_cycle_rules(policy, facts.rules, current)
         assessed[current] = _assess(rules, CycleFacts(), today, state, policy)
         new_cycle = {**rules.stored_fields(), **assessed[current].stored_fields()}
-    values = _koperasi_values(rat, policy, today, state, assessed)
+    values = _koperasi_values(facts, policy, today, state, assessed)
     return RatPlan(
         state=state,
         new_cycle=new_cycle,
@@ -131,7 +141,7 @@ def _assess(
 
 
 def _koperasi_values(
-    rat: StoredRat,
+    facts: KoperasiFacts,
     policy: RatPolicy,
     today: date,
     state: KoperasiState,
@@ -141,13 +151,13 @@ def _koperasi_values(
     current = state.current_tahun_buku
     if current is None:  # BARU: no owed year has closed, nothing is late
         return {**state.stored_fields(), "tahap": BELUM_MULAI, **Flags().stored_fields()}
-    previous = _previous_flags(rat, policy, today, state.status_aktivitas, current - 1, assessed)
+    previous = _previous_flags(facts, policy, today, state.status_aktivitas, current - 1, assessed)
     flags = koperasi_flags(assessed[current].flags, previous)
     return {**state.stored_fields(), "tahap": assessed[current].tahap, **flags.stored_fields()}
 
 
 def _previous_flags(
-    rat: StoredRat,
+    facts: KoperasiFacts,
     policy: RatPolicy,
     today: date,
     activity: str,
@@ -161,7 +171,6 @@ def _previous_flags(
     """
     if year in assessed:
         return assessed[year].flags
-    facts = rat.facts
     if not owes(year, first_owed_year(facts.fye, facts.tgl_badan_hukum)):
         return None
     deadlines = new_cycle_rules(policy, facts.rules, year).deadlines

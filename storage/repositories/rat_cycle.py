@@ -185,19 +185,13 @@ def _stored_cycle(row: Row[Any], states: Mapping[str, str]) -> StoredCycle:
 
 
 def _stored_rat(row: Row[Any], cycles: Mapping[int, StoredCycle]) -> StoredRat:
-    """A cooperative row and its cycles; the RAT history is the cycles' held dates."""
-    held = {
-        year: cycle.facts.held_date
-        for year, cycle in cycles.items()
-        if cycle.facts.held_date is not None
-    }
+    """A cooperative row and its cycles (its RAT history is their held dates)."""
     facts = KoperasiFacts(
         bentuk=row.bentuk,
         fye=FiscalYearEnd(row.fye_month, row.fye_day),
         wajib_audit=row.wajib_audit,
         tgl_badan_hukum=row.tgl_badan_hukum,
         status_aktivitas=row.status_aktivitas,
-        held=held,
     )
     stored = {name: getattr(row, name) for name in _KOPERASI_STORED}
     return StoredRat(row.id, facts, stored, cycles)
