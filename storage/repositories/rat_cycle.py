@@ -84,6 +84,13 @@ class RatCycleRepository(Repository):
             states[cycle_id][code] = status
         return states
 
+    async def petugas_ids(self, ids: Sequence[int]) -> dict[int, int | None]:
+        """The officer of each of these cooperatives (None: the admins' queue)."""
+        rows = await self.session.execute(
+            select(Koperasi.id, Koperasi.petugas_id).where(Koperasi.id.in_(ids))
+        )
+        return {int(koperasi_id): petugas_id for koperasi_id, petugas_id in rows}
+
     async def insert_cycles(
         self, cycles: Sequence[tuple[int, Mapping[str, object]]], *, now: datetime
     ) -> list[int]:
