@@ -7,12 +7,14 @@ recompute walks the register by id (`koperasi_ids`), so memory stays that of one
 
 from __future__ import annotations
 
+import functools
+import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, bindparam, insert, select, update
+from sqlalchemy import Row, Table, Text, bindparam, cast, insert, select, update
 
 from domain.rat.calendar import FiscalYearEnd
 from domain.rat.koperasi import KoperasiFacts
@@ -94,19 +96,30 @@ class RatCycleRepository(Repository):
     async def insert_cycles(
         self, cycles: Sequence[tuple[int, Mapping[str, object]]], *, now: datetime
     ) -> list[int]:
-        """Inserts cycles as (koperasi id, columns) pairs, all with the same columns; their ids."""
+        """Inserts cycles as (koperasi id, columns) pairs, all with the same columns; their ids.
+
+        A plain executemany and one SELECT for the ids: with RETURNING in parameter order,
+        SQLite (whose integer keys SQLAlchemy cannot sort batches by) inserts row by row.
+        """
         if not cycles:
             return []
         params = [
             {**values, "koperasi_id": koperasi_id, "created_at": now, "updated_at": now}
             for koperasi_id, values in cycles
         ]
-        table = _table(RatCycle)
         connection = await self.session.connection()
-        result = await connection.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), params
+        await connection.execute(insert(_table(RatCycle)), params)
+        keys = [(koperasi_id, values["tahun_buku"]) for koperasi_id, values in cycles]
+        rows = await connection.execute(
+            select(RatCycle.koperasi_id, RatCycle.tahun_buku, RatCycle.id).where(
+                RatCycle.koperasi_id.in_({koperasi_id for koperasi_id, _ in keys}),
+                RatCycle.tahun_buku.in_({year for _, year in keys}),
+            )
         )
-        return list(result.scalars())
+        ids: dict[tuple[int, object], int] = {
+            (koperasi_id, year): cycle_id for koperasi_id, year, cycle_id in rows
+        }
+        return [ids[key] for key in keys]
 
     async def update_cycles(
         self, changes: Sequence[tuple[int, Mapping[str, object]]], *, now: datetime
@@ -166,7 +179,8 @@ _CYCLES = select(
     RatCycle.id,
     RatCycle.koperasi_id,
     RatCycle.tahun_buku,
-    RatCycle.checklist_spec,
+    # As text: the rules are built once per distinct spec (`_rules`), not decoded per row.
+    cast(RatCycle.checklist_spec, Text).label("checklist_spec"),
     RatCycle.ods_confirmed_by_person_id,
     *(getattr(RatCycle, name) for name in DEADLINE_COLUMNS),
     *(getattr(RatCycle, name) for name in MILESTONE_COLUMNS),
@@ -174,10 +188,23 @@ _CYCLES = select(
 )
 
 
+# Cycles share a handful of rules (fiscal year, fiscal-year end, bentuk, checklist): build
+# each once, not per row; a shared checklist also keeps its cached item codes.
+@functools.lru_cache(maxsize=4096)
+def _rules(tahun_buku: int, dates: tuple[date, ...], checklist_spec: str) -> CycleRules:
+    named = dict(zip(DEADLINE_COLUMNS, dates, strict=True))
+    return CycleRules.from_stored(tahun_buku, named, json.loads(checklist_spec))
+
+
+@functools.lru_cache(maxsize=256)
+def _fiscal_year_end(month: int, day: int) -> FiscalYearEnd:
+    return FiscalYearEnd(month, day)
+
+
 def _stored_cycle(row: Row[Any], states: Mapping[str, str]) -> StoredCycle:
     """A cycle row as the domain reads it."""
-    dates = {name: getattr(row, name) for name in DEADLINE_COLUMNS}
-    rules = CycleRules.from_stored(row.tahun_buku, dates, row.checklist_spec or {})
+    dates = tuple(getattr(row, name) for name in DEADLINE_COLUMNS)
+    rules = _rules(row.tahun_buku, dates, row.checklist_spec or "{}")
     facts = CycleFacts(
         states=states,
         planned_date=row.planned_date,
@@ -195,7 +222,7 @@ def _stored_rat(row: Row[Any], cycles: Mapping[int, StoredCycle]) -> StoredRat:
     """A cooperative row and its cycles (its RAT history is their held dates)."""
     facts = KoperasiFacts(
         bentuk=row.bentuk,
-        fye=FiscalYearEnd(row.fye_month, row.fye_day),
+        fye=_fiscal_year_end(row.fye_month, row.fye_day),
         wajib_audit=row.wajib_audit,
         tgl_badan_hukum=row.tgl_badan_hukum,
         status_aktivitas=row.status_aktivitas,
