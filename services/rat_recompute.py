@@ -1,15 +1,15 @@
 """Stage, flags and activity status stored on cycles and cooperatives, recomputed.
 
-Three entry points, one rule (`domain.rat.recompute.plan_recompute`):
+Three ways in, one rule (`domain.rat.recompute.plan_recompute`):
 
 - `recompute_koperasi(uow, koperasi_id, …)`: inside the caller's transaction, after any change
   that affects one cooperative (a /lapor answer, a RAT date, a cooperative's fields);
 - `recompute_after_import(uow, …)`: inside the import's transaction, for the cooperatives it
   touched (all when not told which), so the register's RAT history drives the flags at once;
-- `recompute_all(uow_factory, …)`: the daily job and `bot.py recompute`; a batch of
-  cooperatives per short transaction (SQLite has one write lock: other writers wait at
-  most one batch), reading and writing in the same transaction so a change committed in
-  between is never overwritten with a stale result.
+- `recompute_all(uow_factory, …)`: the daily job (`recompute_daily`, which reads the clock)
+  and `bot.py recompute`; a batch of cooperatives per short transaction (SQLite has one
+  write lock: other writers wait at most one batch), reading and writing in the same
+  transaction so a change committed in between is never overwritten with a stale result.
 
 Only rows whose stored values differ are written. Only `apply_config=True` (`bot.py
 recompute`) gives open cycles the current configuration's deadlines and checklist.
@@ -22,7 +22,10 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from itertools import islice
 from typing import Self
+from zoneinfo import ZoneInfo
 
+from domain.clock import Clock
+from domain.rat.koperasi import local_date
 from domain.rat.policy import RatPolicy
 from domain.rat.recompute import RatPlan, StoredRat, plan_recompute
 from storage.uow import UnitOfWork
@@ -117,6 +120,18 @@ async def recompute_all(
             counts += await _recompute_batch(uow, batch, options)
             await uow.commit()
         after = batch[-1]
+
+
+async def recompute_daily(
+    uow_factory: Callable[[], UnitOfWork], policy: RatPolicy, clock: Clock, tz: ZoneInfo
+) -> RecomputeCounts:
+    """The daily job's body: every cooperative as of the region's date, rules kept frozen.
+
+    Wire it as `recompute_daily(lambda: services.uow(background=True),
+    cfg.rat.policy(), services.clock, cfg.region.tz)`, once a day after midnight WIB.
+    """
+    now = clock.now()
+    return await recompute_all(uow_factory, policy, local_date(now, tz), now=now)
 
 
 async def _recompute_batch(

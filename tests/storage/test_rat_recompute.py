@@ -10,6 +10,7 @@ import asyncio
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -22,13 +23,16 @@ from services.rat_recompute import (
     RecomputeCounts,
     recompute_after_import,
     recompute_all,
+    recompute_daily,
     recompute_koperasi,
 )
 from services.register_files import open_table
 from services.register_import import apply_import
 from storage.tables import Koperasi, RatCycle
 from storage.uow import UnitOfWork
+from tests.helpers.clock import FrozenClock
 from tests.helpers.rat import expected_standing, stored_standing
+from tests.helpers.seed import add_koperasi
 
 NOW = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
 LATER = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
@@ -207,3 +211,34 @@ async def _targets(factory: async_sessionmaker[AsyncSession]) -> set[date]:
             )
         )
         return set(found)
+
+
+async def test_the_daily_run_judges_by_the_regions_date(
+    factory: async_sessionmaker[AsyncSession],
+    background_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """16:59 UTC on 30 June is still 30 June in WIB; 17:00 UTC is 1 July: the limit has passed."""
+    async with UnitOfWork(factory) as uow:
+        koperasi = await add_koperasi(uow, "KSU Lupa", tgl_badan_hukum=date(2001, 2, 3))
+        await uow.commit()
+    clock = FrozenClock(datetime(2026, 6, 30, 16, 59, tzinfo=UTC))
+    tz = ZoneInfo("Asia/Jakarta")
+    await recompute_daily(lambda: UnitOfWork(background_factory), POLICY, clock, tz)
+    assert await _flags_of(factory, koperasi.id) == (True, True, False)
+    clock.advance(minutes=1)
+    counts = await recompute_daily(lambda: UnitOfWork(background_factory), POLICY, clock, tz)
+    assert (counts.koperasi_changed, counts.cycles_changed) == (1, 1)
+    assert await _flags_of(factory, koperasi.id) == (True, True, True)
+
+
+async def _flags_of(
+    factory: async_sessionmaker[AsyncSession], koperasi_id: int
+) -> tuple[bool, bool, bool]:
+    async with UnitOfWork(factory, write=False) as uow:
+        stored = await uow.session.get(Koperasi, koperasi_id)
+        assert stored is not None
+        return (
+            stored.flag_terlambat_target,
+            stored.flag_terlambat_lapor,
+            stored.flag_lewat_batas_uu,
+        )
