@@ -62,7 +62,13 @@ class RecomputeOptions:
 async def recompute_koperasi(
     uow: UnitOfWork, koperasi_id: int, policy: RatPolicy, today: date, *, now: datetime
 ) -> RecomputeCounts:
-    """Recomputes one cooperative in the caller's transaction (the caller commits)."""
+    """Recomputes one cooperative in the caller's transaction (the caller commits).
+
+    The change's transaction calls `uow.rat_cycles.lock_koperasi(koperasi_id)` before it
+    touches the cooperative's cycles (the daily recompute locks in that order too), and
+    flushes its changes first (a query does). The cooperative and cycle objects the
+    session holds are refreshed with what was stored.
+    """
     return await _recompute_batch(uow, [koperasi_id], RecomputeOptions(policy, today, now))
 
 

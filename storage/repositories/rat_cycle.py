@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Row, Table, Text, bindparam, cast, insert, select, update
+from sqlalchemy.orm.util import identity_key
 
 from domain.rat.calendar import FiscalYearEnd
 from domain.rat.koperasi import KoperasiFacts
@@ -63,16 +64,33 @@ class RatCycleRepository(Repository):
         )
         return list(rows)
 
+    async def lock_koperasi(self, koperasi_id: int) -> None:
+        """Locks the cooperative's row until the transaction ends (PostgreSQL; SQLite's
+        writers are serialised anyway).
+
+        A change that will recompute a cooperative takes this lock before touching its
+        cycles, so it and the daily recompute (which locks a batch of cooperatives, then
+        writes their cycles) always lock in the same order and never deadlock.
+        """
+        await self.session.execute(
+            select(Koperasi.id).where(Koperasi.id == koperasi_id).with_for_update()
+        )
+
     async def load(self, ids: Sequence[int]) -> list[StoredRat]:
-        """These cooperatives with their cycles and checklist states, in id order."""
+        """These cooperatives with their cycles and checklist states, in id order.
+
+        The cooperatives' rows are locked first (PostgreSQL), so what is read stays what
+        is written over until the commit: a change committed meanwhile waits, then sees
+        the recomputed values.
+        """
         if not ids:
             return []
+        koperasi = (await self.session.execute(_KOPERASI.where(Koperasi.id.in_(ids)))).all()
         states = await self._checklist_states(ids)
         cycles: dict[int, dict[int, StoredCycle]] = defaultdict(dict)
         for row in await self.session.execute(_CYCLES.where(RatCycle.koperasi_id.in_(ids))):
             cycles[row.koperasi_id][row.tahun_buku] = _stored_cycle(row, states.get(row.id, {}))
-        rows = await self.session.execute(_KOPERASI.where(Koperasi.id.in_(ids)))
-        return [_stored_rat(row, cycles[row.id]) for row in rows]
+        return [_stored_rat(row, cycles[row.id]) for row in koperasi]
 
     async def _checklist_states(self, ids: Sequence[int]) -> dict[int, dict[str, str]]:
         """Item states per cycle of these cooperatives."""
@@ -125,13 +143,13 @@ class RatCycleRepository(Repository):
         self, changes: Sequence[tuple[int, Mapping[str, object]]], *, now: datetime
     ) -> None:
         """Sets changed columns of cycles, as (cycle id, columns) pairs."""
-        await self._update_by_id(_table(RatCycle), changes, now)
+        await self._update_by_id(RatCycle, changes, now)
 
     async def update_koperasi(
         self, changes: Sequence[tuple[int, Mapping[str, object]]], *, now: datetime
     ) -> None:
         """Sets the recomputed columns of cooperatives, as (koperasi id, columns) pairs."""
-        await self._update_by_id(_table(Koperasi), changes, now)
+        await self._update_by_id(Koperasi, changes, now)
 
     async def set_checklist_states(
         self, entries: Sequence[tuple[int, str, str]], *, now: datetime
@@ -147,14 +165,22 @@ class RatCycleRepository(Repository):
         await connection.execute(insert(_table(ChecklistEntry)), params)
 
     async def _update_by_id(
-        self, table: Table, changes: Sequence[tuple[int, Mapping[str, object]]], now: datetime
+        self,
+        entity: type[Koperasi] | type[RatCycle],
+        changes: Sequence[tuple[int, Mapping[str, object]]],
+        now: datetime,
     ) -> None:
-        """One executemany UPDATE per set of changed columns."""
+        """One executemany UPDATE per set of changed columns.
+
+        Objects of these rows the session already holds (a change's own transaction) are
+        refreshed, so what the caller renders next is what was stored.
+        """
         groups: dict[tuple[str, ...], list[dict[str, object]]] = defaultdict(list)
         for row_id, changed in changes:
             # Bound names must differ from the columns they set (SQLAlchemy reserves those).
             params = {f"v_{name}": value for name, value in changed.items()}
             groups[tuple(sorted(changed))].append({"v_id": row_id, **params})
+        table = _table(entity)
         connection = await self.session.connection()
         for names, group in groups.items():
             values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in names}
@@ -164,17 +190,25 @@ class RatCycleRepository(Repository):
                 .values(**values, updated_at=now)
             )
             await connection.execute(stmt, group)
+        for row_id, changed in changes:
+            held = self.session.identity_map.get(identity_key(entity, row_id))
+            if held is not None:
+                await self.session.refresh(held, [*changed, "updated_at"])
 
 
-_KOPERASI = select(
-    Koperasi.id,
-    Koperasi.bentuk,
-    Koperasi.fye_month,
-    Koperasi.fye_day,
-    Koperasi.wajib_audit,
-    Koperasi.tgl_badan_hukum,
-    *(getattr(Koperasi, name) for name in _KOPERASI_STORED),
-).order_by(Koperasi.id)
+_KOPERASI = (
+    select(
+        Koperasi.id,
+        Koperasi.bentuk,
+        Koperasi.fye_month,
+        Koperasi.fye_day,
+        Koperasi.wajib_audit,
+        Koperasi.tgl_badan_hukum,
+        *(getattr(Koperasi, name) for name in _KOPERASI_STORED),
+    )
+    .order_by(Koperasi.id)
+    .with_for_update()
+)
 _CYCLES = select(
     RatCycle.id,
     RatCycle.koperasi_id,

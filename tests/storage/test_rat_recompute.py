@@ -147,9 +147,12 @@ async def test_a_held_rat_recorded_later_moves_stage_flags_and_activity_in_one_t
         cycle = await uow.session.get(RatCycle, koperasi.current_rat_cycle_id)
         assert cycle is not None
         assert (cycle.tahun_buku, cycle.tahap) == (2025, "BELUM_MULAI")
+        await uow.rat_cycles.lock_koperasi(koperasi.id)  # first, as a change must
         cycle.held_date = date(2026, 10, 20)  # a late RAT, as /lapor would record it
-        await uow.session.flush()
         await recompute_koperasi(uow, koperasi.id, POLICY, TODAY, now=LATER)
+        # The objects the change holds show the stored result (the card is rendered next).
+        assert (koperasi.tahap, cycle.tahap) == ("RAT_TERLAKSANA", "RAT_TERLAKSANA")
+        assert koperasi.updated_at == LATER
         await uow.commit()
     async with UnitOfWork(factory, write=False) as uow:
         stored = await uow.session.get(Koperasi, koperasi.id)
