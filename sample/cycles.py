@@ -163,10 +163,10 @@ async def seed_cycles(
     stages: Counter[str] = Counter()
     after = 0
     repository = uow.rat_cycles
-    while ids := await repository.koperasi_ids(after=after, limit=BATCH_SIZE):
-        officers = await repository.petugas_ids(ids)
+    while rats := await repository.next_batch(after=after, limit=BATCH_SIZE):
+        officers = await repository.petugas_ids([rat.koperasi_id for rat in rats])
         changes, entries, touched = [], [], []
-        for rat in await repository.load(ids):
+        for rat in rats:
             cycle = _untouched(rat)
             if cycle is None:
                 continue
@@ -185,5 +185,5 @@ async def seed_cycles(
         await repository.update_cycles(changes, now=now)
         await repository.set_checklist_states(entries, now=now)
         await recompute_after_import(uow, policy, today, now=now, koperasi_ids=touched)
-        after = ids[-1]
+        after = rats[-1].koperasi_id
     return Counter({stage: stages[stage] for stage in STAGES if stages[stage]})

@@ -69,7 +69,8 @@ async def recompute_koperasi(
     flushes its changes first (a query does). The cooperative and cycle objects the
     session holds are refreshed with what was stored.
     """
-    return await _recompute_batch(uow, [koperasi_id], RecomputeOptions(policy, today, now))
+    rats = await uow.rat_cycles.load([koperasi_id])
+    return await _recompute_batch(uow, rats, RecomputeOptions(policy, today, now))
 
 
 async def recompute_after_import(
@@ -89,12 +90,12 @@ async def recompute_after_import(
     if koperasi_ids is not None:
         ids = iter(sorted(set(koperasi_ids)))
         while batch := list(islice(ids, BATCH_SIZE)):
-            counts += await _recompute_batch(uow, batch, options)
+            counts += await _recompute_batch(uow, await uow.rat_cycles.load(batch), options)
         return counts
     after = 0
-    while batch := await uow.rat_cycles.koperasi_ids(after=after, limit=BATCH_SIZE):
-        counts += await _recompute_batch(uow, batch, options)
-        after = batch[-1]
+    while rats := await uow.rat_cycles.next_batch(after=after, limit=BATCH_SIZE):
+        counts += await _recompute_batch(uow, rats, options)
+        after = rats[-1].koperasi_id
     return counts
 
 
@@ -120,12 +121,12 @@ async def recompute_all(
     after = 0
     while True:
         async with uow_factory() as uow:
-            batch = await uow.rat_cycles.koperasi_ids(after=after, limit=batch_size)
-            if not batch:
+            rats = await uow.rat_cycles.next_batch(after=after, limit=batch_size)
+            if not rats:
                 return counts
-            counts += await _recompute_batch(uow, batch, options)
+            counts += await _recompute_batch(uow, rats, options)
             await uow.commit()
-        after = batch[-1]
+        after = rats[-1].koperasi_id
 
 
 async def recompute_daily(
@@ -141,11 +142,10 @@ async def recompute_daily(
 
 
 async def _recompute_batch(
-    uow: UnitOfWork, ids: Sequence[int], options: RecomputeOptions
+    uow: UnitOfWork, rats: Sequence[StoredRat], options: RecomputeOptions
 ) -> RecomputeCounts:
-    """Reads, plans and writes one batch of cooperatives."""
+    """Plans and writes one batch of cooperatives, as read (and locked) in this transaction."""
     repository = uow.rat_cycles
-    rats = await repository.load(ids)
     plans = [
         (
             rat,

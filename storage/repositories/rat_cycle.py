@@ -2,7 +2,7 @@
 
 A batch is read in three queries (the cooperatives, their cycles, the cycles' checklist
 states) and written with executemany Core statements, never a round trip per row; the daily
-recompute walks the register by id (`koperasi_ids`), so memory stays that of one batch.
+recompute walks the register by id (`next_batch`), so memory stays that of one batch.
 """
 
 from __future__ import annotations
@@ -14,7 +14,17 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, Text, bindparam, cast, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Table,
+    Text,
+    bindparam,
+    cast,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm.util import identity_key
 
 from domain.rat.calendar import FiscalYearEnd
@@ -57,13 +67,6 @@ def _table(entity: type[Koperasi] | type[RatCycle] | type[ChecklistEntry]) -> Ta
 class RatCycleRepository(Repository):
     """Cycles, their checklist states and the cooperative's stored copy of its standing."""
 
-    async def koperasi_ids(self, *, after: int, limit: int) -> list[int]:
-        """The next `limit` cooperative ids above `after`, in order."""
-        rows = await self.session.scalars(
-            select(Koperasi.id).where(Koperasi.id > after).order_by(Koperasi.id).limit(limit)
-        )
-        return list(rows)
-
     async def lock_koperasi(self, koperasi_id: int) -> None:
         """Locks the cooperative's row until the transaction ends (PostgreSQL; SQLite's
         writers are serialised anyway).
@@ -73,36 +76,52 @@ class RatCycleRepository(Repository):
         writes their cycles) always lock in the same order and never deadlock.
         """
         await self.session.execute(
-            select(Koperasi.id).where(Koperasi.id == koperasi_id).with_for_update()
+            select(Koperasi.id).where(Koperasi.id == koperasi_id).with_for_update(key_share=True)
         )
+
+    async def next_batch(self, *, after: int, limit: int) -> list[StoredRat]:
+        """The next `limit` cooperatives by id above `after`, as `load` reads them.
+
+        Their cycles are read by id range: the batch is every cooperative in it.
+        """
+        rows = (
+            await self.session.execute(
+                _KOPERASI.where(Koperasi.id > after).order_by(Koperasi.id).limit(limit)
+            )
+        ).all()
+        if not rows:
+            return []
+        in_batch = RatCycle.koperasi_id.between(rows[0].id, rows[-1].id)
+        return await self._with_cycles(rows, in_batch)
 
     async def load(self, ids: Sequence[int]) -> list[StoredRat]:
         """These cooperatives with their cycles and checklist states, in id order.
 
-        The cooperatives' rows are locked first (PostgreSQL), so what is read stays what
-        is written over until the commit: a change committed meanwhile waits, then sees
-        the recomputed values.
+        The cooperatives' rows are locked first (PostgreSQL; `FOR NO KEY UPDATE`, which
+        leaves rows referring to them free to be added), so what is read stays what is
+        written over until the commit: a change committed meanwhile waits, then sees the
+        recomputed values.
         """
         if not ids:
             return []
-        koperasi = (await self.session.execute(_KOPERASI.where(Koperasi.id.in_(ids)))).all()
-        states = await self._checklist_states(ids)
+        query = _KOPERASI.where(Koperasi.id.in_(ids)).order_by(Koperasi.id)
+        rows = (await self.session.execute(query)).all()
+        return await self._with_cycles(rows, RatCycle.koperasi_id.in_(ids))
+
+    async def _with_cycles(
+        self, koperasi: Sequence[Row[Any]], in_batch: ColumnElement[bool]
+    ) -> list[StoredRat]:
+        """The cooperatives' rows with their cycles (`in_batch`) and checklist states."""
+        states: dict[int, dict[str, str]] = defaultdict(dict)
+        entries = select(
+            ChecklistEntry.rat_cycle_id, ChecklistEntry.item_code, ChecklistEntry.status
+        ).join(RatCycle, RatCycle.id == ChecklistEntry.rat_cycle_id)
+        for cycle_id, code, status in await self.session.execute(entries.where(in_batch)):
+            states[cycle_id][code] = status
         cycles: dict[int, dict[int, StoredCycle]] = defaultdict(dict)
-        for row in await self.session.execute(_CYCLES.where(RatCycle.koperasi_id.in_(ids))):
+        for row in await self.session.execute(_CYCLES.where(in_batch)):
             cycles[row.koperasi_id][row.tahun_buku] = _stored_cycle(row, states.get(row.id, {}))
         return [_stored_rat(row, cycles[row.id]) for row in koperasi]
-
-    async def _checklist_states(self, ids: Sequence[int]) -> dict[int, dict[str, str]]:
-        """Item states per cycle of these cooperatives."""
-        rows = await self.session.execute(
-            select(ChecklistEntry.rat_cycle_id, ChecklistEntry.item_code, ChecklistEntry.status)
-            .join(RatCycle, RatCycle.id == ChecklistEntry.rat_cycle_id)
-            .where(RatCycle.koperasi_id.in_(ids))
-        )
-        states: dict[int, dict[str, str]] = defaultdict(dict)
-        for cycle_id, code, status in rows:
-            states[cycle_id][code] = status
-        return states
 
     async def petugas_ids(self, ids: Sequence[int]) -> dict[int, int | None]:
         """The officer of each of these cooperatives (None: the admins' queue)."""
