@@ -225,8 +225,8 @@ _KOPERASI = (
         Koperasi.tgl_badan_hukum,
         *(getattr(Koperasi, name) for name in _KOPERASI_STORED),
     )
-    .order_by(Koperasi.id)
-    .with_for_update()
+    # FOR NO KEY UPDATE (PostgreSQL): rows referring to the cooperative can still be added.
+    .with_for_update(key_share=True)
 )
 _CYCLES = select(
     RatCycle.id,

@@ -12,7 +12,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from config import DEFAULT_KECAMATAN, RatConfig
@@ -245,3 +246,55 @@ async def _flags_of(
             stored.flag_terlambat_lapor,
             stored.flag_lewat_batas_uu,
         )
+
+
+async def test_a_change_committed_during_the_daily_run_is_not_overwritten(
+    factory: async_sessionmaker[AsyncSession], backend: str
+) -> None:
+    """PostgreSQL: the batch waits for the change's lock, then reads what it committed.
+
+    The change records the 2025 RAT; the daily run of 1 January 2027 would, from what it read
+    before that commit, make the cooperative TIDAK_AKTIF with no RAT at all.
+    """
+    if backend != "postgres":
+        pytest.skip("SQLite serialises writers: the batch waits for the change's transaction")
+    async with UnitOfWork(factory) as uow:
+        koperasi = await add_koperasi(uow, "KSU Sibuk", tgl_badan_hukum=date(2001, 2, 3))
+        await uow.commit()
+    await recompute_all(lambda: UnitOfWork(factory), POLICY, TODAY, now=NOW)
+    async with UnitOfWork(factory) as change:
+        await change.rat_cycles.lock_koperasi(koperasi.id)
+        stored = await change.session.get(Koperasi, koperasi.id)
+        assert stored is not None
+        assert stored.current_rat_cycle_id is not None
+        cycle = await change.session.get(RatCycle, stored.current_rat_cycle_id)
+        assert cycle is not None
+        cycle.held_date = date(2026, 10, 20)
+        await recompute_koperasi(change, koperasi.id, POLICY, TODAY, now=LATER)
+        new_year = date(2027, 1, 1)
+        daily = asyncio.create_task(
+            recompute_all(lambda: UnitOfWork(factory), POLICY, new_year, now=LATER)
+        )
+        await _until_waiting_for_a_lock(factory)
+        await change.commit()
+    await daily
+    async with UnitOfWork(factory, write=False) as uow:
+        after = await uow.session.get(Koperasi, koperasi.id)
+        assert after is not None
+        assert (after.status_aktivitas, after.last_rat_date) == ("AKTIF_RAT", date(2026, 10, 20))
+        assert not after.flag_tidak_rat
+        assert await stored_standing(uow) == await expected_standing(uow, POLICY, new_year)
+
+
+async def _until_waiting_for_a_lock(factory: async_sessionmaker[AsyncSession]) -> None:
+    """Returns once a session of this database waits for a row lock (polled, at most 10 s)."""
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    for _ in range(200):
+        async with UnitOfWork(factory, write=False) as uow:
+            if await uow.session.scalar(waiting):
+                return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the daily run never waited for the change's lock")
