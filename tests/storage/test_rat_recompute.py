@@ -298,3 +298,24 @@ async def _until_waiting_for_a_lock(factory: async_sessionmaker[AsyncSession]) -
                 return
         await asyncio.sleep(0.05)
     raise AssertionError("the daily run never waited for the change's lock")
+
+
+async def test_after_an_import_only_the_named_cooperatives_are_recomputed(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with UnitOfWork(factory) as uow:
+        named = await add_koperasi(uow, "KSU Baru Diimpor", tgl_badan_hukum=date(2001, 2, 3))
+        other = await add_koperasi(uow, "KSU Lain", tgl_badan_hukum=date(2001, 2, 3))
+        counts = await recompute_after_import(
+            uow, POLICY, TODAY, now=NOW, koperasi_ids=[named.id, named.id]
+        )
+        await uow.commit()
+    assert (counts.koperasi, counts.cycles_created) == (1, 1)
+    async with UnitOfWork(factory, write=False) as uow:
+        statuses = await uow.session.execute(
+            select(Koperasi.id, Koperasi.status_aktivitas, Koperasi.current_rat_cycle_id)
+        )
+        by_id = {row[0]: row[1:] for row in statuses}
+    assert by_id[named.id][0] == "TIDAK_AKTIF"
+    assert by_id[named.id][1] is not None
+    assert by_id[other.id] == (None, None)
