@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain.access import Role, RoleGrant, Viewer
+from domain.callbacks import BoardChoice, BoardSwitch, ConsentButton, JoinButton
 from domain.invites import (
     ALPHABET,
     CODE_LENGTH,
@@ -30,9 +31,6 @@ from domain.invites import (
     new_code,
     parse_code,
 )
-from handlers.board import BoardChoice
-from services.join_requests import JoinButton
-from services.onboarding import ConsentButton
 
 NOW = datetime(2027, 1, 4, 2, 0, tzinfo=UTC)
 HASH = hash_code("ABCDEFGHJK2M5")
@@ -165,7 +163,7 @@ def test_button_data_round_trips_within_64_bytes() -> None:
     consent = ConsentButton(2_147_483_647, consent_tag(HASH, 2_147_483_647, 9_999_999_999))
     join = JoinButton(2_147_483_647, Role.PIMPINAN)
     board = BoardChoice(2_147_483_647, "tindaklanjut")
-    for button in (consent, join, JoinButton(3, None), board, BoardChoice(None)):
+    for button in (consent, join, JoinButton(3, None), board, BoardSwitch()):
         data = button.encode()
         assert len(data.encode()) <= 64
         assert type(button).decode(data) == button
