@@ -19,6 +19,7 @@ from conversations.cari_koperasi import NAME as SEARCH_FORM
 from conversations.impor import NAME as IMPOR_FORM
 from conversations.spec import FormSpec
 from domain.callbacks import (
+    INVITE_BUTTONS,
     BoardChoice,
     BoardSwitch,
     ConsentButton,
@@ -27,6 +28,7 @@ from domain.callbacks import (
     ImportButton,
     JoinAsk,
     JoinButton,
+    PrivacyButton,
     family_pattern,
 )
 from domain.commands import command
@@ -110,7 +112,9 @@ def register(
 
     # buttons
     app.add_handler(CallbackQueryHandler(on_form_button, pattern=FormButton.pattern()))
-    app.add_handler(CallbackQueryHandler(privasi.on_privacy_button, pattern=r"^v:"))
+    app.add_handler(
+        CallbackQueryHandler(privasi.on_privacy_button, pattern=PrivacyButton.pattern())
+    )
     app.add_handler(CallbackQueryHandler(koperasi.on_koperasi_button, pattern=r"^k:"))
     app.add_handler(CallbackQueryHandler(petugas.on_petugas_button, pattern=r"^p:"))
     app.add_handler(
@@ -123,7 +127,9 @@ def register(
     app.add_handler(
         CallbackQueryHandler(board_choice, pattern=family_pattern(BoardSwitch, BoardChoice))
     )
-    app.add_handler(CallbackQueryHandler(invites.on_invite_button, pattern=invites.PATTERN))
+    app.add_handler(
+        CallbackQueryHandler(invites.on_invite_button, pattern=family_pattern(*INVITE_BUTTONS))
+    )
     app.add_handler(
         CallbackQueryHandler(
             onboarding.on_join_button, pattern=family_pattern(JoinAsk, JoinButton)
