@@ -28,6 +28,8 @@ from domain.callbacks import (
     ImportButton,
     JoinAsk,
     JoinButton,
+    KoperasiButton,
+    PetugasButton,
     PrivacyButton,
     family_pattern,
 )
@@ -115,8 +117,12 @@ def register(
     app.add_handler(
         CallbackQueryHandler(privasi.on_privacy_button, pattern=PrivacyButton.pattern())
     )
-    app.add_handler(CallbackQueryHandler(koperasi.on_koperasi_button, pattern=r"^k:"))
-    app.add_handler(CallbackQueryHandler(petugas.on_petugas_button, pattern=r"^p:"))
+    app.add_handler(
+        CallbackQueryHandler(koperasi.on_koperasi_button, pattern=KoperasiButton.pattern())
+    )
+    app.add_handler(
+        CallbackQueryHandler(petugas.on_petugas_button, pattern=PetugasButton.pattern())
+    )
     app.add_handler(
         CallbackQueryHandler(
             onboarding.on_consent_button, pattern=family_pattern(ConsentButton, ConsentDecline)
