@@ -25,6 +25,7 @@ from locales import N_, Safe, Translator
 from services.invites import inspect_code, invites_of
 from services.join_requests import (
     Decided,
+    awaits_decision,
     decide_join_request,
     open_join_request,
 )
@@ -36,7 +37,6 @@ from services.onboarding import (
     redeem_invite,
     role_names,
 )
-from storage.repositories.join_requests import PENDING
 
 logger = logging.getLogger(__name__)
 
@@ -194,7 +194,7 @@ async def _ask_access(update: Update, context: BotContext) -> None:
         request = await open_join_request(uow, _newcomer(update, context), services.clock.now())
         await uow.commit()
     spec = services.forms.spec(AKSES)
-    if request.status == PENDING or spec is None:
+    if awaits_decision(request) or spec is None:
         await reply(update, context, context.tr.t("join.already_pending"))
         return
     await start_form(update, context, spec, subject=str(request.id))

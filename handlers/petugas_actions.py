@@ -46,7 +46,6 @@ from services.koperasi_query import (
     officer_page,
     officer_workload,
 )
-from storage.repositories.petugas import PetugasRepository
 
 Action = Callable[[BotContext, list[int], int], Awaitable[Screen]]
 
@@ -103,7 +102,7 @@ def _kecamatan_name(context: BotContext, index: int) -> str:
 async def _kecamatan_ask(context: BotContext, ids: list[int], update_id: int) -> Screen:
     load, name = await officer_by_id(context, ids[0]), _kecamatan_name(context, ids[1])
     async with context.services.uow(write=False) as uow:
-        counts = await PetugasRepository(uow.session).count_in_kecamatan(name)
+        counts = await uow.petugas.count_in_kecamatan(name)
     return render_kecamatan_ask(context.tr, load, ids[1], name, counts)
 
 

@@ -68,6 +68,11 @@ async def open_join_request(uow: UnitOfWork, newcomer: Newcomer, now: datetime) 
     )
 
 
+def awaits_decision(request: JoinRequest) -> bool:
+    """Whether the request reached the admins and none of them has decided yet."""
+    return request.status == PENDING
+
+
 def _language(catalogues: Catalogues, person: Person | None) -> Translator:
     if person is None:
         return catalogues.get(None)
