@@ -43,6 +43,11 @@ def _filters_data(f: ListFilter) -> str:
     return _data(KoperasiAction.FILTERS, state=ListState(0, f))
 
 
+def card_data(koperasi_id: int, back: ListState | None = None) -> str:
+    """The callback data that opens a card (`back`: the list page its *Kembali* shows)."""
+    return _data(KoperasiAction.CARD, koperasi_id, state=back)
+
+
 def list_data(state: ListState) -> str:
     """The callback data that shows this list page."""
     return _data(KoperasiAction.LIST, state=state)
@@ -105,7 +110,7 @@ def render_list(
     rows = numbered_rows(
         window,
         [line.id for line in page.lines],
-        lambda kid: _data(KoperasiAction.CARD, kid, state=here),
+        lambda kid: card_data(kid, here),
     )
     pages = page_row(tr, window, lambda p: list_data(ListState(p, state.filter)))
     rows += [pages] if pages else []
@@ -266,6 +271,6 @@ def render_remove_confirm(
     remove = _data(KoperasiAction.REMOVE, card.id, member.person_id, state=back)
     rows = [
         single(tr.t("koperasi.button.confirm_remove"), remove),
-        single(tr.t("koperasi.button.cancel"), _data(KoperasiAction.CARD, card.id, state=back)),
+        single(tr.t("koperasi.button.cancel"), card_data(card.id, back)),
     ]
     return text, InlineKeyboardMarkup(rows)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date
 
-from domain.callbacks import KoperasiAction, KoperasiButton, PetugasAction, PetugasButton
+from domain.callbacks import PetugasAction
 from domain.errors import InputError
 from domain.koperasi_list import (
     KoperasiScope,
@@ -22,10 +22,11 @@ from domain.workload import AssignMode, Workload
 from handlers.context import BotContext
 from handlers.keyboards import single
 from handlers.koperasi import card_screen
-from handlers.koperasi_views import Screen
+from handlers.koperasi_views import Screen, card_data
 from handlers.petugas_views import (
     PREFIX,
     officer_name,
+    petugas_data,
     render_deactivate_confirm,
     render_deactivated,
     render_kecamatan_ask,
@@ -48,14 +49,6 @@ from services.koperasi_query import (
 )
 
 Action = Callable[[BotContext, list[int], int], Awaitable[Screen]]
-
-
-def _data(action: PetugasAction, *numbers: int) -> str:
-    return PetugasButton(action, numbers).encode()
-
-
-def _card_data(koperasi_id: int) -> str:
-    return KoperasiButton(KoperasiAction.CARD, (koperasi_id,), ListState()).encode()
 
 
 def today_of(context: BotContext) -> date:
@@ -142,9 +135,9 @@ async def search_results(context: BotContext, ids: list[int], update_id: int) ->
         tr,
         title,
         page,
-        lambda kid: _data(PetugasAction.ASSIGN, kid, officer_id, officer_id),
-        lambda p: _data(PetugasAction.RESULTS, officer_id, p),
-        _data(PetugasAction.OPEN, officer_id),
+        lambda kid: petugas_data(PetugasAction.ASSIGN, kid, officer_id, officer_id),
+        lambda p: petugas_data(PetugasAction.RESULTS, officer_id, p),
+        petugas_data(PetugasAction.OPEN, officer_id),
     )
 
 
@@ -193,15 +186,17 @@ async def _pick_for_card(context: BotContext, ids: list[int], update_id: int) ->
     )
     title = tr.t("petugas.pick_for", nama=card.nama, current=current)
     tail = [
-        single(tr.t("petugas.button.queue"), _data(PetugasAction.ASSIGN, koperasi_id, 0, 0)),
-        single(tr.t("petugas.button.back"), _card_data(koperasi_id)),
+        single(
+            tr.t("petugas.button.queue"), petugas_data(PetugasAction.ASSIGN, koperasi_id, 0, 0)
+        ),
+        single(tr.t("petugas.button.back"), card_data(koperasi_id)),
     ]
     return render_officer_picker(
         tr,
         title,
         page,
-        lambda pid: _data(PetugasAction.ASSIGN, koperasi_id, pid, 0),
-        lambda p: _data(PetugasAction.PICK_FOR_CARD, koperasi_id, p),
+        lambda pid: petugas_data(PetugasAction.ASSIGN, koperasi_id, pid, 0),
+        lambda p: petugas_data(PetugasAction.PICK_FOR_CARD, koperasi_id, p),
         tail,
     )
 
@@ -211,13 +206,15 @@ async def _move_pick(context: BotContext, ids: list[int], update_id: int) -> Scr
     async with context.services.uow(write=False) as uow:
         page = await officer_page(uow, today_of(context), ids[1], exclude=source.person_id)
     title = tr.t("petugas.move.pick", name=officer_name(tr, source))
-    back = [single(tr.t("petugas.button.back"), _data(PetugasAction.OPEN, source.person_id))]
+    back = [
+        single(tr.t("petugas.button.back"), petugas_data(PetugasAction.OPEN, source.person_id))
+    ]
     return render_officer_picker(
         tr,
         title,
         page,
-        lambda pid: _data(PetugasAction.MOVE_ASK, source.person_id, pid),
-        lambda p: _data(PetugasAction.MOVE_PICK, source.person_id, p),
+        lambda pid: petugas_data(PetugasAction.MOVE_ASK, source.person_id, pid),
+        lambda p: petugas_data(PetugasAction.MOVE_PICK, source.person_id, p),
         back,
     )
 
@@ -262,9 +259,9 @@ async def _move_one_pick(context: BotContext, ids: list[int], update_id: int) ->
         tr,
         title,
         page,
-        lambda kid: _data(PetugasAction.ASSIGN, kid, target_id, source_id),
-        lambda p: _data(PetugasAction.MOVE_ONE, source_id, target_id, p),
-        _data(PetugasAction.OPEN, source_id),
+        lambda kid: petugas_data(PetugasAction.ASSIGN, kid, target_id, source_id),
+        lambda p: petugas_data(PetugasAction.MOVE_ONE, source_id, target_id, p),
+        petugas_data(PetugasAction.OPEN, source_id),
     )
 
 

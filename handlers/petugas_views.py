@@ -24,7 +24,8 @@ PREFIX = "p"
 KECAMATAN_PER_PAGE = 24
 
 
-def _data(action: PetugasAction, *numbers: int) -> str:
+def petugas_data(action: PetugasAction, *numbers: int) -> str:
+    """The callback data of a /petugas button."""
     return PetugasButton(action, numbers).encode()
 
 
@@ -61,8 +62,8 @@ def render_officers(tr: Translator, page: OfficerPage) -> Screen:
     if not page.officers:
         lines.append(tr.t("petugas.list.empty"))
     ids = [load.person_id for load in page.officers]
-    rows = numbered_rows(window, ids, lambda pid: _data(PetugasAction.OPEN, pid))
-    pages = page_row(tr, window, lambda p: _data(PetugasAction.LIST, p))
+    rows = numbered_rows(window, ids, lambda pid: petugas_data(PetugasAction.OPEN, pid))
+    pages = page_row(tr, window, lambda p: petugas_data(PetugasAction.LIST, p))
     return "\n".join(lines), InlineKeyboardMarkup(rows + ([pages] if pages else []))
 
 
@@ -77,11 +78,11 @@ def render_officer(tr: Translator, load: Workload, notice: str = "") -> Screen:
         ]
     )
     rows = [
-        single(tr.t("petugas.button.by_kecamatan"), _data(PetugasAction.KECAMATAN, pid, 0)),
-        single(tr.t("petugas.button.one"), _data(PetugasAction.SEARCH, pid)),
-        single(tr.t("petugas.button.move"), _data(PetugasAction.MOVE_PICK, pid, 0)),
-        single(tr.t("petugas.button.deactivate"), _data(PetugasAction.DEACTIVATE_ASK, pid)),
-        single(tr.t("petugas.button.back"), _data(PetugasAction.LIST, 0)),
+        single(tr.t("petugas.button.by_kecamatan"), petugas_data(PetugasAction.KECAMATAN, pid, 0)),
+        single(tr.t("petugas.button.one"), petugas_data(PetugasAction.SEARCH, pid)),
+        single(tr.t("petugas.button.move"), petugas_data(PetugasAction.MOVE_PICK, pid, 0)),
+        single(tr.t("petugas.button.deactivate"), petugas_data(PetugasAction.DEACTIVATE_ASK, pid)),
+        single(tr.t("petugas.button.back"), petugas_data(PetugasAction.LIST, 0)),
     ]
     return text, InlineKeyboardMarkup(rows)
 
@@ -95,7 +96,7 @@ def render_kecamatan_pick(
     page = min(max(page, 0), pages - 1)
     start = page * KECAMATAN_PER_PAGE
     names = [
-        button(name, _data(PetugasAction.KECAMATAN_ASK, pid, start + i))
+        button(name, petugas_data(PetugasAction.KECAMATAN_ASK, pid, start + i))
         for i, name in enumerate(kecamatan[start : start + KECAMATAN_PER_PAGE])
     ]
     rows = rows_of(names, 3)
@@ -103,11 +104,11 @@ def render_kecamatan_pick(
         labels = [tr.t("keyboard.page", page=p + 1, pages=pages) for p in range(pages)]
         rows.append(
             [
-                button(label, _data(PetugasAction.KECAMATAN, pid, p))
+                button(label, petugas_data(PetugasAction.KECAMATAN, pid, p))
                 for p, label in enumerate(labels)
             ]
         )
-    rows.append(single(tr.t("petugas.button.back"), _data(PetugasAction.OPEN, pid)))
+    rows.append(single(tr.t("petugas.button.back"), petugas_data(PetugasAction.OPEN, pid)))
     text = tr.t("petugas.kecamatan.pick", name=officer_name(tr, load))
     return text, InlineKeyboardMarkup(rows)
 
@@ -124,13 +125,14 @@ def render_kecamatan_ask(
         unassigned=unassigned,
         name=officer_name(tr, load),
     )
-    unassigned_data = _data(PetugasAction.ASSIGN_UNASSIGNED, pid, index)
+    unassigned_data = petugas_data(PetugasAction.ASSIGN_UNASSIGNED, pid, index)
     rows = [
         single(tr.t("petugas.button.unassigned", count=unassigned), unassigned_data),
         single(
-            tr.t("petugas.button.all", count=total), _data(PetugasAction.ASSIGN_ALL, pid, index)
+            tr.t("petugas.button.all", count=total),
+            petugas_data(PetugasAction.ASSIGN_ALL, pid, index),
         ),
-        single(tr.t("petugas.button.cancel"), _data(PetugasAction.OPEN, pid)),
+        single(tr.t("petugas.button.cancel"), petugas_data(PetugasAction.OPEN, pid)),
     ]
     return text, InlineKeyboardMarkup(rows)
 
@@ -203,10 +205,10 @@ def render_move_ask(tr: Translator, source: Workload, target: Workload) -> Scree
     rows = [
         single(
             tr.t("petugas.button.move_all", count=source.koperasi),
-            _data(PetugasAction.MOVE_ALL, *ids),
+            petugas_data(PetugasAction.MOVE_ALL, *ids),
         ),
-        single(tr.t("petugas.button.move_one"), _data(PetugasAction.MOVE_ONE, *ids, 0)),
-        single(tr.t("petugas.button.cancel"), _data(PetugasAction.OPEN, source.person_id)),
+        single(tr.t("petugas.button.move_one"), petugas_data(PetugasAction.MOVE_ONE, *ids, 0)),
+        single(tr.t("petugas.button.cancel"), petugas_data(PetugasAction.OPEN, source.person_id)),
     ]
     return text, InlineKeyboardMarkup(rows)
 
@@ -217,9 +219,9 @@ def render_deactivate_confirm(tr: Translator, load: Workload) -> Screen:
     rows = [
         single(
             tr.t("petugas.button.confirm_deactivate"),
-            _data(PetugasAction.DEACTIVATE, load.person_id),
+            petugas_data(PetugasAction.DEACTIVATE, load.person_id),
         ),
-        single(tr.t("petugas.button.cancel"), _data(PetugasAction.OPEN, load.person_id)),
+        single(tr.t("petugas.button.cancel"), petugas_data(PetugasAction.OPEN, load.person_id)),
     ]
     return text, InlineKeyboardMarkup(rows)
 
@@ -228,5 +230,5 @@ def render_deactivated(tr: Translator, load: Workload, count: int) -> Screen:
     """The officer is gone; their cooperatives wait in the admins' queue."""
     text = tr.t("petugas.deactivated", name=officer_name(tr, load), count=count)
     return text, InlineKeyboardMarkup(
-        [single(tr.t("petugas.button.back"), _data(PetugasAction.LIST, 0))]
+        [single(tr.t("petugas.button.back"), petugas_data(PetugasAction.LIST, 0))]
     )

@@ -60,7 +60,6 @@ def _read_state(text: str) -> ListState | None:
 ID = number(MAX_ID)
 PAGE = number(MAX_PAGE)
 INDEX = number(MAX_INDEX)
-FILTER = Part("[-a-z0-9]{1,16}", ListFilter.decode, ListFilter.encode)
 # A list page and its filter: where a screen goes back to.
 STATE = Part(
     rf"(?:{PAGE.regex}):[-a-z0-9]{{1,16}}",

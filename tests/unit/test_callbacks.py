@@ -44,15 +44,13 @@ from domain.callbacks import (
     PrivacyAction,
     PrivacyButton,
 )
+from domain.callbacks.codec import ID, INDEX, MAX_INDEX, MAX_PAGE, PAGE
 from domain.callbacks.lists import PETUGAS_NUMBERS
 from domain.invites import JOIN_ROLES, consent_tag, hash_code
 from domain.koperasi_list import ListFilter, ListState
 
-
-def _largest(number_regex: str) -> int:
-    """The bound of a number part: as many nines as its regex allows digits, at most MAX_ID."""
-    digits = int(number_regex.rpartition(",")[2].rstrip("}")) + 1
-    return min(int("9" * digits), MAX_ID)
+# a number part -> its bound
+LARGEST = {ID: MAX_ID, PAGE: MAX_PAGE, INDEX: MAX_INDEX}
 
 
 TAG = consent_tag(hash_code("ABCDEFGHJK2M5"), MAX_ID, MAX_ID)
@@ -91,7 +89,7 @@ CASES: dict[type[Codec], list[Codec]] = {
         KoperasiButton(KoperasiAction.REMOVE, (1, 2), STATE),
     ],
     PetugasButton: [
-        PetugasButton(action, tuple(_largest(part.regex) for part in parts))
+        PetugasButton(action, tuple(LARGEST[part] for part in parts))
         for action, parts in PETUGAS_NUMBERS.items()
     ],
 }
