@@ -3,10 +3,10 @@
 Data is `<prefix>[:<part>…]`, at most 64 bytes (Telegram's limit). A codec is a frozen dataclass:
 `encode()` gives the data (ValueError for values it could not decode back), `decode(data)` the
 button or None, `pattern()` the regex routing its family to a handler. Decoding is strict, since
-anyone can send any data: numbers are ASCII digits without leading zeros within their bound (ids
-within the signed 64-bit range SQLite and PostgreSQL accept, pages and indexes far less), texts
-within their length and alphabet. Anything else (truncated, oversized, forged) is None, which
-the handlers answer as a stale menu.
+anyone can send any data: numbers are ASCII digits without leading zeros within their bound
+(row ids within PostgreSQL's INTEGER, pages and indexes far less), texts within their length
+and alphabet. Anything else (truncated, oversized, forged) is None, which the handlers answer
+as a stale menu.
 
 Pure Python below `services/`: services queue messages whose buttons (consent, join decisions)
 the handlers decode. A new button is a new codec here plus a row in tests/unit/test_callbacks.py,

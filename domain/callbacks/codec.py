@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit on callback data
-MAX_ID = 2**63 - 1  # the largest value of a BIGINT column, in SQLite and in PostgreSQL
+# Row ids are INTEGER primary keys: 32-bit on PostgreSQL, which refuses a larger parameter
+# (SQLite takes 64 bits; larger still, OverflowError). No button carries a Telegram id.
+MAX_ID = 2**31 - 1
 MAX_PAGE = 99_999  # ten to a page: a million rows
 MAX_INDEX = 999  # a kecamatan, an option of a form
 

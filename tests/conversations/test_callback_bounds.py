@@ -1,5 +1,5 @@
-"""Callback data out of range is a stale button (issue 9, item 4): ids too large for a BIGINT
-column, pressed by a stranger or an admin, get the ordinary "menu expired" answer, once, and
+"""Callback data out of range is a stale button (issue 9, item 4): ids too large for the id
+columns, pressed by a stranger or an admin, get the ordinary "menu expired" answer, once, and
 nothing reaches the database or the error log."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import logging
 import pytest
 
 from domain.access import Role
+from domain.callbacks import MAX_ID
 from telegram_stub import BotApiStub
 from tests.helpers.bot import Conversation
 from tests.helpers.driver import Driver
@@ -16,7 +17,7 @@ from tests.helpers.seed import add_person, answer_of, forge_press
 
 STRANGER, ADMIN = 7001, 7009
 HUGE = "9" * 25  # what SQLite refused with OverflowError
-OVER = str(2**63)  # one past the largest BIGINT
+OVER = str(MAX_ID + 1)  # one past the largest INTEGER id: PostgreSQL refuses it
 TAG = "A" * 16
 
 # Any sender reaches these handlers (the consent and board buttons check the person later).
