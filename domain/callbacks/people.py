@@ -18,7 +18,7 @@ class FormButton(Codec):
     """A form option: `f:<session>:<step>:<index>`, checked against the current step."""
 
     PREFIX = "f"
-    PARTS = (ID, word("a-z0-9_", 32), INDEX)
+    PARTS = (ID, word("A-Za-z0-9_-", 32), INDEX)
 
     session_id: int
     step: str
