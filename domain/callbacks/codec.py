@@ -50,7 +50,10 @@ def word(alphabet: str, longest: int) -> Part:
 def one_of(values: Mapping[str, Any]) -> Part:
     """One of a few codes, read as the value it stands for (written back as its code)."""
     codes = {value: code for code, value in values.items()}
-    return Part("|".join(re.escape(code) for code in values), values.get, codes.__getitem__)
+    # An unknown value is written as nothing, which does not read back: encode() refuses it.
+    return Part(
+        "|".join(re.escape(code) for code in values), values.get, lambda v: codes.get(v, "")
+    )
 
 
 def _read_state(text: str) -> ListState | None:
@@ -87,9 +90,13 @@ def read_parts(prefix: str, parts: Sequence[Part], data: str) -> list[Any] | Non
 
 
 def write_parts(prefix: str, parts: Sequence[Part], values: Sequence[Any]) -> str:
-    """`prefix:part:…`; ValueError when over 64 bytes or not read back as the same values."""
-    data = ":".join([prefix, *(part.write(v) for part, v in zip(parts, values, strict=True))])
-    if read_parts(prefix, parts, data) != list(values):
+    """`prefix:part:…` for these values.
+
+    ValueError when over 64 bytes, for a value too many or too few, or for values that would
+    not read back the same (out of range, or text outside its alphabet).
+    """
+    data = ":".join([prefix, *(part.write(v) for part, v in zip(parts, values, strict=False))])
+    if len(values) != len(parts) or read_parts(prefix, parts, data) != list(values):
         msg = f"callback data {data[:80]!r} over {MAX_CALLBACK_BYTES} bytes or out of range"
         raise ValueError(msg)
     return data
