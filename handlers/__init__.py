@@ -18,6 +18,21 @@ from config import AppConfig
 from conversations.cari_koperasi import NAME as SEARCH_FORM
 from conversations.impor import NAME as IMPOR_FORM
 from conversations.spec import FormSpec
+from domain.callbacks import (
+    INVITE_BUTTONS,
+    BoardChoice,
+    BoardSwitch,
+    ConsentButton,
+    ConsentDecline,
+    FormButton,
+    ImportButton,
+    JoinAsk,
+    JoinButton,
+    KoperasiButton,
+    PetugasButton,
+    PrivacyButton,
+    family_pattern,
+)
 from domain.commands import command
 from domain.invites import TYPED_CODE_PATTERN
 from handlers import (
@@ -34,7 +49,6 @@ from handlers import (
     search,
     settings,
 )
-from handlers.callbacks import FormButton
 from handlers.context import BotContext, GempurApp
 from handlers.errors import on_error
 from handlers.forms import Handler, form_command, on_form_button
@@ -100,23 +114,35 @@ def register(
 
     # buttons
     app.add_handler(CallbackQueryHandler(on_form_button, pattern=FormButton.pattern()))
-    app.add_handler(CallbackQueryHandler(privasi.on_privacy_button, pattern=r"^v:"))
-    app.add_handler(CallbackQueryHandler(koperasi.on_koperasi_button, pattern=r"^k:"))
-    app.add_handler(CallbackQueryHandler(petugas.on_petugas_button, pattern=r"^p:"))
     app.add_handler(
-        CallbackQueryHandler(onboarding.on_consent_button, pattern=onboarding.CONSENT_PATTERN)
+        CallbackQueryHandler(privasi.on_privacy_button, pattern=PrivacyButton.pattern())
     )
-    # board choice; after a switch from the home menu, the home menu again
-    board_choice = board.choice_handler({"": home.send_home})
-    app.add_handler(CallbackQueryHandler(board_choice, pattern=board.BoardChoice.pattern()))
-    app.add_handler(CallbackQueryHandler(invites.on_invite_button, pattern=invites.PATTERN))
     app.add_handler(
-        CallbackQueryHandler(onboarding.on_join_button, pattern=onboarding.JOIN_PATTERN)
+        CallbackQueryHandler(koperasi.on_koperasi_button, pattern=KoperasiButton.pattern())
+    )
+    app.add_handler(
+        CallbackQueryHandler(petugas.on_petugas_button, pattern=PetugasButton.pattern())
     )
     app.add_handler(
         CallbackQueryHandler(
-            register_import.on_import_button, pattern=register_import.ImportButton.pattern()
+            onboarding.on_consent_button, pattern=family_pattern(ConsentButton, ConsentDecline)
         )
+    )
+    # board choice; after a switch from the home menu, the home menu again
+    board_choice = board.choice_handler({"": home.send_home})
+    app.add_handler(
+        CallbackQueryHandler(board_choice, pattern=family_pattern(BoardSwitch, BoardChoice))
+    )
+    app.add_handler(
+        CallbackQueryHandler(invites.on_invite_button, pattern=family_pattern(*INVITE_BUTTONS))
+    )
+    app.add_handler(
+        CallbackQueryHandler(
+            onboarding.on_join_button, pattern=family_pattern(JoinAsk, JoinButton)
+        )
+    )
+    app.add_handler(
+        CallbackQueryHandler(register_import.on_import_button, pattern=ImportButton.pattern())
     )
     app.add_handler(CallbackQueryHandler(basics.stale_callback))
 

@@ -13,7 +13,8 @@ from telegram.error import BadRequest
 from conversations.engine import Outcome, Result
 from conversations.inputs import Incoming, option_labels
 from conversations.spec import FormSpec, InputKind
-from handlers.callbacks import FormButton, answer_callback
+from domain.callbacks import FormButton
+from handlers.callbacks import answer_callback
 from handlers.context import ACTIVE_FORM_FLAG, BotContext
 from handlers.replies import reply
 from locales import Translator

@@ -13,10 +13,12 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 
 from domain.access import Role
+from domain.callbacks import KoperasiAction, KoperasiButton
 from domain.koperasi_list import (
     BoardMember,
     KoperasiCard,
     ListFilter,
+    ListState,
     card_actions,
     criteria_for,
     list_scope,
@@ -26,10 +28,8 @@ from handlers.callbacks import answer_callback
 from handlers.context import BotContext
 from handlers.forms import start_form
 from handlers.koperasi_views import (
-    ListState,
     Screen,
     describe_filter,
-    is_number,
     render_card,
     render_filter_menu,
     render_kecamatan_picker,
@@ -109,22 +109,6 @@ async def show_search_list(update: Update, context: BotContext) -> None:
 # --- buttons ---------------------------------------------------------------------------------
 
 Action = Callable[[Update, BotContext, list[int], ListState], Awaitable[Screen | None]]
-
-
-def _decode(args: list[str], ints: int) -> tuple[list[int], ListState] | None:
-    """`ints` numbers, then optionally a page and a filter code; None when malformed."""
-    numbers, rest = args[:ints], args[ints:]
-    if len(numbers) != ints or not all(is_number(n) for n in numbers):
-        return None
-    state = ListState()
-    if len(rest) == 2 and is_number(rest[0]):
-        list_filter = ListFilter.decode(rest[1])
-        if list_filter is None:
-            return None
-        state = ListState(int(rest[0]), list_filter)
-    elif rest:
-        return None
-    return [int(n) for n in numbers], state
 
 
 async def _list(
@@ -218,15 +202,14 @@ async def _remove(
     return await card_screen(context, card.id, s, notice)
 
 
-# action code -> (numbers before the page and filter, the action)
-ACTIONS: dict[str, tuple[int, Action]] = {
-    "l": (0, _list),
-    "c": (1, _open_card),
-    "f": (0, _filters),
-    "fd": (0, _kecamatan),
-    "ft": (0, _stages),
-    "r": (2, _confirm_removal),
-    "rx": (2, _remove),
+ACTIONS: dict[KoperasiAction, Action] = {
+    KoperasiAction.LIST: _list,
+    KoperasiAction.CARD: _open_card,
+    KoperasiAction.FILTERS: _filters,
+    KoperasiAction.KECAMATAN: _kecamatan,
+    KoperasiAction.STAGES: _stages,
+    KoperasiAction.REMOVE_ASK: _confirm_removal,
+    KoperasiAction.REMOVE: _remove,
 }
 
 
@@ -234,19 +217,18 @@ ACTIONS: dict[str, tuple[int, Action]] = {
 async def on_koperasi_button(update: Update, context: BotContext) -> None:
     """Every `k:` button: decoded, re-authorised, answered once, then shown in place."""
     query = update.callback_query
-    parts = (query.data or "").split(":") if query is not None else []
-    if parts[1:2] == ["s"] and len(parts) == 2:
+    button = KoperasiButton.decode(query.data or "") if query is not None else None
+    if button is not None and button.action is KoperasiAction.SEARCH:
         await answer_callback(update, context)
         spec = context.services.forms.spec(SEARCH_FORM)
         if spec is not None:
             await start_form(update, context, spec, subject=LIST_SUBJECT)
         return
-    entry = ACTIONS.get(parts[1]) if len(parts) > 1 else None
-    decoded = _decode(parts[2:], entry[0]) if entry is not None else None
-    if entry is None or decoded is None:
+    action = ACTIONS.get(button.action) if button is not None else None
+    if button is None or action is None:
         await answer_callback(update, context, context.tr.t("callback.stale"))
         return
-    screen = await entry[1](update, context, *decoded)
+    screen = await action(update, context, list(button.ids), button.state)
     if screen is None:
         await refuse(update, context)
         return

@@ -8,12 +8,12 @@ from __future__ import annotations
 from telegram import Update
 
 from domain.access import Role
+from domain.callbacks import PetugasAction, PetugasButton
 from domain.errors import InputError
 from handlers.auth import requires
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
 from handlers.forms import start_form
-from handlers.koperasi_views import is_number
 from handlers.petugas_actions import ACTIONS, officer_by_id, search_results, today_of
 from handlers.petugas_views import PREFIX, render_officers
 from handlers.replies import reply
@@ -42,14 +42,6 @@ async def show_assign_search(update: Update, context: BotContext, officer_id: in
     await reply(update, context, text, markup=markup)
 
 
-def _decode(data: str) -> tuple[str, list[int]] | None:
-    """`p:<action>:<n>:…` as the action and its numbers; None when malformed."""
-    parts = data.split(":")
-    if len(parts) < 3 or parts[0] != PREFIX or not all(is_number(p) for p in parts[2:]):
-        return None
-    return parts[1], [int(p) for p in parts[2:]]
-
-
 async def _start_search(update: Update, context: BotContext, officer_id: int) -> None:
     """*Tugaskan satu*: asks for a name, NIK koperasi or kecamatan (a form, so typed)."""
     await officer_by_id(context, officer_id)
@@ -63,19 +55,16 @@ async def _start_search(update: Update, context: BotContext, officer_id: int) ->
 async def on_petugas_button(update: Update, context: BotContext) -> None:
     """Every `p:` button: decoded, re-authorised, answered once, then shown in place."""
     query = update.callback_query
-    decoded = _decode(query.data or "") if query is not None else None
-    action, ids = decoded if decoded is not None else ("", [])
-    entry = ACTIONS.get(action)
-    searching = action == "s" and len(ids) == 1
-    if not searching and (entry is None or len(ids) != entry[0]):
+    button = PetugasButton.decode(query.data or "") if query is not None else None
+    if button is None:
         await answer_callback(update, context, context.tr.t("callback.stale"))
         return
+    ids = list(button.numbers)
     try:
-        if searching:
+        if button.action is PetugasAction.SEARCH:
             await _start_search(update, context, ids[0])
             return
-        assert entry is not None  # noqa: S101 - checked above
-        screen = await entry[1](context, ids, update.update_id)
+        screen = await ACTIONS[button.action](context, ids, update.update_id)
     except InputError as error:
         await answer_callback(update, context, context.tr.t(error.key, **error.params))
         return

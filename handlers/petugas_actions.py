@@ -9,16 +9,24 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date
 
+from domain.callbacks import PetugasAction
 from domain.errors import InputError
-from domain.koperasi_list import KoperasiScope, ListCriteria, ListFilter, criteria_for
+from domain.koperasi_list import (
+    KoperasiScope,
+    ListCriteria,
+    ListFilter,
+    ListState,
+    criteria_for,
+)
 from domain.workload import AssignMode, Workload
 from handlers.context import BotContext
 from handlers.keyboards import single
 from handlers.koperasi import card_screen
-from handlers.koperasi_views import ListState, Screen
+from handlers.koperasi_views import Screen, card_data
 from handlers.petugas_views import (
     PREFIX,
     officer_name,
+    petugas_data,
     render_deactivate_confirm,
     render_deactivated,
     render_kecamatan_ask,
@@ -39,7 +47,6 @@ from services.koperasi_query import (
     officer_page,
     officer_workload,
 )
-from storage.repositories.petugas import PetugasRepository
 
 Action = Callable[[BotContext, list[int], int], Awaitable[Screen]]
 
@@ -88,7 +95,7 @@ def _kecamatan_name(context: BotContext, index: int) -> str:
 async def _kecamatan_ask(context: BotContext, ids: list[int], update_id: int) -> Screen:
     load, name = await officer_by_id(context, ids[0]), _kecamatan_name(context, ids[1])
     async with context.services.uow(write=False) as uow:
-        counts = await PetugasRepository(uow.session).count_in_kecamatan(name)
+        counts = await uow.petugas.count_in_kecamatan(name)
     return render_kecamatan_ask(context.tr, load, ids[1], name, counts)
 
 
@@ -128,9 +135,9 @@ async def search_results(context: BotContext, ids: list[int], update_id: int) ->
         tr,
         title,
         page,
-        lambda kid: f"{PREFIX}:a:{kid}:{officer_id}:{officer_id}",
-        lambda p: f"{PREFIX}:sr:{officer_id}:{p}",
-        f"{PREFIX}:o:{officer_id}",
+        lambda kid: petugas_data(PetugasAction.ASSIGN, kid, officer_id, officer_id),
+        lambda p: petugas_data(PetugasAction.RESULTS, officer_id, p),
+        petugas_data(PetugasAction.OPEN, officer_id),
     )
 
 
@@ -179,15 +186,17 @@ async def _pick_for_card(context: BotContext, ids: list[int], update_id: int) ->
     )
     title = tr.t("petugas.pick_for", nama=card.nama, current=current)
     tail = [
-        single(tr.t("petugas.button.queue"), f"{PREFIX}:a:{koperasi_id}:0:0"),
-        single(tr.t("petugas.button.back"), f"k:c:{koperasi_id}:0:-"),
+        single(
+            tr.t("petugas.button.queue"), petugas_data(PetugasAction.ASSIGN, koperasi_id, 0, 0)
+        ),
+        single(tr.t("petugas.button.back"), card_data(koperasi_id)),
     ]
     return render_officer_picker(
         tr,
         title,
         page,
-        lambda pid: f"{PREFIX}:a:{koperasi_id}:{pid}:0",
-        lambda p: f"{PREFIX}:g:{koperasi_id}:{p}",
+        lambda pid: petugas_data(PetugasAction.ASSIGN, koperasi_id, pid, 0),
+        lambda p: petugas_data(PetugasAction.PICK_FOR_CARD, koperasi_id, p),
         tail,
     )
 
@@ -197,13 +206,15 @@ async def _move_pick(context: BotContext, ids: list[int], update_id: int) -> Scr
     async with context.services.uow(write=False) as uow:
         page = await officer_page(uow, today_of(context), ids[1], exclude=source.person_id)
     title = tr.t("petugas.move.pick", name=officer_name(tr, source))
-    back = [single(tr.t("petugas.button.back"), f"{PREFIX}:o:{source.person_id}")]
+    back = [
+        single(tr.t("petugas.button.back"), petugas_data(PetugasAction.OPEN, source.person_id))
+    ]
     return render_officer_picker(
         tr,
         title,
         page,
-        lambda pid: f"{PREFIX}:mt:{source.person_id}:{pid}",
-        lambda p: f"{PREFIX}:m:{source.person_id}:{p}",
+        lambda pid: petugas_data(PetugasAction.MOVE_ASK, source.person_id, pid),
+        lambda p: petugas_data(PetugasAction.MOVE_PICK, source.person_id, p),
         back,
     )
 
@@ -248,9 +259,9 @@ async def _move_one_pick(context: BotContext, ids: list[int], update_id: int) ->
         tr,
         title,
         page,
-        lambda kid: f"{PREFIX}:a:{kid}:{target_id}:{source_id}",
-        lambda p: f"{PREFIX}:m1:{source_id}:{target_id}:{p}",
-        f"{PREFIX}:o:{source_id}",
+        lambda kid: petugas_data(PetugasAction.ASSIGN, kid, target_id, source_id),
+        lambda p: petugas_data(PetugasAction.MOVE_ONE, source_id, target_id, p),
+        petugas_data(PetugasAction.OPEN, source_id),
     )
 
 
@@ -270,21 +281,21 @@ async def _deactivate(context: BotContext, ids: list[int], update_id: int) -> Sc
     return render_deactivated(context.tr, load, len(changes))
 
 
-# action code -> (how many numbers its data carries, the action)
-ACTIONS: dict[str, tuple[int, Action]] = {
-    "l": (1, _list),
-    "o": (1, _open),
-    "k": (2, _kecamatan),
-    "kk": (2, _kecamatan_ask),
-    f"k{AssignMode.UNASSIGNED.value}": (2, _assign_kecamatan(AssignMode.UNASSIGNED)),
-    f"k{AssignMode.ALL.value}": (2, _assign_kecamatan(AssignMode.ALL)),
-    "sr": (2, search_results),
-    "a": (3, _assign_one),
-    "g": (2, _pick_for_card),
-    "m": (2, _move_pick),
-    "mt": (2, _move_ask),
-    "ma": (2, _move_all),
-    "m1": (3, _move_one_pick),
-    "d": (1, _deactivate_ask),
-    "dx": (1, _deactivate),
+# the numbers each action takes are `domain.callbacks.PETUGAS_NUMBERS`
+ACTIONS: dict[PetugasAction, Action] = {
+    PetugasAction.LIST: _list,
+    PetugasAction.OPEN: _open,
+    PetugasAction.KECAMATAN: _kecamatan,
+    PetugasAction.KECAMATAN_ASK: _kecamatan_ask,
+    PetugasAction.ASSIGN_UNASSIGNED: _assign_kecamatan(AssignMode.UNASSIGNED),
+    PetugasAction.ASSIGN_ALL: _assign_kecamatan(AssignMode.ALL),
+    PetugasAction.RESULTS: search_results,
+    PetugasAction.ASSIGN: _assign_one,
+    PetugasAction.PICK_FOR_CARD: _pick_for_card,
+    PetugasAction.MOVE_PICK: _move_pick,
+    PetugasAction.MOVE_ASK: _move_ask,
+    PetugasAction.MOVE_ALL: _move_all,
+    PetugasAction.MOVE_ONE: _move_one_pick,
+    PetugasAction.DEACTIVATE_ASK: _deactivate_ask,
+    PetugasAction.DEACTIVATE: _deactivate,
 }

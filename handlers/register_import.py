@@ -14,16 +14,15 @@ meanwhile.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
-from typing import ClassVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest
 
 from conversations.impor import NAME as IMPORT_FORM
 from domain.access import Role
+from domain.callbacks import ImportAction, ImportButton
 from handlers.auth import refuse, requires
-from handlers.callbacks import MAX_CALLBACK_BYTES, answer_callback
+from handlers.callbacks import answer_callback
 from handlers.context import BotContext
 from handlers.forms import render_prompt
 from handlers.replies import reply
@@ -53,41 +52,6 @@ TEMPLATE_FILE = "template-impor-koperasi.xlsx"
 INVALID_FILE = "baris-tidak-valid.xlsx"
 
 
-@dataclass(frozen=True)
-class ImportButton:
-    """A button of the import flow: `m:<import id>:<action>` (the template's id is 0)."""
-
-    PREFIX: ClassVar[str] = "m"
-    TEMPLATE: ClassVar[str] = "t"
-    CONFIRM: ClassVar[str] = "ok"
-    CANCEL: ClassVar[str] = "no"
-
-    import_id: int
-    action: str
-
-    def encode(self) -> str:
-        """Compact callback data, at most 64 bytes."""
-        data = f"{self.PREFIX}:{self.import_id}:{self.action}"
-        if len(data.encode()) > MAX_CALLBACK_BYTES:  # pragma: no cover - ids are short
-            raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes")
-        return data
-
-    @classmethod
-    def decode(cls, data: str) -> ImportButton | None:
-        """The button, or None for data that is not a well-formed import button."""
-        parts = data.split(":")
-        if len(parts) != 3 or parts[0] != cls.PREFIX or not parts[1].isdigit():
-            return None
-        if parts[2] not in (cls.TEMPLATE, cls.CONFIRM, cls.CANCEL):
-            return None
-        return cls(int(parts[1]), parts[2])
-
-    @classmethod
-    def pattern(cls) -> str:
-        """The regex a CallbackQueryHandler uses to route import buttons."""
-        return rf"^{cls.PREFIX}:"
-
-
 @requires(Role.ADMIN)
 async def impor(update: Update, context: BotContext) -> None:
     """Explains the file, offers the template and waits for the upload."""
@@ -106,7 +70,7 @@ async def impor(update: Update, context: BotContext) -> None:
         await uow.commit()
     prompt, _ = render_prompt(tr, outcome)
     intro = tr.t("impor.intro", count=len(services.config.region.kecamatan))
-    template = ImportButton(0, ImportButton.TEMPLATE).encode()
+    template = ImportButton(0, ImportAction.TEMPLATE).encode()
     markup = InlineKeyboardMarkup(
         [[InlineKeyboardButton(tr.t("impor.button.template"), callback_data=template)]]
     )
@@ -167,17 +131,17 @@ def _confirm_markup(
     confirm = tr.t("impor.button.confirm", count=preview.valid_rows)
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(confirm, callback_data=_data(pending, ImportButton.CONFIRM))],
+            [InlineKeyboardButton(confirm, callback_data=_data(pending, ImportAction.CONFIRM))],
             [
                 InlineKeyboardButton(
-                    tr.t("impor.button.cancel"), callback_data=_data(pending, ImportButton.CANCEL)
+                    tr.t("impor.button.cancel"), callback_data=_data(pending, ImportAction.CANCEL)
                 )
             ],
         ]
     )
 
 
-def _data(pending: PendingImport, action: str) -> str:
+def _data(pending: PendingImport, action: ImportAction) -> str:
     return ImportButton(pending.id, action).encode()
 
 
@@ -216,7 +180,7 @@ async def on_import_button(update: Update, context: BotContext) -> None:
     if button is None:
         await answer_callback(update, context, tr.t("callback.stale"))
         return
-    if button.action == ImportButton.TEMPLATE:
+    if button.action == ImportAction.TEMPLATE:
         await answer_callback(update, context)
         await _send_template(context)
         return
@@ -228,7 +192,7 @@ async def on_import_button(update: Update, context: BotContext) -> None:
         await refuse(update, context)  # another admin's import: a forged or forwarded button
     elif pending.status != PENDING:
         await answer_callback(update, context, tr.t("impor.already_done"))
-    elif button.action == ImportButton.CANCEL:
+    elif button.action == ImportAction.CANCEL:
         await _cancel(update, context, pending)
     else:
         await _confirm(update, context, pending)

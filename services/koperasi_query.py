@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-
 from domain.koperasi_list import (
     KoperasiCard,
     KoperasiScope,
@@ -21,8 +19,7 @@ from domain.koperasi_list import (
     stage_of,
 )
 from domain.workload import Workload
-from storage.repositories.koperasi_query import KoperasiLine, KoperasiQueryRepository
-from storage.repositories.petugas import PetugasRepository
+from storage.repositories.koperasi_query import KoperasiLine
 from storage.tables import FormSession, Koperasi
 from storage.uow import UnitOfWork
 
@@ -46,7 +43,7 @@ async def list_page(
     uow: UnitOfWork, scope: KoperasiScope, criteria: ListCriteria, page: int
 ) -> ListPage:
     """The requested page (clamped), counted and fetched in SQL."""
-    repo = KoperasiQueryRepository(uow.session)
+    repo = uow.koperasi_query
     total = await repo.count(scope, criteria)
     window = page_window(total, page)
     if not total:
@@ -59,7 +56,7 @@ async def load_card(
     uow: UnitOfWork, scope: KoperasiScope, koperasi_id: int
 ) -> KoperasiCard | None:
     """The card of a cooperative inside `scope`; None when missing or out of scope."""
-    repo = KoperasiQueryRepository(uow.session)
+    repo = uow.koperasi_query
     found = await repo.with_officer_name(koperasi_id)
     if found is None or not scope.covers(found[0].petugas_id):
         return None
@@ -113,13 +110,7 @@ async def last_search(uow: UnitOfWork, chat_id: int, user_id: int, subject: str)
 async def finished_search(uow: UnitOfWork, chat_id: int, user_id: int) -> FormSession | None:
     """The person's search that just finished and whose results were not shown yet."""
     # At most a few rows: one search session per subject ('' and one per officer searched for).
-    sessions = await uow.session.scalars(
-        select(FormSession).where(
-            FormSession.chat_id == chat_id,
-            FormSession.user_id == user_id,
-            FormSession.form == SEARCH_FORM,
-        )
-    )
+    sessions = await uow.form_sessions.of_form(chat_id, user_id, SEARCH_FORM)
     return next((s for s in sessions if s.answers.get(SEARCH_PENDING)), None)
 
 
@@ -146,7 +137,7 @@ async def officer_page(
     uow: UnitOfWork, today: date, page: int, *, exclude: int | None = None
 ) -> OfficerPage:
     """Officers by name with their workload (`exclude`: an officer not to offer)."""
-    repo = PetugasRepository(uow.session)
+    repo = uow.petugas
     window = page_window(await repo.count_officers(exclude=exclude), page)
     officers = await repo.workloads(
         today, offset=window.offset, limit=window.size, exclude=exclude
@@ -156,5 +147,5 @@ async def officer_page(
 
 async def officer_workload(uow: UnitOfWork, today: date, person_id: int) -> Workload | None:
     """One officer's workload; None when the person is not an active officer."""
-    found = await PetugasRepository(uow.session).workloads(today, person_id=person_id)
+    found = await uow.petugas.workloads(today, person_id=person_id)
     return found[0] if found else None

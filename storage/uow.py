@@ -28,6 +28,8 @@ from storage.repositories import (
     ProcessedUpdateRepository,
     RoleRepository,
 )
+from storage.repositories.koperasi_query import KoperasiQueryRepository
+from storage.repositories.petugas import PetugasRepository
 from storage.repositories.viewer import ViewerRepository
 
 
@@ -46,6 +48,8 @@ class UnitOfWork:
     audit: AuditRepository
     form_sessions: FormSessionRepository
     koperasi: KoperasiRepository
+    koperasi_query: KoperasiQueryRepository
+    petugas: PetugasRepository
     outbox: OutboxRepository
     viewer: ViewerRepository
 
@@ -78,6 +82,8 @@ class UnitOfWork:
         self.audit = AuditRepository(session)
         self.form_sessions = FormSessionRepository(session)
         self.koperasi = KoperasiRepository(session)
+        self.koperasi_query = KoperasiQueryRepository(session)
+        self.petugas = PetugasRepository(session)
         self.outbox = OutboxRepository(session)
         self.viewer = ViewerRepository(session)
         try:

@@ -45,6 +45,17 @@ class FormSessionRepository(Repository):
         result = await self.session.scalars(_ONE_FORM, params)
         return result.one_or_none()
 
+    async def of_form(self, chat_id: int, user_id: int, form: str) -> list[FormSession]:
+        """A person's sessions of one form, one per subject, whatever their status."""
+        result = await self.session.scalars(
+            select(FormSession).where(
+                FormSession.chat_id == chat_id,
+                FormSession.user_id == user_id,
+                FormSession.form == form,
+            )
+        )
+        return list(result)
+
     async def save(self, form_session: FormSession) -> FormSession:
         """Insert or update and flush.
 

@@ -155,6 +155,22 @@ async def test_form_sessions_save_get_and_active_for_chat(
         assert await uow.form_sessions.active_for_chat(13) is None
 
 
+async def test_form_sessions_of_one_form_are_every_subject_of_that_person(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with UnitOfWork(factory) as uow:
+        for chat_id, form, subject in [(11, "cari", ""), (11, "cari", "p5"), (11, "lapor", "")]:
+            await uow.form_sessions.save(_form(chat_id, form, subject, status="suspended"))
+        await uow.form_sessions.save(_form(12, "cari", ""))
+        await uow.commit()
+    async with UnitOfWork(factory, write=False) as uow:
+        found = await uow.form_sessions.of_form(11, 11, "cari")
+    assert sorted((s.chat_id, s.form, s.subject) for s in found) == [
+        (11, "cari", ""),
+        (11, "cari", "p5"),
+    ]
+
+
 async def test_form_session_key_is_unique(factory: async_sessionmaker[AsyncSession]) -> None:
     async with UnitOfWork(factory) as uow:
         await uow.form_sessions.save(_form(11, "lapor", "3"))
