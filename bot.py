@@ -32,9 +32,9 @@ from conversations.spec import FormSpec
 from domain.access import Role
 from domain.clock import Clock
 from handlers.context import AppServices, BotContext, BotData, GempurApp
-from handlers.jobs import schedule_tick
 from handlers.menus import set_default_menus
 from handlers.ordering import PerChatUpdateProcessor
+from jobs import job_registry
 from locales import Catalogues
 from runtime.bot_api_http import AiohttpRequest
 from runtime.clock import SystemClock
@@ -125,7 +125,6 @@ def build_application(
     )
     app.bot_data.attach(services)
     handlers.register(app, cfg, extra_forms)
-    schedule_tick(app)
     return app
 
 
@@ -191,7 +190,7 @@ async def serve(app: GempurApp, stop: asyncio.Event) -> int:
 
 
 async def _lead(app: GempurApp, stop: asyncio.Event, lost: asyncio.Event) -> None:
-    """Polls, sends and ticks until asked to stop or the leadership is lost."""
+    """Polls, sends and runs the scheduled jobs until asked to stop or the leadership is lost."""
     services = app.bot_data.services
     async with app:  # initialize (getMe) ... shutdown
         sender = OutboxSender(
@@ -206,6 +205,9 @@ async def _lead(app: GempurApp, stop: asyncio.Event, lost: asyncio.Event) -> Non
         await on_startup(app)
         sending_stop = asyncio.Event()
         sending = asyncio.create_task(sender.run(sending_stop))
+        # Scheduled jobs run in the leader only, from now until polling has stopped.
+        scheduled = job_registry(app)
+        scheduled.start()
         assert app.updater is not None  # noqa: S101 - ApplicationBuilder always builds one
         try:
             await app.updater.start_polling(
@@ -219,6 +221,8 @@ async def _lead(app: GempurApp, stop: asyncio.Event, lost: asyncio.Event) -> Non
             await app.updater.stop()
             await app.stop()
         finally:
+            # A run in progress finishes (its messages are queued) unless leadership is lost.
+            await scheduled.stop(at_once=lost.is_set())
             sending_stop.set()
             await sending  # the in-flight requests finish and are recorded
 

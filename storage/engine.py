@@ -33,7 +33,7 @@ on this machine's disk): with SQLite's auto-checkpoint, one commit in about 170 
 WAL pages) copied the WAL into the database and fsynced it inside COMMIT — 35 commits of
 1-12 ms, p99.9 5 ms; without it the slowest commit took 1-4 ms and p99.9 0.3-1 ms. On the
 loop such a commit stalls every chat, so in-loop connections set ``wal_autocheckpoint=0``
-and the one-minute tick (``handlers.jobs``) calls :func:`checkpoint_wal` (PASSIVE) through
+and the one-minute tick (``jobs.tick``) calls :func:`checkpoint_wal` (PASSIVE) through
 the background engine, on aiosqlite's thread. Threaded connections keep the automatic
 checkpoint (a large import checkpoints on its own thread). A process without the tick (the
 CLI, migrations, tests) checkpoints when its last connection closes, as SQLite always does.
