@@ -50,6 +50,7 @@ from services.outbox import (
 from services.register_cli import import_file
 from storage.engine import background_engine, create_engine, session_factory
 from storage.migrate import DatabaseNotMigratedError, ensure_up_to_date, upgrade
+from storage.outbox_doorbell import OutboxDoorbell
 from storage.repositories.outbox import PRIORITY_INTERACTIVE
 from storage.uow import UnitOfWork
 from storage.viewer_cache import ViewerCache
@@ -86,18 +87,23 @@ def build_application(
     catalogues = Catalogues(cfg.i18n.locales, cfg.i18n.default_locale, cfg.region.tz)
     form_table = forms(catalogues, [spec for _, spec in extra_forms])
     clock = clock or SystemClock()
-    # Every session of the bot tells the viewer cache what its commits changed.
+    # Every session of the bot tells the viewer cache what its commits changed, and rings
+    # the leader's sender when it queued an interactive message.
     viewers = ViewerCache(clock)
+    doorbell = OutboxDoorbell()
     services = AppServices(
         config=cfg,
         engine=engine,
-        sessions=session_factory(engine, viewer_changes=viewers),
+        sessions=session_factory(engine, viewer_changes=viewers, outbox_doorbell=doorbell),
         background_engine=background,
-        background_sessions=session_factory(background, viewer_changes=viewers),
+        background_sessions=session_factory(
+            background, viewer_changes=viewers, outbox_doorbell=doorbell
+        ),
         catalogues=catalogues,
         clock=clock,
         forms=FormEngine(form_table, cfg.forms, cfg.region.tz),
         viewers=viewers,
+        outbox_doorbell=doorbell,
     )
     context_types = ContextTypes(context=BotContext, bot_data=BotData)
     app: GempurApp = (
@@ -201,6 +207,7 @@ async def _lead(app: GempurApp, stop: asyncio.Event, lost: asyncio.Event) -> Non
             services.config.region.tz,
             default_holder(),
         )
+        services.outbox_doorbell.install(sender.wake)
         await report_recovery(services, await sender.recover())
         await on_startup(app)
         sending_stop = asyncio.Event()
@@ -225,6 +232,7 @@ async def _lead(app: GempurApp, stop: asyncio.Event, lost: asyncio.Event) -> Non
             await scheduled.stop(at_once=lost.is_set())
             sending_stop.set()
             await sending  # the in-flight requests finish and are recorded
+            services.outbox_doorbell.uninstall()
 
 
 async def report_recovery(services: AppServices, report: RecoveryReport) -> None:
