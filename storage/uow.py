@@ -1,7 +1,7 @@
 """Unit of work: one session and one transaction per step of a use-case.
 
     async with UnitOfWork(factory) as uow:
-        person = await uow.people.upsert_seen(...)
+        person = await uow.people.get_by_telegram_id(telegram_user_id)
         await uow.commit()
     # leaving without commit() rolls back
 

@@ -294,14 +294,6 @@ class OutboxRepository(Repository):
         )
         return rowcount(in_doubt), rowcount(requeued)
 
-    async def status_counts(self, *, broadcast_id: int | None = None) -> dict[str, int]:
-        """How many rows are in each status (of one broadcast, if given)."""
-        stmt = select(Outbox.status, func.count()).group_by(Outbox.status)
-        if broadcast_id is not None:
-            stmt = stmt.where(Outbox.broadcast_id == broadcast_id)
-        rows = await self.session.execute(stmt)
-        return {status: int(count) for status, count in rows}
-
 
 def _claimable(*, bulk_allowed: bool, lock: bool) -> Select[Any]:
     """Ids of the rows that may be claimed, in claim order; binds ``now``, ``recent``, ``limit``.
