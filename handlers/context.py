@@ -125,7 +125,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
 
 
 # The job queue's type stays open: PTB's builder does not carry the custom context type over to
-# it, and Gempur's schedules live in the database anyway (the scheduler only ticks).
+# it, and it only runs album timers (scheduled jobs are `jobs/`, recorded in the database).
 CompletionHook: TypeAlias = Callable[[Update, "BotContext"], Coroutine[Any, Any, None]]
 
 GempurApp: TypeAlias = Application[

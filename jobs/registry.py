@@ -28,7 +28,6 @@ from datetime import datetime
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
@@ -152,7 +151,9 @@ class JobRegistry(Generic[C]):
         while not self._stop.is_set():
             try:
                 await self.run_if_due(job)
-            except SQLAlchemyError:
+            except Exception:
+                # Recording the run failed (the database is away): the loop, and the leader's
+                # stop, must outlive it; the moment is tried again after the wait.
                 logger.exception("job %s: recording its run failed; trying again", job.name)
             now = self._clock.now()
             wait = (job.schedule.next_due(now, self._tz) - now).total_seconds()
