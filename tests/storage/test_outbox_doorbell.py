@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.delivery import PRIORITY_BULK, PRIORITY_INTERACTIVE, PRIORITY_REMINDER
+from services.outbox import enqueue_message
 from storage.engine import session_factory
 from storage.outbox_doorbell import OutboxDoorbell
 from storage.uow import UnitOfWork
@@ -41,14 +42,8 @@ def ringing(engine: AsyncEngine, rings: Rings) -> Factory:
 
 
 async def _queue(uow: UnitOfWork, key: str, priority: int) -> None:
-    await uow.outbox.enqueue(
-        idempotency_key=key,
-        chat_id=1001,
-        method="sendMessage",
-        payload={"chat_id": 1001, "text": "x"},
-        kind="test",
-        priority=priority,
-        now=NOW,
+    await enqueue_message(
+        uow, key=key, chat_id=1001, text="x", priority=priority, kind="t", now=NOW
     )
 
 
@@ -70,8 +65,8 @@ async def test_bulk_rows_a_rollback_and_other_commits_do_not_ring(
     ringing: Factory, rings: Rings
 ) -> None:
     async with UnitOfWork(ringing) as uow:
-        await _queue(uow, "reminder", PRIORITY_REMINDER)
-        await _queue(uow, "broadcast", PRIORITY_BULK)
+        for key, priority in (("reminder", PRIORITY_REMINDER), ("broadcast", PRIORITY_BULK)):
+            await _queue(uow, key, priority)
         await uow.commit()
         await _queue(uow, "dropped", PRIORITY_INTERACTIVE)
         await uow.rollback()
