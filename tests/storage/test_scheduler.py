@@ -183,6 +183,33 @@ async def test_a_started_registry_runs_what_is_due_and_stops_cleanly(
     assert sorted(work.done) == [("daily", wib(4, 7)), ("minute", wib(4, 9))]
 
 
+@pytest.mark.parametrize("at_once", [False, True])
+async def test_stopping_lets_a_run_finish_unless_leadership_is_lost(
+    factory: Factory, clock: FrozenClock, at_once: bool
+) -> None:
+    work, release = Work(), asyncio.Event()
+
+    async def slow(work: Work, due: datetime) -> None:
+        work.inside.set()
+        await release.wait()
+        work.done.append(("slow", due))
+
+    jobs = registry(factory, clock, work, (Job("slow", Daily(time(7, 0)), slow),))
+    jobs.start()
+    await asyncio.wait_for(work.inside.wait(), 10)  # due at once: no schedule to wait for
+    stopping = asyncio.create_task(jobs.stop(at_once=at_once))
+    await asyncio.sleep(0)
+    release.set()
+    await stopping
+    if at_once:  # cancelled: the moment stays claimed, without an end, and is not re-run
+        assert (work.done, await runs(factory)) == ([], [("slow", wib(4, 7), None)])
+    else:
+        assert (work.done, await runs(factory)) == (
+            [("slow", wib(4, 7))],
+            [("slow", wib(4, 7), DONE)],
+        )
+
+
 def test_job_names_are_unique_and_jobs_run_in_the_leader(
     factory: Factory, clock: FrozenClock
 ) -> None:
