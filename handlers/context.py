@@ -15,6 +15,7 @@ from conversations.engine import FormEngine
 from domain.access import Viewer
 from domain.clock import Clock
 from locales import Catalogues, Translator
+from storage.outbox_doorbell import OutboxDoorbell
 from storage.uow import UnitOfWork
 from storage.viewer_cache import ViewerCache
 
@@ -34,6 +35,9 @@ class AppServices:
     forms: FormEngine
     # The gate's viewers; `sessions` tells it what each commit changed (storage.viewer_cache).
     viewers: ViewerCache
+    # Rung by `sessions` after a commit queues an interactive outbox row; the leader's sender
+    # listens (storage.outbox_doorbell).
+    outbox_doorbell: OutboxDoorbell
 
     def uow(self, *, write: bool = True, background: bool = False) -> UnitOfWork:
         """A fresh unit of work (one per step of a use-case, never shared between tasks).
@@ -121,7 +125,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
 
 
 # The job queue's type stays open: PTB's builder does not carry the custom context type over to
-# it, and Gempur's schedules live in the database anyway (the scheduler only ticks).
+# it, and it only runs album timers (scheduled jobs are `jobs/`, recorded in the database).
 CompletionHook: TypeAlias = Callable[[Update, "BotContext"], Coroutine[Any, Any, None]]
 
 GempurApp: TypeAlias = Application[

@@ -1,7 +1,7 @@
 """Unit of work: one session and one transaction per step of a use-case.
 
     async with UnitOfWork(factory) as uow:
-        person = await uow.people.upsert_seen(...)
+        person = await uow.people.get_by_telegram_id(telegram_user_id)
         await uow.commit()
     # leaving without commit() rolls back
 
@@ -27,6 +27,7 @@ from storage.repositories import (
     PersonRepository,
     ProcessedUpdateRepository,
     RoleRepository,
+    SchedulerRunRepository,
 )
 from storage.repositories.koperasi_query import KoperasiQueryRepository
 from storage.repositories.petugas import PetugasRepository
@@ -51,6 +52,7 @@ class UnitOfWork:
     koperasi_query: KoperasiQueryRepository
     petugas: PetugasRepository
     outbox: OutboxRepository
+    scheduler_runs: SchedulerRunRepository
     viewer: ViewerRepository
 
     def __init__(self, factory: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
@@ -85,6 +87,7 @@ class UnitOfWork:
         self.koperasi_query = KoperasiQueryRepository(session)
         self.petugas = PetugasRepository(session)
         self.outbox = OutboxRepository(session)
+        self.scheduler_runs = SchedulerRunRepository(session)
         self.viewer = ViewerRepository(session)
         try:
             # Begin now (not at the first query) so the writer's lock is taken on entry.

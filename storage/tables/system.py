@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint, text
@@ -102,14 +102,19 @@ class AuditLog(Base):
 
 
 class SchedulerRun(Base):
-    """A daily job's run for one (WIB) date: claimed once, so no day is skipped or repeated."""
+    """One run of a scheduled job for one due moment (`jobs/`): inserted before the work, so of
+    two processes racing for the same moment only one wins the key (migration 0003)."""
 
     __tablename__ = "scheduler_run"
 
     job: Mapped[str] = mapped_column(String(64), primary_key=True)
-    run_date: Mapped[date] = mapped_column(primary_key=True)
+    due_at: Mapped[datetime] = mapped_column(primary_key=True)
+    # Which process ran it (host:pid:nonce, as the leader lock names it).
+    holder: Mapped[str] = mapped_column(String(128))
     started_at: Mapped[datetime]
+    # Null while running, or forever if the process died mid-run (the moment is not re-run).
     finished_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = code(16, nullable=True)
 
 
 class RollupSnapshot(Base):

@@ -17,6 +17,7 @@ from telegram_stub import BotApiStub
 from tests.helpers.bot import Conversation, conversation
 from tests.helpers.clock import FrozenClock
 from tests.helpers.driver import BotMessage, Driver, UserSession
+from tests.helpers.seed import find_koperasi
 
 ADMIN, OTHER_ADMIN, OFFICER, STRANGER = 5001, 5002, 5003, 5004
 HEADER = "nama;kecamatan;nik_koperasi;no_badan_hukum;jenis;rat_2025"
@@ -127,8 +128,8 @@ async def test_admin_downloads_the_template_uploads_sees_reasons_and_confirms(
     assert "2 ditambahkan, 0 diperbarui" in done.body
     assert stub.callback_answers()[-1]["answered"] is True
     async with conv.app.bot_data.services.uow(write=False) as uow:
-        ksu = await uow.koperasi.get_by_nik("3513070000000001")
-        kud = await uow.koperasi.get_by_no_badan_hukum("2/BH/XVI.12/1990")
+        ksu = await find_koperasi(uow, nik_koperasi="3513070000000001")
+        kud = await find_koperasi(uow, no_badan_hukum="2/BH/XVI.12/1990")
         audit = (await uow.session.scalars(select(AuditLog))).one()
     assert ksu is not None
     assert kud is not None

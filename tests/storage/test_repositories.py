@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -229,41 +229,6 @@ async def test_nik_koperasi_is_unique_where_present(
     async with UnitOfWork(factory) as uow:
         with pytest.raises(IntegrityError):
             await uow.koperasi.add(_koperasi("KUD D", nik_koperasi="3513010001"))
-
-
-async def test_count_by_kecamatan_aggregates_in_sql(
-    factory: async_sessionmaker[AsyncSession],
-) -> None:
-    async with UnitOfWork(factory) as uow:
-        for nama, kecamatan, segmen in [
-            ("KUD 1", "Kraksaan", "reguler"),
-            ("KUD 2", "Kraksaan", "reguler"),
-            ("KDKMP 3", "Kraksaan", "kdkmp"),
-            ("KUD 4", "Bantaran", "reguler"),
-            ("KUD 5", None, "reguler"),
-        ]:
-            await uow.koperasi.add(_koperasi(nama, kecamatan=kecamatan, segmen=segmen))
-        await uow.commit()
-
-    statements: list[str] = []
-    async with UnitOfWork(factory, write=False) as uow:
-        total = await uow.session.scalar(select(func.count()).select_from(Koperasi))
-
-        def capture(*args: object) -> None:
-            statements.append(str(args[2]))
-
-        sync_engine = uow.session.get_bind()
-        event.listen(sync_engine, "before_cursor_execute", capture)
-        try:
-            everything = await uow.koperasi.count_by_kecamatan()
-            reguler = await uow.koperasi.count_by_kecamatan(segmen="reguler")
-        finally:
-            event.remove(sync_engine, "before_cursor_execute", capture)
-    assert total == 5
-    assert everything == {"Bantaran": 1, "Kraksaan": 3, None: 1}
-    assert list(everything) == ["Bantaran", "Kraksaan", None]
-    assert reguler == {"Bantaran": 1, "Kraksaan": 2, None: 1}
-    assert all("GROUP BY" in statement for statement in statements)
 
 
 async def test_a_superseding_row_replaces_waiting_ones_but_keeps_itself(
