@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from conversations.cari_koperasi import officer_subject
 from domain.access import Role
 from domain.errors import InputError
 from handlers.auth import requires
@@ -14,7 +15,7 @@ from handlers.callbacks import answer_callback
 from handlers.context import BotContext
 from handlers.forms import start_form
 from handlers.koperasi_views import is_number
-from handlers.petugas_actions import ACTIONS, officer_by_id, search_results, today_of
+from handlers.petugas_actions import ACTIONS, officer_by_id, today_of
 from handlers.petugas_views import PREFIX, render_officers
 from handlers.replies import reply
 from handlers.screens import show
@@ -27,18 +28,6 @@ async def petugas(update: Update, context: BotContext) -> None:
     async with context.services.uow(write=False) as uow:
         page = await officer_page(uow, today_of(context), 0)
     text, markup = render_officers(context.tr, page)
-    await reply(update, context, text, markup=markup)
-
-
-async def show_assign_search(update: Update, context: BotContext, officer_id: int) -> None:
-    """After *Tugaskan satu*: the results, each a button assigning it to the officer."""
-    if not context.viewer.has(Role.ADMIN):
-        return
-    try:
-        text, markup = await search_results(context, [officer_id, 0], update.update_id)
-    except InputError as error:
-        await reply(update, context, context.tr.t(error.key, **error.params))
-        return
     await reply(update, context, text, markup=markup)
 
 
@@ -56,7 +45,7 @@ async def _start_search(update: Update, context: BotContext, officer_id: int) ->
     await answer_callback(update, context)
     spec = context.services.forms.spec(SEARCH_FORM)
     if spec is not None:
-        await start_form(update, context, spec, subject=f"{PREFIX}{officer_id}")
+        await start_form(update, context, spec, subject=officer_subject(officer_id))
 
 
 @requires(Role.ADMIN)

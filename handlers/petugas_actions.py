@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date
 
+from telegram import Update
+
+from conversations.cari_koperasi import officer_subject
 from domain.errors import InputError
 from domain.koperasi_list import KoperasiScope, ListCriteria, ListFilter, criteria_for
 from domain.workload import AssignMode, Workload
 from handlers.context import BotContext
 from handlers.keyboards import single
-from handlers.koperasi import card_screen
+from handlers.koperasi_screens import card_screen
 from handlers.koperasi_views import ListState, Screen
 from handlers.petugas_views import (
     PREFIX,
@@ -29,6 +32,7 @@ from handlers.petugas_views import (
     render_officer_picker,
     render_officers,
 )
+from handlers.replies import reply
 from handlers.values import person_name
 from locales import N_
 from services import assignment
@@ -118,7 +122,7 @@ async def search_results(context: BotContext, ids: list[int], update_id: int) ->
     """*Tugaskan satu*: a page of the admin's last search for this officer."""
     officer_id, viewer, tr = ids[0], context.viewer, context.tr
     load = await officer_by_id(context, officer_id)
-    subject = f"{PREFIX}{officer_id}"
+    subject = officer_subject(officer_id)
     async with context.services.uow(write=False) as uow:
         query = await last_search(uow, viewer.chat_id, viewer.telegram_user_id, subject)
         criteria = criteria_for(ListFilter(search=True), [], query, today_of(context))
@@ -132,6 +136,16 @@ async def search_results(context: BotContext, ids: list[int], update_id: int) ->
         lambda p: f"{PREFIX}:sr:{officer_id}:{p}",
         f"{PREFIX}:o:{officer_id}",
     )
+
+
+async def show_assign_search(update: Update, context: BotContext, officer_id: int) -> None:
+    """After *Tugaskan satu*: the results, each a button assigning it to the officer."""
+    try:
+        text, markup = await search_results(context, [officer_id, 0], update.update_id)
+    except InputError as error:
+        await reply(update, context, context.tr.t(error.key, **error.params))
+        return
+    await reply(update, context, text, markup=markup)
 
 
 async def _assign_one(context: BotContext, ids: list[int], update_id: int) -> Screen:

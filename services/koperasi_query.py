@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-
 from domain.koperasi_list import (
     KoperasiCard,
     KoperasiScope,
@@ -23,15 +21,13 @@ from domain.koperasi_list import (
 from domain.workload import Workload
 from storage.repositories.koperasi_query import KoperasiLine, KoperasiQueryRepository
 from storage.repositories.petugas import PetugasRepository
-from storage.tables import FormSession, Koperasi
+from storage.tables import Koperasi
 from storage.uow import UnitOfWork
 
 # The search form (conversations/cari_koperasi.py) keeps the typed text in its answers: the
 # list's "search" filter reads it back from there instead of carrying it in callback data.
 SEARCH_FORM = "cari_koperasi"
 SEARCH_ANSWER = "query"
-# Set when a search completes, cleared once its results were shown.
-SEARCH_PENDING = "pending"
 
 
 @dataclass(frozen=True)
@@ -108,29 +104,6 @@ async def last_search(uow: UnitOfWork, chat_id: int, user_id: int, subject: str)
         return None
     query = session.answers.get(SEARCH_ANSWER)
     return query if isinstance(query, str) else None
-
-
-async def finished_search(uow: UnitOfWork, chat_id: int, user_id: int) -> FormSession | None:
-    """The person's search that just finished and whose results were not shown yet."""
-    # At most a few rows: one search session per subject ('' and one per officer searched for).
-    sessions = await uow.session.scalars(
-        select(FormSession).where(
-            FormSession.chat_id == chat_id,
-            FormSession.user_id == user_id,
-            FormSession.form == SEARCH_FORM,
-        )
-    )
-    return next((s for s in sessions if s.answers.get(SEARCH_PENDING)), None)
-
-
-async def take_finished_search(uow: UnitOfWork, chat_id: int, user_id: int) -> str | None:
-    """The subject of a search that just finished and was not shown yet; marks it shown."""
-    session = await finished_search(uow, chat_id, user_id)
-    if session is None:
-        return None
-    session.answers = {k: v for k, v in session.answers.items() if k != SEARCH_PENDING}
-    await uow.form_sessions.save(session)
-    return session.subject
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from storage.repositories import (
     ProcessedUpdateRepository,
     RoleRepository,
 )
+from storage.repositories.pending_imports import PendingImportRepository
 from storage.repositories.viewer import ViewerRepository
 
 
@@ -45,6 +46,7 @@ class UnitOfWork:
     processed_updates: ProcessedUpdateRepository
     audit: AuditRepository
     form_sessions: FormSessionRepository
+    pending_imports: PendingImportRepository
     koperasi: KoperasiRepository
     outbox: OutboxRepository
     viewer: ViewerRepository
@@ -77,6 +79,7 @@ class UnitOfWork:
         self.processed_updates = ProcessedUpdateRepository(session)
         self.audit = AuditRepository(session)
         self.form_sessions = FormSessionRepository(session)
+        self.pending_imports = PendingImportRepository(session)
         self.koperasi = KoperasiRepository(session)
         self.outbox = OutboxRepository(session)
         self.viewer = ViewerRepository(session)

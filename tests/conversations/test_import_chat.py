@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from config import AppConfig
 from domain.access import Role
+from domain.forms import FormStatus
 from domain.register import template_columns
-from services.register_pending import APPLIED, PENDING
 from storage.tables import AuditLog, FormSession, Koperasi, RatCycle
 from telegram_stub import BotApiStub
 from tests.helpers.bot import Conversation, conversation
@@ -142,7 +142,7 @@ async def test_admin_downloads_the_template_uploads_sees_reasons_and_confirms(
     assert await _count(conv, RatCycle) == 1
     assert audit.action == "register.import"
     assert audit.details["added"] == 2
-    assert (await _pending(conv)).status == APPLIED
+    assert (await _pending(conv)).status == FormStatus.APPLIED
 
 
 async def test_a_double_tap_imports_once_and_a_second_upload_changes_nothing(
@@ -201,7 +201,7 @@ async def test_forged_confirmations_are_refused_and_answered_once(
     assert "kedaluwarsa" in str(answers[2]["answer"])
     assert "kedaluwarsa" in str(answers[3]["answer"])
     assert await _count(conv, Koperasi) == 0
-    assert (await _pending(conv)).status == PENDING
+    assert (await _pending(conv)).status == FormStatus.PENDING
 
 
 async def test_other_files_are_refused_with_the_reason_and_the_same_question(
