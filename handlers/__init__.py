@@ -41,16 +41,18 @@ from handlers.routing import route_message
 # Only new messages are acted on: an edit of an old message must not re-run a command or a step.
 NEW_MESSAGES = filters.UpdateType.MESSAGE
 
-# The commands that are not forms, and what each does (forms declare their own).
-PLAIN_HANDLERS: dict[CommandSpec, Handler] = {
-    plain.START: basics.start,
-    plain.BANTUAN: basics.bantuan,
-    plain.BATAL: settings.batal,
-    plain.PRIVASI: privasi.privasi,
-    plain.KOPERASI: koperasi.koperasi,
-    plain.PETUGAS: petugas.petugas,
-    plain.UNDANG: invites.undang,
-}
+
+def plain_handlers() -> dict[CommandSpec, Handler]:
+    """The commands that are not forms, and what each does (forms declare their own)."""
+    return {
+        plain.START: basics.start,
+        plain.BANTUAN: basics.bantuan,
+        plain.BATAL: settings.batal,
+        plain.PRIVASI: privasi.privasi,
+        plain.KOPERASI: koperasi.koperasi,
+        plain.PETUGAS: petugas.petugas,
+        plain.UNDANG: invites.undang,
+    }
 
 
 def _command(spec: CommandSpec, callback: Handler) -> CommandHandler[BotContext, None]:
@@ -61,7 +63,7 @@ def _command(spec: CommandSpec, callback: Handler) -> CommandHandler[BotContext,
 
 def command_handlers(app: GempurApp) -> list[CommandHandler[BotContext, None]]:
     """One handler per command: the plain ones and every form's that has a command."""
-    by_command: dict[CommandSpec, Handler] = dict(PLAIN_HANDLERS)
+    by_command = plain_handlers()
     for spec in app.bot_data.services.forms.forms.values():
         if spec.command is not None:
             by_command[spec.command] = form_command(spec)
