@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from domain.access import Role
 from handlers import home, onboarding
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
@@ -33,7 +34,15 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 
 
 async def hint(update: Update, context: BotContext) -> None:
-    """Text or media that nothing else expected."""
+    """Text or media that nothing else expected.
+
+    A file from an admin is most likely a register whose /impor was left (a command in
+    between, or a restart of the form): say plainly how to import it.
+    """
+    message = update.message
+    if message is not None and message.document is not None and context.viewer.has(Role.ADMIN):
+        await reply(update, context, context.tr.t("hint.document_import"))
+        return
     await reply(update, context, context.tr.t("hint.stray"))
 
 

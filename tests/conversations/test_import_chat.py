@@ -258,3 +258,45 @@ async def test_a_pending_import_survives_a_restart(
         [done] = await admin.wait_for_reply()
         assert "2 ditambahkan" in done.body
         assert await _count(second, Koperasi) == 2
+
+
+async def test_after_an_unreadable_file_the_next_file_is_taken(
+    conv: Conversation, admin: UserSession
+) -> None:
+    await conv.say(admin, "/impor")
+    await admin.send_document(b"\xff\xfe n\x00a\x00m\x00a\x00", "utf16.csv")
+    await conv.deliver()
+    _, encoding = await admin.wait_for_reply(count=2)
+    assert "bukan UTF-8" in encoding.body
+    assert "Kirim berkasnya sekarang" in encoding.body  # still waiting for the file
+    await admin.send_document(b"nama;desa\nKUD Tani;Dringu\n", "tanpa_kolom.csv")
+    await conv.deliver()
+    _, missing = await admin.wait_for_reply(count=2)
+    assert "tidak ada di baris judul" in missing.body
+    assert "Kirim berkasnya sekarang" in missing.body
+    await admin.send_document(REGISTER, "daftar.csv")
+    await conv.deliver()
+    received, preview = await admin.wait_for_reply(count=2)
+    assert "Berkas diterima" in received.body
+    assert "✅ Impor 2 baris valid" in preview.buttons
+
+
+async def test_a_file_after_a_command_in_between_says_to_start_impor_again(
+    conv: Conversation, admin: UserSession
+) -> None:
+    await conv.say(admin, "/impor")
+    await admin.send_document(b"\xff\xfe n\x00a\x00m\x00a\x00", "utf16.csv")
+    await conv.deliver()
+    await admin.wait_for_reply(count=2)
+    await conv.say(admin, "/bantuan")
+    await admin.send_document(REGISTER, "daftar.csv")
+    await conv.deliver()
+    [hint] = await admin.wait_for_reply()
+    assert "/impor" in hint.body
+    assert "belum paham" not in hint.body
+    intro = await conv.say(admin, "/impor")
+    assert "Kirim berkasnya sekarang" in intro.body
+    await admin.send_document(REGISTER, "daftar.csv")
+    await conv.deliver()
+    received, _ = await admin.wait_for_reply(count=2)
+    assert "Berkas diterima" in received.body
