@@ -14,6 +14,7 @@ from telegram import Update
 
 from conversations.cari_koperasi import LIST_SUBJECT
 from domain.access import Role
+from domain.errors import InputError
 from domain.koperasi_list import BoardMember, KoperasiCard, ListFilter, card_actions, list_scope
 from handlers.auth import refuse, requires
 from handlers.callbacks import answer_callback
@@ -31,6 +32,7 @@ from handlers.koperasi_views import (
     render_stage_picker,
 )
 from handlers.outcomes import answer_at_once
+from handlers.petugas_actions import assign_from_card, pick_for_card
 from handlers.replies import reply
 from handlers.screens import show
 from handlers.values import person_name
@@ -165,6 +167,23 @@ async def _remove(
     return await card_screen(context, card.id, s, notice)
 
 
+async def _officer_picker(
+    update: Update, context: BotContext, ids: list[int], s: ListState
+) -> Screen | None:
+    del update
+    if not context.viewer.has(Role.ADMIN):
+        return None
+    return await pick_for_card(context, ids[0], ids[1], s)
+
+
+async def _change_officer(
+    update: Update, context: BotContext, ids: list[int], s: ListState
+) -> Screen | None:
+    if not context.viewer.has(Role.ADMIN):
+        return None
+    return await assign_from_card(context, ids[0], ids[1], update.update_id, s)
+
+
 # action code -> (numbers before the page and filter, the action)
 ACTIONS: dict[str, tuple[int, Action]] = {
     "l": (0, _list),
@@ -174,6 +193,8 @@ ACTIONS: dict[str, tuple[int, Action]] = {
     "ft": (0, _stages),
     "r": (2, _confirm_removal),
     "rx": (2, _remove),
+    "g": (2, _officer_picker),
+    "a": (2, _change_officer),
 }
 
 
@@ -193,7 +214,11 @@ async def on_koperasi_button(update: Update, context: BotContext) -> None:
     if entry is None or decoded is None:
         await answer_callback(update, context, context.tr.t("callback.stale"))
         return
-    screen = await entry[1](update, context, *decoded)
+    try:
+        screen = await entry[1](update, context, *decoded)
+    except InputError as error:  # e.g. the chosen officer was deactivated meanwhile
+        await answer_callback(update, context, context.tr.t(error.key, **error.params))
+        return
     if screen is None:
         await refuse(update, context)
         return

@@ -4,7 +4,9 @@ Renderers only (text and buttons, no storage, no Telegram calls). Every user-sup
 goes through the translator, which escapes it; long values are cut before escaping.
 Callback data: `k:l:<page>:<filter>` list, `k:c:<id>:<page>:<filter>` card,
 `k:f:<page>:<filter>` filter menu, `k:fd:<page>:<filter>` kecamatan, `k:ft:0:<filter>` stage,
-`k:s` search, `k:r:` / `k:rx:<id>:<person>:<page>:<filter>` remove a board member.
+`k:s` search, `k:r:` / `k:rx:<id>:<person>:<page>:<filter>` remove a board member,
+`k:g:<id>:<officer page>:<page>:<filter>` / `k:a:<id>:<officer>:<page>:<filter>` change the
+officer (admins); each carries the list it came from, so *Kembali ke daftar* returns to it.
 """
 
 from __future__ import annotations
@@ -60,6 +62,16 @@ class ListState:
 def list_data(state: ListState) -> str:
     """The callback data that shows this list page."""
     return f"{PREFIX}:l:{state.data}"
+
+
+def officer_picker_data(koperasi_id: int, page: int, back: ListState) -> str:
+    """*Ganti petugas* on a card: the officers' page `page`, then back to the list `back`."""
+    return f"{PREFIX}:g:{koperasi_id}:{page}:{back.data}"
+
+
+def change_officer_data(koperasi_id: int, officer_id: int, back: ListState) -> str:
+    """The card's cooperative to `officer_id` (0: the admins' queue), then its card again."""
+    return f"{PREFIX}:a:{koperasi_id}:{officer_id}:{back.data}"
 
 
 def stage_label(tr: Translator, tahap: str) -> str:
@@ -254,7 +266,9 @@ def render_card(
             data = f"{PREFIX}:r:{card.id}:{member.person_id}:{back.data}"
             rows.append(single(plain(tr.t("koperasi.button.remove_member", name=name)), data))
     if actions.change_officer:
-        rows.append(single(tr.t("koperasi.button.change_officer"), f"p:g:{card.id}:0"))
+        rows.append(
+            single(tr.t("koperasi.button.change_officer"), officer_picker_data(card.id, 0, back))
+        )
     rows.append(single(tr.t("koperasi.button.back_to_list"), list_data(back)))
     return text, InlineKeyboardMarkup(rows)
 

@@ -18,7 +18,15 @@ from domain.workload import AssignMode, Workload
 from handlers.context import BotContext
 from handlers.keyboards import single
 from handlers.koperasi_screens import card_screen
-from handlers.koperasi_views import ListState, Screen
+from handlers.koperasi_views import (
+    PREFIX as KOPERASI_PREFIX,
+)
+from handlers.koperasi_views import (
+    ListState,
+    Screen,
+    change_officer_data,
+    officer_picker_data,
+)
 from handlers.petugas_views import (
     PREFIX,
     officer_name,
@@ -151,6 +159,25 @@ async def show_assign_search(update: Update, context: BotContext, officer_id: in
 async def _assign_one(context: BotContext, ids: list[int], update_id: int) -> Screen:
     """`p:a:<koperasi>:<officer, 0 = queue>:<officer whose screen follows, 0 = the card>`."""
     koperasi_id, officer_id, view = ids
+    if not view:
+        return await assign_from_card(context, koperasi_id, officer_id, update_id, ListState())
+    notice = await _assign(context, koperasi_id, officer_id, update_id)
+    return await _officer_screen(context, view, notice)
+
+
+async def assign_from_card(
+    context: BotContext, koperasi_id: int, officer_id: int, update_id: int, back: ListState
+) -> Screen:
+    """*Ganti petugas* chosen: the card again, with the notice, returning to the same list."""
+    notice = await _assign(context, koperasi_id, officer_id, update_id)
+    screen = await card_screen(context, koperasi_id, back, notice)
+    if screen is None:
+        raise InputError(N_("koperasi.error.not_found"))
+    return screen
+
+
+async def _assign(context: BotContext, koperasi_id: int, officer_id: int, update_id: int) -> str:
+    """Assigns the cooperative to the officer (0: the queue); returns the notice to show."""
     services, now = context.services, context.services.clock.now()
     async with services.uow() as uow:
         changes = await assignment.assign_one(
@@ -161,13 +188,7 @@ async def _assign_one(context: BotContext, ids: list[int], update_id: int) -> Sc
                 uow, services.catalogues, officer_id, len(changes), cause=f"u{update_id}", now=now
             )
         await uow.commit()
-    notice = await _assign_notice(context, officer_id, len(changes))
-    if view:
-        return await _officer_screen(context, view, notice)
-    screen = await card_screen(context, koperasi_id, ListState(), notice)
-    if screen is None:
-        raise InputError(N_("koperasi.error.not_found"))
-    return screen
+    return await _assign_notice(context, officer_id, len(changes))
 
 
 async def _assign_notice(context: BotContext, officer_id: int, count: int) -> str:
@@ -179,11 +200,20 @@ async def _assign_notice(context: BotContext, officer_id: int, count: int) -> st
 
 
 async def _pick_for_card(context: BotContext, ids: list[int], update_id: int) -> Screen:
-    """*Ganti petugas* on a card: every officer, or the admins' queue."""
-    koperasi_id, tr = ids[0], context.tr
+    """`p:g:<koperasi>:<page>` (buttons of older cards): the picker, back to a plain list."""
+    del update_id
+    return await pick_for_card(context, ids[0], ids[1], ListState())
+
+
+async def pick_for_card(
+    context: BotContext, koperasi_id: int, page_number: int, back: ListState
+) -> Screen:
+    """*Ganti petugas* on a card: every officer, or the admins' queue; `back` is the list the
+    card came from, kept through the choice so that *Kembali ke daftar* returns to it."""
+    tr = context.tr
     async with context.services.uow(write=False) as uow:
         card = await load_card(uow, KoperasiScope(), koperasi_id)
-        page = await officer_page(uow, today_of(context), ids[1])
+        page = await officer_page(uow, today_of(context), page_number)
     if card is None:
         raise InputError(N_("koperasi.error.not_found"))
     current = (
@@ -193,15 +223,15 @@ async def _pick_for_card(context: BotContext, ids: list[int], update_id: int) ->
     )
     title = tr.t("petugas.pick_for", nama=card.nama, current=current)
     tail = [
-        single(tr.t("petugas.button.queue"), f"{PREFIX}:a:{koperasi_id}:0:0"),
-        single(tr.t("petugas.button.back"), f"k:c:{koperasi_id}:0:-"),
+        single(tr.t("petugas.button.queue"), change_officer_data(koperasi_id, 0, back)),
+        single(tr.t("petugas.button.back"), f"{KOPERASI_PREFIX}:c:{koperasi_id}:{back.data}"),
     ]
     return render_officer_picker(
         tr,
         title,
         page,
-        lambda pid: f"{PREFIX}:a:{koperasi_id}:{pid}:0",
-        lambda p: f"{PREFIX}:g:{koperasi_id}:{p}",
+        lambda pid: change_officer_data(koperasi_id, pid, back),
+        lambda p: officer_picker_data(koperasi_id, p, back),
         tail,
     )
 
