@@ -45,13 +45,13 @@ from handlers.values import person_name
 from locales import N_
 from services import assignment
 from services.koperasi_query import (
+    kecamatan_counts,
     last_search,
     list_page,
     load_card,
     officer_page,
     officer_workload,
 )
-from storage.repositories.petugas import PetugasRepository
 
 Action = Callable[[BotContext, list[int], int], Awaitable[Screen]]
 
@@ -100,7 +100,7 @@ def _kecamatan_name(context: BotContext, index: int) -> str:
 async def _kecamatan_ask(context: BotContext, ids: list[int], update_id: int) -> Screen:
     load, name = await officer_by_id(context, ids[0]), _kecamatan_name(context, ids[1])
     async with context.services.uow(write=False) as uow:
-        counts = await PetugasRepository(uow.session).count_in_kecamatan(name)
+        counts = await kecamatan_counts(uow, name)
     return render_kecamatan_ask(context.tr, load, ids[1], name, counts)
 
 

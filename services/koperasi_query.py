@@ -18,7 +18,7 @@ from domain.koperasi_list import (
     page_window,
     stage_of,
 )
-from domain.workload import Workload
+from domain.workload import Workload, named
 from storage.repositories.koperasi_query import KoperasiLine, KoperasiQueryRepository
 from storage.repositories.petugas import PetugasRepository
 from storage.tables import Koperasi
@@ -131,3 +131,14 @@ async def officer_workload(uow: UnitOfWork, today: date, person_id: int) -> Work
     """One officer's workload; None when the person is not an active officer."""
     found = await PetugasRepository(uow.session).workloads(today, person_id=person_id)
     return found[0] if found else None
+
+
+async def kecamatan_counts(uow: UnitOfWork, kecamatan: str) -> tuple[int, int]:
+    """(all, without an officer) cooperatives of a kecamatan."""
+    return await PetugasRepository(uow.session).count_in_kecamatan(kecamatan)
+
+
+async def officers_named(uow: UnitOfWork, today: date, query: str) -> list[Workload]:
+    """The active officers whose name contains `query`, with their workload."""
+    # A region has tens of officers: read them all and match in domain, like the list does.
+    return named(await PetugasRepository(uow.session).workloads(today), query)

@@ -301,3 +301,20 @@ async def test_an_officer_may_not_change_the_officer_of_a_card(
         answer = answer_of(stub, query)
         assert "tidak memiliki akses" in answer["answer"]["text"]  # type: ignore[index]
     assert (await _officers(conv))["Maron Satu"] == people["ani"]
+
+
+async def test_petugas_takes_a_name_as_its_argument(
+    conv: Conversation, driver: Driver, people: dict[str, int]
+) -> None:
+    admin = driver.user(ADMIN, "Dedi")
+    one = await conv.say(admin, "/petugas budi")
+    assert one.body.startswith("Budi")  # her screen, with what the admin can do
+    assert "Tugaskan satu" in one.buttons
+    several = await conv.say(admin, "/petugas i")  # Ani, Budi, citra
+    assert "namanya memuat «i»" in several.body
+    assert "3 petugas aktif" in several.body
+    none = await conv.say(admin, "/petugas Zainal")
+    assert "Tidak ada petugas aktif yang namanya memuat «Zainal»" in none.body
+    assert "3 petugas aktif" in none.body
+    english = await conv.say(admin, "/officers CITRA")
+    assert english.body.startswith("citra")
