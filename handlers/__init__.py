@@ -33,9 +33,9 @@ from handlers import (
 from handlers.callbacks import FormButton
 from handlers.context import BotContext, GempurApp
 from handlers.errors import on_error
-from handlers.forms import Handler, form_command, suspending
+from handlers.forms import Handler, suspending
 from handlers.gate import gate
-from handlers.outcomes import on_form_button
+from handlers.outcomes import form_command, on_form_button
 from handlers.routing import route_message
 
 # Only new messages are acted on: an edit of an old message must not re-run a command or a step.

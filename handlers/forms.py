@@ -28,20 +28,6 @@ if TYPE_CHECKING:
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
-def form_command(spec: FormSpec) -> Handler:
-    """The command that starts (or resumes) `spec`, checking the roles it declares."""
-
-    async def start(update: Update, context: BotContext) -> None:
-        command = spec.command
-        if command is not None and not command.visible_to(context.viewer):
-            await reply(update, context, context.tr.t("auth.not_allowed"))
-            return
-        await start_form(update, context, spec)
-
-    start.__doc__ = f"Starts the {spec.name} form."
-    return start
-
-
 def suspending(callback: Handler) -> Handler:
     """Wraps a command: any command first suspends the chat's active form (its draft is kept)."""
 

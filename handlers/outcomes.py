@@ -11,22 +11,53 @@ from telegram import Update
 
 from conversations.engine import Outcome, Result
 from conversations.inputs import Incoming
-from conversations.spec import FormResult, FormSpec, Reply, ShowImportPreview, ShowSearchResults
+from conversations.spec import (
+    FormResult,
+    FormSpec,
+    InputKind,
+    Reply,
+    ShowImportPreview,
+    ShowSearchResults,
+)
 from domain.access import Role
 from handlers.callbacks import FormButton, answer_callback
 from handlers.context import BotContext
 from handlers.forms import (
+    Handler,
     apply_input,
     begin_form,
     close_keyboard,
     render_said,
     schedule_album_close,
     send_step,
+    start_form,
 )
 from handlers.koperasi_screens import show_search_list
 from handlers.petugas_actions import show_assign_search
 from handlers.register_import import show_preview
 from handlers.replies import reply
+
+# Steps a command's argument can answer: those read from text.
+TEXT_KINDS = frozenset({InputKind.CHOICE, InputKind.TEXT, InputKind.NUMBER, InputKind.DATE})
+
+
+def form_command(spec: FormSpec) -> Handler:
+    """The command that starts (or resumes) `spec`, checking the roles it declares.
+
+    An argument answers the first step at once when it is read from text (`/bahasa English`).
+    """
+
+    async def start(update: Update, context: BotContext) -> None:
+        command = spec.command
+        if command is not None and not command.visible_to(context.viewer):
+            await reply(update, context, context.tr.t("auth.not_allowed"))
+        elif context.args and spec.step(spec.first_step).kind in TEXT_KINDS:
+            await answer_at_once(update, context, spec, "", " ".join(context.args))
+        else:
+            await start_form(update, context, spec)
+
+    start.__doc__ = f"Starts the {spec.name} form."
+    return start
 
 
 async def send_outcome(update: Update, context: BotContext, outcome: Outcome) -> None:

@@ -48,3 +48,14 @@ async def test_an_indonesian_reader_sees_indonesian_command_names(
     assert (await conv.say(dedi, "/help")).body == help_text
     intro = (await conv.say(dedi, "/import")).body  # the form's English name starts it too
     assert "Kirim berkasnya sekarang" in intro
+
+
+async def test_a_form_command_takes_the_answer_to_its_first_step(
+    conv: Conversation, driver: Driver
+) -> None:
+    ani = driver.user(7002, "Ani", language_code="id")
+    assert "I will use" in (await conv.say(ani, "/bahasa English")).body
+    assert "saya akan memakai Bahasa Indonesia" in (await conv.say(ani, "/language 1")).body
+    refused = (await conv.say(ani, "/bahasa Klingon")).body
+    assert "2. English" in refused  # the reason, then the same question with its options
+    assert "I will use" in (await conv.say(ani, "2")).body  # the form waits for the answer
