@@ -6,7 +6,7 @@ from typing import Any, TypeAlias
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
-from conversations.engine import ChatForms
+from conversations.outcome import ChatForms
 from domain.access import Viewer
 from locales import Translator
 from runtime.app import AppServices

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from conversations.engine import Outcome, Result
 from conversations.inputs import Incoming, option_labels
+from conversations.outcome import Outcome, Result
 from conversations.spec import FormResult, FormSpec, InputKind, said
 from handlers.callbacks import FormButton
 from handlers.context import BotContext

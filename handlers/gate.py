@@ -10,7 +10,7 @@ from telegram import Chat, Update
 from telegram.constants import MessageEntityType
 from telegram.ext import ApplicationHandlerStop
 
-from conversations.engine import ChatForms
+from conversations.outcome import ChatForms
 from domain.access import Role, RoleGrant, Viewer
 from handlers.context import BotContext
 from handlers.replies import reply

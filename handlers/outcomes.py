@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from conversations.engine import Outcome, Result
 from conversations.inputs import Incoming
+from conversations.outcome import Outcome, Result
 from conversations.spec import (
     FormResult,
     FormSpec,
