@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from domain.access import Role
-from storage.tables import AuditLog, RoleGrant
+from storage.tables import AuditLog, Outbox, RoleGrant
 from telegram_stub import BotApiStub
 from tests.helpers.bot import Conversation
 from tests.helpers.driver import BotMessage, Driver, UserSession
@@ -371,3 +371,32 @@ async def test_back_to_the_list_after_removing_a_board_member_keeps_the_search(
     listed = await _press(conv, ani, "Kembali ke daftar")
     assert "pencarian «Maju»" in listed.body
     assert "1 koperasi" in listed.body
+
+
+async def test_a_menu_set_for_someone_else_uses_their_language(
+    conv: Conversation, driver: Driver, register: dict[str, int]
+) -> None:
+    """Ani (Indonesian) removes an English board member from one of his two boards: his
+    chat's new menu (through the outbox) names his language's commands."""
+    async with conv.app.bot_data.services.uow() as uow:
+        john = await add_person(uow, 6200, "John")
+        john.language = "en"
+        await add_board_member(uow, john, register[HTML_NAME], "sekretaris")
+        await add_board_member(uow, john, register["Koperasi 01"], "ketua")
+        await uow.commit()
+    ani = driver.user(ANI, "Ani")
+    await ani.send("/koperasi Maju")
+    await conv.deliver()
+    await ani.wait_for_reply(count=2)
+    await _press(conv, ani, "1")
+    await _press(conv, ani, "Hapus pengurus: John")
+    await _press(conv, ani, "Ya, hapus")
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        [menu] = (
+            await uow.session.scalars(
+                select(Outbox).where(Outbox.chat_id == 6200, Outbox.method == "setMyCommands")
+            )
+        ).all()
+    names = {entry["command"] for entry in menu.payload["commands"]}
+    assert {"help", "language", "cancel", "privacy"} <= names
+    assert not names & {"bantuan", "bahasa", "batal", "privasi"}
