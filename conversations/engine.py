@@ -64,7 +64,7 @@ class FormEngine:
         The chat's active form is suspended first, unless `chat` knows there is none (a
         command has just suspended it, or the gate found none): one statement less.
         """
-        if chat.active and not chat.suspension_done:
+        if chat.active:
             await self.suspend(uow, chat_id, now=now, chat=chat)
         session = await uow.form_sessions.get(chat_id, user_id, spec.name, subject)
         resumed = session is not None and session.status == SUSPENDED and bool(session.answers)

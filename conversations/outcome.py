@@ -34,12 +34,10 @@ class ChatForms:
     active: bool = True
     # The form a command suspended while handling this update (None: none was active).
     suspended: str | None = None
-    # Whether a command ran its suspension already (then `suspended` is the answer).
-    suspension_done: bool = False
 
     def record_suspension(self, form: str | None) -> None:
         """The chat's active form (`form`, or none) is suspended: none is active now."""
-        self.active, self.suspended, self.suspension_done = False, form, True
+        self.active, self.suspended = False, form
 
 
 @dataclass(frozen=True)
