@@ -50,6 +50,7 @@ async def card_screen(
 
 
 async def scoped_card(context: BotContext, koperasi_id: int) -> KoperasiCard | None:
+    """The card's data, if the cooperative is in the viewer's scope."""
     scope = list_scope(context.viewer)
     if scope is None:
         return None
