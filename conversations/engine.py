@@ -95,11 +95,6 @@ class FormEngine:
         chat.record_suspension(suspended)
         return suspended
 
-    async def discard(self, uow: UnitOfWork, session: FormSession, *, now: datetime) -> None:
-        """Throws a draft away."""
-        session.status, session.answers, session.updated_at = EXPIRED, {}, now
-        await uow.form_sessions.save(session)
-
     async def answer(
         self,
         uow: UnitOfWork,
