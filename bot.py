@@ -76,16 +76,16 @@ def build_application(
     cfg: AppConfig,
     *,
     clock: Clock | None = None,
-    extra_forms: Sequence[tuple[str, FormSpec]] = (),
+    extra_forms: Sequence[FormSpec] = (),
 ) -> GempurApp:
     """Builds the application and its services; connects to nothing yet.
 
-    `extra_forms`: (command, form) pairs that tests add to the real forms.
+    `extra_forms`: forms (each with its command) that tests add to the real forms.
     """
     engine = create_engine(cfg.database.url, echo=cfg.database.echo)
     background = background_engine(engine)
     catalogues = Catalogues(cfg.i18n.locales, cfg.i18n.default_locale, cfg.region.tz)
-    form_table = forms(catalogues, [spec for _, spec in extra_forms])
+    form_table = forms(catalogues, extra_forms)
     clock = clock or SystemClock()
     # Every session of the bot tells the viewer cache what its commits changed, and rings
     # the leader's sender when it queued an interactive message.
@@ -130,7 +130,7 @@ def build_application(
         .build()
     )
     app.bot_data.attach(services)
-    handlers.register(app, cfg, extra_forms)
+    handlers.register(app, cfg)
     return app
 
 

@@ -14,8 +14,10 @@ from domain.callbacks import BoardSwitch, InviteMenu
 from domain.commands import visible_commands
 from domain.koperasi_list import NAME_IN_LIST, shorten
 from handlers.context import BotContext
+from handlers.help import command_lines
 from handlers.replies import reply
 from locales import N_, Safe, Translator
+from services.menus import all_commands
 from services.onboarding import role_names
 
 ROLE_BLURB_KEYS = {
@@ -52,14 +54,9 @@ def home_text(
     parts.append(
         "\n".join(tr.t(key) for role, key in ROLE_BLURB_KEYS.items() if role in viewer.roles)
     )
-    commands = [spec for spec in visible_commands(viewer) if spec.roles is not None]
+    commands = [spec for spec in visible_commands(all_commands(), viewer) if spec.roles]
     if commands:
-        parts.append(
-            "\n".join(
-                tr.t("help.line", command=f"/{spec.name}", description=tr.t(spec.description_key))
-                for spec in commands
-            )
-        )
+        parts.append(command_lines(tr, commands))
     parts.append(tr.t("home.footer"))
     return "\n\n".join(parts)
 

@@ -2,7 +2,8 @@
 
 Renderers only (text and buttons, no storage, no Telegram calls). Every user-supplied value
 goes through the translator, which escapes it; long values are cut before escaping.
-Callback data: `KoperasiButton` (domain.callbacks), carrying the list state to go back to.
+Callback data: `KoperasiButton` (domain.callbacks), carrying the list state to go back to, so
+*Kembali ke daftar* returns to the same list (search and filter included).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardMarkup
 
-from domain.callbacks import KoperasiAction, KoperasiButton, PetugasAction, PetugasButton
+from domain.callbacks import KoperasiAction, KoperasiButton
 from domain.koperasi_list import (
     ADDRESS_IN_CARD,
     BOARD_SHOWN,
@@ -51,6 +52,16 @@ def card_data(koperasi_id: int, back: ListState | None = None) -> str:
 def list_data(state: ListState) -> str:
     """The callback data that shows this list page."""
     return _data(KoperasiAction.LIST, state=state)
+
+
+def officer_picker_data(koperasi_id: int, page: int, back: ListState) -> str:
+    """*Ganti petugas* on a card: the officers' page `page`, then back to the list `back`."""
+    return _data(KoperasiAction.PICK_OFFICER, koperasi_id, page, state=back)
+
+
+def change_officer_data(koperasi_id: int, officer_id: int, back: ListState) -> str:
+    """The card's cooperative to `officer_id` (0: the admins' queue), then its card again."""
+    return _data(KoperasiAction.CHANGE_OFFICER, koperasi_id, officer_id, state=back)
 
 
 def stage_label(tr: Translator, tahap: str) -> str:
@@ -253,8 +264,9 @@ def render_card(
             data = _data(KoperasiAction.REMOVE_ASK, card.id, member.person_id, state=back)
             rows.append(single(plain(tr.t("koperasi.button.remove_member", name=name)), data))
     if actions.change_officer:
-        officers = PetugasButton(PetugasAction.PICK_FOR_CARD, (card.id, 0)).encode()
-        rows.append(single(tr.t("koperasi.button.change_officer"), officers))
+        rows.append(
+            single(tr.t("koperasi.button.change_officer"), officer_picker_data(card.id, 0, back))
+        )
     rows.append(single(tr.t("koperasi.button.back_to_list"), list_data(back)))
     return text, InlineKeyboardMarkup(rows)
 

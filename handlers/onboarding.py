@@ -17,7 +17,7 @@ from domain.invites import InviteProblem, consent_tag_valid, parse_code
 from domain.koperasi_list import shorten
 from handlers.auth import refuse
 from handlers.callbacks import answer_callback
-from handlers.context import ACTIVE_FORM_FLAG, BotContext
+from handlers.context import BotContext
 from handlers.forms import Handler, close_keyboard, start_form
 from handlers.home import send_home
 from handlers.replies import reply
@@ -111,7 +111,7 @@ def typed_code(fallback: Handler) -> Handler:
     async def on_typed_code(update: Update, context: BotContext) -> None:
         message = update.message
         code = parse_code(message.text or "") if message is not None else None
-        if code is None or context.flags.get(ACTIVE_FORM_FLAG, True):
+        if code is None or context.chat_forms.active:
             await fallback(update, context)
             return
         await open_invite(update, context, code)

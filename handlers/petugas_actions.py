@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date
 
+from telegram import Update
+
+from conversations.cari_koperasi import officer_subject
 from domain.callbacks import PetugasAction
 from domain.errors import InputError
 from domain.koperasi_list import (
@@ -21,10 +24,14 @@ from domain.koperasi_list import (
 from domain.workload import AssignMode, Workload
 from handlers.context import BotContext
 from handlers.keyboards import single
-from handlers.koperasi import card_screen
-from handlers.koperasi_views import Screen, card_data
+from handlers.koperasi_screens import card_screen
+from handlers.koperasi_views import (
+    Screen,
+    card_data,
+    change_officer_data,
+    officer_picker_data,
+)
 from handlers.petugas_views import (
-    PREFIX,
     officer_name,
     petugas_data,
     render_deactivate_confirm,
@@ -37,6 +44,7 @@ from handlers.petugas_views import (
     render_officer_picker,
     render_officers,
 )
+from handlers.replies import reply
 from handlers.values import person_name
 from locales import N_
 from services import assignment
@@ -125,7 +133,7 @@ async def search_results(context: BotContext, ids: list[int], update_id: int) ->
     """*Tugaskan satu*: a page of the admin's last search for this officer."""
     officer_id, viewer, tr = ids[0], context.viewer, context.tr
     load = await officer_by_id(context, officer_id)
-    subject = f"{PREFIX}{officer_id}"
+    subject = officer_subject(officer_id)
     async with context.services.uow(write=False) as uow:
         query = await last_search(uow, viewer.chat_id, viewer.telegram_user_id, subject)
         criteria = criteria_for(ListFilter(search=True), [], query, today_of(context))
@@ -141,9 +149,38 @@ async def search_results(context: BotContext, ids: list[int], update_id: int) ->
     )
 
 
+async def show_assign_search(update: Update, context: BotContext, officer_id: int) -> None:
+    """After *Tugaskan satu*: the results, each a button assigning it to the officer."""
+    try:
+        text, markup = await search_results(context, [officer_id, 0], update.update_id)
+    except InputError as error:
+        await reply(update, context, context.tr.t(error.key, **error.params))
+        return
+    await reply(update, context, text, markup=markup)
+
+
 async def _assign_one(context: BotContext, ids: list[int], update_id: int) -> Screen:
     """`p:a:<koperasi>:<officer, 0 = queue>:<officer whose screen follows, 0 = the card>`."""
     koperasi_id, officer_id, view = ids
+    if not view:
+        return await assign_from_card(context, koperasi_id, officer_id, update_id, ListState())
+    notice = await _assign(context, koperasi_id, officer_id, update_id)
+    return await _officer_screen(context, view, notice)
+
+
+async def assign_from_card(
+    context: BotContext, koperasi_id: int, officer_id: int, update_id: int, back: ListState
+) -> Screen:
+    """*Ganti petugas* chosen: the card again, with the notice, returning to the same list."""
+    notice = await _assign(context, koperasi_id, officer_id, update_id)
+    screen = await card_screen(context, koperasi_id, back, notice)
+    if screen is None:
+        raise InputError(N_("koperasi.error.not_found"))
+    return screen
+
+
+async def _assign(context: BotContext, koperasi_id: int, officer_id: int, update_id: int) -> str:
+    """Assigns the cooperative to the officer (0: the queue); returns the notice to show."""
     services, now = context.services, context.services.clock.now()
     async with services.uow() as uow:
         changes = await assignment.assign_one(
@@ -154,13 +191,7 @@ async def _assign_one(context: BotContext, ids: list[int], update_id: int) -> Sc
                 uow, services.catalogues, officer_id, len(changes), cause=f"u{update_id}", now=now
             )
         await uow.commit()
-    notice = await _assign_notice(context, officer_id, len(changes))
-    if view:
-        return await _officer_screen(context, view, notice)
-    screen = await card_screen(context, koperasi_id, ListState(), notice)
-    if screen is None:
-        raise InputError(N_("koperasi.error.not_found"))
-    return screen
+    return await _assign_notice(context, officer_id, len(changes))
 
 
 async def _assign_notice(context: BotContext, officer_id: int, count: int) -> str:
@@ -172,11 +203,20 @@ async def _assign_notice(context: BotContext, officer_id: int, count: int) -> st
 
 
 async def _pick_for_card(context: BotContext, ids: list[int], update_id: int) -> Screen:
-    """*Ganti petugas* on a card: every officer, or the admins' queue."""
-    koperasi_id, tr = ids[0], context.tr
+    """`p:g:<koperasi>:<page>` (buttons of older cards): the picker, back to a plain list."""
+    del update_id
+    return await pick_for_card(context, ids[0], ids[1], ListState())
+
+
+async def pick_for_card(
+    context: BotContext, koperasi_id: int, page_number: int, back: ListState
+) -> Screen:
+    """*Ganti petugas* on a card: every officer, or the admins' queue; `back` is the list the
+    card came from, kept through the choice so that *Kembali ke daftar* returns to it."""
+    tr = context.tr
     async with context.services.uow(write=False) as uow:
         card = await load_card(uow, KoperasiScope(), koperasi_id)
-        page = await officer_page(uow, today_of(context), ids[1])
+        page = await officer_page(uow, today_of(context), page_number)
     if card is None:
         raise InputError(N_("koperasi.error.not_found"))
     current = (
@@ -186,17 +226,15 @@ async def _pick_for_card(context: BotContext, ids: list[int], update_id: int) ->
     )
     title = tr.t("petugas.pick_for", nama=card.nama, current=current)
     tail = [
-        single(
-            tr.t("petugas.button.queue"), petugas_data(PetugasAction.ASSIGN, koperasi_id, 0, 0)
-        ),
-        single(tr.t("petugas.button.back"), card_data(koperasi_id)),
+        single(tr.t("petugas.button.queue"), change_officer_data(koperasi_id, 0, back)),
+        single(tr.t("petugas.button.back"), card_data(koperasi_id, back)),
     ]
     return render_officer_picker(
         tr,
         title,
         page,
-        lambda pid: petugas_data(PetugasAction.ASSIGN, koperasi_id, pid, 0),
-        lambda p: petugas_data(PetugasAction.PICK_FOR_CARD, koperasi_id, p),
+        lambda pid: change_officer_data(koperasi_id, pid, back),
+        lambda p: officer_picker_data(koperasi_id, p, back),
         tail,
     )
 

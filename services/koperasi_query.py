@@ -18,17 +18,15 @@ from domain.koperasi_list import (
     page_window,
     stage_of,
 )
-from domain.workload import Workload
+from domain.workload import Workload, named
 from storage.repositories.koperasi_query import KoperasiLine
-from storage.tables import FormSession, Koperasi
+from storage.tables import Koperasi
 from storage.uow import UnitOfWork
 
 # The search form (conversations/cari_koperasi.py) keeps the typed text in its answers: the
 # list's "search" filter reads it back from there instead of carrying it in callback data.
 SEARCH_FORM = "cari_koperasi"
 SEARCH_ANSWER = "query"
-# Set when a search completes, cleared once its results were shown.
-SEARCH_PENDING = "pending"
 
 
 @dataclass(frozen=True)
@@ -107,23 +105,6 @@ async def last_search(uow: UnitOfWork, chat_id: int, user_id: int, subject: str)
     return query if isinstance(query, str) else None
 
 
-async def finished_search(uow: UnitOfWork, chat_id: int, user_id: int) -> FormSession | None:
-    """The person's search that just finished and whose results were not shown yet."""
-    # At most a few rows: one search session per subject ('' and one per officer searched for).
-    sessions = await uow.form_sessions.of_form(chat_id, user_id, SEARCH_FORM)
-    return next((s for s in sessions if s.answers.get(SEARCH_PENDING)), None)
-
-
-async def take_finished_search(uow: UnitOfWork, chat_id: int, user_id: int) -> str | None:
-    """The subject of a search that just finished and was not shown yet; marks it shown."""
-    session = await finished_search(uow, chat_id, user_id)
-    if session is None:
-        return None
-    session.answers = {k: v for k, v in session.answers.items() if k != SEARCH_PENDING}
-    await uow.form_sessions.save(session)
-    return session.subject
-
-
 @dataclass(frozen=True)
 class OfficerPage:
     """A page of officers with their workload, and the admins' queue."""
@@ -149,3 +130,9 @@ async def officer_workload(uow: UnitOfWork, today: date, person_id: int) -> Work
     """One officer's workload; None when the person is not an active officer."""
     found = await uow.petugas.workloads(today, person_id=person_id)
     return found[0] if found else None
+
+
+async def officers_named(uow: UnitOfWork, today: date, query: str) -> list[Workload]:
+    """The active officers whose name contains `query`, with their workload."""
+    # A region has tens of officers: read them all and match in domain, like the list does.
+    return named(await uow.petugas.workloads(today), query)

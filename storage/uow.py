@@ -30,6 +30,7 @@ from storage.repositories import (
     SchedulerRunRepository,
 )
 from storage.repositories.koperasi_query import KoperasiQueryRepository
+from storage.repositories.pending_imports import PendingImportRepository
 from storage.repositories.petugas import PetugasRepository
 from storage.repositories.viewer import ViewerRepository
 
@@ -48,6 +49,7 @@ class UnitOfWork:
     processed_updates: ProcessedUpdateRepository
     audit: AuditRepository
     form_sessions: FormSessionRepository
+    pending_imports: PendingImportRepository
     koperasi: KoperasiRepository
     koperasi_query: KoperasiQueryRepository
     petugas: PetugasRepository
@@ -83,6 +85,7 @@ class UnitOfWork:
         self.processed_updates = ProcessedUpdateRepository(session)
         self.audit = AuditRepository(session)
         self.form_sessions = FormSessionRepository(session)
+        self.pending_imports = PendingImportRepository(session)
         self.koperasi = KoperasiRepository(session)
         self.koperasi_query = KoperasiQueryRepository(session)
         self.petugas = PetugasRepository(session)

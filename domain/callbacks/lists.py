@@ -167,6 +167,8 @@ class KoperasiAction(StrEnum):
     SEARCH = "s"
     REMOVE_ASK = "r"
     REMOVE = "rx"
+    PICK_OFFICER = "g"  # admins: the officers' page to choose the card's new officer from
+    CHANGE_OFFICER = "a"  # admins: the card's cooperative to an officer (0: the admins' queue)
 
 
 # action -> its numbers (ids), then whether the list state (page and filter) follows
@@ -179,6 +181,8 @@ _KOPERASI_IDS: Mapping[KoperasiAction, tuple[tuple[Part, ...], bool]] = {
     KoperasiAction.SEARCH: ((), False),
     KoperasiAction.REMOVE_ASK: ((ID, ID), True),  # koperasi, person
     KoperasiAction.REMOVE: ((ID, ID), True),
+    KoperasiAction.PICK_OFFICER: ((ID, PAGE), True),  # koperasi, officers' page
+    KoperasiAction.CHANGE_OFFICER: ((ID, ID), True),  # koperasi, officer
 }
 
 

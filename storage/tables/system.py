@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from domain.forms import FormStatus
 from storage.tables.base import Base, JsonDict, code, tg_id
 
 #: The status of the form a chat is filling in now (one per chat at most).
-FORM_ACTIVE = "active"
+FORM_ACTIVE = FormStatus.ACTIVE.value
 
 
 class FormSession(Base):
@@ -46,7 +47,7 @@ class FormSession(Base):
     # The ids of the last updates applied to this form (migration 0002): a redelivered update
     # is found here, in the row the answer changes anyway, not in a table of its own.
     applied_updates: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
-    status: Mapped[str] = code(16, default="active")
+    status: Mapped[str] = code(16, default=FORM_ACTIVE)
     version: Mapped[int] = mapped_column(nullable=False)
     last_prompt_message_id: Mapped[int | None] = tg_id()
     created_at: Mapped[datetime]

@@ -87,6 +87,8 @@ CASES: dict[type[Codec], list[Codec]] = {
         KoperasiButton(KoperasiAction.SEARCH),
         KoperasiButton(KoperasiAction.REMOVE_ASK, (MAX_ID, MAX_ID), STATE),
         KoperasiButton(KoperasiAction.REMOVE, (1, 2), STATE),
+        KoperasiButton(KoperasiAction.PICK_OFFICER, (7, 3), STATE),
+        KoperasiButton(KoperasiAction.CHANGE_OFFICER, (7, 0), STATE),
     ],
     PetugasButton: [
         PetugasButton(action, tuple(LARGEST[part] for part in parts))
