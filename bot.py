@@ -33,9 +33,9 @@ from conversations.spec import FormSpec
 from domain.access import Role
 from domain.clock import Clock
 from handlers.context import AppServices, BotContext, BotData, GempurApp
-from handlers.jobs import schedule_tick
 from handlers.menus import set_default_menus
 from handlers.ordering import PerChatUpdateProcessor
+from jobs import job_registry
 from locales import Catalogues
 from runtime.bot_api_http import AiohttpRequest
 from runtime.clock import SystemClock
@@ -52,6 +52,7 @@ from services.rat_cli import recompute_command
 from services.register_cli import import_file
 from storage.engine import background_engine, create_engine, session_factory
 from storage.migrate import DatabaseNotMigratedError, ensure_up_to_date, upgrade
+from storage.outbox_doorbell import OutboxDoorbell
 from storage.repositories.outbox import PRIORITY_INTERACTIVE
 from storage.uow import UnitOfWork
 from storage.viewer_cache import ViewerCache
@@ -77,29 +78,34 @@ def build_application(
     cfg: AppConfig,
     *,
     clock: Clock | None = None,
-    extra_forms: Sequence[tuple[str, FormSpec]] = (),
+    extra_forms: Sequence[FormSpec] = (),
 ) -> GempurApp:
     """Builds the application and its services; connects to nothing yet.
 
-    `extra_forms`: (command, form) pairs that tests add to the real forms.
+    `extra_forms`: forms (each with its command) that tests add to the real forms.
     """
     engine = create_engine(cfg.database.url, echo=cfg.database.echo)
     background = background_engine(engine)
     catalogues = Catalogues(cfg.i18n.locales, cfg.i18n.default_locale, cfg.region.tz)
-    form_table = forms(catalogues, [spec for _, spec in extra_forms])
+    form_table = forms(catalogues, extra_forms)
     clock = clock or SystemClock()
-    # Every session of the bot tells the viewer cache what its commits changed.
+    # Every session of the bot tells the viewer cache what its commits changed, and rings
+    # the leader's sender when it queued an interactive message.
     viewers = ViewerCache(clock)
+    doorbell = OutboxDoorbell()
     services = AppServices(
         config=cfg,
         engine=engine,
-        sessions=session_factory(engine, viewer_changes=viewers),
+        sessions=session_factory(engine, viewer_changes=viewers, outbox_doorbell=doorbell),
         background_engine=background,
-        background_sessions=session_factory(background, viewer_changes=viewers),
+        background_sessions=session_factory(
+            background, viewer_changes=viewers, outbox_doorbell=doorbell
+        ),
         catalogues=catalogues,
         clock=clock,
         forms=FormEngine(form_table, cfg.forms, cfg.region.tz),
         viewers=viewers,
+        outbox_doorbell=doorbell,
     )
     context_types = ContextTypes(context=BotContext, bot_data=BotData)
     app: GempurApp = (
@@ -126,8 +132,7 @@ def build_application(
         .build()
     )
     app.bot_data.attach(services)
-    handlers.register(app, cfg, extra_forms)
-    schedule_tick(app)
+    handlers.register(app, cfg)
     return app
 
 
@@ -193,7 +198,7 @@ async def serve(app: GempurApp, stop: asyncio.Event) -> int:
 
 
 async def _lead(app: GempurApp, stop: asyncio.Event, lost: asyncio.Event) -> None:
-    """Polls, sends and ticks until asked to stop or the leadership is lost."""
+    """Polls, sends and runs the scheduled jobs until asked to stop or the leadership is lost."""
     services = app.bot_data.services
     async with app:  # initialize (getMe) ... shutdown
         sender = OutboxSender(
@@ -204,10 +209,14 @@ async def _lead(app: GempurApp, stop: asyncio.Event, lost: asyncio.Event) -> Non
             services.config.region.tz,
             default_holder(),
         )
+        services.outbox_doorbell.install(sender.wake)
         await report_recovery(services, await sender.recover())
         await on_startup(app)
         sending_stop = asyncio.Event()
         sending = asyncio.create_task(sender.run(sending_stop))
+        # Scheduled jobs run in the leader only, from now until polling has stopped.
+        scheduled = job_registry(app)
+        scheduled.start()
         assert app.updater is not None  # noqa: S101 - ApplicationBuilder always builds one
         try:
             await app.updater.start_polling(
@@ -221,8 +230,11 @@ async def _lead(app: GempurApp, stop: asyncio.Event, lost: asyncio.Event) -> Non
             await app.updater.stop()
             await app.stop()
         finally:
+            # A run in progress finishes (its messages are queued) unless leadership is lost.
+            await scheduled.stop(at_once=lost.is_set())
             sending_stop.set()
             await sending  # the in-flight requests finish and are recorded
+            services.outbox_doorbell.uninstall()
 
 
 async def report_recovery(services: AppServices, report: RecoveryReport) -> None:

@@ -1,33 +1,38 @@
-"""Database-backed forms: the engine and one module per form."""
+"""Database-backed forms: the engine and one module per form.
+
+A form module is the whole declaration: `COMMAND` (its command, or None when a button starts
+it) and `form(catalogues)` (intro, steps and the typed result of completing it). The list
+below is the only place a form is named: the handlers, /bantuan and the command menus are
+derived from it and from the plain commands (`domain.commands`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
+from types import ModuleType
 
-from conversations.akses import akses_form
-from conversations.bahasa import bahasa_form
-from conversations.cari_koperasi import cari_koperasi_form
-from conversations.impor import impor_form
-from conversations.perbaiki import perbaiki_form
+from conversations import akses, bahasa, cari_koperasi, impor, perbaiki
 from conversations.spec import FormSpec
+from domain.commands import PLAIN_COMMANDS, CommandSpec, in_order
 from locales import Catalogues
+
+FORM_MODULES: tuple[ModuleType, ...] = (bahasa, perbaiki, cari_koperasi, akses, impor)
 
 
 def forms(catalogues: Catalogues, extra: Iterable[FormSpec] = ()) -> dict[str, FormSpec]:
     """Every form of the bot by name (`extra`: forms added by tests)."""
-    table = {
-        spec.name: spec
-        for spec in (
-            bahasa_form(catalogues),
-            perbaiki_form(),
-            cari_koperasi_form(),
-            akses_form(catalogues),
-            impor_form(),
-            *extra,
-        )
-    }
+    built: list[FormSpec] = [module.form(catalogues) for module in FORM_MODULES]
+    table = {spec.name: spec for spec in (*built, *extra)}
     codes = [spec.code for spec in table.values()]
     if len(set(codes)) != len(codes):
         msg = "two forms share a callback code"
         raise ValueError(msg)
     return table
+
+
+@cache
+def commands() -> tuple[CommandSpec, ...]:
+    """Every command of the bot in menu order: the plain ones and those of the forms."""
+    declared: list[CommandSpec | None] = [module.COMMAND for module in FORM_MODULES]
+    return in_order([*PLAIN_COMMANDS, *(spec for spec in declared if spec is not None)])

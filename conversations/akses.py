@@ -14,6 +14,7 @@ from storage.uow import UnitOfWork
 
 NAME = "akses"
 SEND, NOTE = "kirim", "catatan"
+COMMAND = None  # started by the *Minta akses* button of /start
 
 
 def _after_choice(answers: Answers) -> str | None:
@@ -21,7 +22,7 @@ def _after_choice(answers: Answers) -> str | None:
     return "catatan" if answers["cara"] == NOTE else None
 
 
-def akses_form(catalogues: Catalogues) -> FormSpec:
+def form(catalogues: Catalogues) -> FormSpec:
     """The request form; admins are told in their own language."""
 
     async def complete(uow: UnitOfWork, run: FormRun) -> Reply:

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from conversations.spec import FormRun, FormSpec, InputKind, Option, Reply, Step, steps
 from domain.access import Viewer
+from domain.commands import CommandSpec
 from locales import N_, Catalogues
 from services.menus import enqueue_chat_menu, menu_entries, menu_signature, queue_chat_menu
 from services.onboarding import viewer_of
 from storage.uow import UnitOfWork
 
 NAME = "bahasa"
+COMMAND = CommandSpec(NAME, N_("cmd.bahasa"), 30, {"en": "language"})
 
 
-def bahasa_form(catalogues: Catalogues) -> FormSpec:
+def form(catalogues: Catalogues) -> FormSpec:
     """The language form over the configured catalogues."""
 
     def languages() -> list[Option]:
@@ -68,4 +70,5 @@ def bahasa_form(catalogues: Catalogues) -> FormSpec:
         steps=steps(Step("language", N_("bahasa.prompt"), InputKind.CHOICE, options=languages)),
         first_step="language",
         complete=complete,
+        command=COMMAND,
     )

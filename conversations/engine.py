@@ -8,51 +8,32 @@ render after the commit (a transaction never spans a Bot API call).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from config import FormsConfig
 from conversations.inputs import Incoming, read_input
-from conversations.spec import FormRun, FormSpec, InputKind, Reply, Step
+from conversations.outcome import ChatForms, Outcome, Result
+from conversations.spec import FormRun, FormSpec, InputKind, Step
 from domain.access import Viewer
 from domain.errors import InputError
+from domain.forms import FormStatus
 from locales import Translator
-from storage.tables import FormSession
-from storage.uow import UnitOfWork
 
-ACTIVE, SUSPENDED, DONE, EXPIRED = "active", "suspended", "done", "expired"
+if TYPE_CHECKING:
+    from storage.tables import FormSession
+    from storage.uow import UnitOfWork
+
+ACTIVE, SUSPENDED, DONE, EXPIRED = (
+    FormStatus.ACTIVE,
+    FormStatus.SUSPENDED,
+    FormStatus.DONE,
+    FormStatus.EXPIRED,
+)
 # Update ids a session remembers. A redelivery after a crash repeats at most the updates of the
 # last unconfirmed getUpdates batch, which holds at most 100.
 APPLIED_UPDATES_KEPT = 100
 ALBUM_KEY = "_album"  # answers[ALBUM_KEY]: the album being collected (step, count, last item)
-
-
-class Result(StrEnum):
-    """What happened to an input."""
-
-    PROMPT = "prompt"  # ask the step (first time, resumed, or after a duplicate)
-    INVALID = "invalid"  # say why, ask the same step again
-    COMPLETED = "completed"  # the form is done: say the reply
-    STALE = "stale"  # a button of a step that is no longer current
-    ALBUM_ITEM = "album_item"  # one album piece stored; wait for the rest
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """The engine's verdict on one input, rendered by the Telegram side after the commit."""
-
-    result: Result
-    spec: FormSpec | None = None
-    session_id: int | None = None
-    step: Step | None = None
-    answers: Mapping[str, Any] | None = None
-    error: InputError | None = None
-    reply: Reply | None = None
-    resumed: bool = False
-    album_count: int = 0
-    media_group_id: str | None = None
 
 
 class FormEngine:
@@ -76,42 +57,43 @@ class FormEngine:
         user_id: int,
         subject: str = "",
         now: datetime,
-        suspend: bool = True,
+        chat: ChatForms,
     ) -> Outcome:
         """Makes `spec` the chat's active form, resuming its draft if one is kept.
 
-        `suspend=False` when the caller knows the chat has no active form (a command has
-        just suspended it, or the gate found none): one statement less on a hot path.
+        The chat's active form is suspended first, unless `chat` knows there is none (a
+        command has just suspended it, or the gate found none): one statement less.
         """
-        if suspend:
-            await self.suspend_active(uow, chat_id, now=now)
+        if chat.active:
+            await self.suspend(uow, chat_id, now=now, chat=chat)
         session = await uow.form_sessions.get(chat_id, user_id, spec.name, subject)
         resumed = session is not None and session.status == SUSPENDED and bool(session.answers)
         if session is None or not resumed or session.step not in spec.steps:
-            session = session or FormSession(
-                chat_id=chat_id, user_id=user_id, form=spec.name, subject=subject, created_at=now
-            )
+            session = session or uow.form_sessions.new(chat_id, user_id, spec.name, subject, now)
             session.step, session.answers, resumed = spec.first_step, {}, False
         session.status = ACTIVE
         self._touch(session, now)
         await uow.form_sessions.save(session)
+        chat.active = True
         return self._prompt(spec, session, resumed=resumed)
 
-    async def suspend_active(
-        self, uow: UnitOfWork, chat_id: int, *, now: datetime
-    ) -> FormSession | None:
-        """Suspends the chat's active form (its draft is kept); returns it, if there was one."""
-        session = await uow.form_sessions.active_for_chat(chat_id)
-        if session is not None:
-            session.status = SUSPENDED
-            session.updated_at = now
-            await uow.form_sessions.save(session)
-        return session
+    async def suspend(
+        self, uow: UnitOfWork, chat_id: int, *, now: datetime, chat: ChatForms
+    ) -> str | None:
+        """Suspends the chat's active form (its draft is kept); returns its name, if any.
 
-    async def discard(self, uow: UnitOfWork, session: FormSession, *, now: datetime) -> None:
-        """Throws a draft away."""
-        session.status, session.answers, session.updated_at = EXPIRED, {}, now
-        await uow.form_sessions.save(session)
+        Reads nothing when `chat` knows the chat has no active form.
+        """
+        suspended = None
+        if chat.active:
+            session = await uow.form_sessions.active_for_chat(chat_id)
+            if session is not None:
+                session.status = SUSPENDED
+                session.updated_at = now
+                await uow.form_sessions.save(session)
+                suspended = session.form
+        chat.record_suspension(suspended)
+        return suspended
 
     async def answer(
         self,
@@ -123,6 +105,7 @@ class FormEngine:
         person_id: int | None,
         tr: Translator,
         now: datetime,
+        chat: ChatForms,
         pressed: tuple[int, str] | None = None,
         viewer: Viewer | None = None,
     ) -> Outcome | None:
@@ -131,7 +114,9 @@ class FormEngine:
         `pressed` is the (session id, step id) a button was made for: a button of another
         session or step is stale and changes nothing.
         """
-        session = await uow.form_sessions.active_for_chat(chat_id)
+        # Known to have no active form: no query (a pressed button is checked regardless).
+        look = chat.active or pressed is not None
+        session = await uow.form_sessions.active_for_chat(chat_id) if look else None
         spec = self.spec(session.form) if session is not None else None
         if (
             session is None
@@ -154,7 +139,9 @@ class FormEngine:
             update_id,
         ]
         if step.kind is not InputKind.ALBUM:
-            return await self._advance(uow, spec, session, step, value, person_id, now, viewer)
+            outcome = await self._advance(uow, spec, session, step, value, person_id, now, viewer)
+            chat.active = outcome.result is not Result.COMPLETED
+            return outcome
         outcome = await self._album_item(uow, spec, session, step, value, incoming, now)
         if incoming.media_group_id is not None:
             return outcome  # more pieces may follow; a timer closes the album
@@ -187,7 +174,7 @@ class FormEngine:
         now: datetime,
     ) -> Outcome | None:
         """Closes an album once no piece arrived after the `expected_count`-th one."""
-        session = await uow.session.get(FormSession, session_id)
+        session = await uow.form_sessions.by_id(session_id)
         if session is None or session.status != ACTIVE:
             return None
         spec = self.spec(session.form)
@@ -215,7 +202,7 @@ class FormEngine:
             outcome.session_id,
             outcome.step,
             outcome.answers,
-            reply=outcome.reply,
+            done=outcome.done,
             album_count=len(items),
         )
 
@@ -274,8 +261,8 @@ class FormEngine:
         run = FormRun(
             session.chat_id, session.user_id, person_id, session.subject, answers, now, viewer
         )
-        reply = await spec.complete(uow, run)
-        return Outcome(Result.COMPLETED, spec, session.id, answers=answers, reply=reply)
+        done = await spec.complete(uow, run)
+        return Outcome(Result.COMPLETED, spec, session.id, answers=answers, done=done)
 
     async def expire(self, uow: UnitOfWork, *, now: datetime) -> tuple[int, int]:
         """Suspends idle forms and erases expired drafts; returns both counts."""
@@ -286,7 +273,7 @@ class FormEngine:
         drafts = await uow.form_sessions.drafts_expired_before(now)
         for session in drafts:
             session.status, session.answers, session.updated_at = EXPIRED, {}, now
-        await uow.session.flush()
+        await uow.form_sessions.save_all([*idle, *drafts])
         return len(idle), len(drafts)
 
     async def albums_due(self, uow: UnitOfWork, *, now: datetime) -> list[int]:

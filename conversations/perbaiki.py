@@ -10,11 +10,12 @@ from typing import Any
 
 from conversations.spec import Answers, FormRun, FormSpec, InputKind, Option, Reply, Step, steps
 from domain.parsing import parse_phone
-from locales import N_
+from locales import N_, Catalogues
 from services.privacy import correct_personal_data
 from storage.uow import UnitOfWork
 
 NAME = "perbaiki"
+COMMAND = None  # started by *Perbaiki data saya* in /privasi
 FIELDS = [
     Option("nama", N_("perbaiki.field.nama")),
     Option("hp", N_("perbaiki.field.hp")),
@@ -50,8 +51,9 @@ async def _complete(uow: UnitOfWork, run: FormRun) -> Reply:
     return Reply(N_("perbaiki.saved"))
 
 
-def perbaiki_form() -> FormSpec:
+def form(catalogues: Catalogues) -> FormSpec:
     """The correction form."""
+    del catalogues
     return FormSpec(
         name=NAME,
         code="p",

@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from domain.commands import CommandSpec
+
 if TYPE_CHECKING:
+    from config import AppConfig
     from domain.access import Viewer
     from storage.uow import UnitOfWork
 
@@ -46,6 +49,49 @@ class Reply:
     locale: str | None = None
 
 
+@dataclass(frozen=True)
+class ShowSearchResults:
+    """After a search: the reply, then its results — the /koperasi list filtered by it, or
+    (with `officer_id`) the cooperatives to assign to that officer."""
+
+    said: Reply
+    officer_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ShowImportPreview:
+    """After an upload: the reply, then the file's preview with the buttons to import."""
+
+    said: Reply
+    import_id: int
+
+
+# What a completed form says happens next; the Telegram side renders each variant.
+FormResult = Reply | ShowSearchResults | ShowImportPreview
+
+
+def said(result: FormResult) -> Reply:
+    """The text every result starts with."""
+    return result if isinstance(result, Reply) else result.said
+
+
+@dataclass(frozen=True)
+class IntroButton:
+    """A button under a form's intro (e.g. "download the template"): its label key and data."""
+
+    label_key: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Intro:
+    """Said once before the first question when the form starts (not when a draft resumes)."""
+
+    key: str
+    params: Callable[[AppConfig], Mapping[str, object]] | None = None
+    buttons: Sequence[IntroButton] = ()
+
+
 # A domain validator: receives the parsed value and the answers so far, raises InputError.
 Validator = Callable[[Any, Answers], None]
 NextStep = Callable[[Answers], str | None]
@@ -81,19 +127,23 @@ class Step:
         return self.next(answers) if callable(self.next) else self.next
 
 
-# Runs in the same transaction as the last answer; returns what to tell the person.
-Completer = Callable[["UnitOfWork", "FormRun"], Awaitable[Reply]]
+# Runs in the same transaction as the last answer; returns what happens next.
+Completer = Callable[["UnitOfWork", "FormRun"], Awaitable[FormResult]]
 
 
 @dataclass(frozen=True)
 class FormSpec:
-    """A form: its stored name, short callback code, steps and what completing it does."""
+    """A form, the whole declaration: its stored name, short callback code, the command that
+    starts it (None: started by a button), an optional intro, its steps and what completing
+    it does (a typed result)."""
 
     name: str
     code: str
     steps: Mapping[str, Step]
     first_step: str
     complete: Completer
+    command: CommandSpec | None = None
+    intro: Intro | None = None
     subject_required: bool = False
 
     def step(self, step_id: str) -> Step:

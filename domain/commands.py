@@ -1,27 +1,46 @@
-"""The command registry: one list drives the handlers, /bantuan and the command menus."""
+"""Commands: what a command is (names per language, roles, place in the menus and /bantuan),
+and the plain commands that are not forms. A form declares its own command in its module
+(`conversations/`); the full list, which drives the handlers, /bantuan and the menus, is
+`conversations.commands()`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from domain.access import Role, Viewer
 from domain.keys import N_
 
+STAFF = frozenset({Role.PETUGAS, Role.ADMIN})
+ADMINS = frozenset({Role.ADMIN})
 
-@dataclass(frozen=True)
+
+# Compared by identity: each command is declared once, as a constant.
+@dataclass(frozen=True, eq=False)
 class CommandSpec:
-    """A command (Indonesian name first), its English alias and who may use it."""
+    """A command: its Indonesian name, its name in other languages, and who may use it.
+
+    Each language lists its own name in the menus and in /bantuan; every name works in every
+    language. `place` orders the menus and /bantuan (lower first).
+    """
 
     name: str
-    alias: str | None
     description_key: str
+    place: int
+    # Names in other languages, by locale (a language not listed uses `name`).
+    names: Mapping[str, str] = field(default_factory=dict)
     # None: everyone, strangers included.
     roles: frozenset[Role] | None = None
 
     @property
-    def names(self) -> list[str]:
-        """Every name the command answers to."""
-        return [self.name] if self.alias is None else [self.name, self.alias]
+    def all_names(self) -> list[str]:
+        """Every name the command answers to, the Indonesian one first."""
+        return [self.name, *(n for n in dict.fromkeys(self.names.values()) if n != self.name)]
+
+    def name_in(self, locale: str | None) -> str:
+        """The name shown to a reader of `locale`."""
+        return self.names.get(locale or "", self.name)
 
     def visible_to(self, viewer: Viewer | None) -> bool:
         """Whether `viewer` (None: anyone, as in the public menus) may use the command."""
@@ -30,28 +49,35 @@ class CommandSpec:
         return viewer is not None and viewer.has(*self.roles)
 
 
-# Later features add their commands here; /bantuan and the menus follow automatically.
-COMMANDS: tuple[CommandSpec, ...] = (
-    CommandSpec("start", None, N_("cmd.start")),
-    CommandSpec("bantuan", "help", N_("cmd.bantuan")),
-    CommandSpec("bahasa", "language", N_("cmd.bahasa")),
-    CommandSpec("batal", "cancel", N_("cmd.batal")),
-    CommandSpec("privasi", "privacy", N_("cmd.privasi")),
-    CommandSpec("koperasi", "coops", N_("cmd.koperasi"), frozenset({Role.PETUGAS, Role.ADMIN})),
-    CommandSpec("petugas", "officers", N_("cmd.petugas"), frozenset({Role.ADMIN})),
-    CommandSpec("undang", "invite", N_("cmd.undang"), frozenset({Role.ADMIN})),
-    CommandSpec("impor", "import", N_("cmd.impor"), frozenset({Role.ADMIN})),
+# The commands that are not forms; their handlers are wired in `handlers.register`.
+START = CommandSpec("start", N_("cmd.start"), 10)
+BANTUAN = CommandSpec("bantuan", N_("cmd.bantuan"), 20, {"en": "help"})
+BATAL = CommandSpec("batal", N_("cmd.batal"), 40, {"en": "cancel"})
+PRIVASI = CommandSpec("privasi", N_("cmd.privasi"), 50, {"en": "privacy"})
+KOPERASI = CommandSpec("koperasi", N_("cmd.koperasi"), 60, {"en": "coops"}, STAFF)
+PETUGAS = CommandSpec("petugas", N_("cmd.petugas"), 70, {"en": "officers"}, ADMINS)
+UNDANG = CommandSpec("undang", N_("cmd.undang"), 80, {"en": "invite"}, ADMINS)
+PLAIN_COMMANDS: tuple[CommandSpec, ...] = (
+    START,
+    BANTUAN,
+    BATAL,
+    PRIVASI,
+    KOPERASI,
+    PETUGAS,
+    UNDANG,
 )
 
 
-def command(name: str) -> CommandSpec:
-    """The registered command called `name`."""
-    for spec in COMMANDS:
-        if spec.name == name:
-            return spec
-    raise KeyError(name)
+def in_order(commands: Iterable[CommandSpec]) -> tuple[CommandSpec, ...]:
+    """The commands in their menu order; two commands sharing a name is a declaration bug."""
+    ordered = tuple(sorted(commands, key=lambda spec: spec.place))
+    names = [name for spec in ordered for name in spec.all_names]
+    if len(set(names)) != len(names):
+        msg = "two commands share a name"
+        raise ValueError(msg)
+    return ordered
 
 
-def visible_commands(viewer: Viewer | None) -> list[CommandSpec]:
-    """The commands `viewer` may use, in registry order."""
-    return [spec for spec in COMMANDS if spec.visible_to(viewer)]
+def visible_commands(commands: Iterable[CommandSpec], viewer: Viewer | None) -> list[CommandSpec]:
+    """The commands `viewer` may use, in the given order."""
+    return [spec for spec in commands if spec.visible_to(viewer)]

@@ -1,13 +1,15 @@
-"""Delivery rules of the outbox (docs/architecture.md#the-outbox): lanes, window, expiry, pacing.
+"""Delivery rules of the outbox (docs/architecture.md#the-outbox): lanes, window, retries, pacing.
 
 Pure: instants come in as aware datetimes from the caller's clock, and pacing works on the
-monotonic seconds the caller reads, so every rule here is tested without waiting.
+monotonic seconds the caller reads, so every rule here is tested without waiting. Which rows
+may be claimed now (bulk only inside the window, none past its expiry, bulk rows left claimed
+by a crash in doubt) is decided in SQL by the outbox repository, from the lanes below.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -53,26 +55,6 @@ def in_sending_window(now: datetime, tz: ZoneInfo, start: time, end: time) -> bo
     """Whether ``now`` falls in [start, end) of the local day in ``tz`` (WIB)."""
     local = now.astimezone(tz).time()
     return start <= local < end
-
-
-def may_send(priority: int, now: datetime, tz: ZoneInfo, start: time, end: time) -> bool:
-    """Interactive rows go out at any hour; bulk rows only inside the sending window."""
-    return not is_bulk(priority) or in_sending_window(now, tz, start, end)
-
-
-def window_end_on(day: date, tz: ZoneInfo, end: time) -> datetime:
-    """The instant the sending window closes on a local ``day``: a reminder's expiry."""
-    return datetime.combine(day, end, tzinfo=tz)
-
-
-def broadcast_expiry(now: datetime, hours: int) -> datetime:
-    """When a broadcast queued at ``now`` stops being worth sending."""
-    return now + timedelta(hours=hours)
-
-
-def is_expired(expires_at: datetime | None, now: datetime) -> bool:
-    """Whether a row's expiry has passed (rows without one never expire)."""
-    return expires_at is not None and expires_at <= now
 
 
 # --- what happens after an attempt ----------------------------------------------------------
@@ -127,11 +109,6 @@ def after_in_doubt(
     if is_bulk(priority) or attempts >= max_attempts:
         return Verdict(OutboxStatus.IN_DOUBT)
     return Verdict(OutboxStatus.PENDING, now + max(backoff(attempts), chat_interval))
-
-
-def after_crash(priority: int) -> OutboxStatus:
-    """A row found claimed at start-up (the sender died mid-call): the same rule as a timeout."""
-    return OutboxStatus.IN_DOUBT if is_bulk(priority) else OutboxStatus.PENDING
 
 
 # --- pacing ------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import TypeVar
 
@@ -164,6 +164,14 @@ class ListFilter:
     def toggled_at_risk(self) -> ListFilter:
         """At risk only, or not any more."""
         return replace(self, at_risk=not self.at_risk)
+
+
+@dataclass(frozen=True)
+class ListState:
+    """Where a screen returns to: the list page and its filter."""
+
+    page: int = 0
+    filter: ListFilter = field(default_factory=ListFilter)
 
 
 @dataclass(frozen=True)

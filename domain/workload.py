@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from domain.koperasi_list import is_at_risk, is_late
+from domain.koperasi_list import is_at_risk, is_late, search_key
 
 
 @dataclass(frozen=True)
@@ -109,3 +109,9 @@ def reassignments(
         for koperasi_id, old in sorted(current.items())
         if old != new_petugas_id
     ]
+
+
+def named(loads: Iterable[Workload], query: str) -> list[Workload]:
+    """The officers whose name contains `query` (ignoring case and spaces), in order."""
+    key = search_key(query)
+    return [load for load in loads if key and key in search_key(load.name or "")]

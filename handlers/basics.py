@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from domain.commands import visible_commands
+from domain.access import Role
 from handlers import home, onboarding
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
+from handlers.help import help_text
 from handlers.replies import reply
 
 
@@ -24,18 +25,7 @@ async def start(update: Update, context: BotContext) -> None:
 
 async def bantuan(update: Update, context: BotContext) -> None:
     """Lists what the viewer can do here."""
-    await reply(update, context, help_text(context))
-
-
-def help_text(context: BotContext) -> str:
-    """The commands the viewer may use, one line each."""
-    tr, viewer = context.tr, context.viewer
-    lines = [tr.t("help.header") if viewer.is_known else tr.t("help.header_stranger")]
-    for spec in visible_commands(viewer):
-        lines.append(
-            tr.t("help.line", command=f"/{spec.name}", description=tr.t(spec.description_key))
-        )
-    return "\n".join(lines)
+    await reply(update, context, help_text(context.tr, context.viewer))
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -44,7 +34,15 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 
 
 async def hint(update: Update, context: BotContext) -> None:
-    """Text or media that nothing else expected."""
+    """Text or media that nothing else expected.
+
+    A file from an admin is most likely a register whose /impor was left (a command in
+    between, or a restart of the form): say plainly how to import it.
+    """
+    message = update.message
+    if message is not None and message.document is not None and context.viewer.has(Role.ADMIN):
+        await reply(update, context, context.tr.t("hint.document_import"))
+        return
     await reply(update, context, context.tr.t("hint.stray"))
 
 

@@ -11,58 +11,17 @@ koperasi* on the home menu) or leaves that board.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import ClassVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from domain.callbacks import BoardChoice, BoardSwitch
 from domain.koperasi_list import NAME_IN_LIST, shorten
 from handlers.auth import refuse
-from handlers.callbacks import MAX_CALLBACK_BYTES, answer_callback
+from handlers.callbacks import answer_callback
 from handlers.context import BotContext
 from handlers.forms import Handler, close_keyboard
-from handlers.home import SWITCH_KOPERASI, board_names
+from handlers.home import board_names
 from handlers.replies import reply
-
-# Commands are short Latin names; anything else in callback data is not ours.
-_COMMAND_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz_")
-
-
-@dataclass(frozen=True)
-class BoardChoice:
-    """`i:s` (switch, from the home menu) or `i:s:<koperasi>:<command>` (a chosen board)."""
-
-    PREFIX: ClassVar[str] = SWITCH_KOPERASI
-
-    koperasi_id: int | None
-    command: str = ""
-
-    def encode(self) -> str:
-        """The callback data."""
-        if self.koperasi_id is None:
-            return self.PREFIX
-        data = f"{self.PREFIX}:{self.koperasi_id}:{self.command}"
-        if len(data.encode()) > MAX_CALLBACK_BYTES:
-            msg = f"command name {self.command!r} too long for callback data"
-            raise ValueError(msg)
-        return data
-
-    @classmethod
-    def decode(cls, data: str) -> BoardChoice | None:
-        """The choice, or None for malformed data."""
-        if data == cls.PREFIX:
-            return cls(None)
-        parts = data.split(":")
-        if len(parts) != 4 or f"{parts[0]}:{parts[1]}" != cls.PREFIX or not parts[2].isdigit():
-            return None
-        if not set(parts[3]) <= _COMMAND_CHARS:
-            return None
-        return cls(int(parts[2]), parts[3])
-
-    @classmethod
-    def pattern(cls) -> str:
-        """The regex a CallbackQueryHandler uses to route these buttons."""
-        return rf"^{cls.PREFIX}(:|$)"
 
 
 async def choose_koperasi(update: Update, context: BotContext, *, command: str) -> int | None:
@@ -103,13 +62,14 @@ def choice_handler(after: Mapping[str, Handler]) -> Handler:
 
     async def on_board_choice(update: Update, context: BotContext) -> None:
         query = update.callback_query
-        choice = BoardChoice.decode(query.data or "") if query is not None else None
-        if choice is None:
-            await answer_callback(update, context, context.tr.t("callback.stale"))
-            return
-        if choice.koperasi_id is None:
+        data = (query.data or "") if query is not None else ""
+        if BoardSwitch.decode(data) is not None:
             await answer_callback(update, context)
             await _ask_again(update, context)
+            return
+        choice = BoardChoice.decode(data)
+        if choice is None:
+            await answer_callback(update, context, context.tr.t("callback.stale"))
             return
         if choice.koperasi_id not in context.viewer.board_koperasi_ids():
             await refuse(update, context)  # a seat they never had, or lost

@@ -1,11 +1,13 @@
-"""Answering callback queries: exactly once each, through this helper only."""
+"""Answering callback queries: exactly once each, through this helper only.
+
+The callback data itself (one typed codec per button) is in `domain.callbacks`, below the
+services that queue messages with buttons.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
-from typing import ClassVar
 
 from telegram import Update
 from telegram.error import BadRequest
@@ -51,42 +53,3 @@ def press_key(update: Update) -> int:
 def callback_answered(context: BotContext) -> bool:
     """Whether the current update's callback query has been answered."""
     return bool(context.flags.get(_ANSWERED_KEY))
-
-
-# Telegram's limit on callback data.
-MAX_CALLBACK_BYTES = 64
-
-
-@dataclass(frozen=True)
-class FormButton:
-    """A form option button: which session and step it was made for, and the option's index."""
-
-    PREFIX: ClassVar[str] = "f"
-
-    session_id: int
-    step: str
-    index: int
-
-    def encode(self) -> str:
-        """Compact callback data, `f:<session>:<step>:<index>`, at most 64 bytes."""
-        data = f"{self.PREFIX}:{self.session_id}:{self.step}:{self.index}"
-        if len(data.encode()) > MAX_CALLBACK_BYTES:
-            msg = f"callback data over {MAX_CALLBACK_BYTES} bytes for step {self.step!r}"
-            raise ValueError(msg)
-        return data
-
-    @classmethod
-    def decode(cls, data: str) -> FormButton | None:
-        """The button, or None for data that is not a well-formed form button."""
-        parts = data.split(":")
-        if len(parts) != 4 or parts[0] != cls.PREFIX:
-            return None
-        session_id, step, index = parts[1], parts[2], parts[3]
-        if not (session_id.isdigit() and index.isdigit() and step):
-            return None
-        return cls(int(session_id), step, int(index))
-
-    @classmethod
-    def pattern(cls) -> str:
-        """The regex a CallbackQueryHandler uses to route form buttons."""
-        return rf"^{cls.PREFIX}:"

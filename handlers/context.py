@@ -2,59 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from typing import Any, TypeAlias
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
-from config import AppConfig
-from conversations.engine import FormEngine
+from conversations.outcome import ChatForms
 from domain.access import Viewer
-from domain.clock import Clock
-from locales import Catalogues, Translator
-from storage.uow import UnitOfWork
-from storage.viewer_cache import ViewerCache
+from locales import Translator
+from runtime.app import AppServices
 
-
-@dataclass(frozen=True)
-class AppServices:
-    """Long-lived dependencies, built once in `bot.build_application`."""
-
-    config: AppConfig
-    engine: AsyncEngine
-    sessions: async_sessionmaker[AsyncSession]
-    # For heavy units of work; the same engine as `engine` except on a SQLite file.
-    background_engine: AsyncEngine
-    background_sessions: async_sessionmaker[AsyncSession]
-    catalogues: Catalogues
-    clock: Clock
-    forms: FormEngine
-    # The gate's viewers; `sessions` tells it what each commit changed (storage.viewer_cache).
-    viewers: ViewerCache
-
-    def uow(self, *, write: bool = True, background: bool = False) -> UnitOfWork:
-        """A fresh unit of work (one per step of a use-case, never shared between tasks).
-
-        `background=True` for work that can touch many rows (imports, seeding, exports): on
-        SQLite the everyday units of work run their statements on the event loop's thread,
-        where a long one would stall every chat; background ones run on aiosqlite's threads.
-        Writers of both queue on the same lock.
-        """
-        sessions = self.background_sessions if background else self.sessions
-        return UnitOfWork(sessions, write=write)
-
-    async def dispose(self) -> None:
-        """Closes the database connections (both engines on SQLite)."""
-        await self.engine.dispose()
-        if self.background_engine is not self.engine:
-            await self.background_engine.dispose()
-
-
-# Set by the gate: whether the chat had an active form when the update arrived.
-ACTIVE_FORM_FLAG = "active_form"
+__all__ = ["AppServices", "BotContext", "BotData", "GempurApp"]
 
 
 class BotData:
@@ -62,9 +19,6 @@ class BotData:
 
     def __init__(self) -> None:
         self._services: AppServices | None = None
-        # What a form's completion shows beyond its text reply (e.g. a list with buttons),
-        # by form name; filled in by `handlers.register`.
-        self.completion_hooks: dict[str, CompletionHook] = {}
 
     def attach(self, services: AppServices) -> None:
         """Called once while the application is built."""
@@ -91,6 +45,8 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self._viewer: Viewer | None = None
         self._tr: Translator | None = None
+        # The chat's forms as this update knows them (the gate sets it from the viewer).
+        self.chat_forms = ChatForms()
         # Per-update scratch state (e.g. whether the callback query was answered).
         self.flags: dict[str, object] = {}
 
@@ -114,16 +70,15 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
             return self.services.catalogues.get(None)
         return self._tr
 
-    def admit(self, viewer: Viewer, tr: Translator) -> None:
-        """Records what the gate learnt about the sender."""
+    def admit(self, viewer: Viewer, tr: Translator, chat_forms: ChatForms) -> None:
+        """Records what the gate learnt about the sender and their chat."""
         self._viewer = viewer
         self._tr = tr
+        self.chat_forms = chat_forms
 
 
 # The job queue's type stays open: PTB's builder does not carry the custom context type over to
-# it, and Gempur's schedules live in the database anyway (the scheduler only ticks).
-CompletionHook: TypeAlias = Callable[[Update, "BotContext"], Coroutine[Any, Any, None]]
-
+# it, and it only runs album timers (scheduled jobs are `jobs/`, recorded in the database).
 GempurApp: TypeAlias = Application[
     ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, JobQueue[Any]
 ]

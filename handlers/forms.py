@@ -1,78 +1,92 @@
-"""The Telegram side of the form engine: start a form, route inputs and buttons, ask steps."""
+"""The Telegram side of the form engine: start a form, apply inputs, ask steps, close albums.
+
+What a completed form shows (its typed result) is rendered by `handlers.outcomes`.
+"""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from conversations.engine import Outcome, Result
 from conversations.inputs import Incoming, option_labels
-from conversations.spec import FormSpec, InputKind
-from handlers.callbacks import FormButton, answer_callback
-from handlers.context import ACTIVE_FORM_FLAG, BotContext
+from conversations.outcome import Outcome, Result
+from conversations.spec import FormResult, FormSpec, InputKind, said
+from domain.callbacks import FormButton
+from handlers.context import BotContext
 from handlers.replies import reply
-from locales import Translator
+from locales import Catalogues, Translator
+
+if TYPE_CHECKING:
+    from runtime.app import UnitOfWork
 
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
-SUSPENDED_FLAG = "suspended_form"
 
 
-def form_command(spec: FormSpec) -> Handler:
-    """A command that starts (or resumes) `spec`."""
-
-    async def start(update: Update, context: BotContext) -> None:
-        await start_form(update, context, spec)
-
-    return start
-
-
-def command(callback: Handler) -> Handler:
+def suspending(callback: Handler) -> Handler:
     """Wraps a command: any command first suspends the chat's active form (its draft is kept)."""
 
     async def suspend_then_run(update: Update, context: BotContext) -> None:
-        services = context.services
-        if not context.flags.get(ACTIVE_FORM_FLAG, True):
-            context.flags[SUSPENDED_FLAG] = None
-            await callback(update, context)
-            return
-        async with services.uow() as uow:
-            suspended = await services.forms.suspend_active(
-                uow, context.viewer.chat_id, now=services.clock.now()
-            )
-            await uow.commit()
-        context.flags[SUSPENDED_FLAG] = suspended.form if suspended is not None else None
+        services, chat = context.services, context.chat_forms
+        if not chat.active:  # the gate knows there is none: no transaction
+            chat.record_suspension(None)
+        else:
+            async with services.uow() as uow:
+                await services.forms.suspend(
+                    uow, context.viewer.chat_id, now=_now(context), chat=chat
+                )
+                await uow.commit()
         await callback(update, context)
 
     suspend_then_run.__doc__ = callback.__doc__
     return suspend_then_run
 
 
+def _now(context: BotContext) -> datetime:
+    return context.services.clock.now()
+
+
+async def begin_form(
+    context: BotContext, uow: UnitOfWork, spec: FormSpec, subject: str = ""
+) -> Outcome:
+    """Starts `spec` (or resumes its draft) for the viewer inside `uow`."""
+    viewer = context.viewer
+    return await context.services.forms.start(
+        uow,
+        spec,
+        chat_id=viewer.chat_id,
+        user_id=viewer.telegram_user_id,
+        subject=subject,
+        now=_now(context),
+        chat=context.chat_forms,
+    )
+
+
 async def start_form(
     update: Update, context: BotContext, spec: FormSpec, subject: str = ""
 ) -> None:
-    """Starts `spec` (or resumes its draft) and asks the current step."""
-    services, viewer = context.services, context.viewer
-    # A command has just suspended the active form, or the gate saw none: nothing to suspend.
-    no_active_form = SUSPENDED_FLAG in context.flags or not context.flags.get(
-        ACTIVE_FORM_FLAG, True
-    )
-    async with services.uow() as uow:
-        outcome = await services.forms.start(
-            uow,
-            spec,
-            chat_id=viewer.chat_id,
-            user_id=viewer.telegram_user_id,
-            subject=subject,
-            now=services.clock.now(),
-            suspend=not no_active_form,
-        )
+    """Starts `spec` (or resumes its draft): its intro, if it has one, then the current step."""
+    async with context.services.uow() as uow:
+        outcome = await begin_form(context, uow, spec, subject)
         await uow.commit()
-    await send_outcome(update, context, outcome)
+    text, markup = render_prompt(context.tr, outcome)
+    intro = spec.intro
+    if intro is not None and not outcome.resumed:
+        params = intro.params(context.services.config) if intro.params is not None else {}
+        text = "\n\n".join([context.tr.t(intro.key, **dict(params)), text])
+        if markup is None and intro.buttons:
+            markup = InlineKeyboardMarkup(
+                [
+                    [InlineKeyboardButton(context.tr.t(b.label_key), callback_data=b.data)]
+                    for b in intro.buttons
+                ]
+            )
+    await reply(update, context, text, markup=markup)
 
 
 async def apply_input(
@@ -80,7 +94,7 @@ async def apply_input(
 ) -> Outcome | None:
     """Applies an input to the active form in one transaction; None when no form is active."""
     services, viewer = context.services, context.viewer
-    if not context.flags.get(ACTIVE_FORM_FLAG, True) and pressed is None:
+    if not context.chat_forms.active and pressed is None:
         return None
     async with services.uow() as uow:
         outcome = await services.forms.answer(
@@ -90,28 +104,13 @@ async def apply_input(
             update_id=update.update_id,
             person_id=viewer.person_id,
             tr=context.tr,
-            now=services.clock.now(),
+            now=_now(context),
+            chat=context.chat_forms,
             pressed=(pressed.session_id, pressed.step) if pressed is not None else None,
             viewer=viewer,
         )
         await uow.commit()
     return outcome
-
-
-async def on_form_button(update: Update, context: BotContext) -> None:
-    """A pressed option: applied only if it belongs to the step the person is on now."""
-    query = update.callback_query
-    button = FormButton.decode(query.data or "") if query is not None else None
-    if button is None:
-        await answer_callback(update, context, context.tr.t("callback.stale"))
-        return
-    outcome = await apply_input(update, context, Incoming(option_index=button.index), button)
-    if outcome is None or outcome.result is Result.STALE:
-        await answer_callback(update, context, context.tr.t("callback.stale"))
-        return
-    await answer_callback(update, context)
-    await close_keyboard(update)
-    await send_outcome(update, context, outcome)
 
 
 async def close_keyboard(update: Update) -> None:
@@ -124,31 +123,20 @@ async def close_keyboard(update: Update) -> None:
         await message.edit_reply_markup(reply_markup=None)
 
 
-async def send_outcome(update: Update, context: BotContext, outcome: Outcome) -> None:
-    """Tells the person what the engine decided."""
+async def send_step(update: Update, context: BotContext, outcome: Outcome) -> None:
+    """Asks the step of a prompt, or says why an input was refused and asks it again."""
     tr = context.tr
-    if outcome.result is Result.PROMPT:
-        text, markup = render_prompt(tr, outcome)
-        await reply(update, context, text, markup=markup)
-    elif outcome.result is Result.INVALID and outcome.error is not None:
-        reason = tr.t(outcome.error.key, **outcome.error.params)
-        text, markup = render_prompt(tr, outcome)
-        await reply(update, context, f"{reason}\n\n{text}", markup=markup)
-    elif outcome.result is Result.COMPLETED and outcome.reply is not None:
-        await reply(update, context, render_reply(context, outcome))
-        hook = context.bot_data.completion_hooks.get(outcome.spec.name if outcome.spec else "")
-        if hook is not None:
-            await hook(update, context)
-    elif outcome.result is Result.ALBUM_ITEM:
-        schedule_album_close(context, outcome)
+    text, markup = render_prompt(tr, outcome)
+    if outcome.result is Result.INVALID and outcome.error is not None:
+        text = f"{tr.t(outcome.error.key, **outcome.error.params)}\n\n{text}"
+    await reply(update, context, text, markup=markup)
 
 
-def render_reply(context: BotContext, outcome: Outcome) -> str:
-    """The completion message, in the language the form may just have chosen."""
-    assert outcome.reply is not None  # noqa: S101 - guarded by the caller
-    done = outcome.reply
-    tr = context.services.catalogues.get(done.locale) if done.locale else context.tr
-    return tr.t(done.key, **dict(done.params))
+def render_said(tr: Translator, catalogues: Catalogues, result: FormResult) -> str:
+    """The text a completed form says first, in the language the form may just have chosen."""
+    done = said(result)
+    reader = catalogues.get(done.locale) if done.locale else tr
+    return reader.t(done.key, **dict(done.params))
 
 
 def render_prompt(tr: Translator, outcome: Outcome) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -244,7 +232,6 @@ async def close_album(context: BotContext, data: AlbumClose) -> None:
         text = f"{received}\n\n{text}"
     else:
         text, markup = received, None
-        if outcome.reply is not None:
-            done = outcome.reply
-            text = f"{received}\n\n{tr.t(done.key, **dict(done.params))}"
+        if outcome.done is not None:
+            text = f"{received}\n\n{render_said(tr, services.catalogues, outcome.done)}"
     await context.bot.send_message(chat_id=data.chat_id, text=text, reply_markup=markup)

@@ -10,10 +10,10 @@ from telegram import Chat, Update
 from telegram.constants import MessageEntityType
 from telegram.ext import ApplicationHandlerStop
 
+from conversations.outcome import ChatForms
 from domain.access import Role, RoleGrant, Viewer
-from handlers.context import ACTIVE_FORM_FLAG, AppServices, BotContext
+from handlers.context import BotContext
 from handlers.replies import reply
-from storage.repositories.viewer import ViewerState
 
 
 async def gate(update: Update, context: BotContext) -> None:
@@ -29,11 +29,7 @@ async def gate(update: Update, context: BotContext) -> None:
             link = f"https://t.me/{context.bot.username}"
             await reply(update, context, tr.t("start.private_only", link=link))
         raise ApplicationHandlerStop
-    state = await services.viewers.get_or_load(
-        user.id, chat.id, lambda: _load_viewer(services, user.id, chat.id)
-    )
-    # Later steps skip their write transaction when there is no form to advance or suspend.
-    context.flags[ACTIVE_FORM_FLAG] = state.has_active_form
+    state = await services.viewer_state(user.id, chat.id)
     viewer = Viewer(
         telegram_user_id=user.id,
         chat_id=chat.id,
@@ -41,18 +37,14 @@ async def gate(update: Update, context: BotContext) -> None:
         grants=frozenset(RoleGrant(Role(role), koperasi_id) for role, koperasi_id in state.grants),
         language=state.language,
     )
-    context.admit(viewer, services.catalogues.resolve(state.language, user.language_code))
+    tr = services.catalogues.resolve(state.language, user.language_code)
+    # Later steps skip their write transaction when there is no form to advance or suspend.
+    context.admit(viewer, tr, ChatForms(active=state.has_active_form))
     if state.person_id is not None and not state.reachable and update.my_chat_member is None:
         # They wrote to us again: reachable (a "member" my_chat_member update says it too).
         async with services.uow() as uow:
             await uow.people.mark_reachable(user.id, now=services.clock.now())
             await uow.commit()
-
-
-async def _load_viewer(services: AppServices, telegram_user_id: int, chat_id: int) -> ViewerState:
-    """The database read behind a cache miss."""
-    async with services.uow(write=False) as uow:
-        return await uow.viewer.load(telegram_user_id, chat_id)
 
 
 def _is_start_command(update: Update) -> bool:

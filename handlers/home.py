@@ -10,16 +10,15 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from domain.access import Role, Viewer
+from domain.callbacks import BoardSwitch, InviteMenu
 from domain.commands import visible_commands
 from domain.koperasi_list import NAME_IN_LIST, shorten
 from handlers.context import BotContext
+from handlers.help import command_lines
 from handlers.replies import reply
 from locales import N_, Safe, Translator
+from services.menus import all_commands
 from services.onboarding import role_names
-
-# Buttons of the home menu, handled in handlers/invites.py and handlers/board.py.
-INVITE_MENU = "i:m"
-SWITCH_KOPERASI = "i:s"
 
 ROLE_BLURB_KEYS = {
     Role.ADMIN: N_("home.role.admin"),
@@ -55,14 +54,9 @@ def home_text(
     parts.append(
         "\n".join(tr.t(key) for role, key in ROLE_BLURB_KEYS.items() if role in viewer.roles)
     )
-    commands = [spec for spec in visible_commands(viewer) if spec.roles is not None]
+    commands = [spec for spec in visible_commands(all_commands(), viewer) if spec.roles]
     if commands:
-        parts.append(
-            "\n".join(
-                tr.t("help.line", command=f"/{spec.name}", description=tr.t(spec.description_key))
-                for spec in commands
-            )
-        )
+        parts.append(command_lines(tr, commands))
     parts.append(tr.t("home.footer"))
     return "\n\n".join(parts)
 
@@ -71,10 +65,12 @@ def home_markup(tr: Translator, viewer: Viewer, board_count: int) -> InlineKeybo
     """Buttons for what a role starts most often."""
     rows = []
     if viewer.has(Role.ADMIN):
-        rows.append([InlineKeyboardButton(tr.t("home.button.invite"), callback_data=INVITE_MENU)])
+        rows.append(
+            [InlineKeyboardButton(tr.t("home.button.invite"), callback_data=InviteMenu().encode())]
+        )
     if board_count > 1:
         label = tr.t("home.button.switch")
-        rows.append([InlineKeyboardButton(label, callback_data=SWITCH_KOPERASI)])
+        rows.append([InlineKeyboardButton(label, callback_data=BoardSwitch().encode())])
     return InlineKeyboardMarkup(rows) if rows else None
 
 

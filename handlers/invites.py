@@ -3,20 +3,34 @@
     /undang              the menu (also the home menu's *Buat undangan*)
     /undang Maju Jaya    cooperatives matching a name or NIK koperasi, 10 per page, a button each
 
-Buttons are `i:<action>[:<argument>[:<extra>]]`, at most 64 bytes: m menu, c:<role> invite for
-a role, k how to search, p:<page>:<query> a page of a search, g:<koperasi> board invite,
-b bulk menu, x:<kecamatan index|a> bulk invites, l[:<page>] open invites, r:<invite>:<page>
-revoke. Every one is re-authorised: admins only.
+Buttons are the `Invite…` codecs of `domain.callbacks` (menu, invite for a role, how to search,
+a page of a search, board invite, bulk menu and bulk invites, open invites, revoke). Every one
+is re-authorised: admins only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-
 from telegram import InlineKeyboardMarkup, Update
 
 from domain.access import Role
+from domain.callbacks import (
+    INVITE_BUTTONS,
+    INVITE_ROLES,
+    QUERY_BYTES,
+    Codec,
+    InviteBulk,
+    InviteBulkAll,
+    InviteBulkMenu,
+    InviteForBoard,
+    InviteForRole,
+    InviteListPage,
+    InviteMenu,
+    InviteOpenList,
+    InviteRevoke,
+    InviteSearchHint,
+    InviteSearchPage,
+    decode_any,
+)
 from domain.invites import deep_link, display_code
 from domain.koperasi_list import NAME_IN_LIST, KoperasiScope, ListCriteria, search_key, shorten
 from handlers import invites_manage as manage
@@ -30,37 +44,18 @@ from services.invites import NewInvite, create_invite
 from services.koperasi_query import list_page
 from services.onboarding import ROLE_NAME_KEYS
 
-PATTERN = r"^i:(m|c|k|p|g|b|x|l|r)(:|$)"
-ROLE_CODES = {role.value: role for role in (Role.PETUGAS, Role.ADMIN, Role.PIMPINAN)}
-# A search travels in callback data: cut so that `i:p:<page>:<query>` stays within 64 bytes.
-QUERY_BYTES = 40
 MIN_QUERY = 2
-
-
-@dataclass(frozen=True)
-class Action:
-    """A decoded invite button."""
-
-    name: str
-    argument: str = ""
-    extra: str = ""
-
-    @classmethod
-    def decode(cls, data: str) -> Action:
-        """Splits `i:<name>:<argument>:<extra>` (the extra may hold colons: a search)."""
-        parts = data.split(":", 3)
-        return cls(*parts[1:]) if len(parts) > 1 else cls("")
 
 
 def menu(tr: Translator) -> tuple[str, InlineKeyboardMarkup]:
     """What an admin can invite."""
     rows: manage.Rows = [
-        [(tr.t(ROLE_NAME_KEYS[role]), f"i:c:{code}")] for code, role in ROLE_CODES.items()
+        [(tr.t(ROLE_NAME_KEYS[role]), InviteForRole(role).encode())] for role in INVITE_ROLES
     ]
     rows += [
-        [(tr.t("undang.button.board"), "i:k")],
-        [(tr.t("undang.button.bulk"), "i:b")],
-        [(tr.t("undang.button.open"), "i:l")],
+        [(tr.t("undang.button.board"), InviteSearchHint().encode())],
+        [(tr.t("undang.button.bulk"), InviteBulkMenu().encode())],
+        [(tr.t("undang.button.open"), InviteOpenList().encode())],
     ]
     return tr.t("undang.menu"), manage.markup(rows)
 
@@ -76,105 +71,63 @@ async def undang(update: Update, context: BotContext) -> None:
     await reply(update, context, text, markup=keyboard)
 
 
-# Each returns False for a malformed argument (the dispatcher then answers "stale").
-ActionHandler = Callable[[Update, BotContext, Action], Awaitable[bool]]
+async def _press(update: Update, context: BotContext, button: Codec) -> None:
+    """One decoded /undang button; each answers the callback query itself."""
+    match button:
+        case InviteMenu():
+            await answer_callback(update, context)
+            text, keyboard = menu(context.tr)
+            await reply(update, context, text, markup=keyboard)
+        case InviteForRole(role=role):
+            await answer_callback(update, context)
+            await _create(update, context, role, None)
+        case InviteForBoard(koperasi_id=koperasi_id):
+            await answer_callback(update, context)
+            await _create(update, context, Role.PENGURUS, koperasi_id)
+        case InviteSearchHint():
+            await answer_callback(update, context)
+            await reply(update, context, context.tr.t("undang.search_hint"))
+        case InviteSearchPage(page=page, query=query):
+            await answer_callback(update, context)
+            await _search(update, context, query, page, edit=True)
+        case InviteBulkMenu():
+            await answer_callback(update, context)
+            await manage.bulk_menu(update, context)
+        case InviteBulk() | InviteBulkAll():
+            await _bulk(update, context, button)
+        case InviteOpenList():  # from the menu: the list below it
+            await answer_callback(update, context)
+            await manage.open_list(update, context, 0, edit=False)
+        case InviteListPage(page=page):
+            await answer_callback(update, context)
+            await manage.open_list(update, context, page, edit=True)
+        case InviteRevoke(invite_id=invite_id, page=page):
+            await manage.revoke(update, context, invite_id, page)
+        case _:  # another family's button: not routed here
+            await answer_callback(update, context, context.tr.t("callback.stale"))
 
 
-async def _menu(update: Update, context: BotContext, action: Action) -> bool:
-    await answer_callback(update, context)
-    text, keyboard = menu(context.tr)
-    await reply(update, context, text, markup=keyboard)
-    return True
-
-
-async def _for_role(update: Update, context: BotContext, action: Action) -> bool:
-    if action.argument not in ROLE_CODES:
-        return False
-    await answer_callback(update, context)
-    await _create(update, context, ROLE_CODES[action.argument], None)
-    return True
-
-
-async def _for_board(update: Update, context: BotContext, action: Action) -> bool:
-    if not action.argument.isdigit():
-        return False
-    await answer_callback(update, context)
-    await _create(update, context, Role.PENGURUS, int(action.argument))
-    return True
-
-
-async def _how_to_search(update: Update, context: BotContext, action: Action) -> bool:
-    await answer_callback(update, context)
-    await reply(update, context, context.tr.t("undang.search_hint"))
-    return True
-
-
-async def _search_page(update: Update, context: BotContext, action: Action) -> bool:
-    if not action.argument.isdigit():
-        return False
-    await answer_callback(update, context)
-    await _search(update, context, action.extra, int(action.argument), edit=True)
-    return True
-
-
-async def _bulk_menu(update: Update, context: BotContext, action: Action) -> bool:
-    await answer_callback(update, context)
-    await manage.bulk_menu(update, context)
-    return True
-
-
-async def _bulk(update: Update, context: BotContext, action: Action) -> bool:
+async def _bulk(update: Update, context: BotContext, button: InviteBulk | InviteBulkAll) -> None:
     names = context.services.config.region.kecamatan
-    if action.argument == manage.ALL_KECAMATAN:
-        kecamatan = None
-    elif action.argument.isdigit() and int(action.argument) < len(names):
-        kecamatan = names[int(action.argument)]
-    else:
-        return False  # malformed, or the configured list changed under the button
+    if isinstance(button, InviteBulk) and button.kecamatan >= len(names):
+        # the configured list changed under the button
+        await answer_callback(update, context, context.tr.t("callback.stale"))
+        return
+    kecamatan = names[button.kecamatan] if isinstance(button, InviteBulk) else None
     await answer_callback(update, context)
     await close_keyboard(update)  # one tap makes one batch
     await manage.bulk(update, context, kecamatan)
-    return True
-
-
-async def _open_list(update: Update, context: BotContext, action: Action) -> bool:
-    """`i:l` from the menu opens the list below it; `i:l:<page>` turns its pages."""
-    if action.argument and not action.argument.isdigit():
-        return False
-    await answer_callback(update, context)
-    page = int(action.argument or 0)
-    await manage.open_list(update, context, page, edit=bool(action.argument))
-    return True
-
-
-async def _revoke(update: Update, context: BotContext, action: Action) -> bool:
-    if not (action.argument.isdigit() and action.extra.isdigit()):
-        return False
-    await manage.revoke(update, context, int(action.argument), int(action.extra))
-    return True
-
-
-ACTIONS: dict[str, ActionHandler] = {
-    "m": _menu,
-    "c": _for_role,
-    "g": _for_board,
-    "k": _how_to_search,
-    "p": _search_page,
-    "b": _bulk_menu,
-    "x": _bulk,
-    "l": _open_list,
-    "r": _revoke,
-}
 
 
 @requires(Role.ADMIN)
 async def on_invite_button(update: Update, context: BotContext) -> None:
     """Every /undang button; admins only, so a forged one from anyone else is refused."""
     query = update.callback_query
-    action = Action.decode(query.data or "") if query is not None else Action("")
-    handle = ACTIONS.get(action.name)
-    if handle is None or not await handle(update, context, action):
+    button = decode_any(query.data or "", INVITE_BUTTONS) if query is not None else None
+    if button is None:
         await answer_callback(update, context, context.tr.t("callback.stale"))
+        return
+    await _press(update, context, button)
 
 
 def invite_card(tr: Translator, invite: NewInvite, bot_username: str) -> str:
@@ -243,6 +196,6 @@ async def _search(
         lines.append(
             tr.t("undang.result_line", number=str(number), nama=nama, kecamatan=kecamatan)
         )
-        rows.append([(f"{number}. {nama}", f"i:g:{line.id}")])
-    more = manage.navigation(tr, window, "i:p:", f":{query}")
+        rows.append([(f"{number}. {nama}", InviteForBoard(line.id).encode())])
+    more = manage.navigation(tr, window, lambda page: InviteSearchPage(page, query).encode())
     await manage.show(update, context, "\n".join(lines), manage.markup(rows + more), edit=edit)

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest
 
 from domain.access import Role
+from domain.callbacks import InviteBulk, InviteBulkAll, InviteListPage, InviteRevoke
 from domain.koperasi_list import NAME_IN_LIST, PageWindow, shorten
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
@@ -23,7 +25,6 @@ from services.invites import (
 from services.onboarding import ROLE_NAME_KEYS
 
 Rows = list[list[tuple[str, str]]]  # (label, callback data) per button, row by row
-ALL_KECAMATAN = "a"
 
 
 def markup(rows: Rows) -> InlineKeyboardMarkup:
@@ -33,13 +34,13 @@ def markup(rows: Rows) -> InlineKeyboardMarkup:
     )
 
 
-def navigation(tr: Translator, window: PageWindow, prefix: str, suffix: str = "") -> Rows:
-    """‹ / › buttons for a paged list, data `<prefix><page><suffix>` (none for one page)."""
+def navigation(tr: Translator, window: PageWindow, data: Callable[[int], str]) -> Rows:
+    """‹ / › buttons for a paged list, `data(page)` their callback data (none for one page)."""
     row = []
     if window.has_previous:
-        row.append((tr.t("undang.button.previous"), f"{prefix}{window.page - 1}{suffix}"))
+        row.append((tr.t("undang.button.previous"), data(window.page - 1)))
     if window.has_next:
-        row.append((tr.t("undang.button.next"), f"{prefix}{window.page + 1}{suffix}"))
+        row.append((tr.t("undang.button.next"), data(window.page + 1)))
     return [row] if row else []
 
 
@@ -72,9 +73,9 @@ def target_text(tr: Translator, role: Role, koperasi_nama: str | None) -> str:
 async def bulk_menu(update: Update, context: BotContext) -> None:
     """Which kecamatan (by its index in the configured list) or the whole register."""
     tr, kecamatan = context.tr, context.services.config.region.kecamatan
-    buttons = [(name, f"i:x:{index}") for index, name in enumerate(kecamatan)]
+    buttons = [(name, InviteBulk(index).encode()) for index, name in enumerate(kecamatan)]
     rows = [buttons[start : start + 3] for start in range(0, len(buttons), 3)]
-    rows.append([(tr.t("undang.button.bulk_all"), f"i:x:{ALL_KECAMATAN}")])
+    rows.append([(tr.t("undang.button.bulk_all"), InviteBulkAll().encode())])
     await reply(update, context, tr.t("undang.bulk_choose"), markup=markup(rows))
 
 
@@ -132,8 +133,8 @@ async def open_list(update: Update, context: BotContext, page: int, *, edit: boo
             )
         )
         label = tr.t("undang.button.revoke", number=str(invite.id))
-        rows.append([(label, f"i:r:{invite.id}:{window.page}")])
-    rows += navigation(tr, window, "i:l:")
+        rows.append([(label, InviteRevoke(invite.id, window.page).encode())])
+    rows += navigation(tr, window, lambda page: InviteListPage(page).encode())
     await show(update, context, "\n".join(lines), markup(rows), edit=edit)
 
 

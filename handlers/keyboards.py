@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 
 from telegram import InlineKeyboardButton
 
+from domain.callbacks import MAX_CALLBACK_BYTES
 from domain.koperasi_list import PageWindow
-from handlers.callbacks import MAX_CALLBACK_BYTES
 from locales import Translator
 
 Row = list[InlineKeyboardButton]

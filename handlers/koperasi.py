@@ -12,83 +12,46 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
+from conversations.cari_koperasi import LIST_SUBJECT
 from domain.access import Role
+from domain.callbacks import KoperasiAction, KoperasiButton
+from domain.errors import InputError
 from domain.koperasi_list import (
     BoardMember,
     KoperasiCard,
-    ListFilter,
+    ListState,
     card_actions,
-    criteria_for,
     list_scope,
 )
 from handlers.auth import refuse, requires
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
 from handlers.forms import start_form
+from handlers.koperasi_screens import card_screen, list_screen, scoped_card
 from handlers.koperasi_views import (
-    ListState,
     Screen,
     describe_filter,
-    is_number,
-    render_card,
     render_filter_menu,
     render_kecamatan_picker,
-    render_list,
     render_remove_confirm,
     render_stage_picker,
 )
+from handlers.outcomes import answer_at_once
+from handlers.petugas_actions import assign_from_card, pick_for_card
 from handlers.replies import reply
 from handlers.screens import show
 from handlers.values import person_name
-from services.koperasi_query import SEARCH_FORM, last_search, list_page, load_card
+from services.koperasi_query import SEARCH_FORM, last_search
 from services.onboarding import BoardRemoval, remove_board_member
-
-LIST_SUBJECT = ""  # the search form's subject for the /koperasi list
-
-
-async def list_screen(context: BotContext, state: ListState) -> Screen | None:
-    """The list page for the viewer's scope; None when the viewer has no /koperasi scope."""
-    services, viewer, tr = context.services, context.viewer, context.tr
-    scope = list_scope(viewer)
-    if scope is None:
-        return None
-    kecamatan = services.config.region.kecamatan
-    today = services.clock.now().astimezone(services.config.region.tz).date()
-    async with services.uow(write=False) as uow:
-        query = await last_search(uow, viewer.chat_id, viewer.telegram_user_id, LIST_SUBJECT)
-        criteria = criteria_for(state.filter, kecamatan, query, today)
-        page = await list_page(uow, scope, criteria, state.page)
-    title = (
-        tr.t("koperasi.list.title_region", region=services.config.region.name)
-        if scope.region
-        else tr.t("koperasi.list.title_mine")
-    )
-    filters = describe_filter(tr, state, kecamatan, query)
-    return render_list(tr, title, page, ListState(page.window.page, state.filter), filters)
-
-
-async def card_screen(
-    context: BotContext, koperasi_id: int, back: ListState, notice: str = ""
-) -> Screen | None:
-    """The card of a cooperative in the viewer's scope; None when out of scope or missing."""
-    card = await _card(context, koperasi_id)
-    if card is None:
-        return None
-    actions = card_actions(context.viewer, card.petugas_id)
-    return render_card(context.tr, card, actions, back, notice)
-
-
-async def _card(context: BotContext, koperasi_id: int) -> KoperasiCard | None:
-    scope = list_scope(context.viewer)
-    if scope is None:
-        return None
-    async with context.services.uow(write=False) as uow:
-        return await load_card(uow, scope, koperasi_id)
 
 
 @requires(Role.PETUGAS, Role.ADMIN)
 async def koperasi(update: Update, context: BotContext) -> None:
-    """Shows the first page of the viewer's cooperatives."""
+    """Shows the first page of the viewer's cooperatives; `/koperasi Maju` searches them."""
+    spec = context.services.forms.spec(SEARCH_FORM)
+    if context.args and spec is not None and list_scope(context.viewer) is not None:
+        await answer_at_once(update, context, spec, LIST_SUBJECT, " ".join(context.args))
+        return
     screen = await list_screen(context, ListState())
     if screen is None:
         await refuse(update, context)
@@ -97,34 +60,9 @@ async def koperasi(update: Update, context: BotContext) -> None:
     await reply(update, context, text, markup=markup)
 
 
-async def show_search_list(update: Update, context: BotContext) -> None:
-    """After a search from the list: its results, as the list with the search filter."""
-    if not context.viewer.has(Role.PETUGAS, Role.ADMIN):
-        return
-    screen = await list_screen(context, ListState(0, ListFilter(search=True)))
-    if screen is not None:
-        await reply(update, context, screen[0], markup=screen[1])
-
-
 # --- buttons ---------------------------------------------------------------------------------
 
 Action = Callable[[Update, BotContext, list[int], ListState], Awaitable[Screen | None]]
-
-
-def _decode(args: list[str], ints: int) -> tuple[list[int], ListState] | None:
-    """`ints` numbers, then optionally a page and a filter code; None when malformed."""
-    numbers, rest = args[:ints], args[ints:]
-    if len(numbers) != ints or not all(is_number(n) for n in numbers):
-        return None
-    state = ListState()
-    if len(rest) == 2 and is_number(rest[0]):
-        list_filter = ListFilter.decode(rest[1])
-        if list_filter is None:
-            return None
-        state = ListState(int(rest[0]), list_filter)
-    elif rest:
-        return None
-    return [int(n) for n in numbers], state
 
 
 async def _list(
@@ -172,7 +110,7 @@ async def _member(
 ) -> tuple[KoperasiCard, BoardMember | None] | None:
     """The card and the board member a removal button names (None once they are gone);
     None when the viewer may not remove anyone from this cooperative."""
-    card = await _card(context, ids[0])
+    card = await scoped_card(context, ids[0])
     if card is None or not card_actions(context.viewer, card.petugas_id).remove_board:
         return None
     return card, next((m for m in card.board if m.person_id == ids[1]), None)
@@ -218,15 +156,33 @@ async def _remove(
     return await card_screen(context, card.id, s, notice)
 
 
-# action code -> (numbers before the page and filter, the action)
-ACTIONS: dict[str, tuple[int, Action]] = {
-    "l": (0, _list),
-    "c": (1, _open_card),
-    "f": (0, _filters),
-    "fd": (0, _kecamatan),
-    "ft": (0, _stages),
-    "r": (2, _confirm_removal),
-    "rx": (2, _remove),
+async def _officer_picker(
+    update: Update, context: BotContext, ids: list[int], s: ListState
+) -> Screen | None:
+    del update
+    if not context.viewer.has(Role.ADMIN):
+        return None
+    return await pick_for_card(context, ids[0], ids[1], s)
+
+
+async def _change_officer(
+    update: Update, context: BotContext, ids: list[int], s: ListState
+) -> Screen | None:
+    if not context.viewer.has(Role.ADMIN):
+        return None
+    return await assign_from_card(context, ids[0], ids[1], update.update_id, s)
+
+
+ACTIONS: dict[KoperasiAction, Action] = {
+    KoperasiAction.LIST: _list,
+    KoperasiAction.CARD: _open_card,
+    KoperasiAction.FILTERS: _filters,
+    KoperasiAction.KECAMATAN: _kecamatan,
+    KoperasiAction.STAGES: _stages,
+    KoperasiAction.REMOVE_ASK: _confirm_removal,
+    KoperasiAction.REMOVE: _remove,
+    KoperasiAction.PICK_OFFICER: _officer_picker,
+    KoperasiAction.CHANGE_OFFICER: _change_officer,
 }
 
 
@@ -234,19 +190,22 @@ ACTIONS: dict[str, tuple[int, Action]] = {
 async def on_koperasi_button(update: Update, context: BotContext) -> None:
     """Every `k:` button: decoded, re-authorised, answered once, then shown in place."""
     query = update.callback_query
-    parts = (query.data or "").split(":") if query is not None else []
-    if parts[1:2] == ["s"] and len(parts) == 2:
+    button = KoperasiButton.decode(query.data or "") if query is not None else None
+    if button is not None and button.action is KoperasiAction.SEARCH:
         await answer_callback(update, context)
         spec = context.services.forms.spec(SEARCH_FORM)
         if spec is not None:
             await start_form(update, context, spec, subject=LIST_SUBJECT)
         return
-    entry = ACTIONS.get(parts[1]) if len(parts) > 1 else None
-    decoded = _decode(parts[2:], entry[0]) if entry is not None else None
-    if entry is None or decoded is None:
+    action = ACTIONS.get(button.action) if button is not None else None
+    if button is None or action is None:
         await answer_callback(update, context, context.tr.t("callback.stale"))
         return
-    screen = await entry[1](update, context, *decoded)
+    try:
+        screen = await action(update, context, list(button.ids), button.state)
+    except InputError as error:  # e.g. the chosen officer was deactivated meanwhile
+        await answer_callback(update, context, context.tr.t(error.key, **error.params))
+        return
     if screen is None:
         await refuse(update, context)
         return

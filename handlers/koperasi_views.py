@@ -2,18 +2,17 @@
 
 Renderers only (text and buttons, no storage, no Telegram calls). Every user-supplied value
 goes through the translator, which escapes it; long values are cut before escaping.
-Callback data: `k:l:<page>:<filter>` list, `k:c:<id>:<page>:<filter>` card,
-`k:f:<page>:<filter>` filter menu, `k:fd:<page>:<filter>` kecamatan, `k:ft:0:<filter>` stage,
-`k:s` search, `k:r:` / `k:rx:<id>:<person>:<page>:<filter>` remove a board member.
+Callback data: `KoperasiButton` (domain.callbacks), carrying the list state to go back to, so
+*Kembali ke daftar* returns to the same list (search and filter included).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardMarkup
 
+from domain.callbacks import KoperasiAction, KoperasiButton
 from domain.koperasi_list import (
     ADDRESS_IN_CARD,
     BOARD_SHOWN,
@@ -22,6 +21,7 @@ from domain.koperasi_list import (
     CardActions,
     KoperasiCard,
     ListFilter,
+    ListState,
     shorten,
     split_shown,
 )
@@ -32,34 +32,36 @@ from handlers.values import FLAG_KEYS, STAGE_KEYS, field_label, field_value, per
 from locales import N_, Safe, Translator
 from services.koperasi_query import ListPage
 
-PREFIX = "k"
 KECAMATAN_PER_PAGE = 24
 Screen = tuple[str, InlineKeyboardMarkup]
-# Ids and pages in callback data: ASCII digits that fit a 64-bit integer column.
-MAX_NUMBER_DIGITS = 18
 
 
-def is_number(text: str) -> bool:
-    """Whether a part of callback data is a number we may pass to the database."""
-    return text.isascii() and text.isdigit() and len(text) <= MAX_NUMBER_DIGITS
+def _data(action: KoperasiAction, *ids: int, state: ListState | None = None) -> str:
+    return KoperasiButton(action, ids, state or ListState()).encode()
 
 
-@dataclass(frozen=True)
-class ListState:
-    """Where a screen returns to: the list page and its filter."""
+def _filters_data(f: ListFilter) -> str:
+    return _data(KoperasiAction.FILTERS, state=ListState(0, f))
 
-    page: int = 0
-    filter: ListFilter = field(default_factory=ListFilter)
 
-    @property
-    def data(self) -> str:
-        """`<page>:<filter code>` for callback data."""
-        return f"{self.page}:{self.filter.encode()}"
+def card_data(koperasi_id: int, back: ListState | None = None) -> str:
+    """The callback data that opens a card (`back`: the list page its *Kembali* shows)."""
+    return _data(KoperasiAction.CARD, koperasi_id, state=back)
 
 
 def list_data(state: ListState) -> str:
     """The callback data that shows this list page."""
-    return f"{PREFIX}:l:{state.data}"
+    return _data(KoperasiAction.LIST, state=state)
+
+
+def officer_picker_data(koperasi_id: int, page: int, back: ListState) -> str:
+    """*Ganti petugas* on a card: the officers' page `page`, then back to the list `back`."""
+    return _data(KoperasiAction.PICK_OFFICER, koperasi_id, page, state=back)
+
+
+def change_officer_data(koperasi_id: int, officer_id: int, back: ListState) -> str:
+    """The card's cooperative to `officer_id` (0: the admins' queue), then its card again."""
+    return _data(KoperasiAction.CHANGE_OFFICER, koperasi_id, officer_id, state=back)
 
 
 def stage_label(tr: Translator, tahap: str) -> str:
@@ -117,13 +119,15 @@ def render_list(
     lines.append(tr.t("koperasi.list.hint") if page.lines else tr.t("koperasi.list.empty"))
     here = ListState(window.page, state.filter)
     rows = numbered_rows(
-        window, [line.id for line in page.lines], lambda kid: f"{PREFIX}:c:{kid}:{here.data}"
+        window,
+        [line.id for line in page.lines],
+        lambda kid: card_data(kid, here),
     )
     pages = page_row(tr, window, lambda p: list_data(ListState(p, state.filter)))
     rows += [pages] if pages else []
     tools = [
-        button(tr.t("koperasi.button.filter"), f"{PREFIX}:f:{here.data}"),
-        button(tr.t("koperasi.button.search"), f"{PREFIX}:s"),
+        button(tr.t("koperasi.button.filter"), _data(KoperasiAction.FILTERS, state=here)),
+        button(tr.t("koperasi.button.search"), _data(KoperasiAction.SEARCH)),
     ]
     if state.filter.active:
         tools.append(button(tr.t("koperasi.button.clear"), list_data(ListState())))
@@ -138,8 +142,13 @@ def render_filter_menu(tr: Translator, state: ListState, filters: str) -> Screen
     risk_key = N_("koperasi.filter.at_risk_on") if f.at_risk else N_("koperasi.filter.at_risk_off")
     rows: list[Row] = [
         [
-            button(tr.t("koperasi.filter.kecamatan"), f"{PREFIX}:fd:0:{f.encode()}"),
-            button(tr.t("koperasi.filter.stage"), f"{PREFIX}:ft:0:{f.encode()}"),
+            button(
+                tr.t("koperasi.filter.kecamatan"),
+                _data(KoperasiAction.KECAMATAN, state=ListState(0, f)),
+            ),
+            button(
+                tr.t("koperasi.filter.stage"), _data(KoperasiAction.STAGES, state=ListState(0, f))
+            ),
         ],
         [
             button(tr.t(late_key), list_data(ListState(0, f.toggled_late()))),
@@ -167,7 +176,8 @@ def render_kecamatan_picker(
         rows.append(
             [
                 button(
-                    tr.t("keyboard.page", page=p + 1, pages=pages), f"{PREFIX}:fd:{p}:{f.encode()}"
+                    tr.t("keyboard.page", page=p + 1, pages=pages),
+                    _data(KoperasiAction.KECAMATAN, state=ListState(p, f)),
                 )
                 for p in range(pages)
             ]
@@ -177,7 +187,7 @@ def render_kecamatan_picker(
             tr.t("koperasi.filter.any_kecamatan"), list_data(ListState(0, f.with_kecamatan(None)))
         )
     )
-    rows.append(single(tr.t("koperasi.button.back"), f"{PREFIX}:f:0:{f.encode()}"))
+    rows.append(single(tr.t("koperasi.button.back"), _filters_data(f)))
     return tr.t("koperasi.filter.pick_kecamatan"), InlineKeyboardMarkup(rows)
 
 
@@ -191,7 +201,7 @@ def render_stage_picker(tr: Translator, f: ListFilter) -> Screen:
     rows.append(
         single(tr.t("koperasi.filter.any_stage"), list_data(ListState(0, f.with_stage(None))))
     )
-    rows.append(single(tr.t("koperasi.button.back"), f"{PREFIX}:f:0:{f.encode()}"))
+    rows.append(single(tr.t("koperasi.button.back"), _filters_data(f)))
     return tr.t("koperasi.filter.pick_stage"), InlineKeyboardMarkup(rows)
 
 
@@ -251,10 +261,12 @@ def render_card(
     if actions.remove_board:
         for member in shown:
             name = shorten(person_name(tr, member.name), 30)
-            data = f"{PREFIX}:r:{card.id}:{member.person_id}:{back.data}"
+            data = _data(KoperasiAction.REMOVE_ASK, card.id, member.person_id, state=back)
             rows.append(single(plain(tr.t("koperasi.button.remove_member", name=name)), data))
     if actions.change_officer:
-        rows.append(single(tr.t("koperasi.button.change_officer"), f"p:g:{card.id}:0"))
+        rows.append(
+            single(tr.t("koperasi.button.change_officer"), officer_picker_data(card.id, 0, back))
+        )
     rows.append(single(tr.t("koperasi.button.back_to_list"), list_data(back)))
     return text, InlineKeyboardMarkup(rows)
 
@@ -268,9 +280,9 @@ def render_remove_confirm(
         name=shorten(person_name(tr, member.name), NAME_IN_LIST),
         nama=shorten(card.nama, NAME_IN_LIST),
     )
-    ids = f"{card.id}:{member.person_id}:{back.data}"
+    remove = _data(KoperasiAction.REMOVE, card.id, member.person_id, state=back)
     rows = [
-        single(tr.t("koperasi.button.confirm_remove"), f"{PREFIX}:rx:{ids}"),
-        single(tr.t("koperasi.button.cancel"), f"{PREFIX}:c:{card.id}:{back.data}"),
+        single(tr.t("koperasi.button.confirm_remove"), remove),
+        single(tr.t("koperasi.button.cancel"), card_data(card.id, back)),
     ]
     return text, InlineKeyboardMarkup(rows)

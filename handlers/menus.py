@@ -4,26 +4,24 @@ from __future__ import annotations
 
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeDefault
 
-from domain.access import Viewer
-from domain.commands import visible_commands
 from locales import Catalogues, Translator
+from services.menus import menu_entries
 
 
-def menu_commands(tr: Translator, viewer: Viewer | None) -> list[BotCommand]:
-    """The menu for `viewer` (None: the public menu) in `tr`'s language."""
-    return [BotCommand(spec.name, tr.t(spec.description_key)) for spec in visible_commands(viewer)]
+def public_menu(tr: Translator) -> list[BotCommand]:
+    """The menu of anyone without a role, named and described in `tr`'s language."""
+    return [BotCommand(name, description) for name, description in menu_entries(None, tr)]
 
 
 async def set_default_menus(bot: Bot, catalogues: Catalogues) -> None:
     """Sets the public menus for every configured language and, untagged, the default one.
 
-    Telegram picks a menu by the app's language, so each available locale gets its own; the
-    untagged menu serves every other app language.
+    Telegram picks a menu by the app's language, so each available locale gets its own (its
+    own command names too); the untagged menu serves every other app language.
     """
     scopes = (BotCommandScopeDefault(), BotCommandScopeAllPrivateChats())
     for scope in scopes:
-        default = menu_commands(catalogues.get(None), None)
-        await bot.set_my_commands(default, scope=scope)
+        await bot.set_my_commands(public_menu(catalogues.get(None)), scope=scope)
         for locale in catalogues.available:
-            commands = menu_commands(catalogues.get(locale), None)
+            commands = public_menu(catalogues.get(locale))
             await bot.set_my_commands(commands, scope=scope, language_code=locale)

@@ -12,38 +12,34 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from conversations.akses import NAME as AKSES
 from domain.access import Role
+from domain.callbacks import ConsentButton, ConsentDecline, JoinAsk, JoinButton
 from domain.invites import InviteProblem, consent_tag_valid, parse_code
 from domain.koperasi_list import shorten
 from handlers.auth import refuse
 from handlers.callbacks import answer_callback
-from handlers.context import ACTIVE_FORM_FLAG, BotContext
+from handlers.context import BotContext
 from handlers.forms import Handler, close_keyboard, start_form
 from handlers.home import send_home
 from handlers.replies import reply
 from locales import N_, Safe, Translator
 from services.invites import inspect_code, invites_of
 from services.join_requests import (
-    ASK_ACCESS,
     Decided,
-    JoinButton,
+    awaits_decision,
     decide_join_request,
     open_join_request,
 )
 from services.onboarding import (
     ROLE_NAME_KEYS,
     Buttons,
-    ConsentButton,
     Newcomer,
     consent_request,
     redeem_invite,
     role_names,
 )
-from storage.repositories.join_requests import PENDING
 
 logger = logging.getLogger(__name__)
 
-CONSENT_PATTERN = rf"^({ConsentButton.PREFIX}:|{ConsentButton.DECLINE}$)"
-JOIN_PATTERN = rf"^{JoinButton.PREFIX}:"
 NAME_IN_ALERT = 60
 
 PROBLEM_KEYS = {
@@ -115,7 +111,7 @@ def typed_code(fallback: Handler) -> Handler:
     async def on_typed_code(update: Update, context: BotContext) -> None:
         message = update.message
         code = parse_code(message.text or "") if message is not None else None
-        if code is None or context.flags.get(ACTIVE_FORM_FLAG, True):
+        if code is None or context.chat_forms.active:
             await fallback(update, context)
             return
         await open_invite(update, context, code)
@@ -127,7 +123,7 @@ async def on_consent_button(update: Update, context: BotContext) -> None:
     """*Setuju* links the person (only the one the notice was made for); *Tidak setuju* not."""
     query = update.callback_query
     data = (query.data or "") if query is not None else ""
-    if data == ConsentButton.DECLINE:
+    if ConsentDecline.decode(data) is not None:
         await answer_callback(update, context)
         await close_keyboard(update)
         await reply(update, context, context.tr.t("onboarding.declined"))
@@ -166,14 +162,16 @@ async def greet_stranger(update: Update, context: BotContext) -> None:
     """How to get access, and *Minta akses* for someone without an invite."""
     tr = context.tr
     text = tr.t("start.no_invite", region=context.services.config.region.name)
-    await reply(update, context, text, markup=keyboard([(tr.t("join.button.ask"), ASK_ACCESS)]))
+    await reply(
+        update, context, text, markup=keyboard([(tr.t("join.button.ask"), JoinAsk().encode())])
+    )
 
 
 async def on_join_button(update: Update, context: BotContext) -> None:
     """*Minta akses* (anyone) and the admins' *Setujui sebagai …* / *Tolak* (admins only)."""
     query = update.callback_query
     data = (query.data or "") if query is not None else ""
-    if data == ASK_ACCESS:
+    if JoinAsk.decode(data) is not None:
         await _ask_access(update, context)
         return
     button = JoinButton.decode(data)
@@ -196,7 +194,7 @@ async def _ask_access(update: Update, context: BotContext) -> None:
         request = await open_join_request(uow, _newcomer(update, context), services.clock.now())
         await uow.commit()
     spec = services.forms.spec(AKSES)
-    if request.status == PENDING or spec is None:
+    if awaits_decision(request) or spec is None:
         await reply(update, context, context.tr.t("join.already_pending"))
         return
     await start_form(update, context, spec, subject=str(request.id))

@@ -9,16 +9,31 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date
 
+from telegram import Update
+
+from conversations.cari_koperasi import officer_subject
+from domain.callbacks import PetugasAction
 from domain.errors import InputError
-from domain.koperasi_list import KoperasiScope, ListCriteria, ListFilter, criteria_for
+from domain.koperasi_list import (
+    KoperasiScope,
+    ListCriteria,
+    ListFilter,
+    ListState,
+    criteria_for,
+)
 from domain.workload import AssignMode, Workload
 from handlers.context import BotContext
 from handlers.keyboards import single
-from handlers.koperasi import card_screen
-from handlers.koperasi_views import ListState, Screen
+from handlers.koperasi_screens import card_screen
+from handlers.koperasi_views import (
+    Screen,
+    card_data,
+    change_officer_data,
+    officer_picker_data,
+)
 from handlers.petugas_views import (
-    PREFIX,
     officer_name,
+    petugas_data,
     render_deactivate_confirm,
     render_deactivated,
     render_kecamatan_ask,
@@ -29,6 +44,7 @@ from handlers.petugas_views import (
     render_officer_picker,
     render_officers,
 )
+from handlers.replies import reply
 from handlers.values import person_name
 from locales import N_
 from services import assignment
@@ -39,7 +55,6 @@ from services.koperasi_query import (
     officer_page,
     officer_workload,
 )
-from storage.repositories.petugas import PetugasRepository
 
 Action = Callable[[BotContext, list[int], int], Awaitable[Screen]]
 
@@ -88,7 +103,7 @@ def _kecamatan_name(context: BotContext, index: int) -> str:
 async def _kecamatan_ask(context: BotContext, ids: list[int], update_id: int) -> Screen:
     load, name = await officer_by_id(context, ids[0]), _kecamatan_name(context, ids[1])
     async with context.services.uow(write=False) as uow:
-        counts = await PetugasRepository(uow.session).count_in_kecamatan(name)
+        counts = await uow.petugas.count_in_kecamatan(name)
     return render_kecamatan_ask(context.tr, load, ids[1], name, counts)
 
 
@@ -118,7 +133,7 @@ async def search_results(context: BotContext, ids: list[int], update_id: int) ->
     """*Tugaskan satu*: a page of the admin's last search for this officer."""
     officer_id, viewer, tr = ids[0], context.viewer, context.tr
     load = await officer_by_id(context, officer_id)
-    subject = f"{PREFIX}{officer_id}"
+    subject = officer_subject(officer_id)
     async with context.services.uow(write=False) as uow:
         query = await last_search(uow, viewer.chat_id, viewer.telegram_user_id, subject)
         criteria = criteria_for(ListFilter(search=True), [], query, today_of(context))
@@ -128,15 +143,44 @@ async def search_results(context: BotContext, ids: list[int], update_id: int) ->
         tr,
         title,
         page,
-        lambda kid: f"{PREFIX}:a:{kid}:{officer_id}:{officer_id}",
-        lambda p: f"{PREFIX}:sr:{officer_id}:{p}",
-        f"{PREFIX}:o:{officer_id}",
+        lambda kid: petugas_data(PetugasAction.ASSIGN, kid, officer_id, officer_id),
+        lambda p: petugas_data(PetugasAction.RESULTS, officer_id, p),
+        petugas_data(PetugasAction.OPEN, officer_id),
     )
+
+
+async def show_assign_search(update: Update, context: BotContext, officer_id: int) -> None:
+    """After *Tugaskan satu*: the results, each a button assigning it to the officer."""
+    try:
+        text, markup = await search_results(context, [officer_id, 0], update.update_id)
+    except InputError as error:
+        await reply(update, context, context.tr.t(error.key, **error.params))
+        return
+    await reply(update, context, text, markup=markup)
 
 
 async def _assign_one(context: BotContext, ids: list[int], update_id: int) -> Screen:
     """`p:a:<koperasi>:<officer, 0 = queue>:<officer whose screen follows, 0 = the card>`."""
     koperasi_id, officer_id, view = ids
+    if not view:
+        return await assign_from_card(context, koperasi_id, officer_id, update_id, ListState())
+    notice = await _assign(context, koperasi_id, officer_id, update_id)
+    return await _officer_screen(context, view, notice)
+
+
+async def assign_from_card(
+    context: BotContext, koperasi_id: int, officer_id: int, update_id: int, back: ListState
+) -> Screen:
+    """*Ganti petugas* chosen: the card again, with the notice, returning to the same list."""
+    notice = await _assign(context, koperasi_id, officer_id, update_id)
+    screen = await card_screen(context, koperasi_id, back, notice)
+    if screen is None:
+        raise InputError(N_("koperasi.error.not_found"))
+    return screen
+
+
+async def _assign(context: BotContext, koperasi_id: int, officer_id: int, update_id: int) -> str:
+    """Assigns the cooperative to the officer (0: the queue); returns the notice to show."""
     services, now = context.services, context.services.clock.now()
     async with services.uow() as uow:
         changes = await assignment.assign_one(
@@ -147,13 +191,7 @@ async def _assign_one(context: BotContext, ids: list[int], update_id: int) -> Sc
                 uow, services.catalogues, officer_id, len(changes), cause=f"u{update_id}", now=now
             )
         await uow.commit()
-    notice = await _assign_notice(context, officer_id, len(changes))
-    if view:
-        return await _officer_screen(context, view, notice)
-    screen = await card_screen(context, koperasi_id, ListState(), notice)
-    if screen is None:
-        raise InputError(N_("koperasi.error.not_found"))
-    return screen
+    return await _assign_notice(context, officer_id, len(changes))
 
 
 async def _assign_notice(context: BotContext, officer_id: int, count: int) -> str:
@@ -165,11 +203,20 @@ async def _assign_notice(context: BotContext, officer_id: int, count: int) -> st
 
 
 async def _pick_for_card(context: BotContext, ids: list[int], update_id: int) -> Screen:
-    """*Ganti petugas* on a card: every officer, or the admins' queue."""
-    koperasi_id, tr = ids[0], context.tr
+    """`p:g:<koperasi>:<page>` (buttons of older cards): the picker, back to a plain list."""
+    del update_id
+    return await pick_for_card(context, ids[0], ids[1], ListState())
+
+
+async def pick_for_card(
+    context: BotContext, koperasi_id: int, page_number: int, back: ListState
+) -> Screen:
+    """*Ganti petugas* on a card: every officer, or the admins' queue; `back` is the list the
+    card came from, kept through the choice so that *Kembali ke daftar* returns to it."""
+    tr = context.tr
     async with context.services.uow(write=False) as uow:
         card = await load_card(uow, KoperasiScope(), koperasi_id)
-        page = await officer_page(uow, today_of(context), ids[1])
+        page = await officer_page(uow, today_of(context), page_number)
     if card is None:
         raise InputError(N_("koperasi.error.not_found"))
     current = (
@@ -179,15 +226,15 @@ async def _pick_for_card(context: BotContext, ids: list[int], update_id: int) ->
     )
     title = tr.t("petugas.pick_for", nama=card.nama, current=current)
     tail = [
-        single(tr.t("petugas.button.queue"), f"{PREFIX}:a:{koperasi_id}:0:0"),
-        single(tr.t("petugas.button.back"), f"k:c:{koperasi_id}:0:-"),
+        single(tr.t("petugas.button.queue"), change_officer_data(koperasi_id, 0, back)),
+        single(tr.t("petugas.button.back"), card_data(koperasi_id, back)),
     ]
     return render_officer_picker(
         tr,
         title,
         page,
-        lambda pid: f"{PREFIX}:a:{koperasi_id}:{pid}:0",
-        lambda p: f"{PREFIX}:g:{koperasi_id}:{p}",
+        lambda pid: change_officer_data(koperasi_id, pid, back),
+        lambda p: officer_picker_data(koperasi_id, p, back),
         tail,
     )
 
@@ -197,13 +244,15 @@ async def _move_pick(context: BotContext, ids: list[int], update_id: int) -> Scr
     async with context.services.uow(write=False) as uow:
         page = await officer_page(uow, today_of(context), ids[1], exclude=source.person_id)
     title = tr.t("petugas.move.pick", name=officer_name(tr, source))
-    back = [single(tr.t("petugas.button.back"), f"{PREFIX}:o:{source.person_id}")]
+    back = [
+        single(tr.t("petugas.button.back"), petugas_data(PetugasAction.OPEN, source.person_id))
+    ]
     return render_officer_picker(
         tr,
         title,
         page,
-        lambda pid: f"{PREFIX}:mt:{source.person_id}:{pid}",
-        lambda p: f"{PREFIX}:m:{source.person_id}:{p}",
+        lambda pid: petugas_data(PetugasAction.MOVE_ASK, source.person_id, pid),
+        lambda p: petugas_data(PetugasAction.MOVE_PICK, source.person_id, p),
         back,
     )
 
@@ -248,9 +297,9 @@ async def _move_one_pick(context: BotContext, ids: list[int], update_id: int) ->
         tr,
         title,
         page,
-        lambda kid: f"{PREFIX}:a:{kid}:{target_id}:{source_id}",
-        lambda p: f"{PREFIX}:m1:{source_id}:{target_id}:{p}",
-        f"{PREFIX}:o:{source_id}",
+        lambda kid: petugas_data(PetugasAction.ASSIGN, kid, target_id, source_id),
+        lambda p: petugas_data(PetugasAction.MOVE_ONE, source_id, target_id, p),
+        petugas_data(PetugasAction.OPEN, source_id),
     )
 
 
@@ -270,21 +319,21 @@ async def _deactivate(context: BotContext, ids: list[int], update_id: int) -> Sc
     return render_deactivated(context.tr, load, len(changes))
 
 
-# action code -> (how many numbers its data carries, the action)
-ACTIONS: dict[str, tuple[int, Action]] = {
-    "l": (1, _list),
-    "o": (1, _open),
-    "k": (2, _kecamatan),
-    "kk": (2, _kecamatan_ask),
-    f"k{AssignMode.UNASSIGNED.value}": (2, _assign_kecamatan(AssignMode.UNASSIGNED)),
-    f"k{AssignMode.ALL.value}": (2, _assign_kecamatan(AssignMode.ALL)),
-    "sr": (2, search_results),
-    "a": (3, _assign_one),
-    "g": (2, _pick_for_card),
-    "m": (2, _move_pick),
-    "mt": (2, _move_ask),
-    "ma": (2, _move_all),
-    "m1": (3, _move_one_pick),
-    "d": (1, _deactivate_ask),
-    "dx": (1, _deactivate),
+# the numbers each action takes are `domain.callbacks.PETUGAS_NUMBERS`
+ACTIONS: dict[PetugasAction, Action] = {
+    PetugasAction.LIST: _list,
+    PetugasAction.OPEN: _open,
+    PetugasAction.KECAMATAN: _kecamatan,
+    PetugasAction.KECAMATAN_ASK: _kecamatan_ask,
+    PetugasAction.ASSIGN_UNASSIGNED: _assign_kecamatan(AssignMode.UNASSIGNED),
+    PetugasAction.ASSIGN_ALL: _assign_kecamatan(AssignMode.ALL),
+    PetugasAction.RESULTS: search_results,
+    PetugasAction.ASSIGN: _assign_one,
+    PetugasAction.PICK_FOR_CARD: _pick_for_card,
+    PetugasAction.MOVE_PICK: _move_pick,
+    PetugasAction.MOVE_ASK: _move_ask,
+    PetugasAction.MOVE_ALL: _move_all,
+    PetugasAction.MOVE_ONE: _move_one_pick,
+    PetugasAction.DEACTIVATE_ASK: _deactivate_ask,
+    PetugasAction.DEACTIVATE: _deactivate,
 }

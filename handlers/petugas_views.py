@@ -1,12 +1,6 @@
 """How the /petugas screens look: officers with their workload, pickers, confirmations.
 
-Renderers only. Callback data (all numbers): `p:l:<page>` officers, `p:o:<officer>` one officer,
-`p:k:<officer>:<page>` kecamatan picker, `p:kk` / `p:ku` / `p:ka:<officer>:<kecamatan index>`
-ask / assign those without an officer / assign all, `p:s:<officer>` search, `p:sr:<officer>:<page>`
-results, `p:a:<koperasi>:<officer or 0>:<officer view or 0 for the card>` assign one,
-`p:g:<koperasi>:<page>` officer picker for a card, `p:m:<from>:<page>` move target,
-`p:mt` / `p:ma:<from>:<to>` ask / move all, `p:m1:<from>:<to>:<page>` move one,
-`p:d` / `p:dx:<officer>` ask / deactivate.
+Renderers only. Callback data: `PetugasButton` (domain.callbacks), an action and its numbers.
 """
 
 from __future__ import annotations
@@ -15,16 +9,24 @@ from collections.abc import Callable, Sequence
 
 from telegram import InlineKeyboardMarkup
 
+from domain.callbacks import PetugasAction, PetugasButton
 from domain.koperasi_list import NAME_IN_LIST, shorten
-from domain.workload import AssignMode, Workload
+from domain.workload import Workload
 from handlers.keyboards import Row, button, numbered_rows, page_row, plain, rows_of, single
 from handlers.koperasi_views import Screen, stage_label
 from handlers.values import person_name
 from locales import Safe, Translator
 from services.koperasi_query import ListPage, OfficerPage
 
+# The search form's subject when an admin searches for a cooperative to give this officer:
+# `p<officer id>`.
 PREFIX = "p"
 KECAMATAN_PER_PAGE = 24
+
+
+def petugas_data(action: PetugasAction, *numbers: int) -> str:
+    """The callback data of a /petugas button."""
+    return PetugasButton(action, numbers).encode()
 
 
 def officer_name(tr: Translator, load: Workload) -> str:
@@ -60,8 +62,8 @@ def render_officers(tr: Translator, page: OfficerPage) -> Screen:
     if not page.officers:
         lines.append(tr.t("petugas.list.empty"))
     ids = [load.person_id for load in page.officers]
-    rows = numbered_rows(window, ids, lambda pid: f"{PREFIX}:o:{pid}")
-    pages = page_row(tr, window, lambda p: f"{PREFIX}:l:{p}")
+    rows = numbered_rows(window, ids, lambda pid: petugas_data(PetugasAction.OPEN, pid))
+    pages = page_row(tr, window, lambda p: petugas_data(PetugasAction.LIST, p))
     return "\n".join(lines), InlineKeyboardMarkup(rows + ([pages] if pages else []))
 
 
@@ -76,11 +78,11 @@ def render_officer(tr: Translator, load: Workload, notice: str = "") -> Screen:
         ]
     )
     rows = [
-        single(tr.t("petugas.button.by_kecamatan"), f"{PREFIX}:k:{pid}:0"),
-        single(tr.t("petugas.button.one"), f"{PREFIX}:s:{pid}"),
-        single(tr.t("petugas.button.move"), f"{PREFIX}:m:{pid}:0"),
-        single(tr.t("petugas.button.deactivate"), f"{PREFIX}:d:{pid}"),
-        single(tr.t("petugas.button.back"), f"{PREFIX}:l:0"),
+        single(tr.t("petugas.button.by_kecamatan"), petugas_data(PetugasAction.KECAMATAN, pid, 0)),
+        single(tr.t("petugas.button.one"), petugas_data(PetugasAction.SEARCH, pid)),
+        single(tr.t("petugas.button.move"), petugas_data(PetugasAction.MOVE_PICK, pid, 0)),
+        single(tr.t("petugas.button.deactivate"), petugas_data(PetugasAction.DEACTIVATE_ASK, pid)),
+        single(tr.t("petugas.button.back"), petugas_data(PetugasAction.LIST, 0)),
     ]
     return text, InlineKeyboardMarkup(rows)
 
@@ -94,14 +96,19 @@ def render_kecamatan_pick(
     page = min(max(page, 0), pages - 1)
     start = page * KECAMATAN_PER_PAGE
     names = [
-        button(name, f"{PREFIX}:kk:{pid}:{start + i}")
+        button(name, petugas_data(PetugasAction.KECAMATAN_ASK, pid, start + i))
         for i, name in enumerate(kecamatan[start : start + KECAMATAN_PER_PAGE])
     ]
     rows = rows_of(names, 3)
     if pages > 1:
         labels = [tr.t("keyboard.page", page=p + 1, pages=pages) for p in range(pages)]
-        rows.append([button(label, f"{PREFIX}:k:{pid}:{p}") for p, label in enumerate(labels)])
-    rows.append(single(tr.t("petugas.button.back"), f"{PREFIX}:o:{pid}"))
+        rows.append(
+            [
+                button(label, petugas_data(PetugasAction.KECAMATAN, pid, p))
+                for p, label in enumerate(labels)
+            ]
+        )
+    rows.append(single(tr.t("petugas.button.back"), petugas_data(PetugasAction.OPEN, pid)))
     text = tr.t("petugas.kecamatan.pick", name=officer_name(tr, load))
     return text, InlineKeyboardMarkup(rows)
 
@@ -118,13 +125,14 @@ def render_kecamatan_ask(
         unassigned=unassigned,
         name=officer_name(tr, load),
     )
-    unassigned_data = f"{PREFIX}:k{AssignMode.UNASSIGNED.value}:{pid}:{index}"
+    unassigned_data = petugas_data(PetugasAction.ASSIGN_UNASSIGNED, pid, index)
     rows = [
         single(tr.t("petugas.button.unassigned", count=unassigned), unassigned_data),
         single(
-            tr.t("petugas.button.all", count=total), f"{PREFIX}:k{AssignMode.ALL}:{pid}:{index}"
+            tr.t("petugas.button.all", count=total),
+            petugas_data(PetugasAction.ASSIGN_ALL, pid, index),
         ),
-        single(tr.t("petugas.button.cancel"), f"{PREFIX}:o:{pid}"),
+        single(tr.t("petugas.button.cancel"), petugas_data(PetugasAction.OPEN, pid)),
     ]
     return text, InlineKeyboardMarkup(rows)
 
@@ -187,7 +195,7 @@ def render_koperasi_pick(
 
 def render_move_ask(tr: Translator, source: Workload, target: Workload) -> Screen:
     """Move every cooperative, or pick one?"""
-    ids = f"{source.person_id}:{target.person_id}"
+    ids = source.person_id, target.person_id
     text = tr.t(
         "petugas.move.ask",
         from_name=officer_name(tr, source),
@@ -195,9 +203,12 @@ def render_move_ask(tr: Translator, source: Workload, target: Workload) -> Scree
         count=source.koperasi,
     )
     rows = [
-        single(tr.t("petugas.button.move_all", count=source.koperasi), f"{PREFIX}:ma:{ids}"),
-        single(tr.t("petugas.button.move_one"), f"{PREFIX}:m1:{ids}:0"),
-        single(tr.t("petugas.button.cancel"), f"{PREFIX}:o:{source.person_id}"),
+        single(
+            tr.t("petugas.button.move_all", count=source.koperasi),
+            petugas_data(PetugasAction.MOVE_ALL, *ids),
+        ),
+        single(tr.t("petugas.button.move_one"), petugas_data(PetugasAction.MOVE_ONE, *ids, 0)),
+        single(tr.t("petugas.button.cancel"), petugas_data(PetugasAction.OPEN, source.person_id)),
     ]
     return text, InlineKeyboardMarkup(rows)
 
@@ -206,8 +217,11 @@ def render_deactivate_confirm(tr: Translator, load: Workload) -> Screen:
     """Asks before an officer loses the role and their cooperatives go to the queue."""
     text = tr.t("petugas.deactivate.confirm", name=officer_name(tr, load), count=load.koperasi)
     rows = [
-        single(tr.t("petugas.button.confirm_deactivate"), f"{PREFIX}:dx:{load.person_id}"),
-        single(tr.t("petugas.button.cancel"), f"{PREFIX}:o:{load.person_id}"),
+        single(
+            tr.t("petugas.button.confirm_deactivate"),
+            petugas_data(PetugasAction.DEACTIVATE, load.person_id),
+        ),
+        single(tr.t("petugas.button.cancel"), petugas_data(PetugasAction.OPEN, load.person_id)),
     ]
     return text, InlineKeyboardMarkup(rows)
 
@@ -215,4 +229,6 @@ def render_deactivate_confirm(tr: Translator, load: Workload) -> Screen:
 def render_deactivated(tr: Translator, load: Workload, count: int) -> Screen:
     """The officer is gone; their cooperatives wait in the admins' queue."""
     text = tr.t("petugas.deactivated", name=officer_name(tr, load), count=count)
-    return text, InlineKeyboardMarkup([single(tr.t("petugas.button.back"), f"{PREFIX}:l:0")])
+    return text, InlineKeyboardMarkup(
+        [single(tr.t("petugas.button.back"), petugas_data(PetugasAction.LIST, 0))]
+    )

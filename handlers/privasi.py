@@ -11,6 +11,7 @@ import json
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 
 from conversations.perbaiki import NAME as PERBAIKI
+from domain.callbacks import PrivacyAction, PrivacyButton
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
 from handlers.forms import start_form
@@ -19,12 +20,12 @@ from locales import N_, Translator
 from services.onboarding import privacy_notice
 from services.privacy import erase_person, export_personal_data
 
-PREFIX = "v"
-FIX, EXPORT, ERASE, ERASE_CONFIRMED, ERASE_CANCELLED = "fix", "export", "erase", "erase_ok", "keep"
+FIX, EXPORT, ERASE = PrivacyAction.FIX, PrivacyAction.EXPORT, PrivacyAction.ERASE
+ERASE_CONFIRMED, ERASE_CANCELLED = PrivacyAction.ERASE_CONFIRMED, PrivacyAction.ERASE_CANCELLED
 
 
-def _button(tr: Translator, key: str, action: str) -> list[InlineKeyboardButton]:
-    return [InlineKeyboardButton(tr.t(key), callback_data=f"{PREFIX}:{action}")]
+def _button(tr: Translator, key: str, action: PrivacyAction) -> list[InlineKeyboardButton]:
+    return [InlineKeyboardButton(tr.t(key), callback_data=PrivacyButton(action).encode())]
 
 
 async def privasi(update: Update, context: BotContext) -> None:
@@ -48,11 +49,12 @@ async def privasi(update: Update, context: BotContext) -> None:
 async def on_privacy_button(update: Update, context: BotContext) -> None:
     """The /privasi buttons; each re-checks that the sender still has data with us."""
     query = update.callback_query
-    action = (query.data or "").partition(":")[2] if query is not None else ""
+    button = PrivacyButton.decode(query.data or "") if query is not None else None
     person_id, tr = context.viewer.person_id, context.tr
-    if person_id is None or action not in {FIX, EXPORT, ERASE, ERASE_CONFIRMED, ERASE_CANCELLED}:
+    if person_id is None or button is None:
         await answer_callback(update, context, tr.t("callback.stale"))
         return
+    action = button.action
     await answer_callback(update, context)
     if action == FIX:
         spec = context.services.forms.spec(PERBAIKI)

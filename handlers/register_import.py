@@ -1,11 +1,11 @@
 """/impor (admins): import the register in chat — template, upload, preview, confirm.
 
-/impor explains the file and waits for it (the `impor` form's document step, which records
-the upload). Then `after_upload` — the form's completion hook, after the engine took the
-document — downloads it and shows the preview with *Impor N baris valid* / *Batal*, plus the
-invalid rows as a file when the message cannot list them all. The buttons carry
-`m:<import id>:<action>` and are re-checked on the server: the admin role, the import
-belonging to this admin, not applied yet. Every Bot API call happens after the transaction's
+/impor (the `impor` form, `conversations/impor.py`) explains the file and waits for it; its
+result, once the engine took the document, has `show_preview` download it and show the
+preview with *Impor N baris valid* / *Batal*, plus the invalid rows as a file when the
+message cannot list them all; a file that cannot be read puts the form back on its step. The
+buttons carry `m:<import id>:<action>` and are re-checked on the server: the admin role, the
+import belonging to this admin, not applied yet. Every Bot API call happens after the transaction's
 commit. The preview and the import read (and write) the whole register: they run in
 background units of work, off the event loop's thread on SQLite, so other chats are served
 meanwhile.
@@ -14,18 +14,18 @@ meanwhile.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
-from typing import ClassVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest
 
 from conversations.impor import NAME as IMPORT_FORM
 from domain.access import Role
+from domain.callbacks import ImportAction, ImportButton
+from domain.forms import FormStatus
 from handlers.auth import refuse, requires
-from handlers.callbacks import MAX_CALLBACK_BYTES, answer_callback
+from handlers.callbacks import answer_callback
 from handlers.context import BotContext
-from handlers.forms import render_prompt
+from handlers.forms import begin_form, render_prompt
 from handlers.replies import reply
 from locales import N_
 from services.register_files import (
@@ -36,92 +36,18 @@ from services.register_files import (
     template_xlsx,
 )
 from services.register_import import ImportPreview, apply_import, import_rules, preview_import
-from services.register_pending import (
-    APPLIED,
-    CANCELLED,
-    FAILED,
-    PENDING,
-    RECEIVED,
-    PendingImport,
-    get,
-    received_upload,
-    settle,
-)
+from services.register_pending import PendingImport, get, settle
 from services.register_report import preview_text, result_text
 
 TEMPLATE_FILE = "template-impor-koperasi.xlsx"
 INVALID_FILE = "baris-tidak-valid.xlsx"
 
 
-@dataclass(frozen=True)
-class ImportButton:
-    """A button of the import flow: `m:<import id>:<action>` (the template's id is 0)."""
-
-    PREFIX: ClassVar[str] = "m"
-    TEMPLATE: ClassVar[str] = "t"
-    CONFIRM: ClassVar[str] = "ok"
-    CANCEL: ClassVar[str] = "no"
-
-    import_id: int
-    action: str
-
-    def encode(self) -> str:
-        """Compact callback data, at most 64 bytes."""
-        data = f"{self.PREFIX}:{self.import_id}:{self.action}"
-        if len(data.encode()) > MAX_CALLBACK_BYTES:  # pragma: no cover - ids are short
-            raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes")
-        return data
-
-    @classmethod
-    def decode(cls, data: str) -> ImportButton | None:
-        """The button, or None for data that is not a well-formed import button."""
-        parts = data.split(":")
-        if len(parts) != 3 or parts[0] != cls.PREFIX or not parts[1].isdigit():
-            return None
-        if parts[2] not in (cls.TEMPLATE, cls.CONFIRM, cls.CANCEL):
-            return None
-        return cls(int(parts[1]), parts[2])
-
-    @classmethod
-    def pattern(cls) -> str:
-        """The regex a CallbackQueryHandler uses to route import buttons."""
-        return rf"^{cls.PREFIX}:"
-
-
-@requires(Role.ADMIN)
-async def impor(update: Update, context: BotContext) -> None:
-    """Explains the file, offers the template and waits for the upload."""
-    services, viewer, tr = context.services, context.viewer, context.tr
-    spec = services.forms.spec(IMPORT_FORM)
-    if spec is None:  # pragma: no cover - bot.build_application registers the form
-        return
-    async with services.uow() as uow:
-        outcome = await services.forms.start(
-            uow,
-            spec,
-            chat_id=viewer.chat_id,
-            user_id=viewer.telegram_user_id,
-            now=services.clock.now(),
-        )
-        await uow.commit()
-    prompt, _ = render_prompt(tr, outcome)
-    intro = tr.t("impor.intro", count=len(services.config.region.kecamatan))
-    template = ImportButton(0, ImportButton.TEMPLATE).encode()
-    markup = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(tr.t("impor.button.template"), callback_data=template)]]
-    )
-    await reply(update, context, f"{intro}\n\n{prompt}", markup=markup)
-
-
-async def after_upload(update: Update, context: BotContext) -> None:
-    """The `impor` form's completion hook: once the engine took an admin's file, its preview."""
-    message = update.message
-    document = message.document if message is not None else None
-    if document is None or not context.viewer.has(Role.ADMIN):
-        return
+async def show_preview(update: Update, context: BotContext, import_id: int) -> None:
+    """The `impor` form's result: the file just taken, read and shown as a preview."""
     async with context.services.uow(write=False) as uow:
-        pending = await received_upload(uow, context.viewer.chat_id, document.file_unique_id)
-    if pending is not None:
+        pending = await get(uow, import_id)
+    if pending is not None and pending.status is FormStatus.RECEIVED:
         await _preview(update, context, pending)
 
 
@@ -142,7 +68,14 @@ async def _preview(update: Update, context: BotContext, pending: PendingImport) 
     async with services.uow() as uow:
         details = {"sha256": table.sha256, "counts": preview.counts()}
         # False when a newer upload superseded this one meanwhile: no buttons then.
-        ready = await settle(uow, pending.id, PENDING, now=now, expected=RECEIVED, details=details)
+        ready = await settle(
+            uow,
+            pending.id,
+            FormStatus.PENDING,
+            now=now,
+            expected=FormStatus.RECEIVED,
+            details=details,
+        )
         await uow.commit()
     text, left_out = preview_text(tr, preview)
     title = tr.t("impor.preview.title", name=pending.name or "")
@@ -167,17 +100,17 @@ def _confirm_markup(
     confirm = tr.t("impor.button.confirm", count=preview.valid_rows)
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(confirm, callback_data=_data(pending, ImportButton.CONFIRM))],
+            [InlineKeyboardButton(confirm, callback_data=_data(pending, ImportAction.CONFIRM))],
             [
                 InlineKeyboardButton(
-                    tr.t("impor.button.cancel"), callback_data=_data(pending, ImportButton.CANCEL)
+                    tr.t("impor.button.cancel"), callback_data=_data(pending, ImportAction.CANCEL)
                 )
             ],
         ]
     )
 
 
-def _data(pending: PendingImport, action: str) -> str:
+def _data(pending: PendingImport, action: ImportAction) -> str:
     return ImportButton(pending.id, action).encode()
 
 
@@ -200,12 +133,23 @@ async def _table(update: Update, context: BotContext, pending: PendingImport) ->
 async def _fail(
     update: Update, context: BotContext, pending: PendingImport, error: UnreadableFileError
 ) -> None:
-    """Marks the import failed and says why."""
+    """Marks the import failed, says why and waits for the next file.
+
+    The `impor` form starts again at its file step, so the file sent next is taken (not
+    answered with "belum paham"); after a command in between, /impor resumes it.
+    """
     services = context.services
+    spec = services.forms.spec(IMPORT_FORM)
     async with services.uow() as uow:
-        await settle(uow, pending.id, FAILED, now=services.clock.now(), expected=pending.status)
+        await settle(
+            uow, pending.id, FormStatus.FAILED, now=services.clock.now(), expected=pending.status
+        )
+        outcome = await begin_form(context, uow, spec) if spec is not None else None
         await uow.commit()
-    await reply(update, context, context.tr.t(error.key, **error.params))
+    text = context.tr.t(error.key, **error.params)
+    if outcome is not None:
+        text = "\n\n".join([text, render_prompt(context.tr, outcome)[0]])
+    await reply(update, context, text)
 
 
 @requires(Role.ADMIN)
@@ -216,7 +160,7 @@ async def on_import_button(update: Update, context: BotContext) -> None:
     if button is None:
         await answer_callback(update, context, tr.t("callback.stale"))
         return
-    if button.action == ImportButton.TEMPLATE:
+    if button.action == ImportAction.TEMPLATE:
         await answer_callback(update, context)
         await _send_template(context)
         return
@@ -226,9 +170,9 @@ async def on_import_button(update: Update, context: BotContext) -> None:
         await answer_callback(update, context, tr.t("callback.stale"))
     elif pending.user_id != context.viewer.telegram_user_id:
         await refuse(update, context)  # another admin's import: a forged or forwarded button
-    elif pending.status != PENDING:
+    elif pending.status is not FormStatus.PENDING:
         await answer_callback(update, context, tr.t("impor.already_done"))
-    elif button.action == ImportButton.CANCEL:
+    elif button.action == ImportAction.CANCEL:
         await _cancel(update, context, pending)
     else:
         await _confirm(update, context, pending)
@@ -256,7 +200,11 @@ async def _cancel(update: Update, context: BotContext, pending: PendingImport) -
     services = context.services
     async with services.uow() as uow:
         cancelled = await settle(
-            uow, pending.id, CANCELLED, now=services.clock.now(), expected=PENDING
+            uow,
+            pending.id,
+            FormStatus.CANCELLED,
+            now=services.clock.now(),
+            expected=FormStatus.PENDING,
         )
         await uow.commit()
     if not cancelled:
@@ -283,7 +231,7 @@ async def _confirm(update: Update, context: BotContext, pending: PendingImport) 
     # Background: thousands of rows in one transaction (writers of this process queue meanwhile).
     async with services.uow(background=True) as uow:
         # Claimed in the import's own transaction: a second tap finds it applied.
-        if await settle(uow, pending.id, APPLIED, now=now, expected=PENDING):
+        if await settle(uow, pending.id, FormStatus.APPLIED, now=now, expected=FormStatus.PENDING):
             result = await apply_import(
                 uow,
                 table,

@@ -7,7 +7,8 @@ from telegram import Update
 from conversations.inputs import Incoming
 from handlers.basics import hint
 from handlers.context import BotContext
-from handlers.forms import apply_input, send_outcome
+from handlers.forms import apply_input
+from handlers.outcomes import send_outcome
 
 
 async def route_message(update: Update, context: BotContext) -> None:

@@ -16,7 +16,7 @@ from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from pathlib import Path
 
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
@@ -113,10 +113,6 @@ class Translator:
         local = value.astimezone(self.tz)
         clock = format_time(local, format="short", locale=self.locale)
         return f"{self.date(local.date())} {clock}"
-
-    def instant_full(self, value: datetime) -> str:
-        """An instant with its zone name, for records."""
-        return format_datetime(value, format="long", tzinfo=self.tz, locale=self.locale)
 
 
 class Catalogues:

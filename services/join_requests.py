@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import ClassVar
 
 from config import AppConfig
 from domain.access import Role, Viewer
+from domain.callbacks import JoinButton
 from domain.invites import JOIN_ROLES, hash_code
 from locales import Catalogues, Translator
 from services.invites import create_invite
@@ -35,38 +35,8 @@ from storage.repositories.outbox import PRIORITY_INTERACTIVE
 from storage.tables import JoinRequest, Person
 from storage.uow import UnitOfWork
 
-ASK_ACCESS = "j:ask"  # *Minta akses* under the stranger's /start answer
 # Texts people may type into a request are short: it is a note, not a letter.
 NOTE_MAX_LENGTH = 300
-
-
-@dataclass(frozen=True)
-class JoinButton:
-    """An admin's decision button: `j:a:<request>:<role>` approves, `j:r:<request>` refuses."""
-
-    PREFIX: ClassVar[str] = "j"
-
-    request_id: int
-    role: Role | None  # None: refuse
-
-    def encode(self) -> str:
-        """The callback data."""
-        if self.role is None:
-            return f"{self.PREFIX}:r:{self.request_id}"
-        return f"{self.PREFIX}:a:{self.request_id}:{self.role.value}"
-
-    @classmethod
-    def decode(cls, data: str) -> JoinButton | None:
-        """The button, or None for malformed data or a role that cannot be granted so."""
-        parts = data.split(":")
-        if len(parts) < 3 or parts[0] != cls.PREFIX or not parts[2].isdigit():
-            return None
-        if parts[1] == "r" and len(parts) == 3:
-            return cls(int(parts[2]), None)
-        roles = {role.value: role for role in JOIN_ROLES}
-        if parts[1] == "a" and len(parts) == 4 and parts[3] in roles:
-            return cls(int(parts[2]), roles[parts[3]])
-        return None
 
 
 def requests_of(uow: UnitOfWork) -> JoinRequestRepository:
@@ -96,6 +66,11 @@ async def open_join_request(uow: UnitOfWork, newcomer: Newcomer, now: datetime) 
         display_name=newcomer.full_name,
         now=now,
     )
+
+
+def awaits_decision(request: JoinRequest) -> bool:
+    """Whether the request reached the admins and none of them has decided yet."""
+    return request.status == PENDING
 
 
 def _language(catalogues: Catalogues, person: Person | None) -> Translator:

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-
 from domain.koperasi_list import (
     KoperasiCard,
     KoperasiScope,
@@ -20,18 +18,15 @@ from domain.koperasi_list import (
     page_window,
     stage_of,
 )
-from domain.workload import Workload
-from storage.repositories.koperasi_query import KoperasiLine, KoperasiQueryRepository
-from storage.repositories.petugas import PetugasRepository
-from storage.tables import FormSession, Koperasi
+from domain.workload import Workload, named
+from storage.repositories.koperasi_query import KoperasiLine
+from storage.tables import Koperasi
 from storage.uow import UnitOfWork
 
 # The search form (conversations/cari_koperasi.py) keeps the typed text in its answers: the
 # list's "search" filter reads it back from there instead of carrying it in callback data.
 SEARCH_FORM = "cari_koperasi"
 SEARCH_ANSWER = "query"
-# Set when a search completes, cleared once its results were shown.
-SEARCH_PENDING = "pending"
 
 
 @dataclass(frozen=True)
@@ -46,7 +41,7 @@ async def list_page(
     uow: UnitOfWork, scope: KoperasiScope, criteria: ListCriteria, page: int
 ) -> ListPage:
     """The requested page (clamped), counted and fetched in SQL."""
-    repo = KoperasiQueryRepository(uow.session)
+    repo = uow.koperasi_query
     total = await repo.count(scope, criteria)
     window = page_window(total, page)
     if not total:
@@ -59,7 +54,7 @@ async def load_card(
     uow: UnitOfWork, scope: KoperasiScope, koperasi_id: int
 ) -> KoperasiCard | None:
     """The card of a cooperative inside `scope`; None when missing or out of scope."""
-    repo = KoperasiQueryRepository(uow.session)
+    repo = uow.koperasi_query
     found = await repo.with_officer_name(koperasi_id)
     if found is None or not scope.covers(found[0].petugas_id):
         return None
@@ -110,29 +105,6 @@ async def last_search(uow: UnitOfWork, chat_id: int, user_id: int, subject: str)
     return query if isinstance(query, str) else None
 
 
-async def finished_search(uow: UnitOfWork, chat_id: int, user_id: int) -> FormSession | None:
-    """The person's search that just finished and whose results were not shown yet."""
-    # At most a few rows: one search session per subject ('' and one per officer searched for).
-    sessions = await uow.session.scalars(
-        select(FormSession).where(
-            FormSession.chat_id == chat_id,
-            FormSession.user_id == user_id,
-            FormSession.form == SEARCH_FORM,
-        )
-    )
-    return next((s for s in sessions if s.answers.get(SEARCH_PENDING)), None)
-
-
-async def take_finished_search(uow: UnitOfWork, chat_id: int, user_id: int) -> str | None:
-    """The subject of a search that just finished and was not shown yet; marks it shown."""
-    session = await finished_search(uow, chat_id, user_id)
-    if session is None:
-        return None
-    session.answers = {k: v for k, v in session.answers.items() if k != SEARCH_PENDING}
-    await uow.form_sessions.save(session)
-    return session.subject
-
-
 @dataclass(frozen=True)
 class OfficerPage:
     """A page of officers with their workload, and the admins' queue."""
@@ -146,7 +118,7 @@ async def officer_page(
     uow: UnitOfWork, today: date, page: int, *, exclude: int | None = None
 ) -> OfficerPage:
     """Officers by name with their workload (`exclude`: an officer not to offer)."""
-    repo = PetugasRepository(uow.session)
+    repo = uow.petugas
     window = page_window(await repo.count_officers(exclude=exclude), page)
     officers = await repo.workloads(
         today, offset=window.offset, limit=window.size, exclude=exclude
@@ -156,5 +128,11 @@ async def officer_page(
 
 async def officer_workload(uow: UnitOfWork, today: date, person_id: int) -> Workload | None:
     """One officer's workload; None when the person is not an active officer."""
-    found = await PetugasRepository(uow.session).workloads(today, person_id=person_id)
+    found = await uow.petugas.workloads(today, person_id=person_id)
     return found[0] if found else None
+
+
+async def officers_named(uow: UnitOfWork, today: date, query: str) -> list[Workload]:
+    """The active officers whose name contains `query`, with their workload."""
+    # A region has tens of officers: read them all and match in domain, like the list does.
+    return named(await uow.petugas.workloads(today), query)

@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 
 from domain.access import Viewer
-from domain.commands import visible_commands
+from domain.commands import CommandSpec, visible_commands
 from locales import Translator
 from storage.repositories.outbox import PRIORITY_INTERACTIVE
 from storage.tables import Person
@@ -17,9 +17,21 @@ MenuEntries = list[tuple[str, str]]  # (command, description) in the person's la
 MENU_KIND = "menu"  # the outbox kind of a chat's command menu
 
 
-def menu_entries(viewer: Viewer, tr: Translator) -> MenuEntries:
-    """The commands `viewer` may use, described in `tr`'s language."""
-    return [(spec.name, tr.t(spec.description_key)) for spec in visible_commands(viewer)]
+def all_commands() -> tuple[CommandSpec, ...]:
+    """Every command of the bot, the forms' included."""
+    # Imported here, not at the top: the list holds the forms, and a form (/bahasa) queues
+    # menus through this module.
+    from conversations import commands  # noqa: PLC0415
+
+    return commands()
+
+
+def menu_entries(viewer: Viewer | None, tr: Translator) -> MenuEntries:
+    """The commands `viewer` (None: anyone) may use, named and described in `tr`'s language."""
+    return [
+        (spec.name_in(tr.locale), tr.t(spec.description_key))
+        for spec in visible_commands(all_commands(), viewer)
+    ]
 
 
 def menu_signature(entries: MenuEntries) -> str:

@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any
 
 from config import AppConfig
 from domain.access import Role, RoleGrant, Viewer
+from domain.callbacks import ConsentButton, ConsentDecline
 from domain.invites import InviteProblem, consent_tag, invite_problem, may_manage_board
 from locales import N_, Catalogues, Translator
 from services.invites import invites_of, state_of
@@ -40,30 +41,6 @@ def role_names(tr: Translator, roles: frozenset[Role]) -> str:
 def inline_keyboard(buttons: Buttons) -> dict[str, Any]:
     """Bot API reply markup (JSON) for an outbox payload."""
     return {"inline_keyboard": [[{"text": text, "callback_data": data}] for text, data in buttons]}
-
-
-@dataclass(frozen=True)
-class ConsentButton:
-    """*Setuju* on a privacy notice: `i:y:<invite>:<tag>`, the tag binding it to one person."""
-
-    PREFIX: ClassVar[str] = "i:y"
-    DECLINE: ClassVar[str] = "i:n"  # *Tidak setuju* carries nothing: refusing changes nothing
-
-    invite_id: int
-    tag: str
-
-    def encode(self) -> str:
-        """The callback data (about 30 bytes)."""
-        return f"{self.PREFIX}:{self.invite_id}:{self.tag}"
-
-    @classmethod
-    def decode(cls, data: str) -> ConsentButton | None:
-        """The button, or None for malformed data."""
-        head, _, rest = data.partition(f"{cls.PREFIX}:")
-        invite_id, _, tag = rest.partition(":")
-        if head or not invite_id.isdigit() or not tag.isalnum():
-            return None
-        return cls(int(invite_id), tag)
 
 
 def privacy_notice(tr: Translator, cfg: AppConfig) -> str:
@@ -97,7 +74,7 @@ def consent_request(
     tag = consent_tag(code_hash, invite_id, telegram_user_id)
     buttons = [
         (tr.t("onboarding.button.agree"), ConsentButton(invite_id, tag).encode()),
-        (tr.t("onboarding.button.disagree"), ConsentButton.DECLINE),
+        (tr.t("onboarding.button.disagree"), ConsentDecline().encode()),
     ]
     return text, buttons
 

@@ -1,11 +1,11 @@
 """Imports waiting for the admin's confirmation, kept in the database across restarts.
 
-A pending import is a `form_session` row of its own form (`impor_berkas`, never an active
-form, so the form engine and the gate ignore it) whose answers hold the uploaded file's
-Telegram id, its SHA-256 once previewed, and the preview's counts — not the rows: the file is
-downloaded again at confirmation and must hash the same. Its id is the `m:<id>:…` in the
-confirm button; its status moves received → pending (previewed) → applied, or cancelled,
-failed, superseded (a newer upload in the same chat).
+A pending import is a `form_session` row of its own form (never an active form, so the form
+engine and the gate ignore it; `storage.repositories.pending_imports`) whose answers hold the
+uploaded file's Telegram id, its SHA-256 once previewed, and the preview's counts — not the
+rows: the file is downloaded again at confirmation and must hash the same. Its id is the
+`m:<id>:…` in the confirm button; its status (`domain.forms.FormStatus`) moves received →
+pending (previewed) → applied, or cancelled, failed, superseded (a newer upload in the chat).
 """
 
 from __future__ import annotations
@@ -16,16 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
-
-from storage.repositories.base import rowcount
+from domain.forms import FormStatus
 from storage.tables import FormSession
 from storage.uow import UnitOfWork
-from storage.viewer_changes import touches_viewers
 
-FORM = "impor_berkas"
-RECEIVED, PENDING, APPLIED = "received", "pending", "applied"
-CANCELLED, FAILED, SUPERSEDED = "cancelled", "failed", "superseded"
+FILE_FIELDS = ("file_id", "file_unique_id", "name", "mime_type")
 
 
 @dataclass(frozen=True)
@@ -35,7 +30,7 @@ class PendingImport:
     id: int
     chat_id: int
     user_id: int
-    status: str
+    status: FormStatus
     file_id: str
     file_unique_id: str
     name: str | None
@@ -50,7 +45,7 @@ class PendingImport:
             id=row.id,
             chat_id=row.chat_id,
             user_id=row.user_id,
-            status=row.status,
+            status=FormStatus(row.status),
             file_id=answers["file_id"],
             file_unique_id=answers["file_unique_id"],
             name=answers.get("name"),
@@ -63,65 +58,30 @@ async def receive(
     uow: UnitOfWork, *, chat_id: int, user_id: int, file: Mapping[str, Any], now: datetime
 ) -> PendingImport:
     """Records an uploaded file; earlier uploads of the chat still waiting are superseded."""
-    await uow.session.execute(
-        update(FormSession)
-        .where(
-            FormSession.chat_id == chat_id,
-            FormSession.form == FORM,
-            FormSession.status.in_((RECEIVED, PENDING)),
-        )
-        .values(status=SUPERSEDED, updated_at=now, version=FormSession.version + 1)
-        .execution_options(synchronize_session=False, **touches_viewers(chat_ids=[chat_id]))
-    )
-    row = FormSession(
+    await uow.pending_imports.supersede_waiting(chat_id, now=now)
+    row = await uow.pending_imports.add(
         chat_id=chat_id,
         user_id=user_id,
-        form=FORM,
         subject=secrets.token_hex(8),
-        step=RECEIVED,
-        status=RECEIVED,
-        answers={key: file.get(key) for key in ("file_id", "file_unique_id", "name", "mime_type")},
-        created_at=now,
-        updated_at=now,
+        file={key: file.get(key) for key in FILE_FIELDS},
+        now=now,
     )
-    await uow.form_sessions.save(row)
     return PendingImport.of(row)
-
-
-async def received_upload(
-    uow: UnitOfWork, chat_id: int, file_unique_id: str
-) -> PendingImport | None:
-    """The chat's upload of this file still waiting for its preview, if any."""
-    rows = await uow.session.scalars(
-        select(FormSession)
-        .where(
-            FormSession.chat_id == chat_id,
-            FormSession.form == FORM,
-            FormSession.status == RECEIVED,
-        )
-        .order_by(FormSession.id.desc())
-    )
-    for row in rows:
-        if row.answers.get("file_unique_id") == file_unique_id:
-            return PendingImport.of(row)
-    return None
 
 
 async def get(uow: UnitOfWork, import_id: int) -> PendingImport | None:
     """The pending import with this id (None if the id is not one)."""
-    row = await uow.form_sessions.by_id(import_id)
-    if row is None or row.form != FORM:
-        return None
-    return PendingImport.of(row)
+    row = await uow.pending_imports.get(import_id)
+    return PendingImport.of(row) if row is not None else None
 
 
 async def settle(
     uow: UnitOfWork,
     import_id: int,
-    status: str,
+    status: FormStatus,
     *,
     now: datetime,
-    expected: str,
+    expected: FormStatus,
     details: Mapping[str, Any] | None = None,
 ) -> bool:
     """Moves the import from `expected` to `status`, adding `details` to its record.
@@ -129,19 +89,9 @@ async def settle(
     Conditional on the status, so of two confirmations only one succeeds: the other finds the
     row already moved and gets False.
     """
-    row = await uow.form_sessions.by_id(import_id)
-    if row is None or row.form != FORM or row.status != expected:
+    row = await uow.pending_imports.get(import_id)
+    if row is None or row.status != expected:
         return False
-    result = await uow.session.execute(
-        update(FormSession)
-        .where(FormSession.id == import_id, FormSession.status == expected)
-        .values(
-            status=status,
-            step=status,
-            answers={**row.answers, **(details or {})},
-            updated_at=now,
-            version=FormSession.version + 1,
-        )
-        .execution_options(synchronize_session=False, **touches_viewers(chat_ids=[row.chat_id]))
+    return await uow.pending_imports.move(
+        row, status, expected=expected, details=details or {}, now=now
     )
-    return rowcount(result) == 1

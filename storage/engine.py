@@ -33,7 +33,7 @@ on this machine's disk): with SQLite's auto-checkpoint, one commit in about 170 
 WAL pages) copied the WAL into the database and fsynced it inside COMMIT — 35 commits of
 1-12 ms, p99.9 5 ms; without it the slowest commit took 1-4 ms and p99.9 0.3-1 ms. On the
 loop such a commit stalls every chat, so in-loop connections set ``wal_autocheckpoint=0``
-and the one-minute tick (``handlers.jobs``) calls :func:`checkpoint_wal` (PASSIVE) through
+and the one-minute tick (``jobs.tick``) calls :func:`checkpoint_wal` (PASSIVE) through
 the background engine, on aiosqlite's thread. Threaded connections keep the automatic
 checkpoint (a large import checkpoints on its own thread). A process without the tick (the
 CLI, migrations, tests) checkpoints when its last connection closes, as SQLite always does.
@@ -61,10 +61,12 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from storage import sqlite_inloop
 from storage.liveness import ping_idle_connections
+from storage.outbox_doorbell import OutboxDoorbell, ringing_session_class
 from storage.viewer_changes import ViewerChangeSink, tracking_session_class
 
 SQLITE_DRIVER = "sqlite+aiosqlite"
@@ -211,20 +213,24 @@ async def checkpoint_wal(engine: AsyncEngine) -> tuple[int, int] | None:
 
 
 def session_factory(
-    engine: AsyncEngine, *, viewer_changes: ViewerChangeSink | None = None
+    engine: AsyncEngine,
+    *,
+    viewer_changes: ViewerChangeSink | None = None,
+    outbox_doorbell: OutboxDoorbell | None = None,
 ) -> async_sessionmaker[AsyncSession]:
     """Session factory; objects stay readable after commit (the use-case renders them).
 
     `viewer_changes` (the bot's viewer cache) is told, after each commit of any session of
-    this factory, which viewers the transaction may have changed (``storage.viewer_changes``).
+    this factory, which viewers the transaction may have changed (``storage.viewer_changes``);
+    `outbox_doorbell` is rung after each commit that queued an interactive outbox row
+    (``storage.outbox_doorbell``).
     """
-    if viewer_changes is None:
-        return async_sessionmaker(engine, expire_on_commit=False)
-    return async_sessionmaker(
-        engine,
-        expire_on_commit=False,
-        sync_session_class=tracking_session_class(viewer_changes),
-    )
+    session_class: type[Session] = Session
+    if viewer_changes is not None:
+        session_class = tracking_session_class(viewer_changes)
+    if outbox_doorbell is not None:
+        session_class = ringing_session_class(outbox_doorbell, session_class)
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=session_class)
 
 
 def _database_key(engine: AsyncEngine) -> str:

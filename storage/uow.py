@@ -1,7 +1,7 @@
 """Unit of work: one session and one transaction per step of a use-case.
 
     async with UnitOfWork(factory) as uow:
-        person = await uow.people.upsert_seen(...)
+        person = await uow.people.get_by_telegram_id(telegram_user_id)
         await uow.commit()
     # leaving without commit() rolls back
 
@@ -27,7 +27,11 @@ from storage.repositories import (
     PersonRepository,
     ProcessedUpdateRepository,
     RoleRepository,
+    SchedulerRunRepository,
 )
+from storage.repositories.koperasi_query import KoperasiQueryRepository
+from storage.repositories.pending_imports import PendingImportRepository
+from storage.repositories.petugas import PetugasRepository
 from storage.repositories.rat_cycle import RatCycleRepository
 from storage.repositories.viewer import ViewerRepository
 
@@ -46,8 +50,12 @@ class UnitOfWork:
     processed_updates: ProcessedUpdateRepository
     audit: AuditRepository
     form_sessions: FormSessionRepository
+    pending_imports: PendingImportRepository
     koperasi: KoperasiRepository
+    koperasi_query: KoperasiQueryRepository
+    petugas: PetugasRepository
     outbox: OutboxRepository
+    scheduler_runs: SchedulerRunRepository
     viewer: ViewerRepository
     rat_cycles: RatCycleRepository
 
@@ -79,8 +87,12 @@ class UnitOfWork:
         self.processed_updates = ProcessedUpdateRepository(session)
         self.audit = AuditRepository(session)
         self.form_sessions = FormSessionRepository(session)
+        self.pending_imports = PendingImportRepository(session)
         self.koperasi = KoperasiRepository(session)
+        self.koperasi_query = KoperasiQueryRepository(session)
+        self.petugas = PetugasRepository(session)
         self.outbox = OutboxRepository(session)
+        self.scheduler_runs = SchedulerRunRepository(session)
         self.viewer = ViewerRepository(session)
         self.rat_cycles = RatCycleRepository(session)
         try:

@@ -3,7 +3,8 @@
 sender = OutboxSender(sessions, PtbBotApi(bot), clock, cfg.delivery, cfg.region.tz,
                       default_holder())
 report = await sender.recover()       # rows a dead process left claimed
-await sender.run(stop)                 # until stop is set; sender.wake() after enqueueing
+doorbell.install(sender.wake)          # commits of interactive rows wake it at once
+await sender.run(stop)                 # until stop is set
 """
 
 from services.outbox.api import BotApi, Failure, PtbBotApi, classify, message_id_of

@@ -35,8 +35,8 @@ async def enqueue_message(
     """Queues a ``sendMessage`` (HTML parse mode) under ``key``; returns the row's id. An
     existing key is kept.
 
-    ``text`` must already be rendered and escaped for HTML. The caller commits, then wakes
-    the sender.
+    ``text`` must already be rendered and escaped for HTML. The caller commits; the commit of
+    an interactive row wakes the leader's sender by itself (``storage.outbox_doorbell``).
     """
     payload: dict[str, Any] = {"chat_id": chat_id, "text": text, "parse_mode": "HTML"}
     if reply_markup is not None:

@@ -10,6 +10,7 @@ from storage.repositories.outbox import (
     OutboxRepository,
 )
 from storage.repositories.people import PersonRepository, RoleRepository, RoleScope
+from storage.repositories.scheduler import SchedulerRunRepository
 from storage.repositories.system import AuditRepository, ProcessedUpdateRepository
 
 __all__ = [
@@ -25,5 +26,6 @@ __all__ = [
     "Repository",
     "RoleRepository",
     "RoleScope",
+    "SchedulerRunRepository",
     "insert_or_ignore",
 ]

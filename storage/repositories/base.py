@@ -6,7 +6,7 @@ import functools
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, Result, bindparam, inspect
+from sqlalchemy import CursorResult, Result, Row, bindparam, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,10 +34,8 @@ async def insert_or_ignore(
 
     ``execution_options`` go with the statement (e.g. ``touches_viewers(…)`` for people).
     """
-    found = await insert_or_ignore_id(
-        session, entity, values, conflict_columns, execution_options=execution_options
-    )
-    return found is not None
+    row = await _insert_returning_key(session, entity, values, conflict_columns, execution_options)
+    return row is not None
 
 
 async def insert_or_ignore_id(
@@ -49,11 +47,22 @@ async def insert_or_ignore_id(
     execution_options: Mapping[str, Any] | None = None,
 ) -> int | None:
     """Like :func:`insert_or_ignore`, returning the new row's id (None when it collided)."""
+    row = await _insert_returning_key(session, entity, values, conflict_columns, execution_options)
+    return int(row[0]) if row is not None else None
+
+
+async def _insert_returning_key(
+    session: AsyncSession,
+    entity: type[Base],
+    values: Mapping[str, Any],
+    conflict_columns: Sequence[str],
+    execution_options: Mapping[str, Any] | None,
+) -> Row[Any] | None:
+    """The new row's primary key, or None when the insert collided."""
     # RETURNING tells inserted from ignored on both, without relying on driver rowcounts.
     stmt = _insert_ignoring(_dialect(session), entity, tuple(values), tuple(conflict_columns))
     result = await session.execute(stmt, dict(values), execution_options=execution_options or {})
-    row = result.first()
-    return int(row[0]) if row is not None else None
+    return result.first()
 
 
 def _dialect(session: AsyncSession) -> str:

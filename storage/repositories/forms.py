@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import bindparam, select
 
+from domain.forms import FormStatus
 from storage.repositories.base import Repository
 from storage.tables import FormSession
-from storage.tables.system import FORM_ACTIVE
 
-ACTIVE = FORM_ACTIVE
-SUSPENDED = "suspended"
+ACTIVE, SUSPENDED = FormStatus.ACTIVE, FormStatus.SUSPENDED
 
 # The two lookups of every form step, built once: building a statement costs about as much
 # as running it.
@@ -45,6 +45,17 @@ class FormSessionRepository(Repository):
         result = await self.session.scalars(_ONE_FORM, params)
         return result.one_or_none()
 
+    async def of_form(self, chat_id: int, user_id: int, form: str) -> list[FormSession]:
+        """A person's sessions of one form, one per subject, whatever their status."""
+        result = await self.session.scalars(
+            select(FormSession).where(
+                FormSession.chat_id == chat_id,
+                FormSession.user_id == user_id,
+                FormSession.form == form,
+            )
+        )
+        return list(result)
+
     async def save(self, form_session: FormSession) -> FormSession:
         """Insert or update and flush.
 
@@ -55,6 +66,19 @@ class FormSessionRepository(Repository):
         self.session.add(form_session)
         await self.session.flush()
         return form_session
+
+    def new(
+        self, chat_id: int, user_id: int, form: str, subject: str, now: datetime
+    ) -> FormSession:
+        """A session not stored yet (`save` inserts it)."""
+        return FormSession(
+            chat_id=chat_id, user_id=user_id, form=form, subject=subject, created_at=now
+        )
+
+    async def save_all(self, sessions: Iterable[FormSession]) -> None:
+        """Writes sessions changed in place (e.g. by the expiry tick) in one flush."""
+        self.session.add_all(sessions)
+        await self.session.flush()
 
     async def idle_before(self, instant: datetime) -> list[FormSession]:
         """Active sessions whose idle deadline has passed."""

@@ -40,32 +40,6 @@ class KoperasiRepository(Repository):
         await self.session.flush()
         return koperasi
 
-    async def get_by_nik(self, nik_koperasi: str) -> Koperasi | None:
-        """The cooperative with this NIK koperasi."""
-        found = await self.session.scalars(
-            select(Koperasi).where(Koperasi.nik_koperasi == nik_koperasi)
-        )
-        return found.one_or_none()
-
-    async def get_by_no_badan_hukum(self, no_badan_hukum: str) -> Koperasi | None:
-        """The cooperative with this legal-entity number."""
-        found = await self.session.scalars(
-            select(Koperasi).where(Koperasi.no_badan_hukum == no_badan_hukum)
-        )
-        return found.one_or_none()
-
-    async def count_by_kecamatan(self, *, segmen: str | None = None) -> dict[str | None, int]:
-        """Number of cooperatives per kecamatan (None: kecamatan unknown).
-
-        Ordered by name in Python: SQLite and PostgreSQL sort NULLs and collate differently.
-        """
-        stmt = select(Koperasi.kecamatan, func.count()).group_by(Koperasi.kecamatan)
-        if segmen is not None:
-            stmt = stmt.where(Koperasi.segmen == segmen)
-        rows = (await self.session.execute(stmt)).all()
-        ordered = sorted(rows, key=lambda row: (row[0] is None, row[0] or ""))
-        return {kecamatan: int(total) for kecamatan, total in ordered}
-
     async def count(self) -> int:
         """How many cooperatives the register holds."""
         return int(await self.session.scalar(select(func.count()).select_from(Koperasi)) or 0)

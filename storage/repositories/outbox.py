@@ -38,7 +38,9 @@ from domain.delivery import (
     PRIORITY_INTERACTIVE,
     PRIORITY_REMINDER,
     OutboxStatus,
+    is_bulk,
 )
+from storage.outbox_doorbell import note_interactive_queued
 from storage.repositories.base import Repository, insert_or_ignore_id, rowcount
 from storage.tables import JsonDict, Outbox
 
@@ -168,6 +170,8 @@ class OutboxRepository(Repository):
                 await self.supersede_pending(chat_id, kind, keep_key=idempotency_key)
             inserted = await insert_or_ignore_id(self.session, Outbox, values, ["idempotency_key"])
         if inserted is not None:
+            if not is_bulk(priority):
+                note_interactive_queued(self.session)  # the sender is woken after the commit
             return inserted
         row = await self.get_by_key(idempotency_key)
         if row is None:  # pragma: no cover - the conflicting row exists
@@ -289,14 +293,6 @@ class OutboxRepository(Repository):
             )
         )
         return rowcount(in_doubt), rowcount(requeued)
-
-    async def status_counts(self, *, broadcast_id: int | None = None) -> dict[str, int]:
-        """How many rows are in each status (of one broadcast, if given)."""
-        stmt = select(Outbox.status, func.count()).group_by(Outbox.status)
-        if broadcast_id is not None:
-            stmt = stmt.where(Outbox.broadcast_id == broadcast_id)
-        rows = await self.session.execute(stmt)
-        return {status: int(count) for status, count in rows}
 
 
 def _claimable(*, bulk_allowed: bool, lock: bool) -> Select[Any]:

@@ -7,7 +7,7 @@ from typing import NamedTuple, cast
 
 from sqlalchemy import ColumnElement, Table, bindparam, select, update
 
-from storage.repositories.base import Repository, insert_or_ignore, rowcount
+from storage.repositories.base import Repository, rowcount
 from storage.tables import Person, RoleGrant
 from storage.viewer_changes import ViewerPatch, touches_viewers
 
@@ -92,57 +92,6 @@ class PersonRepository(Repository):
             {"person": person_id, "new_language": language, "new_menu": menu_state, "now": now},
             execution_options=touches_viewers(patches=[patch]),
         )
-
-    async def upsert_seen(
-        self,
-        telegram_user_id: int,
-        telegram_language_code: str | None,
-        full_name: str | None,
-        username: str | None,
-        *,
-        now: datetime,
-    ) -> Person:
-        """Create or refresh the person behind an incoming update.
-
-        Telegram's ``full_name`` only fills an empty name: a name corrected in /privasi wins
-        over the account's display name. Anyone who sends an update can be reached again.
-        """
-        person = await self.get_by_telegram_id(telegram_user_id)
-        if person is None:
-            # Tolerates a concurrent first update of the same user (another process).
-            await insert_or_ignore(
-                self.session,
-                Person,
-                {
-                    "telegram_user_id": telegram_user_id,
-                    "telegram_language_code": telegram_language_code,
-                    "full_name": full_name,
-                    "username": username,
-                    "reachable": True,
-                    "created_at": now,
-                    "updated_at": now,
-                },
-                ["telegram_user_id"],
-                execution_options=touches_viewers(telegram_user_ids=[telegram_user_id]),
-            )
-            person = await self.get_by_telegram_id(telegram_user_id)
-            if person is None:  # pragma: no cover - the row was just inserted or found
-                raise RuntimeError("person vanished right after insert")
-            return person
-        changed = {
-            "telegram_language_code": telegram_language_code,
-            "username": username,
-            "reachable": True,
-            "unreachable_since": None,
-        }
-        if person.full_name is None and full_name is not None:
-            changed["full_name"] = full_name
-        if any(getattr(person, field) != value for field, value in changed.items()):
-            for field, value in changed.items():
-                setattr(person, field, value)
-            person.updated_at = now
-            await self.session.flush()
-        return person
 
     async def mark_unreachable_by_chat(self, chat_id: int, *, now: datetime) -> bool:
         """Telegram refused a send to this private chat (403): the person cannot be reached.

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from domain.forms import FormStatus
 from storage.tables.base import Base, JsonDict, code, tg_id
 
 #: The status of the form a chat is filling in now (one per chat at most).
-FORM_ACTIVE = "active"
+FORM_ACTIVE = FormStatus.ACTIVE.value
 
 
 class FormSession(Base):
@@ -46,7 +47,7 @@ class FormSession(Base):
     # The ids of the last updates applied to this form (migration 0002): a redelivered update
     # is found here, in the row the answer changes anyway, not in a table of its own.
     applied_updates: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
-    status: Mapped[str] = code(16, default="active")
+    status: Mapped[str] = code(16, default=FORM_ACTIVE)
     version: Mapped[int] = mapped_column(nullable=False)
     last_prompt_message_id: Mapped[int | None] = tg_id()
     created_at: Mapped[datetime]
@@ -102,14 +103,19 @@ class AuditLog(Base):
 
 
 class SchedulerRun(Base):
-    """A daily job's run for one (WIB) date: claimed once, so no day is skipped or repeated."""
+    """One run of a scheduled job for one due moment (`jobs/`): inserted before the work, so of
+    two processes racing for the same moment only one wins the key (migration 0003)."""
 
     __tablename__ = "scheduler_run"
 
     job: Mapped[str] = mapped_column(String(64), primary_key=True)
-    run_date: Mapped[date] = mapped_column(primary_key=True)
+    due_at: Mapped[datetime] = mapped_column(primary_key=True)
+    # Which process ran it (host:pid:nonce, as the leader lock names it).
+    holder: Mapped[str] = mapped_column(String(128))
     started_at: Mapped[datetime]
+    # Null while running, or forever if the process died mid-run (the moment is not re-run).
     finished_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = code(16, nullable=True)
 
 
 class RollupSnapshot(Base):

@@ -10,13 +10,14 @@ from sqlalchemy import func, select
 
 from config import AppConfig
 from domain.access import Role
+from domain.forms import FormStatus
 from domain.register import template_columns
-from services.register_pending import APPLIED, PENDING
 from storage.tables import AuditLog, FormSession, Koperasi, RatCycle
 from telegram_stub import BotApiStub
 from tests.helpers.bot import Conversation, conversation
 from tests.helpers.clock import FrozenClock
 from tests.helpers.driver import BotMessage, Driver, UserSession
+from tests.helpers.seed import find_koperasi
 
 ADMIN, OTHER_ADMIN, OFFICER, STRANGER = 5001, 5002, 5003, 5004
 HEADER = "nama;kecamatan;nik_koperasi;no_badan_hukum;jenis;rat_2025"
@@ -127,8 +128,8 @@ async def test_admin_downloads_the_template_uploads_sees_reasons_and_confirms(
     assert "2 ditambahkan, 0 diperbarui" in done.body
     assert stub.callback_answers()[-1]["answered"] is True
     async with conv.app.bot_data.services.uow(write=False) as uow:
-        ksu = await uow.koperasi.get_by_nik("3513070000000001")
-        kud = await uow.koperasi.get_by_no_badan_hukum("2/BH/XVI.12/1990")
+        ksu = await find_koperasi(uow, nik_koperasi="3513070000000001")
+        kud = await find_koperasi(uow, no_badan_hukum="2/BH/XVI.12/1990")
         audit = (await uow.session.scalars(select(AuditLog))).one()
     assert ksu is not None
     assert kud is not None
@@ -142,7 +143,7 @@ async def test_admin_downloads_the_template_uploads_sees_reasons_and_confirms(
     assert await _count(conv, RatCycle) == 1
     assert audit.action == "register.import"
     assert audit.details["added"] == 2
-    assert (await _pending(conv)).status == APPLIED
+    assert (await _pending(conv)).status == FormStatus.APPLIED
 
 
 async def test_a_double_tap_imports_once_and_a_second_upload_changes_nothing(
@@ -201,7 +202,7 @@ async def test_forged_confirmations_are_refused_and_answered_once(
     assert "kedaluwarsa" in str(answers[2]["answer"])
     assert "kedaluwarsa" in str(answers[3]["answer"])
     assert await _count(conv, Koperasi) == 0
-    assert (await _pending(conv)).status == PENDING
+    assert (await _pending(conv)).status == FormStatus.PENDING
 
 
 async def test_other_files_are_refused_with_the_reason_and_the_same_question(
@@ -258,3 +259,45 @@ async def test_a_pending_import_survives_a_restart(
         [done] = await admin.wait_for_reply()
         assert "2 ditambahkan" in done.body
         assert await _count(second, Koperasi) == 2
+
+
+async def test_after_an_unreadable_file_the_next_file_is_taken(
+    conv: Conversation, admin: UserSession
+) -> None:
+    await conv.say(admin, "/impor")
+    await admin.send_document(b"\xff\xfe n\x00a\x00m\x00a\x00", "utf16.csv")
+    await conv.deliver()
+    _, encoding = await admin.wait_for_reply(count=2)
+    assert "bukan UTF-8" in encoding.body
+    assert "Kirim berkasnya sekarang" in encoding.body  # still waiting for the file
+    await admin.send_document(b"nama;desa\nKUD Tani;Dringu\n", "tanpa_kolom.csv")
+    await conv.deliver()
+    _, missing = await admin.wait_for_reply(count=2)
+    assert "tidak ada di baris judul" in missing.body
+    assert "Kirim berkasnya sekarang" in missing.body
+    await admin.send_document(REGISTER, "daftar.csv")
+    await conv.deliver()
+    received, preview = await admin.wait_for_reply(count=2)
+    assert "Berkas diterima" in received.body
+    assert "✅ Impor 2 baris valid" in preview.buttons
+
+
+async def test_a_file_after_a_command_in_between_says_to_start_impor_again(
+    conv: Conversation, admin: UserSession
+) -> None:
+    await conv.say(admin, "/impor")
+    await admin.send_document(b"\xff\xfe n\x00a\x00m\x00a\x00", "utf16.csv")
+    await conv.deliver()
+    await admin.wait_for_reply(count=2)
+    await conv.say(admin, "/bantuan")
+    await admin.send_document(REGISTER, "daftar.csv")
+    await conv.deliver()
+    [hint] = await admin.wait_for_reply()
+    assert "/impor" in hint.body
+    assert "belum paham" not in hint.body
+    intro = await conv.say(admin, "/impor")
+    assert "Kirim berkasnya sekarang" in intro.body
+    await admin.send_document(REGISTER, "daftar.csv")
+    await conv.deliver()
+    received, _ = await admin.wait_for_reply(count=2)
+    assert "Berkas diterima" in received.body

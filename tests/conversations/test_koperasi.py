@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from domain.access import Role
-from storage.tables import AuditLog, RoleGrant
+from storage.tables import AuditLog, Outbox, RoleGrant
 from telegram_stub import BotApiStub
 from tests.helpers.bot import Conversation
 from tests.helpers.driver import BotMessage, Driver, UserSession
@@ -335,3 +335,68 @@ async def test_a_long_board_is_cut_with_and_n_more(
     assert "… dan 4 lainnya" in card.body
     assert len(card.body) <= 4096
     assert card.body.count("• ") == 10
+
+
+async def test_koperasi_takes_its_search_as_an_argument(
+    conv: Conversation, driver: Driver, register: dict[str, int]
+) -> None:
+    ani = driver.user(ANI, "Ani")
+    await ani.send("/koperasi Maju")
+    await conv.deliver()
+    searching, results = await ani.wait_for_reply(count=2)
+    assert "«Maju»" in searching.body
+    assert "pencarian «Maju»" in results.body
+    assert "1 koperasi" in results.body
+    assert "Maju &amp; Jaya" in results.body or "Maju & Jaya" in results.body
+    # The search is the list's, as if typed after *Cari*: paging keeps it.
+    assert "Milik Budi" not in results.body
+    refused = await conv.say(ani, "/koperasi a")
+    assert "paling sedikit 2" in refused.body  # the reason, and the question again
+    assert "NIK koperasi" in refused.body
+    english = await conv.say(ani, "/coops Koperasi 0")  # every name of the command takes it
+    assert "pencarian «Koperasi 0»" in english.body or "9 koperasi" in english.body
+
+
+async def test_back_to_the_list_after_removing_a_board_member_keeps_the_search(
+    conv: Conversation, driver: Driver, register: dict[str, int]
+) -> None:
+    ani = driver.user(ANI, "Ani")
+    await ani.send("/koperasi Maju")
+    await conv.deliver()
+    await ani.wait_for_reply(count=2)
+    await _press(conv, ani, "1")
+    await _press(conv, ani, "Hapus pengurus: Joko")
+    card = await _press(conv, ani, "Ya, hapus")
+    assert "tidak lagi tercatat sebagai pengurus" in card.body
+    listed = await _press(conv, ani, "Kembali ke daftar")
+    assert "pencarian «Maju»" in listed.body
+    assert "1 koperasi" in listed.body
+
+
+async def test_a_menu_set_for_someone_else_uses_their_language(
+    conv: Conversation, driver: Driver, register: dict[str, int]
+) -> None:
+    """Ani (Indonesian) removes an English board member from one of his two boards: his
+    chat's new menu (through the outbox) names his language's commands."""
+    async with conv.app.bot_data.services.uow() as uow:
+        john = await add_person(uow, 6200, "John")
+        john.language = "en"
+        await add_board_member(uow, john, register[HTML_NAME], "sekretaris")
+        await add_board_member(uow, john, register["Koperasi 01"], "ketua")
+        await uow.commit()
+    ani = driver.user(ANI, "Ani")
+    await ani.send("/koperasi Maju")
+    await conv.deliver()
+    await ani.wait_for_reply(count=2)
+    await _press(conv, ani, "1")
+    await _press(conv, ani, "Hapus pengurus: John")
+    await _press(conv, ani, "Ya, hapus")
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        [menu] = (
+            await uow.session.scalars(
+                select(Outbox).where(Outbox.chat_id == 6200, Outbox.method == "setMyCommands")
+            )
+        ).all()
+    names = {entry["command"] for entry in menu.payload["commands"]}
+    assert {"help", "language", "cancel", "privacy"} <= names
+    assert not names & {"bantuan", "bahasa", "batal", "privasi"}

@@ -154,9 +154,8 @@ async def test_consent_links_once_and_the_same_link_again_grants_nothing(
     assert audit.details == {"invite_id": invite.id, "role": "petugas", "koperasi_id": None}
     [menu] = await _rows(conv, Outbox, Outbox.chat_id == ani.id)
     assert menu.method == "setMyCommands"
-    assert {"command": "bantuan", "description": "What I can do for you"} in menu.payload[
-        "commands"
-    ]
+    # Her language's command names (every name keeps working).
+    assert {"command": "help", "description": "What I can do for you"} in menu.payload["commands"]
 
 
 async def test_a_typed_code_is_redeemed_unless_a_form_waits_for_an_answer(

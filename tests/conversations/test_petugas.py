@@ -267,3 +267,54 @@ async def test_a_forged_assignment_to_someone_who_is_not_an_officer_changes_noth
     assert await _officers(conv) == before
     assert await _audit(conv) == []
     assert (await admin.last_message()).edit_count == 0
+
+
+async def test_back_to_the_list_after_changing_the_officer_keeps_the_search(
+    conv: Conversation, driver: Driver, people: dict[str, int]
+) -> None:
+    admin = driver.user(ADMIN, "Dedi")
+    await admin.send("/koperasi Maron")
+    await conv.deliver()
+    _, results = await admin.wait_for_reply(count=2)
+    assert "3 koperasi" in results.body
+    card = await _press(conv, admin, "1")
+    picker = await _press(conv, admin, "Ganti petugas")
+    back = await _press(conv, admin, "Kembali")  # from the picker: the card, then the list
+    assert back.body == card.body
+    await _press(conv, admin, "Ganti petugas")
+    changed = await _press(conv, admin, "citra (0)")
+    assert "✓ 1 koperasi ditugaskan kepada citra" in changed.body
+    listed = await _press(conv, admin, "Kembali ke daftar")
+    assert "pencarian «Maron»" in listed.body
+    assert "3 koperasi" in listed.body
+    assert "sekarang" in picker.body
+
+
+async def test_an_officer_may_not_change_the_officer_of_a_card(
+    conv: Conversation, driver: Driver, stub: BotApiStub, people: dict[str, int]
+) -> None:
+    ani = driver.user(ANI, "Ani")
+    await conv.say(ani, "/koperasi")
+    for data in (f"k:g:{people['Maron Satu']}:0:0:-", f"k:a:{people['Maron Satu']}:0:0:-"):
+        query = forge_press(stub, ANI, data)
+        await conv.deliver()
+        answer = answer_of(stub, query)
+        assert "tidak memiliki akses" in answer["answer"]["text"]  # type: ignore[index]
+    assert (await _officers(conv))["Maron Satu"] == people["ani"]
+
+
+async def test_petugas_takes_a_name_as_its_argument(
+    conv: Conversation, driver: Driver, people: dict[str, int]
+) -> None:
+    admin = driver.user(ADMIN, "Dedi")
+    one = await conv.say(admin, "/petugas budi")
+    assert one.body.startswith("Budi")  # her screen, with what the admin can do
+    assert "Tugaskan satu" in one.buttons
+    several = await conv.say(admin, "/petugas i")  # Ani, Budi, citra
+    assert "namanya memuat «i»" in several.body
+    assert "3 petugas aktif" in several.body
+    none = await conv.say(admin, "/petugas Zainal")
+    assert "Tidak ada petugas aktif yang namanya memuat «Zainal»" in none.body
+    assert "3 petugas aktif" in none.body
+    english = await conv.say(admin, "/officers CITRA")
+    assert english.body.startswith("citra")

@@ -11,8 +11,7 @@ from sqlalchemy import select
 from bot import add_admin
 from config import AppConfig
 from domain.access import Role
-from handlers.context import BotContext
-from handlers.jobs import tick
+from jobs import job_registry
 from storage.engine import create_engine, session_factory
 from storage.tables import Person
 from storage.uow import UnitOfWork
@@ -77,7 +76,7 @@ async def test_a_started_form_gets_the_next_message_and_an_expired_one_does_not(
     assert "angka" in await _say(conv, ani, "Ani")
     assert _cached(conv, ani)  # a step leaves the viewer as it was
     clock.advance(hours=25)
-    await tick(BotContext(conv.app))  # the scheduler's tick suspends the idle form
+    await job_registry(conv.app).run_due()  # the tick job suspends the idle form
     assert "belum paham" in await _say(conv, ani, "30")
 
 

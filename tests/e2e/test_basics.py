@@ -107,7 +107,18 @@ async def test_public_menus_are_set_at_start_for_every_language(
     english = next(
         m for m in menus if m["scope"] == "all_private_chats" and m["language_code"] == "en"
     )
-    assert {"command": "bantuan", "description": "What I can do for you"} in english["commands"]
+    assert {"command": "help", "description": "What I can do for you"} in english["commands"]
+    # Each language lists its own command names.
+    names = {
+        language: {c["command"] for c in menu["commands"]}
+        for menu in menus
+        if menu["scope"] == "all_private_chats"
+        for language in [menu["language_code"]]
+    }
+    assert {"help", "language", "cancel", "privacy"} <= names["en"]
+    assert not {"bantuan", "bahasa", "batal", "privasi"} & names["en"]
+    assert {"bantuan", "bahasa", "batal", "privasi"} <= names["id"]
+    assert names[""] == names["id"]  # the default language's menu for every other app
 
 
 async def test_a_failing_handler_apologises_and_logs_no_personal_data(

@@ -42,7 +42,9 @@ async def test_bahasa_menu_reaches_telegram_through_the_outbox(
             return menu["commands"] if menu else []
 
         await _eventually(lambda: bool(chat_menu()))
-    assert {"command": "bahasa", "description": "Choose the language"} in chat_menu()
+    # The chat's menu is in the chosen language, its command names too.
+    assert {"command": "language", "description": "Choose the language"} in chat_menu()
+    assert "bahasa" not in {entry["command"] for entry in chat_menu()}
 
 
 async def test_blocking_cancels_pending_messages_and_coming_back_makes_reachable(

@@ -54,7 +54,7 @@ async def migrate(url: str) -> None:
 
 @contextlib.asynccontextmanager
 async def polling_bot(
-    cfg: AppConfig, clock: Clock | None = None, extra_forms: Sequence[tuple[str, FormSpec]] = ()
+    cfg: AppConfig, clock: Clock | None = None, extra_forms: Sequence[FormSpec] = ()
 ) -> AsyncIterator[GempurApp]:
     """The bot polling the stub until the block ends (then a graceful stop, as on SIGTERM)."""
     app = build_application(cfg, clock=clock, extra_forms=extra_forms)
@@ -103,7 +103,7 @@ class Conversation:
 
 @contextlib.asynccontextmanager
 async def conversation(
-    cfg: AppConfig, clock: Clock | None = None, extra_forms: Sequence[tuple[str, FormSpec]] = ()
+    cfg: AppConfig, clock: Clock | None = None, extra_forms: Sequence[FormSpec] = ()
 ) -> AsyncIterator[Conversation]:
     """An initialised, started application (job queue running) that does not poll."""
     app = build_application(cfg, clock=clock, extra_forms=extra_forms)

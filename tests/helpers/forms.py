@@ -12,9 +12,10 @@ from conversations.spec import (
     Step,
     steps,
 )
+from domain.commands import CommandSpec
 from storage.uow import UnitOfWork
 
-COMMAND = "uji"
+COMMAND = CommandSpec("uji", "cmd.bantuan", 1000)
 
 
 def _after_choice(answers: Answers) -> str:
@@ -66,7 +67,8 @@ def every_kind_form() -> FormSpec:
         ),
         first_step="pilihan",
         complete=_complete,
+        command=COMMAND,
     )
 
 
-EXTRA_FORMS = ((COMMAND, every_kind_form()),)
+EXTRA_FORMS = (every_kind_form(),)

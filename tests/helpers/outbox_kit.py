@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram.error import TimedOut
 
@@ -173,7 +173,10 @@ def closed_port() -> int:
 async def status_counts(factory: Factory) -> dict[str, int]:
     """Outbox rows per status."""
     async with UnitOfWork(factory, write=False) as uow:
-        return await uow.outbox.status_counts()
+        rows = await uow.session.execute(
+            select(Outbox.status, func.count()).group_by(Outbox.status)
+        )
+        return {status: int(count) for status, count in rows}
 
 
 async def run_until_settled(

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
+from sqlalchemy import select
+
 from domain.access import Role
 from storage.tables import Koperasi, Person, RatCycle
 from storage.uow import UnitOfWork
@@ -137,3 +139,15 @@ def forge_press(stub: BotApiStub, user_id: int, data: str, message_id: int | Non
 def answer_of(stub: BotApiStub, query_id: str) -> dict[str, object]:
     """How the bot answered one callback query (`answered`, `answer`)."""
     return next(record for record in stub.callback_answers() if record["id"] == query_id)
+
+
+async def find_koperasi(
+    uow: UnitOfWork, *, nik_koperasi: str | None = None, no_badan_hukum: str | None = None
+) -> Koperasi | None:
+    """The stored cooperative with this NIK koperasi, or else this legal number."""
+    column, value = (
+        (Koperasi.nik_koperasi, nik_koperasi)
+        if nik_koperasi is not None
+        else (Koperasi.no_badan_hukum, no_badan_hukum)
+    )
+    return (await uow.session.scalars(select(Koperasi).where(column == value))).one_or_none()

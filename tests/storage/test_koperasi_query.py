@@ -19,8 +19,6 @@ from domain.koperasi_list import KoperasiScope, ListCriteria, ListFilter, criter
 from domain.workload import AssignMode, KoperasiFacts, Workload, tally
 from services import assignment
 from services.koperasi_query import list_page, load_card
-from storage.repositories.koperasi_query import KoperasiQueryRepository
-from storage.repositories.petugas import PetugasRepository
 from storage.tables import AuditLog, Koperasi, RoleGrant
 from storage.uow import UnitOfWork
 from tests.helpers.seed import NOW, add_board_member, add_koperasi, add_person
@@ -127,7 +125,7 @@ async def _names(
     limit: int = 10,
 ) -> tuple[int, list[str]]:
     async with UnitOfWork(factory, write=False) as uow:
-        repo = KoperasiQueryRepository(uow.session)
+        repo = uow.koperasi_query
         total = await repo.count(scope, criteria)
         lines = await repo.page(scope, criteria, offset=offset, limit=limit)
     return total, [line.nama for line in lines]
@@ -213,7 +211,7 @@ async def test_workloads_match_the_hand_count_and_the_domain_rule(
     seeded = await _seed(factory)
     ids = seeded.officers
     async with UnitOfWork(factory, write=False) as uow:
-        repo = PetugasRepository(uow.session)
+        repo = uow.petugas
         loads = await repo.workloads(TODAY)
         second_page = await repo.workloads(TODAY, offset=1, limit=2)
         queue = await repo.queue_count()
@@ -307,7 +305,7 @@ async def test_move_all_then_deactivate_sends_them_to_the_queue(
     assert officers["Koperasi Charlie"] is None
     assert officers["kud delta"] is None
     async with UnitOfWork(factory, write=False) as uow:
-        assert not await PetugasRepository(uow.session).is_officer(citra)
+        assert not await uow.petugas.is_officer(citra)
         grant = (
             await uow.session.scalars(select(RoleGrant).where(RoleGrant.person_id == citra))
         ).one()

@@ -283,12 +283,3 @@ async def test_mark_reachable_undoes_unreachable(factory: Factory) -> None:
         person = await uow.people.get_by_telegram_id(1001)
     assert person is not None
     assert (person.reachable, person.unreachable_since) == (True, None)
-
-
-async def test_status_counts(factory: Factory) -> None:
-    first, _ = await _enqueue(factory, [(1, PRIORITY_BULK), (2, PRIORITY_BULK)])
-    await _claim(factory, limit=1)
-    await _finish(factory, Finish(first, OutboxStatus.SENT, sent_at=NOW))
-
-    async with UnitOfWork(factory, write=False) as uow:
-        assert await uow.outbox.status_counts() == {"sent": 1, "pending": 1}

@@ -14,36 +14,6 @@ NOW = datetime(2027, 1, 4, 2, 0, tzinfo=UTC)
 LATER = NOW + timedelta(hours=1)
 
 
-async def test_upsert_seen_creates_then_refreshes_without_overwriting_a_corrected_name(
-    factory: async_sessionmaker[AsyncSession],
-) -> None:
-    async with UnitOfWork(factory) as uow:
-        created = await uow.people.upsert_seen(7_000_000_001, "id", "Siti Aminah", "siti", now=NOW)
-        await uow.commit()
-    assert created.id is not None
-    assert (created.full_name, created.username, created.created_at) == (
-        "Siti Aminah",
-        "siti",
-        NOW,
-    )
-
-    async with UnitOfWork(factory) as uow:
-        person = await uow.people.get(created.id)
-        assert person is not None
-        person.full_name = "Hj. Siti Aminah"  # corrected in /privasi
-        person.reachable = False
-        await uow.commit()
-
-    async with UnitOfWork(factory) as uow:
-        seen = await uow.people.upsert_seen(7_000_000_001, "en", "Siti A.", "siti_a", now=LATER)
-        await uow.commit()
-    assert seen.id == created.id
-    assert seen.full_name == "Hj. Siti Aminah"
-    assert (seen.username, seen.telegram_language_code) == ("siti_a", "en")
-    assert seen.reachable is True
-    assert seen.updated_at == LATER
-
-
 async def test_choose_language(factory: async_sessionmaker[AsyncSession]) -> None:
     async with UnitOfWork(factory) as uow:
         person = await uow.people.add(telegram_user_id=5, telegram_language_code="en", now=NOW)

@@ -18,6 +18,7 @@ from services.register_import import ImportPreview, apply_import, preview_import
 from storage.repositories.koperasi import KoperasiRepository
 from storage.tables import AuditLog, Koperasi, RatCycle
 from storage.uow import UnitOfWork
+from tests.helpers.seed import find_koperasi
 
 NOW = datetime(2027, 1, 4, 2, 0, tzinfo=UTC)
 RULES = RowRules(tuple(DEFAULT_KECAMATAN), date(2027, 1, 4))
@@ -81,8 +82,8 @@ async def test_importing_the_same_file_again_changes_nothing(
     assert await _count(factory, Koperasi) == 4
     assert await _count(factory, RatCycle) == 3
     async with UnitOfWork(factory, write=False) as uow:
-        ksp = await uow.koperasi.get_by_nik("3513100000000002")
-        ksu = await uow.koperasi.get_by_no_badan_hukum("1/BH/XVI.12/2015")
+        ksp = await find_koperasi(uow, nik_koperasi="3513100000000002")
+        ksu = await find_koperasi(uow, no_badan_hukum="1/BH/XVI.12/2015")
         audits = list(await uow.session.scalars(select(AuditLog).order_by(AuditLog.id)))
     assert ksp is not None
     assert ksu is not None
@@ -106,7 +107,7 @@ async def test_an_update_changes_the_given_cells_and_keeps_blank_ones(
     )
     assert _counts(result) == (0, 1, 0, 0)
     async with UnitOfWork(factory, write=False) as uow:
-        ksu = await uow.koperasi.get_by_nik("3513100000000001")
+        ksu = await find_koperasi(uow, nik_koperasi="3513100000000001")
         held = await uow.session.scalar(
             select(RatCycle.held_date).where(RatCycle.tahun_buku == 2024)
         )

@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -155,6 +155,22 @@ async def test_form_sessions_save_get_and_active_for_chat(
         assert await uow.form_sessions.active_for_chat(13) is None
 
 
+async def test_form_sessions_of_one_form_are_every_subject_of_that_person(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with UnitOfWork(factory) as uow:
+        for chat_id, form, subject in [(11, "cari", ""), (11, "cari", "p5"), (11, "lapor", "")]:
+            await uow.form_sessions.save(_form(chat_id, form, subject, status="suspended"))
+        await uow.form_sessions.save(_form(12, "cari", ""))
+        await uow.commit()
+    async with UnitOfWork(factory, write=False) as uow:
+        found = await uow.form_sessions.of_form(11, 11, "cari")
+    assert sorted((s.chat_id, s.form, s.subject) for s in found) == [
+        (11, "cari", ""),
+        (11, "cari", "p5"),
+    ]
+
+
 async def test_form_session_key_is_unique(factory: async_sessionmaker[AsyncSession]) -> None:
     async with UnitOfWork(factory) as uow:
         await uow.form_sessions.save(_form(11, "lapor", "3"))
@@ -213,41 +229,6 @@ async def test_nik_koperasi_is_unique_where_present(
     async with UnitOfWork(factory) as uow:
         with pytest.raises(IntegrityError):
             await uow.koperasi.add(_koperasi("KUD D", nik_koperasi="3513010001"))
-
-
-async def test_count_by_kecamatan_aggregates_in_sql(
-    factory: async_sessionmaker[AsyncSession],
-) -> None:
-    async with UnitOfWork(factory) as uow:
-        for nama, kecamatan, segmen in [
-            ("KUD 1", "Kraksaan", "reguler"),
-            ("KUD 2", "Kraksaan", "reguler"),
-            ("KDKMP 3", "Kraksaan", "kdkmp"),
-            ("KUD 4", "Bantaran", "reguler"),
-            ("KUD 5", None, "reguler"),
-        ]:
-            await uow.koperasi.add(_koperasi(nama, kecamatan=kecamatan, segmen=segmen))
-        await uow.commit()
-
-    statements: list[str] = []
-    async with UnitOfWork(factory, write=False) as uow:
-        total = await uow.session.scalar(select(func.count()).select_from(Koperasi))
-
-        def capture(*args: object) -> None:
-            statements.append(str(args[2]))
-
-        sync_engine = uow.session.get_bind()
-        event.listen(sync_engine, "before_cursor_execute", capture)
-        try:
-            everything = await uow.koperasi.count_by_kecamatan()
-            reguler = await uow.koperasi.count_by_kecamatan(segmen="reguler")
-        finally:
-            event.remove(sync_engine, "before_cursor_execute", capture)
-    assert total == 5
-    assert everything == {"Bantaran": 1, "Kraksaan": 3, None: 1}
-    assert list(everything) == ["Bantaran", "Kraksaan", None]
-    assert reguler == {"Bantaran": 1, "Kraksaan": 2, None: 1}
-    assert all("GROUP BY" in statement for statement in statements)
 
 
 async def test_a_superseding_row_replaces_waiting_ones_but_keeps_itself(

@@ -114,10 +114,6 @@ async def test_the_core_writers_of_ordinary_traffic_name_their_keys(
         (lambda uow: uow.people.mark_unreachable_by_chat(ANI, now=NOW), _keys(users={ANI})),
         (lambda uow: uow.people.mark_reachable(ANI, now=NOW), _keys(users={ANI})),
         (lambda uow: uow.roles.revoke(ani, "petugas", now=NOW), _keys(persons={ani})),
-        (
-            lambda uow: uow.people.upsert_seen(BUDI, "id", "Budi", None, now=NOW),
-            _keys(users={BUDI}),
-        ),
     ]
     for write, expected in writes:
         async with UnitOfWork(tracked) as uow:

@@ -1,9 +1,9 @@
-"""The outbox's delivery rules: window, expiry, retries, in-doubt decisions and pacing maths."""
+"""The outbox's delivery rules: window, retries, in-doubt decisions and pacing maths."""
 
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,18 +16,13 @@ from domain.delivery import (
     ChatSpacing,
     OutboxStatus,
     PaceSchedule,
-    after_crash,
     after_flood,
     after_in_doubt,
     after_not_delivered,
     backoff,
-    broadcast_expiry,
     in_sending_window,
     is_bulk,
-    is_expired,
-    may_send,
     retry_after_seconds,
-    window_end_on,
 )
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -63,14 +58,6 @@ def test_window_is_judged_in_wib_not_utc() -> None:
     assert not in_sending_window(datetime(2027, 1, 4, 13, 30, tzinfo=UTC), WIB, START, END)
 
 
-def test_interactive_rows_go_at_any_hour_bulk_only_in_the_window() -> None:
-    night = wib(6, 59)
-    assert may_send(PRIORITY_INTERACTIVE, night, WIB, START, END)
-    assert not may_send(PRIORITY_REMINDER, night, WIB, START, END)
-    assert not may_send(PRIORITY_BULK, night, WIB, START, END)
-    assert may_send(PRIORITY_BULK, wib(7, 0), WIB, START, END)
-
-
 def test_lanes_split_at_reminder_priority() -> None:
     assert [is_bulk(p) for p in (PRIORITY_INTERACTIVE, 49, PRIORITY_REMINDER, PRIORITY_BULK)] == [
         False,
@@ -78,18 +65,6 @@ def test_lanes_split_at_reminder_priority() -> None:
         True,
         True,
     ]
-
-
-def test_expiry_at_the_instant_and_never_without_one() -> None:
-    expires = NOW + timedelta(hours=48)
-    assert broadcast_expiry(NOW, 48) == expires
-    assert not is_expired(expires, expires - SECOND)
-    assert is_expired(expires, expires)
-    assert not is_expired(None, NOW + timedelta(days=3650))
-
-
-def test_a_reminder_expires_when_its_days_window_closes() -> None:
-    assert window_end_on(date(2027, 1, 4), WIB, END) == datetime(2027, 1, 4, 13, 0, tzinfo=UTC)
 
 
 def test_backoff_doubles_then_stops_at_the_cap() -> None:
@@ -125,12 +100,6 @@ def test_an_interactive_retry_waits_at_least_the_chat_interval() -> None:
 def test_an_interactive_row_that_keeps_timing_out_ends_in_doubt() -> None:
     verdict = after_in_doubt(PRIORITY_INTERACTIVE, 6, NOW, SECOND, max_attempts=6)
     assert verdict.status is OutboxStatus.IN_DOUBT
-
-
-def test_after_a_crash_bulk_is_in_doubt_and_interactive_is_resent() -> None:
-    assert after_crash(PRIORITY_BULK) is OutboxStatus.IN_DOUBT
-    assert after_crash(PRIORITY_REMINDER) is OutboxStatus.IN_DOUBT
-    assert after_crash(PRIORITY_INTERACTIVE) is OutboxStatus.PENDING
 
 
 def test_a_flood_wait_retries_after_retry_after_given_as_int_or_timedelta() -> None:

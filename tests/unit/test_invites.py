@@ -30,9 +30,6 @@ from domain.invites import (
     new_code,
     parse_code,
 )
-from handlers.board import BoardChoice
-from services.join_requests import JoinButton
-from services.onboarding import ConsentButton
 
 NOW = datetime(2027, 1, 4, 2, 0, tzinfo=UTC)
 HASH = hash_code("ABCDEFGHJK2M5")
@@ -159,27 +156,3 @@ def test_who_may_remove_a_board_member() -> None:
     assert not may_manage_board(_viewer(3, RoleGrant(Role.PETUGAS)), 2)
     assert not may_manage_board(_viewer(4, RoleGrant(Role.PIMPINAN)), None)
     assert not may_manage_board(_viewer(5, RoleGrant(Role.PENGURUS, 9)), 5)
-
-
-def test_button_data_round_trips_within_64_bytes() -> None:
-    consent = ConsentButton(2_147_483_647, consent_tag(HASH, 2_147_483_647, 9_999_999_999))
-    join = JoinButton(2_147_483_647, Role.PIMPINAN)
-    board = BoardChoice(2_147_483_647, "tindaklanjut")
-    for button in (consent, join, JoinButton(3, None), board, BoardChoice(None)):
-        data = button.encode()
-        assert len(data.encode()) <= 64
-        assert type(button).decode(data) == button
-
-
-@pytest.mark.parametrize(
-    "data", ["i:y:", "i:y:x:AAAA", "i:y:5", "i:y:5:", "i:n:5", "f:1:a:0", "i:y:5:<b>"]
-)
-def test_malformed_consent_data_is_refused(data: str) -> None:
-    assert ConsentButton.decode(data) is None
-
-
-@pytest.mark.parametrize(
-    "data", ["j:a:5:pengurus", "j:a:5", "j:r:x", "j:r:5:admin", "j:x:5", "j:a:5:root", "i:r:5"]
-)
-def test_an_admin_may_not_be_made_to_grant_a_board_seat_or_unknown_role(data: str) -> None:
-    assert JoinButton.decode(data) is None

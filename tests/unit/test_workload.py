@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.workload import AssignVia, KoperasiFacts, Reassignment, Workload, reassignments, tally
+from domain.workload import (
+    AssignVia,
+    KoperasiFacts,
+    Reassignment,
+    Workload,
+    named,
+    reassignments,
+    tally,
+)
 
 TODAY = date(2027, 3, 1)
 SOON, LATER = date(2027, 3, 20), date(2027, 6, 30)
@@ -42,3 +50,10 @@ def test_reassignments_leave_out_what_does_not_change() -> None:
 def test_audit_details_hold_ids_and_codes_only() -> None:
     details = Reassignment(3, 7, None).audit_details(AssignVia.DEACTIVATE)
     assert details == {"old_petugas_id": 7, "new_petugas_id": None, "via": "deactivate"}
+
+
+def test_named_matches_a_name_fragment_ignoring_case_and_spaces() -> None:
+    loads = [Workload(1, "Ani Lestari"), Workload(2, "Budi"), Workload(3, None)]
+    assert [w.person_id for w in named(loads, "ani les")] == [1]
+    assert [w.person_id for w in named(loads, "I")] == [1, 2]
+    assert named(loads, "  ") == []

@@ -16,7 +16,11 @@ import telegram
 from sqlalchemy import event
 
 from config import DeliveryConfig
+from domain.delivery import PRIORITY_INTERACTIVE
 from services.outbox import OutboxSender, PtbBotApi
+from services.outbox.sender import WAKE_GATHER_SECONDS
+from storage.engine import create_engine, session_factory
+from storage.outbox_doorbell import OutboxDoorbell
 from telegram_stub import BotApiStub, StubUser
 from tests.helpers.outbox_kit import (
     ANI,
@@ -102,33 +106,72 @@ async def test_a_429_storm_pauses_sending_and_everything_arrives_once(
     assert first_after >= first_429 + 1.0 - 0.005
 
 
-async def test_a_burst_of_commits_is_claimed_in_a_few_rounds(
-    factory: Factory, stub: BotApiStub, sender: OutboxSender
+async def test_a_burst_of_commits_wakes_the_sender_and_is_gathered_before_it_claims(
+    database_url: str, factory: Factory, stub: BotApiStub
 ) -> None:
-    """Each commit wakes the sender; a burst is gathered into one claim, not one per commit."""
-    transactions = 0
+    """Each commit of an interactive row wakes the sender; it gathers the burst, then claims,
+    instead of claiming once per commit. The gather lasts here exactly as long as the burst."""
+    burst_over = asyncio.Event()
+
+    async def gathering_sleep(seconds: float) -> None:
+        if seconds == WAKE_GATHER_SECONDS:
+            await burst_over.wait()
+        await asyncio.sleep(seconds)
+
+    rounds = 0
 
     def count(*_: object) -> None:
-        nonlocal transactions
-        transactions += 1
+        nonlocal rounds
+        rounds += 1
 
-    engine = factory.kw["bind"]
-    stop = asyncio.Event()
-    running = asyncio.create_task(sender.run(stop))
-    try:
-        await asyncio.sleep(0.05)  # recovered and idle
-        event.listen(engine.sync_engine, "begin", count)
-        chats = [ANI, BUDI, CITRA] * 4
-        for n, chat in enumerate(chats):
-            await queue(factory, f"burst{n}", chat, f"Pesan {n}")
-            transactions -= 1  # the queueing's own
-            sender.wake()
-            await asyncio.sleep(0)  # the sender may run between two commits
-        await asyncio.sleep(0.05)
-        claimed_after_burst = transactions
-    finally:
-        stop.set()
-        await running
-        event.remove(engine.sync_engine, "begin", count)
-    assert claimed_after_burst <= 3, claimed_after_burst  # ungathered: a round per commit
-    assert {len(texts(stub, chat)) for chat in (ANI, BUDI, CITRA)} >= {1}
+    doorbell = OutboxDoorbell()
+    committing = session_factory(factory.kw["bind"], outbox_doorbell=doorbell)
+    sending_engine = create_engine(database_url)  # its transactions are the sender's rounds
+    event.listen(sending_engine.sync_engine, "begin", count)
+    bot = telegram.Bot(stub.token, base_url=stub.bot_base_url, base_file_url=stub.file_base_url)
+    async with bot:
+        sender = OutboxSender(
+            session_factory(sending_engine),
+            PtbBotApi(bot),
+            ShiftedClock.starting_at(MONDAY_9_WIB),
+            DeliveryConfig(),
+            WIB,
+            "test-sender",
+            sleep=gathering_sleep,
+            poll_interval=3600.0,  # only a wake-up makes it look at the outbox
+        )
+        doorbell.install(sender.wake)
+        stop = asyncio.Event()
+        running = asyncio.create_task(sender.run(stop))
+        try:
+            for _ in range(1000):  # recovered, and a first round found nothing: idle
+                if rounds >= 2:
+                    break
+                await asyncio.sleep(0.01)
+            rounds = 0
+            for n, chat in enumerate([ANI, BUDI, CITRA] * 4):
+                await queue(
+                    factory=committing,
+                    key=f"b{n}",
+                    chat_id=chat,
+                    text=f"Pesan {n}",
+                    priority=PRIORITY_INTERACTIVE,
+                )
+                await asyncio.sleep(0)  # the sender may run between two commits
+            rounds_during_burst = rounds
+            burst_over.set()
+            for _ in range(1000):
+                if all(texts(stub, chat) for chat in (ANI, BUDI, CITRA)):
+                    break
+                await asyncio.sleep(0.01)
+        finally:
+            stop.set()
+            await running
+            await sending_engine.dispose()
+    assert rounds_during_burst == 0  # ungathered: a claim per commit
+    # One claim took the first row of every chat; the next ones wait for the chat's interval.
+    assert [texts(stub, chat)[:1] for chat in (ANI, BUDI, CITRA)] == [
+        ["Pesan 0"],
+        ["Pesan 1"],
+        ["Pesan 2"],
+    ]

@@ -1,10 +1,9 @@
-"""The one-minute scheduler tick: housekeeping that later features hang their work on."""
+"""The one-minute tick: housekeeping of forms, old update ids and runs, and SQLite's WAL."""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 from handlers.context import BotContext, GempurApp
 from handlers.forms import AlbumClose, close_album
@@ -12,53 +11,37 @@ from storage.engine import checkpoint_wal
 
 logger = logging.getLogger(__name__)
 
-TICK_SECONDS = 60
 # Redelivered updates arrive within minutes of a restart; a week of ids is ample.
 PROCESSED_UPDATE_RETENTION = timedelta(days=7)
+# Runs of scheduled jobs, kept to look back at; each job's latest run is always kept.
+SCHEDULER_RUN_RETENTION = timedelta(days=7)
 
 
-# Coalesce and a misfire grace time: after a pause one tick catches up, it is neither repeated
-# for every missed minute nor skipped; one instance at a time.
-TICK_JOB_KWARGS = {"coalesce": True, "misfire_grace_time": TICK_SECONDS, "max_instances": 1}
-
-
-def schedule_tick(app: GempurApp) -> None:
-    """Runs `tick` every minute.
-
-    The scheduler's time zone is the region's: PTB takes it from `Defaults(tzinfo=...)`.
-    (Re-configuring the scheduler directly would replace PTB's executor and break its stop.)
-    """
-    job_queue = app.job_queue
-    if job_queue is None:  # pragma: no cover - the job-queue extra is a pinned dependency
-        return
-    job_queue.run_repeating(
-        tick, interval=TICK_SECONDS, first=TICK_SECONDS, name="tick", job_kwargs=TICK_JOB_KWARGS
-    )
-
-
-async def tick(context: Any) -> None:
+async def tick(app: GempurApp, due: datetime) -> None:
     """Suspends idle forms, erases expired drafts, closes albums whose timer a restart lost.
 
-    The purge of old update ids can meet many rows (after a pause, a busy week): it runs in
-    a background unit of work. So does checkpointing SQLite's WAL: the in-loop connections
-    never do it on commit, where the copy and the fsync would stall the loop (storage.engine).
+    The purges of old update ids and job runs can meet many rows (after a pause, a busy
+    week): they run in a background unit of work. So does checkpointing SQLite's WAL: the
+    in-loop connections never do it on commit, where the copy and the fsync would stall the
+    loop (storage.engine).
     """
-    ctx: BotContext = context
-    services = ctx.services
+    context = BotContext(app)
+    services = context.services
     now = services.clock.now()
     async with services.uow() as uow:
         idle, expired = await services.forms.expire(uow, now=now)
-        due = await services.forms.albums_due(uow, now=now)
+        album_sessions = await services.forms.albums_due(uow, now=now)
         await uow.commit()
     async with services.uow(background=True) as uow:
         purged = await uow.processed_updates.purge_before(now - PROCESSED_UPDATE_RETENTION)
+        await uow.scheduler_runs.purge_before(now - SCHEDULER_RUN_RETENTION)
         await uow.commit()
     if idle or expired or purged:
         logger.info(
             "tick: %d forms idle, %d drafts expired, %d update ids purged", idle, expired, purged
         )
-    for session_id in due:
-        await _close_lost_album(ctx, session_id)
+    for session_id in album_sessions:
+        await _close_lost_album(context, session_id)
     await checkpoint_wal(services.background_engine)
 
 

@@ -1,0 +1,92 @@
+"""The callback data of every button: one typed codec per button, all in this package.
+
+Data is `<prefix>[:<part>…]`, at most 64 bytes (Telegram's limit). A codec is a frozen dataclass:
+`encode()` gives the data (ValueError for values it could not decode back), `decode(data)` the
+button or None, `pattern()` the regex routing its family to a handler. Decoding is strict, since
+anyone can send any data: numbers are ASCII digits without leading zeros within their bound
+(row ids within PostgreSQL's INTEGER, pages and indexes far less), texts within their length
+and alphabet. Anything else (truncated, oversized, forged) is None, which the handlers answer
+as a stale menu.
+
+Pure Python below `services/`: services queue messages whose buttons (consent, join decisions)
+the handlers decode. A new button is a new codec here plus a row in tests/unit/test_callbacks.py,
+which fails for a codec without one.
+"""
+
+from domain.callbacks.codec import (
+    MAX_CALLBACK_BYTES,
+    MAX_ID,
+    Codec,
+    decode_any,
+    family_pattern,
+)
+from domain.callbacks.lists import (
+    INVITE_BUTTONS,
+    INVITE_ROLES,
+    QUERY_BYTES,
+    InviteBulk,
+    InviteBulkAll,
+    InviteBulkMenu,
+    InviteForBoard,
+    InviteForRole,
+    InviteListPage,
+    InviteMenu,
+    InviteOpenList,
+    InviteRevoke,
+    InviteSearchHint,
+    InviteSearchPage,
+    KoperasiAction,
+    KoperasiButton,
+    PetugasAction,
+    PetugasButton,
+)
+from domain.callbacks.people import (
+    BoardChoice,
+    BoardSwitch,
+    ConsentButton,
+    ConsentDecline,
+    FormButton,
+    ImportAction,
+    ImportButton,
+    JoinAsk,
+    JoinButton,
+    PrivacyAction,
+    PrivacyButton,
+)
+
+__all__ = [
+    "INVITE_BUTTONS",
+    "INVITE_ROLES",
+    "MAX_CALLBACK_BYTES",
+    "MAX_ID",
+    "QUERY_BYTES",
+    "BoardChoice",
+    "BoardSwitch",
+    "Codec",
+    "ConsentButton",
+    "ConsentDecline",
+    "FormButton",
+    "ImportAction",
+    "ImportButton",
+    "InviteBulk",
+    "InviteBulkAll",
+    "InviteBulkMenu",
+    "InviteForBoard",
+    "InviteForRole",
+    "InviteListPage",
+    "InviteMenu",
+    "InviteOpenList",
+    "InviteRevoke",
+    "InviteSearchHint",
+    "InviteSearchPage",
+    "JoinAsk",
+    "JoinButton",
+    "KoperasiAction",
+    "KoperasiButton",
+    "PetugasAction",
+    "PetugasButton",
+    "PrivacyAction",
+    "PrivacyButton",
+    "decode_any",
+    "family_pattern",
+]

@@ -1,0 +1,74 @@
+"""The /koperasi screens read from storage: the list page for the viewer's scope and the card.
+
+Used by the /koperasi buttons and after a search (the search form's result). Reads in one
+unit of work; renders with `handlers.koperasi_views`.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from conversations.cari_koperasi import LIST_SUBJECT
+from domain.access import Role
+from domain.koperasi_list import (
+    KoperasiCard,
+    ListFilter,
+    ListState,
+    card_actions,
+    criteria_for,
+    list_scope,
+)
+from handlers.context import BotContext
+from handlers.koperasi_views import Screen, describe_filter, render_card, render_list
+from handlers.replies import reply
+from services.koperasi_query import last_search, list_page, load_card
+
+
+async def list_screen(context: BotContext, state: ListState) -> Screen | None:
+    """The list page for the viewer's scope; None when the viewer has no /koperasi scope."""
+    services, viewer, tr = context.services, context.viewer, context.tr
+    scope = list_scope(viewer)
+    if scope is None:
+        return None
+    kecamatan = services.config.region.kecamatan
+    today = services.clock.now().astimezone(services.config.region.tz).date()
+    async with services.uow(write=False) as uow:
+        query = await last_search(uow, viewer.chat_id, viewer.telegram_user_id, LIST_SUBJECT)
+        criteria = criteria_for(state.filter, kecamatan, query, today)
+        page = await list_page(uow, scope, criteria, state.page)
+    title = (
+        tr.t("koperasi.list.title_region", region=services.config.region.name)
+        if scope.region
+        else tr.t("koperasi.list.title_mine")
+    )
+    filters = describe_filter(tr, state, kecamatan, query)
+    return render_list(tr, title, page, ListState(page.window.page, state.filter), filters)
+
+
+async def card_screen(
+    context: BotContext, koperasi_id: int, back: ListState, notice: str = ""
+) -> Screen | None:
+    """The card of a cooperative in the viewer's scope; None when out of scope or missing."""
+    card = await scoped_card(context, koperasi_id)
+    if card is None:
+        return None
+    actions = card_actions(context.viewer, card.petugas_id)
+    return render_card(context.tr, card, actions, back, notice)
+
+
+async def scoped_card(context: BotContext, koperasi_id: int) -> KoperasiCard | None:
+    """The card's data, if the cooperative is in the viewer's scope."""
+    scope = list_scope(context.viewer)
+    if scope is None:
+        return None
+    async with context.services.uow(write=False) as uow:
+        return await load_card(uow, scope, koperasi_id)
+
+
+async def show_search_list(update: Update, context: BotContext) -> None:
+    """After a search from the list: its results, as the list with the search filter."""
+    if not context.viewer.has(Role.PETUGAS, Role.ADMIN):
+        return
+    screen = await list_screen(context, ListState(0, ListFilter(search=True)))
+    if screen is not None:
+        await reply(update, context, screen[0], markup=screen[1])

@@ -1,0 +1,51 @@
+"""Scheduled work: every job of the bot, declared in `JOBS` below; the registry runs them.
+
+A job is one declaration here — its name (the key of its runs in `scheduler_run`, never
+renamed), when it is due, and its work — plus the function doing the work in a module of this
+package. The work gets the application and the due moment it runs for:
+
+    # jobs/reminders.py
+    async def plan_reminders(app: GempurApp, due: datetime) -> None:
+        ...                                 # units of work; messages only through the outbox
+
+    # here
+    Job("plan_reminders", Daily(time(7, 0)), plan_reminders),   # 07:00 in [region] tz
+    Job("rollup_snapshot", Every(timedelta(hours=1)), take_snapshots),
+
+Times of day are in the region's time zone (`[region] tz`, WIB); intervals fall on whole
+multiples since the epoch. Every job runs in the leader only (`bot.py` starts the registry once
+it holds the leader lock and stops it before letting go), once per due moment, even with two
+processes racing; after downtime it runs once for the latest moment it missed (see
+`jobs.registry`). Tests drive the registry with a frozen clock: `run_due()` after moving it.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from domain.schedule import Daily, Every
+from handlers.context import GempurApp
+from jobs.registry import Job, JobRegistry
+from jobs.tick import tick
+from runtime.leader import make_holder_id
+
+__all__ = ["JOBS", "Daily", "Every", "Job", "JobRegistry", "job_registry"]
+
+#: Every scheduled job of the bot, in the order a pass runs them.
+JOBS: tuple[Job[GempurApp], ...] = (
+    # Housekeeping: idle forms, expired drafts, lost album timers, old ids, the WAL.
+    Job("tick", Every(timedelta(minutes=1)), tick),
+)
+
+
+def job_registry(app: GempurApp) -> JobRegistry[GempurApp]:
+    """The registry of `JOBS` for this process, on the application's database and clock."""
+    services = app.bot_data.services
+    return JobRegistry(
+        JOBS,
+        app,
+        sessions=services.sessions,
+        clock=services.clock,
+        tz=services.config.region.tz,
+        holder=make_holder_id(),
+    )
