@@ -195,6 +195,25 @@ async def checkpoint_wal(engine: AsyncEngine) -> tuple[int, int] | None:
     engine, so the copying and the fsync run on aiosqlite's thread (the in-loop connections
     do not checkpoint on commit). None for PostgreSQL, in-memory SQLite and in-loop engines.
     """
+    return await _checkpoint(engine, "PASSIVE")
+
+
+async def purge_wal(engine: AsyncEngine) -> tuple[int, int] | None:
+    """Copy the whole WAL into the SQLite file and empty the WAL (TRUNCATE), or None.
+
+    After an erasure: the WAL still holds the pages as they were before it. Waits (on
+    aiosqlite's thread, up to the busy timeout) for readers of older snapshots; this
+    process's writers queue behind it. Give it the background engine, as for
+    :func:`checkpoint_wal`.
+    """
+    lock = sqlite_writer_lock(engine)
+    if lock is None:
+        return None
+    async with lock:
+        return await _checkpoint(engine, "TRUNCATE")
+
+
+async def _checkpoint(engine: AsyncEngine, mode: str) -> tuple[int, int] | None:
     if engine.dialect.driver != "aiosqlite" or _is_sqlite_memory(engine.url):
         return None
     async with engine.connect() as connection:
@@ -202,7 +221,7 @@ async def checkpoint_wal(engine: AsyncEngine) -> tuple[int, int] | None:
         driver = (await connection.get_raw_connection()).driver_connection
         if driver is None:  # pragma: no cover - a checked-out connection always has one
             return None
-        cursor = await driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        cursor = await driver.execute(f"PRAGMA wal_checkpoint({mode})")
         try:
             row = await cursor.fetchone()
         finally:
@@ -260,6 +279,9 @@ def _install_sqlite_recipe(
                     # checkpoint_wal does it from a thread instead.
                     cursor.execute("PRAGMA wal_autocheckpoint=0")
             cursor.execute("PRAGMA foreign_keys=ON")
+            # Freed content (an erased person, a deleted draft) is overwritten with zeros,
+            # not left in free space where the file would still hold it.
+            cursor.execute("PRAGMA secure_delete=ON")
             # NORMAL is safe with WAL (a power loss may drop the last commits, never corrupt).
             cursor.execute("PRAGMA synchronous=NORMAL")
         finally:

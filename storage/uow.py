@@ -28,6 +28,7 @@ from storage.repositories import (
     ProcessedUpdateRepository,
     RoleRepository,
 )
+from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.viewer import ViewerRepository
 
 
@@ -47,6 +48,7 @@ class UnitOfWork:
     form_sessions: FormSessionRepository
     koperasi: KoperasiRepository
     outbox: OutboxRepository
+    privacy: PrivacyRepository
     viewer: ViewerRepository
 
     def __init__(self, factory: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
@@ -79,6 +81,7 @@ class UnitOfWork:
         self.form_sessions = FormSessionRepository(session)
         self.koperasi = KoperasiRepository(session)
         self.outbox = OutboxRepository(session)
+        self.privacy = PrivacyRepository(session)
         self.viewer = ViewerRepository(session)
         try:
             # Begin now (not at the first query) so the writer's lock is taken on entry.

@@ -1,0 +1,185 @@
+"""A person's own data: what the export reads, the correction, and the erasure's statements.
+
+Erasure leaves no name, phone, username, note or Telegram id of the person in any table: the
+person row stays (the audit trail's ids point at it) with every identifying field nulled;
+rows keyed or addressed by their Telegram id are deleted or anonymised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String, cast, delete, literal, or_, select, update
+
+from domain.delivery import OutboxStatus
+from storage.repositories.base import Repository
+from storage.tables import (
+    AuditLog,
+    FormSession,
+    JoinRequest,
+    Outbox,
+    Person,
+    RelaySession,
+    RoleGrant,
+    ThreadMessage,
+)
+from storage.viewer_changes import touches_viewers
+
+#: The error recorded on outbox rows an erasure stopped.
+ERASED = "erased"
+
+# Rows not settled yet: an erasure stops them (a claimed row's late answer is then ignored,
+# the sender only finishes rows still claimed).
+_UNSETTLED = (OutboxStatus.PENDING.value, OutboxStatus.CLAIMED.value)
+
+#: The identifying fields of a person, nulled on erasure.
+_PERSON_FIELDS = (
+    "telegram_user_id",
+    "full_name",
+    "phone",
+    "username",
+    "language",
+    "telegram_language_code",
+    "consent_at",
+    "menu_state",
+    "selected_koperasi_id",
+)
+
+
+class PrivacyRepository(Repository):
+    """The statements behind /privasi: export, correction and erasure of one person."""
+
+    async def grants(self, person_id: int) -> list[RoleGrant]:
+        """Every role the person holds or held."""
+        return list(
+            await self.session.scalars(select(RoleGrant).where(RoleGrant.person_id == person_id))
+        )
+
+    async def forms(self, telegram_user_id: int) -> list[FormSession]:
+        """The person's forms, active, suspended or drafts."""
+        return list(
+            await self.session.scalars(
+                select(FormSession).where(FormSession.user_id == telegram_user_id)
+            )
+        )
+
+    async def activity(self, person_id: int) -> list[AuditLog]:
+        """Audit entries the person made or that are about them, oldest first."""
+        return list(
+            await self.session.scalars(
+                select(AuditLog)
+                .where(
+                    (AuditLog.actor_person_id == person_id)
+                    | ((AuditLog.entity == "person") & (AuditLog.entity_id == str(person_id)))
+                )
+                .order_by(AuditLog.at)
+            )
+        )
+
+    async def correct(self, person_id: int, values: dict[str, Any]) -> None:
+        """Stores the person's own correction of their fields."""
+        await self.session.execute(
+            update(Person)
+            .where(Person.id == person_id)
+            .values(**values)
+            .execution_options(**touches_viewers(person_ids=[person_id]))
+        )
+
+    async def erase(self, person: Person, now: datetime) -> None:
+        """Erases the person: roles revoked, Telegram traces gone, the person row emptied."""
+        await self.session.execute(
+            update(RoleGrant)
+            .where(RoleGrant.person_id == person.id, RoleGrant.active.is_(True))
+            .values(active=False, revoked_at=now)
+            .execution_options(**touches_viewers(person_ids=[person.id]))
+        )
+        telegram_user_id = person.telegram_user_id
+        if telegram_user_id is not None:
+            await self._forget_telegram_id(person.id, telegram_user_id)
+        await self.session.execute(
+            update(Person)
+            .where(Person.id == person.id)
+            .values(**dict.fromkeys(_PERSON_FIELDS), erased_at=now, updated_at=now)
+            .execution_options(
+                synchronize_session="fetch",
+                **touches_viewers(telegram_user_ids=[telegram_user_id], person_ids=[person.id]),
+            )
+        )
+
+    async def _forget_telegram_id(self, person_id: int, user_id: int) -> None:
+        """Deletes or anonymises every row that holds the Telegram id (a private chat's id is
+        its user's id, so chat ids count too) or that was written about the person."""
+        # Forms, drafts included: the answers are theirs.
+        await self.session.execute(
+            delete(FormSession)
+            .where(or_(FormSession.user_id == user_id, FormSession.chat_id == user_id))
+            .execution_options(**touches_viewers(telegram_user_ids=[user_id], chat_ids=[user_id]))
+        )
+        requests = await self._delete_join_requests(user_id)
+        await self._scrub_outbox_about(requests)
+        await self._anonymise_outbox_to(user_id)
+        await self.session.execute(
+            delete(RelaySession).where(
+                or_(RelaySession.chat_id == user_id, RelaySession.person_id == person_id)
+            )
+        )
+        await self.session.execute(
+            delete(ThreadMessage).where(
+                or_(ThreadMessage.from_chat_id == user_id, ThreadMessage.to_chat_id == user_id)
+            )
+        )
+
+    async def _delete_join_requests(self, telegram_user_id: int) -> list[int]:
+        """Deletes the person's requests for access (name and note); returns their ids."""
+        result = await self.session.scalars(
+            delete(JoinRequest)
+            .where(
+                or_(
+                    JoinRequest.telegram_user_id == telegram_user_id,
+                    JoinRequest.chat_id == telegram_user_id,
+                )
+            )
+            .returning(JoinRequest.id)
+            .execution_options(synchronize_session=False)
+        )
+        return list(result)
+
+    async def _scrub_outbox_about(self, request_ids: Sequence[int]) -> None:
+        """Messages to others about the person's requests (the admins' notices, keyed
+        ``join:<request>:…``) lose their text; those not sent yet are stopped."""
+        for request_id in request_ids:
+            # A key range rather than LIKE: it uses the unique index on both databases
+            # (';' is the character after ':').
+            about = Outbox.idempotency_key.between(f"join:{request_id}:", f"join:{request_id};")
+            await self._stop_unsettled(about)
+            await self.session.execute(
+                update(Outbox)
+                .where(about)
+                .values(payload={})
+                .execution_options(synchronize_session=False)
+            )
+
+    async def _anonymise_outbox_to(self, chat_id: int) -> None:
+        """Messages to the person keep only their status and times: no chat, key or text."""
+        to_chat = Outbox.chat_id == chat_id
+        await self._stop_unsettled(to_chat)
+        await self.session.execute(
+            update(Outbox)
+            .where(to_chat)
+            .values(
+                chat_id=0,
+                idempotency_key=literal(f"{ERASED}:") + cast(Outbox.id, String),
+                payload={},
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+    async def _stop_unsettled(self, which: Any) -> None:
+        await self.session.execute(
+            update(Outbox)
+            .where(which, Outbox.status.in_(_UNSETTLED))
+            .values(status=OutboxStatus.CANCELLED.value, error=ERASED)
+            .execution_options(synchronize_session=False)
+        )
