@@ -9,6 +9,7 @@ from handlers import home, onboarding
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
 from handlers.replies import reply
+from runtime.chat_waits import ReplyKind
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -40,12 +41,12 @@ def help_text(context: BotContext) -> str:
 
 async def unknown_command(update: Update, context: BotContext) -> None:
     """A command we do not have (or the viewer may not use)."""
-    await reply(update, context, context.tr.t("hint.unknown_command"))
+    await reply(update, context, context.tr.t("hint.unknown_command"), kind=ReplyKind.HINT)
 
 
 async def hint(update: Update, context: BotContext) -> None:
     """Text or media that nothing else expected."""
-    await reply(update, context, context.tr.t("hint.stray"))
+    await reply(update, context, context.tr.t("hint.stray"), kind=ReplyKind.HINT)
 
 
 async def stale_callback(update: Update, context: BotContext) -> None:
