@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, cast, delete, literal, or_, select, update
+from sqlalchemy import ColumnElement, String, cast, delete, literal, or_, select, update
 
 from domain.delivery import OutboxStatus
 from storage.repositories.base import Repository
@@ -150,9 +150,7 @@ class PrivacyRepository(Repository):
         """Messages to others about the person's requests (the admins' notices, keyed
         ``join:<request>:…``) lose their text; those not sent yet are stopped."""
         for request_id in request_ids:
-            # A key range rather than LIKE: it uses the unique index on both databases
-            # (';' is the character after ':').
-            about = Outbox.idempotency_key.between(f"join:{request_id}:", f"join:{request_id};")
+            about = self._key_starts_with(f"join:{request_id}:")
             await self._stop_unsettled(about)
             await self.session.execute(
                 update(Outbox)
@@ -176,7 +174,16 @@ class PrivacyRepository(Repository):
             .execution_options(synchronize_session=False)
         )
 
-    async def _stop_unsettled(self, which: Any) -> None:
+    def _key_starts_with(self, prefix: str) -> ColumnElement[bool]:
+        """Outbox rows whose idempotency key starts with `prefix` (which ends with ':')."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            # Keys compare bytewise there, so a range is exact and uses the unique index
+            # (';' follows ':'); on the loop's thread a LIKE would scan the whole outbox.
+            return Outbox.idempotency_key.between(prefix, f"{prefix[:-1]};")
+        # PostgreSQL may order by a linguistic collation, where a range is not a prefix.
+        return Outbox.idempotency_key.startswith(prefix, autoescape=True)
+
+    async def _stop_unsettled(self, which: ColumnElement[bool]) -> None:
         await self.session.execute(
             update(Outbox)
             .where(which, Outbox.status.in_(_UNSETTLED))
