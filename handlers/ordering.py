@@ -37,14 +37,14 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         key = _chat_key(update)
         if key is None:
             async with self._slots:
-                with replying():
+                with replying(self._slots):
                     await coroutine
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock, self._slots:
-                with replying():  # what the handlers send is a direct reply
+                with replying(self._slots):  # what the handlers send is a direct reply
                     await coroutine
         finally:
             self._waiting[key] -= 1

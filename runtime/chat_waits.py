@@ -51,17 +51,25 @@ class ReplyDropped(Exception):  # noqa: N818 - an outcome, not a failure
 
 
 _REPLYING: ContextVar[bool] = ContextVar("gempur_replying", default=False)
+# The concurrency slot the update holds, given back while its reply sits out a wait.
+_SLOT: ContextVar[asyncio.Semaphore | None] = ContextVar("gempur_update_slot", default=None)
 _KIND: ContextVar[ReplyKind] = ContextVar("gempur_reply_kind", default=ReplyKind.NEEDED)
 
 
 @contextlib.contextmanager
-def replying() -> Iterator[None]:
-    """Marks the Bot API calls made inside (and in tasks started inside) as direct replies."""
-    token = _REPLYING.set(True)
+def replying(slot: asyncio.Semaphore | None = None) -> Iterator[None]:
+    """Marks the Bot API calls made inside (and in tasks started inside) as direct replies.
+
+    `slot`: the semaphore slot the update holds (the update processor's concurrency limit);
+    a reply waiting for its chat's flood wait gives it back meanwhile, so waiting chats never
+    use up the slots of the others.
+    """
+    tokens = (_REPLYING.set(True), _SLOT.set(slot))
     try:
         yield
     finally:
-        _REPLYING.reset(token)
+        _SLOT.reset(tokens[1])
+        _REPLYING.reset(tokens[0])
 
 
 @contextlib.contextmanager
@@ -172,7 +180,8 @@ class ChatWaits(BaseRateLimiter[None]):
                     delay = wait.until - _now()
                     if delay > self._max_wait:
                         break
-                    await asyncio.sleep(max(delay, 0.0))
+                    if delay > 0:
+                        await _sleep_without_slot(delay)
                     try:
                         return await call()
                     except RetryAfter as error:
@@ -189,6 +198,20 @@ class ChatWaits(BaseRateLimiter[None]):
             logger.warning("a hint held for a flood wait was not sent: %s", type(error).__name__)
         finally:
             wait.hint_pending = False
+
+
+async def _sleep_without_slot(seconds: float) -> None:
+    """Sleeps with the update's concurrency slot given back, and takes one again after."""
+    slot = _SLOT.get()
+    if slot is None:
+        await asyncio.sleep(seconds)
+        return
+    slot.release()
+    try:
+        await asyncio.sleep(seconds)
+    finally:
+        # Cancelled here (only at shutdown), the holder's release leaves one slot too many.
+        await slot.acquire()
 
 
 def _now() -> float:
