@@ -38,6 +38,10 @@ the background engine, on aiosqlite's thread. Threaded connections keep the auto
 checkpoint (a large import checkpoints on its own thread). A process without the tick (the
 CLI, migrations, tests) checkpoints when its last connection closes, as SQLite always does.
 
+Every SQLite connection runs with ``secure_delete``: freed space is overwritten with zeros, so
+an erased person's rows do not linger in free pages; after an erasure :func:`purge_wal`
+copies the whole WAL into the file and empties it, so no older page version stays there.
+
 In-memory SQLite (``sqlite+aiosqlite://`` or ``/:memory:``) gets a ``StaticPool``: one
 shared connection, so it suits single-task scripts only; it has no background engine (a
 second engine would be a second, empty database). Tests that run concurrent units of work
