@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.engine import purge_wal
 from storage.uow import UnitOfWork
+
+logger = logging.getLogger(__name__)
 
 
 def _when(value: datetime | None) -> str | None:
@@ -102,5 +106,12 @@ async def purge_erased(engine: AsyncEngine) -> None:
     SQLite overwrites freed content with zeros (``secure_delete``, set on every connection);
     older versions of the changed pages still sit in the write-ahead log until it is copied
     into the database and emptied. Give it the background engine (the copy runs on a thread).
+    The erasure itself is committed already: a failure here is logged, not raised.
     """
-    await purge_wal(engine)
+    try:
+        emptied = await purge_wal(engine)
+    except SQLAlchemyError as error:
+        logger.warning("WAL not emptied after an erasure: %s", type(error).__name__)
+        return
+    if emptied is False:
+        logger.warning("WAL not emptied after an erasure: the database was busy")

@@ -199,25 +199,28 @@ async def checkpoint_wal(engine: AsyncEngine) -> tuple[int, int] | None:
     engine, so the copying and the fsync run on aiosqlite's thread (the in-loop connections
     do not checkpoint on commit). None for PostgreSQL, in-memory SQLite and in-loop engines.
     """
-    return await _checkpoint(engine, "PASSIVE")
+    row = await _checkpoint(engine, "PASSIVE")
+    return (row[1], row[2]) if row is not None else None
 
 
-async def purge_wal(engine: AsyncEngine) -> tuple[int, int] | None:
-    """Copy the whole WAL into the SQLite file and empty the WAL (TRUNCATE), or None.
+async def purge_wal(engine: AsyncEngine) -> bool | None:
+    """Copy the whole WAL into the SQLite file and empty it (TRUNCATE): whether it was done.
 
     After an erasure: the WAL still holds the pages as they were before it. Waits (on
     aiosqlite's thread, up to the busy timeout) for readers of older snapshots; this
     process's writers queue behind it. Give it the background engine, as for
-    :func:`checkpoint_wal`.
+    :func:`checkpoint_wal`. None where there is no WAL to empty (as for checkpoint_wal).
     """
     lock = sqlite_writer_lock(engine)
     if lock is None:
         return None
     async with lock:
-        return await _checkpoint(engine, "TRUNCATE")
+        row = await _checkpoint(engine, "TRUNCATE")
+    return row[0] == 0 if row is not None else None  # 1: a reader or writer was in the way
 
 
-async def _checkpoint(engine: AsyncEngine, mode: str) -> tuple[int, int] | None:
+async def _checkpoint(engine: AsyncEngine, mode: str) -> tuple[int, int, int] | None:
+    """SQLite's answer to ``PRAGMA wal_checkpoint(mode)``: (busy, WAL pages, pages copied)."""
     if engine.dialect.driver != "aiosqlite" or _is_sqlite_memory(engine.url):
         return None
     async with engine.connect() as connection:
@@ -230,7 +233,7 @@ async def _checkpoint(engine: AsyncEngine, mode: str) -> tuple[int, int] | None:
             row = await cursor.fetchone()
         finally:
             await cursor.close()
-    return (int(row[1]), int(row[2])) if row else None
+    return (int(row[0]), int(row[1]), int(row[2])) if row else None
 
 
 def session_factory(
