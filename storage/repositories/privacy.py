@@ -2,7 +2,9 @@
 
 Erasure leaves no name, phone, username, note or Telegram id of the person in any table: the
 person row stays (the audit trail's ids point at it) with every identifying field nulled;
-rows keyed or addressed by their Telegram id are deleted or anonymised.
+rows keyed or addressed by their Telegram id are deleted or anonymised. A message to someone
+else about a person (its text may name them) is found by its idempotency key: queue it under
+:func:`about_key`, as the admins' notices of a request for access are under ``join:<id>:``.
 """
 
 from __future__ import annotations
@@ -29,6 +31,15 @@ from storage.viewer_changes import touches_viewers
 
 #: The error recorded on outbox rows an erasure stopped.
 ERASED = "erased"
+
+_ABOUT = "about"
+
+
+def about_key(person_id: int, rest: str) -> str:
+    """The idempotency key of a message to someone else about the person: erasing the person
+    empties it (and stops it if not sent yet)."""
+    return f"{_ABOUT}:{person_id}:{rest}"
+
 
 # Rows not settled yet: an erasure stops them (a claimed row's late answer is then ignored,
 # the sender only finishes rows still claimed).
@@ -96,8 +107,11 @@ class PrivacyRepository(Repository):
             .execution_options(**touches_viewers(person_ids=[person.id]))
         )
         telegram_user_id = person.telegram_user_id
+        about = [f"{_ABOUT}:{person.id}:"]
         if telegram_user_id is not None:
-            await self._forget_telegram_id(person.id, telegram_user_id)
+            requests = await self._forget_telegram_id(person.id, telegram_user_id)
+            about += [f"join:{request_id}:" for request_id in requests]
+        await self._scrub_outbox_about(about)
         await self.session.execute(
             update(Person)
             .where(Person.id == person.id)
@@ -108,9 +122,9 @@ class PrivacyRepository(Repository):
             )
         )
 
-    async def _forget_telegram_id(self, person_id: int, user_id: int) -> None:
+    async def _forget_telegram_id(self, person_id: int, user_id: int) -> list[int]:
         """Deletes or anonymises every row that holds the Telegram id (a private chat's id is
-        its user's id, so chat ids count too) or that was written about the person."""
+        its user's id, so chat ids count too); returns the ids of the deleted join requests."""
         # Forms, drafts included: the answers are theirs.
         await self.session.execute(
             delete(FormSession)
@@ -118,7 +132,6 @@ class PrivacyRepository(Repository):
             .execution_options(**touches_viewers(telegram_user_ids=[user_id], chat_ids=[user_id]))
         )
         requests = await self._delete_join_requests(user_id)
-        await self._scrub_outbox_about(requests)
         await self._anonymise_outbox_to(user_id)
         await self.session.execute(
             delete(RelaySession).where(
@@ -130,6 +143,7 @@ class PrivacyRepository(Repository):
                 or_(ThreadMessage.from_chat_id == user_id, ThreadMessage.to_chat_id == user_id)
             )
         )
+        return requests
 
     async def _delete_join_requests(self, telegram_user_id: int) -> list[int]:
         """Deletes the person's requests for access (name and note); returns their ids."""
@@ -146,11 +160,11 @@ class PrivacyRepository(Repository):
         )
         return list(result)
 
-    async def _scrub_outbox_about(self, request_ids: Sequence[int]) -> None:
-        """Messages to others about the person's requests (the admins' notices, keyed
-        ``join:<request>:…``) lose their text; those not sent yet are stopped."""
-        for request_id in request_ids:
-            about = self._key_starts_with(f"join:{request_id}:")
+    async def _scrub_outbox_about(self, prefixes: Sequence[str]) -> None:
+        """Messages to others about the person (keys starting with one of `prefixes`) lose
+        their text; those not sent yet are stopped."""
+        for prefix in prefixes:
+            about = self._key_starts_with(prefix)
             await self._stop_unsettled(about)
             await self.session.execute(
                 update(Outbox)

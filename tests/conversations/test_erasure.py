@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from config import AppConfig
 from domain.delivery import OutboxStatus
 from storage.repositories.outbox import PRIORITY_BULK
+from storage.repositories.privacy import about_key
 from storage.tables import AuditLog, Outbox, Person, metadata
 from telegram_stub import BotApiStub
 from tests.helpers.bot import Conversation, bot_config, conversation, migrate, sqlite_url
@@ -92,6 +93,17 @@ async def _lives_with_the_bot(conv: Conversation, admin: UserSession, siti: User
     await deliver_outbox(conv.app)  # her menus
     services = conv.app.bot_data.services
     async with services.uow() as uow:
+        person = await uow.people.get_by_telegram_id(SITI)
+        assert person is not None
+        await uow.outbox.enqueue(  # a notice about her to someone else, not sent yet
+            idempotency_key=about_key(person.id, "koperasi-moved"),
+            chat_id=ADMIN,
+            method="sendMessage",
+            payload={"chat_id": ADMIN, "text": "Kartikasari Wulandari kini petugas KSU Maju"},
+            kind="note",
+            priority=PRIORITY_BULK,
+            now=services.clock.now(),
+        )
         await uow.outbox.enqueue(
             idempotency_key=f"reminder:{SITI}",
             chat_id=SITI,
@@ -150,9 +162,11 @@ async def test_erasure_leaves_no_trace_in_any_table(
         reminder = (
             await uow.session.scalars(select(Outbox).where(Outbox.kind == "reminder"))
         ).one()
+        notice = (await uow.session.scalars(select(Outbox).where(Outbox.kind == "note"))).one()
     # What is kept: an anonymised audit trail pointing at the emptied person row.
     assert {("join.request", person.id), ("person.erase", person.id)} <= trail
     assert (reminder.status, reminder.chat_id) == (OutboxStatus.CANCELLED.value, 0)
+    assert (notice.status, notice.chat_id, notice.payload) == ("cancelled", ADMIN, {})
     if cfg.database.url.startswith("sqlite"):
         _assert_no_bytes_of_her(Path(make_url(cfg.database.url).database or ""))
 
