@@ -37,6 +37,7 @@ from handlers.ordering import PerChatUpdateProcessor
 from jobs import job_registry
 from locales import Catalogues
 from runtime.bot_api_http import AiohttpRequest
+from runtime.chat_waits import ChatWaits
 from runtime.clock import SystemClock
 from runtime.leader import keep_leadership, leader_lock_for, wait_for_leadership
 from runtime.logs import configure_logging
@@ -120,6 +121,8 @@ def build_application(
             )
         )
         .get_updates_request(AiohttpRequest(connections=1))
+        # Flood waits per chat for direct replies (PTB's AIORateLimiter would stall all chats).
+        .rate_limiter(ChatWaits())
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,

@@ -18,7 +18,7 @@ from handlers.forms import start_form
 from handlers.replies import reply
 from locales import N_, Translator
 from services.onboarding import privacy_notice
-from services.privacy import erase_person, export_personal_data
+from services.privacy import erase_person, export_personal_data, purge_erased
 
 FIX, EXPORT, ERASE = PrivacyAction.FIX, PrivacyAction.EXPORT, PrivacyAction.ERASE
 ERASE_CONFIRMED, ERASE_CANCELLED = PrivacyAction.ERASE_CONFIRMED, PrivacyAction.ERASE_CANCELLED
@@ -95,5 +95,6 @@ async def _erase(update: Update, context: BotContext, person_id: int) -> None:
     async with services.uow() as uow:
         await erase_person(uow, person_id, now=services.clock.now())
         await uow.commit()
+    await purge_erased(services.background_engine)
     # The last message they get from us: the direct answer to their own request.
     await reply(update, context, context.tr.t("privacy.erased"))

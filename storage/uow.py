@@ -32,6 +32,7 @@ from storage.repositories import (
 from storage.repositories.koperasi_query import KoperasiQueryRepository
 from storage.repositories.pending_imports import PendingImportRepository
 from storage.repositories.petugas import PetugasRepository
+from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.viewer import ViewerRepository
 
 
@@ -55,6 +56,7 @@ class UnitOfWork:
     petugas: PetugasRepository
     outbox: OutboxRepository
     scheduler_runs: SchedulerRunRepository
+    privacy: PrivacyRepository
     viewer: ViewerRepository
 
     def __init__(self, factory: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
@@ -91,6 +93,7 @@ class UnitOfWork:
         self.petugas = PetugasRepository(session)
         self.outbox = OutboxRepository(session)
         self.scheduler_runs = SchedulerRunRepository(session)
+        self.privacy = PrivacyRepository(session)
         self.viewer = ViewerRepository(session)
         try:
             # Begin now (not at the first query) so the writer's lock is taken on entry.
