@@ -20,14 +20,7 @@ from config import AppConfig
 from domain.clock import Clock
 from locales import Catalogues, Translator
 from services.register_files import Table, open_table, plain_text
-from services.register_import import (
-    Scanned,
-    apply_import,
-    file_limits,
-    import_rules,
-    preview_import,
-    scan_import,
-)
+from services.register_import import file_limits, import_rules, import_table, preview_table
 from services.register_read import UnreadableFileError
 from services.register_report import preview_text, result_text
 from storage.engine import create_engine, session_factory
@@ -85,19 +78,12 @@ async def _run(
     rules, limits = import_rules(cfg, now), file_limits(cfg)
     if dry_run:
         async with UnitOfWork(sessions, write=False) as uow:
-            scanned = await scan_import(uow, table, rules, limits=limits)
-            preview = await preview_import(uow, scanned)
+            preview = await preview_table(uow, table, rules, limits=limits)
         text, _ = preview_text(tr, preview, limit=None)
         return "\n\n".join([text, tr.t("impor.cli.dry_run")])
     async with UnitOfWork(sessions) as uow:
-        # Scanned in the import's own transaction: the keys cannot change before the apply.
-        scanned = await scan_import(uow, table, rules, limits=limits)
-
-        async def rescan() -> Scanned:  # pragma: no cover - same transaction, same keys
-            return await scan_import(uow, table, rules, limits=limits)
-
-        result = await apply_import(
-            uow, scanned, rescan=rescan, actor_person_id=None, channel="cli", now=now
+        result = await import_table(
+            uow, table, rules, limits=limits, actor_person_id=None, channel="cli", now=now
         )
         await uow.commit()
     text, _ = preview_text(tr, result, limit=None)

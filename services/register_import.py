@@ -230,3 +230,31 @@ async def apply_import(
         at=now,
     )
     return result
+
+
+async def preview_table(
+    uow: UnitOfWork, table: Table, rules: RowRules, *, limits: FileLimits | None = None
+) -> ImportPreview:
+    """Scans `table` here and previews it (the command line). Raises UnreadableFileError."""
+    return await preview_import(uow, await scan_import(uow, table, rules, limits=limits))
+
+
+async def import_table(
+    uow: UnitOfWork,
+    table: Table,
+    rules: RowRules,
+    *,
+    limits: FileLimits | None = None,
+    actor_person_id: int | None,
+    channel: str,
+    now: datetime,
+) -> ImportPreview:
+    """Scans `table` here, in the import's own transaction, and imports it; the caller commits."""
+    scanned = await scan_import(uow, table, rules, limits=limits)
+
+    async def rescan() -> Scanned:  # pragma: no cover - one transaction: the keys are the same
+        return await scan_import(uow, table, rules, limits=limits)
+
+    return await apply_import(
+        uow, scanned, rescan=rescan, actor_person_id=actor_person_id, channel=channel, now=now
+    )
