@@ -1,0 +1,118 @@
+"""Another chat's /bantuan while /impor processes a hostile or large file (issue 9, item 1).
+
+python bench/import_files.py [--only NAME]
+
+For each file: an admin uploads it (the real application, SQLite, the Bot API stand-in on
+loopback); while the bot handles that upload, a second chat sends /bantuan, and its latency —
+from handing the update to the application to the reply being sent — is printed, with the
+longest event-loop stall seen meanwhile and the upload's own handling time. The files are
+generated here, never committed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from domain.access import Role
+from sample.register import generate_register, write_register
+from telegram_stub import BotApiStub
+from tests.helpers.bot import Conversation, bot_config, conversation, migrate, sqlite_url
+from tests.helpers.clock import FrozenClock
+from tests.helpers.driver import Driver
+from tests.helpers.hostile import bomb_xlsx, far_cell_xlsx
+
+ADMIN, OTHER = 5001, 6001
+HEADER = "nama;kecamatan;nik_koperasi"
+
+
+def _invalid_rows(count: int) -> bytes:
+    lines = [HEADER, *(f"Koperasi {n};Jakarta;;" for n in range(count))]
+    return "\n".join(lines).encode()
+
+
+def _register_csv(count: int) -> bytes:
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "daftar.csv"
+        write_register(path, generate_register(count, 7))
+        return path.read_bytes()
+
+
+FILES: dict[str, tuple[str, Callable[[], bytes]]] = {
+    "far-cell": ("jauh.xlsx", lambda: far_cell_xlsx(column="A")),
+    "bomb-256mb": ("bom.xlsx", lambda: bomb_xlsx(256 * 1024 * 1024)),
+    "register-150k": ("daftar.csv", lambda: _register_csv(150_000)),
+    "invalid-200k": ("salah.csv", lambda: _invalid_rows(200_000)),
+    "invalid-1m": ("salah.csv", lambda: _invalid_rows(1_000_000)),
+}
+
+
+async def _stalls(stop: asyncio.Event, worst: list[float]) -> None:
+    while not stop.is_set():
+        started = time.perf_counter()
+        await asyncio.sleep(0.01)
+        worst[0] = max(worst[0], time.perf_counter() - started - 0.01)
+
+
+async def _measure(conv: Conversation, driver: Driver, name: str, data: bytes) -> str:
+    admin, other = driver.user(ADMIN, "Adi"), driver.user(OTHER, "Budi")
+    await conv.say(admin, "/impor")
+    await admin.send_document(data, name)
+    [upload] = await conv.app.bot.get_updates(offset=conv._offset, timeout=0)
+    conv._offset = upload.update_id + 1
+    stop, worst = asyncio.Event(), [0.0]
+    watcher = asyncio.create_task(_stalls(stop, worst))
+    started = time.perf_counter()
+    handling = asyncio.create_task(conv.app.process_update(upload))
+    await asyncio.sleep(0.5)  # the upload is being read by now
+    await other.send("/bantuan")
+    [bantuan] = await conv.app.bot.get_updates(offset=conv._offset, timeout=0)
+    conv._offset = bantuan.update_id + 1
+    asked = time.perf_counter()
+    await conv.app.process_update(bantuan)
+    latency = time.perf_counter() - asked
+    await handling
+    total = time.perf_counter() - started
+    stop.set()
+    await watcher
+    replies = await admin.wait_for_reply(count=2)
+    answer = replies[-1].body.splitlines()[0][:60]
+    return (
+        f"/bantuan {latency:.2f} s, worst stall {worst[0]:.2f} s, upload {total:.1f} s: {answer}"
+    )
+
+
+async def _admin(conv: Conversation) -> None:
+    services = conv.app.bot_data.services
+    async with services.uow() as uow:
+        person = await uow.people.add(telegram_user_id=ADMIN, now=services.clock.now())
+        await uow.roles.grant(person.id, Role.ADMIN, now=services.clock.now())
+        await uow.commit()
+
+
+async def main(only: str | None) -> None:
+    for key, (name, make) in FILES.items():
+        if only and key != only:
+            continue
+        data = make()
+        with tempfile.TemporaryDirectory() as directory:
+            url = sqlite_url(Path(directory))
+            await migrate(url)
+            async with (
+                BotApiStub() as stub,
+                Driver(stub.url) as driver,
+                conversation(bot_config(stub, url), FrozenClock()) as conv,
+            ):
+                await _admin(conv)
+                result = await _measure(conv, driver, name, data)
+        print(f"{key} ({len(data) / 1024:.0f} KB): {result}", flush=True)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", choices=sorted(FILES))
+    asyncio.run(main(parser.parse_args().only))
