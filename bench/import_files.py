@@ -19,7 +19,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from domain.access import Role
-from sample.register import generate_register, write_register
 from telegram_stub import BotApiStub
 from tests.helpers.bot import Conversation, bot_config, conversation, migrate, sqlite_url
 from tests.helpers.clock import FrozenClock
@@ -36,10 +35,14 @@ def _invalid_rows(count: int) -> bytes:
 
 
 def _register_csv(count: int) -> bytes:
-    with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / "daftar.csv"
-        write_register(path, generate_register(count, 7))
-        return path.read_bytes()
+    """Valid rows with the columns a register of this size fits in (Telegram's 20 MB)."""
+    header = "nama;kecamatan;nik_koperasi;jenis;anggota_pria;anggota_wanita;modal_sendiri"
+    lines = [
+        f"Koperasi Contoh {n};Maron;{3513100000000000 + n};serba usaha;{n % 300};{n % 200};"
+        f"{n * 1000}"
+        for n in range(count)
+    ]
+    return "\n".join([header, *lines]).encode()
 
 
 FILES: dict[str, tuple[str, Callable[[], bytes]]] = {

@@ -1,10 +1,15 @@
 """Heavy pure work (reading an uploaded file, building a report) in a worker process.
 
-`offload(func, *args, budget=...)` runs `func(*args)` in a fresh process forked from a
-forkserver and returns its result, so the event loop that serves every chat never parses a
-file. The worker gets a time budget (killed when over) and a memory budget (RLIMIT_AS: an
-allocation over it raises MemoryError inside the worker). `func` and its arguments and result
-must pickle: a top-level function of an importable module and plain data.
+`offload(func, *args, budget=...)` runs `func(*args)` in a fresh Python process
+(`python -m runtime.offload`, the call pickled on its standard input, the outcome on its
+standard output) and returns its result, so the event loop that serves every chat never
+parses a file. The worker gets a time budget (killed when over) and a memory budget
+(RLIMIT_AS: an allocation over it raises MemoryError inside the worker). `func` and its
+arguments and result must pickle: a top-level function of an importable module, plain data.
+
+A fresh interpreter, not multiprocessing's fork or spawn: forking a process with threads
+(aiosqlite's, this pool's) may copy a held lock, and multiprocessing's children re-import the
+main script (bot.py and all of python-telegram-bot) before they start.
 
 At most `MAX_WORKERS` run at once; further calls wait their turn on a thread of this module's
 own pool, never on the event loop nor on the loop's default executor.
@@ -15,23 +20,22 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import multiprocessing
+import os
+import pickle
 import resource
+import subprocess
+import sys
 import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 logger = logging.getLogger(__name__)
 
 # Two workers at once: the bot runs on a small machine and each worker may use its whole budget.
 MAX_WORKERS = 2
-# Modules the forkserver imports once, so each worker starts with them loaded (fork is cheap).
-PRELOAD = ("services.register_scan",)
 
-P = ParamSpec("P")
 T = TypeVar("T")
 
 
@@ -65,15 +69,6 @@ def _waiters() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=MAX_WORKERS, thread_name_prefix="offload")
 
 
-@functools.cache
-def _context() -> multiprocessing.context.ForkServerContext:
-    # Forkserver, not fork: the bot's process has threads (aiosqlite, this pool) and forking it
-    # could copy a held lock into the child.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["__main__", *PRELOAD])
-    return context
-
-
 async def offload(
     func: Callable[..., T],
     /,
@@ -99,23 +94,27 @@ def _run(
     expected: tuple[type[Exception], ...],
 ) -> T:
     """Starts the worker, waits for its answer within the time budget, reaps it."""
-    receiver, sender = _context().Pipe(duplex=False)
-    worker = _context().Process(
-        target=_work,
-        args=(sender, func, args, budget.memory_bytes, expected),
-        name="offload",
-        daemon=True,
-    )
-    worker.start()
-    sender.close()
-    try:
-        outcome = _receive(receiver, budget.seconds)
-    finally:
-        receiver.close()
-        if worker.is_alive():
+    call = pickle.dumps((func, args, budget.memory_bytes, expected))
+    # The worker imports what the bot imports, from where the bot imports it.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
+    with subprocess.Popen(
+        [sys.executable, "-m", "runtime.offload"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
+    ) as worker:
+        try:
+            answer, _ = worker.communicate(call, timeout=budget.seconds)
+        except subprocess.TimeoutExpired:
             worker.kill()
-        worker.join()
-    kind, value = outcome
+            worker.communicate()
+            logger.warning("worker over its time budget (%.0f s): killed", budget.seconds)
+            raise OverBudgetError("time") from None
+    try:
+        kind, value = pickle.loads(answer)  # noqa: S301 - our own worker's answer
+    except (EOFError, pickle.UnpicklingError):
+        # Killed by the kernel, or out of memory while sending the answer.
+        raise WorkerFailedError("worker died") from None
     if kind == "ok":
         return value  # type: ignore[no-any-return]
     if kind == "raised":
@@ -125,43 +124,35 @@ def _run(
     raise WorkerFailedError(value)
 
 
-def _receive(receiver: Connection, seconds: float) -> tuple[str, Any]:
-    if not receiver.poll(seconds):
-        logger.warning("worker over its time budget (%.0f s): killed", seconds)
-        return "over", "time"
-    try:
-        outcome: tuple[str, Any] = receiver.recv()
-    except (EOFError, OSError):
-        # Killed by the kernel, or MemoryError while sending the answer.
-        return "failed", "worker died"
-    return outcome
-
-
-def _work(
-    sender: Connection,
-    func: Callable[..., object],
-    args: tuple[Any, ...],
-    memory_bytes: int,
-    expected: tuple[type[Exception], ...],
-) -> None:
-    """The worker's body: limits itself, runs `func`, sends what happened."""
+def _outcome(stdin: BinaryIO) -> tuple[str, object]:
+    """Reads the call, limits this process, runs it: what happened, to send back."""
+    func, args, memory_bytes, expected = pickle.load(stdin)  # noqa: S301 - from the bot
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     try:
-        outcome: tuple[str, object] = ("ok", func(*args))
+        return "ok", func(*args)
     except MemoryError:
-        outcome = ("over", "memory")
+        return "over", "memory"
     except expected as error:
-        outcome = ("raised", error)
+        return "raised", error
     except Exception as error:
         # The type and where, not the message: it may quote a cell of the file.
         where = traceback.extract_tb(error.__traceback__)[-1]
         logger.error(  # noqa: TRY400 - no traceback: its locals and message may hold the file
             "worker failed: %s at %s:%s", type(error).__name__, where.filename, where.lineno
         )
-        outcome = ("failed", type(error).__name__)
+        return "failed", type(error).__name__
+
+
+def serve() -> None:
+    """The worker's body (`python -m runtime.offload`)."""
+    outcome = _outcome(sys.stdin.buffer)
     try:
-        sender.send(outcome)
+        answer = pickle.dumps(outcome)
     except MemoryError:
-        sender.send(("over", "memory"))
-    finally:
-        sender.close()
+        answer = pickle.dumps(("over", "memory"))
+    sys.stdout.buffer.write(answer)
+    sys.stdout.buffer.flush()
+
+
+if __name__ == "__main__":
+    serve()
