@@ -9,6 +9,7 @@ import's own transaction then moves it to `applied` as its first statement, so a
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -16,7 +17,7 @@ from typing import Protocol
 from config import AppConfig
 from domain.register_rows import RowRules
 from locales import N_
-from runtime.offload import Budget
+from runtime.offload import Budget, OffloadError, OverBudgetError
 from services.register_files import Table
 from services.register_import import (
     ImportPreview,
@@ -32,6 +33,8 @@ from services.register_pending import APPLIED, PENDING, settle
 from services.register_read import FileLimits, UnreadableFileError
 from services.register_scan import ReportSpec
 from storage.uow import UnitOfWork
+
+logger = logging.getLogger(__name__)
 
 # Committed before the import's transaction begins; that transaction's first statement moves
 # it on to `applied` (services.register_pending holds the other statuses).
@@ -66,6 +69,16 @@ class ImportJob:
             Budget(files.worker_seconds, files.worker_memory_mb * MB),
             ReportSpec(locale, cfg.region.timezone),
         )
+
+
+def failure_reason(error: UnreadableFileError | OffloadError) -> UnreadableFileError:
+    """What to tell the admin: the file's fault, or too big or complex to read in time."""
+    if isinstance(error, UnreadableFileError):
+        return error
+    if isinstance(error, OverBudgetError):
+        return UnreadableFileError(N_("impor.file.too_complex"))
+    logger.error("import scan failed in its worker: %s", error)
+    return UnreadableFileError(N_("impor.file.unreadable"))
 
 
 async def _scan(uow: UnitOfWork, table: Table, job: ImportJob) -> Scanned:

@@ -10,6 +10,7 @@ background unit of work (on SQLite its statements run on aiosqlite's threads).
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -180,6 +181,8 @@ async def _run(uow: UnitOfWork, scan: RegisterScan, now: datetime | None) -> Imp
     """Plans the scanned rows; writes too when `now` is given."""
     counts: Counter[Action] = Counter()
     for batch in scan.batches:
+        # Let other chats in between batches: a batch of new rows plans without a query.
+        await asyncio.sleep(0)
         plans = await _plan(uow, unpack(batch))
         counts.update(plan.action for plan in plans)
         if now is not None:
