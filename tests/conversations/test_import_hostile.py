@@ -124,3 +124,20 @@ async def test_a_crash_during_the_confirmation_is_reported_after_the_restart(
             count = await uow.session.scalar(select(func.count()).select_from(Koperasi))
         assert "Tidak ada data yang diubah" in notice.payload["text"]
         assert count == 0
+
+
+async def test_a_name_nobody_can_see_is_refused_with_the_reason_in_the_preview(
+    conv: Conversation, driver: Driver
+) -> None:
+    admin = await _admin(conv, driver)
+    data = (
+        "nama;kecamatan;nik_koperasi\n"
+        "KSU Maju;Maron;3513100000000001\n"
+        "\u3164\u200b;Maron;3513100000000002\n"
+        "\u202eujaM USK;Maron;3513100000000003\n"
+    ).encode()
+    preview = await _upload(conv, admin, data, "daftar.csv")
+    assert "Ditambahkan: 1" in preview
+    assert "Tidak valid (dilewati): 2" in preview
+    assert "tidak berisi huruf yang terlihat" in preview
+    assert "pengatur arah tulisan" in preview
