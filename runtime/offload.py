@@ -95,8 +95,10 @@ def _run(
 ) -> T:
     """Starts the worker, waits for its answer within the time budget, reaps it."""
     call = pickle.dumps((func, args, budget.memory_bytes, expected))
-    # The worker imports what the bot imports, from where the bot imports it.
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
+    # The worker imports what the bot imports, from where the bot imports it; it needs none of
+    # the bot's settings (the token among them).
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GEMPUR_")}
+    env["PYTHONPATH"] = os.pathsep.join(path for path in sys.path if path)
     with subprocess.Popen(
         [sys.executable, "-m", "runtime.offload"],
         stdin=subprocess.PIPE,

@@ -98,7 +98,6 @@ def scan_register(request: ScanRequest) -> RegisterScan:
         if isinstance(record, list):
             found.errors.extend(record)
             continue
-        target = None
         try:
             target = find_target(record, request.index)
             keys.add(record, target)
