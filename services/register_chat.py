@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Protocol
 
 from config import AppConfig
+from domain.register_match import KeyIndex
 from domain.register_rows import RowRules
 from locales import N_
 from runtime.offload import Budget, OffloadError, OverBudgetError
@@ -25,8 +26,9 @@ from services.register_import import (
     apply_import,
     file_limits,
     import_rules,
+    key_index,
     preview_import,
-    scan_import,
+    scan_against,
     scan_in_worker,
 )
 from services.register_pending import APPLIED, PENDING, settle
@@ -81,18 +83,26 @@ def failure_reason(error: UnreadableFileError | OffloadError) -> UnreadableFileE
     return UnreadableFileError(N_("impor.file.unreadable"))
 
 
-async def _scan(uow: UnitOfWork, table: Table, job: ImportJob) -> Scanned:
+async def _scan(uows: UnitsOfWork, table: Table, job: ImportJob) -> Scanned:
+    """The file scanned in a worker; no transaction is open while the worker reads it."""
+    async with uows(write=False) as uow:
+        index = await key_index(uow)
+    return await _scan_with(index, table, job)
+
+
+async def _scan_with(index: KeyIndex, table: Table, job: ImportJob) -> Scanned:
     scanner = scan_in_worker(job.budget)
-    return await scan_import(
-        uow, table, job.rules, scanner=scanner, limits=job.limits, report=job.report
+    return await scan_against(
+        index, table, job.rules, scanner=scanner, limits=job.limits, report=job.report
     )
 
 
 async def preview_upload(uows: UnitsOfWork, table: Table, job: ImportJob) -> ImportPreview:
     """What importing the file would do. Raises UnreadableFileError or OffloadError."""
-    # Background: compares every row of the file with the register's keys.
+    scanned = await _scan(uows, table, job)
+    # Background: compares every valid row with the register as stored.
     async with uows(write=False, background=True) as uow:
-        return await preview_import(uow, await _scan(uow, table, job))
+        return await preview_import(uow, scanned)
 
 
 async def begin_apply(uows: UnitsOfWork, import_id: int, now: datetime) -> bool:
@@ -125,8 +135,7 @@ async def apply_upload(
     Raises UnreadableFileError (also when the file is not the one previewed) or OffloadError;
     the import stays `applying` then, for the caller to close.
     """
-    async with uows(write=False, background=True) as uow:
-        scanned = await _scan(uow, table, job)
+    scanned = await _scan(uows, table, job)
     if scanned.scan.sha256 != sha256:
         raise UnreadableFileError(N_("impor.file.changed"))
 
@@ -136,7 +145,8 @@ async def apply_upload(
             return None
 
         async def rescan(uow: UnitOfWork = uow) -> Scanned:
-            return await _scan(uow, table, job)  # against the keys this transaction sees
+            # Against the keys this transaction sees: rare, so holding it meanwhile is fine.
+            return await _scan_with(await key_index(uow), table, job)
 
         result = await apply_import(
             uow,

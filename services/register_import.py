@@ -122,13 +122,14 @@ class Scanned:
     scan: RegisterScan
 
 
-async def _key_index(uow: UnitOfWork) -> KeyIndex:
+async def key_index(uow: UnitOfWork) -> KeyIndex:
+    """The stored register's keys (NIK koperasi, legal number), to check a file against."""
     by_nik, by_badan_hukum = await uow.koperasi.key_index()
     return KeyIndex(by_nik, by_badan_hukum)
 
 
-async def scan_import(
-    uow: UnitOfWork,
+async def scan_against(
+    index: KeyIndex,
     table: Table,
     rules: RowRules,
     *,
@@ -136,10 +137,16 @@ async def scan_import(
     limits: FileLimits | None = None,
     report: ReportSpec = EVERY_ROW,
 ) -> Scanned:
-    """Reads the file once against the stored register's keys. Raises UnreadableFileError."""
-    index = await _key_index(uow)
+    """Reads the file once against `index`. Raises UnreadableFileError (or OffloadError)."""
     request = ScanRequest(table.data, table.kind, limits or FileLimits(), rules, index, report)
     return Scanned(index, await scanner(request))
+
+
+async def scan_import(
+    uow: UnitOfWork, table: Table, rules: RowRules, *, limits: FileLimits | None = None
+) -> Scanned:
+    """Reads the file here, against the keys `uow` sees. Raises UnreadableFileError."""
+    return await scan_against(await key_index(uow), table, rules, limits=limits)
 
 
 async def _plan(uow: UnitOfWork, batch: list[Target]) -> list[RowPlan]:
@@ -221,7 +228,7 @@ async def apply_import(
     (`chat` or `cli`) is recorded in the audit entry with the counts and the file's hash;
     names never are.
     """
-    if await _key_index(uow) != scanned.index:
+    if await key_index(uow) != scanned.index:
         scanned = await rescan()
     result = await _run(uow, scanned.scan, now)
     await uow.audit.record(

@@ -1,8 +1,10 @@
-"""An import a crash interrupted: after the restart the admin hears whether it was applied."""
+"""A confirmed import: checked again if the register changed; after a crash, the admin hears
+whether it was applied."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,7 +15,7 @@ from config import DEFAULT_KECAMATAN
 from domain.register_rows import RowRules
 from locales import Catalogues
 from runtime.offload import Budget
-from services import register_import
+from services import register_chat, register_import
 from services.register_chat import ImportJob, UnitsOfWork, apply_upload, begin_apply
 from services.register_files import open_table
 from services.register_pending import APPLIED, FAILED, PENDING, get, receive, settle
@@ -119,3 +121,27 @@ async def test_an_import_applied_before_the_crash_is_reported_applied(
     async with UnitOfWork(factory, write=False) as uow:
         assert await uow.session.scalar(select(func.count()).select_from(Koperasi)) == 1
     assert await _report(factory) == [notice]
+
+
+async def test_a_register_changed_while_the_worker_read_is_checked_again(
+    factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_id = await _claimed(factory)
+    scan = register_chat._scan
+
+    async def scan_then_someone_adds(*args: Any) -> Any:
+        scanned = await scan(*args)
+        async with UnitOfWork(factory) as uow:  # the same cooperative, added meanwhile
+            row = {"nama": "KSU Maju", "kecamatan": "Maron", "nik_koperasi": "3513100000000001"}
+            await uow.koperasi.insert_many([row], source="impor", now=NOW)
+            await uow.commit()
+        return scanned
+
+    monkeypatch.setattr(register_chat, "_scan", scan_then_someone_adds)
+    result = await apply_upload(
+        _uows(factory), import_id, TABLE, JOB, sha256=TABLE.sha256, actor_person_id=None, now=NOW
+    )
+    assert result is not None
+    assert (result.added, result.unchanged) == (0, 1)  # not added twice
+    async with UnitOfWork(factory, write=False) as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(Koperasi)) == 1
