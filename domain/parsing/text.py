@@ -22,6 +22,10 @@ _DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Characters that draw nothing but are not format characters (Unicode category Cf) or spaces:
 # the Hangul fillers, the braille blank, the combining grapheme joiner, Mongolian vowel separator.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u180e")
+# Cc/Cf: controls and format characters; Mn/Me: marks drawn on another character; Zs/Zl/Zp:
+# separators; Cs: lone surrogates. Unassigned code points count as visible: they may be emoji
+# newer than this Python's Unicode tables.
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Mn", "Me", "Zs", "Zl", "Zp", "Cs"})
 _CHOICE_NUMBER = re.compile(r"(?:no|nomor|nomer|#)?\.?\s*(?P<number>\d+)", re.ASCII)
 
 
@@ -43,13 +47,7 @@ def is_visible(char: str) -> bool:
     """Whether the character draws something on its own."""
     if char in _BLANK_LETTERS or char.isspace():
         return False
-    # Cc/Cf: controls and format characters; Mn/Me: marks drawn on another character;
-    # Zs/Zl/Zp: separators; Cs: lone surrogates. Unassigned code points count as visible: they
-    # may be emoji newer than this Python's Unicode tables.
     return unicodedata.category(char) not in _UNSEEN_CATEGORIES
-
-
-_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Mn", "Me", "Zs", "Zl", "Zp", "Cs"})
 
 
 def clean_text(text: str, *, max_length: int) -> str:
