@@ -15,7 +15,6 @@ within its limits or budget fails the import with the reason.
 from __future__ import annotations
 
 import contextlib
-import logging
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import ClassVar
@@ -31,12 +30,13 @@ from handlers.context import BotContext
 from handlers.forms import render_prompt
 from handlers.replies import reply
 from locales import N_
-from runtime.offload import OffloadError, OverBudgetError
+from runtime.offload import OffloadError
 from services.register_chat import (
     APPLYING,
     ImportJob,
     apply_upload,
     begin_apply,
+    failure_reason,
     mark_reported,
     preview_upload,
 )
@@ -54,8 +54,6 @@ from services.register_pending import (
 )
 from services.register_read import UnreadableFileError
 from services.register_report import preview_text, result_text
-
-logger = logging.getLogger(__name__)
 
 TEMPLATE_FILE = "template-impor-koperasi.xlsx"
 INVALID_FILE = "baris-tidak-valid.xlsx"
@@ -144,7 +142,7 @@ async def _preview(update: Update, context: BotContext, pending: PendingImport) 
         # In a worker process: the file is read once, the file of invalid rows built with it.
         preview = await preview_upload(services.uow, table, _job(context, now))
     except (UnreadableFileError, OffloadError) as error:
-        await _fail(update, context, pending, _reason(error))
+        await _fail(update, context, pending, failure_reason(error))
         return
     async with services.uow() as uow:
         details = {"sha256": preview.sha256, "counts": preview.counts()}
@@ -166,16 +164,6 @@ async def _preview(update: Update, context: BotContext, pending: PendingImport) 
 
 def _job(context: BotContext, now: datetime) -> ImportJob:
     return ImportJob.of(context.services.config, now, context.tr.locale)
-
-
-def _reason(error: UnreadableFileError | OffloadError) -> UnreadableFileError:
-    """What to tell the admin: the file's fault, or too big or complex to read in time."""
-    if isinstance(error, UnreadableFileError):
-        return error
-    if isinstance(error, OverBudgetError):
-        return UnreadableFileError(N_("impor.file.too_complex"))
-    logger.error("import scan failed in its worker: %s", error)
-    return UnreadableFileError(N_("impor.file.unreadable"))
 
 
 def _confirm_markup(
@@ -314,7 +302,7 @@ async def _confirm(update: Update, context: BotContext, pending: PendingImport) 
             now=now,
         )
     except (UnreadableFileError, OffloadError) as error:
-        await _fail(update, context, applying, _reason(error))
+        await _fail(update, context, applying, failure_reason(error))
         return
     if result is None:
         await reply(update, context, tr.t("impor.already_done"))
