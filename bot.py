@@ -49,6 +49,7 @@ from services.outbox import (
     enqueue_message,
 )
 from services.register_cli import import_file
+from services.register_recovery import report_interrupted_imports
 from storage.engine import background_engine, create_engine, session_factory
 from storage.migrate import DatabaseNotMigratedError, ensure_up_to_date, upgrade
 from storage.outbox_doorbell import OutboxDoorbell
@@ -138,9 +139,12 @@ def build_application(
 
 
 async def on_startup(app: GempurApp) -> None:
-    """Grants the configured admins their role and sets the public command menus."""
+    """Grants the configured admins their role, reports interrupted imports, sets the menus."""
     services = app.bot_data.services
     await grant_configured_admins(services)
+    async with services.uow() as uow:  # before any update: an import a crash interrupted
+        await report_interrupted_imports(uow, services.catalogues, services.clock.now())
+        await uow.commit()
     await set_default_menus(app.bot, services.catalogues)
 
 
