@@ -48,6 +48,7 @@ from services.outbox import (
     enqueue_message,
 )
 from services.register_cli import import_file
+from services.roles import grant_role
 from storage.engine import background_engine, create_engine, session_factory
 from storage.migrate import DatabaseNotMigratedError, ensure_up_to_date, upgrade
 from storage.repositories.outbox import PRIORITY_INTERACTIVE
@@ -140,19 +141,27 @@ async def grant_configured_admins(services: AppServices) -> None:
     """Makes every `[access] admin_telegram_ids` entry an admin (idempotent)."""
     for telegram_user_id in services.config.access.admin_telegram_ids:
         async with services.uow() as uow:
-            await add_admin(uow, telegram_user_id, services.clock)
+            await add_admin(uow, telegram_user_id, services.catalogues, services.clock)
             await uow.commit()
 
 
-async def add_admin(uow: UnitOfWork, telegram_user_id: int, clock: Clock) -> bool:
-    """Grants the admin role to a Telegram user id; False if they had it already."""
+async def add_admin(
+    uow: UnitOfWork, telegram_user_id: int, catalogues: Catalogues, clock: Clock
+) -> bool:
+    """Grants the admin role to a Telegram user id; False if they had it already.
+
+    As every role change, it sets the chat's command menu and hands the new admin the access
+    requests still waiting (`services.roles`), through the outbox a running bot sends.
+    """
     now = clock.now()
     person = await uow.people.get_by_telegram_id(telegram_user_id)
     if person is None:
         person = await uow.people.add(telegram_user_id=telegram_user_id, now=now)
     if await uow.roles.has_role(person.id, Role.ADMIN):
         return False
-    await uow.roles.grant(person.id, Role.ADMIN, now=now)
+    await grant_role(
+        uow, person, Role.ADMIN, catalogues=catalogues, cause=f"admin:{now.isoformat()}", now=now
+    )
     await uow.audit.record(
         actor_person_id=None,
         action="role.grant",
@@ -317,8 +326,9 @@ async def _admin_add(cfg: AppConfig, telegram_user_id: int) -> bool:
     await _check_database(cfg)
     engine = create_engine(cfg.database.url)
     try:
+        catalogues = Catalogues(cfg.i18n.locales, cfg.i18n.default_locale, cfg.region.tz)
         async with UnitOfWork(session_factory(engine), write=True) as uow:
-            added = await add_admin(uow, telegram_user_id, SystemClock())
+            added = await add_admin(uow, telegram_user_id, catalogues, SystemClock())
             await uow.commit()
     finally:
         await engine.dispose()

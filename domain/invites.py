@@ -163,3 +163,24 @@ def may_manage_board(actor: Viewer, koperasi_petugas_id: int | None) -> bool:
         and actor.person_id is not None
         and actor.person_id == koperasi_petugas_id
     )
+
+
+def ask_again_at(
+    refused_at: datetime | None, cooldown_days: int, now: datetime
+) -> datetime | None:
+    """When someone whose access request was refused at `refused_at` may ask again; None if
+    they may already (one refusal must not let a stranger ping every admin again at once)."""
+    if refused_at is None or cooldown_days <= 0:
+        return None
+    again = refused_at + timedelta(days=cooldown_days)
+    return again if again > now else None
+
+
+def supervises(viewer: Viewer, koperasi_petugas_id: int | None) -> bool:
+    """Whether `viewer` is the officer assigned to a cooperative: her seat on its board would
+    mix supervising and being supervised (a conflict of roles)."""
+    return (
+        viewer.has(Role.PETUGAS)
+        and viewer.person_id is not None
+        and viewer.person_id == koperasi_petugas_id
+    )

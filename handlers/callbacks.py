@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -90,3 +91,74 @@ class FormButton:
     def pattern(cls) -> str:
         """The regex a CallbackQueryHandler uses to route form buttons."""
         return rf"^{cls.PREFIX}:"
+
+
+def _id(text: str) -> int | None:
+    """A database id from callback data, or None when it is not one (too long, not digits)."""
+    if not text.isdigit() or len(text) > 18:  # beyond a 64-bit id: a forged button
+        return None
+    return int(text)
+
+
+@dataclass(frozen=True)
+class PendingRequestsButton:
+    """*Permintaan akses (N)* on /undang's menu: the access requests waiting for a decision."""
+
+    DATA: ClassVar[str] = "j:l"
+
+    def encode(self) -> str:
+        """The callback data (routed with the join buttons, `j:`)."""
+        return self.DATA
+
+    @classmethod
+    def decode(cls, data: str) -> PendingRequestsButton | None:
+        """The button, or None for other data."""
+        return cls() if data == cls.DATA else None
+
+
+@dataclass(frozen=True)
+class RevokeConfirmButton:
+    """*Ya, cabut* under "Cabut undangan #N?": `i:v:<invite>:<page of the list to go back to>`."""
+
+    PREFIX: ClassVar[str] = "i:v"
+
+    invite_id: int
+    page: int
+
+    def encode(self) -> str:
+        """The callback data (routed with the other /undang buttons, `i:`)."""
+        return f"{self.PREFIX}:{self.invite_id}:{self.page}"
+
+    @classmethod
+    def decode(cls, data: str) -> RevokeConfirmButton | None:
+        """The button, or None for malformed or out-of-range data."""
+        head, _, rest = data.partition(f"{cls.PREFIX}:")
+        invite_text, _, page_text = rest.partition(":")
+        invite_id, page = _id(invite_text), _id(page_text)
+        if head or invite_id is None or page is None:
+            return None
+        return cls(invite_id, page)
+
+
+@dataclass(frozen=True)
+class JabatanButton:
+    """A board member's position, asked once they are linked: `i:j:<koperasi>:<jabatan>`."""
+
+    PREFIX: ClassVar[str] = "i:j"
+
+    koperasi_id: int
+    jabatan: str
+
+    def encode(self) -> str:
+        """The callback data (routed with the consent buttons)."""
+        return f"{self.PREFIX}:{self.koperasi_id}:{self.jabatan}"
+
+    @classmethod
+    def decode(cls, data: str, codes: Sequence[str]) -> JabatanButton | None:
+        """The button, or None for malformed data or a position not among `codes`."""
+        head, _, rest = data.partition(f"{cls.PREFIX}:")
+        koperasi_text, _, jabatan = rest.partition(":")
+        koperasi_id = _id(koperasi_text)
+        if head or koperasi_id is None or jabatan not in codes:
+            return None
+        return cls(koperasi_id, jabatan)

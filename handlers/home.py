@@ -15,7 +15,7 @@ from domain.koperasi_list import NAME_IN_LIST, shorten
 from handlers.context import BotContext
 from handlers.replies import reply
 from locales import N_, Safe, Translator
-from services.onboarding import role_names
+from services.consent import role_names
 
 # Buttons of the home menu, handled in handlers/invites.py and handlers/board.py.
 INVITE_MENU = "i:m"

@@ -6,7 +6,9 @@
 Buttons are `i:<action>[:<argument>[:<extra>]]`, at most 64 bytes: m menu, c:<role> invite for
 a role, k how to search, p:<page>:<query> a page of a search, g:<koperasi> board invite,
 b bulk menu, x:<kecamatan index|a> bulk invites, l[:<page>] open invites, r:<invite>:<page>
-revoke. Every one is re-authorised: admins only.
+asks to revoke, v:<invite>:<page> revokes (`RevokeConfirmButton`). The menu also offers the
+access requests waiting for a decision (`PendingRequestsButton`, handled with the join
+buttons). Every one is re-authorised: admins only.
 """
 
 from __future__ import annotations
@@ -21,17 +23,28 @@ from domain.invites import deep_link, display_code
 from domain.koperasi_list import NAME_IN_LIST, KoperasiScope, ListCriteria, search_key, shorten
 from handlers import invites_manage as manage
 from handlers.auth import requires
-from handlers.callbacks import answer_callback, press_key
+from handlers.callbacks import (
+    PendingRequestsButton,
+    RevokeConfirmButton,
+    answer_callback,
+    press_key,
+)
 from handlers.context import BotContext
 from handlers.forms import close_keyboard
 from handlers.replies import reply
-from locales import Safe, Translator
+from locales import N_, Safe, Translator
 from services.invites import NewInvite, create_invite
+from services.join_requests import pending_requests
 from services.koperasi_query import list_page
-from services.onboarding import ROLE_NAME_KEYS
 
-PATTERN = r"^i:(m|c|k|p|g|b|x|l|r)(:|$)"
+PATTERN = r"^i:(m|c|k|p|g|b|x|l|r|v)(:|$)"
 ROLE_CODES = {role.value: role for role in (Role.PETUGAS, Role.ADMIN, Role.PIMPINAN)}
+# Buttons start with a capital as in every other menu; the role names inside sentences do not.
+ROLE_BUTTON_KEYS = {
+    Role.PETUGAS: N_("undang.button.petugas"),
+    Role.ADMIN: N_("undang.button.admin"),
+    Role.PIMPINAN: N_("undang.button.pimpinan"),
+}
 # A search travels in callback data: cut so that `i:p:<page>:<query>` stays within 64 bytes.
 QUERY_BYTES = 40
 MIN_QUERY = 2
@@ -52,17 +65,27 @@ class Action:
         return cls(*parts[1:]) if len(parts) > 1 else cls("")
 
 
-def menu(tr: Translator) -> tuple[str, InlineKeyboardMarkup]:
-    """What an admin can invite."""
+def menu(tr: Translator, pending: int = 0) -> tuple[str, InlineKeyboardMarkup]:
+    """What an admin can invite, and the access requests waiting (`pending`) if any."""
     rows: manage.Rows = [
-        [(tr.t(ROLE_NAME_KEYS[role]), f"i:c:{code}")] for code, role in ROLE_CODES.items()
+        [(tr.t(ROLE_BUTTON_KEYS[role]), f"i:c:{code}")] for code, role in ROLE_CODES.items()
     ]
     rows += [
         [(tr.t("undang.button.board"), "i:k")],
         [(tr.t("undang.button.bulk"), "i:b")],
         [(tr.t("undang.button.open"), "i:l")],
     ]
+    if pending:
+        label = tr.t("undang.button.requests", count=pending)
+        rows.append([(label, PendingRequestsButton().encode())])
     return tr.t("undang.menu"), manage.markup(rows)
+
+
+async def _send_menu(update: Update, context: BotContext) -> None:
+    async with context.services.uow(write=False) as uow:
+        _, pending = await pending_requests(uow)
+    text, keyboard = menu(context.tr, pending)
+    await reply(update, context, text, markup=keyboard)
 
 
 @requires(Role.ADMIN)
@@ -72,8 +95,7 @@ async def undang(update: Update, context: BotContext) -> None:
     if query:
         await _search(update, context, query, 0)
         return
-    text, keyboard = menu(context.tr)
-    await reply(update, context, text, markup=keyboard)
+    await _send_menu(update, context)
 
 
 # Each returns False for a malformed argument (the dispatcher then answers "stale").
@@ -82,8 +104,7 @@ ActionHandler = Callable[[Update, BotContext, Action], Awaitable[bool]]
 
 async def _menu(update: Update, context: BotContext, action: Action) -> bool:
     await answer_callback(update, context)
-    text, keyboard = menu(context.tr)
-    await reply(update, context, text, markup=keyboard)
+    await _send_menu(update, context)
     return True
 
 
@@ -147,10 +168,20 @@ async def _open_list(update: Update, context: BotContext, action: Action) -> boo
     return True
 
 
-async def _revoke(update: Update, context: BotContext, action: Action) -> bool:
+async def _revoke_ask(update: Update, context: BotContext, action: Action) -> bool:
     if not (action.argument.isdigit() and action.extra.isdigit()):
         return False
-    await manage.revoke(update, context, int(action.argument), int(action.extra))
+    await answer_callback(update, context)
+    await manage.revoke_ask(update, context, int(action.argument), int(action.extra))
+    return True
+
+
+async def _revoke(update: Update, context: BotContext, action: Action) -> bool:
+    query = update.callback_query
+    button = RevokeConfirmButton.decode(query.data or "") if query is not None else None
+    if button is None:
+        return False
+    await manage.revoke(update, context, button.invite_id, button.page)
     return True
 
 
@@ -163,7 +194,8 @@ ACTIONS: dict[str, ActionHandler] = {
     "b": _bulk_menu,
     "x": _bulk,
     "l": _open_list,
-    "r": _revoke,
+    "r": _revoke_ask,
+    "v": _revoke,
 }
 
 

@@ -10,17 +10,17 @@ from telegram.error import BadRequest
 
 from domain.access import Role
 from domain.koperasi_list import NAME_IN_LIST, PageWindow, shorten
-from handlers.callbacks import answer_callback
+from handlers.callbacks import RevokeConfirmButton, answer_callback
 from handlers.context import BotContext
 from handlers.replies import reply
 from locales import N_, Safe, Translator
+from services.consent import ROLE_NAME_KEYS
 from services.invites import (
     bulk_workbook,
     create_board_invites,
     open_invites_page,
     revoke_invite,
 )
-from services.onboarding import ROLE_NAME_KEYS
 
 Rows = list[list[tuple[str, str]]]  # (label, callback data) per button, row by row
 ALL_KECAMATAN = "a"
@@ -135,6 +135,19 @@ async def open_list(update: Update, context: BotContext, page: int, *, edit: boo
         rows.append([(label, f"i:r:{invite.id}:{window.page}")])
     rows += navigation(tr, window, "i:l:")
     await show(update, context, "\n".join(lines), markup(rows), edit=edit)
+
+
+async def revoke_ask(update: Update, context: BotContext, invite_id: int, page: int) -> None:
+    """ "Cabut undangan #N?" with *Ya, cabut* / *Tidak* in place of the list (answered)."""
+    tr = context.tr
+    rows: Rows = [
+        [
+            (tr.t("undang.button.revoke_yes"), RevokeConfirmButton(invite_id, page).encode()),
+            (tr.t("undang.button.revoke_no"), f"i:l:{page}"),
+        ]
+    ]
+    text = tr.t("undang.revoke_ask", number=str(invite_id))
+    await show(update, context, text, markup(rows), edit=True)
 
 
 async def revoke(update: Update, context: BotContext, invite_id: int, page: int) -> None:

@@ -15,12 +15,20 @@ from domain.access import Role
 from domain.invites import InviteProblem, consent_tag_valid, parse_code
 from domain.koperasi_list import shorten
 from handlers.auth import refuse
-from handlers.callbacks import answer_callback
+from handlers.callbacks import PendingRequestsButton, answer_callback
 from handlers.context import ACTIVE_FORM_FLAG, BotContext
 from handlers.forms import Handler, close_keyboard, start_form
 from handlers.home import send_home
 from handlers.replies import reply
 from locales import N_, Safe, Translator
+from services.consent import (
+    ROLE_NAME_KEYS,
+    Buttons,
+    ConsentButton,
+    Newcomer,
+    consent_request,
+    role_names,
+)
 from services.invites import inspect_code, invites_of
 from services.join_requests import (
     ASK_ACCESS,
@@ -28,16 +36,10 @@ from services.join_requests import (
     JoinButton,
     decide_join_request,
     open_join_request,
+    pending_requests,
+    request_card,
 )
-from services.onboarding import (
-    ROLE_NAME_KEYS,
-    Buttons,
-    ConsentButton,
-    Newcomer,
-    consent_request,
-    redeem_invite,
-    role_names,
-)
+from services.onboarding import redeem_invite
 from storage.repositories.join_requests import PENDING
 
 logger = logging.getLogger(__name__)
@@ -147,7 +149,11 @@ async def on_consent_button(update: Update, context: BotContext) -> None:
         return
     async with services.uow() as uow:
         redeemed = await redeem_invite(
-            uow, invite.id, _newcomer(update, context), tr, services.clock.now()
+            uow,
+            invite.id,
+            _newcomer(update, context),
+            services.catalogues,
+            services.clock.now(),
         )
         if redeemed.problem is None:
             await uow.commit()
@@ -177,7 +183,9 @@ async def on_join_button(update: Update, context: BotContext) -> None:
         await _ask_access(update, context)
         return
     button = JoinButton.decode(data)
-    if button is None:
+    if PendingRequestsButton.decode(data) is not None and context.viewer.has(Role.ADMIN):
+        await _list_pending(update, context)
+    elif button is None:
         await answer_callback(update, context, context.tr.t("callback.stale"))
     elif not context.viewer.has(Role.ADMIN):
         await refuse(update, context)
@@ -192,14 +200,37 @@ async def _ask_access(update: Update, context: BotContext) -> None:
     if context.viewer.is_known:
         await send_home(update, context)
         return
+    cooldown = services.config.access.join_request_cooldown_days
     async with services.uow() as uow:
-        request = await open_join_request(uow, _newcomer(update, context), services.clock.now())
+        asked = await open_join_request(
+            uow, _newcomer(update, context), cooldown, services.clock.now()
+        )
         await uow.commit()
+    request, tr = asked.request, context.tr
+    if request is None:
+        again = (asked.ask_again_at or services.clock.now()).astimezone(tr.tz).date()
+        await reply(update, context, tr.t("join.cooling_down", date=again))
+        return
     spec = services.forms.spec(AKSES)
     if request.status == PENDING or spec is None:
-        await reply(update, context, context.tr.t("join.already_pending"))
+        await reply(update, context, tr.t("join.already_pending"))
         return
     await start_form(update, context, spec, subject=str(request.id))
+
+
+async def _list_pending(update: Update, context: BotContext) -> None:
+    """The oldest requests waiting for a decision, each with its decision buttons."""
+    tr = context.tr
+    await answer_callback(update, context)
+    async with context.services.uow(write=False) as uow:
+        shown, total = await pending_requests(uow)
+    if not shown:
+        await reply(update, context, tr.t("join.none_pending"))
+        return
+    await reply(update, context, tr.t("join.pending_header", shown=len(shown), total=total))
+    for request in shown:
+        text, buttons = request_card(tr, request)
+        await reply(update, context, text, markup=keyboard(buttons))
 
 
 async def _decide(update: Update, context: BotContext, button: JoinButton) -> None:

@@ -16,7 +16,7 @@ from handlers.context import BotContext
 from handlers.forms import start_form
 from handlers.replies import reply
 from locales import N_, Translator
-from services.onboarding import privacy_notice
+from services.consent import privacy_notice
 from services.privacy import erase_person, export_personal_data
 
 PREFIX = "v"

@@ -58,9 +58,9 @@ async def _board_invite(admin: UserSession, search: str, nama: str) -> str:
 
 ROLES = [
     # role, /undang button, app language, what the invitee reads, their home menu
-    ("petugas", "petugas pendamping", "id", "sebagai petugas pendamping", "Sebagai petugas"),
-    ("admin", "admin Dinas", "id", "sebagai admin Dinas", "/undang — Buat undangan"),
-    ("pimpinan", "pimpinan Dinas", "en", "as office leadership", "As office leadership"),
+    ("petugas", "Petugas pendamping", "id", "sebagai petugas pendamping", "Sebagai petugas"),
+    ("admin", "Admin Dinas", "id", "sebagai admin Dinas", "/undang — Buat undangan"),
+    ("pimpinan", "Pimpinan Dinas", "en", "as office leadership", "As office leadership"),
     ("pengurus", None, "id", "pengurus koperasi KUD Tani Makmur", "Koperasi Anda: KUD Tani"),
 ]
 
@@ -131,7 +131,7 @@ async def test_a_join_request_goes_to_the_first_admin_and_the_requester_consents
     citra = driver.user(9802, "Citra", last_name="Dewi")
     async with polling_bot(cfg) as app:
         await _say(admin, "/undang")
-        code = invite_code(await _press(admin, "admin Dinas"))
+        code = invite_code(await _press(admin, "Admin Dinas"))
         await _say(bambang, f"/start {code}")
         await _press(bambang, "Setuju")  # a second admin, linked with his Telegram name
 

@@ -14,9 +14,10 @@ from config import AccessConfig, AppConfig
 from domain.access import Role
 from domain.invites import InviteProblem, hash_code
 from locales import Catalogues
+from services.consent import Newcomer
 from services.invites import create_board_invites, create_invite
 from services.join_requests import requests_of
-from services.onboarding import Newcomer, redeem_invite
+from services.onboarding import redeem_invite
 from storage.repositories.invites import InviteRepository, UseTaken
 from storage.repositories.join_requests import APPROVED, REFUSED
 from storage.tables import AuditLog, Invite, InviteUse, Koperasi, Outbox, Person, RoleGrant
@@ -25,7 +26,7 @@ from storage.uow import UnitOfWork
 Factory = async_sessionmaker[AsyncSession]
 NOW = datetime(2027, 1, 4, 2, 0, tzinfo=UTC)
 CFG = AccessConfig(invite_ttl_days=30, board_invite_max_uses=5)
-TR = Catalogues(["id", "en"], "id", ZoneInfo("Asia/Jakarta")).get("id")
+CATALOGUES = Catalogues(["id", "en"], "id", ZoneInfo("Asia/Jakarta"))
 
 
 async def _people(factory: Factory, count: int, first_id: int = 5001) -> list[int]:
@@ -155,7 +156,7 @@ async def test_two_newcomers_racing_for_the_last_use_link_one_and_store_nothing_
     async def redeem(telegram_user_id: int) -> InviteProblem | None:
         newcomer = Newcomer(telegram_user_id, telegram_user_id, "Pengurus", "id")
         async with UnitOfWork(factory) as uow:
-            redeemed = await redeem_invite(uow, invite_id, newcomer, TR, NOW)
+            redeemed = await redeem_invite(uow, invite_id, newcomer, CATALOGUES, NOW)
             if redeemed.problem is None:
                 await uow.commit()
             return redeemed.problem

@@ -31,8 +31,8 @@ from domain.invites import (
     parse_code,
 )
 from handlers.board import BoardChoice
+from services.consent import ConsentButton
 from services.join_requests import JoinButton
-from services.onboarding import ConsentButton
 
 NOW = datetime(2027, 1, 4, 2, 0, tzinfo=UTC)
 HASH = hash_code("ABCDEFGHJK2M5")
