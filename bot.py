@@ -201,35 +201,46 @@ async def serve(app: GempurApp, stop: asyncio.Event) -> int:
 
 async def _lead(app: GempurApp, stop: asyncio.Event, lost: asyncio.Event) -> None:
     """Polls, sends and ticks until asked to stop or the leadership is lost."""
+    try:
+        async with app:  # initialize (getMe) ... shutdown
+            await _serve_initialized(app, stop, lost)
+    finally:
+        # A refused token fails initialize() after the HTTP sessions were opened, and PTB's
+        # shutdown skips an application that never finished initializing: close them here
+        # (a no-op after a normal shutdown), or aiohttp reports them unclosed at exit.
+        await app.bot.shutdown()
+
+
+async def _serve_initialized(app: GempurApp, stop: asyncio.Event, lost: asyncio.Event) -> None:
+    """The leader's work once the bot is initialized: recovery, start-up, polling, sending."""
     services = app.bot_data.services
-    async with app:  # initialize (getMe) ... shutdown
-        sender = OutboxSender(
-            services.sessions,
-            PtbBotApi(app.bot),
-            services.clock,
-            services.config.delivery,
-            services.config.region.tz,
-            default_holder(),
+    sender = OutboxSender(
+        services.sessions,
+        PtbBotApi(app.bot),
+        services.clock,
+        services.config.delivery,
+        services.config.region.tz,
+        default_holder(),
+    )
+    await report_recovery(services, await sender.recover())
+    await on_startup(app)
+    sending_stop = asyncio.Event()
+    sending = asyncio.create_task(sender.run(sending_stop))
+    assert app.updater is not None  # noqa: S101 - ApplicationBuilder always builds one
+    try:
+        await app.updater.start_polling(
+            timeout=services.config.telegram.poll_timeout_seconds,
+            allowed_updates=ALLOWED_UPDATES,
         )
-        await report_recovery(services, await sender.recover())
-        await on_startup(app)
-        sending_stop = asyncio.Event()
-        sending = asyncio.create_task(sender.run(sending_stop))
-        assert app.updater is not None  # noqa: S101 - ApplicationBuilder always builds one
-        try:
-            await app.updater.start_polling(
-                timeout=services.config.telegram.poll_timeout_seconds,
-                allowed_updates=ALLOWED_UPDATES,
-            )
-            await app.start()
-            logger.info("polling as @%s", app.bot.username)
-            await _first_of(stop, lost, _done(sending))
-            logger.info("stopping" if stop.is_set() else "leadership lost: stopping at once")
-            await app.updater.stop()
-            await app.stop()
-        finally:
-            sending_stop.set()
-            await sending  # the in-flight requests finish and are recorded
+        await app.start()
+        logger.info("polling as @%s", app.bot.username)
+        await _first_of(stop, lost, _done(sending))
+        logger.info("stopping" if stop.is_set() else "leadership lost: stopping at once")
+        await app.updater.stop()
+        await app.stop()
+    finally:
+        sending_stop.set()
+        await sending  # the in-flight requests finish and are recorded
 
 
 async def report_recovery(services: AppServices, report: RecoveryReport) -> None:
@@ -287,7 +298,11 @@ async def _run(cfg: AppConfig) -> int:
     try:
         return await serve(app, stop)
     except InvalidToken:
-        print("the Bot API refused the token: check GEMPUR_TELEGRAM_TOKEN", file=sys.stderr)
+        print(
+            f"the Bot API at {cfg.telegram.base_url} refused the token: check "
+            "GEMPUR_TELEGRAM_TOKEN (the stand-in prints the one it takes)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     except NetworkError as exc:
         print(f"cannot reach the Bot API at {cfg.telegram.base_url}: {exc}", file=sys.stderr)

@@ -106,3 +106,47 @@ async def test_sigterm_stops_the_bot_gracefully(
     assert code == 0
     assert "stopping" in stderr
     assert "Traceback" not in stderr
+
+
+async def test_a_token_the_bot_api_refuses_ends_with_one_line_and_no_noise(
+    tmp_path: Path, stub: BotApiStub
+) -> None:
+    url = sqlite_url(tmp_path)
+    await migrate(url)
+    env = {
+        "GEMPUR_TELEGRAM_TOKEN": "999:NOT-THE-STUB-TOKEN",
+        "GEMPUR_DATABASE_URL": url,
+        "GEMPUR_TELEGRAM_BASE_URL": stub.bot_base_url,
+        "GEMPUR_TELEGRAM_BASE_FILE_URL": stub.file_base_url,
+    }
+    code, stderr = await _finish(
+        await _bot("run", "--config", str(EXAMPLE), env=env, cwd=tmp_path)
+    )
+    assert code == 2
+    assert "refused the token" in stderr
+    assert "Unclosed" not in stderr  # aiohttp's sessions were closed
+    assert "Traceback" not in stderr
+    assert "ERROR" not in stderr
+
+
+async def test_the_stand_in_says_which_token_and_base_urls_to_use(tmp_path: Path) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "telegram_stub",
+        "--port",
+        "0",
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert process.stderr is not None
+        line = (await asyncio.wait_for(process.stderr.readline(), timeout=30)).decode()
+    finally:
+        process.terminate()
+        await process.wait()
+    assert "GEMPUR_TELEGRAM_TOKEN=123456:TEST-TOKEN" in line
+    assert "GEMPUR_TELEGRAM_BASE_URL=http://127.0.0.1:" in line
+    assert "/file/bot GEMPUR_TELEGRAM_TOKEN" in line
+    assert ":0/" not in line  # the port it listens on, not the one asked for
