@@ -48,6 +48,7 @@ class InviteProblem(StrEnum):
     REVOKED = "revoked"
     EXPIRED = "expired"
     USED_UP = "used_up"
+    SUPERVISES = "supervises"  # a board invite of a cooperative the person is the officer of
 
 
 def new_code(pick: Callable[[str], str]) -> str:
@@ -176,11 +177,7 @@ def ask_again_at(
     return again if again > now else None
 
 
-def supervises(viewer: Viewer, koperasi_petugas_id: int | None) -> bool:
-    """Whether `viewer` is the officer assigned to a cooperative: her seat on its board would
-    mix supervising and being supervised (a conflict of roles)."""
-    return (
-        viewer.has(Role.PETUGAS)
-        and viewer.person_id is not None
-        and viewer.person_id == koperasi_petugas_id
-    )
+def board_seat_conflict(person_id: int, is_officer: bool, koperasi_petugas_id: int | None) -> bool:
+    """Whether a seat on a cooperative's board would make the person supervise herself: she is
+    the officer assigned to it (a conflict of roles; the invite is refused, with the reason)."""
+    return is_officer and koperasi_petugas_id == person_id

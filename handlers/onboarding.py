@@ -53,6 +53,7 @@ PROBLEM_KEYS = {
     InviteProblem.REVOKED: N_("onboarding.invite_revoked"),
     InviteProblem.EXPIRED: N_("onboarding.invite_expired"),
     InviteProblem.USED_UP: N_("onboarding.invite_used_up"),
+    InviteProblem.SUPERVISES: N_("onboarding.invite_supervises"),
 }
 
 

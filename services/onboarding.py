@@ -14,7 +14,7 @@ from domain.access import Role, Viewer
 from domain.invites import InviteProblem, invite_problem, may_manage_board
 from locales import N_, Catalogues
 from services.consent import Newcomer
-from services.invites import invites_of, state_of
+from services.invites import invites_of, seat_conflict, state_of
 from services.notes import queue_note
 from services.roles import grant_role, revoke_role, viewer_of
 from storage.repositories.invites import UseTaken
@@ -54,6 +54,9 @@ async def redeem_invite(
         return Redemption(problem or InviteProblem.UNKNOWN)
     if person is None:
         person = await uow.people.add(telegram_user_id=newcomer.telegram_user_id, now=now)
+    koperasi = await uow.koperasi.get(invite.koperasi_id) if invite.koperasi_id else None
+    if await seat_conflict(uow, person.id, koperasi):
+        return Redemption(InviteProblem.SUPERVISES)
     taken = await repo.take_use(invite.id, person.id, now)
     if taken is UseTaken.REFUSED:  # someone took the last use since the check above
         await uow.session.refresh(invite)

@@ -1,0 +1,69 @@
+"""Board invites as board members and officers live them: the position (jabatan) asked once
+linked and shown on the card, and an officer refused a seat on a board she supervises."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from config import AppConfig
+from domain.access import Role
+from storage.tables import Koperasi, RoleGrant
+from tests.helpers.bot import Conversation, conversation
+from tests.helpers.clock import FrozenClock
+from tests.helpers.driver import Driver, UserSession
+from tests.helpers.onboarding import add_koperasi, invite_code, make_admin
+from tests.helpers.seed import add_person
+
+ADMIN, OFFICER = 8001, 8002
+
+
+@pytest.fixture
+async def conv(cfg: AppConfig, clock: FrozenClock) -> AsyncIterator[Conversation]:
+    async with conversation(cfg, clock) as running:
+        await make_admin(running.app, ADMIN)
+        yield running
+
+
+@pytest.fixture
+def admin(driver: Driver) -> UserSession:
+    return driver.user(ADMIN, "Dinas")
+
+
+async def _rows(conv: Conversation, table: Any, *where: Any) -> list[Any]:
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        return list(await uow.session.scalars(select(table).where(*where)))
+
+
+async def _board_code(conv: Conversation, admin: UserSession, nama: str) -> str:
+    await conv.say(admin, f"/undang {nama}")
+    return invite_code(await conv.press(admin, f"1. {nama}"))
+
+
+async def test_an_officer_is_refused_a_seat_on_a_board_she_supervises(
+    conv: Conversation, admin: UserSession, driver: Driver
+) -> None:
+    services = conv.app.bot_data.services
+    koperasi_id = await add_koperasi(conv.app, "KUD Tani Makmur")
+    other_id = await add_koperasi(conv.app, "Kopkar Sinar")
+    async with services.uow() as uow:
+        rina = await add_person(uow, OFFICER, "Rina", roles=[Role.PETUGAS])
+        (await uow.session.get_one(Koperasi, koperasi_id)).petugas_id = rina.id
+        await uow.commit()
+    officer = driver.user(OFFICER, "Rina")
+    code = await _board_code(conv, admin, "KUD Tani Makmur")
+    refused = await conv.say(officer, f"/start {code}")
+    assert "konflik peran" in refused.body
+    assert refused.buttons == []  # no consent to give
+    seats = await _rows(conv, RoleGrant, RoleGrant.role == Role.PENGURUS.value)
+    assert seats == []
+
+    other = await _board_code(conv, admin, "Kopkar Sinar")  # one she does not supervise
+    notice = await conv.say(officer, f"/start {other}")
+    assert "Setuju" in notice.buttons
+    await conv.press(officer, "Setuju")
+    [seat] = await _rows(conv, RoleGrant, RoleGrant.role == Role.PENGURUS.value)
+    assert seat.koperasi_id == other_id
