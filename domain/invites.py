@@ -33,6 +33,8 @@ INVITABLE_ROLES = (Role.PETUGAS, Role.ADMIN, Role.PIMPINAN, Role.PENGURUS)
 # Roles an admin may grant when approving a join request (a board seat needs an invite that
 # names the cooperative).
 JOIN_ROLES = (Role.PETUGAS, Role.PIMPINAN, Role.ADMIN)
+# A board member's position (jabatan), asked once they are linked through a board invite.
+BOARD_POSITIONS = ("ketua", "sekretaris", "bendahara", "manajer", "pengawas", "lainnya")
 
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
 _SYMBOLS = frozenset(ALPHABET)

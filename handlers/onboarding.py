@@ -15,7 +15,8 @@ from domain.access import Role
 from domain.invites import InviteProblem, consent_tag_valid, parse_code
 from domain.koperasi_list import shorten
 from handlers.auth import refuse
-from handlers.callbacks import PendingRequestsButton, answer_callback
+from handlers.board_position import ask_position, on_position_button
+from handlers.callbacks import JabatanButton, PendingRequestsButton, answer_callback
 from handlers.context import ACTIVE_FORM_FLAG, BotContext
 from handlers.forms import Handler, close_keyboard, start_form
 from handlers.home import send_home
@@ -44,7 +45,8 @@ from storage.repositories.join_requests import PENDING
 
 logger = logging.getLogger(__name__)
 
-CONSENT_PATTERN = rf"^({ConsentButton.PREFIX}:|{ConsentButton.DECLINE}$)"
+# Consent, and the position asked right after a board member consented.
+CONSENT_PATTERN = rf"^({ConsentButton.PREFIX}:|{ConsentButton.DECLINE}$|{JabatanButton.PREFIX}:)"
 JOIN_PATTERN = rf"^{JoinButton.PREFIX}:"
 NAME_IN_ALERT = 60
 
@@ -130,6 +132,9 @@ async def on_consent_button(update: Update, context: BotContext) -> None:
     """*Setuju* links the person (only the one the notice was made for); *Tidak setuju* not."""
     query = update.callback_query
     data = (query.data or "") if query is not None else ""
+    if data.startswith(f"{JabatanButton.PREFIX}:"):
+        await on_position_button(update, context)
+        return
     if data == ConsentButton.DECLINE:
         await answer_callback(update, context)
         await close_keyboard(update)
@@ -167,6 +172,8 @@ async def on_consent_button(update: Update, context: BotContext) -> None:
         logger.info("person %s linked through invite %s", redeemed.viewer.person_id, invite.id)
     roles = Safe(role_names(tr, redeemed.viewer.roles))
     await send_home(update, context, redeemed.viewer, intro=tr.t("onboarding.linked", roles=roles))
+    if redeemed.newly_linked and redeemed.koperasi_nama and invite.koperasi_id is not None:
+        await ask_position(update, context, invite.koperasi_id, redeemed.koperasi_nama)
 
 
 async def greet_stranger(update: Update, context: BotContext) -> None:

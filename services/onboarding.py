@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from domain.access import Role, Viewer
-from domain.invites import InviteProblem, invite_problem, may_manage_board
+from domain.invites import BOARD_POSITIONS, InviteProblem, invite_problem, may_manage_board
 from locales import N_, Catalogues
 from services.consent import Newcomer
 from services.invites import invites_of, seat_conflict, state_of
@@ -29,6 +29,7 @@ class Redemption:
     problem: InviteProblem | None
     viewer: Viewer | None = None
     newly_linked: bool = False
+    koperasi_nama: str | None = None  # a board invite's cooperative
 
 
 async def redeem_invite(
@@ -76,7 +77,8 @@ async def redeem_invite(
     details = {"invite_id": invite.id, "role": role.value, "koperasi_id": invite.koperasi_id}
     await uow.audit.record(person.id, "invite.redeem", "person", person.id, details, at=now)
     viewer = await viewer_of(uow, person, newcomer.chat_id)
-    return Redemption(None, viewer, newly_linked=taken is UseTaken.TAKEN)
+    nama = koperasi.nama if koperasi is not None else None
+    return Redemption(None, viewer, newly_linked=taken is UseTaken.TAKEN, koperasi_nama=nama)
 
 
 def _record_consent(person: Person, newcomer: Newcomer, now: datetime) -> None:
@@ -140,3 +142,20 @@ async def remove_board_member(
         koperasi=koperasi.nama,
     )
     return BoardRemoval.REMOVED
+
+
+async def set_board_position(
+    uow: UnitOfWork, person_id: int, koperasi_id: int, jabatan: str, now: datetime
+) -> bool:
+    """Records the person's position on a board they sit on; False if they do not sit on it
+    (removed meanwhile, or a made-up button). Audited with the code only."""
+    if jabatan not in BOARD_POSITIONS or not await uow.roles.has_role(
+        person_id, Role.PENGURUS, koperasi_id=koperasi_id
+    ):
+        return False
+    await uow.roles.grant(
+        person_id, Role.PENGURUS, koperasi_id=koperasi_id, jabatan=jabatan, now=now
+    )
+    details = {"koperasi_id": koperasi_id, "jabatan": jabatan}
+    await uow.audit.record(person_id, "board.jabatan", "person", person_id, details, at=now)
+    return True

@@ -15,7 +15,7 @@ from storage.tables import Koperasi, RoleGrant
 from tests.helpers.bot import Conversation, conversation
 from tests.helpers.clock import FrozenClock
 from tests.helpers.driver import Driver, UserSession
-from tests.helpers.onboarding import add_koperasi, invite_code, make_admin
+from tests.helpers.onboarding import add_koperasi, invite_code, make_admin, press_forged
 from tests.helpers.seed import add_person
 
 ADMIN, OFFICER = 8001, 8002
@@ -67,3 +67,34 @@ async def test_an_officer_is_refused_a_seat_on_a_board_she_supervises(
     await conv.press(officer, "Setuju")
     [seat] = await _rows(conv, RoleGrant, RoleGrant.role == Role.PENGURUS.value)
     assert seat.koperasi_id == other_id
+
+
+async def test_a_new_board_member_is_asked_the_position_shown_on_the_card(
+    conv: Conversation, admin: UserSession, driver: Driver
+) -> None:
+    await add_koperasi(conv.app, "KUD Tani Makmur")
+    code = await _board_code(conv, admin, "KUD Tani Makmur")
+    sari, mallory = driver.user(8101, "Sari"), driver.user(8102, "Mallory")
+    await conv.say(sari, f"/start {code}")
+    await sari.press("Setuju")
+    await conv.deliver()
+    home, asked = await sari.wait_for_reply(2)
+    assert "KUD Tani" in home.body
+    assert "Apa jabatan Anda di pengurus KUD Tani Makmur?" in asked.body
+    assert asked.buttons == ["Ketua", "Sekretaris", "Bendahara", "Manajer", "Pengawas", "Lainnya"]
+    position_data = asked.reply_markup["inline_keyboard"][1][0]["callback_data"]  # type: ignore[index]
+
+    await conv.say(mallory, "/start")
+    await press_forged(conv.app, mallory, position_data)  # not on this board
+    await conv.deliver()
+    [seat] = await _rows(conv, RoleGrant, RoleGrant.role == Role.PENGURUS.value)
+    assert seat.jabatan is None
+    saved = await conv.press(sari, "Bendahara")
+    assert "jabatan Anda bendahara" in saved.body
+    [seat] = await _rows(conv, RoleGrant, RoleGrant.role == Role.PENGURUS.value)
+    assert seat.jabatan == "bendahara"
+    await conv.say(admin, "/koperasi")
+    await admin.press("1")
+    await conv.deliver()
+    card = await admin.last_message()
+    assert "Sari — bendahara" in card.body

@@ -312,7 +312,9 @@ async def test_a_member_of_two_boards_is_asked_once_and_the_choice_is_remembered
         await conv.say(admin, f"/undang {search}")
         code = invite_code(await conv.press(admin, f"1. {nama}"))
         await conv.say(eko, f"/start {code}")
-        home = await conv.press(eko, "Setuju")
+        await eko.press("Setuju")
+        await conv.deliver()
+        home, _position = await eko.wait_for_reply(2)
     assert "Anda pengurus di 2 koperasi" in home.body
     asked = await conv.say(eko, "/ujipengurus")
     assert asked.buttons == ["Kopkar Sinar", "KUD Tani Makmur"]
