@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.access import Role, Viewer
+from domain.keys import N_
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 13
@@ -33,8 +34,17 @@ INVITABLE_ROLES = (Role.PETUGAS, Role.ADMIN, Role.PIMPINAN, Role.PENGURUS)
 # Roles an admin may grant when approving a join request (a board seat needs an invite that
 # names the cooperative).
 JOIN_ROLES = (Role.PETUGAS, Role.PIMPINAN, Role.ADMIN)
-# A board member's position (jabatan), asked once they are linked through a board invite.
-BOARD_POSITIONS = ("ketua", "sekretaris", "bendahara", "manajer", "pengawas", "lainnya")
+# A board member's position (jabatan), asked once they are linked through a board invite, and
+# the label of each as a button.
+BOARD_POSITION_KEYS = {
+    "ketua": N_("board.position.ketua"),
+    "sekretaris": N_("board.position.sekretaris"),
+    "bendahara": N_("board.position.bendahara"),
+    "manajer": N_("board.position.manajer"),
+    "pengawas": N_("board.position.pengawas"),
+    "lainnya": N_("board.position.lainnya"),
+}
+BOARD_POSITIONS = tuple(BOARD_POSITION_KEYS)
 
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
 _SYMBOLS = frozenset(ALPHABET)

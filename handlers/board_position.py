@@ -5,24 +5,14 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from domain.invites import BOARD_POSITIONS
+from domain.invites import BOARD_POSITION_KEYS, BOARD_POSITIONS
 from handlers.auth import refuse
 from handlers.callbacks import JabatanButton, answer_callback
 from handlers.context import BotContext
 from handlers.forms import close_keyboard
 from handlers.replies import reply
 from handlers.values import field_value
-from locales import N_
 from services.onboarding import set_board_position
-
-POSITION_KEYS = {
-    "ketua": N_("board.position.ketua"),
-    "sekretaris": N_("board.position.sekretaris"),
-    "bendahara": N_("board.position.bendahara"),
-    "manajer": N_("board.position.manajer"),
-    "pengawas": N_("board.position.pengawas"),
-    "lainnya": N_("board.position.lainnya"),
-}
 
 
 async def ask_position(
@@ -32,7 +22,8 @@ async def ask_position(
     tr = context.tr
     buttons = [
         InlineKeyboardButton(
-            tr.t(POSITION_KEYS[code]), callback_data=JabatanButton(koperasi_id, code).encode()
+            tr.t(BOARD_POSITION_KEYS[code]),
+            callback_data=JabatanButton(koperasi_id, code).encode(),
         )
         for code in BOARD_POSITIONS
     ]

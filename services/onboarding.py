@@ -159,3 +159,22 @@ async def set_board_position(
     details = {"koperasi_id": koperasi_id, "jabatan": jabatan}
     await uow.audit.record(person_id, "board.jabatan", "person", person_id, details, at=now)
     return True
+
+
+async def correct_board_position(
+    uow: UnitOfWork, person_id: int, jabatan: str, now: datetime
+) -> bool:
+    """A correction from /privasi: the position on the board the person chose last (home
+    menu's *Ganti koperasi*), or on their only board; False when neither is known."""
+    seats = [
+        grant.koperasi_id
+        for grant in await uow.roles.active_roles(person_id)
+        if grant.role == Role.PENGURUS.value and grant.koperasi_id is not None
+    ]
+    person = await uow.people.get(person_id)
+    chosen = person.selected_koperasi_id if person is not None else None
+    if chosen not in seats:
+        chosen = seats[0] if len(seats) == 1 else None
+    if chosen is None:
+        return False
+    return await set_board_position(uow, person_id, chosen, jabatan, now)

@@ -98,3 +98,31 @@ async def test_a_new_board_member_is_asked_the_position_shown_on_the_card(
     await conv.deliver()
     card = await admin.last_message()
     assert "Sari — bendahara" in card.body
+
+
+async def test_a_board_member_corrects_the_position_in_privasi(
+    conv: Conversation, admin: UserSession, driver: Driver
+) -> None:
+    await add_koperasi(conv.app, "KUD Tani Makmur")
+    code = await _board_code(conv, admin, "KUD Tani Makmur")
+    tono = driver.user(8103, "Tono")
+    await conv.say(tono, f"/start {code}")
+    await conv.press(tono, "Setuju", count=2)
+    await conv.press(tono, "Ketua")
+    await conv.say(tono, "/privasi")
+    fields = await conv.press(tono, "Perbaiki data saya")
+    assert "4. Jabatan di pengurus koperasi" in fields.body
+    positions = await conv.say(tono, "4")
+    assert "5. Pengawas" in positions.body
+    assert "diperbarui" in (await conv.say(tono, "5")).body
+    [seat] = await _rows(conv, RoleGrant, RoleGrant.role == Role.PENGURUS.value)
+    assert seat.jabatan == "pengawas"
+
+    async with conv.app.bot_data.services.uow() as uow:
+        await add_person(uow, 8104, "Umi", roles=[Role.PETUGAS])
+        await uow.commit()
+    stranger = driver.user(8104, "Umi")
+    await conv.say(stranger, "/privasi")  # an officer, on no board: told, nothing stored
+    await conv.press(stranger, "Perbaiki data saya")
+    await conv.say(stranger, "4")
+    assert "tidak tercatat sebagai pengurus" in (await conv.say(stranger, "1")).body
