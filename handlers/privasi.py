@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import json
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import (
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Update,
+)
 
 from conversations.perbaiki import NAME as PERBAIKI
 from handlers.callbacks import answer_callback
@@ -91,7 +97,14 @@ async def _send_export(update: Update, context: BotContext, person_id: int) -> N
 async def _erase(update: Update, context: BotContext, person_id: int) -> None:
     services = context.services
     async with services.uow() as uow:
+        person = await uow.people.get(person_id)
+        had_menu = person is not None and person.menu_state is not None
         await erase_person(uow, person_id, now=services.clock.now())
         await uow.commit()
     # The last message they get from us: the direct answer to their own request.
     await reply(update, context, context.tr.t("privacy.erased"))
+    if had_menu:
+        # Her roles went with her data, so her chat's own command menu goes too: directly, as
+        # part of the answer to her, since the outbox must keep nothing that points at her.
+        chat_id = context.viewer.chat_id
+        await context.bot.delete_my_commands(scope=BotCommandScopeChat(chat_id))

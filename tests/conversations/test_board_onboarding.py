@@ -12,10 +12,17 @@ from sqlalchemy import select
 from config import AppConfig
 from domain.access import Role
 from storage.tables import Koperasi, RoleGrant
+from telegram_stub import BotApiStub
 from tests.helpers.bot import Conversation, conversation
 from tests.helpers.clock import FrozenClock
 from tests.helpers.driver import Driver, UserSession
-from tests.helpers.onboarding import add_koperasi, invite_code, make_admin, press_forged
+from tests.helpers.onboarding import (
+    add_koperasi,
+    deliver_outbox,
+    invite_code,
+    make_admin,
+    press_forged,
+)
 from tests.helpers.seed import add_person
 
 ADMIN, OFFICER = 8001, 8002
@@ -126,3 +133,19 @@ async def test_a_board_member_corrects_the_position_in_privasi(
     await conv.press(stranger, "Perbaiki data saya")
     await conv.say(stranger, "4")
     assert "tidak tercatat sebagai pengurus" in (await conv.say(stranger, "1")).body
+
+
+async def test_erasure_takes_the_chat_menu_with_the_roles(
+    conv: Conversation, admin: UserSession, driver: Driver, stub: BotApiStub
+) -> None:
+    await add_koperasi(conv.app, "KUD Tani Makmur")
+    code = await _board_code(conv, admin, "KUD Tani Makmur")
+    wati = driver.user(8105, "Wati")
+    await conv.say(wati, f"/start {code}")
+    await conv.press(wati, "Setuju", count=2)
+    await deliver_outbox(conv.app)
+    assert any(m["scope"] == f"chat:{wati.id}" for m in stub.command_menus())
+    await conv.say(wati, "/privasi")
+    await conv.press(wati, "Tarik persetujuan dan hapus data saya")
+    assert "sudah dihapus" in (await conv.press(wati, "Ya, hapus semua data saya")).body
+    assert not any(m["scope"] == f"chat:{wati.id}" for m in stub.command_menus())
