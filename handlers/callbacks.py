@@ -93,11 +93,17 @@ class FormButton:
         return rf"^{cls.PREFIX}:"
 
 
+# The largest id a database column holds (a signed 64-bit integer).
+_MAX_ID = 2**63 - 1
+
+
 def _id(text: str) -> int | None:
-    """A database id from callback data, or None when it is not one (too long, not digits)."""
-    if not text.isdigit() or len(text) > 18:  # beyond a 64-bit id: a forged button
+    """A database id from callback data, or None when it is not one (not digits, or beyond a
+    64-bit integer: a forged button, which must read as stale rather than overflow SQLite)."""
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(_MAX_ID)):
         return None
-    return int(text)
+    value = int(text)
+    return value if value <= _MAX_ID else None
 
 
 @dataclass(frozen=True)
