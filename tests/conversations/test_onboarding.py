@@ -419,3 +419,21 @@ async def test_a_double_tap_on_a_role_button_makes_one_invite(
     [card] = await admin.wait_for_reply()
     assert invite_code(card)
     assert len(await _rows(conv, Invite)) == 1
+
+
+async def test_revoking_an_invite_asks_first_and_no_keeps_it(
+    conv: Conversation, admin: UserSession
+) -> None:
+    await _invite(conv, admin, "Petugas pendamping")
+    listing = await conv.press(admin, "Undangan yang masih berlaku")
+    [invite] = await _rows(conv, Invite)
+    await admin.press(f"Cabut #{invite.id}")
+    await conv.deliver()
+    asked = await admin.wait_for_edit(listing)
+    assert asked.buttons == ["Ya, cabut", "Tidak"]
+    await admin.press("Tidak")
+    await conv.deliver()
+    back = await admin.wait_for_edit(asked)
+    assert f"Cabut #{invite.id}" in back.buttons  # the list again, the invite still open
+    [kept] = await _rows(conv, Invite)
+    assert kept.revoked_at is None
