@@ -190,10 +190,14 @@ async def on_join_button(update: Update, context: BotContext) -> None:
     if data == ASK_ACCESS:
         await _ask_access(update, context)
         return
+    if PendingRequestsButton.decode(data) is not None:
+        if context.viewer.has(Role.ADMIN):
+            await _list_pending(update, context)
+        else:
+            await refuse(update, context)
+        return
     button = JoinButton.decode(data)
-    if PendingRequestsButton.decode(data) is not None and context.viewer.has(Role.ADMIN):
-        await _list_pending(update, context)
-    elif button is None:
+    if button is None:
         await answer_callback(update, context, context.tr.t("callback.stale"))
     elif not context.viewer.has(Role.ADMIN):
         await refuse(update, context)

@@ -10,12 +10,13 @@ from sqlalchemy import select
 
 from bot import grant_configured_admins
 from config import AppConfig
+from handlers.callbacks import PendingRequestsButton
 from storage.tables import JoinRequest, Outbox
 from telegram_stub import BotApiStub
 from tests.helpers.bot import Conversation, conversation
 from tests.helpers.clock import FrozenClock
 from tests.helpers.driver import Driver, UserSession
-from tests.helpers.onboarding import deliver_outbox, make_admin
+from tests.helpers.onboarding import deliver_outbox, make_admin, press_forged
 
 ADMIN = 8001
 
@@ -150,3 +151,16 @@ async def test_a_refused_stranger_may_ask_again_only_after_the_cool_down(
     how = await conv.press(hadi, "Minta akses")
     assert "1. Kirim tanpa catatan" in how.body
     assert len(await _rows(conv, JoinRequest)) == 2
+
+
+async def test_only_admins_may_list_the_requests(
+    conv: Conversation, driver: Driver, stub: BotApiStub
+) -> None:
+    await _ask(conv, driver.user(8640, "Indah"))
+    mallory = driver.user(8641, "Mallory")
+    await conv.say(mallory, "/start")
+    await press_forged(conv.app, mallory, PendingRequestsButton().encode())
+    await conv.deliver()
+    [answer] = [r["answer"] for r in stub.callback_answers() if r["data"] == "j:l"]
+    assert "tidak memiliki akses" in answer["text"]
+    assert not any("Indah" in m.body for m in await mallory.messages())
