@@ -7,6 +7,7 @@ member is `services.onboarding.remove_board_member`.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -143,13 +144,8 @@ async def notify_reassigned(
     who their officer is now. `cause` (e.g. the update id) makes the keys: a redelivered
     update queues nothing twice.
     """
-    gained: dict[int, int] = {}
-    lost: dict[int, int] = {}
-    for change in changes:
-        if change.new_petugas_id is not None:
-            gained[change.new_petugas_id] = gained.get(change.new_petugas_id, 0) + 1
-        if change.old_petugas_id is not None:
-            lost[change.old_petugas_id] = lost.get(change.old_petugas_id, 0) + 1
+    gained = Counter(c.new_petugas_id for c in changes if c.new_petugas_id is not None)
+    lost = Counter(c.old_petugas_id for c in changes if c.old_petugas_id is not None)
     for officer_id, count in gained.items():
         officer = await uow.people.get(officer_id)
         await queue_note(
