@@ -138,7 +138,6 @@ async def submit_join_request(
         return False
     if not await repo.submit(request_id, note, now):
         return False
-    await uow.session.refresh(request)
     for admin in await repo.admins():
         await _tell_admin(uow, request, admin, catalogues, now)
     requester = await uow.people.get_by_telegram_id(telegram_user_id)

@@ -127,6 +127,8 @@ async def test_the_request_is_sent_only_once_the_person_chooses(
     assert "dikirim ke admin" not in note_prompt.body
     sent = await conv.say(gita, "Bendahara KUD Tani")
     assert "sudah dikirim ke admin" in sent.body
+    [asked] = await deliver_outbox(conv.app)
+    assert "Catatan: Bendahara KUD Tani" in asked.payload["text"]
 
 
 async def test_a_refused_stranger_may_ask_again_only_after_the_cool_down(
