@@ -8,6 +8,7 @@ from conversations.akses import akses_form
 from conversations.bahasa import bahasa_form
 from conversations.cari_koperasi import cari_koperasi_form
 from conversations.impor import impor_form
+from conversations.jabatan import jabatan_form
 from conversations.perbaiki import perbaiki_form
 from conversations.spec import FormSpec
 from locales import Catalogues
@@ -23,6 +24,7 @@ def forms(catalogues: Catalogues, extra: Iterable[FormSpec] = ()) -> dict[str, F
             cari_koperasi_form(),
             akses_form(catalogues),
             impor_form(),
+            jabatan_form(),
             *extra,
         )
     }

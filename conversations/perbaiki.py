@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from conversations.jabatan import POSITIONS
 from conversations.spec import Answers, FormRun, FormSpec, InputKind, Option, Reply, Step, steps
-from domain.invites import BOARD_POSITION_KEYS
 from domain.parsing import parse_phone
 from locales import N_
 from services.onboarding import correct_board_position
@@ -25,7 +25,6 @@ FIELDS = [
     Option("hapus_hp", N_("perbaiki.field.hapus_hp")),
     Option("jabatan", N_("perbaiki.field.jabatan")),
 ]
-POSITIONS = [Option(code, key) for code, key in BOARD_POSITION_KEYS.items()]
 
 
 def _after_field(answers: Answers) -> str | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -144,27 +143,3 @@ class RevokeConfirmButton:
         if head or invite_id is None or page is None:
             return None
         return cls(invite_id, page)
-
-
-@dataclass(frozen=True)
-class JabatanButton:
-    """A board member's position, asked once they are linked: `i:j:<koperasi>:<jabatan>`."""
-
-    PREFIX: ClassVar[str] = "i:j"
-
-    koperasi_id: int
-    jabatan: str
-
-    def encode(self) -> str:
-        """The callback data (routed with the consent buttons)."""
-        return f"{self.PREFIX}:{self.koperasi_id}:{self.jabatan}"
-
-    @classmethod
-    def decode(cls, data: str, codes: Sequence[str]) -> JabatanButton | None:
-        """The button, or None for malformed data or a position not among `codes`."""
-        head, _, rest = data.partition(f"{cls.PREFIX}:")
-        koperasi_text, _, jabatan = rest.partition(":")
-        koperasi_id = _id(koperasi_text)
-        if head or koperasi_id is None or jabatan not in codes:
-            return None
-        return cls(koperasi_id, jabatan)

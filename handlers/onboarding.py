@@ -11,12 +11,12 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from conversations.akses import NAME as AKSES
+from conversations.jabatan import NAME as JABATAN
 from domain.access import Role
 from domain.invites import InviteProblem, consent_tag_valid, parse_code
 from domain.koperasi_list import shorten
 from handlers.auth import refuse
-from handlers.board_position import ask_position, on_position_button
-from handlers.callbacks import JabatanButton, PendingRequestsButton, answer_callback
+from handlers.callbacks import PendingRequestsButton, answer_callback
 from handlers.context import ACTIVE_FORM_FLAG, BotContext
 from handlers.forms import Handler, close_keyboard, start_form
 from handlers.home import send_home
@@ -45,8 +45,7 @@ from storage.repositories.join_requests import PENDING
 
 logger = logging.getLogger(__name__)
 
-# Consent, and the position asked right after a board member consented.
-CONSENT_PATTERN = rf"^({ConsentButton.PREFIX}:|{ConsentButton.DECLINE}$|{JabatanButton.PREFIX}:)"
+CONSENT_PATTERN = rf"^({ConsentButton.PREFIX}:|{ConsentButton.DECLINE}$)"
 JOIN_PATTERN = rf"^{JoinButton.PREFIX}:"
 NAME_IN_ALERT = 60
 
@@ -132,9 +131,6 @@ async def on_consent_button(update: Update, context: BotContext) -> None:
     """*Setuju* links the person (only the one the notice was made for); *Tidak setuju* not."""
     query = update.callback_query
     data = (query.data or "") if query is not None else ""
-    if data.startswith(f"{JabatanButton.PREFIX}:"):
-        await on_position_button(update, context)
-        return
     if data == ConsentButton.DECLINE:
         await answer_callback(update, context)
         await close_keyboard(update)
@@ -172,8 +168,10 @@ async def on_consent_button(update: Update, context: BotContext) -> None:
         logger.info("person %s linked through invite %s", redeemed.viewer.person_id, invite.id)
     roles = Safe(role_names(tr, redeemed.viewer.roles))
     await send_home(update, context, redeemed.viewer, intro=tr.t("onboarding.linked", roles=roles))
-    if redeemed.newly_linked and redeemed.koperasi_nama and invite.koperasi_id is not None:
-        await ask_position(update, context, invite.koperasi_id, redeemed.koperasi_nama)
+    position = services.forms.spec(JABATAN)
+    if redeemed.newly_linked and invite.koperasi_id is not None and position is not None:
+        # A new board member's position: one choice, right after the home menu.
+        await start_form(update, context, position, subject=str(invite.koperasi_id))
 
 
 async def greet_stranger(update: Update, context: BotContext) -> None:

@@ -29,7 +29,6 @@ class Redemption:
     problem: InviteProblem | None
     viewer: Viewer | None = None
     newly_linked: bool = False
-    koperasi_nama: str | None = None  # a board invite's cooperative
 
 
 async def redeem_invite(
@@ -77,8 +76,7 @@ async def redeem_invite(
     details = {"invite_id": invite.id, "role": role.value, "koperasi_id": invite.koperasi_id}
     await uow.audit.record(person.id, "invite.redeem", "person", person.id, details, at=now)
     viewer = await viewer_of(uow, person, newcomer.chat_id)
-    nama = koperasi.nama if koperasi is not None else None
-    return Redemption(None, viewer, newly_linked=taken is UseTaken.TAKEN, koperasi_nama=nama)
+    return Redemption(None, viewer, newly_linked=taken is UseTaken.TAKEN)
 
 
 def _record_consent(person: Person, newcomer: Newcomer, now: datetime) -> None:
