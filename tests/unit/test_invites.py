@@ -18,6 +18,8 @@ from domain.invites import (
     TYPED_CODE_PATTERN,
     InviteProblem,
     InviteState,
+    ask_again_at,
+    board_seat_conflict,
     consent_tag,
     consent_tag_valid,
     deep_link,
@@ -183,3 +185,18 @@ def test_malformed_consent_data_is_refused(data: str) -> None:
 )
 def test_an_admin_may_not_be_made_to_grant_a_board_seat_or_unknown_role(data: str) -> None:
     assert JoinButton.decode(data) is None
+
+
+def test_a_refused_request_may_be_made_again_only_after_the_cool_down() -> None:
+    refused = NOW - timedelta(days=3)
+    assert ask_again_at(refused, 7, NOW) == refused + timedelta(days=7)
+    assert ask_again_at(refused, 3, NOW) is None  # exactly over
+    assert ask_again_at(refused, 0, NOW) is None  # no cool-down configured
+    assert ask_again_at(None, 7, NOW) is None  # never refused
+
+
+def test_an_officer_may_not_sit_on_the_board_she_supervises() -> None:
+    assert board_seat_conflict(5, True, 5) is True
+    assert board_seat_conflict(5, True, 6) is False  # another officer's cooperative
+    assert board_seat_conflict(5, False, 5) is False  # no longer an officer
+    assert board_seat_conflict(5, True, None) is False  # in the admins' queue
