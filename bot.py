@@ -16,7 +16,7 @@ import gc
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 from telegram import LinkPreviewOptions, Update
@@ -199,48 +199,50 @@ async def serve(app: GempurApp, stop: asyncio.Event) -> int:
         await services.dispose()
 
 
-async def _lead(app: GempurApp, stop: asyncio.Event, lost: asyncio.Event) -> None:
-    """Polls, sends and ticks until asked to stop or the leadership is lost."""
+@contextlib.asynccontextmanager
+async def _initialized(app: GempurApp) -> AsyncIterator[GempurApp]:
+    """`async with app` (initialize: getMe … shutdown) that also closes the HTTP sessions when
+    initialize fails: a refused token fails it after they were opened, and PTB's shutdown
+    skips an application that never finished initializing, so aiohttp would report them
+    unclosed at exit. `Bot.shutdown` is a no-op after a normal shutdown."""
     try:
-        async with app:  # initialize (getMe) ... shutdown
-            await _serve_initialized(app, stop, lost)
+        async with app:
+            yield app
     finally:
-        # A refused token fails initialize() after the HTTP sessions were opened, and PTB's
-        # shutdown skips an application that never finished initializing: close them here
-        # (a no-op after a normal shutdown), or aiohttp reports them unclosed at exit.
         await app.bot.shutdown()
 
 
-async def _serve_initialized(app: GempurApp, stop: asyncio.Event, lost: asyncio.Event) -> None:
-    """The leader's work once the bot is initialized: recovery, start-up, polling, sending."""
+async def _lead(app: GempurApp, stop: asyncio.Event, lost: asyncio.Event) -> None:
+    """Polls, sends and ticks until asked to stop or the leadership is lost."""
     services = app.bot_data.services
-    sender = OutboxSender(
-        services.sessions,
-        PtbBotApi(app.bot),
-        services.clock,
-        services.config.delivery,
-        services.config.region.tz,
-        default_holder(),
-    )
-    await report_recovery(services, await sender.recover())
-    await on_startup(app)
-    sending_stop = asyncio.Event()
-    sending = asyncio.create_task(sender.run(sending_stop))
-    assert app.updater is not None  # noqa: S101 - ApplicationBuilder always builds one
-    try:
-        await app.updater.start_polling(
-            timeout=services.config.telegram.poll_timeout_seconds,
-            allowed_updates=ALLOWED_UPDATES,
+    async with _initialized(app):  # initialize (getMe) ... shutdown
+        sender = OutboxSender(
+            services.sessions,
+            PtbBotApi(app.bot),
+            services.clock,
+            services.config.delivery,
+            services.config.region.tz,
+            default_holder(),
         )
-        await app.start()
-        logger.info("polling as @%s", app.bot.username)
-        await _first_of(stop, lost, _done(sending))
-        logger.info("stopping" if stop.is_set() else "leadership lost: stopping at once")
-        await app.updater.stop()
-        await app.stop()
-    finally:
-        sending_stop.set()
-        await sending  # the in-flight requests finish and are recorded
+        await report_recovery(services, await sender.recover())
+        await on_startup(app)
+        sending_stop = asyncio.Event()
+        sending = asyncio.create_task(sender.run(sending_stop))
+        assert app.updater is not None  # noqa: S101 - ApplicationBuilder always builds one
+        try:
+            await app.updater.start_polling(
+                timeout=services.config.telegram.poll_timeout_seconds,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+            await app.start()
+            logger.info("polling as @%s", app.bot.username)
+            await _first_of(stop, lost, _done(sending))
+            logger.info("stopping" if stop.is_set() else "leadership lost: stopping at once")
+            await app.updater.stop()
+            await app.stop()
+        finally:
+            sending_stop.set()
+            await sending  # the in-flight requests finish and are recorded
 
 
 async def report_recovery(services: AppServices, report: RecoveryReport) -> None:
