@@ -179,6 +179,8 @@ class AccessConfig(_Section):
     invite_ttl_days: int = Field(default=30, ge=1, le=365)
     # How many board members (pengurus) one cooperative's invite can link.
     board_invite_max_uses: int = Field(default=5, ge=1, le=50)
+    # After a refused access request, the same person may ask again only this many days later.
+    join_request_cooldown_days: int = Field(default=7, ge=0, le=365)
 
 
 class DeliveryConfig(_Section):
