@@ -12,8 +12,7 @@ from handlers.callbacks import answer_callback
 from handlers.context import BotContext
 from runtime.chat_waits import ReplyDropped, ReplyKind, flood_wait_seconds, reply_kind
 from runtime.logs import RedactingFormatter
-from services.outbox import enqueue_message
-from storage.repositories.outbox import PRIORITY_INTERACTIVE
+from services.outbox import PRIORITY_INTERACTIVE, enqueue_message
 
 logger = logging.getLogger(__name__)
 
