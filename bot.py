@@ -17,7 +17,7 @@ import gc
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 from telegram import LinkPreviewOptions, Update
@@ -38,6 +38,7 @@ from handlers.ordering import PerChatUpdateProcessor
 from jobs import job_registry
 from locales import Catalogues
 from runtime.bot_api_http import AiohttpRequest
+from runtime.chat_waits import ChatWaits
 from runtime.clock import SystemClock
 from runtime.leader import keep_leadership, leader_lock_for, wait_for_leadership
 from runtime.logs import configure_logging
@@ -50,6 +51,8 @@ from services.outbox import (
 )
 from services.rat_cli import recompute_command
 from services.register_cli import import_file
+from services.register_recovery import report_interrupted_imports
+from services.roles import grant_role
 from storage.engine import background_engine, create_engine, session_factory
 from storage.migrate import DatabaseNotMigratedError, ensure_up_to_date, upgrade
 from storage.outbox_doorbell import OutboxDoorbell
@@ -122,6 +125,8 @@ def build_application(
             )
         )
         .get_updates_request(AiohttpRequest(connections=1))
+        # Flood waits per chat for direct replies (PTB's AIORateLimiter would stall all chats).
+        .rate_limiter(ChatWaits())
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -137,9 +142,12 @@ def build_application(
 
 
 async def on_startup(app: GempurApp) -> None:
-    """Grants the configured admins their role and sets the public command menus."""
+    """Grants the configured admins their role, reports interrupted imports, sets the menus."""
     services = app.bot_data.services
     await grant_configured_admins(services)
+    async with services.uow() as uow:  # before any update: an import a crash interrupted
+        await report_interrupted_imports(uow, services.catalogues, services.clock.now())
+        await uow.commit()
     await set_default_menus(app.bot, services.catalogues)
 
 
@@ -147,19 +155,27 @@ async def grant_configured_admins(services: AppServices) -> None:
     """Makes every `[access] admin_telegram_ids` entry an admin (idempotent)."""
     for telegram_user_id in services.config.access.admin_telegram_ids:
         async with services.uow() as uow:
-            await add_admin(uow, telegram_user_id, services.clock)
+            await add_admin(uow, telegram_user_id, services.catalogues, services.clock)
             await uow.commit()
 
 
-async def add_admin(uow: UnitOfWork, telegram_user_id: int, clock: Clock) -> bool:
-    """Grants the admin role to a Telegram user id; False if they had it already."""
+async def add_admin(
+    uow: UnitOfWork, telegram_user_id: int, catalogues: Catalogues, clock: Clock
+) -> bool:
+    """Grants the admin role to a Telegram user id; False if they had it already.
+
+    As every role change, it sets the chat's command menu and hands the new admin the access
+    requests still waiting (`services.roles`), through the outbox a running bot sends.
+    """
     now = clock.now()
     person = await uow.people.get_by_telegram_id(telegram_user_id)
     if person is None:
         person = await uow.people.add(telegram_user_id=telegram_user_id, now=now)
     if await uow.roles.has_role(person.id, Role.ADMIN):
         return False
-    await uow.roles.grant(person.id, Role.ADMIN, now=now)
+    await grant_role(
+        uow, person, Role.ADMIN, catalogues=catalogues, cause=f"admin:{now.isoformat()}", now=now
+    )
     await uow.audit.record(
         actor_person_id=None,
         action="role.grant",
@@ -197,10 +213,23 @@ async def serve(app: GempurApp, stop: asyncio.Event) -> int:
         await services.dispose()
 
 
+@contextlib.asynccontextmanager
+async def _initialized(app: GempurApp) -> AsyncIterator[GempurApp]:
+    """`async with app` (initialize: getMe … shutdown) that also closes the HTTP sessions when
+    initialize fails: a refused token fails it after they were opened, and PTB's shutdown
+    skips an application that never finished initializing, so aiohttp would report them
+    unclosed at exit. `Bot.shutdown` is a no-op after a normal shutdown."""
+    try:
+        async with app:
+            yield app
+    finally:
+        await app.bot.shutdown()
+
+
 async def _lead(app: GempurApp, stop: asyncio.Event, lost: asyncio.Event) -> None:
     """Polls, sends and runs the scheduled jobs until asked to stop or the leadership is lost."""
     services = app.bot_data.services
-    async with app:  # initialize (getMe) ... shutdown
+    async with _initialized(app):  # initialize (getMe) ... shutdown
         sender = OutboxSender(
             services.sessions,
             PtbBotApi(app.bot),
@@ -292,7 +321,11 @@ async def _run(cfg: AppConfig) -> int:
     try:
         return await serve(app, stop)
     except InvalidToken:
-        print("the Bot API refused the token: check GEMPUR_TELEGRAM_TOKEN", file=sys.stderr)
+        print(
+            f"the Bot API at {cfg.telegram.base_url} refused the token: check "
+            "GEMPUR_TELEGRAM_TOKEN (the stand-in prints the one it takes)",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     except NetworkError as exc:
         print(f"cannot reach the Bot API at {cfg.telegram.base_url}: {exc}", file=sys.stderr)
@@ -331,8 +364,9 @@ async def _admin_add(cfg: AppConfig, telegram_user_id: int) -> bool:
     await _check_database(cfg)
     engine = create_engine(cfg.database.url)
     try:
+        catalogues = Catalogues(cfg.i18n.locales, cfg.i18n.default_locale, cfg.region.tz)
         async with UnitOfWork(session_factory(engine), write=True) as uow:
-            added = await add_admin(uow, telegram_user_id, SystemClock())
+            added = await add_admin(uow, telegram_user_id, catalogues, SystemClock())
             await uow.commit()
     finally:
         await engine.dispose()

@@ -179,6 +179,8 @@ class AccessConfig(_Section):
     invite_ttl_days: int = Field(default=30, ge=1, le=365)
     # How many board members (pengurus) one cooperative's invite can link.
     board_invite_max_uses: int = Field(default=5, ge=1, le=50)
+    # After a refused access request, the same person may ask again only this many days later.
+    join_request_cooldown_days: int = Field(default=7, ge=0, le=365)
 
 
 class DeliveryConfig(_Section):
@@ -201,6 +203,18 @@ class FormsConfig(_Section):
     idle_timeout_hours: float = Field(default=24, gt=0)
     draft_retention_days: int = Field(default=14, ge=1)
     album_quiet_seconds: float = Field(default=2.0, gt=0, le=30)
+
+
+class FilesConfig(_Section):
+    """Uploaded files (the register import and later uploads): caps and the worker's budget."""
+
+    max_rows: int = Field(default=200_000, ge=10, le=1_048_576)
+    max_columns: int = Field(default=200, ge=10, le=16_384)
+    # What an XLSX (a zip) may unpack to, in total, and how much one part may compress.
+    max_unpacked_mb: int = Field(default=400, ge=1, le=4096)
+    max_ratio: int = Field(default=200, ge=10)
+    worker_seconds: float = Field(default=120.0, gt=0, le=3600)
+    worker_memory_mb: int = Field(default=1024, ge=256)
 
 
 class PrivacyConfig(_Section):
@@ -304,6 +318,7 @@ class AppConfig(_Section):
     access: AccessConfig = Field(default_factory=AccessConfig)
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
     forms: FormsConfig = Field(default_factory=FormsConfig)
+    files: FilesConfig = Field(default_factory=FilesConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     calendar: CalendarConfig = Field(default_factory=CalendarConfig)
     rat: RatConfig = Field(default_factory=RatConfig)

@@ -33,7 +33,7 @@ from domain.register_rows import RowRules  # noqa: E402
 from sample.register import SAMPLE_TODAY, generate_register, write_register  # noqa: E402
 from services.rat_recompute import recompute_all  # noqa: E402
 from services.register_files import open_table  # noqa: E402
-from services.register_import import apply_import  # noqa: E402
+from services.register_import import import_table  # noqa: E402
 from storage.engine import create_engine, session_factory  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.uow import UnitOfWork  # noqa: E402
@@ -63,7 +63,7 @@ async def import_register(url: str, count: int, directory: Path) -> float:
         async with UnitOfWork(session_factory(engine)) as uow:
             now = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
             rules = RowRules(tuple(DEFAULT_KECAMATAN), SAMPLE_TODAY)
-            await apply_import(uow, table, rules, actor_person_id=None, channel="cli", now=now)
+            await import_table(uow, table, rules, actor_person_id=None, channel="cli", now=now)
             await uow.commit()
     finally:
         await engine.dispose()

@@ -12,7 +12,7 @@ from domain.access import Viewer
 from domain.commands import CommandSpec
 from locales import N_, Catalogues
 from services.menus import enqueue_chat_menu, menu_entries, menu_signature, queue_chat_menu
-from services.onboarding import viewer_of
+from services.roles import viewer_of
 from storage.uow import UnitOfWork
 
 NAME = "bahasa"

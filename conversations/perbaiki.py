@@ -1,16 +1,20 @@
-"""*Perbaiki data saya* (from /privasi): a person corrects their own name or phone number.
+"""*Perbaiki data saya* (from /privasi): a person corrects their own name, phone number or
+position on a cooperative's board.
 
 Who: anyone with a person row. Collects which field, then the new value (a name as text; a
-phone number read by `domain.parsing.parse_phone`), or removes the phone number.
+phone number read by `domain.parsing.parse_phone`; a position as a choice), or removes the
+phone number.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from conversations.jabatan import POSITIONS
 from conversations.spec import Answers, FormRun, FormSpec, InputKind, Option, Reply, Step, steps
 from domain.parsing import parse_phone
 from locales import N_, Catalogues
+from services.onboarding import correct_board_position
 from services.privacy import correct_personal_data
 from storage.uow import UnitOfWork
 
@@ -20,12 +24,13 @@ FIELDS = [
     Option("nama", N_("perbaiki.field.nama")),
     Option("hp", N_("perbaiki.field.hp")),
     Option("hapus_hp", N_("perbaiki.field.hapus_hp")),
+    Option("jabatan", N_("perbaiki.field.jabatan")),
 ]
 
 
 def _after_field(answers: Answers) -> str | None:
     """The value step for the chosen field; removing the phone needs no value."""
-    return {"nama": "nama", "hp": "hp"}.get(answers["field"])
+    return {"nama": "nama", "hp": "hp", "jabatan": "jabatan"}.get(answers["field"])
 
 
 def _valid_phone(value: Any, answers: Answers) -> None:
@@ -40,6 +45,9 @@ async def _complete(uow: UnitOfWork, run: FormRun) -> Reply:
     if person is None:
         return Reply(N_("perbaiki.nothing_stored"))
     field = run.answers["field"]
+    if field == "jabatan":
+        stored = await correct_board_position(uow, person.id, run.answers["jabatan"], run.now)
+        return Reply(N_("perbaiki.saved") if stored else N_("perbaiki.no_board"))
     await correct_personal_data(
         uow,
         person.id,
@@ -69,6 +77,7 @@ def form(catalogues: Catalogues) -> FormSpec:
                 max_length=32,
                 validate=_valid_phone,
             ),
+            Step("jabatan", N_("perbaiki.prompt.jabatan"), InputKind.CHOICE, POSITIONS),
         ),
         first_step="field",
         complete=_complete,

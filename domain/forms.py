@@ -11,8 +11,9 @@ class FormStatus(StrEnum):
     A form a person fills in is active (at most one per chat), suspended (a draft kept while
     another command runs), done or expired (its draft erased). A register upload waiting for
     the admin's decision (`services.register_pending`) is a row of its own form that moves
-    received → pending (previewed) → applied, or to cancelled, failed or superseded (a newer
-    upload in the same chat); it is never active, so the engine and the gate ignore it.
+    received → pending (previewed) → applying (confirmed) → applied, or to cancelled, failed
+    or superseded (a newer upload in the same chat); it is never active, so the engine and the
+    gate ignore it.
     """
 
     ACTIVE = "active"
@@ -21,6 +22,7 @@ class FormStatus(StrEnum):
     EXPIRED = "expired"
     RECEIVED = "received"
     PENDING = "pending"
+    APPLYING = "applying"  # confirmed; its import transaction has not committed yet
     APPLIED = "applied"
     CANCELLED = "cancelled"
     FAILED = "failed"

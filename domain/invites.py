@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from domain.access import Role, Viewer
+from domain.keys import N_
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 13
@@ -33,6 +34,17 @@ INVITABLE_ROLES = (Role.PETUGAS, Role.ADMIN, Role.PIMPINAN, Role.PENGURUS)
 # Roles an admin may grant when approving a join request (a board seat needs an invite that
 # names the cooperative).
 JOIN_ROLES = (Role.PETUGAS, Role.PIMPINAN, Role.ADMIN)
+# A board member's position (jabatan), asked once they are linked through a board invite, and
+# the label of each as a button.
+BOARD_POSITION_KEYS = {
+    "ketua": N_("board.position.ketua"),
+    "sekretaris": N_("board.position.sekretaris"),
+    "bendahara": N_("board.position.bendahara"),
+    "manajer": N_("board.position.manajer"),
+    "pengawas": N_("board.position.pengawas"),
+    "lainnya": N_("board.position.lainnya"),
+}
+BOARD_POSITIONS = tuple(BOARD_POSITION_KEYS)
 
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212]+")
 _SYMBOLS = frozenset(ALPHABET)
@@ -48,6 +60,7 @@ class InviteProblem(StrEnum):
     REVOKED = "revoked"
     EXPIRED = "expired"
     USED_UP = "used_up"
+    SUPERVISES = "supervises"  # a board invite of a cooperative the person is the officer of
 
 
 def new_code(pick: Callable[[str], str]) -> str:
@@ -163,3 +176,20 @@ def may_manage_board(actor: Viewer, koperasi_petugas_id: int | None) -> bool:
         and actor.person_id is not None
         and actor.person_id == koperasi_petugas_id
     )
+
+
+def ask_again_at(
+    refused_at: datetime | None, cooldown_days: int, now: datetime
+) -> datetime | None:
+    """When someone whose access request was refused at `refused_at` may ask again; None if
+    they may already (one refusal must not let a stranger ping every admin again at once)."""
+    if refused_at is None or cooldown_days <= 0:
+        return None
+    again = refused_at + timedelta(days=cooldown_days)
+    return again if again > now else None
+
+
+def board_seat_conflict(person_id: int, is_officer: bool, koperasi_petugas_id: int | None) -> bool:
+    """Whether a seat on a cooperative's board would make the person supervise herself: she is
+    the officer assigned to it (a conflict of roles; the invite is refused, with the reason)."""
+    return is_officer and koperasi_petugas_id == person_id

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from domain.errors import InputError
 from domain.keys import N_
-from domain.parsing import parse_decimal_amount, parse_number
+from domain.parsing import check_visible, parse_decimal_amount, parse_number
 from domain.parsing.numeric import AMOUNT_LIMIT
 from domain.register import (
     KDKMP,
@@ -169,7 +169,10 @@ def _read_kecamatan(column: Column, cell: object, rules: RowRules) -> str:
 
 
 def read_text(cell: object, max_length: int) -> str:
-    """Text on one line with single spaces; control characters dropped."""
+    """Text on one line with single spaces; control characters dropped.
+
+    Refused (InputError) when nothing visible is left or it holds a direction override.
+    """
     if isinstance(cell, datetime | date):
         text = cell.strftime("%d-%m-%Y")
     elif isinstance(cell, float) and cell.is_integer():
@@ -183,6 +186,7 @@ def read_text(cell: object, max_length: int) -> str:
             char for char in text if char.isspace() or unicodedata.category(char) != "Cc"
         )
     cleaned = " ".join(text.split())
+    check_visible(cleaned)  # a name of zero-width or filler characters, or a U+202E
     if max_length and len(cleaned) > max_length:
         raise InputError(N_("input.text.too_long"), maximum=max_length, length=len(cleaned))
     return cleaned

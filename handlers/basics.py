@@ -10,6 +10,7 @@ from handlers.callbacks import answer_callback
 from handlers.context import BotContext
 from handlers.help import help_text
 from handlers.replies import reply
+from runtime.chat_waits import ReplyKind
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -30,7 +31,7 @@ async def bantuan(update: Update, context: BotContext) -> None:
 
 async def unknown_command(update: Update, context: BotContext) -> None:
     """A command we do not have (or the viewer may not use)."""
-    await reply(update, context, context.tr.t("hint.unknown_command"))
+    await reply(update, context, context.tr.t("hint.unknown_command"), kind=ReplyKind.HINT)
 
 
 async def hint(update: Update, context: BotContext) -> None:
@@ -41,9 +42,9 @@ async def hint(update: Update, context: BotContext) -> None:
     """
     message = update.message
     if message is not None and message.document is not None and context.viewer.has(Role.ADMIN):
-        await reply(update, context, context.tr.t("hint.document_import"))
+        await reply(update, context, context.tr.t("hint.document_import"), kind=ReplyKind.HINT)
         return
-    await reply(update, context, context.tr.t("hint.stray"))
+    await reply(update, context, context.tr.t("hint.stray"), kind=ReplyKind.HINT)
 
 
 async def stale_callback(update: Update, context: BotContext) -> None:

@@ -6,13 +6,13 @@ import logging
 
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Chat, Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import Forbidden, RetryAfter, TelegramError
 
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
+from runtime.chat_waits import ReplyDropped, ReplyKind, flood_wait_seconds, reply_kind
 from runtime.logs import RedactingFormatter
-from services.outbox import enqueue_message
-from storage.repositories.outbox import PRIORITY_INTERACTIVE
+from services.outbox import PRIORITY_INTERACTIVE, enqueue_message
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +33,15 @@ def describe_update(update: object) -> str:
 async def on_error(update: object, context: BotContext) -> None:
     """Logs the failure and, in a private chat, tells the person something went wrong."""
     error = context.error
+    if isinstance(error, RetryAfter):
+        # A chat's flood wait too long to sit out (runtime.chat_waits): not a bug, and an
+        # apology now would be refused the same way.
+        logger.warning(
+            "reply to %s not sent: Telegram asked for a %.0f s pause",
+            describe_update(update),
+            flood_wait_seconds(error),
+        )
+        return
     # The exception's type and traceback identify the bug; its message may quote user input,
     # so only the type name is logged at ERROR and the traceback carries no locals.
     logger.error(
@@ -52,7 +61,10 @@ async def on_error(update: object, context: BotContext) -> None:
         if update.callback_query is not None:
             await answer_callback(update, context, apology)
         else:
-            await context.bot.send_message(chat_id=chat.id, text=apology)
+            with reply_kind(ReplyKind.OPTIONAL):  # none while the chat is under a flood wait
+                await context.bot.send_message(chat_id=chat.id, text=apology)
+    except ReplyDropped:
+        pass
     except Forbidden:
         logger.info("apology for %s not delivered: bot blocked", describe_update(update))
     except TelegramError as exc:

@@ -17,8 +17,8 @@ from handlers.context import BotContext
 from handlers.help import command_lines
 from handlers.replies import reply
 from locales import N_, Safe, Translator
+from services.consent import role_names
 from services.menus import all_commands
-from services.onboarding import role_names
 
 ROLE_BLURB_KEYS = {
     Role.ADMIN: N_("home.role.admin"),

@@ -4,8 +4,9 @@
     /undang Maju Jaya    cooperatives matching a name or NIK koperasi, 10 per page, a button each
 
 Buttons are the `Invite…` codecs of `domain.callbacks` (menu, invite for a role, how to search,
-a page of a search, board invite, bulk menu and bulk invites, open invites, revoke). Every one
-is re-authorised: admins only.
+a page of a search, board invite, bulk menu and bulk invites, open invites, revoke — asked
+first, then confirmed). The menu also offers the access requests waiting for a decision
+(`JoinPendingList`, handled with the join buttons). Every one is re-authorised: admins only.
 """
 
 from __future__ import annotations
@@ -27,8 +28,10 @@ from domain.callbacks import (
     InviteMenu,
     InviteOpenList,
     InviteRevoke,
+    InviteRevokeConfirm,
     InviteSearchHint,
     InviteSearchPage,
+    JoinPendingList,
     decode_any,
 )
 from domain.invites import deep_link, display_code
@@ -39,25 +42,41 @@ from handlers.callbacks import answer_callback, press_key
 from handlers.context import BotContext
 from handlers.forms import close_keyboard
 from handlers.replies import reply
-from locales import Safe, Translator
+from locales import N_, Safe, Translator
 from services.invites import NewInvite, create_invite
+from services.join_requests import pending_requests
 from services.koperasi_query import list_page
-from services.onboarding import ROLE_NAME_KEYS
 
+# Buttons start with a capital as in every other menu; the role names inside sentences do not.
+ROLE_BUTTON_KEYS = {
+    Role.PETUGAS: N_("undang.button.petugas"),
+    Role.ADMIN: N_("undang.button.admin"),
+    Role.PIMPINAN: N_("undang.button.pimpinan"),
+}
 MIN_QUERY = 2
 
 
-def menu(tr: Translator) -> tuple[str, InlineKeyboardMarkup]:
-    """What an admin can invite."""
+def menu(tr: Translator, pending: int = 0) -> tuple[str, InlineKeyboardMarkup]:
+    """What an admin can invite, and the access requests waiting (`pending`) if any."""
     rows: manage.Rows = [
-        [(tr.t(ROLE_NAME_KEYS[role]), InviteForRole(role).encode())] for role in INVITE_ROLES
+        [(tr.t(ROLE_BUTTON_KEYS[role]), InviteForRole(role).encode())] for role in INVITE_ROLES
     ]
     rows += [
         [(tr.t("undang.button.board"), InviteSearchHint().encode())],
         [(tr.t("undang.button.bulk"), InviteBulkMenu().encode())],
         [(tr.t("undang.button.open"), InviteOpenList().encode())],
     ]
+    if pending:
+        label = tr.t("undang.button.requests", count=pending)
+        rows.append([(label, JoinPendingList().encode())])
     return tr.t("undang.menu"), manage.markup(rows)
+
+
+async def _send_menu(update: Update, context: BotContext) -> None:
+    async with context.services.uow(write=False) as uow:
+        _, pending = await pending_requests(uow)
+    text, keyboard = menu(context.tr, pending)
+    await reply(update, context, text, markup=keyboard)
 
 
 @requires(Role.ADMIN)
@@ -67,8 +86,7 @@ async def undang(update: Update, context: BotContext) -> None:
     if query:
         await _search(update, context, query, 0)
         return
-    text, keyboard = menu(context.tr)
-    await reply(update, context, text, markup=keyboard)
+    await _send_menu(update, context)
 
 
 async def _press(update: Update, context: BotContext, button: Codec) -> None:
@@ -76,8 +94,7 @@ async def _press(update: Update, context: BotContext, button: Codec) -> None:
     match button:
         case InviteMenu():
             await answer_callback(update, context)
-            text, keyboard = menu(context.tr)
-            await reply(update, context, text, markup=keyboard)
+            await _send_menu(update, context)
         case InviteForRole(role=role):
             await answer_callback(update, context)
             await _create(update, context, role, None)
@@ -101,7 +118,10 @@ async def _press(update: Update, context: BotContext, button: Codec) -> None:
         case InviteListPage(page=page):
             await answer_callback(update, context)
             await manage.open_list(update, context, page, edit=True)
-        case InviteRevoke(invite_id=invite_id, page=page):
+        case InviteRevoke(invite_id=invite_id, page=page):  # asks first
+            await answer_callback(update, context)
+            await manage.revoke_ask(update, context, invite_id, page)
+        case InviteRevokeConfirm(invite_id=invite_id, page=page):
             await manage.revoke(update, context, invite_id, page)
         case _:  # another family's button: not routed here
             await answer_callback(update, context, context.tr.t("callback.stale"))

@@ -10,19 +10,25 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 from telegram.error import BadRequest
 
 from domain.access import Role
-from domain.callbacks import InviteBulk, InviteBulkAll, InviteListPage, InviteRevoke
+from domain.callbacks import (
+    InviteBulk,
+    InviteBulkAll,
+    InviteListPage,
+    InviteRevoke,
+    InviteRevokeConfirm,
+)
 from domain.koperasi_list import NAME_IN_LIST, PageWindow, shorten
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
 from handlers.replies import reply
 from locales import N_, Safe, Translator
+from services.consent import ROLE_NAME_KEYS
 from services.invites import (
     bulk_workbook,
     create_board_invites,
     open_invites_page,
     revoke_invite,
 )
-from services.onboarding import ROLE_NAME_KEYS
 
 Rows = list[list[tuple[str, str]]]  # (label, callback data) per button, row by row
 
@@ -136,6 +142,19 @@ async def open_list(update: Update, context: BotContext, page: int, *, edit: boo
         rows.append([(label, InviteRevoke(invite.id, window.page).encode())])
     rows += navigation(tr, window, lambda page: InviteListPage(page).encode())
     await show(update, context, "\n".join(lines), markup(rows), edit=edit)
+
+
+async def revoke_ask(update: Update, context: BotContext, invite_id: int, page: int) -> None:
+    """ "Cabut undangan #N?" with *Ya, cabut* / *Tidak* in place of the list (answered)."""
+    tr = context.tr
+    rows: Rows = [
+        [
+            (tr.t("undang.button.revoke_yes"), InviteRevokeConfirm(invite_id, page).encode()),
+            (tr.t("undang.button.revoke_no"), InviteListPage(page).encode()),
+        ]
+    ]
+    text = tr.t("undang.revoke_ask", number=str(invite_id))
+    await show(update, context, text, markup(rows), edit=True)
 
 
 async def revoke(update: Update, context: BotContext, invite_id: int, page: int) -> None:

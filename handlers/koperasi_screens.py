@@ -42,7 +42,8 @@ async def list_screen(context: BotContext, state: ListState) -> Screen | None:
         else tr.t("koperasi.list.title_mine")
     )
     filters = describe_filter(tr, state, kecamatan, query)
-    return render_list(tr, title, page, ListState(page.window.page, state.filter), filters)
+    here = ListState(page.window.page, state.filter)
+    return render_list(tr, title, page, here, filters, region=scope.region)
 
 
 async def card_screen(

@@ -92,10 +92,28 @@ def describe_filter(
     return " · ".join(parts)
 
 
+def _empty_text(tr: Translator, state: ListState, region: bool) -> str:
+    if state.filter.active:
+        return tr.t("koperasi.list.empty")
+    if region:
+        return tr.t("koperasi.list.empty_region")
+    return tr.t("koperasi.list.empty_mine")
+
+
 def render_list(
-    tr: Translator, title: str, page: ListPage, state: ListState, filters: str
+    tr: Translator,
+    title: str,
+    page: ListPage,
+    state: ListState,
+    filters: str,
+    *,
+    region: bool = False,
 ) -> Screen:
-    """The numbered page with a button per card, ◀︎ ▶︎, Filter and Cari."""
+    """The numbered page with a button per card, ◀︎ ▶︎, Filter and Cari.
+
+    An empty page says why: nothing matches the filter, or (no filter on) nothing is in the
+    viewer's scope yet — the whole register for an admin (`region`), else her own list.
+    """
     window = page.window
     lines = [
         title,
@@ -116,7 +134,7 @@ def render_list(
             )
             + (tr.t("koperasi.list.flags", flags=Safe(flags)) if flags else "")
         )
-    lines.append(tr.t("koperasi.list.hint") if page.lines else tr.t("koperasi.list.empty"))
+    lines.append(tr.t("koperasi.list.hint") if page.lines else _empty_text(tr, state, region))
     here = ListState(window.page, state.filter)
     rows = numbered_rows(
         window,

@@ -11,8 +11,9 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from conversations.akses import NAME as AKSES
+from conversations.jabatan import NAME as JABATAN
 from domain.access import Role
-from domain.callbacks import ConsentButton, ConsentDecline, JoinAsk, JoinButton
+from domain.callbacks import ConsentButton, ConsentDecline, JoinAsk, JoinButton, JoinPendingList
 from domain.invites import InviteProblem, consent_tag_valid, parse_code
 from domain.koperasi_list import shorten
 from handlers.auth import refuse
@@ -22,21 +23,23 @@ from handlers.forms import Handler, close_keyboard, start_form
 from handlers.home import send_home
 from handlers.replies import reply
 from locales import N_, Safe, Translator
+from services.consent import (
+    ROLE_NAME_KEYS,
+    Buttons,
+    Newcomer,
+    consent_request,
+    role_names,
+)
 from services.invites import inspect_code, invites_of
 from services.join_requests import (
     Decided,
     awaits_decision,
     decide_join_request,
     open_join_request,
+    pending_requests,
+    request_card,
 )
-from services.onboarding import (
-    ROLE_NAME_KEYS,
-    Buttons,
-    Newcomer,
-    consent_request,
-    redeem_invite,
-    role_names,
-)
+from services.onboarding import redeem_invite
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +50,7 @@ PROBLEM_KEYS = {
     InviteProblem.REVOKED: N_("onboarding.invite_revoked"),
     InviteProblem.EXPIRED: N_("onboarding.invite_expired"),
     InviteProblem.USED_UP: N_("onboarding.invite_used_up"),
+    InviteProblem.SUPERVISES: N_("onboarding.invite_supervises"),
 }
 
 
@@ -143,7 +147,11 @@ async def on_consent_button(update: Update, context: BotContext) -> None:
         return
     async with services.uow() as uow:
         redeemed = await redeem_invite(
-            uow, invite.id, _newcomer(update, context), tr, services.clock.now()
+            uow,
+            invite.id,
+            _newcomer(update, context),
+            services.catalogues,
+            services.clock.now(),
         )
         if redeemed.problem is None:
             await uow.commit()
@@ -156,6 +164,10 @@ async def on_consent_button(update: Update, context: BotContext) -> None:
         logger.info("person %s linked through invite %s", redeemed.viewer.person_id, invite.id)
     roles = Safe(role_names(tr, redeemed.viewer.roles))
     await send_home(update, context, redeemed.viewer, intro=tr.t("onboarding.linked", roles=roles))
+    position = services.forms.spec(JABATAN)
+    if redeemed.newly_linked and invite.koperasi_id is not None and position is not None:
+        # A new board member's position: one choice, right after the home menu.
+        await start_form(update, context, position, subject=str(invite.koperasi_id))
 
 
 async def greet_stranger(update: Update, context: BotContext) -> None:
@@ -174,6 +186,12 @@ async def on_join_button(update: Update, context: BotContext) -> None:
     if JoinAsk.decode(data) is not None:
         await _ask_access(update, context)
         return
+    if JoinPendingList.decode(data) is not None:
+        if context.viewer.has(Role.ADMIN):
+            await _list_pending(update, context)
+        else:
+            await refuse(update, context)
+        return
     button = JoinButton.decode(data)
     if button is None:
         await answer_callback(update, context, context.tr.t("callback.stale"))
@@ -190,14 +208,37 @@ async def _ask_access(update: Update, context: BotContext) -> None:
     if context.viewer.is_known:
         await send_home(update, context)
         return
+    cooldown = services.config.access.join_request_cooldown_days
     async with services.uow() as uow:
-        request = await open_join_request(uow, _newcomer(update, context), services.clock.now())
+        asked = await open_join_request(
+            uow, _newcomer(update, context), cooldown, services.clock.now()
+        )
         await uow.commit()
+    request, tr = asked.request, context.tr
+    if request is None:
+        again = (asked.ask_again_at or services.clock.now()).astimezone(tr.tz).date()
+        await reply(update, context, tr.t("join.cooling_down", date=again))
+        return
     spec = services.forms.spec(AKSES)
     if awaits_decision(request) or spec is None:
-        await reply(update, context, context.tr.t("join.already_pending"))
+        await reply(update, context, tr.t("join.already_pending"))
         return
     await start_form(update, context, spec, subject=str(request.id))
+
+
+async def _list_pending(update: Update, context: BotContext) -> None:
+    """The oldest requests waiting for a decision, each with its decision buttons."""
+    tr = context.tr
+    await answer_callback(update, context)
+    async with context.services.uow(write=False) as uow:
+        shown, total = await pending_requests(uow)
+    if not shown:
+        await reply(update, context, tr.t("join.none_pending"))
+        return
+    await reply(update, context, tr.t("join.pending_header", shown=len(shown), total=total))
+    for request in shown:
+        text, buttons = request_card(tr, request)
+        await reply(update, context, text, markup=keyboard(buttons))
 
 
 async def _decide(update: Update, context: BotContext, button: JoinButton) -> None:

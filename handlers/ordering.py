@@ -9,6 +9,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from runtime.chat_waits import replying
+
 # PTB's own limit only bounds how many fetched updates wait at once; the real limit on updates
 # being handled is `max_concurrent_updates`, taken after the chat's turn has come.
 _QUEUED_UPDATES = 4096
@@ -35,13 +37,15 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         key = _chat_key(update)
         if key is None:
             async with self._slots:
-                await coroutine
+                with replying(self._slots):
+                    await coroutine
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
             async with lock, self._slots:
-                await coroutine
+                with replying(self._slots):  # what the handlers send is a direct reply
+                    await coroutine
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:  # nobody else queued: forget the lock

@@ -115,8 +115,8 @@ def _assign_kecamatan(mode: AssignMode) -> Action:
             changes = await assignment.assign_kecamatan(
                 uow, context.viewer.person_id, officer_id, name, mode, now
             )
-            await assignment.notify_assigned(
-                uow, services.catalogues, officer_id, len(changes), cause=f"u{update_id}", now=now
+            await assignment.notify_reassigned(
+                uow, services.catalogues, changes, cause=f"u{update_id}", now=now
             )
             await uow.commit()
         return await _assigned(context, officer_id, len(changes))
@@ -186,10 +186,9 @@ async def _assign(context: BotContext, koperasi_id: int, officer_id: int, update
         changes = await assignment.assign_one(
             uow, context.viewer.person_id, koperasi_id, officer_id or None, now
         )
-        if officer_id:
-            await assignment.notify_assigned(
-                uow, services.catalogues, officer_id, len(changes), cause=f"u{update_id}", now=now
-            )
+        await assignment.notify_reassigned(
+            uow, services.catalogues, changes, cause=f"u{update_id}", now=now
+        )
         await uow.commit()
     return await _assign_notice(context, officer_id, len(changes))
 
@@ -271,8 +270,8 @@ async def _move_all(context: BotContext, ids: list[int], update_id: int) -> Scre
         changes = await assignment.move_all(
             uow, context.viewer.person_id, source_id, target_id, now
         )
-        await assignment.notify_assigned(
-            uow, services.catalogues, target_id, len(changes), cause=f"u{update_id}", now=now
+        await assignment.notify_reassigned(
+            uow, services.catalogues, changes, cause=f"u{update_id}", now=now
         )
         await uow.commit()
     notice = context.tr.t(
@@ -311,9 +310,13 @@ async def _deactivate(context: BotContext, ids: list[int], update_id: int) -> Sc
     services, load = context.services, await officer_by_id(context, ids[0])
     now = services.clock.now()
     async with services.uow() as uow:
-        changes = await assignment.deactivate_officer(uow, context.viewer.person_id, ids[0], now)
-        await assignment.refresh_officer_menu(
-            uow, services.catalogues, ids[0], cause=f"u{update_id}", now=now
+        changes = await assignment.deactivate_officer(
+            uow,
+            context.viewer.person_id,
+            ids[0],
+            now,
+            catalogues=services.catalogues,
+            cause=f"u{update_id}",
         )
         await uow.commit()
     return render_deactivated(context.tr, load, len(changes))

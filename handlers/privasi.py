@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import json
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import (
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Update,
+)
 
 from conversations.perbaiki import NAME as PERBAIKI
 from domain.callbacks import PrivacyAction, PrivacyButton
@@ -17,8 +23,8 @@ from handlers.context import BotContext
 from handlers.forms import start_form
 from handlers.replies import reply
 from locales import N_, Translator
-from services.onboarding import privacy_notice
-from services.privacy import erase_person, export_personal_data
+from services.consent import privacy_notice
+from services.privacy import erase_person, export_personal_data, purge_erased
 
 FIX, EXPORT, ERASE = PrivacyAction.FIX, PrivacyAction.EXPORT, PrivacyAction.ERASE
 ERASE_CONFIRMED, ERASE_CANCELLED = PrivacyAction.ERASE_CONFIRMED, PrivacyAction.ERASE_CANCELLED
@@ -93,7 +99,15 @@ async def _send_export(update: Update, context: BotContext, person_id: int) -> N
 async def _erase(update: Update, context: BotContext, person_id: int) -> None:
     services = context.services
     async with services.uow() as uow:
+        person = await uow.people.get(person_id)
+        had_menu = person is not None and person.menu_state is not None
         await erase_person(uow, person_id, now=services.clock.now())
         await uow.commit()
+    await purge_erased(services.background_engine)
     # The last message they get from us: the direct answer to their own request.
     await reply(update, context, context.tr.t("privacy.erased"))
+    if had_menu:
+        # Her roles went with her data, so her chat's own command menu goes too: directly, as
+        # part of the answer to her, since the outbox must keep nothing that points at her.
+        chat_id = context.viewer.chat_id
+        await context.bot.delete_my_commands(scope=BotCommandScopeChat(chat_id))

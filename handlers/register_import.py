@@ -5,15 +5,18 @@ result, once the engine took the document, has `show_preview` download it and sh
 preview with *Impor N baris valid* / *Batal*, plus the invalid rows as a file when the
 message cannot list them all; a file that cannot be read puts the form back on its step. The
 buttons carry `m:<import id>:<action>` and are re-checked on the server: the admin role, the
-import belonging to this admin, not applied yet. Every Bot API call happens after the transaction's
-commit. The preview and the import read (and write) the whole register: they run in
-background units of work, off the event loop's thread on SQLite, so other chats are served
-meanwhile.
+import belonging to this admin, not applied yet. Every Bot API call happens after the
+transaction's commit. The file is read in a worker process (services.register_chat), and the
+preview and the import read (and write) the whole register in background units of work, off
+the event loop's thread on SQLite, so other chats are served meanwhile. A file the worker
+cannot read within its limits or budget fails the import with the reason.
 """
 
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
+from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest
@@ -28,15 +31,20 @@ from handlers.context import BotContext
 from handlers.forms import begin_form, render_prompt
 from handlers.replies import reply
 from locales import N_
-from services.register_files import (
-    Table,
-    UnreadableFileError,
-    invalid_rows_xlsx,
-    open_table,
-    template_xlsx,
+from runtime.offload import OffloadError
+from services.register_chat import (
+    APPLYING,
+    ImportJob,
+    apply_upload,
+    begin_apply,
+    failure_reason,
+    mark_reported,
+    preview_upload,
 )
-from services.register_import import ImportPreview, apply_import, import_rules, preview_import
+from services.register_files import Table, open_table, template_xlsx
+from services.register_import import ImportPreview
 from services.register_pending import PendingImport, get, settle
+from services.register_read import UnreadableFileError
 from services.register_report import preview_text, result_text
 
 TEMPLATE_FILE = "template-impor-koperasi.xlsx"
@@ -59,14 +67,13 @@ async def _preview(update: Update, context: BotContext, pending: PendingImport) 
         return
     now = services.clock.now()
     try:
-        # Background: compares every row of the file with the register's keys.
-        async with services.uow(write=False, background=True) as uow:
-            preview = await preview_import(uow, table, import_rules(services.config, now))
-    except UnreadableFileError as error:
-        await _fail(update, context, pending, error)
+        # In a worker process: the file is read once, the file of invalid rows built with it.
+        preview = await preview_upload(services.uow, table, _job(context, now))
+    except (UnreadableFileError, OffloadError) as error:
+        await _fail(update, context, pending, failure_reason(error))
         return
     async with services.uow() as uow:
-        details = {"sha256": table.sha256, "counts": preview.counts()}
+        details = {"sha256": preview.sha256, "counts": preview.counts()}
         # False when a newer upload superseded this one meanwhile: no buttons then.
         ready = await settle(
             uow,
@@ -81,13 +88,17 @@ async def _preview(update: Update, context: BotContext, pending: PendingImport) 
     title = tr.t("impor.preview.title", name=pending.name or "")
     markup = _confirm_markup(context, pending, preview) if ready else None
     await reply(update, context, f"{title}\n\n{text}", markup=markup)
-    if left_out:
+    if left_out and preview.invalid_file is not None:
         caption = tr.t("impor.invalid.caption", count=preview.invalid_rows)
         await context.bot.send_document(
             chat_id=context.viewer.chat_id,
-            document=InputFile(invalid_rows_xlsx(tr, preview.errors), filename=INVALID_FILE),
+            document=InputFile(preview.invalid_file, filename=INVALID_FILE),
             caption=caption,
         )
+
+
+def _job(context: BotContext, now: datetime) -> ImportJob:
+    return ImportJob.of(context.services.config, now, context.tr.locale)
 
 
 def _confirm_markup(
@@ -124,6 +135,7 @@ async def _table(update: Update, context: BotContext, pending: PendingImport) ->
         await _fail(update, context, pending, UnreadableFileError(N_("impor.file.download")))
         return None
     try:
+        # Cheap: only the kind of file; it is read in the worker.
         return open_table(data, pending.name, pending.mime_type)
     except UnreadableFileError as error:
         await _fail(update, context, pending, error)
@@ -220,28 +232,30 @@ async def _confirm(update: Update, context: BotContext, pending: PendingImport) 
     services, viewer, tr = context.services, context.viewer, context.tr
     await answer_callback(update, context, tr.t("impor.applying"))
     await _close_keyboard(update)
-    table = await _table(update, context, pending)
+    now = services.clock.now()
+    # Committed first: a crash from here on is reported after the restart (register_recovery).
+    if not await begin_apply(services.uow, pending.id, now):
+        await reply(update, context, tr.t("impor.already_done"))
+        return
+    applying = replace(pending, status=APPLYING)
+    table = await _table(update, context, applying)
     if table is None:
         return
-    if table.sha256 != pending.sha256:
-        await _fail(update, context, pending, UnreadableFileError(N_("impor.file.changed")))
+    try:
+        result = await apply_upload(
+            services.uow,
+            pending.id,
+            table,
+            _job(context, now),
+            sha256=pending.sha256,
+            actor_person_id=viewer.person_id,
+            now=now,
+        )
+    except (UnreadableFileError, OffloadError) as error:
+        await _fail(update, context, applying, failure_reason(error))
         return
-    now = services.clock.now()
-    result = None
-    # Background: thousands of rows in one transaction (writers of this process queue meanwhile).
-    async with services.uow(background=True) as uow:
-        # Claimed in the import's own transaction: a second tap finds it applied.
-        if await settle(uow, pending.id, FormStatus.APPLIED, now=now, expected=FormStatus.PENDING):
-            result = await apply_import(
-                uow,
-                table,
-                import_rules(services.config, now),
-                actor_person_id=viewer.person_id,
-                channel="chat",
-                now=now,
-            )
-            await uow.commit()
     if result is None:
         await reply(update, context, tr.t("impor.already_done"))
         return
     await reply(update, context, result_text(tr, result))
+    await mark_reported(services.uow, pending.id, services.clock.now())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Message, Update
 
 from handlers.context import BotContext
+from runtime.chat_waits import ReplyDropped, ReplyKind, reply_kind
 
 # Telegram's limit on a message's text after entity parsing.
 MAX_TEXT = 4096
@@ -16,10 +17,19 @@ async def reply(
     text: str,
     *,
     markup: InlineKeyboardMarkup | None = None,
+    kind: ReplyKind = ReplyKind.NEEDED,
 ) -> Message | None:
-    """Sends `text` (HTML, rendered by the translator) to the chat of the current update."""
+    """Sends `text` (HTML, rendered by the translator) to the chat of the current update.
+
+    Under a flood wait of the chat it is sent after the wait; a `kind` of hint may be
+    dropped instead (`runtime.chat_waits`), and then None is returned.
+    """
     chat = update.effective_chat
     if chat is None:
         return None
-    # Parse mode and link previews come from the application's Defaults.
-    return await context.bot.send_message(chat_id=chat.id, text=text, reply_markup=markup)
+    try:
+        with reply_kind(kind):
+            # Parse mode and link previews come from the application's Defaults.
+            return await context.bot.send_message(chat_id=chat.id, text=text, reply_markup=markup)
+    except ReplyDropped:
+        return None

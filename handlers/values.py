@@ -68,6 +68,7 @@ CODE_KEYS = {
     ("jabatan", "bendahara"): N_("koperasi.value.jabatan.bendahara"),
     ("jabatan", "manajer"): N_("koperasi.value.jabatan.manajer"),
     ("jabatan", "pengawas"): N_("koperasi.value.jabatan.pengawas"),
+    ("jabatan", "lainnya"): N_("koperasi.value.jabatan.lainnya"),
 }
 
 # A leap year, so a fiscal year ending 29 February can be shown.

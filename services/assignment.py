@@ -7,6 +7,7 @@ member is `services.onboarding.remove_board_member`.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -14,8 +15,8 @@ from domain.access import Role
 from domain.errors import InputError
 from domain.workload import AssignMode, AssignVia, Reassignment, reassignments
 from locales import N_, Catalogues
-from services.onboarding import refresh_chat_menu
-from storage.repositories.outbox import PRIORITY_INTERACTIVE
+from services.notes import queue_note
+from services.roles import revoke_role
 from storage.repositories.petugas import PetugasRepository
 from storage.uow import UnitOfWork
 
@@ -35,7 +36,7 @@ async def _apply(
 ) -> list[Reassignment]:
     """Gives every cooperative in `current` the new officer and audits each change."""
     changes = reassignments(current, new_petugas_id)
-    repo = PetugasRepository(uow.session)
+    repo = uow.petugas
     await repo.set_officer([c.koperasi_id for c in changes], new_petugas_id, now=now)
     for change in changes:
         await uow.audit.record(
@@ -58,7 +59,7 @@ async def assign_kecamatan(
     now: datetime,
 ) -> list[Reassignment]:
     """Assigns the kecamatan's cooperatives (those without an officer, or all) to an officer."""
-    repo = PetugasRepository(uow.session)
+    repo = uow.petugas
     await _require_officer(repo, officer_id)
     current = await repo.officers_of(
         kecamatan=kecamatan, unassigned_only=mode is AssignMode.UNASSIGNED
@@ -74,7 +75,7 @@ async def assign_one(
     now: datetime,
 ) -> list[Reassignment]:
     """Gives one cooperative an officer (None: back to the admins' queue)."""
-    repo = PetugasRepository(uow.session)
+    repo = uow.petugas
     if officer_id is not None:
         await _require_officer(repo, officer_id)
     current = await repo.officers_of(koperasi_ids=[koperasi_id])
@@ -87,21 +88,31 @@ async def move_all(
     uow: UnitOfWork, actor_person_id: int | None, from_id: int, to_id: int, now: datetime
 ) -> list[Reassignment]:
     """Moves every cooperative of one officer to another."""
-    repo = PetugasRepository(uow.session)
+    repo = uow.petugas
     await _require_officer(repo, to_id)
     current = await repo.officers_of(petugas_id=from_id)
     return await _apply(uow, actor_person_id, current, to_id, AssignVia.MOVE_ALL, now)
 
 
 async def deactivate_officer(
-    uow: UnitOfWork, actor_person_id: int | None, officer_id: int, now: datetime
+    uow: UnitOfWork,
+    actor_person_id: int | None,
+    officer_id: int,
+    now: datetime,
+    *,
+    catalogues: Catalogues,
+    cause: str,
 ) -> list[Reassignment]:
-    """Revokes the petugas role; their cooperatives go to the admins' queue until reassigned."""
-    repo = PetugasRepository(uow.session)
+    """Revokes the petugas role; their cooperatives go to the admins' queue until reassigned.
+
+    The officer is told, and so are the boards of her cooperatives (`notify_reassigned`); her
+    chat menu follows her roles.
+    """
+    repo = uow.petugas
     await _require_officer(repo, officer_id)
     current = await repo.officers_of(petugas_id=officer_id)
     changes = await _apply(uow, actor_person_id, current, None, AssignVia.DEACTIVATE, now)
-    await uow.roles.revoke(officer_id, Role.PETUGAS.value, now=now)
+    await revoke_role(uow, officer_id, Role.PETUGAS, catalogues=catalogues, cause=cause, now=now)
     await uow.audit.record(
         actor_person_id,
         "role.revoke",
@@ -110,50 +121,82 @@ async def deactivate_officer(
         {"role": Role.PETUGAS.value, "koperasi_ids": [c.koperasi_id for c in changes]},
         at=now,
     )
+    officer = await uow.people.get(officer_id)
+    await queue_note(
+        uow, catalogues, officer, N_("petugas.note.deactivated"), cause=cause, now=now
+    )
+    await notify_reassigned(uow, catalogues, changes, cause=cause, now=now)
     return changes
 
 
-async def notify_assigned(
+async def notify_reassigned(
     uow: UnitOfWork,
     catalogues: Catalogues,
-    officer_id: int,
-    count: int,
+    changes: list[Reassignment],
     *,
     cause: str,
     now: datetime,
-) -> bool:
-    """Queues "N koperasi ditugaskan kepada Anda" for the officer, in their language.
+) -> None:
+    """Tells everyone a change of officer concerns, each in their language (outbox).
 
-    `cause` (e.g. the update id) makes the key: a redelivered update queues nothing twice.
+    The new officer: how many cooperatives she was given; the previous one: how many were
+    moved away (not when she was deactivated: she is told that); each cooperative's board:
+    who their officer is now. `cause` (e.g. the update id) makes the keys: a redelivered
+    update queues nothing twice.
     """
-    person = await uow.people.get(officer_id)
-    if count <= 0 or person is None or person.telegram_user_id is None:
-        return False
-    tr = catalogues.resolve(person.language, person.telegram_language_code)
-    chat_id = person.telegram_user_id
-    await uow.outbox.enqueue(
-        idempotency_key=f"assigned:{officer_id}:{cause}",
-        chat_id=chat_id,
-        method="sendMessage",
-        payload={
-            "chat_id": chat_id,
-            "text": tr.t("petugas.note.assigned", count=count),
-            "parse_mode": "HTML",
-        },
-        kind="note",
-        priority=PRIORITY_INTERACTIVE,
-        now=now,
-        person_id=officer_id,
-    )
-    return True
+    gained = Counter(c.new_petugas_id for c in changes if c.new_petugas_id is not None)
+    lost = Counter(c.old_petugas_id for c in changes if c.old_petugas_id is not None)
+    for officer_id, count in gained.items():
+        officer = await uow.people.get(officer_id)
+        await queue_note(
+            uow,
+            catalogues,
+            officer,
+            N_("petugas.note.assigned"),
+            cause=cause,
+            now=now,
+            count=count,
+        )
+    for officer_id, count in lost.items():
+        if await uow.petugas.is_officer(officer_id):
+            officer = await uow.people.get(officer_id)
+            await queue_note(
+                uow,
+                catalogues,
+                officer,
+                N_("petugas.note.moved_away"),
+                cause=cause,
+                now=now,
+                count=count,
+            )
+    for change in changes:
+        await _tell_board(uow, catalogues, change, cause=cause, now=now)
 
 
-async def refresh_officer_menu(
-    uow: UnitOfWork, catalogues: Catalogues, person_id: int, *, cause: str, now: datetime
-) -> bool:
-    """After a deactivation: the chat menu for the roles left, or none (docs/rules.md)."""
-    person = await uow.people.get(person_id)
-    if person is None or person.telegram_user_id is None:
-        return False
-    tr = catalogues.resolve(person.language, person.telegram_language_code)
-    return await refresh_chat_menu(uow, person, person.telegram_user_id, tr, cause=cause, now=now)
+async def _tell_board(
+    uow: UnitOfWork, catalogues: Catalogues, change: Reassignment, *, cause: str, now: datetime
+) -> None:
+    """The board of one cooperative learns who their officer is now (or that none is yet)."""
+    koperasi = await uow.koperasi.get(change.koperasi_id)
+    if koperasi is None:
+        return
+    officer = await uow.people.get(change.new_petugas_id or 0)
+    members = await uow.petugas.board_people(change.koperasi_id)
+    for member in members:
+        if officer is None:
+            key, params = N_("board.note.no_officer"), {}
+        else:
+            tr = catalogues.resolve(member.language, member.telegram_language_code)
+            name = officer.full_name or tr.t("koperasi.person.no_name")
+            key, params = N_("board.note.new_officer"), {"name": name}
+        await queue_note(
+            uow,
+            catalogues,
+            member,
+            key,
+            cause=f"{cause}:{change.koperasi_id}",
+            now=now,
+            about=officer.id if officer is not None else None,
+            koperasi=koperasi.nama,
+            **params,
+        )

@@ -20,6 +20,7 @@ from domain.access import Role
 from domain.invites import (
     InviteProblem,
     InviteState,
+    board_seat_conflict,
     deep_link,
     display_code,
     expires_at,
@@ -203,7 +204,18 @@ async def inspect_code(
     person = await uow.people.get_by_telegram_id(telegram_user_id)
     if person is not None and await invites_of(uow).used_by(invite.id, person.id):
         return CodeCheck(invite, None, already_used=True, koperasi_nama=nama)
-    return CodeCheck(invite, invite_problem(state_of(invite), now), koperasi_nama=nama)
+    problem = invite_problem(state_of(invite), now)
+    if problem is None and person is not None and await seat_conflict(uow, person.id, koperasi):
+        problem = InviteProblem.SUPERVISES
+    return CodeCheck(invite, problem, koperasi_nama=nama)
+
+
+async def seat_conflict(uow: UnitOfWork, person_id: int, koperasi: Koperasi | None) -> bool:
+    """Whether a board invite of `koperasi` would seat its own officer on its board."""
+    if koperasi is None or koperasi.petugas_id != person_id:
+        return False
+    is_officer = await uow.roles.has_role(person_id, Role.PETUGAS)
+    return board_seat_conflict(person_id, is_officer, koperasi.petugas_id)
 
 
 def bulk_workbook(invites: Sequence[NewInvite], bot_username: str, tz: tzinfo) -> bytes:

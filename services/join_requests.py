@@ -14,16 +14,16 @@ from enum import StrEnum
 from config import AppConfig
 from domain.access import Role, Viewer
 from domain.callbacks import JoinButton
-from domain.invites import JOIN_ROLES, hash_code
+from domain.invites import JOIN_ROLES, ask_again_at, hash_code
 from locales import Catalogues, Translator
-from services.invites import create_invite
-from services.onboarding import (
+from services.consent import (
     ROLE_NAME_KEYS,
     Buttons,
     Newcomer,
     consent_request,
     inline_keyboard,
 )
+from services.invites import create_invite
 from storage.repositories.join_requests import (
     APPROVED,
     DRAFT,
@@ -37,6 +37,8 @@ from storage.uow import UnitOfWork
 
 # Texts people may type into a request are short: it is a note, not a letter.
 NOTE_MAX_LENGTH = 300
+# How many waiting requests one admin's list (or a new admin's catch-up) shows at once.
+PENDING_SHOWN = 5
 
 
 def requests_of(uow: UnitOfWork) -> JoinRequestRepository:
@@ -44,8 +46,20 @@ def requests_of(uow: UnitOfWork) -> JoinRequestRepository:
     return JoinRequestRepository(uow.session)
 
 
-async def open_join_request(uow: UnitOfWork, newcomer: Newcomer, now: datetime) -> JoinRequest:
-    """The newcomer's open request, or a new draft holding the Telegram name they asked with.
+@dataclass(frozen=True)
+class Asked:
+    """What *Minta akses* found: the open request (draft or pending), or when a person whose
+    last request was refused may ask again."""
+
+    request: JoinRequest | None
+    ask_again_at: datetime | None = None
+
+
+async def open_join_request(
+    uow: UnitOfWork, newcomer: Newcomer, cooldown_days: int, now: datetime
+) -> Asked:
+    """The newcomer's open request, or a new draft holding the Telegram name they asked with;
+    nothing new within `cooldown_days` of a refusal.
 
     A stranger's person row is made with only the Telegram id and app language (as /bahasa
     does), so the answer later reaches them in their language.
@@ -53,19 +67,24 @@ async def open_join_request(uow: UnitOfWork, newcomer: Newcomer, now: datetime) 
     repo = requests_of(uow)
     existing = await repo.open_for(newcomer.telegram_user_id)
     if existing is not None:
-        return existing
+        return Asked(existing)
+    refused = await repo.last_refused_for(newcomer.telegram_user_id)
+    again = ask_again_at(refused.decided_at if refused else None, cooldown_days, now)
+    if again is not None:
+        return Asked(None, again)
     if await uow.people.get_by_telegram_id(newcomer.telegram_user_id) is None:
         await uow.people.add(
             telegram_user_id=newcomer.telegram_user_id,
             telegram_language_code=newcomer.language_code,
             now=now,
         )
-    return await repo.add_draft(
+    draft = await repo.add_draft(
         telegram_user_id=newcomer.telegram_user_id,
         chat_id=newcomer.chat_id,
         display_name=newcomer.full_name,
         now=now,
     )
+    return Asked(draft)
 
 
 def awaits_decision(request: JoinRequest) -> bool:
@@ -95,29 +114,51 @@ async def submit_join_request(
     if not await repo.submit(request_id, note, now):
         return False
     for admin in await repo.admins():
-        tr = _language(catalogues, admin)
-        await _send(
-            uow,
-            admin.telegram_user_id,
-            f"join:{request_id}:admin:{admin.id}",
-            now,
-            _admin_text(tr, request, note),
-            _decision_buttons(tr, request_id),
-            admin.id,
-        )
+        await _tell_admin(uow, request, admin, catalogues, now)
     requester = await uow.people.get_by_telegram_id(telegram_user_id)
     actor = requester.id if requester is not None else None
     await uow.audit.record(actor, "join.request", "join_request", request_id, at=now)
     return True
 
 
-def _admin_text(tr: Translator, request: JoinRequest, note: str | None) -> str:
+async def forward_pending_requests(
+    uow: UnitOfWork, admin: Person, catalogues: Catalogues, now: datetime
+) -> int:
+    """Queues the requests still waiting for a decision for one (new) admin; how many.
+
+    The outbox key is the one `submit_join_request` uses, so an admin who was told of a
+    request already is not told again: requests made while nobody was admin reach the first.
+    """
+    if admin.telegram_user_id is None or not admin.reachable:
+        return 0
+    waiting = await requests_of(uow).pending(limit=PENDING_SHOWN)
+    for request in waiting:
+        await _tell_admin(uow, request, admin, catalogues, now)
+    return len(waiting)
+
+
+async def _tell_admin(
+    uow: UnitOfWork, request: JoinRequest, admin: Person, catalogues: Catalogues, now: datetime
+) -> None:
+    text, buttons = request_card(_language(catalogues, admin), request)
+    key = f"join:{request.id}:admin:{admin.id}"
+    await _send(uow, admin.telegram_user_id, key, now, text, buttons, admin.id)
+
+
+def request_card(tr: Translator, request: JoinRequest) -> tuple[str, Buttons]:
+    """A request as an admin reads it, with *Setujui sebagai …* and *Tolak*."""
     name = request.display_name or tr.t("join.no_name")
     lines = [tr.t("join.admin_request", number=str(request.id), name=name)]
-    if note:
-        lines.append(tr.t("join.admin_note", note=note))
+    if request.note:
+        lines.append(tr.t("join.admin_note", note=request.note))
     lines.append(tr.t("join.admin_instruction"))
-    return "\n".join(lines)
+    return "\n".join(lines), _decision_buttons(tr, request.id)
+
+
+async def pending_requests(uow: UnitOfWork) -> tuple[list[JoinRequest], int]:
+    """The oldest requests waiting for a decision (a few), and how many wait in all."""
+    repo = requests_of(uow)
+    return await repo.pending(limit=PENDING_SHOWN), await repo.count_pending()
 
 
 def _decision_buttons(tr: Translator, request_id: int) -> Buttons:

@@ -91,3 +91,24 @@ async def queue_chat_menu(
         person_id=person_id,
         superseding=True,
     )
+
+
+async def delete_chat_menu(
+    uow: UnitOfWork, person: Person, chat_id: int, *, cause: str, now: datetime
+) -> bool:
+    """Queues `deleteMyCommands` for the chat (the public menu applies again), if one was set."""
+    if person.menu_state is None:
+        return False  # no menu of its own was ever set: the public one already applies
+    await uow.outbox.enqueue(
+        idempotency_key=f"menu:{chat_id}:{cause}",
+        chat_id=chat_id,
+        method="deleteMyCommands",
+        payload={"scope": {"type": "chat", "chat_id": chat_id}},
+        kind=MENU_KIND,
+        priority=PRIORITY_INTERACTIVE,
+        now=now,
+        person_id=person.id,
+        superseding=True,
+    )
+    person.menu_state = None
+    return True

@@ -1,92 +1,25 @@
 """Linking a person after consent (docs/rules.md): person row, role grant, invite use, audit, menu.
 
-Also the other half of a person's roles changing: removing a board member, and the chat's
-command menu that follows the roles (set, or deleted once no role is left), through the outbox.
+Also the other half: removing a board member. Both change roles through `services.roles`, so
+the chat's command menu follows (set, or deleted once no role is left) through the outbox.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
-from config import AppConfig
-from domain.access import Role, RoleGrant, Viewer
-from domain.callbacks import ConsentButton, ConsentDecline
-from domain.invites import InviteProblem, consent_tag, invite_problem, may_manage_board
-from locales import N_, Catalogues, Translator
-from services.invites import invites_of, state_of
-from services.menus import MENU_KIND, enqueue_chat_menu, menu_entries
+from domain.access import Role, Viewer
+from domain.invites import BOARD_POSITIONS, InviteProblem, invite_problem, may_manage_board
+from locales import N_, Catalogues
+from services.consent import Newcomer
+from services.invites import invites_of, seat_conflict, state_of
+from services.notes import queue_note
+from services.roles import grant_role, revoke_role, viewer_of
 from storage.repositories.invites import UseTaken
-from storage.repositories.outbox import PRIORITY_INTERACTIVE
 from storage.tables import Person
 from storage.uow import UnitOfWork
-
-ROLE_NAME_KEYS = {
-    Role.ADMIN: N_("role.admin"),
-    Role.PIMPINAN: N_("role.pimpinan"),
-    Role.PETUGAS: N_("role.petugas"),
-    Role.PENGURUS: N_("role.pengurus"),
-}
-Buttons = Sequence[tuple[str, str]]  # (label, callback data), one button per row
-
-
-def role_names(tr: Translator, roles: frozenset[Role]) -> str:
-    """The roles held, in a fixed order, as one comma-separated phrase."""
-    return ", ".join(tr.t(key) for role, key in ROLE_NAME_KEYS.items() if role in roles)
-
-
-def inline_keyboard(buttons: Buttons) -> dict[str, Any]:
-    """Bot API reply markup (JSON) for an outbox payload."""
-    return {"inline_keyboard": [[{"text": text, "callback_data": data}] for text, data in buttons]}
-
-
-def privacy_notice(tr: Translator, cfg: AppConfig) -> str:
-    """The privacy notice of /privasi: what is stored, why, who sees it, for how long."""
-    return tr.t(
-        "privacy.notice",
-        office=cfg.region.office,
-        thread_days=cfg.privacy.thread_retention_days,
-        draft_days=cfg.forms.draft_retention_days,
-        contact=cfg.privacy.contact,
-    )
-
-
-def consent_request(
-    tr: Translator,
-    cfg: AppConfig,
-    *,
-    role: Role,
-    koperasi_nama: str | None,
-    invite_id: int,
-    code_hash: str,
-    telegram_user_id: int,
-) -> tuple[str, Buttons]:
-    """What the invited person reads before anything is stored, and the two buttons."""
-    if koperasi_nama is not None:
-        invited = tr.t("onboarding.invited_board", koperasi=koperasi_nama)
-    else:
-        invited = tr.t("onboarding.invited_as", role=tr.t(ROLE_NAME_KEYS[role]))
-    question = tr.t("onboarding.consent_question")
-    text = "\n\n".join([invited, privacy_notice(tr, cfg), question])
-    tag = consent_tag(code_hash, invite_id, telegram_user_id)
-    buttons = [
-        (tr.t("onboarding.button.agree"), ConsentButton(invite_id, tag).encode()),
-        (tr.t("onboarding.button.disagree"), ConsentDecline().encode()),
-    ]
-    return text, buttons
-
-
-@dataclass(frozen=True)
-class Newcomer:
-    """The person consenting, as Telegram describes them; nothing of it is stored before."""
-
-    telegram_user_id: int
-    chat_id: int
-    full_name: str | None
-    language_code: str | None
 
 
 @dataclass(frozen=True)
@@ -98,26 +31,18 @@ class Redemption:
     newly_linked: bool = False
 
 
-async def viewer_of(uow: UnitOfWork, person: Person, chat_id: int) -> Viewer:
-    """The person with their active roles, as the gate would load them."""
-    grants = await uow.roles.active_roles(person.id)
-    return Viewer(
-        telegram_user_id=person.telegram_user_id or 0,
-        chat_id=chat_id,
-        person_id=person.id,
-        grants=frozenset(RoleGrant(Role(g.role), g.koperasi_id) for g in grants),
-        language=person.language,
-    )
-
-
 async def redeem_invite(
-    uow: UnitOfWork, invite_id: int, newcomer: Newcomer, tr: Translator, now: datetime
+    uow: UnitOfWork,
+    invite_id: int,
+    newcomer: Newcomer,
+    catalogues: Catalogues,
+    now: datetime,
 ) -> Redemption:
     """Links the newcomer through the invite they consented to; commit only without a problem.
 
     Creates or reuses the person (by Telegram id), records consent and the Telegram name,
-    counts the use (never beyond `max_uses`), grants the role, audits, and queues the chat's
-    command menu in `tr`'s language. The same person again is not an error and grants nothing.
+    counts the use (never beyond `max_uses`), grants the role (`services.roles`: the chat's
+    menu follows), audits. The same person again is not an error and grants nothing.
     """
     repo = invites_of(uow)
     invite = await repo.get(invite_id)
@@ -129,24 +54,27 @@ async def redeem_invite(
         return Redemption(problem or InviteProblem.UNKNOWN)
     if person is None:
         person = await uow.people.add(telegram_user_id=newcomer.telegram_user_id, now=now)
+    koperasi = await uow.koperasi.get(invite.koperasi_id) if invite.koperasi_id else None
+    if await seat_conflict(uow, person.id, koperasi):
+        return Redemption(InviteProblem.SUPERVISES)
     taken = await repo.take_use(invite.id, person.id, now)
     if taken is UseTaken.REFUSED:  # someone took the last use since the check above
         await uow.session.refresh(invite)
         return Redemption(invite_problem(state_of(invite), now) or InviteProblem.USED_UP)
     _record_consent(person, newcomer, now)
     role = Role(invite.role)
-    await uow.roles.grant(
-        person.id,
+    await grant_role(
+        uow,
+        person,
         role,
+        catalogues=catalogues,
+        cause=f"invite:{invite.id}",
+        now=now,
         koperasi_id=invite.koperasi_id,
         granted_by_person_id=invite.created_by_person_id,
-        now=now,
     )
     details = {"invite_id": invite.id, "role": role.value, "koperasi_id": invite.koperasi_id}
     await uow.audit.record(person.id, "invite.redeem", "person", person.id, details, at=now)
-    await refresh_chat_menu(
-        uow, person, newcomer.chat_id, tr, cause=f"invite:{invite.id}", now=now
-    )
     viewer = await viewer_of(uow, person, newcomer.chat_id)
     return Redemption(None, viewer, newly_linked=taken is UseTaken.TAKEN)
 
@@ -159,34 +87,6 @@ def _record_consent(person: Person, newcomer: Newcomer, now: datetime) -> None:
     if person.telegram_language_code is None:
         person.telegram_language_code = newcomer.language_code
     person.updated_at = now
-
-
-async def refresh_chat_menu(
-    uow: UnitOfWork, person: Person, chat_id: int, tr: Translator, *, cause: str, now: datetime
-) -> bool:
-    """Queues the chat's command menu for the person's roles now, or its removal if none.
-
-    `cause` makes the outbox key (see `enqueue_chat_menu`). Returns whether a row was queued.
-    """
-    viewer = await viewer_of(uow, person, chat_id)
-    if viewer.is_known:
-        entries = menu_entries(viewer, tr)
-        return await enqueue_chat_menu(uow, person, chat_id, entries, cause=cause, now=now)
-    if person.menu_state is None:
-        return False  # no menu of its own was ever set: the public one already applies
-    await uow.outbox.enqueue(
-        idempotency_key=f"menu:{chat_id}:{cause}",
-        chat_id=chat_id,
-        method="deleteMyCommands",
-        payload={"scope": {"type": "chat", "chat_id": chat_id}},
-        kind=MENU_KIND,
-        priority=PRIORITY_INTERACTIVE,
-        now=now,
-        person_id=person.id,
-        superseding=True,
-    )
-    person.menu_state = None
-    return True
 
 
 class BoardRemoval(StrEnum):
@@ -208,23 +108,71 @@ async def remove_board_member(
 ) -> BoardRemoval:
     """Takes a person off a cooperative's board (an admin, or the cooperative's officer).
 
-    Audited; the person's chat menu follows (deleted when no role is left), and a remembered
-    choice of that cooperative is forgotten.
+    Audited; the person is told (in their language), their chat menu follows (deleted when no
+    role is left), and a remembered choice of that cooperative is forgotten.
     """
     koperasi = await uow.koperasi.get(koperasi_id)
     if koperasi is None or not may_manage_board(actor, koperasi.petugas_id):
         return BoardRemoval.NOT_ALLOWED
-    if not await uow.roles.revoke(person_id, Role.PENGURUS, koperasi_id=koperasi_id, now=now):
+    cause = f"board-removed:{koperasi_id}:{now.isoformat()}"
+    if not await revoke_role(
+        uow,
+        person_id,
+        Role.PENGURUS,
+        catalogues=catalogues,
+        cause=cause,
+        now=now,
+        koperasi_id=koperasi_id,
+    ):
         return BoardRemoval.NOT_MEMBER
+    person = await uow.people.get(person_id)
+    if person is not None and person.selected_koperasi_id == koperasi_id:
+        person.selected_koperasi_id = None
     details = {"koperasi_id": koperasi_id, "role": Role.PENGURUS.value}
     await uow.audit.record(actor.person_id, "board.remove", "person", person_id, details, at=now)
-    person = await uow.people.get(person_id)
-    if person is None:
-        return BoardRemoval.REMOVED
-    if person.selected_koperasi_id == koperasi_id:
-        person.selected_koperasi_id = None
-    if person.telegram_user_id is not None:
-        tr = catalogues.resolve(person.language, person.telegram_language_code)
-        cause = f"board-removed:{koperasi_id}:{now.isoformat()}"
-        await refresh_chat_menu(uow, person, person.telegram_user_id, tr, cause=cause, now=now)
+    await queue_note(
+        uow,
+        catalogues,
+        person,
+        N_("board.note.removed"),
+        cause=cause,
+        now=now,
+        koperasi=koperasi.nama,
+    )
     return BoardRemoval.REMOVED
+
+
+async def set_board_position(
+    uow: UnitOfWork, person_id: int, koperasi_id: int, jabatan: str, now: datetime
+) -> bool:
+    """Records the person's position on a board they sit on; False if they do not sit on it
+    (removed meanwhile, or a made-up button). Audited with the code only."""
+    if jabatan not in BOARD_POSITIONS or not await uow.roles.has_role(
+        person_id, Role.PENGURUS, koperasi_id=koperasi_id
+    ):
+        return False
+    await uow.roles.grant(
+        person_id, Role.PENGURUS, koperasi_id=koperasi_id, jabatan=jabatan, now=now
+    )
+    details = {"koperasi_id": koperasi_id, "jabatan": jabatan}
+    await uow.audit.record(person_id, "board.jabatan", "person", person_id, details, at=now)
+    return True
+
+
+async def correct_board_position(
+    uow: UnitOfWork, person_id: int, jabatan: str, now: datetime
+) -> bool:
+    """A correction from /privasi: the position on the board the person chose last (home
+    menu's *Ganti koperasi*), or on their only board; False when neither is known."""
+    seats = [
+        grant.koperasi_id
+        for grant in await uow.roles.active_roles(person_id)
+        if grant.role == Role.PENGURUS.value and grant.koperasi_id is not None
+    ]
+    person = await uow.people.get(person_id)
+    chosen = person.selected_koperasi_id if person is not None else None
+    if chosen not in seats:
+        chosen = seats[0] if len(seats) == 1 else None
+    if chosen is None:
+        return False
+    return await set_board_position(uow, person_id, chosen, jabatan, now)

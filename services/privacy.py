@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.tables import AuditLog, FormSession, JoinRequest, Outbox, Person, RoleGrant
+from storage.engine import purge_wal
 from storage.uow import UnitOfWork
-from storage.viewer_changes import touches_viewers
 
-# Outbox rows not yet handed to Telegram; erasing a person cancels them (no message after it).
-_UNSENT = ("pending",)
+logger = logging.getLogger(__name__)
 
 
 def _when(value: datetime | None) -> str | None:
@@ -24,18 +24,13 @@ async def export_personal_data(uow: UnitOfWork, person_id: int) -> dict[str, Any
     person = await uow.people.get(person_id)
     if person is None:
         return {}
-    grants = await uow.session.scalars(select(RoleGrant).where(RoleGrant.person_id == person_id))
-    forms = await uow.session.scalars(
-        select(FormSession).where(FormSession.user_id == person.telegram_user_id)
+    grants = await uow.privacy.grants(person_id)
+    forms = (
+        await uow.privacy.forms(person.telegram_user_id)
+        if person.telegram_user_id is not None
+        else []
     )
-    audit = await uow.session.scalars(
-        select(AuditLog)
-        .where(
-            (AuditLog.actor_person_id == person_id)
-            | ((AuditLog.entity == "person") & (AuditLog.entity_id == str(person_id)))
-        )
-        .order_by(AuditLog.at)
-    )
+    audit = await uow.privacy.activity(person_id)
     return {
         "person": {
             "telegram_user_id": person.telegram_user_id,
@@ -84,12 +79,7 @@ async def correct_personal_data(
         values["full_name"] = full_name
     if phone is not None or clear_phone:
         values["phone"] = phone
-    await uow.session.execute(
-        update(Person)
-        .where(Person.id == person_id)
-        .values(**values)
-        .execution_options(**touches_viewers(person_ids=[person_id]))
-    )
+    await uow.privacy.correct(person_id, values)
     fields = sorted(key for key in values if key != "updated_at")
     await uow.audit.record(
         person_id, "person.correct", "person", person_id, {"fields": fields}, at=now
@@ -100,52 +90,28 @@ async def erase_person(uow: UnitOfWork, person_id: int, *, now: datetime) -> Non
     """Withdrawn consent: unlink and erase at once, stop every message, keep an anonymous trail.
 
     The person row stays (ids in the audit trail and reports still point at something) but
-    holds nothing that identifies anyone.
+    holds nothing that identifies anyone; so do the rows that held their Telegram id or were
+    written about them (`storage.repositories.privacy`). Commit, then :func:`purge_erased`.
     """
     person = await uow.people.get(person_id)
     if person is None or person.erased_at is not None:
         return
-    chat_id = person.telegram_user_id
-    await uow.session.execute(
-        update(RoleGrant)
-        .where(RoleGrant.person_id == person_id, RoleGrant.active.is_(True))
-        .values(active=False, revoked_at=now)
-        .execution_options(**touches_viewers(person_ids=[person_id]))
-    )
-    if chat_id is not None:
-        # Their forms: the bot serves private chats only, whose id is the user's id.
-        await uow.session.execute(
-            delete(FormSession)
-            .where(FormSession.user_id == chat_id)
-            .execution_options(**touches_viewers(telegram_user_ids=[chat_id], chat_ids=[chat_id]))
-        )
-        await uow.session.execute(
-            update(Outbox)
-            .where(Outbox.chat_id == chat_id, Outbox.status.in_(_UNSENT))
-            .values(status="cancelled", error="erased")
-        )
-        await uow.session.execute(
-            delete(JoinRequest).where(JoinRequest.telegram_user_id == chat_id)
-        )
-    await uow.session.execute(
-        update(Person)
-        .where(Person.id == person_id)
-        .values(
-            telegram_user_id=None,
-            full_name=None,
-            phone=None,
-            username=None,
-            language=None,
-            telegram_language_code=None,
-            consent_at=None,
-            menu_state=None,
-            selected_koperasi_id=None,
-            erased_at=now,
-            updated_at=now,
-        )
-        .execution_options(
-            synchronize_session="fetch",
-            **touches_viewers(telegram_user_ids=[chat_id], person_ids=[person_id]),
-        )
-    )
+    await uow.privacy.erase(person, now)
     await uow.audit.record(person_id, "person.erase", "person", person_id, {}, at=now)
+
+
+async def purge_erased(engine: AsyncEngine) -> None:
+    """After an erasure's commit: no older copy of the erased rows stays in the database files.
+
+    SQLite overwrites freed content with zeros (``secure_delete``, set on every connection);
+    older versions of the changed pages still sit in the write-ahead log until it is copied
+    into the database and emptied. Give it the background engine (the copy runs on a thread).
+    The erasure itself is committed already: a failure here is logged, not raised.
+    """
+    try:
+        emptied = await purge_wal(engine)
+    except SQLAlchemyError as error:
+        logger.warning("WAL not emptied after an erasure: %s", type(error).__name__)
+        return
+    if emptied is False:
+        logger.warning("WAL not emptied after an erasure: the database was busy")

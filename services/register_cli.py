@@ -2,7 +2,8 @@
 
 Texts are in the default locale. Exit code 1 when the file cannot be read (missing, another
 kind of file, broken, no header); invalid rows are listed and skipped, never fatal. On SQLite
-it uses the threaded (background) engine, as every import does: with a 15 s busy timeout it
+it reads the file in this process (within the configured caps: no chat waits on it) and
+uses the threaded (background) engine, as every import does: with a 15 s busy timeout it
 may wait for the running bot's writers, which in turn wait for it in `asyncio.sleep`.
 """
 
@@ -18,8 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from config import AppConfig
 from domain.clock import Clock
 from locales import Catalogues, Translator
-from services.register_files import Table, UnreadableFileError, open_table, plain_text
-from services.register_import import apply_import, import_rules, preview_import
+from services.register_files import Table, open_table, plain_text
+from services.register_import import file_limits, import_rules, import_table, preview_table
+from services.register_read import UnreadableFileError
 from services.register_report import preview_text, result_text
 from storage.engine import create_engine, session_factory
 from storage.migrate import ensure_up_to_date
@@ -73,15 +75,15 @@ async def _run(
 ) -> str:
     """The preview, and after an import its counts (HTML, in `tr`'s language)."""
     now = clock.now()
-    rules = import_rules(cfg, now)
+    rules, limits = import_rules(cfg, now), file_limits(cfg)
     if dry_run:
         async with UnitOfWork(sessions, write=False) as uow:
-            preview = await preview_import(uow, table, rules)
+            preview = await preview_table(uow, table, rules, limits=limits)
         text, _ = preview_text(tr, preview, limit=None)
         return "\n\n".join([text, tr.t("impor.cli.dry_run")])
     async with UnitOfWork(sessions) as uow:
-        result = await apply_import(
-            uow, table, rules, actor_person_id=None, channel="cli", now=now
+        result = await import_table(
+            uow, table, rules, limits=limits, actor_person_id=None, channel="cli", now=now
         )
         await uow.commit()
     text, _ = preview_text(tr, result, limit=None)

@@ -1,26 +1,20 @@
-"""Register files: an uploaded CSV or XLSX read as rows of cells, and the XLSX files we write
-(the import template with its *Petunjuk* sheet, the list of invalid rows).
-
-CSV is UTF-8 (Excel's BOM tolerated), `;` or `,` separated, whichever the header line uses.
-XLSX is read in openpyxl's read-only mode, first sheet only, so a large file streams.
+"""Register files: an uploaded CSV or XLSX (read by `services.register_read`, within limits),
+and the XLSX files we write (the import template with its *Petunjuk* sheet, the invalid rows).
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import html
 import io
 import re
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from domain.register import (
     CSV,
@@ -31,8 +25,9 @@ from domain.register import (
     file_kind,
     template_columns,
 )
-from domain.register_rows import RowError, is_blank
+from domain.register_rows import RowError
 from locales import N_, Translator
+from services.register_read import FileLimits, UnreadableFileError, read_rows
 
 TEMPLATE_SHEET = "Koperasi"
 GUIDE_SHEET = "Petunjuk"
@@ -45,86 +40,34 @@ GUIDE_HEADINGS = (
 _TAG = re.compile(r"<[^>]+>")
 
 
-class UnreadableFileError(Exception):
-    """A file that cannot be read as a register, with the message key that says why."""
-
-    def __init__(self, key: str, /, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
-
-
 @dataclass(frozen=True)
 class Table:
-    """A readable register file; `rows()` can be iterated more than once."""
+    """An uploaded register file, not read yet: its bytes, name and kind."""
 
     kind: str
     data: bytes
-    sha256: str
-    text: str | None = None  # the decoded CSV
+    name: str | None = None
+    mime_type: str | None = None
 
-    def rows(self) -> Iterator[tuple[int, Sequence[object]]]:
+    @property
+    def sha256(self) -> str:
+        """The file's hash (the confirmation checks the file is the one previewed)."""
+        return hashlib.sha256(self.data).hexdigest()
+
+    def rows(self, limits: FileLimits | None = None) -> Iterator[tuple[int, Sequence[object]]]:
         """Every non-blank row with its number as the spreadsheet shows it (from 1)."""
-        source = self._csv_rows() if self.kind == CSV else self._xlsx_rows()
-        for number, cells in source:
-            if not all(is_blank(cell) for cell in cells):
-                yield number, cells
-
-    def _csv_rows(self) -> Iterator[tuple[int, Sequence[object]]]:
-        text = self.text or ""
-        first = next((line for line in text.splitlines() if line.strip()), "")
-        delimiter = ";" if first.count(";") > first.count(",") else ","
-        try:
-            # Each record is one spreadsheet row, blank lines included.
-            yield from enumerate(csv.reader(_lines(text), delimiter=delimiter), start=1)
-        except csv.Error:
-            raise UnreadableFileError(N_("impor.file.unreadable")) from None
-
-    def _xlsx_rows(self) -> Iterator[tuple[int, Sequence[object]]]:
-        workbook = _open_workbook(self.data)
-        try:
-            sheet = workbook.worksheets[0]
-            # Read-only sheets fill missing rows with empty ones, so the count is the row number.
-            yield from enumerate(sheet.iter_rows(values_only=True), start=1)
-        finally:
-            workbook.close()
-
-
-def _lines(text: str) -> Iterator[str]:
-    """The lines of `text` with their line ends, one at a time (no copy of the whole text)."""
-    start = 0
-    while start < len(text):
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end + 1
-        yield text[start:end]
-        start = end
+        return iter(read_rows(self.data, self.kind, limits or FileLimits()))
 
 
 def open_table(data: bytes, name: str | None, mime_type: str | None = None) -> Table:
-    """The file as a table; raises UnreadableFileError for another kind of file or a broken one."""
+    """The file as a table to scan; raises UnreadableFileError for another kind of file.
+
+    Cheap: the file is read later, by the scan (in a worker process for the chat).
+    """
     kind = file_kind(name, mime_type)
-    digest = hashlib.sha256(data).hexdigest()
-    if kind == CSV:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise UnreadableFileError(N_("impor.file.encoding")) from None
-        return Table(CSV, data, digest, text)
-    if kind == XLSX:
-        _open_workbook(data).close()
-        return Table(XLSX, data, digest)
-    raise UnreadableFileError(N_("impor.file.wrong_type"))
-
-
-def _open_workbook(data: bytes) -> Workbook:
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError):
-        raise UnreadableFileError(N_("impor.file.unreadable")) from None
-    if not workbook.worksheets:
-        workbook.close()
-        raise UnreadableFileError(N_("impor.file.empty"))
-    return workbook
+    if kind not in (CSV, XLSX):
+        raise UnreadableFileError(N_("impor.file.wrong_type"))
+    return Table(kind, data, name, mime_type)
 
 
 def plain_text(message: str) -> str:

@@ -1,41 +1,58 @@
 """Importing the register: a preview that writes nothing, then the apply, in one transaction.
 
-Both read the file twice, streaming: the first pass validates every row and collects its keys
-(so rows repeating a key of another row are known), the second plans the valid rows against
-the stored register in batches and, when applying, writes each batch with executemany
-statements. Memory stays bounded by a batch plus the register's keys, whatever the file size.
-Both read the whole register: callers give them a background unit of work (on SQLite its
-statements run on aiosqlite's threads, not on the event loop that serves the chats).
+The file is read once, by `services.register_scan` (in a worker process for the chat, so the
+event loop serving the chats never parses it): every row checked, the keys repeated in the
+file found, the report of invalid rows built. The valid rows come back in batches, planned
+here against the stored register one batch at a time (one query each) and, when applying,
+written with executemany statements. Both read the whole register: callers give them a
+background unit of work (on SQLite its statements run on aiosqlite's threads).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from config import AppConfig
-from domain.errors import InputError
-from domain.register import Header, read_header
-from domain.register_match import (
-    Action,
-    FileKeys,
-    KeyIndex,
-    RowPlan,
-    find_target,
-    plan_row,
+from domain.register_match import Action, KeyIndex, RowPlan, plan_row
+from domain.register_rows import RowError, RowRules
+from runtime.offload import Budget, offload
+from services.register_files import Table
+from services.register_read import FileLimits, UnreadableFileError
+from services.register_scan import (
+    RegisterScan,
+    ReportSpec,
+    ScanRequest,
+    Target,
+    scan_register,
+    unpack,
 )
-from domain.register_rows import RegisterRow, RowError, RowRules, read_row
-from locales import N_
-from services.register_files import Table, UnreadableFileError
 from storage.uow import UnitOfWork
 
-BATCH_SIZE = 500
-# Files up to this many rows are read once and kept; larger ones are read again in the second
-# pass, so memory does not grow with the file.
-KEEP_ROWS = 20_000
 SOURCE = "impor"
+# The command line and the tests: every invalid row's reasons, no file.
+EVERY_ROW = ReportSpec("id", "Asia/Jakarta", listed=None)
+
+Scanner = Callable[[ScanRequest], Awaitable[RegisterScan]]
+
+
+async def scan_here(request: ScanRequest) -> RegisterScan:
+    """Scans in this process (the command line, whose loop serves no one else)."""
+    return scan_register(request)
+
+
+def scan_in_worker(budget: Budget) -> Scanner:
+    """Scans in a worker process within `budget` (the bot: its loop serves every chat)."""
+
+    async def scan(request: ScanRequest) -> RegisterScan:
+        return await offload(
+            scan_register, request, budget=budget, expected=(UnreadableFileError,)
+        )
+
+    return scan
 
 
 @dataclass(frozen=True)
@@ -47,12 +64,17 @@ class ImportPreview:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    # The reasons kept: every invalid row's, or (for the chat) the first rows' only.
     errors: tuple[RowError, ...] = ()
     ignored_columns: tuple[str, ...] = ()
+    invalid_total: int | None = None  # None: `errors` holds every invalid row
+    invalid_file: bytes | None = None  # every invalid row, when `errors` holds only some
 
     @property
     def invalid_rows(self) -> int:
         """Rows skipped for at least one reason."""
+        if self.invalid_total is not None:
+            return self.invalid_total
         return len({error.row for error in self.errors})
 
     @property
@@ -81,84 +103,53 @@ def import_rules(cfg: AppConfig, now: datetime) -> RowRules:
     return RowRules(tuple(cfg.region.kecamatan), now.astimezone(cfg.region.tz).date())
 
 
-@dataclass
-class _Scan:
-    """The first pass: rows read, the invalid ones and why."""
-
-    header: Header
-    rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    invalid: set[int] = field(default_factory=set)
-    kept: list[RegisterRow] | None = field(default_factory=list)
-
-
-def _records(
-    table: Table, rules: RowRules
-) -> tuple[Header, Iterator[RegisterRow | list[RowError]]]:
-    """The header, and every data row read by the domain rules."""
-    rows = table.rows()
-    first = next(rows, None)
-    if first is None:
-        raise UnreadableFileError(N_("impor.file.empty"))
-    try:
-        header = read_header(first[1])
-    except InputError as error:
-        raise UnreadableFileError(error.key, **error.params) from None
-
-    def read() -> Iterator[RegisterRow | list[RowError]]:
-        for number, cells in rows:
-            yield read_row(header, cells, number, rules)
-
-    return header, read()
+def file_limits(cfg: AppConfig) -> FileLimits:
+    """The configured caps of an uploaded file."""
+    files = cfg.files
+    return FileLimits(
+        max_rows=files.max_rows,
+        max_columns=files.max_columns,
+        max_unpacked_bytes=files.max_unpacked_mb * 1024 * 1024,
+        max_ratio=files.max_ratio,
+    )
 
 
-async def _key_index(uow: UnitOfWork) -> KeyIndex:
+@dataclass(frozen=True)
+class Scanned:
+    """A scanned file and the register's keys it was checked against."""
+
+    index: KeyIndex
+    scan: RegisterScan
+
+
+async def key_index(uow: UnitOfWork) -> KeyIndex:
+    """The stored register's keys (NIK koperasi, legal number), to check a file against."""
     by_nik, by_badan_hukum = await uow.koperasi.key_index()
     return KeyIndex(by_nik, by_badan_hukum)
 
 
-def _scan(table: Table, rules: RowRules, index: KeyIndex) -> _Scan:
-    """Validates every row and finds those repeating another row's key or cooperative."""
-    header, records = _records(table, rules)
-    scan, keys = _Scan(header), FileKeys()
-    for record in records:
-        scan.rows += 1
-        if isinstance(record, list):
-            scan.errors.extend(record)
-            continue
-        try:
-            keys.add(record, find_target(record, index))
-        except InputError as error:
-            scan.errors.append(RowError(record.row, "nik_koperasi", error.key, error.params))
-            continue
-        if scan.kept is not None:
-            scan.kept = scan.kept if len(scan.kept) < KEEP_ROWS else None
-        if scan.kept is not None:
-            scan.kept.append(record)
-    scan.errors.extend(keys.errors())
-    scan.errors.sort(key=lambda error: error.row)
-    scan.invalid = {error.row for error in scan.errors}
-    return scan
+async def scan_against(
+    index: KeyIndex,
+    table: Table,
+    rules: RowRules,
+    *,
+    scanner: Scanner = scan_here,
+    limits: FileLimits | None = None,
+    report: ReportSpec = EVERY_ROW,
+) -> Scanned:
+    """Reads the file once against `index`. Raises UnreadableFileError (or OffloadError)."""
+    request = ScanRequest(table.data, table.kind, limits or FileLimits(), rules, index, report)
+    return Scanned(index, await scanner(request))
 
 
-def _valid_batches(
-    table: Table, rules: RowRules, scan: _Scan, index: KeyIndex
-) -> Iterator[list[tuple[RegisterRow, int | None]]]:
-    """The second pass: valid rows and their targets, a batch at a time."""
-    batch: list[tuple[RegisterRow, int | None]] = []
-    records = scan.kept if scan.kept is not None else _records(table, rules)[1]
-    for record in records:
-        if isinstance(record, list) or record.row in scan.invalid:
-            continue
-        batch.append((record, find_target(record, index)))
-        if len(batch) == BATCH_SIZE:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+async def scan_import(
+    uow: UnitOfWork, table: Table, rules: RowRules, *, limits: FileLimits | None = None
+) -> Scanned:
+    """Reads the file here, against the keys `uow` sees. Raises UnreadableFileError."""
+    return await scan_against(await key_index(uow), table, rules, limits=limits)
 
 
-async def _plan(uow: UnitOfWork, batch: list[tuple[RegisterRow, int | None]]) -> list[RowPlan]:
+async def _plan(uow: UnitOfWork, batch: list[Target]) -> list[RowPlan]:
     """Each row's writes against its cooperative as stored (one query for the batch)."""
     targets = [target for _, target in batch if target is not None]
     stored = await uow.koperasi.import_state(targets)
@@ -193,55 +184,87 @@ async def _write(uow: UnitOfWork, plans: list[RowPlan], now: datetime) -> None:
     )
 
 
-async def _run(
-    uow: UnitOfWork, table: Table, rules: RowRules, now: datetime | None
-) -> ImportPreview:
-    """Scans and plans the file; writes too when `now` is given."""
-    index = await _key_index(uow)
-    scan = _scan(table, rules, index)
+async def _run(uow: UnitOfWork, scan: RegisterScan, now: datetime | None) -> ImportPreview:
+    """Plans the scanned rows; writes too when `now` is given."""
     counts: Counter[Action] = Counter()
-    for batch in _valid_batches(table, rules, scan, index):
-        plans = await _plan(uow, batch)
+    for batch in scan.batches:
+        # Let other chats in between batches: a batch of new rows plans without a query.
+        await asyncio.sleep(0)
+        plans = await _plan(uow, unpack(batch))
         counts.update(plan.action for plan in plans)
         if now is not None:
             await _write(uow, plans, now)
     return ImportPreview(
-        sha256=table.sha256,
+        sha256=scan.sha256,
         rows=scan.rows,
         added=counts[Action.ADD],
         updated=counts[Action.UPDATE],
         unchanged=counts[Action.UNCHANGED],
-        errors=tuple(scan.errors),
-        ignored_columns=scan.header.ignored,
+        errors=scan.errors,
+        ignored_columns=scan.ignored_columns,
+        invalid_total=scan.invalid_rows,
+        invalid_file=scan.invalid_file,
     )
 
 
-async def preview_import(uow: UnitOfWork, table: Table, rules: RowRules) -> ImportPreview:
-    """What importing `table` would do; writes nothing. Raises UnreadableFileError."""
-    return await _run(uow, table, rules, None)
+async def preview_import(uow: UnitOfWork, scanned: Scanned) -> ImportPreview:
+    """What importing the scanned file would do; writes nothing."""
+    return await _run(uow, scanned.scan, None)
 
 
 async def apply_import(
     uow: UnitOfWork,
-    table: Table,
-    rules: RowRules,
+    scanned: Scanned,
     *,
+    rescan: Callable[[], Awaitable[Scanned]],
     actor_person_id: int | None,
     channel: str,
     now: datetime,
 ) -> ImportPreview:
     """Imports the valid rows and audits the import; the caller commits (one transaction).
 
-    `channel` (`chat` or `cli`) is recorded in the audit entry with the counts and the file's
-    hash; names never are.
+    The file was scanned before this transaction (a worker may take seconds: no lock is held
+    meanwhile); when the register's keys changed since, `rescan` scans it again. `channel`
+    (`chat` or `cli`) is recorded in the audit entry with the counts and the file's hash;
+    names never are.
     """
-    result = await _run(uow, table, rules, now)
+    if await key_index(uow) != scanned.index:
+        scanned = await rescan()
+    result = await _run(uow, scanned.scan, now)
     await uow.audit.record(
         actor_person_id,
         "register.import",
         "register",
         result.sha256,
-        {"channel": channel, "kind": table.kind, **result.counts()},
+        {"channel": channel, "kind": scanned.scan.kind, **result.counts()},
         at=now,
     )
     return result
+
+
+async def preview_table(
+    uow: UnitOfWork, table: Table, rules: RowRules, *, limits: FileLimits | None = None
+) -> ImportPreview:
+    """Scans `table` here and previews it (the command line). Raises UnreadableFileError."""
+    return await preview_import(uow, await scan_import(uow, table, rules, limits=limits))
+
+
+async def import_table(
+    uow: UnitOfWork,
+    table: Table,
+    rules: RowRules,
+    *,
+    limits: FileLimits | None = None,
+    actor_person_id: int | None,
+    channel: str,
+    now: datetime,
+) -> ImportPreview:
+    """Scans `table` here, in the import's own transaction, and imports it; the caller commits."""
+    scanned = await scan_import(uow, table, rules, limits=limits)
+
+    async def rescan() -> Scanned:  # pragma: no cover - one transaction: the keys are the same
+        return await scan_import(uow, table, rules, limits=limits)
+
+    return await apply_import(
+        uow, scanned, rescan=rescan, actor_person_id=actor_person_id, channel=channel, now=now
+    )

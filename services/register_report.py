@@ -6,10 +6,13 @@ it lists the first invalid rows and counts the rest, which go out as a file.
 from __future__ import annotations
 
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from domain.register_rows import RowError
 from locales import Safe, Translator
-from services.register_import import ImportPreview
+
+if TYPE_CHECKING:  # the import's service renders with this module's helpers
+    from services.register_import import ImportPreview
 
 # Invalid rows named in the chat message; the rest are counted ("dan N lainnya").
 LISTED_ROWS = 20
@@ -64,7 +67,9 @@ def preview_text(
         parts.append(tr.t("impor.preview.ignored", columns=ignored_columns(preview)))
     left_out = 0
     if preview.errors:
-        lines, left_out = invalid_lines(tr, preview.errors, limit=limit)
+        lines, _ = invalid_lines(tr, preview.errors, limit=limit)
+        # The scan keeps the reasons of the first rows only: the rest are counted.
+        left_out = preview.invalid_rows - len(lines)
         parts.append("\n".join([tr.t("impor.preview.invalid_header"), *lines]))
         if left_out:
             parts.append(tr.t("impor.preview.more", count=left_out))

@@ -38,6 +38,10 @@ the background engine, on aiosqlite's thread. Threaded connections keep the auto
 checkpoint (a large import checkpoints on its own thread). A process without the tick (the
 CLI, migrations, tests) checkpoints when its last connection closes, as SQLite always does.
 
+Every SQLite connection runs with ``secure_delete``: freed space is overwritten with zeros, so
+an erased person's rows do not linger in free pages; after an erasure :func:`purge_wal`
+copies the whole WAL into the file and empties it, so no older page version stays there.
+
 In-memory SQLite (``sqlite+aiosqlite://`` or ``/:memory:``) gets a ``StaticPool``: one
 shared connection, so it suits single-task scripts only; it has no background engine (a
 second engine would be a second, empty database). Tests that run concurrent units of work
@@ -197,6 +201,28 @@ async def checkpoint_wal(engine: AsyncEngine) -> tuple[int, int] | None:
     engine, so the copying and the fsync run on aiosqlite's thread (the in-loop connections
     do not checkpoint on commit). None for PostgreSQL, in-memory SQLite and in-loop engines.
     """
+    row = await _checkpoint(engine, "PASSIVE")
+    return (row[1], row[2]) if row is not None else None
+
+
+async def purge_wal(engine: AsyncEngine) -> bool | None:
+    """Copy the whole WAL into the SQLite file and empty it (TRUNCATE): whether it was done.
+
+    After an erasure: the WAL still holds the pages as they were before it. Waits (on
+    aiosqlite's thread, up to the busy timeout) for readers of older snapshots; this
+    process's writers queue behind it. Give it the background engine, as for
+    :func:`checkpoint_wal`. None where there is no WAL to empty (as for checkpoint_wal).
+    """
+    lock = sqlite_writer_lock(engine)
+    if lock is None:
+        return None
+    async with lock:
+        row = await _checkpoint(engine, "TRUNCATE")
+    return row[0] == 0 if row is not None else None  # 1: a reader or writer was in the way
+
+
+async def _checkpoint(engine: AsyncEngine, mode: str) -> tuple[int, int, int] | None:
+    """SQLite's answer to ``PRAGMA wal_checkpoint(mode)``: (busy, WAL pages, pages copied)."""
     if engine.dialect.driver != "aiosqlite" or _is_sqlite_memory(engine.url):
         return None
     async with engine.connect() as connection:
@@ -204,12 +230,12 @@ async def checkpoint_wal(engine: AsyncEngine) -> tuple[int, int] | None:
         driver = (await connection.get_raw_connection()).driver_connection
         if driver is None:  # pragma: no cover - a checked-out connection always has one
             return None
-        cursor = await driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        cursor = await driver.execute(f"PRAGMA wal_checkpoint({mode})")
         try:
             row = await cursor.fetchone()
         finally:
             await cursor.close()
-    return (int(row[1]), int(row[2])) if row else None
+    return (int(row[0]), int(row[1]), int(row[2])) if row else None
 
 
 def session_factory(
@@ -266,6 +292,9 @@ def _install_sqlite_recipe(
                     # checkpoint_wal does it from a thread instead.
                     cursor.execute("PRAGMA wal_autocheckpoint=0")
             cursor.execute("PRAGMA foreign_keys=ON")
+            # Freed content (an erased person, a deleted draft) is overwritten with zeros,
+            # not left in free space where the file would still hold it.
+            cursor.execute("PRAGMA secure_delete=ON")
             # NORMAL is safe with WAL (a power loss may drop the last commits, never corrupt).
             cursor.execute("PRAGMA synchronous=NORMAL")
         finally:

@@ -32,6 +32,7 @@ from storage.repositories import (
 from storage.repositories.koperasi_query import KoperasiQueryRepository
 from storage.repositories.pending_imports import PendingImportRepository
 from storage.repositories.petugas import PetugasRepository
+from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.rat_cycle import RatCycleRepository
 from storage.repositories.viewer import ViewerRepository
 
@@ -56,6 +57,7 @@ class UnitOfWork:
     petugas: PetugasRepository
     outbox: OutboxRepository
     scheduler_runs: SchedulerRunRepository
+    privacy: PrivacyRepository
     viewer: ViewerRepository
     rat_cycles: RatCycleRepository
 
@@ -93,6 +95,7 @@ class UnitOfWork:
         self.petugas = PetugasRepository(session)
         self.outbox = OutboxRepository(session)
         self.scheduler_runs = SchedulerRunRepository(session)
+        self.privacy = PrivacyRepository(session)
         self.viewer = ViewerRepository(session)
         self.rat_cycles = RatCycleRepository(session)
         try:

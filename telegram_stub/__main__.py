@@ -22,16 +22,21 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
 async def _serve(args: argparse.Namespace) -> None:
     stub = BotApiStub(args.token, username=args.username, host=args.host, port=args.port)
     await stub.start()
-    logging.getLogger("telegram_stub").info(
-        "Bot API stub on %s (base_url=%s, control=%s)",
-        stub.url,
-        stub.bot_base_url,
-        stub.control_url,
-    )
+    logging.getLogger("telegram_stub").info("%s", startup_line(stub))
     try:
         await asyncio.Event().wait()
     finally:
         await stub.stop()
+
+
+def startup_line(stub: BotApiStub) -> str:
+    """Where the stand-in listens and what a bot must be given to use it: it serves one token
+    only, so the line names it (a fixed test token, not a secret) with the two base URLs."""
+    return (
+        f"Bot API stand-in on {stub.url} (control API {stub.control_url}); it accepts only "
+        f"this token. Run the bot with: GEMPUR_TELEGRAM_BASE_URL={stub.bot_base_url} "
+        f"GEMPUR_TELEGRAM_BASE_FILE_URL={stub.file_base_url} GEMPUR_TELEGRAM_TOKEN={stub.token}"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

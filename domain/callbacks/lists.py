@@ -124,9 +124,20 @@ class InviteListPage(Codec):
 
 @dataclass(frozen=True)
 class InviteRevoke(Codec):
-    """*Cabut*: `i:r:<invite>:<page of the list to show again>`."""
+    """*Cabut*: `i:r:<invite>:<page of the list to show again>` asks "Cabut undangan #N?"."""
 
     PREFIX = "i:r"
+    PARTS = (ID, PAGE)
+
+    invite_id: int
+    page: int
+
+
+@dataclass(frozen=True)
+class InviteRevokeConfirm(Codec):
+    """*Ya, cabut* under the question: `i:v:<invite>:<page of the list to show again>`."""
+
+    PREFIX = "i:v"
     PARTS = (ID, PAGE)
 
     invite_id: int
@@ -145,6 +156,7 @@ INVITE_BUTTONS: tuple[type[Codec], ...] = (
     InviteOpenList,
     InviteListPage,
     InviteRevoke,
+    InviteRevokeConfirm,
 )
 
 

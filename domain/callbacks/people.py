@@ -53,6 +53,13 @@ class JoinAsk(Codec):
     PREFIX = "j:ask"
 
 
+@dataclass(frozen=True)
+class JoinPendingList(Codec):
+    """*Permintaan akses (N)* on /undang's menu: the requests waiting for a decision, `j:l`."""
+
+    PREFIX = "j:l"
+
+
 _JOIN_ROLE = one_of({role.value: role for role in JOIN_ROLES})
 _JOIN_REFUSE, _JOIN_APPROVE = "j:r", "j:a"
 

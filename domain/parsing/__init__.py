@@ -10,11 +10,12 @@ from domain.parsing.dates import check_date_range, parse_date
 from domain.parsing.datetimes import check_datetime_range, parse_local_datetime
 from domain.parsing.numeric import parse_decimal_amount, parse_number
 from domain.parsing.phone import parse_phone
-from domain.parsing.text import clean_text, normalise_code, parse_choice
+from domain.parsing.text import check_visible, clean_text, normalise_code, parse_choice
 
 __all__ = [
     "check_date_range",
     "check_datetime_range",
+    "check_visible",
     "clean_text",
     "normalise_code",
     "parse_choice",

@@ -16,10 +16,13 @@ from services.outbox.sender import (
     RecoveryReport,
     default_holder,
 )
+from storage.repositories.outbox import PRIORITY_BULK, PRIORITY_INTERACTIVE
 
 __all__ = [
     "CHAT_UNREACHABLE",
     "LEFT_CLAIMED",
+    "PRIORITY_BULK",
+    "PRIORITY_INTERACTIVE",
     "BotApi",
     "Failure",
     "OutboxSender",

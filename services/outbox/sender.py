@@ -198,7 +198,8 @@ class OutboxSender:
                 cancelled = await uow.outbox.cancel_pending_for_chat(
                     chat_id, reason=CHAT_UNREACHABLE
                 )
-                logger.info("chat %d unreachable: %d pending rows cancelled", chat_id, cancelled)
+                # The chat id is the person's Telegram id: never logged.
+                logger.info("a chat is unreachable: %d pending rows cancelled", cancelled)
             if expire and (expired := await uow.outbox.expire_due(now)):
                 logger.info("outbox: %d rows expired", expired)
             rows = await uow.outbox.claim(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from domain.access import Role
 from storage.repositories.base import Repository, rowcount
@@ -31,6 +31,34 @@ class JoinRequestRepository(Repository):
             .limit(1)
         )
         return result.first()
+
+    async def last_refused_for(self, telegram_user_id: int) -> JoinRequest | None:
+        """The person's most recently refused request, if any."""
+        result = await self.session.scalars(
+            select(JoinRequest)
+            .where(
+                JoinRequest.telegram_user_id == telegram_user_id,
+                JoinRequest.status == REFUSED,
+            )
+            .order_by(JoinRequest.decided_at.desc(), JoinRequest.id.desc())
+            .limit(1)
+        )
+        return result.first()
+
+    async def pending(self, *, limit: int) -> list[JoinRequest]:
+        """Requests waiting for a decision, oldest first."""
+        result = await self.session.scalars(
+            select(JoinRequest)
+            .where(JoinRequest.status == PENDING)
+            .order_by(JoinRequest.created_at, JoinRequest.id)
+            .limit(limit)
+        )
+        return list(result)
+
+    async def count_pending(self) -> int:
+        """How many requests wait for a decision."""
+        stmt = select(func.count()).select_from(JoinRequest).where(JoinRequest.status == PENDING)
+        return int((await self.session.execute(stmt)).scalar_one())
 
     async def add_draft(
         self, *, telegram_user_id: int, chat_id: int, display_name: str | None, now: datetime

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from domain.forms import FormStatus
 from storage.repositories.base import Repository, rowcount
@@ -57,6 +57,15 @@ class PendingImportRepository(Repository):
         """The upload with this id (None if the id is another kind of row)."""
         row = await self.session.get(FormSession, import_id)
         return row if row is not None and row.form == PENDING_IMPORT_FORM else None
+
+    async def with_status(self, *statuses: FormStatus) -> list[FormSession]:
+        """The uploads in any of `statuses`, oldest first (a register is imported rarely)."""
+        rows = await self.session.scalars(
+            select(FormSession)
+            .where(FormSession.form == PENDING_IMPORT_FORM, FormSession.status.in_(statuses))
+            .order_by(FormSession.id)
+        )
+        return list(rows)
 
     async def move(
         self,

@@ -179,3 +179,19 @@ class PetugasRepository(Repository):
             .execution_options(synchronize_session="fetch")
         )
         return rowcount(result)
+
+    async def board_people(self, koperasi_id: int) -> list[Person]:
+        """The cooperative's active board members who can be written to (a Telegram account)."""
+        result = await self.session.scalars(
+            select(Person)
+            .join(RoleGrant, RoleGrant.person_id == Person.id)
+            .where(
+                RoleGrant.koperasi_id == koperasi_id,
+                RoleGrant.role == Role.PENGURUS.value,
+                RoleGrant.active.is_(True),
+                Person.telegram_user_id.is_not(None),
+            )
+            .distinct()
+            .order_by(Person.id)
+        )
+        return list(result)

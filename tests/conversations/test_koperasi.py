@@ -400,3 +400,18 @@ async def test_a_menu_set_for_someone_else_uses_their_language(
     names = {entry["command"] for entry in menu.payload["commands"]}
     assert {"help", "language", "cancel", "privacy"} <= names
     assert not names & {"bantuan", "bahasa", "batal", "privasi"}
+
+
+async def test_an_empty_list_says_nothing_is_assigned_yet_not_no_match(
+    conv: Conversation, driver: Driver
+) -> None:
+    async with conv.app.bot_data.services.uow() as uow:
+        await add_person(uow, 6201, "Rina", roles=[Role.PETUGAS])
+        await add_person(uow, 6202, "Dedi", roles=[Role.ADMIN])
+        await uow.commit()
+    officer = await conv.say(driver.user(6201, "Rina"), "/koperasi")
+    assert "Belum ada koperasi yang ditugaskan kepada Anda" in officer.body
+    assert "cocok" not in officer.body
+    admin = await conv.say(driver.user(6202, "Dedi"), "/koperasi")
+    assert "Register koperasi masih kosong" in admin.body
+    assert "cocok" not in admin.body

@@ -85,15 +85,22 @@ def _answer_to(stub: BotApiStub, data: str) -> dict[str, Any]:
 async def test_each_unusable_invite_is_explained_and_stores_nothing(
     conv: Conversation, admin: UserSession, driver: Driver, clock: FrozenClock
 ) -> None:
-    revoked = await _invite(conv, admin, "petugas pendamping")
-    used = await _invite(conv, admin, "pimpinan Dinas")
-    expiring = await _invite(conv, admin, "admin Dinas")
+    revoked = await _invite(conv, admin, "Petugas pendamping")
+    used = await _invite(conv, admin, "Pimpinan Dinas")
+    expiring = await _invite(conv, admin, "Admin Dinas")
     await conv.press(admin, "Undangan yang masih berlaku")
     [revoked_row] = await _rows(conv, Invite, Invite.code_hash == hash_code(revoked))
     listing = await admin.last_message()
     await admin.press(f"Cabut #{revoked_row.id}")
     await conv.deliver()
-    relisted = await admin.wait_for_edit(listing)
+    asked = await admin.wait_for_edit(listing)
+    assert f"Cabut undangan #{revoked_row.id}?" in asked.body
+    assert asked.buttons == ["Ya, cabut", "Tidak"]
+    [still_open] = await _rows(conv, Invite, Invite.id == revoked_row.id)
+    assert still_open.revoked_at is None  # asked, not done yet
+    await admin.press("Ya, cabut")
+    await conv.deliver()
+    relisted = await admin.wait_for_edit(asked)
     assert f"#{revoked_row.id}" not in relisted.body
     first = driver.user(8101, "Ani")
     await conv.say(first, f"/start {used}")
@@ -111,8 +118,8 @@ async def test_each_unusable_invite_is_explained_and_stores_nothing(
 async def test_refusing_consent_stores_nothing(
     conv: Conversation, admin: UserSession, driver: Driver
 ) -> None:
-    code = await _invite(conv, admin, "petugas pendamping")
-    outbox_before = await _rows(conv, Outbox)
+    code = await _invite(conv, admin, "Petugas pendamping")
+    outbox_before = [row.id for row in await _rows(conv, Outbox)]
     ani = driver.user(8201, "Ani", last_name="Lestari")
     notice = await conv.say(ani, f"/start {code}")
     assert "petugas pendamping" in notice.body
@@ -123,7 +130,7 @@ async def test_refusing_consent_stores_nothing(
     assert (await ani.messages())[0].reply_markup is None  # no second decision on it
     assert await _rows(conv, Person, Person.telegram_user_id == ani.id) == []
     assert await _rows(conv, InviteUse) == []
-    assert await _rows(conv, Outbox) == outbox_before
+    assert [row.id for row in await _rows(conv, Outbox)] == outbox_before
     [invite] = await _rows(conv, Invite)
     assert invite.uses == 0
 
@@ -131,7 +138,7 @@ async def test_refusing_consent_stores_nothing(
 async def test_consent_links_once_and_the_same_link_again_grants_nothing(
     conv: Conversation, admin: UserSession, driver: Driver
 ) -> None:
-    code = await _invite(conv, admin, "petugas pendamping")
+    code = await _invite(conv, admin, "Petugas pendamping")
     ani = driver.user(8301, "Ani", last_name="Lestari", language_code="en")
     assert "field officer" in (await conv.say(ani, f"/start {code}")).body
     home = await conv.press(ani, "I agree")
@@ -161,7 +168,7 @@ async def test_consent_links_once_and_the_same_link_again_grants_nothing(
 async def test_a_typed_code_is_redeemed_unless_a_form_waits_for_an_answer(
     conv: Conversation, admin: UserSession, driver: Driver
 ) -> None:
-    code = await _invite(conv, admin, "pimpinan Dinas")
+    code = await _invite(conv, admin, "Pimpinan Dinas")
     typed = f"{code[:4]} {code[4:8]} {code[8:]}".lower()
     budi = driver.user(8401, "Budi")
     await conv.say(budi, "/bahasa")
@@ -177,7 +184,7 @@ async def test_a_typed_code_is_redeemed_unless_a_form_waits_for_an_answer(
 async def test_forged_buttons_are_refused_and_answered_once(
     conv: Conversation, admin: UserSession, driver: Driver, stub: BotApiStub
 ) -> None:
-    code = await _invite(conv, admin, "admin Dinas")
+    code = await _invite(conv, admin, "Admin Dinas")
     [invite] = await _rows(conv, Invite)
     alice, mallory = driver.user(8501, "Alice"), driver.user(8502, "Mallory")
     notice = await conv.say(alice, f"/start {code}")
@@ -304,7 +311,9 @@ async def test_a_member_of_two_boards_is_asked_once_and_the_choice_is_remembered
         await conv.say(admin, f"/undang {search}")
         code = invite_code(await conv.press(admin, f"1. {nama}"))
         await conv.say(eko, f"/start {code}")
-        home = await conv.press(eko, "Setuju")
+        await eko.press("Setuju")
+        await conv.deliver()
+        home, _position = await eko.wait_for_reply(2)
     assert "Anda pengurus di 2 koperasi" in home.body
     asked = await conv.say(eko, "/ujipengurus")
     assert asked.buttons == ["Kopkar Sinar", "KUD Tani Makmur"]
@@ -371,13 +380,16 @@ async def test_officers_and_admins_remove_board_members_and_the_menu_follows(
     assert [g.active for g in grants] == [False]
     [audit] = await _rows(conv, AuditLog, AuditLog.action == "board.remove")
     assert (audit.actor_person_id, audit.entity_id) == (officer.id, str(member.id))
-    menus = sorted(await _rows(conv, Outbox, Outbox.chat_id == fajar.id), key=lambda m: m.id)
+    rows = sorted(await _rows(conv, Outbox, Outbox.chat_id == fajar.id), key=lambda m: m.id)
+    menus = [row for row in rows if row.kind == "menu"]
     # The board member's menu had not gone out yet: its removal supersedes it.
     assert [(m.method, m.status) for m in menus] == [
         ("setMyCommands", "superseded"),
         ("deleteMyCommands", "pending"),
     ]
     assert menus[1].payload == {"scope": {"type": "chat", "chat_id": fajar.id}}
+    [note] = [row for row in rows if row.kind == "note"]  # and told, once
+    assert "tidak lagi tercatat sebagai pengurus <b>KUD Tani Makmur</b>" in note.payload["text"]
     await deliver_outbox(conv.app)
     # A removed member who opens the old link again is not put back on the board.
     again = await conv.say(fajar, f"/start {code}")
@@ -400,9 +412,27 @@ async def test_a_double_tap_on_a_role_button_makes_one_invite(
     conv: Conversation, admin: UserSession
 ) -> None:
     await conv.say(admin, "/undang")
-    await admin.press("petugas pendamping")
-    await admin.press("petugas pendamping")  # the second tap arrives before the first is handled
+    await admin.press("Petugas pendamping")
+    await admin.press("Petugas pendamping")  # the second tap arrives before the first is handled
     await conv.deliver()
     [card] = await admin.wait_for_reply()
     assert invite_code(card)
     assert len(await _rows(conv, Invite)) == 1
+
+
+async def test_revoking_an_invite_asks_first_and_no_keeps_it(
+    conv: Conversation, admin: UserSession
+) -> None:
+    await _invite(conv, admin, "Petugas pendamping")
+    listing = await conv.press(admin, "Undangan yang masih berlaku")
+    [invite] = await _rows(conv, Invite)
+    await admin.press(f"Cabut #{invite.id}")
+    await conv.deliver()
+    asked = await admin.wait_for_edit(listing)
+    assert asked.buttons == ["Ya, cabut", "Tidak"]
+    await admin.press("Tidak")
+    await conv.deliver()
+    back = await admin.wait_for_edit(asked)
+    assert f"Cabut #{invite.id}" in back.buttons  # the list again, the invite still open
+    [kept] = await _rows(conv, Invite)
+    assert kept.revoked_at is None

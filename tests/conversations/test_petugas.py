@@ -141,7 +141,9 @@ async def test_assign_by_kecamatan_unassigned_first_then_all(
         (str(people["Maron Satu"]), people["ani"]),
     ]
     assert {a.actor_person_id for a in audit} == {people["admin"]}
-    assert len(await _notes(conv)) == 2
+    _, gained, lost = await _notes(conv)
+    assert (gained.chat_id, lost.chat_id) == (CITRA, ANI)  # the officer it was taken from too
+    assert lost.payload["text"].startswith("1 koperasi yang Anda dampingi dipindahkan")
     assert all(call.status == 200 for call in stub.calls("editMessageText"))
 
 
@@ -163,8 +165,7 @@ async def test_assign_one_found_by_search(
     assigned = await _press(conv, admin, "1")
     assert "✓ 1 koperasi ditugaskan kepada Ani" in assigned.body
     assert (await _officers(conv))["Tongas Dua"] == people["ani"]
-    [note] = await _notes(conv)
-    assert note.chat_id == ANI
+    assert [note.chat_id for note in await _notes(conv)] == [ANI, BUDI]
     [audit] = await _audit(conv)
     assert audit.details == {
         "old_petugas_id": people["budi"],
@@ -196,7 +197,8 @@ async def test_move_one_then_all(
     officers = await _officers(conv)
     assert officers["Tongas Satu"] == officers["Tongas Dua"] == people["ani"]
     assert [a.details["via"] for a in await _audit(conv)] == ["one", "move_all"]
-    assert [note.chat_id for note in await _notes(conv)] == [ANI, ANI]
+    # Sari, on Tongas Satu's board, blocked the bot: nothing is queued for her.
+    assert [note.chat_id for note in await _notes(conv)] == [ANI, BUDI, ANI, BUDI]
 
 
 async def test_deactivate_sends_the_cooperatives_to_the_queue(
@@ -318,3 +320,35 @@ async def test_petugas_takes_a_name_as_its_argument(
     assert "3 petugas aktif" in none.body
     english = await conv.say(admin, "/officers CITRA")
     assert english.body.startswith("citra")
+
+
+async def test_the_people_concerned_are_told_of_a_new_officer_or_a_deactivation(
+    conv: Conversation, driver: Driver, people: dict[str, int]
+) -> None:
+    async with conv.app.bot_data.services.uow() as uow:
+        eka = await add_person(uow, 7201, "Eka")
+        eka.language = "en"
+        await add_board_member(uow, eka, people["Tongas Dua"])
+        await uow.commit()
+    admin = driver.user(ADMIN, "Dedi")
+    await conv.say(admin, "/petugas")
+    await _press(conv, admin, "2")
+    await _press(conv, admin, "Pindahkan")
+    await _press(conv, admin, "Ani (1)")
+    await _press(conv, admin, "Pilih satu")
+    await _press(conv, admin, "1")  # Tongas Dua: Budi → Ani
+    texts = {note.chat_id: note.payload["text"] for note in await _notes(conv)}
+    assert texts[7201] == "The field officer of <b>Tongas Dua</b> is now Ani."
+    assert texts[BUDI].startswith("1 koperasi yang Anda dampingi dipindahkan")
+    assert texts[ANI].startswith("1 koperasi ditugaskan kepada Anda")
+
+    await conv.say(admin, "/petugas")
+    await _press(conv, admin, "1")  # Ani, now with Maron Satu and Tongas Dua
+    await _press(conv, admin, "Nonaktifkan")
+    await _press(conv, admin, "Ya, nonaktifkan")
+    notes = await _notes(conv)
+    to_ani = [n.payload["text"] for n in notes if n.chat_id == ANI]
+    assert "Peran Anda sebagai petugas pendamping di Gempur telah dicabut" in to_ani[-1]
+    assert not any("dipindahkan" in text for text in to_ani)  # told of the deactivation only
+    to_eka = [n.payload["text"] for n in notes if n.chat_id == 7201]
+    assert "<b>Tongas Dua</b> has no field officer for the time being" in to_eka[-1]

@@ -140,7 +140,7 @@ async def test_another_process_change_is_seen_once_the_entry_expires(
     engine = create_engine(cfg.database.url)
     try:
         async with UnitOfWork(session_factory(engine)) as uow:
-            assert await add_admin(uow, ANI, clock)
+            assert await add_admin(uow, ANI, conv.app.bot_data.services.catalogues, clock)
             await uow.commit()
     finally:
         await engine.dispose()

@@ -24,7 +24,7 @@ async def make_admin(app: GempurApp, telegram_user_id: int) -> None:
     """Grants the admin role as `python bot.py admin add ID` does."""
     services = app.bot_data.services
     async with services.uow() as uow:
-        await add_admin(uow, telegram_user_id, services.clock)
+        await add_admin(uow, telegram_user_id, services.catalogues, services.clock)
         await uow.commit()
 
 

@@ -34,7 +34,14 @@ def test_other_urls_are_refused_clearly(url: str) -> None:
 
 
 async def _pragmas(engine: AsyncEngine) -> dict[str, object]:
-    names = ("journal_mode", "foreign_keys", "busy_timeout", "synchronous", "wal_autocheckpoint")
+    names = (
+        "journal_mode",
+        "foreign_keys",
+        "busy_timeout",
+        "synchronous",
+        "wal_autocheckpoint",
+        "secure_delete",
+    )
     try:
         async with engine.connect() as connection:
             return {
@@ -47,7 +54,8 @@ async def _pragmas(engine: AsyncEngine) -> dict[str, object]:
 
 async def test_sqlite_file_gets_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path / "pragmas.db")
-    common = {"journal_mode": "wal", "foreign_keys": 1, "synchronous": 1}  # 1: NORMAL
+    # synchronous 1: NORMAL; secure_delete: an erased person's bytes are overwritten.
+    common = {"journal_mode": "wal", "foreign_keys": 1, "synchronous": 1, "secure_delete": 1}
     # In-loop: a busy timeout of milliseconds (longer waits sleep on the loop) and no
     # checkpoint on commit (storage.engine.checkpoint_wal does it from a thread).
     assert await _pragmas(create_engine(url)) == {

@@ -14,18 +14,20 @@ from config import AccessConfig, AppConfig
 from domain.access import Role
 from domain.invites import InviteProblem, hash_code
 from locales import Catalogues
+from services.consent import Newcomer
 from services.invites import create_board_invites, create_invite
 from services.join_requests import requests_of
-from services.onboarding import Newcomer, redeem_invite
+from services.onboarding import redeem_invite
 from storage.repositories.invites import InviteRepository, UseTaken
 from storage.repositories.join_requests import APPROVED, REFUSED
+from storage.repositories.petugas import PetugasRepository
 from storage.tables import AuditLog, Invite, InviteUse, Koperasi, Outbox, Person, RoleGrant
 from storage.uow import UnitOfWork
 
 Factory = async_sessionmaker[AsyncSession]
 NOW = datetime(2027, 1, 4, 2, 0, tzinfo=UTC)
 CFG = AccessConfig(invite_ttl_days=30, board_invite_max_uses=5)
-TR = Catalogues(["id", "en"], "id", ZoneInfo("Asia/Jakarta")).get("id")
+CATALOGUES = Catalogues(["id", "en"], "id", ZoneInfo("Asia/Jakarta"))
 
 
 async def _people(factory: Factory, count: int, first_id: int = 5001) -> list[int]:
@@ -155,7 +157,7 @@ async def test_two_newcomers_racing_for_the_last_use_link_one_and_store_nothing_
     async def redeem(telegram_user_id: int) -> InviteProblem | None:
         newcomer = Newcomer(telegram_user_id, telegram_user_id, "Pengurus", "id")
         async with UnitOfWork(factory) as uow:
-            redeemed = await redeem_invite(uow, invite_id, newcomer, TR, NOW)
+            redeemed = await redeem_invite(uow, invite_id, newcomer, CATALOGUES, NOW)
             if redeemed.problem is None:
                 await uow.commit()
             return redeemed.problem
@@ -273,3 +275,46 @@ async def test_admin_recipients_are_reachable_active_admins(factory: Factory) ->
 def test_config_defaults_for_invites() -> None:
     access = AppConfig().access
     assert (access.invite_ttl_days, access.board_invite_max_uses) == (30, 5)
+
+
+async def test_waiting_requests_oldest_first_and_the_last_refusal(factory: Factory) -> None:
+    admin = (await _people(factory, 1))[0]
+    async with UnitOfWork(factory) as uow:
+        repo = requests_of(uow)
+        made = []
+        for offset, (telegram_user_id, name) in enumerate([(7101, "Ani"), (7102, "Budi")]):
+            request = await repo.add_draft(
+                telegram_user_id=telegram_user_id,
+                chat_id=telegram_user_id,
+                display_name=name,
+                now=NOW,
+            )
+            await repo.submit(request.id, None, NOW + timedelta(minutes=offset))
+            made.append(request.id)
+        await repo.add_draft(telegram_user_id=7103, chat_id=7103, display_name="Citra", now=NOW)
+        await repo.decide(made[1], REFUSED, admin, NOW + timedelta(days=1))
+        await uow.commit()
+    async with UnitOfWork(factory, write=False) as uow:
+        repo = requests_of(uow)
+        waiting = await repo.pending(limit=5)
+        count = await repo.count_pending()
+        refused = await repo.last_refused_for(7102)
+        none_refused = await repo.last_refused_for(7101)
+    assert [r.display_name for r in waiting] == ["Ani"]  # drafts and decided ones are not
+    assert count == 1
+    assert refused is not None
+    assert refused.id == made[1]
+    assert none_refused is None
+
+
+async def test_board_people_are_the_active_members_with_telegram(factory: Factory) -> None:
+    people = await _people(factory, 3)
+    koperasi_id = await _koperasi(factory, "KUD Tani", "Kraksaan")
+    async with UnitOfWork(factory) as uow:
+        for person in people:
+            await uow.roles.grant(person, Role.PENGURUS, koperasi_id=koperasi_id, now=NOW)
+        await uow.roles.revoke(people[1], Role.PENGURUS, koperasi_id=koperasi_id, now=NOW)
+        await uow.commit()
+    async with UnitOfWork(factory, write=False) as uow:
+        members = await PetugasRepository(uow.session).board_people(koperasi_id)
+    assert [member.id for member in members] == [people[0], people[2]]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -17,11 +18,14 @@ from domain.access import Role
 from domain.errors import InputError
 from domain.koperasi_list import KoperasiScope, ListCriteria, ListFilter, criteria_for
 from domain.workload import AssignMode, KoperasiFacts, Workload, tally
+from locales import Catalogues
 from services import assignment
 from services.koperasi_query import list_page, load_card
 from storage.tables import AuditLog, Koperasi, RoleGrant
 from storage.uow import UnitOfWork
 from tests.helpers.seed import NOW, add_board_member, add_koperasi, add_person
+
+CATALOGUES = Catalogues(["id", "en"], "id", ZoneInfo("Asia/Jakarta"))
 
 TODAY = date(2027, 3, 1)
 SOON, PASSED = date(2027, 3, 20), date(2027, 2, 1)
@@ -296,7 +300,9 @@ async def test_move_all_then_deactivate_sends_them_to_the_queue(
         await uow.commit()
     assert len(moved) == 2
     async with UnitOfWork(factory) as uow:
-        gone = await assignment.deactivate_officer(uow, seeded.admin, citra, NOW)
+        gone = await assignment.deactivate_officer(
+            uow, seeded.admin, citra, NOW, catalogues=CATALOGUES, cause="test"
+        )
         await uow.commit()
     assert sorted(c.koperasi_id for c in gone) == sorted(
         [seeded.koperasi["Koperasi Charlie"], seeded.koperasi["kud delta"]]

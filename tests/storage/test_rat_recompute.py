@@ -28,7 +28,7 @@ from services.rat_recompute import (
     recompute_koperasi,
 )
 from services.register_files import open_table
-from services.register_import import apply_import
+from services.register_import import import_table
 from storage.tables import Koperasi, RatCycle
 from storage.uow import UnitOfWork
 from tests.helpers.clock import FrozenClock
@@ -52,7 +52,7 @@ async def _import_sample(
     write_register(path, rows)
     table = open_table(await asyncio.to_thread(path.read_bytes), path.name)
     async with UnitOfWork(factory) as uow:
-        result = await apply_import(
+        result = await import_table(
             uow, table, RULES, actor_person_id=None, channel="cli", now=NOW
         )
         if recompute:

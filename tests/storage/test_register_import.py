@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from config import DEFAULT_KECAMATAN
 from domain.register_rows import RowRules
-from services import register_import
+from services import register_scan
 from services.register_files import Table, open_table
-from services.register_import import ImportPreview, apply_import, preview_import
+from services.register_import import ImportPreview, import_table, preview_table
 from storage.repositories.koperasi import KoperasiRepository
 from storage.tables import AuditLog, Koperasi, RatCycle
 from storage.uow import UnitOfWork
@@ -37,12 +37,12 @@ def _table(*rows: str, header: str = HEADER) -> Table:
 
 async def _preview(factory: async_sessionmaker[AsyncSession], table: Table) -> ImportPreview:
     async with UnitOfWork(factory, write=False) as uow:
-        return await preview_import(uow, table, RULES)
+        return await preview_table(uow, table, RULES)
 
 
 async def _apply(factory: async_sessionmaker[AsyncSession], table: Table) -> ImportPreview:
     async with UnitOfWork(factory) as uow:
-        result = await apply_import(
+        result = await import_table(
             uow, table, RULES, actor_person_id=None, channel="cli", now=NOW
         )
         await uow.commit()
@@ -135,7 +135,7 @@ async def test_rows_repeating_a_key_or_matching_two_cooperatives_are_skipped(
 async def test_a_failure_mid_import_leaves_nothing_written(
     factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(register_import, "BATCH_SIZE", 2)
+    monkeypatch.setattr(register_scan, "BATCH_SIZE", 2)
     original = KoperasiRepository.insert_cycles
     calls = 0
 

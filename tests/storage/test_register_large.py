@@ -19,7 +19,7 @@ from config import DEFAULT_KECAMATAN
 from domain.register_rows import RowRules
 from sample.register import SAMPLE_TODAY, generate_register, write_register
 from services.register_files import open_table
-from services.register_import import apply_import
+from services.register_import import import_table
 from storage.uow import UnitOfWork
 
 NOW = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
@@ -39,7 +39,7 @@ async def test_ten_thousand_generated_rows_import(
     started = time.perf_counter()
     table = open_table(await asyncio.to_thread(path.read_bytes), path.name)
     async with UnitOfWork(background_factory) as uow:  # as the bot and the CLI run it
-        result = await apply_import(
+        result = await import_table(
             uow, table, RULES, actor_person_id=None, channel="cli", now=NOW
         )
         await uow.commit()

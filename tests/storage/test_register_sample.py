@@ -15,7 +15,7 @@ from domain.register_rows import RowRules
 from sample.people import sample_pengurus, sample_staff, seed_people
 from sample.register import SAMPLE_TODAY, generate_register, write_register
 from services.register_files import open_table
-from services.register_import import apply_import
+from services.register_import import import_table
 from storage.tables import Koperasi, RoleGrant
 from storage.uow import UnitOfWork
 
@@ -26,7 +26,7 @@ RULES = RowRules(tuple(DEFAULT_KECAMATAN), SAMPLE_TODAY)
 async def _import(factory: async_sessionmaker[AsyncSession], path: Path) -> tuple[int, int]:
     table = open_table(await asyncio.to_thread(path.read_bytes), path.name)
     async with UnitOfWork(factory) as uow:
-        result = await apply_import(
+        result = await import_table(
             uow, table, RULES, actor_person_id=None, channel="cli", now=NOW
         )
         await uow.commit()

@@ -17,7 +17,7 @@ from sample.cycles import seed_cycles
 from sample.people import sample_pengurus, sample_staff, seed_people
 from sample.register import SAMPLE_TODAY, generate_register, write_register
 from services.register_files import open_table
-from services.register_import import apply_import
+from services.register_import import import_table
 from storage.tables import ChecklistEntry, Koperasi, RatCycle
 from storage.uow import UnitOfWork
 from tests.helpers.rat import expected_standing, stored_standing
@@ -33,7 +33,7 @@ async def _seeded(factory: async_sessionmaker[AsyncSession], tmp_path: Path) -> 
     write_register(path, rows)
     table = open_table(await asyncio.to_thread(path.read_bytes), path.name)
     async with UnitOfWork(factory) as uow:
-        await apply_import(uow, table, RULES, actor_person_id=None, channel="cli", now=NOW)
+        await import_table(uow, table, RULES, actor_person_id=None, channel="cli", now=NOW)
         await seed_people(uow, [*sample_staff(5), *sample_pengurus(rows, 5)], now=NOW)
         stages = await seed_cycles(uow, POLICY, today=SAMPLE_TODAY, now=NOW, seed=5)
         await uow.commit()

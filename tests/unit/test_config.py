@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from config import ConfigError, load_config, parse_config, resolve_config_path
+from config import ConfigError, FilesConfig, load_config, parse_config, resolve_config_path
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -112,3 +112,11 @@ def test_bot_api_connections_and_wait_reach_the_http_client() -> None:
     processor = app.update_processor
     assert isinstance(processor, PerChatUpdateProcessor)
     assert processor.handled_at_once == 5
+
+
+def test_example_config_caps_uploaded_files_as_the_defaults_do() -> None:
+    cfg = load_config(ROOT / "config.example.toml", environ={})
+    assert cfg.files == FilesConfig()
+    assert (cfg.files.max_rows, cfg.files.max_columns) == (200_000, 200)
+    assert (cfg.files.max_unpacked_mb, cfg.files.max_ratio) == (400, 200)
+    assert (cfg.files.worker_seconds, cfg.files.worker_memory_mb) == (120, 1024)

@@ -18,6 +18,8 @@ from domain.invites import (
     TYPED_CODE_PATTERN,
     InviteProblem,
     InviteState,
+    ask_again_at,
+    board_seat_conflict,
     consent_tag,
     consent_tag_valid,
     deep_link,
@@ -156,3 +158,18 @@ def test_who_may_remove_a_board_member() -> None:
     assert not may_manage_board(_viewer(3, RoleGrant(Role.PETUGAS)), 2)
     assert not may_manage_board(_viewer(4, RoleGrant(Role.PIMPINAN)), None)
     assert not may_manage_board(_viewer(5, RoleGrant(Role.PENGURUS, 9)), 5)
+
+
+def test_a_refused_request_may_be_made_again_only_after_the_cool_down() -> None:
+    refused = NOW - timedelta(days=3)
+    assert ask_again_at(refused, 7, NOW) == refused + timedelta(days=7)
+    assert ask_again_at(refused, 3, NOW) is None  # exactly over
+    assert ask_again_at(refused, 0, NOW) is None  # no cool-down configured
+    assert ask_again_at(None, 7, NOW) is None  # never refused
+
+
+def test_an_officer_may_not_sit_on_the_board_she_supervises() -> None:
+    assert board_seat_conflict(5, True, 5) is True
+    assert board_seat_conflict(5, True, 6) is False  # another officer's cooperative
+    assert board_seat_conflict(5, False, 5) is False  # no longer an officer
+    assert board_seat_conflict(5, True, None) is False  # in the admins' queue

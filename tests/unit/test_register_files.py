@@ -11,7 +11,8 @@ from openpyxl import Workbook, load_workbook
 
 from domain.register import template_columns
 from locales import Catalogues
-from services.register_files import UnreadableFileError, open_table, template_xlsx
+from services.register_files import open_table, template_xlsx
+from services.register_read import UnreadableFileError
 
 CATALOGUES = Catalogues(["id", "en"], "id", ZoneInfo("Asia/Jakarta"))
 
@@ -60,7 +61,7 @@ def test_xlsx_reads_the_first_sheet_with_typed_cells_and_row_numbers() -> None:
 )
 def test_files_that_cannot_be_read_say_why(data: bytes, name: str, key: str) -> None:
     with pytest.raises(UnreadableFileError) as caught:
-        open_table(data, name)
+        list(open_table(data, name).rows())
     assert caught.value.key == key
 
 
