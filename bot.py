@@ -4,6 +4,7 @@
     python bot.py migrate             bring the database schema up to date
     python bot.py admin add ID        make a Telegram user id an admin
     python bot.py import FILE         import the register (CSV/XLSX); --dry-run only previews
+    python bot.py recompute           stage, flags, activity; [rat] config to open cycles
 Every subcommand takes --config PATH (default config.toml, or GEMPUR_CONFIG).
 """
 
@@ -48,6 +49,7 @@ from services.outbox import (
     default_holder,
     enqueue_message,
 )
+from services.rat_cli import recompute_command
 from services.register_cli import import_file
 from services.register_recovery import report_interrupted_imports
 from services.roles import grant_role
@@ -391,6 +393,15 @@ def cmd_import(cfg: AppConfig, file: str, *, dry_run: bool) -> int:
         return EXIT_USAGE
 
 
+def cmd_recompute(cfg: AppConfig, tahun_buku: int | None) -> int:
+    """`recompute [--tahun-buku N]`: every cooperative, open cycles given the [rat] config."""
+    try:
+        return asyncio.run(recompute_command(cfg, tahun_buku=tahun_buku, clock=SystemClock()))
+    except DatabaseNotMigratedError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+
+
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """The command line; every subcommand takes --config."""
     common = argparse.ArgumentParser(add_help=False)
@@ -408,6 +419,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     register.add_argument("file", metavar="FILE")
     register.add_argument("--dry-run", action="store_true", help="preview only, write nothing")
+    recompute = commands.add_parser(
+        "recompute", parents=[common], help="recompute every cooperative's RAT standing"
+    )
+    recompute.add_argument(
+        "--tahun-buku", type=int, metavar="N", help="apply the [rat] config to year N only"
+    )
     return parser.parse_args(argv)
 
 
@@ -427,6 +444,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_migrate(cfg)
     if args.command == "import":
         return cmd_import(cfg, args.file, dry_run=args.dry_run)
+    if args.command == "recompute":
+        return cmd_recompute(cfg, args.tahun_buku)
     return cmd_admin_add(cfg, args.telegram_user_id)
 
 

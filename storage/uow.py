@@ -33,6 +33,7 @@ from storage.repositories.koperasi_query import KoperasiQueryRepository
 from storage.repositories.pending_imports import PendingImportRepository
 from storage.repositories.petugas import PetugasRepository
 from storage.repositories.privacy import PrivacyRepository
+from storage.repositories.rat_cycle import RatCycleRepository
 from storage.repositories.viewer import ViewerRepository
 
 
@@ -58,6 +59,7 @@ class UnitOfWork:
     scheduler_runs: SchedulerRunRepository
     privacy: PrivacyRepository
     viewer: ViewerRepository
+    rat_cycles: RatCycleRepository
 
     def __init__(self, factory: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
         self._factory = factory
@@ -95,6 +97,7 @@ class UnitOfWork:
         self.scheduler_runs = SchedulerRunRepository(session)
         self.privacy = PrivacyRepository(session)
         self.viewer = ViewerRepository(session)
+        self.rat_cycles = RatCycleRepository(session)
         try:
             # Begin now (not at the first query) so the writer's lock is taken on entry.
             await session.connection()

@@ -8,7 +8,7 @@ a RAT (BARU, DALAM_PEMBUBARAN, BUBAR) carries no flags.
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from domain.rat.calendar import Deadlines
@@ -35,18 +35,26 @@ class Flags:
     lewat_batas_uu: bool = False
     tidak_rat: bool = False
 
+    def values(self) -> tuple[bool, bool, bool, bool]:
+        """The four flags in DOMAIN order.
+
+        Spelled out rather than `dataclasses.astuple`, which deep-copies every field: the
+        daily recompute asks for them several times per cooperative.
+        """
+        return self.terlambat_target, self.terlambat_lapor, self.lewat_batas_uu, self.tidak_rat
+
     def codes(self) -> tuple[str, ...]:
         """The codes of the flags set, in DOMAIN order."""
-        return tuple(code for code, on in zip(FLAG_CODES, astuple(self), strict=True) if on)
+        return tuple(code for code, on in zip(FLAG_CODES, self.values(), strict=True) if on)
 
     def stored_fields(self) -> dict[str, bool]:
         """The flags under the stored columns' names."""
-        return dict(zip(FLAG_FIELDS, astuple(self), strict=True))
+        return dict(zip(FLAG_FIELDS, self.values(), strict=True))
 
     @property
     def late(self) -> bool:
         """Late = any flag."""
-        return any(astuple(self))
+        return any(self.values())
 
 
 def _missed(deadline: date, done_on: date | None, today: date) -> bool:

@@ -1,0 +1,284 @@
+"""RAT cycles as the recompute reads and writes them, a batch of cooperatives at a time.
+
+A batch is read in three queries (the cooperatives, their cycles, the cycles' checklist
+states) and written with executemany Core statements, never a round trip per row; the daily
+recompute walks the register by id (`next_batch`), so memory stays that of one batch.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Table,
+    Text,
+    bindparam,
+    cast,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.orm.util import identity_key
+
+from domain.rat.calendar import FiscalYearEnd
+from domain.rat.koperasi import KoperasiFacts
+from domain.rat.policy import CycleRules
+from domain.rat.recompute import KOPERASI_FIELDS, StoredCycle, StoredRat
+from domain.stages import CycleFacts
+from storage.repositories.base import Repository
+from storage.tables import ChecklistEntry, Koperasi, RatCycle
+
+DEADLINE_COLUMNS = (
+    "fiscal_year_end",
+    "target_date",
+    "report_deadline",
+    "statutory_limit",
+    "tidak_rat_date",
+)
+MILESTONE_COLUMNS = (
+    "planned_date",
+    "invitation_sent_date",
+    "held_date",
+    "reported_date",
+    "ods_date",
+)
+CYCLE_STATE_COLUMNS = (
+    "tahap",
+    "flag_terlambat_target",
+    "flag_terlambat_lapor",
+    "flag_lewat_batas_uu",
+    "flag_tidak_rat",
+)
+_KOPERASI_STORED = (*KOPERASI_FIELDS, "current_rat_cycle_id")
+
+
+def _table(entity: type[Koperasi] | type[RatCycle] | type[ChecklistEntry]) -> Table:
+    """The Core table of a mapped class, for executemany statements."""
+    return entity.metadata.tables[entity.__tablename__]
+
+
+class RatCycleRepository(Repository):
+    """Cycles, their checklist states and the cooperative's stored copy of its standing."""
+
+    async def lock_koperasi(self, koperasi_id: int) -> None:
+        """Locks the cooperative's row until the transaction ends (PostgreSQL; SQLite's
+        writers are serialised anyway).
+
+        A change that will recompute a cooperative takes this lock before touching its
+        cycles, so it and the daily recompute (which locks a batch of cooperatives, then
+        writes their cycles) always lock in the same order and never deadlock.
+        """
+        await self.session.execute(
+            select(Koperasi.id).where(Koperasi.id == koperasi_id).with_for_update(key_share=True)
+        )
+
+    async def next_batch(self, *, after: int, limit: int) -> list[StoredRat]:
+        """The next `limit` cooperatives by id above `after`, as `load` reads them.
+
+        Their cycles are read by id range: the batch is every cooperative in it.
+        """
+        rows = (
+            await self.session.execute(
+                _KOPERASI.where(Koperasi.id > after).order_by(Koperasi.id).limit(limit)
+            )
+        ).all()
+        if not rows:
+            return []
+        in_batch = RatCycle.koperasi_id.between(rows[0].id, rows[-1].id)
+        return await self._with_cycles(rows, in_batch)
+
+    async def load(self, ids: Sequence[int]) -> list[StoredRat]:
+        """These cooperatives with their cycles and checklist states, in id order.
+
+        The cooperatives' rows are locked first (PostgreSQL; `FOR NO KEY UPDATE`, which
+        leaves rows referring to them free to be added), so what is read stays what is
+        written over until the commit: a change committed meanwhile waits, then sees the
+        recomputed values.
+        """
+        if not ids:
+            return []
+        query = _KOPERASI.where(Koperasi.id.in_(ids)).order_by(Koperasi.id)
+        rows = (await self.session.execute(query)).all()
+        return await self._with_cycles(rows, RatCycle.koperasi_id.in_(ids))
+
+    async def _with_cycles(
+        self, koperasi: Sequence[Row[Any]], in_batch: ColumnElement[bool]
+    ) -> list[StoredRat]:
+        """The cooperatives' rows with their cycles (`in_batch`) and checklist states."""
+        states: dict[int, dict[str, str]] = defaultdict(dict)
+        entries = select(
+            ChecklistEntry.rat_cycle_id, ChecklistEntry.item_code, ChecklistEntry.status
+        ).join(RatCycle, RatCycle.id == ChecklistEntry.rat_cycle_id)
+        for cycle_id, code, status in await self.session.execute(entries.where(in_batch)):
+            states[cycle_id][code] = status
+        cycles: dict[int, dict[int, StoredCycle]] = defaultdict(dict)
+        for row in await self.session.execute(_CYCLES.where(in_batch)):
+            cycles[row.koperasi_id][row.tahun_buku] = _stored_cycle(row, states.get(row.id, {}))
+        return [_stored_rat(row, cycles[row.id]) for row in koperasi]
+
+    async def petugas_ids(self, ids: Sequence[int]) -> dict[int, int | None]:
+        """The officer of each of these cooperatives (None: the admins' queue)."""
+        rows = await self.session.execute(
+            select(Koperasi.id, Koperasi.petugas_id).where(Koperasi.id.in_(ids))
+        )
+        return {int(koperasi_id): petugas_id for koperasi_id, petugas_id in rows}
+
+    async def insert_cycles(
+        self, cycles: Sequence[tuple[int, Mapping[str, object]]], *, now: datetime
+    ) -> list[int]:
+        """Inserts cycles as (koperasi id, columns) pairs, all with the same columns; their ids.
+
+        A plain executemany and one SELECT for the ids: with RETURNING in parameter order,
+        SQLite (whose integer keys SQLAlchemy cannot sort batches by) inserts row by row.
+        """
+        if not cycles:
+            return []
+        params = [
+            {**values, "koperasi_id": koperasi_id, "created_at": now, "updated_at": now}
+            for koperasi_id, values in cycles
+        ]
+        connection = await self.session.connection()
+        await connection.execute(insert(_table(RatCycle)), params)
+        keys = [(koperasi_id, values["tahun_buku"]) for koperasi_id, values in cycles]
+        rows = await connection.execute(
+            select(RatCycle.koperasi_id, RatCycle.tahun_buku, RatCycle.id).where(
+                RatCycle.koperasi_id.in_({koperasi_id for koperasi_id, _ in keys}),
+                RatCycle.tahun_buku.in_({year for _, year in keys}),
+            )
+        )
+        ids: dict[tuple[int, object], int] = {
+            (koperasi_id, year): cycle_id for koperasi_id, year, cycle_id in rows
+        }
+        return [ids[key] for key in keys]
+
+    async def update_cycles(
+        self, changes: Sequence[tuple[int, Mapping[str, object]]], *, now: datetime
+    ) -> None:
+        """Sets changed columns of cycles, as (cycle id, columns) pairs."""
+        await self._update_by_id(RatCycle, changes, now)
+
+    async def update_koperasi(
+        self, changes: Sequence[tuple[int, Mapping[str, object]]], *, now: datetime
+    ) -> None:
+        """Sets the recomputed columns of cooperatives, as (koperasi id, columns) pairs."""
+        await self._update_by_id(Koperasi, changes, now)
+
+    async def set_checklist_states(
+        self, entries: Sequence[tuple[int, str, str]], *, now: datetime
+    ) -> None:
+        """Adds checklist entries as (cycle id, item code, state) to cycles that have none."""
+        if not entries:
+            return
+        params = [
+            {"rat_cycle_id": cycle_id, "item_code": code, "status": state, "updated_at": now}
+            for cycle_id, code, state in entries
+        ]
+        connection = await self.session.connection()
+        await connection.execute(insert(_table(ChecklistEntry)), params)
+
+    async def _update_by_id(
+        self,
+        entity: type[Koperasi] | type[RatCycle],
+        changes: Sequence[tuple[int, Mapping[str, object]]],
+        now: datetime,
+    ) -> None:
+        """One executemany UPDATE per set of changed columns.
+
+        Objects of these rows the session already holds (a change's own transaction) are
+        refreshed, so what the caller renders next is what was stored.
+        """
+        groups: dict[tuple[str, ...], list[dict[str, object]]] = defaultdict(list)
+        for row_id, changed in changes:
+            # Bound names must differ from the columns they set (SQLAlchemy reserves those).
+            params = {f"v_{name}": value for name, value in changed.items()}
+            groups[tuple(sorted(changed))].append({"v_id": row_id, **params})
+        table = _table(entity)
+        connection = await self.session.connection()
+        for names, group in groups.items():
+            values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in names}
+            stmt = (
+                update(table)
+                .where(table.c.id == bindparam("v_id"))
+                .values(**values, updated_at=now)
+            )
+            await connection.execute(stmt, group)
+        for row_id, changed in changes:
+            held = self.session.identity_map.get(identity_key(entity, row_id))
+            if held is not None:
+                await self.session.refresh(held, [*changed, "updated_at"])
+
+
+_KOPERASI = (
+    select(
+        Koperasi.id,
+        Koperasi.bentuk,
+        Koperasi.fye_month,
+        Koperasi.fye_day,
+        Koperasi.wajib_audit,
+        Koperasi.tgl_badan_hukum,
+        *(getattr(Koperasi, name) for name in _KOPERASI_STORED),
+    )
+    # FOR NO KEY UPDATE (PostgreSQL): rows referring to the cooperative can still be added.
+    .with_for_update(key_share=True)
+)
+_CYCLES = select(
+    RatCycle.id,
+    RatCycle.koperasi_id,
+    RatCycle.tahun_buku,
+    # As text: the rules are built once per distinct spec (`_rules`), not decoded per row.
+    cast(RatCycle.checklist_spec, Text).label("checklist_spec"),
+    RatCycle.ods_confirmed_by_person_id,
+    *(getattr(RatCycle, name) for name in DEADLINE_COLUMNS),
+    *(getattr(RatCycle, name) for name in MILESTONE_COLUMNS),
+    *(getattr(RatCycle, name) for name in CYCLE_STATE_COLUMNS),
+)
+
+
+# Cycles share a handful of rules (fiscal year, fiscal-year end, bentuk, checklist): build
+# each once, not per row; a shared checklist also keeps its cached item codes.
+@functools.lru_cache(maxsize=4096)
+def _rules(tahun_buku: int, dates: tuple[date, ...], checklist_spec: str) -> CycleRules:
+    named = dict(zip(DEADLINE_COLUMNS, dates, strict=True))
+    return CycleRules.from_stored(tahun_buku, named, json.loads(checklist_spec))
+
+
+@functools.lru_cache(maxsize=256)
+def _fiscal_year_end(month: int, day: int) -> FiscalYearEnd:
+    return FiscalYearEnd(month, day)
+
+
+def _stored_cycle(row: Row[Any], states: Mapping[str, str]) -> StoredCycle:
+    """A cycle row as the domain reads it."""
+    dates = tuple(getattr(row, name) for name in DEADLINE_COLUMNS)
+    rules = _rules(row.tahun_buku, dates, row.checklist_spec or "{}")
+    facts = CycleFacts(
+        states=states,
+        planned_date=row.planned_date,
+        invitation_sent_date=row.invitation_sent_date,
+        held_date=row.held_date,
+        reported_date=row.reported_date,
+        ods_date=row.ods_date,
+        ods_confirmed=row.ods_confirmed_by_person_id is not None,
+    )
+    stored = {name: getattr(row, name) for name in CYCLE_STATE_COLUMNS}
+    return StoredCycle(row.id, rules, facts, stored)
+
+
+def _stored_rat(row: Row[Any], cycles: Mapping[int, StoredCycle]) -> StoredRat:
+    """A cooperative row and its cycles (its RAT history is their held dates)."""
+    facts = KoperasiFacts(
+        bentuk=row.bentuk,
+        fye=_fiscal_year_end(row.fye_month, row.fye_day),
+        wajib_audit=row.wajib_audit,
+        tgl_badan_hukum=row.tgl_badan_hukum,
+        status_aktivitas=row.status_aktivitas,
+    )
+    stored = {name: getattr(row, name) for name in _KOPERASI_STORED}
+    return StoredRat(row.id, facts, stored, cycles)
