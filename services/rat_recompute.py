@@ -6,7 +6,7 @@ Three ways in, one rule (`domain.rat.recompute.plan_recompute`):
   that affects one cooperative (a /lapor answer, a RAT date, a cooperative's fields);
 - `recompute_after_import(uow, …)`: inside the import's transaction, for the cooperatives it
   touched (all when not told which), so the register's RAT history drives the flags at once;
-- `recompute_all(uow_factory, …)`: the daily job (`recompute_daily`, which reads the clock)
+- `recompute_all(uow_factory, …)`: the daily job (`recompute_daily`, for its due moment)
   and `bot.py recompute`; a batch of cooperatives per short transaction (SQLite has one
   write lock: other writers wait at most one batch), reading and writing in the same
   transaction so a change committed in between is never overwritten with a stale result.
@@ -24,7 +24,6 @@ from itertools import islice
 from typing import Self
 from zoneinfo import ZoneInfo
 
-from domain.clock import Clock
 from domain.rat.koperasi import local_date
 from domain.rat.policy import RatPolicy
 from domain.rat.recompute import RatPlan, StoredRat, plan_recompute
@@ -130,14 +129,25 @@ async def recompute_all(
 
 
 async def recompute_daily(
-    uow_factory: Callable[[], UnitOfWork], policy: RatPolicy, clock: Clock, tz: ZoneInfo
+    uow_factory: Callable[[], UnitOfWork],
+    policy: RatPolicy,
+    due: datetime,
+    tz: ZoneInfo,
+    *,
+    now: datetime,
 ) -> RecomputeCounts:
-    """The daily job's body: every cooperative as of the region's date, rules kept frozen.
+    """The daily job's body: every cooperative as of the due moment's date in the region
+    (a run caught up late still judges the day it was due for), rules kept frozen."""
+    return await recompute_all(uow_factory, policy, local_date(due, tz), now=now)
 
-    Wire it as `recompute_daily(lambda: services.uow(background=True),
-    cfg.rat.policy(), services.clock, cfg.region.tz)`, once a day after midnight WIB.
+
+async def recompute_after_register_change(
+    uow_factory: Callable[[], UnitOfWork], policy: RatPolicy, tz: ZoneInfo, *, now: datetime
+) -> RecomputeCounts:
+    """Right after an import committed: the register's RAT history drives stage, flags and
+    activity from the first day. Short transactions, one per batch, so chats keep writing
+    meanwhile; a crash in between is made good by the next daily run.
     """
-    now = clock.now()
     return await recompute_all(uow_factory, policy, local_date(now, tz), now=now)
 
 

@@ -13,13 +13,16 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from config import AppConfig
 from domain.forms import FormStatus
+from domain.rat.policy import RatPolicy
 from domain.register_match import KeyIndex
 from domain.register_rows import RowRules
 from locales import N_
 from runtime.offload import Budget, OffloadError, OverBudgetError
+from services.rat_recompute import recompute_after_register_change
 from services.register_files import Table
 from services.register_import import (
     ImportPreview,
@@ -61,6 +64,8 @@ class ImportJob:
     limits: FileLimits
     budget: Budget
     report: ReportSpec
+    rat: RatPolicy
+    tz: ZoneInfo
 
     @classmethod
     def of(cls, cfg: AppConfig, now: datetime, locale: str) -> ImportJob:
@@ -71,6 +76,8 @@ class ImportJob:
             file_limits(cfg),
             Budget(files.worker_seconds, files.worker_memory_mb * MB),
             ReportSpec(locale, cfg.region.timezone),
+            cfg.rat.policy(),
+            cfg.region.tz,
         )
 
 
@@ -170,6 +177,7 @@ async def apply_upload(
             details=details,
         )
         await uow.commit()
+    await recompute_after_register_change(lambda: uows(background=True), job.rat, job.tz, now=now)
     return result
 
 

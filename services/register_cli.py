@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from config import AppConfig
 from domain.clock import Clock
 from locales import Catalogues, Translator
+from services.rat_recompute import recompute_after_register_change
 from services.register_files import Table, open_table, plain_text
 from services.register_import import file_limits, import_rules, import_table, preview_table
 from services.register_read import UnreadableFileError
@@ -86,5 +87,8 @@ async def _run(
             uow, table, rules, limits=limits, actor_person_id=None, channel="cli", now=now
         )
         await uow.commit()
+    await recompute_after_register_change(
+        lambda: UnitOfWork(sessions), cfg.rat.policy(), cfg.region.tz, now=now
+    )
     text, _ = preview_text(tr, result, limit=None)
     return "\n\n".join([text, result_text(tr, result)])

@@ -140,7 +140,14 @@ async def test_admin_downloads_the_template_uploads_sees_reasons_and_confirms(
     )
     assert (kud.kecamatan, kud.jenis) == ("Dringu", "produsen")
     assert ksu.last_rat_tahun_buku == 2025
-    assert await _count(conv, RatCycle) == 1
+    # Recomputed at once: the register's RAT history drives the flags from the first day. On
+    # 4 Jan 2027 both owe 2026 (a new current cycle each); the KUD missed 2025 altogether.
+    assert await _count(conv, RatCycle) == 3  # the KSU's 2025 from the register, two for 2026
+    assert kud.flag_tidak_rat  # 2025 ended a year ago with no RAT
+    assert not ksu.flag_tidak_rat
+    # A year the register gives no RAT for counts as missed: the KUD, with none since 1990,
+    # is judged inactive (three missed years), the KSU active.
+    assert (kud.status_aktivitas, ksu.status_aktivitas) == ("TIDAK_AKTIF", "AKTIF_RAT")
     assert audit.action == "register.import"
     assert audit.details["added"] == 2
     assert (await _pending(conv)).status == FormStatus.APPLIED

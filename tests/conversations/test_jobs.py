@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
 from jobs import job_registry
 from jobs.registry import DONE
 from jobs.tick import PROCESSED_UPDATE_RETENTION
-from storage.tables import ProcessedUpdate, SchedulerRun
+from storage.tables import Koperasi, ProcessedUpdate, SchedulerRun
 from tests.helpers.bot import Conversation
 from tests.helpers.clock import FrozenClock
+from tests.helpers.seed import add_koperasi
 
 
 async def _update_ids(conv: Conversation) -> list[int]:
@@ -35,7 +36,8 @@ async def test_the_tick_runs_each_minute_and_purges_update_ids_past_retention(
         await uow.processed_updates.mark(2, clock.now())
         await uow.commit()
     jobs = job_registry(conv.app)
-    assert [name for name, _ in await jobs.run_due()] == ["tick"]
+    # At start the daily recompute also runs, for today's 00:05 WIB that it missed.
+    assert [name for name, _ in await jobs.run_due()] == ["tick", "rat_recompute"]
     assert await _update_ids(conv) == [1, 2]  # not past retention yet
     clock.advance(seconds=30)
     assert await jobs.run_due() == []  # the same minute: already run
@@ -43,4 +45,38 @@ async def test_the_tick_runs_each_minute_and_purges_update_ids_past_retention(
     assert [name for name, _ in await jobs.run_due()] == ["tick"]
     # The purge runs in a background unit of work, the WAL checkpoint on the background engine.
     assert await _update_ids(conv) == [2]
-    assert await _runs(conv) == [("tick", "02:00", DONE), ("tick", "02:01", DONE)]
+    assert await _runs(conv) == [
+        ("rat_recompute", "17:05", DONE),
+        ("tick", "02:00", DONE),
+        ("tick", "02:01", DONE),
+    ]
+
+
+async def test_the_daily_recompute_flags_a_cooperative_once_its_deadline_passed(
+    conv: Conversation, clock: FrozenClock
+) -> None:
+    """Flags change with the date alone: nothing else happens, yet on 1 April (WIB) the office
+    target of 31 March has passed and the daily run stores TERLAMBAT_TARGET."""
+    services = conv.app.bot_data.services
+    async with services.uow() as uow:
+        # Formed mid-2025: it owes its first RAT for 2026, so nothing is late on 4 January.
+        koperasi = await add_koperasi(uow, "KSU Tepat", tgl_badan_hukum=date(2025, 6, 1))
+        await uow.commit()
+    jobs = job_registry(conv.app)
+    await jobs.run_due()  # 4 Jan 2027: the 2026 cycle is created, no flag yet
+    assert not (await _koperasi(conv, koperasi.id)).flag_terlambat_target
+    clock.set(datetime(2027, 3, 31, 17, 4, tzinfo=UTC))  # 1 Apr 00:04 WIB: not due yet
+    await jobs.run_due()
+    assert not (await _koperasi(conv, koperasi.id)).flag_terlambat_target
+    clock.advance(seconds=60)  # 00:05 WIB
+    assert "rat_recompute" in [name for name, _ in await jobs.run_due()]
+    stored = await _koperasi(conv, koperasi.id)
+    assert stored.flag_terlambat_target
+    assert stored.tahap == "BELUM_MULAI"
+
+
+async def _koperasi(conv: Conversation, koperasi_id: int) -> Koperasi:
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        found = await uow.session.get(Koperasi, koperasi_id)
+    assert found is not None
+    return found

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from config import DEFAULT_KECAMATAN
+from config import DEFAULT_KECAMATAN, RatConfig
 from domain.forms import FormStatus
 from domain.register_rows import RowRules
 from locales import Catalogues
@@ -33,6 +33,8 @@ JOB = ImportJob(
     FileLimits(),
     Budget(60, 1024 * 1024 * 1024),
     ReportSpec("id", "Asia/Jakarta"),
+    RatConfig().policy(),
+    ZoneInfo("Asia/Jakarta"),
 )
 DATA = b"nama,kecamatan,nik_koperasi\nKSU Maju,Maron,3513100000000001\n"
 TABLE = open_table(DATA, "daftar.csv")

@@ -227,10 +227,14 @@ async def test_the_daily_run_judges_by_the_regions_date(
         await uow.commit()
     clock = FrozenClock(datetime(2026, 6, 30, 16, 59, tzinfo=UTC))
     tz = ZoneInfo("Asia/Jakarta")
-    await recompute_daily(lambda: UnitOfWork(background_factory), POLICY, clock, tz)
+    await recompute_daily(
+        lambda: UnitOfWork(background_factory), POLICY, clock.now(), tz, now=clock.now()
+    )
     assert await _flags_of(factory, koperasi.id) == (True, True, False)
     clock.advance(minutes=1)
-    counts = await recompute_daily(lambda: UnitOfWork(background_factory), POLICY, clock, tz)
+    counts = await recompute_daily(
+        lambda: UnitOfWork(background_factory), POLICY, clock.now(), tz, now=clock.now()
+    )
     assert (counts.koperasi_changed, counts.cycles_changed) == (1, 1)
     assert await _flags_of(factory, koperasi.id) == (True, True, True)
 
