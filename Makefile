@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CONFIG ?= config.toml
-SOURCES := bot.py config.py handlers jobs conversations domain services runtime sample storage locales telegram_stub
+SOURCES := bot.py config.py handlers jobs conversations domain services runtime sample sandbox storage locales telegram_stub
 KEYWORDS := -k t -k tn:1,2 -k N_
 
 .PHONY: install run migrate test lint fmt typecheck check i18n-extract i18n-update i18n-add \

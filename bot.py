@@ -4,6 +4,7 @@
     python bot.py migrate             bring the database schema up to date
     python bot.py admin add ID        make a Telegram user id an admin
     python bot.py import FILE         import the register (CSV/XLSX); --dry-run only previews
+    python bot.py demo                the sandbox: stand-in, sample database, web chat page
 Every subcommand takes --config PATH (default config.toml, or GEMPUR_CONFIG).
 """
 
@@ -25,7 +26,7 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
-from config import AppConfig, ConfigError, load_config, resolve_config_path
+from config import AppConfig, ConfigError, LoggingConfig, load_config, resolve_config_path
 from conversations import forms
 from conversations.engine import FormEngine
 from conversations.spec import FormSpec
@@ -41,6 +42,7 @@ from runtime.chat_waits import ChatWaits
 from runtime.clock import SystemClock
 from runtime.leader import keep_leadership, leader_lock_for, wait_for_leadership
 from runtime.logs import configure_logging
+from sandbox.demo import DemoOptions, serve_demo
 from services.outbox import (
     OutboxSender,
     PtbBotApi,
@@ -391,6 +393,14 @@ def cmd_import(cfg: AppConfig, file: str, *, dry_run: bool) -> int:
         return EXIT_USAGE
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    """`demo`: the sandbox on loopback (needs no token and no config file)."""
+    configure_logging(LoggingConfig())
+    config_path = resolve_config_path(args.config)
+    options = DemoOptions(config_path=config_path, web_port=args.port, stub_port=args.stub_port)
+    return asyncio.run(serve_demo(options, build_application, serve))
+
+
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """The command line; every subcommand takes --config."""
     common = argparse.ArgumentParser(add_help=False)
@@ -408,12 +418,19 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     register.add_argument("file", metavar="FILE")
     register.add_argument("--dry-run", action="store_true", help="preview only, write nothing")
+    demo = commands.add_parser(
+        "demo", parents=[common], help="the sandbox: the bot on the stand-in, with a web page"
+    )
+    demo.add_argument("--port", type=int, default=8090, help="the page's port (0: any free)")
+    demo.add_argument("--stub-port", type=int, default=0, help="the stand-in's port")
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parses the command line, loads the config and runs one subcommand."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command == "demo":  # its own config: no token, never the configured database
+        return cmd_demo(args)
     try:
         cfg = load_config(resolve_config_path(args.config))
     except ConfigError as exc:
