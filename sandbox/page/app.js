@@ -260,7 +260,7 @@ function renderMedia(media) {
   for (const kind of ["document", "audio", "video"]) {
     if (!media[kind]) continue;
     const file = media[kind];
-    const link = el("a", "file", `⬇ ${file.file_name || kind}`);
+    const link = el("a", "file", `Unduh ${file.file_name || kind}`);
     link.href = `/api/file/${encodeURIComponent(file.file_id)}`;
     link.download = file.file_name || kind;
     parts.push(link);
@@ -271,8 +271,8 @@ function renderMedia(media) {
     audio.src = `/api/file/${encodeURIComponent(media.voice.file_id)}`;
     parts.push(audio);
   }
-  if (media.location) parts.push(el("div", "location", `📍 ${media.location.latitude}, ${media.location.longitude}`));
-  if (media.contact) parts.push(el("div", "contact", `📇 ${media.contact.first_name} ${media.contact.phone_number}`));
+  if (media.location) parts.push(el("div", "location", `Lokasi: ${media.location.latitude}, ${media.location.longitude}`));
+  if (media.contact) parts.push(el("div", "contact", `Kontak: ${media.contact.first_name} ${media.contact.phone_number}`));
   return parts;
 }
 
