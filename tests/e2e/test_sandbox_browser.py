@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.async_api import Locator, Page, async_playwright, expect
 from sqlalchemy import select
 
 from domain.access import Role
@@ -19,13 +20,10 @@ from storage.tables import Person, RoleGrant, SchedulerRun
 from tests.helpers.sandbox import demo_uow, small_demo
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-playwright_api = pytest.importorskip("playwright.async_api")
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(),
     reason="needs Chromium: apt-get install -y chromium chromium-driver",
 )
-Page = playwright_api.Page
-expect = playwright_api.expect
 TIMEOUT_MS = 15_000
 expect.set_options(timeout=TIMEOUT_MS)
 
@@ -60,7 +58,7 @@ async def demo() -> AsyncIterator[RunningDemo]:
 
 @pytest.fixture
 async def page(demo: RunningDemo) -> AsyncIterator[Page]:
-    async with playwright_api.async_playwright() as playwright:
+    async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
         try:
             context = await browser.new_context(viewport={"width": 1600, "height": 900})
@@ -73,7 +71,7 @@ async def page(demo: RunningDemo) -> AsyncIterator[Page]:
             await browser.close()
 
 
-async def open_persona(page: Page, role: str, value: str | None = None) -> playwright_api.Locator:
+async def open_persona(page: Page, role: str, value: str | None = None) -> Locator:
     """Picks the role (and who), opens the chat; returns its column."""
     count = await page.locator(".column").count()
     await page.select_option("#role", role)
@@ -84,7 +82,7 @@ async def open_persona(page: Page, role: str, value: str | None = None) -> playw
     return page.locator(".column").nth(count)
 
 
-async def say(column: playwright_api.Locator, text: str) -> None:
+async def say(column: Locator, text: str) -> None:
     await column.locator("input[name=text]").fill(text)
     await column.locator("input[name=text]").press("Enter")
 
@@ -227,3 +225,42 @@ async def test_chat_html_renders_telegrams_tags_and_nothing_else(
     await expect(shown).to_contain_text("<script>alert(1)</script>")
     await page.screenshot(path=screenshots / "html.png")
     assert await page.locator(".messages script, .messages img:not(.photo)").count() == 0
+
+
+async def test_a_reply_keyboard_answers_with_its_text_until_the_bot_removes_it(
+    page: Page, demo: RunningDemo, screenshots: Path
+) -> None:
+    # No feature of the bot sends a reply keyboard yet: the bot's side is played through the
+    # stand-in's Bot API, exactly as the bot would call it.
+    officer = await open_persona(page, "petugas", "9000101")
+    keyboard = {
+        "keyboard": [
+            [{"text": "Ya"}, {"text": "Tidak"}],
+            [{"text": "Lokasi saya", "request_location": True}],
+        ],
+        "resize_keyboard": True,
+    }
+    async with httpx.AsyncClient(base_url=demo.sandbox.stub.api_url) as bot:
+        asked = await bot.post(
+            "/sendMessage",
+            json={"chat_id": 9000101, "text": "Sudah dikunjungi?", "reply_markup": keyboard},
+        )
+        assert asked.json()["ok"] is True
+        await (
+            officer.locator(".reply-keyboard").get_by_role("button", name="Ya", exact=True).click()
+        )
+        await expect(officer.locator(".message.in").last).to_have_text("Ya")
+        page.on("dialog", lambda dialog: dialog.accept("-7.9, 113.4"))
+        await officer.locator(".reply-keyboard button", has_text="Lokasi saya").click()
+        await expect(officer.locator(".message.in .location")).to_contain_text("-7.9, 113.4")
+        await page.screenshot(path=screenshots / "keyboard.png")
+        removed = await bot.post(
+            "/sendMessage",
+            json={
+                "chat_id": 9000101,
+                "text": "Terima kasih",
+                "reply_markup": {"remove_keyboard": True},
+            },
+        )
+        assert removed.json()["ok"] is True
+    await expect(officer.locator(".reply-keyboard button")).to_have_count(0)
