@@ -13,6 +13,7 @@ import contextlib
 import logging
 import shutil
 import signal
+import sys
 import tempfile
 import tomllib
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -27,7 +28,7 @@ from domain.clock import Clock
 from handlers.context import GempurApp
 from sandbox.clock import SandboxClock
 from sandbox.personas import Personas
-from sandbox.safety import demo_config, ensure_loopback, ensure_safe
+from sandbox.safety import UnsafeSandboxError, demo_config, ensure_loopback, ensure_safe
 from sandbox.web import Sandbox, build_web_app
 from sandbox.world import KOPERASI_COUNT, build_world
 from telegram_stub import BotApiStub
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
 WEB_PORT = 8090
+EXIT_CANNOT_START = 2
 STARTUP_POLLS = 1_000  # of 10 ms: how long the bot may take to start polling
 
 
@@ -143,11 +145,18 @@ async def serve_demo(options: DemoOptions, build: Build, serve: Serve) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     print("starting the sandbox: stand-in, sample database, bot …", flush=True)
-    async with running_demo(options, build, serve) as demo:
-        stub = demo.sandbox.stub
-        print(f"Bot API stand-in on {stub.url}; database {demo.cfg.database.url}", flush=True)
-        print(f"Gempur sandbox ready: open {demo.url} (Ctrl-C stops it)", flush=True)
-        await stop.wait()
-        print("stopping the sandbox …", flush=True)
+    try:
+        async with running_demo(options, build, serve) as demo:
+            stub = demo.sandbox.stub
+            print(f"Bot API stand-in on {stub.url}; database {demo.cfg.database.url}", flush=True)
+            print(f"Gempur sandbox ready: open {demo.url} (Ctrl-C stops it)", flush=True)
+            await stop.wait()
+            print("stopping the sandbox …", flush=True)
+    except OSError as exc:  # a port in use, above all
+        print(f"the sandbox could not start: {exc} (another --port?)", file=sys.stderr)
+        return EXIT_CANNOT_START
+    except UnsafeSandboxError as exc:
+        print(f"the sandbox refused to start: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_START
     print("sandbox stopped", flush=True)
     return 0

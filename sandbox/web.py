@@ -106,7 +106,7 @@ class _Api:
     async def state(self, request: web.Request) -> dict[str, Any]:
         """The personas to pick from and the bot's name."""
         return {
-            "bot": self.stub.state.me(),
+            "bot": self.stub.bot_user(),
             "personas": [p.to_json() for p in self.sandbox.personas.all()],
             "koperasi": [
                 {"key": k.key, "nama": k.nama, "kecamatan": k.kecamatan}

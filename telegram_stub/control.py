@@ -54,7 +54,7 @@ def _reset(ops: StubOperations, body: JsonDict, request: web.Request) -> JsonDic
 
 
 def _bot(ops: StubOperations, body: JsonDict, request: web.Request) -> JsonDict:
-    return {"me": ops.state.me(), "webhook_url": ops.state.webhook_url}
+    return {"me": ops.bot_user(), "webhook_url": ops.state.webhook_url}
 
 
 def _add_user(ops: StubOperations, body: JsonDict, request: web.Request) -> JsonDict:

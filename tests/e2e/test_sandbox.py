@@ -175,3 +175,40 @@ async def test_make_demo_starts_on_loopback_and_ctrl_c_stops_everything(tmp_path
     assert _bindable(stub_port)
     assert not _exists(directory)
     assert _processes_marked(mark) == []
+
+
+async def test_a_board_invite_for_a_chosen_cooperative_names_it() -> None:
+    async with small_demo() as demo, httpx.AsyncClient(base_url=demo.url) as client:
+        card = next(iter(demo.sandbox.world.koperasi.values()))
+        body = {"role": "pengurus", "koperasi_key": card.key}
+        newcomer = (await client.post("/api/newcomer", json=body)).json()
+        await client.post("/api/open", json={"user_id": newcomer["user_id"]})
+        text = f"/start {newcomer['invite_code']}"
+        sent = await client.post("/api/send", json={"user_id": newcomer["user_id"], "text": text})
+        consent = await _reply(client, newcomer["user_id"], sent.json()["message_id"])
+        unknown = await client.post(
+            "/api/newcomer", json={"role": "pengurus", "koperasi_key": "no-such-key"}
+        )
+    assert card.nama in newcomer["detail"]
+    assert card.nama in consent["text"]
+    assert unknown.status_code == 400
+
+
+async def test_a_port_in_use_stops_the_demo_with_one_line_and_nothing_left(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = int(taken.getsockname()[1])
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GEMPUR_")}
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, str(ROOT / "bot.py"), "demo", "--port", str(port), cwd=tmp_path,
+            env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(process.communicate(), timeout=90)
+    started = re.search(r"sqlite\+aiosqlite:///(\S+)/demo\.db", out.decode())
+    assert process.returncode == 2
+    assert "the sandbox could not start" in err.decode()
+    assert "another --port" in err.decode()
+    assert started is None  # it never announced itself ready

@@ -227,6 +227,34 @@ async def test_chat_html_renders_telegrams_tags_and_nothing_else(
     assert await page.locator(".messages script, .messages img:not(.photo)").count() == 0
 
 
+async def test_photos_and_albums_the_bot_sends_are_shown(page: Page, demo: RunningDemo) -> None:
+    officer = await open_persona(page, "petugas", "9000102")
+    chart = png(40, 20)
+    async with httpx.AsyncClient(base_url=demo.sandbox.stub.api_url) as bot:
+        one = await bot.post(
+            "/sendPhoto",
+            data={"chat_id": "9000102", "caption": "<b>Grafik</b> RAT", "parse_mode": "HTML"},
+            files={"photo": ("grafik.png", chart, "image/png")},
+        )
+        file_id = one.json()["result"]["photo"][-1]["file_id"]
+        album = await bot.post(
+            "/sendMediaGroup",
+            json={
+                "chat_id": 9000102,
+                "media": [
+                    {"type": "photo", "media": file_id},
+                    {"type": "photo", "media": file_id},
+                ],
+            },
+        )
+    assert album.json()["ok"] is True
+    images = officer.locator(".message.out img.photo")
+    await expect(images).to_have_count(3)
+    await expect(officer.locator(".message.out b", has_text="Grafik")).to_have_count(1)
+    sizes = await images.evaluate_all("imgs => imgs.map(img => img.naturalWidth)")
+    assert sizes == [40, 40, 40]
+
+
 async def test_a_reply_keyboard_answers_with_its_text_until_the_bot_removes_it(
     page: Page, demo: RunningDemo, screenshots: Path
 ) -> None:
