@@ -158,5 +158,12 @@ async def serve_demo(options: DemoOptions, build: Build, serve: Serve) -> int:
     except UnsafeSandboxError as exc:
         print(f"the sandbox refused to start: {exc}", file=sys.stderr)
         return EXIT_CANNOT_START
+    except tomllib.TOMLDecodeError as exc:
+        print(f"{options.config_path}: not valid TOML: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_START
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_CANNOT_START
     print("sandbox stopped", flush=True)
     return 0

@@ -111,6 +111,9 @@ function wireColumn(column) {
   node.querySelector(".location").onclick = () => shareLocation(column);
   node.querySelector(".attach").onchange = (event) => sendFiles(column, event.target);
   node.querySelector(".voice").onchange = (event) => sendVoice(column, event.target);
+  node.querySelector(".record").onclick = (event) => toggleRecording(column, event.target).catch(() => {
+    node.querySelector(".voice").click(); // no microphone here: pick an audio file instead
+  });
 }
 
 async function act(column, path, body) {
@@ -157,6 +160,25 @@ async function sendVoice(column, input) {
   if (!file) return;
   const data_base64 = await base64Of(file);
   return act(column, "/api/media", { kind: "voice", data_base64, mime_type: "audio/ogg" });
+}
+
+// A voice note from the microphone: the first click records, the second sends it.
+async function toggleRecording(column, button) {
+  if (column.recorder) return column.recorder.stop();
+  const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+  const recorder = new MediaRecorder(stream);
+  const chunks = [];
+  recorder.ondataavailable = (event) => chunks.push(event.data);
+  recorder.onstop = async () => {
+    stream.getTracks().forEach((track) => track.stop());
+    column.recorder = null;
+    button.textContent = "Suara";
+    const data_base64 = await base64Of(new Blob(chunks, { type: recorder.mimeType }));
+    await act(column, "/api/media", { kind: "voice", data_base64, mime_type: "audio/ogg" });
+  };
+  recorder.start();
+  column.recorder = recorder;
+  button.textContent = "Kirim suara";
 }
 
 function takeCaption(column) {

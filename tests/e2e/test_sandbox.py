@@ -212,3 +212,17 @@ async def test_a_port_in_use_stops_the_demo_with_one_line_and_nothing_left(
     assert "the sandbox could not start" in err.decode()
     assert "another --port" in err.decode()
     assert started is None  # it never announced itself ready
+
+
+async def test_a_broken_config_stops_the_demo_naming_the_key(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('[region]\ntz = "Mars/Olympus"\n', encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GEMPUR_")}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, str(ROOT / "bot.py"), "demo", "--port", "0", "--config", str(config),
+        cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), timeout=90)
+    assert process.returncode == 2
+    assert "region.tz" in err.decode()
+    assert "ready" not in out.decode()

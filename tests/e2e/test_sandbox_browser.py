@@ -59,7 +59,12 @@ async def demo() -> AsyncIterator[RunningDemo]:
 @pytest.fixture
 async def page(demo: RunningDemo) -> AsyncIterator[Page]:
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            # A fake microphone, allowed without asking, for voice notes.
+            args=["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"],
+        )
         try:
             context = await browser.new_context(viewport={"width": 1600, "height": 900})
             context.set_default_timeout(TIMEOUT_MS)
@@ -134,6 +139,10 @@ async def test_officer_pages_their_cooperatives_and_shares_location_and_voice(
     voice.write_bytes(b"OggS\x00\x02 catatan suara")
     await officer.locator("input.voice").set_input_files(voice)
     await expect(officer.locator(".message.in audio.voice")).to_have_count(1)
+    await officer.locator("button.record").click()
+    await expect(officer.locator("button.record")).to_have_text("Kirim suara")
+    await officer.locator("button.record").click()
+    await expect(officer.locator(".message.in audio.voice")).to_have_count(2)
     await page.screenshot(path=screenshots / "petugas.png")
 
 
