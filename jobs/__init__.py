@@ -21,11 +21,12 @@ processes racing; after downtime it runs once for the latest moment it missed (s
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from domain.schedule import Daily, Every
 from handlers.context import GempurApp
 from jobs.registry import Job, JobRegistry
+from jobs.thread_waits import thread_waits
 from jobs.tick import tick
 from runtime.leader import make_holder_id
 
@@ -35,6 +36,8 @@ __all__ = ["JOBS", "Daily", "Every", "Job", "JobRegistry", "job_registry"]
 JOBS: tuple[Job[GempurApp], ...] = (
     # Housekeeping: idle forms, expired drafts, lost album timers, old ids, the WAL.
     Job("tick", Every(timedelta(minutes=1)), tick),
+    # Threads waiting for an answer: reminders and escalations, inside the sending window.
+    Job("thread_waits", Daily(time(8, 0)), thread_waits),
 )
 
 

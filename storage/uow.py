@@ -33,6 +33,7 @@ from storage.repositories.koperasi_query import KoperasiQueryRepository
 from storage.repositories.pending_imports import PendingImportRepository
 from storage.repositories.petugas import PetugasRepository
 from storage.repositories.privacy import PrivacyRepository
+from storage.repositories.threads import ThreadRepository
 from storage.repositories.viewer import ViewerRepository
 
 
@@ -57,6 +58,7 @@ class UnitOfWork:
     outbox: OutboxRepository
     scheduler_runs: SchedulerRunRepository
     privacy: PrivacyRepository
+    threads: ThreadRepository
     viewer: ViewerRepository
 
     def __init__(self, factory: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
@@ -94,6 +96,7 @@ class UnitOfWork:
         self.outbox = OutboxRepository(session)
         self.scheduler_runs = SchedulerRunRepository(session)
         self.privacy = PrivacyRepository(session)
+        self.threads = ThreadRepository(session)
         self.viewer = ViewerRepository(session)
         try:
             # Begin now (not at the first query) so the writer's lock is taken on entry.
