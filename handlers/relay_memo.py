@@ -28,7 +28,7 @@ def may_have_session(context: BotContext) -> bool:
 
 
 async def end_on_command(context: BotContext) -> None:
-    """Another command ends the chat's relay session (SPEC §6)."""
+    """Another command ends the chat's relay session (docs/rules.md)."""
     if not context.viewer.is_known or not may_have_session(context):
         return  # a person without a role has no relay session
     services = context.services

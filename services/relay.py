@@ -1,4 +1,4 @@
-"""Relaying a message between a board and its officer (docs/rules.md, SPEC §6).
+"""Relaying a message between a board and its officer (docs/rules.md#conversations-with-the-officer).
 
 A message goes into a thread when its chat has a live relay session (``/hubungi``, *Balas*) or
 when it is a Telegram reply to a relayed copy. It is copied (``copyMessage``) through the

@@ -1,5 +1,5 @@
 """Threads as people handle them: a board opens one (/hubungi), staff answer, claim, close and
-reopen them, and /pesan lists them (docs/rules.md, SPEC §6).
+reopen them, and /pesan lists them (docs/rules.md#conversations-with-the-officer).
 
 A thread belongs to the cooperative and follows its officer; without one (or once the officer
 is deactivated) it waits in the admins' queue, where the first admin to press *Balas* claims

@@ -35,7 +35,8 @@ async def test_the_tick_runs_each_minute_and_purges_update_ids_past_retention(
         await uow.processed_updates.mark(2, clock.now())
         await uow.commit()
     jobs = job_registry(conv.app)
-    assert [name for name, _ in await jobs.run_due()] == ["tick"]
+    # At start every job runs for its latest due moment (the waits check: 08:00 WIB today).
+    assert [name for name, _ in await jobs.run_due()] == ["tick", "thread_waits"]
     assert await _update_ids(conv) == [1, 2]  # not past retention yet
     clock.advance(seconds=30)
     assert await jobs.run_due() == []  # the same minute: already run
@@ -43,4 +44,8 @@ async def test_the_tick_runs_each_minute_and_purges_update_ids_past_retention(
     assert [name for name, _ in await jobs.run_due()] == ["tick"]
     # The purge runs in a background unit of work, the WAL checkpoint on the background engine.
     assert await _update_ids(conv) == [2]
-    assert await _runs(conv) == [("tick", "02:00", DONE), ("tick", "02:01", DONE)]
+    assert await _runs(conv) == [
+        ("thread_waits", "01:00", DONE),
+        ("tick", "02:00", DONE),
+        ("tick", "02:01", DONE),
+    ]
