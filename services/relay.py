@@ -1,4 +1,4 @@
-"""Relaying a message between a board and its officer (docs/rules.md#conversations-with-the-officer).
+"""Relaying a message between a board and its officer (docs/rules.md, conversations).
 
 A message goes into a thread when its chat has a live relay session (``/hubungi``, *Balas*) or
 when it is a Telegram reply to a relayed copy. It is copied (``copyMessage``) through the
@@ -200,7 +200,9 @@ async def _queue_copy(
 ) -> None:
     """Queues (a header card and) the copy for one recipient, and records the pair."""
     chat_id = to.telegram_user_id or 0
-    base = about_key(sender.id, f"relay:{message.chat_id}:{message.message_id}:{to.id}")
+    # Keyed by person ids, never a Telegram id: the key outlives an erasure's scrub of the
+    # payload (message ids are per chat, and the sender writes from her own private chat).
+    base = about_key(sender.id, f"relay:{message.message_id}:{to.id}")
     if header:
         tr = catalogues.resolve(to.language, to.telegram_language_code)
         text, markup = await header_card(uow, tr, target.thread, sender)
