@@ -138,6 +138,11 @@ async def _target(
         return None
     session.last_activity_at = now
     on_board = thread.koperasi_id in message.board_koperasi_ids
+    if on_board and thread.status != ThreadStatus.OPEN.value:
+        # Closed while the board's session lasted: a thread opened since takes the message.
+        current = await uow.threads.open_for(thread.koperasi_id)
+        if current is not None:
+            thread, session.thread_id = current, current.id
     direction = Direction.TO_OFFICER if on_board else Direction.TO_BOARD
     return _Target(thread, direction, None) if _may_write(message, thread, direction) else None
 

@@ -75,5 +75,15 @@ async def header_card(
         role=Safe(role),
         topic=Safe(topic),
     )
+    # *Selesai* on the card: this conversation is done (closed until the board writes again).
     markup = thread_buttons(tr, thread.id, RelayAction.REPLY, RelayAction.CARD, RelayAction.CLOSE)
-    return text, markup.to_dict()
+    finish = markup.inline_keyboard[0][2]
+    rows = [
+        [
+            *markup.inline_keyboard[0][:2],
+            InlineKeyboardButton(
+                html.unescape(tr.t(N_("relay.button.finish"))), callback_data=finish.callback_data
+            ),
+        ]
+    ]
+    return text, InlineKeyboardMarkup(rows).to_dict()

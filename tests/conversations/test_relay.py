@@ -102,7 +102,7 @@ async def test_board_writes_officer_answers_with_balas_and_with_a_reply(
     assert "tidak RAT" in header.body
     assert "0812" not in header.body
     assert "sitik" not in header.body
-    assert header.buttons == ["Balas", "Lihat koperasi", "Tutup percakapan"]
+    assert header.buttons == ["Balas", "Lihat koperasi", "Selesai"]
     assert copy.body == "Kapan batas RAT tahun ini?"
     [thread] = await _threads(conv)
     assert thread.waiting_since is not None
@@ -284,3 +284,24 @@ async def test_reassigning_the_cooperative_moves_its_open_thread(
     await conv.say(siti, "Masih ada?")
     await _delivered(conv)
     assert (await driver.user(DEDI).messages())[-1].body == "Masih ada?"
+
+
+async def test_selesai_on_the_card_closes_and_the_boards_next_message_reopens(
+    conv: Conversation, driver: Driver, ids: dict[str, int]
+) -> None:
+    siti, ani = driver.user(SITI, "Siti"), driver.user(ANI)
+    await _open(conv, siti, "Lainnya")
+    await conv.say(siti, "Pertanyaan pertama")
+    await _delivered(conv)
+    closed = await conv.press(ani, "Selesai")  # on the header card
+    assert "sudah ditutup" in closed.body
+    [thread] = await _threads(conv)
+    assert (thread.status, thread.waiting_since) == (ThreadStatus.CLOSED, None)
+    await conv.say(siti, "Satu lagi")  # her session still lasts
+    await _delivered(conv)
+    [thread] = await _threads(conv)
+    assert thread.status == ThreadStatus.OPEN
+    assert thread.waiting_since is not None
+    header, copy = (await _incoming(ani))[-2:]
+    assert "KSU Maju" in header.body
+    assert copy.body == "Satu lagi"
