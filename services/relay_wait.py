@@ -75,3 +75,28 @@ async def _notify(
             uow, catalogues, person, key, cause=cause, now=now, koperasi=nama, days=days
         )
     return int(told)
+
+
+async def tell_undelivered(
+    uow: UnitOfWork, catalogues: Catalogues, *, since: datetime, now: datetime
+) -> int:
+    """Tells the senders of relayed messages their recipient could not be reached (the copy
+    was refused with 403 and the recipient marked unreachable); once per thread, recipient and
+    day. Returns how many notes were queued."""
+    told = 0
+    for pair, recipient_id in await uow.threads.undelivered_since(since):
+        sender = await uow.people.get(pair.from_person_id or 0)
+        recipient = await uow.people.get(recipient_id or 0)
+        if sender is None or recipient is None:
+            continue
+        told += await queue_note(
+            uow,
+            catalogues,
+            sender,
+            N_("relay.note.undelivered"),
+            cause=f"{pair.thread_id}:{recipient.id}:{pair.created_at.date().isoformat()}",
+            now=now,
+            about=recipient.id,
+            name=recipient.full_name or "?",
+        )
+    return told

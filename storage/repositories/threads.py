@@ -14,8 +14,10 @@ from datetime import datetime
 from sqlalchemy import func, or_, select, update
 
 from domain.access import Role
+from domain.delivery import OutboxStatus
 from domain.relay import Direction, ThreadStatus
 from storage.repositories.base import Repository, rowcount
+from storage.repositories.privacy import ERASED
 from storage.tables import Koperasi, Outbox, Person, RelaySession, RoleGrant, Thread, ThreadMessage
 
 
@@ -231,6 +233,22 @@ class ThreadRepository(Repository):
             .order_by(Thread.waiting_since, Thread.id)
         )
         return list(result)
+
+    async def undelivered_since(self, since: datetime) -> list[tuple[ThreadMessage, int | None]]:
+        """Pairs relayed since `since` whose copy the recipient never got (403: blocked), with
+        the recipient's person id. Copies an erasure stopped are not among them."""
+        rows = await self.session.execute(
+            select(ThreadMessage, Outbox.person_id)
+            .join(Outbox, Outbox.id == ThreadMessage.outbox_id)
+            .where(
+                ThreadMessage.created_at >= since,
+                Outbox.status == OutboxStatus.CANCELLED.value,
+                Outbox.error.is_not(None),
+                Outbox.error != ERASED,
+            )
+            .order_by(ThreadMessage.id)
+        )
+        return [(pair, person_id) for pair, person_id in rows]
 
     async def admins(self) -> list[Person]:
         """Every reachable admin with a Telegram account, in a stable order."""

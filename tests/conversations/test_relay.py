@@ -12,12 +12,14 @@ from domain.callbacks import RelayAction, RelayButton, RelayTopicButton
 from domain.relay import ThreadStatus, Topic
 from jobs import job_registry
 from services.assignment import assign_one
+from services.outbox import OutboxSender, PtbBotApi
 from storage.tables import Outbox, RelaySession, Thread, ThreadMessage
 from telegram_stub import BotApiStub, StubUser
 from tests.helpers.bot import Conversation
 from tests.helpers.clock import FrozenClock
 from tests.helpers.driver import BotMessage, Driver, UserSession
 from tests.helpers.onboarding import deliver_outbox
+from tests.helpers.outbox_kit import run_until_settled
 from tests.helpers.seed import add_board_member, add_koperasi, add_person, answer_of, forge_press
 
 ANI, DEDI, ELSA = 7001, 7009, 7010  # officer, two admins
@@ -305,3 +307,37 @@ async def test_selesai_on_the_card_closes_and_the_boards_next_message_reopens(
     header, copy = (await _incoming(ani))[-2:]
     assert "KSU Maju" in header.body
     assert copy.body == "Satu lagi"
+
+
+async def test_a_blocked_officer_is_recorded_and_the_board_member_told(
+    conv: Conversation, stub: BotApiStub, driver: Driver, clock: FrozenClock, ids: dict[str, int]
+) -> None:
+    siti = driver.user(SITI, "Siti")
+    stub.state.blocked.add(ANI)  # she blocked the bot; the bot has not heard of it yet
+    await _open(conv, siti, "Lainnya")
+    await conv.say(siti, "Halo Bu Ani")
+    services = conv.app.bot_data.services
+    sender = OutboxSender(
+        services.sessions,
+        PtbBotApi(conv.app.bot),
+        clock,
+        services.config.delivery,
+        services.config.region.tz,
+        "test-sender",
+    )
+    # The header card gets 403: Ani is marked unreachable and the copy after it cancelled.
+    await run_until_settled(sender, services.sessions)
+    async with services.uow(write=False) as uow:
+        officer = await uow.people.get(ids["ani"])
+    assert officer is not None
+    assert not officer.reachable
+    await job_registry(conv.app).run_due()
+    await job_registry(conv.app).run_due()  # again: she is told once
+    notes = [str(row.payload["text"]) for row in await _delivered(conv)]
+    assert notes == [
+        "Pesan Anda belum sampai ke Ani Petugas: ia tidak dapat dihubungi lewat bot saat ini. "
+        "Coba hubungi Dinas."
+    ]
+    assert (await siti.messages())[-1].body == notes[0]
+    # Her next message is refused at once: nobody can be reached.
+    assert "tidak dapat dihubungi" in (await conv.say(siti, "Halo?")).body

@@ -36,4 +36,8 @@ async def test_the_leader_runs_the_due_tick_at_start_and_stops_cleanly(
                 break
             await asyncio.sleep(0.01)
     # Stopping let the run finish and record its end.
-    assert sorted(await _runs(database_url)) == [("thread_waits", DONE), ("tick", DONE)]
+    assert sorted(await _runs(database_url)) == [
+        ("relay_undelivered", DONE),
+        ("thread_waits", DONE),
+        ("tick", DONE),
+    ]
