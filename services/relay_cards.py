@@ -15,7 +15,7 @@ from domain.invites import BOARD_POSITION_KEYS
 from domain.koperasi_list import flags_of, stage_of
 from domain.relay import TOPIC_KEYS, Topic
 from locales import N_, Safe, Translator
-from storage.tables import Person, Thread
+from storage.tables import Koperasi, Person, Thread
 from storage.uow import UnitOfWork
 
 #: The label of each thread button.
@@ -44,6 +44,19 @@ def thread_buttons(tr: Translator, thread_id: int, *actions: RelayAction) -> Inl
     )
 
 
+def _flags(tr: Translator, koperasi: Koperasi | None) -> str:
+    """The cooperative's flags in words ('-' when none)."""
+    if koperasi is None:
+        return "-"
+    flags = flags_of(
+        koperasi.flag_terlambat_target,
+        koperasi.flag_terlambat_lapor,
+        koperasi.flag_lewat_batas_uu,
+        koperasi.flag_tidak_rat,
+    )
+    return ", ".join(tr.t(f"koperasi.flag.{flag.lower()}") for flag in flags) or "-"
+
+
 async def header_card(
     uow: UnitOfWork, tr: Translator, thread: Thread, sender: Person
 ) -> tuple[str, dict[str, object]]:
@@ -52,15 +65,7 @@ async def header_card(
     nama = koperasi.nama if koperasi is not None else "?"
     kecamatan = (koperasi.kecamatan if koperasi is not None else None) or "-"
     stage = tr.t(f"koperasi.stage.{stage_of(koperasi.tahap if koperasi else None).lower()}")
-    flags: tuple[str, ...] = ()
-    if koperasi is not None:
-        flags = flags_of(
-            koperasi.flag_terlambat_target,
-            koperasi.flag_terlambat_lapor,
-            koperasi.flag_lewat_batas_uu,
-            koperasi.flag_tidak_rat,
-        )
-    flag_text = ", ".join(tr.t(f"koperasi.flag.{flag.lower()}") for flag in flags) or "-"
+    flag_text = _flags(tr, koperasi)
     jabatan = await uow.threads.jabatan_of(sender.id, thread.koperasi_id)
     position = BOARD_POSITION_KEYS.get(jabatan or "")
     role = tr.t(position) if position is not None else tr.t("relay.card.board")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 
 from domain.access import Role
 from domain.delivery import OutboxStatus
@@ -302,10 +302,3 @@ class ThreadRepository(Repository):
             .execution_options(synchronize_session="fetch")
         )
         return rowcount(result)
-
-    async def open_session_chats(self) -> set[int]:
-        """Chats with a relay session not ended (for the process's memo after a restart)."""
-        result = await self.session.scalars(
-            select(func.distinct(RelaySession.chat_id)).where(RelaySession.ended_at.is_(None))
-        )
-        return set(result)
