@@ -15,7 +15,7 @@ from services.assignment import assign_one
 from services.outbox import OutboxSender, PtbBotApi
 from storage.tables import Outbox, RelaySession, Thread, ThreadMessage
 from telegram_stub import BotApiStub, StubUser
-from tests.helpers.bot import Conversation
+from tests.helpers.bot import Conversation, bot_config, conversation
 from tests.helpers.clock import FrozenClock
 from tests.helpers.driver import BotMessage, Driver, UserSession
 from tests.helpers.onboarding import deliver_outbox
@@ -28,6 +28,11 @@ SITI, BUDI, RINA, EKA = 5001, 5002, 5003, 5004  # boards: Maju (2), Jaya (queue)
 
 @pytest.fixture
 async def ids(conv: Conversation, stub: BotApiStub) -> dict[str, int]:
+    """The people and cooperatives of `_seed`."""
+    return await _seed(conv, stub)
+
+
+async def _seed(conv: Conversation, stub: BotApiStub) -> dict[str, int]:
     """Maju has officer Ani and two board members; Jaya has no officer; Lain is Ani's too.
     Everyone has started the bot (their chats exist)."""
     for tg in (ANI, DEDI, ELSA, SITI, BUDI, RINA, EKA):
@@ -341,3 +346,46 @@ async def test_a_blocked_officer_is_recorded_and_the_board_member_told(
     assert (await siti.messages())[-1].body == notes[0]
     # Her next message is refused at once: nobody can be reached.
     assert "tidak dapat dihubungi" in (await conv.say(siti, "Halo?")).body
+
+
+async def test_with_answer_all_members_the_whole_board_gets_the_answer(
+    stub: BotApiStub, database_url: str, driver: Driver, clock: FrozenClock
+) -> None:
+    cfg = bot_config(stub, database_url, relay={"answer_all_members": True})
+    async with conversation(cfg, clock) as conv:
+        await _seed(conv, stub)
+        siti, budi, ani = driver.user(SITI), driver.user(BUDI), driver.user(ANI)
+        await _open(conv, siti, "Lainnya")
+        await conv.say(siti, "Untuk semua pengurus?")
+        await _delivered(conv)
+        await conv.press(ani, "Balas")
+        assert (await conv.say(ani, "Ya, semua.")).body == "✓ Terkirim ke 2 orang."
+        await _delivered(conv)
+        assert (await siti.messages())[-1].body == "Ya, semua."
+        assert (await budi.messages())[-1].body == "Ya, semua."
+
+
+async def test_an_active_form_takes_the_message_before_the_relay(
+    conv: Conversation, driver: Driver, ids: dict[str, int]
+) -> None:
+    siti, ani = driver.user(SITI, "Siti"), driver.user(ANI)
+    await conv.say(siti, "/hubungi")
+    await conv.say(siti, "/bahasa")  # a form waits for her answer
+    await conv.press(siti, "Lainnya")  # the topic, pressed on the earlier message
+    answered = await conv.say(siti, "1")
+    assert "Terkirim" not in answered.body  # the form took it
+    await _delivered(conv)
+    assert all(m.body != "1" for m in await ani.messages())
+    assert (await conv.say(siti, "Sekarang untuk petugas")).body.startswith("✓ Terkirim")
+
+
+async def test_lihat_koperasi_shows_the_card_of_the_threads_cooperative(
+    conv: Conversation, driver: Driver, ids: dict[str, int]
+) -> None:
+    siti, ani = driver.user(SITI, "Siti"), driver.user(ANI)
+    await _open(conv, siti, "Lainnya")
+    await conv.say(siti, "Halo")
+    await _delivered(conv)
+    card = await conv.press(ani, "Lihat koperasi")
+    assert "KSU Maju" in card.body
+    assert "0812" not in card.body
