@@ -194,6 +194,8 @@ async def _thread_change(update: Update, context: BotContext, button: RelayButto
 
 # --- the relay slot of the routing -----------------------------------------------------------
 
+# The album last acknowledged in the chat (the updates of one chat are handled in order).
+_ALBUM_KEY = "relay_album"
 # What copyMessage carries over faithfully and a person means as a message.
 _RELAYABLE = ("text", "photo", "document", "voice", "audio", "video")
 
@@ -241,14 +243,25 @@ async def relay(update: Update, context: BotContext) -> bool:
     return True
 
 
+def _album_acknowledged(update: Update, context: BotContext) -> bool:
+    """An album arrives as one update per item: it is acknowledged once, for its first item."""
+    group = update.message.media_group_id if update.message is not None else None
+    if group is None or context.chat_data is None:
+        return False
+    if context.chat_data.get(_ALBUM_KEY) == group:
+        return True
+    context.chat_data[_ALBUM_KEY] = group
+    return False
+
+
 async def _acknowledge(update: Update, context: BotContext, result: Relayed | Refused) -> None:
-    """ "Terkirim ke …", or why the message could not go."""
+    """The acknowledgement ("Terkirim ke …"), or why the message could not go."""
     tr = context.tr
     if isinstance(result, Refused):
         await reply(update, context, tr.t(result.key, **result.params))
         return
     names = result.names
-    if result.duplicate or not names:
+    if result.duplicate or not names or _album_acknowledged(update, context):
         return
     if len(names) == 1:
         await reply(update, context, tr.t("relay.sent", name=names[0]))

@@ -155,6 +155,8 @@ async def test_album_document_and_voice_are_copied_and_stickers_are_explained(
     await _delivered(conv)
     kinds = [sorted(m.media) for m in (await _incoming(ani))[1:]]  # after the header card
     assert kinds == [["photo"], ["photo"], ["document"], ["voice"]]
+    acks = [m.body for m in await siti.messages() if m.body.startswith("✓")]
+    assert len(acks) == 3  # the album once, the document, the voice note
     async with conv.app.bot_data.services.uow(write=False) as uow:
         pairs = list(await uow.session.scalars(select(ThreadMessage)))
     assert len(pairs) == 4
