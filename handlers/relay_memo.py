@@ -12,6 +12,7 @@ from handlers.context import BotContext
 from services.threads import end_session
 
 _KEY = "relay_session"
+_ENDED = "relay_session_ended"
 
 
 def note_session(context: BotContext, *, open_: bool) -> None:
@@ -33,6 +34,12 @@ async def end_on_command(context: BotContext) -> None:
         return  # a person without a role has no relay session
     services = context.services
     async with services.uow() as uow:
-        await end_session(uow, context.viewer.chat_id, services.clock.now())
+        ended = await end_session(uow, context.viewer.chat_id, services.clock.now())
         await uow.commit()
     note_session(context, open_=False)
+    context.flags[_ENDED] = ended
+
+
+def ended_by_command(context: BotContext) -> bool:
+    """Whether the current command ended a relay session (/batal says so)."""
+    return bool(context.flags.get(_ENDED))

@@ -248,6 +248,9 @@ async def test_a_command_or_idle_time_ends_the_session(
 ) -> None:
     siti = driver.user(SITI, "Siti")
     await _open(conv, siti, "Lainnya")
+    assert (await conv.say(siti, "/batal")).body.startswith("Percakapan selesai.")
+    assert "Terkirim" not in (await conv.say(siti, "Masih?")).body
+    await _open(conv, siti, "Lainnya")
     await conv.say(siti, "/bantuan")
     after_command = await conv.say(siti, "Masih tersambung?")
     assert "Terkirim" not in after_command.body
