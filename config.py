@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
@@ -217,6 +217,22 @@ class FilesConfig(_Section):
     worker_memory_mb: int = Field(default=1024, ge=256)
 
 
+class RelayConfig(_Section):
+    """Conversations between boards and officers (/hubungi, *Balas*, /pesan)."""
+
+    idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # The officer's answer also reaches the cooperative's other board members.
+    answer_all_members: bool = False
+    # Waiting longer than this many working days reminds the officer, then escalates.
+    remind_after_working_days: int = Field(default=2, ge=0, le=30)
+    escalate_after_working_days: int = Field(default=4, ge=1, le=60)
+
+    @property
+    def idle(self) -> timedelta:
+        """How long a relay session lasts without a message."""
+        return timedelta(minutes=self.idle_minutes)
+
+
 class PrivacyConfig(_Section):
     # Conversations between boards and officers are kept this long, then erased.
     thread_retention_days: int = Field(default=730, ge=30)
@@ -321,6 +337,7 @@ class AppConfig(_Section):
     files: FilesConfig = Field(default_factory=FilesConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     calendar: CalendarConfig = Field(default_factory=CalendarConfig)
+    relay: RelayConfig = Field(default_factory=RelayConfig)
     rat: RatConfig = Field(default_factory=RatConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
 

@@ -55,6 +55,10 @@ BANTUAN = CommandSpec("bantuan", N_("cmd.bantuan"), 20, {"en": "help"})
 BATAL = CommandSpec("batal", N_("cmd.batal"), 40, {"en": "cancel"})
 PRIVASI = CommandSpec("privasi", N_("cmd.privasi"), 50, {"en": "privacy"})
 KOPERASI = CommandSpec("koperasi", N_("cmd.koperasi"), 60, {"en": "coops"}, STAFF)
+HUBUNGI = CommandSpec(
+    "hubungi", N_("cmd.hubungi"), 45, {"en": "contact"}, frozenset({Role.PENGURUS})
+)
+PESAN = CommandSpec("pesan", N_("cmd.pesan"), 65, {"en": "inbox"}, STAFF)
 PETUGAS = CommandSpec("petugas", N_("cmd.petugas"), 70, {"en": "officers"}, ADMINS)
 UNDANG = CommandSpec("undang", N_("cmd.undang"), 80, {"en": "invite"}, ADMINS)
 PLAIN_COMMANDS: tuple[CommandSpec, ...] = (
@@ -65,6 +69,8 @@ PLAIN_COMMANDS: tuple[CommandSpec, ...] = (
     KOPERASI,
     PETUGAS,
     UNDANG,
+    HUBUNGI,
+    PESAN,
 )
 
 

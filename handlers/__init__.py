@@ -28,6 +28,8 @@ from domain.callbacks import (
     KoperasiButton,
     PetugasButton,
     PrivacyButton,
+    RelayButton,
+    RelayTopicButton,
     family_pattern,
 )
 from domain.commands import CommandSpec
@@ -43,6 +45,7 @@ from handlers import (
     privasi,
     reachability,
     register_import,
+    relay,
     settings,
 )
 from handlers.context import BotContext, GempurApp
@@ -66,6 +69,8 @@ def plain_handlers() -> dict[CommandSpec, Handler]:
         plain.KOPERASI: koperasi.koperasi,
         plain.PETUGAS: petugas.petugas,
         plain.UNDANG: invites.undang,
+        plain.HUBUNGI: relay.hubungi,
+        plain.PESAN: relay.pesan,
     }
 
 
@@ -136,7 +141,7 @@ def register(app: GempurApp, cfg: AppConfig) -> None:
         )
     )
     # board choice; after a switch from the home menu, the home menu again
-    board_choice = board.choice_handler({"": home.send_home})
+    board_choice = board.choice_handler({"": home.send_home, "hubungi": relay.hubungi})
     app.add_handler(
         CallbackQueryHandler(board_choice, pattern=family_pattern(BoardSwitch, BoardChoice))
     )
@@ -150,6 +155,11 @@ def register(app: GempurApp, cfg: AppConfig) -> None:
     )
     app.add_handler(
         CallbackQueryHandler(register_import.on_import_button, pattern=ImportButton.pattern())
+    )
+    # conversations between boards and officers (threads, /pesan)
+    app.add_handler(CallbackQueryHandler(relay.on_relay_button, pattern=RelayButton.pattern()))
+    app.add_handler(
+        CallbackQueryHandler(relay.on_topic_button, pattern=RelayTopicButton.pattern())
     )
     app.add_handler(CallbackQueryHandler(basics.stale_callback))
 

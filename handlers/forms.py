@@ -19,6 +19,7 @@ from conversations.outcome import Outcome, Result
 from conversations.spec import FormResult, FormSpec, InputKind, said
 from domain.callbacks import FormButton
 from handlers.context import BotContext
+from handlers.relay_memo import end_on_command
 from handlers.replies import reply
 from locales import Catalogues, Translator
 
@@ -41,6 +42,7 @@ def suspending(callback: Handler) -> Handler:
                     uow, context.viewer.chat_id, now=_now(context), chat=chat
                 )
                 await uow.commit()
+        await end_on_command(context)  # and ends the chat's relay session
         await callback(update, context)
 
     suspend_then_run.__doc__ = callback.__doc__

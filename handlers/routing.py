@@ -9,6 +9,7 @@ from handlers.basics import hint
 from handlers.context import BotContext
 from handlers.forms import apply_input
 from handlers.outcomes import send_outcome
+from handlers.relay import relay
 
 
 async def route_message(update: Update, context: BotContext) -> None:
@@ -20,5 +21,7 @@ async def route_message(update: Update, context: BotContext) -> None:
     if outcome is not None:
         await send_outcome(update, context, outcome)
         return
-    # 3. The relay session (threads between boards and officers) takes this slot.
+    # 3. The relay: a live session, or a Telegram reply to a relayed copy.
+    if await relay(update, context):
+        return
     await hint(update, context)

@@ -27,6 +27,8 @@ from domain.schedule import Daily, Every
 from handlers.context import GempurApp
 from jobs.rat_recompute import rat_recompute
 from jobs.registry import Job, JobRegistry
+from jobs.relay_undelivered import relay_undelivered
+from jobs.thread_waits import thread_waits
 from jobs.tick import tick
 from runtime.leader import make_holder_id
 
@@ -38,6 +40,10 @@ JOBS: tuple[Job[GempurApp], ...] = (
     Job("tick", Every(timedelta(minutes=1)), tick),
     # Stage, flags and activity status of every cooperative: flags change with the date.
     Job("rat_recompute", Daily(time(0, 5)), rat_recompute),
+    # Threads waiting for an answer: reminders and escalations, inside the sending window.
+    Job("thread_waits", Daily(time(8, 0)), thread_waits),
+    # Relayed messages a blocked recipient never got: their senders are told.
+    Job("relay_undelivered", Every(timedelta(minutes=1)), relay_undelivered),
 )
 
 

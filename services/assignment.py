@@ -38,6 +38,8 @@ async def _apply(
     changes = reassignments(current, new_petugas_id)
     repo = uow.petugas
     await repo.set_officer([c.koperasi_id for c in changes], new_petugas_id, now=now)
+    # Open threads follow their cooperative to the new officer (or to the admins' queue).
+    await uow.threads.follow_officer([c.koperasi_id for c in changes], new_petugas_id)
     for change in changes:
         await uow.audit.record(
             actor_person_id,

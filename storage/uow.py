@@ -34,6 +34,7 @@ from storage.repositories.pending_imports import PendingImportRepository
 from storage.repositories.petugas import PetugasRepository
 from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.rat_cycle import RatCycleRepository
+from storage.repositories.threads import ThreadRepository
 from storage.repositories.viewer import ViewerRepository
 
 
@@ -58,6 +59,7 @@ class UnitOfWork:
     outbox: OutboxRepository
     scheduler_runs: SchedulerRunRepository
     privacy: PrivacyRepository
+    threads: ThreadRepository
     viewer: ViewerRepository
     rat_cycles: RatCycleRepository
 
@@ -96,6 +98,7 @@ class UnitOfWork:
         self.outbox = OutboxRepository(session)
         self.scheduler_runs = SchedulerRunRepository(session)
         self.privacy = PrivacyRepository(session)
+        self.threads = ThreadRepository(session)
         self.viewer = ViewerRepository(session)
         self.rat_cycles = RatCycleRepository(session)
         try:

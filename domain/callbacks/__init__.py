@@ -55,6 +55,7 @@ from domain.callbacks.people import (
     PrivacyAction,
     PrivacyButton,
 )
+from domain.callbacks.relay import RelayAction, RelayButton, RelayTopicButton
 
 __all__ = [
     "INVITE_BUTTONS",
@@ -91,6 +92,9 @@ __all__ = [
     "PetugasButton",
     "PrivacyAction",
     "PrivacyButton",
+    "RelayAction",
+    "RelayButton",
+    "RelayTopicButton",
     "decode_any",
     "family_pattern",
 ]

@@ -23,6 +23,8 @@ class Thread(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     koperasi_id: Mapped[int] = mapped_column(ForeignKey("koperasi.id", ondelete="CASCADE"))
     status: Mapped[str] = code(16, default="open")
+    # What the board opened it about (`domain.relay.Topic`); null when opened by a reply.
+    topic: Mapped[str | None] = code(16, nullable=True)
     # Null: in the admins' queue (no officer, or the officer deactivated).
     assigned_person_id: Mapped[int | None] = mapped_column(
         ForeignKey("person.id", ondelete="SET NULL")

@@ -17,7 +17,7 @@ from domain.delivery import OutboxStatus
 from storage.repositories.outbox import PRIORITY_BULK
 from storage.repositories.privacy import about_key
 from storage.tables import AuditLog, Outbox, Person, metadata
-from telegram_stub import BotApiStub
+from telegram_stub import BotApiStub, StubUser
 from tests.helpers.bot import Conversation, bot_config, conversation, migrate, sqlite_url
 from tests.helpers.clock import FrozenClock
 from tests.helpers.db import (
@@ -28,9 +28,11 @@ from tests.helpers.db import (
 )
 from tests.helpers.driver import Driver, UserSession
 from tests.helpers.onboarding import deliver_outbox, make_admin
+from tests.helpers.seed import add_board_member, add_koperasi, add_person
 
 ADMIN = 8001
 SITI = 5_550_123_987  # a Telegram id long enough never to match by chance
+BOARD = 5_550_000_001  # a board member of the cooperative Siti mentors
 NOTE = "Saya ketua KSU Maju Bersama, hp 0812-9988-7766"
 # What identifies her: first and last name, username, the note, the phone in both forms.
 TRACES = ("Kartikasari", "Wulandari", "sitiwulan", "Maju Bersama", "9988-7766", "81299887766")
@@ -180,3 +182,34 @@ def _assert_no_bytes_of_her(database: Path) -> None:
         raw = path.read_bytes()
         for trace in TRACES:
             assert trace.encode() not in raw, f"{trace!r} in {path.name}"
+
+
+async def test_erasure_of_an_officer_leaves_nothing_of_her_conversations(
+    conv: Conversation, driver: Driver, stub: BotApiStub
+) -> None:
+    """Siti, an officer, answers a board's relayed question (copies both ways, a header card,
+    the pairs, her session); after her erasure no table holds a trace of her."""
+    admin = driver.user(ADMIN, "Dinas")
+    siti = driver.user(SITI, "Kartikasari", last_name="Wulandari", username="sitiwulan")
+    board = driver.user(BOARD, "Rudi")
+    await _lives_with_the_bot(conv, admin, siti)
+    stub.add_user(StubUser(BOARD, "Rudi", language_code="id"))
+    async with conv.app.bot_data.services.uow() as uow:
+        officer = await uow.people.get_by_telegram_id(SITI)
+        assert officer is not None
+        koperasi = await add_koperasi(uow, "KSU Sejahtera", petugas_id=officer.id)
+        await add_board_member(uow, await add_person(uow, BOARD, "Rudi"), koperasi.id)
+        await uow.commit()
+    await conv.say(board, "/hubungi")
+    await conv.press(board, "Lainnya")
+    await conv.say(board, "Mohon bantuan laporan")
+    await deliver_outbox(conv.app)
+    await conv.press(siti, "Balas")
+    assert (await conv.say(siti, "Baik, saya bantu")).body.startswith("✓ Terkirim")
+    await deliver_outbox(conv.app)
+    assert (await board.messages())[-1].body == "Baik, saya bantu"
+    assert any("relay" in t or "thread" in t for t in await _traces_in_tables(conv))
+
+    await _erase(conv, siti)
+
+    assert await _traces_in_tables(conv) == []

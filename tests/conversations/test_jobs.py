@@ -36,17 +36,24 @@ async def test_the_tick_runs_each_minute_and_purges_update_ids_past_retention(
         await uow.processed_updates.mark(2, clock.now())
         await uow.commit()
     jobs = job_registry(conv.app)
-    # At start the daily recompute also runs, for today's 00:05 WIB that it missed.
-    assert [name for name, _ in await jobs.run_due()] == ["tick", "rat_recompute"]
+    # At start every job runs for its latest due moment (the recompute: 00:05 WIB today; the
+    # waits check: 08:00 WIB today).
+    assert [name for name, _ in await jobs.run_due()] == [
+        "tick",
+        "rat_recompute",
+        "thread_waits",
+        "relay_undelivered",
+    ]
     assert await _update_ids(conv) == [1, 2]  # not past retention yet
     clock.advance(seconds=30)
     assert await jobs.run_due() == []  # the same minute: already run
     clock.advance(seconds=30)
-    assert [name for name, _ in await jobs.run_due()] == ["tick"]
+    assert [name for name, _ in await jobs.run_due()] == ["tick", "relay_undelivered"]
     # The purge runs in a background unit of work, the WAL checkpoint on the background engine.
     assert await _update_ids(conv) == [2]
-    assert await _runs(conv) == [
+    assert [run for run in await _runs(conv) if run[0] != "relay_undelivered"] == [
         ("rat_recompute", "17:05", DONE),
+        ("thread_waits", "01:00", DONE),
         ("tick", "02:00", DONE),
         ("tick", "02:01", DONE),
     ]

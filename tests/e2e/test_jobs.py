@@ -6,6 +6,7 @@ import asyncio
 
 from sqlalchemy import select
 
+from jobs import JOBS
 from jobs.registry import DONE
 from storage.engine import create_engine, session_factory
 from storage.tables import SchedulerRun
@@ -31,8 +32,13 @@ async def test_the_leader_runs_the_due_jobs_at_start_and_stops_cleanly(
     cfg = bot_config(stub, database_url)
     async with polling_bot(cfg, clock):
         for _ in range(1000):  # the first pass starts with the leader: no schedule to wait for
-            if len(await _runs(database_url)) == 2:
+            if len(await _runs(database_url)) == len(JOBS):
                 break
             await asyncio.sleep(0.01)
     # Each job ran once for its latest due moment, and each run recorded its end.
-    assert sorted(await _runs(database_url)) == [("rat_recompute", DONE), ("tick", DONE)]
+    assert sorted(await _runs(database_url)) == [
+        ("rat_recompute", DONE),
+        ("relay_undelivered", DONE),
+        ("thread_waits", DONE),
+        ("tick", DONE),
+    ]

@@ -47,6 +47,8 @@ class BotMessage:
     media: JsonDict
     edit_count: int
     deleted: bool
+    # The message this one replies to (a Telegram reply), if any.
+    reply_to: int | None = None
 
     @classmethod
     def from_snapshot(cls, data: JsonDict) -> BotMessage:
@@ -61,6 +63,7 @@ class BotMessage:
             media=data["media"],
             edit_count=data["edit_count"],
             deleted=data["deleted"],
+            reply_to=data.get("reply_to"),
         )
 
     @property
@@ -151,9 +154,12 @@ class UserSession:
         self._seen = result["baseline_message_id"]
         return result
 
-    async def send(self, text: str) -> JsonDict:
-        """Sends a text message (commands too: ``"/start ABC"``)."""
-        return await self._act("/updates/message", text=text)
+    async def send(self, text: str, *, reply_to: int | None = None) -> JsonDict:
+        """Sends a text message (commands too: ``"/start ABC"``), optionally as a Telegram
+        reply to message ``reply_to`` of this chat."""
+        if reply_to is None:
+            return await self._act("/updates/message", text=text)
+        return await self._act("/updates/message", text=text, reply_to=reply_to)
 
     async def type_choice(self, number: int) -> JsonDict:
         """Answers a numbered choice by typing its number."""

@@ -11,6 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import add_admin
 from handlers.context import GempurApp
+from services.outbox import message_id_of
 from storage.repositories.base import rowcount
 from storage.tables import Koperasi, Outbox
 from tests.helpers.driver import BotMessage, UserSession
@@ -74,7 +75,15 @@ async def deliver_outbox(app: GempurApp) -> list[Outbox]:
             )
             await uow.commit()
         if rowcount(taken) == 1:
-            await app.bot.do_api_request(row.method.lower(), api_kwargs=dict(row.payload))
+            result = await app.bot.do_api_request(row.method.lower(), api_kwargs=dict(row.payload))
+            # Recorded as the sender records it: replies to a relayed copy find it by this id.
+            async with services.uow() as uow:
+                await uow.session.execute(
+                    update(Outbox)
+                    .where(Outbox.id == row.id)
+                    .values(telegram_message_id=message_id_of(result))
+                )
+                await uow.commit()
             sent.append(row)
     return sent
 

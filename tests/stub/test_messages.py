@@ -228,3 +228,48 @@ async def test_get_chat_knows_only_known_chats(
     assert (private["type"], private["first_name"]) == ("private", "Ani")
     assert (group["type"], group["title"]) == ("group", "Pengurus KSU")
     assert unknown == (400, "Bad Request: chat not found")
+
+
+async def test_copy_of_a_users_voice_note_replies_and_is_refused_where_telegram_refuses(
+    api: RawApi, stub: BotApiStub, ani: StubUser, budi: StubUser
+) -> None:
+    """What the relay relies on: a user's voice note copied into another chat as a reply."""
+    voice = stub.inject_media(ani, "voice", b"OggS voice")
+    stub.inject_message(budi, "pertanyaan")
+    target = await api.ok("sendMessage", chat_id=1002, text="ditanya")
+    reply = {"message_id": target["message_id"]}
+
+    copied = await api.ok(
+        "copyMessage",
+        chat_id=1002,
+        from_chat_id=1001,
+        message_id=voice.message_id,
+        reply_parameters=reply,
+    )
+    missing_target = await api.error(
+        "copyMessage",
+        chat_id=1002,
+        from_chat_id=1001,
+        message_id=voice.message_id,
+        reply_parameters={"message_id": 999},
+    )
+    lenient = await api.ok(
+        "copyMessage",
+        chat_id=1002,
+        from_chat_id=1001,
+        message_id=voice.message_id,
+        reply_parameters={"message_id": 999, "allow_sending_without_reply": True},
+    )
+    missing = await api.error("copyMessage", chat_id=1002, from_chat_id=1001, message_id=999)
+    stub.inject_chat_member(budi, "kicked")
+    blocked = await api.error(
+        "copyMessage", chat_id=1002, from_chat_id=1001, message_id=voice.message_id
+    )
+
+    messages = {m["message_id"]: m for m in stub.read_chat(1002)["messages"]}
+    assert "voice" in messages[copied["message_id"]]["media"]
+    assert messages[copied["message_id"]]["reply_to"] == target["message_id"]
+    assert messages[lenient["message_id"]]["reply_to"] is None
+    assert missing_target == (400, "Bad Request: message to be replied not found")
+    assert missing == (400, "Bad Request: message to copy not found")
+    assert blocked == (403, "Forbidden: bot was blocked by the user")

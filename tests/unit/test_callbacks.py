@@ -45,11 +45,15 @@ from domain.callbacks import (
     PetugasButton,
     PrivacyAction,
     PrivacyButton,
+    RelayAction,
+    RelayButton,
+    RelayTopicButton,
 )
 from domain.callbacks.codec import ID, INDEX, MAX_INDEX, MAX_PAGE, PAGE
 from domain.callbacks.lists import PETUGAS_NUMBERS
 from domain.invites import JOIN_ROLES, consent_tag, hash_code
 from domain.koperasi_list import ListFilter, ListState
+from domain.relay import Topic
 
 # a number part -> its bound
 LARGEST = {ID: MAX_ID, PAGE: MAX_PAGE, INDEX: MAX_INDEX}
@@ -94,6 +98,8 @@ CASES: dict[type[Codec], list[Codec]] = {
         KoperasiButton(KoperasiAction.PICK_OFFICER, (7, 3), STATE),
         KoperasiButton(KoperasiAction.CHANGE_OFFICER, (7, 0), STATE),
     ],
+    RelayButton: [RelayButton(action, MAX_ID) for action in RelayAction],
+    RelayTopicButton: [RelayTopicButton(MAX_ID, topic) for topic in Topic],
     PetugasButton: [
         PetugasButton(action, tuple(LARGEST[part] for part in parts))
         for action, parts in PETUGAS_NUMBERS.items()
@@ -118,7 +124,12 @@ def _codecs() -> set[type[Codec]]:
     """Every codec class the package defines."""
     return {
         value
-        for module in (domain.callbacks.codec, domain.callbacks.people, domain.callbacks.lists)
+        for module in (
+            domain.callbacks.codec,
+            domain.callbacks.people,
+            domain.callbacks.lists,
+            domain.callbacks.relay,
+        )
         for value in vars(module).values()
         if inspect.isclass(value) and issubclass(value, Codec) and value is not Codec
     }
@@ -128,6 +139,7 @@ def test_every_codec_has_cases() -> None:
     assert set(CASES) == _codecs()
     assert {b.action for b in CASES[KoperasiButton]} == set(KoperasiAction)  # type: ignore[attr-defined]
     assert {b.action for b in CASES[PetugasButton]} == set(PetugasAction)  # type: ignore[attr-defined]
+    assert {b.action for b in CASES[RelayButton]} == set(RelayAction)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("button", SAMPLES, ids=repr)

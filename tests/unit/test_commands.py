@@ -33,6 +33,8 @@ def test_each_language_has_its_own_names_and_indonesian_is_the_default() -> None
         "petugas": "officers",
         "undang": "invite",
         "impor": "import",
+        "hubungi": "contact",
+        "pesan": "inbox",
     }
     assert all(spec.name_in("id") == spec.name for spec in commands())
     assert by_name["bantuan"].name_in(None) == "bantuan"

@@ -1,0 +1,264 @@
+"""Board → officer relay: from a board's message reaching the bot to its copy reaching the officer.
+
+    .venv/bin/python bench/relay_latency.py [--pairs 50] [--messages 10] [--gap 3]
+        [--postgres ADMIN_URL] [--max-in-flight N]
+
+`--pairs` cooperatives, each with its own officer and one board member, talk at once: each
+board (starting at a random moment within the first `--gap`) opens /hubungi, picks a topic and
+sends `--messages` texts, one every `--gap` seconds on average (uniform between half and one and
+a half times it). `python bot.py run` (production
+settings) polls telegram_stub, which runs in this process; latency is from injecting the
+board's update to the stand-in receiving the copyMessage for the officer. The first message of
+each conversation comes under a header card, so its copy waits the per-chat interval behind
+the card (`[delivery] per_chat_interval_seconds`): reported separately. Checked: nothing lost,
+nothing copied twice, each officer's copies in the order the board sent them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from domain.access import Role  # noqa: E402
+from storage.engine import create_engine, session_factory  # noqa: E402
+from storage.migrate import upgrade  # noqa: E402
+from storage.tables import Koperasi  # noqa: E402
+from storage.uow import UnitOfWork  # noqa: E402
+from telegram_stub import BotApiStub, RecordedCall, StubUser  # noqa: E402
+from tests.helpers.db import create_temp_pg_database, drop_database  # noqa: E402
+
+BOARD_BASE, OFFICER_BASE = 300_000, 400_000
+NOW = datetime.now(UTC)
+HTTP_OK = 200
+# The first two messages of every board meet the burst of 50 conversations opening at once.
+STEADY_FROM = 2
+
+
+class Copies:
+    """When each board message's copy reached the stand-in, and in which order per officer."""
+
+    def __init__(self) -> None:
+        self.at: dict[tuple[int, int], float] = {}
+        self.count: Counter[tuple[int, int]] = Counter()
+        self.order: dict[int, list[int]] = {}
+        self.replies: dict[int, asyncio.Event] = {}
+        # The acknowledgements ("✓ Terkirim ke …") each board got, when: the update was handled.
+        self.acks: dict[int, list[float]] = {}
+        self.expected = 0
+        self.all_in = asyncio.Event()
+
+    def __call__(self, call: RecordedCall) -> None:
+        if call.status != HTTP_OK:
+            return
+        method, params = call.method.lower(), call.params
+        if method == "copymessage":
+            key = (int(params["from_chat_id"]), int(params["message_id"]))
+            self.at.setdefault(key, time.perf_counter())
+            self.count[key] += 1
+            self.order.setdefault(int(params["chat_id"]), []).append(key[1])
+            if len(self.at) >= self.expected:
+                self.all_in.set()
+        elif method == "sendmessage":
+            if str(params.get("text", "")).startswith("✓"):
+                self.acks.setdefault(int(params["chat_id"]), []).append(time.perf_counter())
+            event = self.replies.get(int(params["chat_id"]))
+            if event is not None:
+                event.set()
+
+
+async def _seed(database_url: str, pairs: int) -> None:
+    """One cooperative per pair, with its officer and one board member."""
+    engine = create_engine(database_url)
+    try:
+        async with UnitOfWork(session_factory(engine)) as uow:
+            for n in range(pairs):
+                officer = await uow.people.add(
+                    telegram_user_id=OFFICER_BASE + n, full_name=f"Petugas {n}", now=NOW
+                )
+                await uow.roles.grant(officer.id, Role.PETUGAS.value, now=NOW)
+                koperasi = await uow.koperasi.add(
+                    Koperasi(
+                        nama=f"Koperasi {n}", petugas_id=officer.id, created_at=NOW, updated_at=NOW
+                    )
+                )
+                board = await uow.people.add(
+                    telegram_user_id=BOARD_BASE + n, full_name=f"Pengurus {n}", now=NOW
+                )
+                await uow.roles.grant(
+                    board.id, Role.PENGURUS.value, koperasi_id=koperasi.id, now=NOW
+                )
+            await uow.commit()
+    finally:
+        await engine.dispose()
+
+
+async def _answer(copies: Copies, chat_id: int) -> None:
+    """Waits for the bot's next message in the chat."""
+    event = copies.replies[chat_id]
+    await asyncio.wait_for(event.wait(), timeout=60)
+    event.clear()
+
+
+async def _board(
+    stub: BotApiStub, copies: Copies, user: StubUser, messages: int, gap: float
+) -> list[tuple[int, int, float]]:
+    """Opens the session and sends the messages: (message id, index, injected at)."""
+    rng = random.Random(user.id)
+    # People do not all press at the same instant: starts spread over one gap.
+    await asyncio.sleep(rng.uniform(0, gap))
+    copies.replies[user.id] = asyncio.Event()
+    stub.inject_message(user, "/hubungi")
+    await _answer(copies, user.id)
+    stub.press(user, "Lainnya")
+    await _answer(copies, user.id)
+    sent = []
+    for index in range(messages):
+        started = time.perf_counter()
+        injected = stub.inject_message(user, f"Pesan {index} dari {user.id}")
+        assert injected.message_id is not None  # noqa: S101 - a message always has one
+        sent.append((injected.message_id, index, started))
+        await asyncio.sleep(rng.uniform(0.5 * gap, 1.5 * gap))
+    return sent
+
+
+def _config(directory: str, max_in_flight: int | None) -> str:
+    """config.example.toml, with `[delivery] max_in_flight` changed if asked."""
+    text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    if max_in_flight is not None:
+        text = text.replace("max_in_flight = 4", f"max_in_flight = {max_in_flight}")
+    path = Path(directory) / "bench-config.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+async def _run(database_url: str, config: str, pairs: int, messages: int, gap: float) -> None:
+    async with BotApiStub() as stub:
+        copies = Copies()
+        copies.expected = pairs * messages
+        stub.state.observers.append(copies)
+        boards = [
+            StubUser(BOARD_BASE + n, f"Pengurus {n}", language_code="id") for n in range(pairs)
+        ]
+        for n in range(pairs):
+            stub.add_user(boards[n])
+            stub.add_user(StubUser(OFFICER_BASE + n, f"Petugas {n}", language_code="id"))
+        env = {
+            **os.environ,
+            "GEMPUR_TELEGRAM_TOKEN": stub.token,
+            "GEMPUR_TELEGRAM_BASE_URL": stub.bot_base_url,
+            "GEMPUR_TELEGRAM_BASE_FILE_URL": stub.file_base_url,
+            "GEMPUR_DATABASE_URL": database_url,
+        }
+        log = (Path(tempfile.gettempdir()) / "bench-relay.log").open("wb")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "bot.py",
+            "run",
+            "--config",
+            config,
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=log,
+        )
+        try:
+            sent = await asyncio.gather(*(_board(stub, copies, b, messages, gap) for b in boards))
+            with contextlib.suppress(TimeoutError):  # what never came is reported as lost
+                await asyncio.wait_for(copies.all_in.wait(), timeout=60)
+            await asyncio.sleep(2)  # a late duplicate would arrive in this time
+        finally:
+            process.terminate()
+            await process.wait()
+            log.close()
+    _report(copies, boards, sent, pairs, messages)
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+
+def _report(
+    copies: Copies,
+    boards: list[StubUser],
+    sent: list[list[tuple[int, int, float]]],
+    pairs: int,
+    messages: int,
+) -> None:
+    first: list[float] = []
+    later: list[float] = []
+    steady: list[float] = []
+    handled: list[float] = []
+    lost = 0
+    in_order = True
+    for board, mine in zip(boards, sent, strict=True):
+        acks = copies.acks.get(board.id, [])
+        handled += [ack - started for ack, (_, _, started) in zip(acks, mine, strict=False)]
+        for message_id, index, started in mine:
+            arrived = copies.at.get((board.id, message_id))
+            if arrived is None:
+                lost += 1
+                continue
+            (first if index == 0 else later).append(arrived - started)
+            if index >= STEADY_FROM:
+                steady.append(arrived - started)
+        officer = OFFICER_BASE + board.id - BOARD_BASE
+        order = copies.order.get(officer, [])
+        in_order &= order == sorted(order)
+    duplicated = sum(1 for n in copies.count.values() if n > 1)
+    print(f"{pairs} pairs x {messages} messages\n")
+    print("| from the board's message to | count | p50 ms | p95 ms | max ms |")
+    print("|---|---|---|---|---|")
+    rows = (
+        ("copy, after the first", later),
+        (f"copy, from message {STEADY_FROM + 1} on (past the start-up burst)", steady),
+        ("copy, first (behind the header card)", first),
+        ("acknowledgement to the board", handled),
+    )
+    for name, values in rows:
+        print(
+            f"| {name} | {len(values)} | {_percentile(values, 0.5):.0f} | "
+            f"{_percentile(values, 0.95):.0f} | {_percentile(values, 1.0):.0f} |"
+        )
+    print(f"\nlost {lost}, duplicated {duplicated}, order kept in every thread: {in_order}")
+
+
+async def main() -> None:
+    """Measures and prints the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=50)
+    parser.add_argument("--messages", type=int, default=10)
+    parser.add_argument("--gap", type=float, default=3.0)
+    parser.add_argument("--postgres", metavar="ADMIN_URL")
+    parser.add_argument(
+        "--max-in-flight", type=int, help="[delivery] max_in_flight (default: the example's 4)"
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as directory:
+        database_url = f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"
+        if args.postgres:
+            database_url = await create_temp_pg_database(args.postgres)
+        try:
+            await asyncio.to_thread(upgrade, database_url)  # Alembic runs its own event loop
+            await _seed(database_url, args.pairs)
+            config = _config(directory, args.max_in_flight)
+            await _run(database_url, config, args.pairs, args.messages, args.gap)
+        finally:
+            if args.postgres:
+                await drop_database(args.postgres, database_url)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

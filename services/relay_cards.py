@@ -1,0 +1,94 @@
+"""What the staff side sees of a thread: the header card above a board's copied messages.
+
+Rendered in the recipient's language when queued. The member is named by name and role on
+the board, never by phone number or username.
+"""
+
+from __future__ import annotations
+
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from domain.callbacks import RelayAction, RelayButton
+from domain.invites import BOARD_POSITION_KEYS
+from domain.koperasi_list import flags_of, stage_of
+from domain.relay import TOPIC_KEYS, Topic
+from locales import N_, Safe, Translator
+from storage.tables import Koperasi, Person, Thread
+from storage.uow import UnitOfWork
+
+#: The label of each thread button.
+ACTION_KEYS = {
+    RelayAction.REPLY: N_("relay.button.reply"),
+    RelayAction.CARD: N_("relay.button.card"),
+    RelayAction.DONE: N_("relay.button.done"),
+    RelayAction.OPEN: N_("relay.button.open"),
+    RelayAction.CLOSE: N_("relay.button.close"),
+    RelayAction.REOPEN: N_("relay.button.reopen"),
+}
+
+
+def thread_buttons(tr: Translator, thread_id: int, *actions: RelayAction) -> InlineKeyboardMarkup:
+    """One row of the thread's buttons, labelled in the reader's language."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    html.unescape(tr.t(ACTION_KEYS[action])),
+                    callback_data=RelayButton(action, thread_id).encode(),
+                )
+                for action in actions
+            ]
+        ]
+    )
+
+
+def _flags(tr: Translator, koperasi: Koperasi | None) -> str:
+    """The cooperative's flags in words ('-' when none)."""
+    if koperasi is None:
+        return "-"
+    flags = flags_of(
+        koperasi.flag_terlambat_target,
+        koperasi.flag_terlambat_lapor,
+        koperasi.flag_lewat_batas_uu,
+        koperasi.flag_tidak_rat,
+    )
+    return ", ".join(tr.t(f"koperasi.flag.{flag.lower()}") for flag in flags) or "-"
+
+
+async def header_card(
+    uow: UnitOfWork, tr: Translator, thread: Thread, sender: Person
+) -> tuple[str, dict[str, object]]:
+    """The card's HTML text and its buttons (*Balas / Lihat koperasi / Selesai*) as JSON."""
+    koperasi = await uow.koperasi.get(thread.koperasi_id)
+    nama = koperasi.nama if koperasi is not None else "?"
+    kecamatan = (koperasi.kecamatan if koperasi is not None else None) or "-"
+    stage = tr.t(f"koperasi.stage.{stage_of(koperasi.tahap if koperasi else None).lower()}")
+    flag_text = _flags(tr, koperasi)
+    jabatan = await uow.threads.jabatan_of(sender.id, thread.koperasi_id)
+    position = BOARD_POSITION_KEYS.get(jabatan or "")
+    role = tr.t(position) if position is not None else tr.t("relay.card.board")
+    topic = tr.t(TOPIC_KEYS[Topic(thread.topic)]) if thread.topic in set(Topic) else "-"
+    text = tr.t(
+        "relay.card.header",
+        koperasi=nama,
+        kecamatan=kecamatan,
+        stage=Safe(stage),
+        flags=Safe(flag_text),
+        name=sender.full_name or tr.t("koperasi.person.no_name"),
+        role=Safe(role),
+        topic=Safe(topic),
+    )
+    # *Selesai* on the card: this conversation is done (closed until the board writes again).
+    markup = thread_buttons(tr, thread.id, RelayAction.REPLY, RelayAction.CARD, RelayAction.CLOSE)
+    finish = markup.inline_keyboard[0][2]
+    rows = [
+        [
+            *markup.inline_keyboard[0][:2],
+            InlineKeyboardButton(
+                html.unescape(tr.t(N_("relay.button.finish"))), callback_data=finish.callback_data
+            ),
+        ]
+    ]
+    return text, InlineKeyboardMarkup(rows).to_dict()
