@@ -170,8 +170,11 @@ class OutboxRepository(Repository):
                 await self.supersede_pending(chat_id, kind, keep_key=idempotency_key)
             inserted = await insert_or_ignore_id(self.session, Outbox, values, ["idempotency_key"])
         if inserted is not None:
-            if not is_bulk(priority):
-                note_interactive_queued(self.session)  # the sender is woken after the commit
+            # A message someone waits for wakes the sender after the commit. A superseding row
+            # (a chat's command menu) is the chat's latest state, not a message: it waits for
+            # the sender's next round, so a burst of /bahasa taps costs no claim round each.
+            if not is_bulk(priority) and not superseding:
+                note_interactive_queued(self.session)
             return inserted
         row = await self.get_by_key(idempotency_key)
         if row is None:  # pragma: no cover - the conflicting row exists

@@ -100,3 +100,24 @@ async def test_without_a_listener_nothing_rings_and_the_viewer_cache_still_hears
         await uow.commit()
     assert rings.count == 1
     assert heard  # the person's row reached the viewer cache as well
+
+
+async def test_a_chat_menu_waits_for_the_senders_round(ringing: Factory, rings: Rings) -> None:
+    """A command menu supersedes the chat's previous one: the chat's state, not a message
+    someone waits for, so it does not wake the sender; a note queued with it does."""
+    async with UnitOfWork(ringing) as uow:
+        await uow.outbox.enqueue(
+            idempotency_key="menu:1001:1",
+            chat_id=1001,
+            method="setMyCommands",
+            payload={"commands": []},
+            kind="menu",
+            priority=PRIORITY_INTERACTIVE,
+            now=NOW,
+            superseding=True,
+        )
+        await uow.commit()
+        assert rings.count == 0
+        await _queue(uow, "note", PRIORITY_INTERACTIVE)
+        await uow.commit()
+    assert rings.count == 1
