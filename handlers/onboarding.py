@@ -30,7 +30,7 @@ from services.consent import (
     consent_request,
     role_names,
 )
-from services.invites import inspect_code, invites_of
+from services.invites import inspect_code
 from services.join_requests import (
     Decided,
     awaits_decision,
@@ -138,7 +138,7 @@ async def on_consent_button(update: Update, context: BotContext) -> None:
         return
     services, tr, viewer = context.services, context.tr, context.viewer
     async with services.uow(write=False) as uow:
-        invite = await invites_of(uow).get(button.invite_id)
+        invite = await uow.invites.get(button.invite_id)
     if invite is None or not consent_tag_valid(
         invite.code_hash, invite.id, viewer.telegram_user_id, button.tag
     ):

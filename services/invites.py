@@ -30,7 +30,7 @@ from domain.invites import (
     new_code,
 )
 from domain.koperasi_list import PageWindow, page_window
-from storage.repositories.invites import InviteRepository, OpenInvite
+from storage.repositories.invites import OpenInvite
 from storage.tables import Invite, Koperasi
 from storage.uow import UnitOfWork
 
@@ -51,11 +51,6 @@ class NewInvite:
     koperasi_nama: str | None = None
     kecamatan: str | None = None
     nik_koperasi: str | None = None
-
-
-def invites_of(uow: UnitOfWork) -> InviteRepository:
-    """The invite repository on the unit of work's session."""
-    return InviteRepository(uow.session)
 
 
 def _invite(
@@ -111,7 +106,7 @@ async def create_invite(
         return None
     code = new_code(pick)
     invite = _invite(code, role, koperasi_id, actor_person_id, cfg, now)
-    await invites_of(uow).add_all([invite])
+    await uow.invites.add_all([invite])
     details = {"role": role.value, "koperasi_id": koperasi_id, "max_uses": invite.max_uses}
     await uow.audit.record(actor_person_id, "invite.create", "invite", invite.id, details, at=now)
     return _new(invite, code, koperasi)
@@ -127,7 +122,7 @@ async def create_board_invites(
     pick: Callable[[str], str] = secrets.choice,
 ) -> list[NewInvite]:
     """One board invite per cooperative of a kecamatan (None: the whole register)."""
-    repo = invites_of(uow)
+    repo = uow.invites
     koperasi = await repo.koperasi_for_bulk(kecamatan)
     codes = [new_code(pick) for _ in koperasi]
     invites = [
@@ -152,7 +147,7 @@ async def open_invites_page(
     uow: UnitOfWork, person_id: int | None, now: datetime, page: int
 ) -> OpenInvitesPage:
     """The invites `person_id` made that still work, newest first, one page (clamped)."""
-    repo = invites_of(uow)
+    repo = uow.invites
     total = await repo.count_open_by(person_id, now) if person_id is not None else 0
     window = page_window(total, page)
     if not total or person_id is None:
@@ -165,7 +160,7 @@ async def revoke_invite(
     uow: UnitOfWork, *, actor_person_id: int | None, invite_id: int, now: datetime
 ) -> bool:
     """Revokes an invite; False if it does not exist or was revoked already."""
-    if not await invites_of(uow).revoke(invite_id, now):
+    if not await uow.invites.revoke(invite_id, now):
         return False
     await uow.audit.record(actor_person_id, "invite.revoke", "invite", invite_id, at=now)
     return True
@@ -196,13 +191,13 @@ async def inspect_code(
     A person who already used the invite is told so, even once it is used up or expired:
     opening the same link twice is not an error.
     """
-    invite = await invites_of(uow).by_code_hash(hash_code(code)) if code else None
+    invite = await uow.invites.by_code_hash(hash_code(code)) if code else None
     if invite is None:
         return CodeCheck(None, InviteProblem.UNKNOWN)
     koperasi = await uow.koperasi.get(invite.koperasi_id) if invite.koperasi_id else None
     nama = koperasi.nama if koperasi is not None else None
     person = await uow.people.get_by_telegram_id(telegram_user_id)
-    if person is not None and await invites_of(uow).used_by(invite.id, person.id):
+    if person is not None and await uow.invites.used_by(invite.id, person.id):
         return CodeCheck(invite, None, already_used=True, koperasi_nama=nama)
     problem = invite_problem(state_of(invite), now)
     if problem is None and person is not None and await seat_conflict(uow, person.id, koperasi):

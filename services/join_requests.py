@@ -29,7 +29,6 @@ from storage.repositories.join_requests import (
     DRAFT,
     PENDING,
     REFUSED,
-    JoinRequestRepository,
 )
 from storage.repositories.outbox import PRIORITY_INTERACTIVE
 from storage.tables import JoinRequest, Person
@@ -39,11 +38,6 @@ from storage.uow import UnitOfWork
 NOTE_MAX_LENGTH = 300
 # How many waiting requests one admin's list (or a new admin's catch-up) shows at once.
 PENDING_SHOWN = 5
-
-
-def requests_of(uow: UnitOfWork) -> JoinRequestRepository:
-    """The join request repository on the unit of work's session."""
-    return JoinRequestRepository(uow.session)
 
 
 @dataclass(frozen=True)
@@ -64,7 +58,7 @@ async def open_join_request(
     A stranger's person row is made with only the Telegram id and app language (as /bahasa
     does), so the answer later reaches them in their language.
     """
-    repo = requests_of(uow)
+    repo = uow.join_requests
     existing = await repo.open_for(newcomer.telegram_user_id)
     if existing is not None:
         return Asked(existing)
@@ -107,13 +101,13 @@ async def submit_join_request(
     now: datetime,
 ) -> bool:
     """Sends a drafted request to every admin; False if it is not this person's draft."""
-    repo = requests_of(uow)
+    repo = uow.join_requests
     request = await repo.get(request_id)
     if request is None or request.telegram_user_id != telegram_user_id:
         return False
     if not await repo.submit(request_id, note, now):
         return False
-    for admin in await repo.admins():
+    for admin in await uow.people.reachable_admins():
         await _tell_admin(uow, request, admin, catalogues, now)
     requester = await uow.people.get_by_telegram_id(telegram_user_id)
     actor = requester.id if requester is not None else None
@@ -131,7 +125,7 @@ async def forward_pending_requests(
     """
     if admin.telegram_user_id is None or not admin.reachable:
         return 0
-    waiting = await requests_of(uow).pending(limit=PENDING_SHOWN)
+    waiting = await uow.join_requests.pending(limit=PENDING_SHOWN)
     for request in waiting:
         await _tell_admin(uow, request, admin, catalogues, now)
     return len(waiting)
@@ -157,7 +151,7 @@ def request_card(tr: Translator, request: JoinRequest) -> tuple[str, Buttons]:
 
 async def pending_requests(uow: UnitOfWork) -> tuple[list[JoinRequest], int]:
     """The oldest requests waiting for a decision (a few), and how many wait in all."""
-    repo = requests_of(uow)
+    repo = uow.join_requests
     return await repo.pending(limit=PENDING_SHOWN), await repo.count_pending()
 
 
@@ -231,7 +225,7 @@ async def decide_join_request(
     Approval makes a hidden single-use invite for `role` and sends the requester the privacy
     notice with consent buttons; refusal tells them so. Commit after a DECIDED outcome.
     """
-    repo = requests_of(uow)
+    repo = uow.join_requests
     request = await repo.get(request_id)
     if request is None or request.status == DRAFT or admin.person_id is None:
         return JoinDecision(Decided.UNKNOWN)

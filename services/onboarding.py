@@ -14,7 +14,7 @@ from domain.access import Role, Viewer
 from domain.invites import BOARD_POSITIONS, InviteProblem, invite_problem, may_manage_board
 from locales import N_, Catalogues
 from services.consent import Newcomer
-from services.invites import invites_of, seat_conflict, state_of
+from services.invites import seat_conflict, state_of
 from services.notes import queue_note
 from services.roles import grant_role, revoke_role, viewer_of
 from storage.repositories.invites import UseTaken
@@ -44,7 +44,7 @@ async def redeem_invite(
     counts the use (never beyond `max_uses`), grants the role (`services.roles`: the chat's
     menu follows), audits. The same person again is not an error and grants nothing.
     """
-    repo = invites_of(uow)
+    repo = uow.invites
     invite = await repo.get(invite_id)
     person = await uow.people.get_by_telegram_id(newcomer.telegram_user_id)
     if invite is not None and person is not None and await repo.used_by(invite.id, person.id):

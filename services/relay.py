@@ -162,7 +162,7 @@ async def _staff_of(uow: UnitOfWork, thread: Thread) -> list[Person]:
             person = await uow.people.get(person_id)
             if person is not None:
                 return [person]
-    return await uow.threads.admins()
+    return await uow.people.reachable_admins()
 
 
 async def _claim_for_answer(uow: UnitOfWork, thread: Thread, message: Incoming) -> Refused | None:

@@ -68,7 +68,7 @@ async def _notify(
     if level is WaitLevel.REMIND and officer is not None:
         people, key = [officer], N_("relay.note.remind")
     else:
-        people, key = await uow.threads.admins(), N_("relay.note.escalate")
+        people, key = await uow.people.reachable_admins(), N_("relay.note.escalate")
     told = False
     for person in people:
         told |= await queue_note(

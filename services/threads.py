@@ -149,7 +149,7 @@ async def _tell_other_admins(
     claimer = await uow.people.get(claimer_id)
     koperasi = await uow.koperasi.get(thread.koperasi_id)
     name = (claimer.full_name if claimer else None) or "?"
-    for admin in await uow.threads.admins():
+    for admin in await uow.people.reachable_admins():
         if admin.id == claimer_id:
             continue
         await queue_note(

@@ -29,6 +29,8 @@ from storage.repositories import (
     RoleRepository,
     SchedulerRunRepository,
 )
+from storage.repositories.invites import InviteRepository
+from storage.repositories.join_requests import JoinRequestRepository
 from storage.repositories.koperasi_query import KoperasiQueryRepository
 from storage.repositories.pending_imports import PendingImportRepository
 from storage.repositories.petugas import PetugasRepository
@@ -54,6 +56,8 @@ class UnitOfWork:
     form_sessions: FormSessionRepository
     pending_imports: PendingImportRepository
     koperasi: KoperasiRepository
+    invites: InviteRepository
+    join_requests: JoinRequestRepository
     koperasi_query: KoperasiQueryRepository
     petugas: PetugasRepository
     outbox: OutboxRepository
@@ -93,6 +97,8 @@ class UnitOfWork:
         self.form_sessions = FormSessionRepository(session)
         self.pending_imports = PendingImportRepository(session)
         self.koperasi = KoperasiRepository(session)
+        self.invites = InviteRepository(session)
+        self.join_requests = JoinRequestRepository(session)
         self.koperasi_query = KoperasiQueryRepository(session)
         self.petugas = PetugasRepository(session)
         self.outbox = OutboxRepository(session)

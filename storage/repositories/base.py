@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import CursorResult, Result, Row, bindparam, inspect
+from sqlalchemy import CursorResult, Result, Row, Table, bindparam, inspect, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -102,3 +104,31 @@ def _insert_ignoring(
 def rowcount(result: Result[Any]) -> int:
     """Rows matched by an UPDATE or DELETE (the session types its result generically)."""
     return cast("CursorResult[Any]", result).rowcount
+
+
+def table_of(entity: type[Base]) -> Table:
+    """The Core table of a mapped class, for executemany statements."""
+    return entity.metadata.tables[entity.__tablename__]
+
+
+async def update_rows_by_id(
+    session: AsyncSession,
+    entity: type[Base],
+    changes: Sequence[tuple[int, Mapping[str, object]]],
+    now: datetime,
+) -> None:
+    """Updates each row's changed columns (and `updated_at`): one executemany UPDATE per set
+    of changed columns, however many rows share it."""
+    groups: dict[tuple[str, ...], list[dict[str, object]]] = defaultdict(list)
+    for row_id, changed in changes:
+        # Bound names must differ from the columns they set (SQLAlchemy reserves those).
+        params = {f"v_{name}": value for name, value in changed.items()}
+        groups[tuple(sorted(changed))].append({"v_id": row_id, **params})
+    table = table_of(entity)
+    connection = await session.connection()
+    for names, group in groups.items():
+        values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in names}
+        stmt = (
+            update(table).where(table.c.id == bindparam("v_id")).values(**values, updated_at=now)
+        )
+        await connection.execute(stmt, group)

@@ -6,9 +6,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
-from domain.access import Role
 from storage.repositories.base import Repository, rowcount
-from storage.tables import JoinRequest, Person, RoleGrant
+from storage.tables import JoinRequest
 
 DRAFT, PENDING, APPROVED, REFUSED = "draft", "pending", "approved", "refused"
 
@@ -94,19 +93,3 @@ class JoinRequestRepository(Repository):
             .execution_options(synchronize_session="fetch")
         )
         return rowcount(result) == 1
-
-    async def admins(self) -> list[Person]:
-        """Every reachable admin with a Telegram account, in a stable order."""
-        result = await self.session.scalars(
-            select(Person)
-            .join(RoleGrant, RoleGrant.person_id == Person.id)
-            .where(
-                RoleGrant.role == Role.ADMIN.value,
-                RoleGrant.active.is_(True),
-                Person.telegram_user_id.is_not(None),
-                Person.reachable.is_(True),
-            )
-            .distinct()
-            .order_by(Person.id)
-        )
-        return list(result)

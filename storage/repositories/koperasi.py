@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, func, insert, or_, select, update
 
 from domain.register_match import KOPERASI_FIELDS, LAST_RAT_FIELDS, StoredCycle, StoredKoperasi
-from storage.repositories.base import Repository, rowcount
+from storage.repositories.base import Repository, rowcount, update_rows_by_id
 from storage.tables import Koperasi, RatCycle
 
 # What a RAT cycle seeded from the register's history records about its checklist.
@@ -107,22 +107,7 @@ class KoperasiRepository(Repository):
         self, changes: Sequence[tuple[int, Mapping[str, object]]], *, now: datetime
     ) -> None:
         """Updates changed columns, one executemany per set of changed columns."""
-        groups: dict[tuple[str, ...], list[dict[str, object]]] = defaultdict(list)
-        for koperasi_id, changed in changes:
-            names = tuple(sorted(changed))
-            # Bound names must differ from the columns they set (SQLAlchemy reserves those).
-            params = {f"v_{name}": value for name, value in changed.items()}
-            groups[names].append({"v_id": koperasi_id, **params})
-        table = _table(Koperasi)
-        connection = await self.session.connection()
-        for names, group in groups.items():
-            values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in names}
-            stmt = (
-                update(table)
-                .where(table.c.id == bindparam("v_id"))
-                .values(**values, updated_at=now)
-            )
-            await connection.execute(stmt, group)
+        await update_rows_by_id(self.session, Koperasi, changes, now)
 
     async def insert_cycles(
         self, cycles: Sequence[tuple[int, Mapping[str, object]]], *, now: datetime

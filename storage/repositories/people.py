@@ -7,6 +7,7 @@ from typing import NamedTuple, cast
 
 from sqlalchemy import ColumnElement, Table, bindparam, select, update
 
+from domain.access import Role
 from storage.repositories.base import Repository, rowcount
 from storage.tables import Person, RoleGrant
 from storage.viewer_changes import ViewerPatch, touches_viewers
@@ -37,6 +38,22 @@ _CHOOSE_LANGUAGE = (
 
 class PersonRepository(Repository):
     """Lookup and upkeep of :class:`Person` rows."""
+
+    async def reachable_admins(self) -> list[Person]:
+        """Every reachable admin with a Telegram account, in a stable order."""
+        result = await self.session.scalars(
+            select(Person)
+            .join(RoleGrant, RoleGrant.person_id == Person.id)
+            .where(
+                RoleGrant.role == Role.ADMIN.value,
+                RoleGrant.active.is_(True),
+                Person.telegram_user_id.is_not(None),
+                Person.reachable.is_(True),
+            )
+            .distinct()
+            .order_by(Person.id)
+        )
+        return list(result)
 
     async def get(self, person_id: int) -> Person | None:
         return await self.session.get(Person, person_id)

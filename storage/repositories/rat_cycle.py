@@ -19,11 +19,9 @@ from sqlalchemy import (
     Row,
     Table,
     Text,
-    bindparam,
     cast,
     insert,
     select,
-    update,
 )
 from sqlalchemy.orm.util import identity_key
 
@@ -32,7 +30,7 @@ from domain.rat.koperasi import KoperasiFacts
 from domain.rat.policy import CycleRules
 from domain.rat.recompute import KOPERASI_FIELDS, StoredCycle, StoredRat
 from domain.stages import CycleFacts
-from storage.repositories.base import Repository
+from storage.repositories.base import Repository, update_rows_by_id
 from storage.tables import ChecklistEntry, Koperasi, RatCycle
 
 DEADLINE_COLUMNS = (
@@ -194,21 +192,7 @@ class RatCycleRepository(Repository):
         Objects of these rows the session already holds (a change's own transaction) are
         refreshed, so what the caller renders next is what was stored.
         """
-        groups: dict[tuple[str, ...], list[dict[str, object]]] = defaultdict(list)
-        for row_id, changed in changes:
-            # Bound names must differ from the columns they set (SQLAlchemy reserves those).
-            params = {f"v_{name}": value for name, value in changed.items()}
-            groups[tuple(sorted(changed))].append({"v_id": row_id, **params})
-        table = _table(entity)
-        connection = await self.session.connection()
-        for names, group in groups.items():
-            values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in names}
-            stmt = (
-                update(table)
-                .where(table.c.id == bindparam("v_id"))
-                .values(**values, updated_at=now)
-            )
-            await connection.execute(stmt, group)
+        await update_rows_by_id(self.session, entity, changes, now)
         for row_id, changed in changes:
             held = self.session.identity_map.get(identity_key(entity, row_id))
             if held is not None:

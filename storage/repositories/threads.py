@@ -18,7 +18,7 @@ from domain.delivery import OutboxStatus
 from domain.relay import Direction, ThreadStatus
 from storage.repositories.base import Repository, rowcount
 from storage.repositories.privacy import ERASED
-from storage.tables import Koperasi, Outbox, Person, RelaySession, RoleGrant, Thread, ThreadMessage
+from storage.tables import Koperasi, Outbox, RelaySession, RoleGrant, Thread, ThreadMessage
 
 
 @dataclass(frozen=True)
@@ -249,22 +249,6 @@ class ThreadRepository(Repository):
             .order_by(ThreadMessage.id)
         )
         return [(pair, person_id) for pair, person_id in rows]
-
-    async def admins(self) -> list[Person]:
-        """Every reachable admin with a Telegram account, in a stable order."""
-        result = await self.session.scalars(
-            select(Person)
-            .join(RoleGrant, RoleGrant.person_id == Person.id)
-            .where(
-                RoleGrant.role == Role.ADMIN.value,
-                RoleGrant.active.is_(True),
-                Person.telegram_user_id.is_not(None),
-                Person.reachable.is_(True),
-            )
-            .distinct()
-            .order_by(Person.id)
-        )
-        return list(result)
 
     # --- relay sessions ---------------------------------------------------------------------
 

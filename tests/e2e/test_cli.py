@@ -11,7 +11,6 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from services.join_requests import requests_of
 from storage.engine import create_engine, session_factory
 from storage.tables import Outbox
 from storage.uow import UnitOfWork
@@ -168,7 +167,7 @@ async def test_admin_add_sets_the_admins_menu_and_hands_over_waiting_requests(
     engine = create_engine(url)
     try:
         async with UnitOfWork(session_factory(engine)) as uow:  # asked while nobody was admin
-            repo = requests_of(uow)
+            repo = uow.join_requests
             request = await repo.add_draft(
                 telegram_user_id=4001, chat_id=4001, display_name="Siti", now=NOW
             )

@@ -16,7 +16,6 @@ from domain.invites import InviteProblem, hash_code
 from locales import Catalogues
 from services.consent import Newcomer
 from services.invites import create_board_invites, create_invite
-from services.join_requests import requests_of
 from services.onboarding import redeem_invite
 from storage.repositories.invites import InviteRepository, UseTaken
 from storage.repositories.join_requests import APPROVED, REFUSED
@@ -233,7 +232,7 @@ async def test_bulk_board_invites_per_kecamatan_skip_dissolved_cooperatives(
 async def test_the_first_admin_to_decide_a_join_request_wins(factory: Factory) -> None:
     admins = await _people(factory, 2)
     async with UnitOfWork(factory) as uow:
-        repo = requests_of(uow)
+        repo = uow.join_requests
         request = await repo.add_draft(
             telegram_user_id=7001, chat_id=7001, display_name="Siti", now=NOW
         )
@@ -243,14 +242,14 @@ async def test_the_first_admin_to_decide_a_join_request_wins(factory: Factory) -
 
     async def decide(person_id: int, status: str) -> bool:
         async with UnitOfWork(factory) as uow:
-            decided = await requests_of(uow).decide(request.id, status, person_id, NOW)
+            decided = await uow.join_requests.decide(request.id, status, person_id, NOW)
             await uow.commit()
             return decided
 
     results = await asyncio.gather(decide(admins[0], APPROVED), decide(admins[1], REFUSED))
     assert sorted(results) == [False, True]
     async with UnitOfWork(factory, write=False) as uow:
-        stored = await requests_of(uow).get(request.id)
+        stored = await uow.join_requests.get(request.id)
     assert stored is not None
     winner = admins[results.index(True)]
     assert stored.decided_by_person_id == winner
@@ -268,7 +267,7 @@ async def test_admin_recipients_are_reachable_active_admins(factory: Factory) ->
         await uow.people.mark_unreachable_by_chat(5003, now=NOW)  # people[2] blocked the bot
         await uow.commit()
     async with UnitOfWork(factory, write=False) as uow:
-        admins = await requests_of(uow).admins()
+        admins = await uow.people.reachable_admins()
     assert [admin.id for admin in admins] == [people[0], people[3]]
 
 
@@ -280,7 +279,7 @@ def test_config_defaults_for_invites() -> None:
 async def test_waiting_requests_oldest_first_and_the_last_refusal(factory: Factory) -> None:
     admin = (await _people(factory, 1))[0]
     async with UnitOfWork(factory) as uow:
-        repo = requests_of(uow)
+        repo = uow.join_requests
         made = []
         for offset, (telegram_user_id, name) in enumerate([(7101, "Ani"), (7102, "Budi")]):
             request = await repo.add_draft(
@@ -295,7 +294,7 @@ async def test_waiting_requests_oldest_first_and_the_last_refusal(factory: Facto
         await repo.decide(made[1], REFUSED, admin, NOW + timedelta(days=1))
         await uow.commit()
     async with UnitOfWork(factory, write=False) as uow:
-        repo = requests_of(uow)
+        repo = uow.join_requests
         waiting = await repo.pending(limit=5)
         count = await repo.count_pending()
         refused = await repo.last_refused_for(7102)
