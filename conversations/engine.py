@@ -138,7 +138,7 @@ class FormEngine:
             *session.applied_updates[-(APPLIED_UPDATES_KEPT - 1) :],
             update_id,
         ]
-        if step.kind is not InputKind.ALBUM:
+        if step.kind is not InputKind.ALBUM or value is None:  # None: a skipped album
             outcome = await self._advance(uow, spec, session, step, value, person_id, now, viewer)
             chat.active = outcome.result is not Result.COMPLETED
             return outcome
@@ -157,7 +157,7 @@ class FormEngine:
     ) -> Any:
         """The parsed and validated value, or the InputError that says why not."""
         try:
-            value = read_input(step, incoming, tr, now.astimezone(self._tz).date())
+            value = read_input(step, incoming, tr, now.astimezone(self._tz))
             if step.validate is not None:
                 step.validate(value, dict(session.answers))
         except InputError as error:
@@ -248,7 +248,7 @@ class FormEngine:
         viewer: Viewer | None = None,
     ) -> Outcome:
         answers = {k: v for k, v in session.answers.items() if k != ALBUM_KEY}
-        answers[step.id] = value
+        answers[step.id] = [*answers.get(step.id, []), value] if step.repeat else value
         session.answers = answers
         following = step.following(answers)
         self._touch(session, now)

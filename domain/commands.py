@@ -57,6 +57,11 @@ PRIVASI = CommandSpec("privasi", N_("cmd.privasi"), 50, {"en": "privacy"})
 KOPERASI = CommandSpec("koperasi", N_("cmd.koperasi"), 60, {"en": "coops"}, STAFF)
 PETUGAS = CommandSpec("petugas", N_("cmd.petugas"), 70, {"en": "officers"}, ADMINS)
 UNDANG = CommandSpec("undang", N_("cmd.undang"), 80, {"en": "invite"}, ADMINS)
+OFFICERS = frozenset({Role.PETUGAS})
+KUNJUNGAN = CommandSpec("kunjungan", N_("cmd.kunjungan"), 62, {"en": "visit"}, OFFICERS)
+TINDAKLANJUT = CommandSpec(
+    "tindaklanjut", N_("cmd.tindaklanjut"), 64, {"en": "followups"}, OFFICERS
+)
 PLAIN_COMMANDS: tuple[CommandSpec, ...] = (
     START,
     BANTUAN,
@@ -65,6 +70,8 @@ PLAIN_COMMANDS: tuple[CommandSpec, ...] = (
     KOPERASI,
     PETUGAS,
     UNDANG,
+    KUNJUNGAN,
+    TINDAKLANJUT,
 )
 
 

@@ -21,6 +21,7 @@ from domain.callbacks import (
     BoardSwitch,
     ConsentButton,
     ConsentDecline,
+    FollowUpButton,
     FormButton,
     ImportButton,
     JoinAsk,
@@ -28,6 +29,7 @@ from domain.callbacks import (
     KoperasiButton,
     PetugasButton,
     PrivacyButton,
+    VisitPick,
     family_pattern,
 )
 from domain.commands import CommandSpec
@@ -38,12 +40,14 @@ from handlers import (
     home,
     invites,
     koperasi,
+    kunjungan,
     onboarding,
     petugas,
     privasi,
     reachability,
     register_import,
     settings,
+    tindak_lanjut,
 )
 from handlers.context import BotContext, GempurApp
 from handlers.errors import on_error
@@ -66,6 +70,8 @@ def plain_handlers() -> dict[CommandSpec, Handler]:
         plain.KOPERASI: koperasi.koperasi,
         plain.PETUGAS: petugas.petugas,
         plain.UNDANG: invites.undang,
+        plain.KUNJUNGAN: kunjungan.kunjungan,
+        plain.TINDAKLANJUT: tindak_lanjut.tindaklanjut,
     }
 
 
@@ -150,6 +156,10 @@ def register(app: GempurApp, cfg: AppConfig) -> None:
     )
     app.add_handler(
         CallbackQueryHandler(register_import.on_import_button, pattern=ImportButton.pattern())
+    )
+    app.add_handler(CallbackQueryHandler(kunjungan.on_visit_pick, pattern=VisitPick.pattern()))
+    app.add_handler(
+        CallbackQueryHandler(tindak_lanjut.on_follow_up, pattern=FollowUpButton.pattern())
     )
     app.add_handler(CallbackQueryHandler(basics.stale_callback))
 

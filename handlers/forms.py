@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from runtime.app import UnitOfWork
 
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+# Steps whose options are offered as buttons.
+BUTTON_KINDS = frozenset({InputKind.CHOICE, InputKind.DATETIME})
 
 
 def suspending(callback: Handler) -> Handler:
@@ -140,21 +142,18 @@ def render_said(tr: Translator, catalogues: Catalogues, result: FormResult) -> s
 
 
 def render_prompt(tr: Translator, outcome: Outcome) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The question of `outcome.step`; choices are numbered and also offered as buttons."""
+    """The question of `outcome.step`; choices are numbered and also offered as buttons, and a
+    skippable step has *Lewati*. A step's summary (e.g. a review) comes first."""
     step = outcome.step
     if step is None or outcome.session_id is None:
         msg = "render_prompt needs an outcome with a step"
         raise ValueError(msg)
     text = tr.t(step.prompt_key)
+    if step.summary is not None:
+        text = "\n\n".join([step.summary(tr, dict(outcome.answers or {})), text])
     if outcome.resumed:
         text = "\n\n".join([tr.t("form.resumed"), text])
-    if step.kind is not InputKind.CHOICE:
-        return text, None
-    labels = option_labels(step, tr)
-    numbered = "\n".join(
-        tr.t("form.option_line", number=str(number), label=label)
-        for number, label in enumerate(labels, start=1)
-    )
+    labels = option_labels(step, tr) if step.kind in BUTTON_KINDS else []
     buttons = [
         [
             InlineKeyboardButton(
@@ -164,6 +163,15 @@ def render_prompt(tr: Translator, outcome: Outcome) -> tuple[str, InlineKeyboard
         ]
         for index, label in enumerate(labels)
     ]
+    if step.skippable:  # the option after the step's own
+        data = FormButton(outcome.session_id, step.id, len(labels)).encode()
+        buttons.append([InlineKeyboardButton(tr.t("form.skip"), callback_data=data)])
+    if not labels:
+        return text, InlineKeyboardMarkup(buttons) if buttons else None
+    numbered = "\n".join(
+        tr.t("form.option_line", number=str(number), label=label)
+        for number, label in enumerate(labels, start=1)
+    )
     hint = tr.t("form.choice_hint")
     return "\n\n".join([text, numbered, hint]), InlineKeyboardMarkup(buttons)
 

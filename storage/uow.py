@@ -30,6 +30,7 @@ from storage.repositories import (
     SchedulerRunRepository,
 )
 from storage.repositories.koperasi_query import KoperasiQueryRepository
+from storage.repositories.kunjungan import KunjunganRepository
 from storage.repositories.pending_imports import PendingImportRepository
 from storage.repositories.petugas import PetugasRepository
 from storage.repositories.privacy import PrivacyRepository
@@ -60,6 +61,7 @@ class UnitOfWork:
     privacy: PrivacyRepository
     viewer: ViewerRepository
     rat_cycles: RatCycleRepository
+    kunjungan: KunjunganRepository
 
     def __init__(self, factory: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
         self._factory = factory
@@ -98,6 +100,7 @@ class UnitOfWork:
         self.privacy = PrivacyRepository(session)
         self.viewer = ViewerRepository(session)
         self.rat_cycles = RatCycleRepository(session)
+        self.kunjungan = KunjunganRepository(session)
         try:
             # Begin now (not at the first query) so the writer's lock is taken on entry.
             await session.connection()

@@ -55,6 +55,12 @@ from domain.callbacks.people import (
     PrivacyAction,
     PrivacyButton,
 )
+from domain.callbacks.visits import (
+    FollowUpAction,
+    FollowUpButton,
+    VisitAction,
+    VisitPick,
+)
 
 __all__ = [
     "INVITE_BUTTONS",
@@ -67,6 +73,8 @@ __all__ = [
     "Codec",
     "ConsentButton",
     "ConsentDecline",
+    "FollowUpAction",
+    "FollowUpButton",
     "FormButton",
     "ImportAction",
     "ImportButton",
@@ -91,6 +99,8 @@ __all__ = [
     "PetugasButton",
     "PrivacyAction",
     "PrivacyButton",
+    "VisitAction",
+    "VisitPick",
     "decode_any",
     "family_pattern",
 ]

@@ -1,0 +1,104 @@
+"""Officers' visits (DOMAIN.md §5): types, POAC tags, verdicts, the time a quick answer
+assumes, and which follow-ups are open. Pure: the clock's reading is passed in."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+
+from domain.keys import N_
+
+
+class Jenis(StrEnum):
+    """The type of a visit."""
+
+    IDENTIFIKASI = "identifikasi"
+    ORGANISASI = "organisasi"
+    USAHA = "usaha"
+    KEUANGAN = "keuangan"
+    MONEV = "monev"
+    REAKTIVASI = "reaktivasi"
+    LAINNYA = "lainnya"
+
+
+class Poac(StrEnum):
+    """The programme's management tag: Planning, Organising, Actuating, Controlling."""
+
+    P = "P"
+    O = "O"  # noqa: E741 - the programme's own letter
+    A = "A"
+    C = "C"
+
+
+# The tag a type suggests; the officer may pick another.
+SUGGESTED_POAC = {
+    Jenis.IDENTIFIKASI: Poac.P,
+    Jenis.ORGANISASI: Poac.A,
+    Jenis.USAHA: Poac.A,
+    Jenis.KEUANGAN: Poac.A,
+    Jenis.MONEV: Poac.C,
+    Jenis.REAKTIVASI: Poac.A,
+    Jenis.LAINNYA: Poac.O,
+}
+
+
+class Verdict(StrEnum):
+    """The officer's reading of the cooperative's readiness for its RAT."""
+
+    SIAP = "siap"
+    PERLU_PENDAMPINGAN = "perlu_pendampingan"
+    BELUM_SIAP = "belum_siap"
+
+
+class Panjang(StrEnum):
+    """The length of the visit form."""
+
+    SINGKAT = "singkat"
+    LENGKAP = "lengkap"
+
+
+class OwnerKind(StrEnum):
+    """Who must act on a follow-up."""
+
+    PENGURUS = "pengurus"
+    PETUGAS = "petugas"
+
+
+OWNER_KEYS = {
+    OwnerKind.PENGURUS: N_("kunjungan.owner.pengurus"),
+    OwnerKind.PETUGAS: N_("kunjungan.owner.petugas"),
+}
+
+
+class QuickTime(StrEnum):
+    """The date-time buttons: what each assumes is said in the question."""
+
+    SEKARANG = "sekarang"
+    TADI_PAGI = "tadi_pagi"
+    KEMARIN = "kemarin"
+
+
+MORNING = time(9, 0)  # "tadi pagi" and "kemarin" assume 09.00 WIB, the usual start of a visit
+
+
+def quick_time(choice: QuickTime, now_local: datetime) -> datetime:
+    """The moment a quick answer means, never after `now_local` (this morning before 09.00
+    is "now")."""
+    if choice is QuickTime.SEKARANG:
+        moment = now_local
+    elif choice is QuickTime.TADI_PAGI:
+        moment = datetime.combine(now_local.date(), MORNING, tzinfo=now_local.tzinfo)
+    else:
+        yesterday = now_local.date() - timedelta(days=1)
+        moment = datetime.combine(yesterday, MORNING, tzinfo=now_local.tzinfo)
+    return min(moment, now_local).replace(second=0, microsecond=0)
+
+
+def correctable(submitted_at: datetime, now: datetime, window_days: int) -> bool:
+    """Whether a submitted visit may still be corrected (keeping its previous version)."""
+    return now - submitted_at <= timedelta(days=window_days)
+
+
+def is_overdue(due_date: date, today: date) -> bool:
+    """A follow-up not done by its due date."""
+    return due_date < today

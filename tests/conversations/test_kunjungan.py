@@ -1,0 +1,244 @@
+"""/kunjungan through the real application: a short report in at most 8 exchanges, a full
+one with skip logic and repeated answers, the review changing a field, drafts kept across a
+restart and offered again, another officer's cooperative and forged buttons refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from config import AppConfig
+from domain.access import Role
+from domain.callbacks import VisitAction, VisitPick
+from storage.tables import FormSession, Kunjungan, KunjunganVersion, TindakLanjut
+from telegram_stub import BotApiStub
+from tests.helpers.bot import Conversation, conversation
+from tests.helpers.clock import FrozenClock
+from tests.helpers.driver import BotMessage, Driver, UserSession
+from tests.helpers.seed import add_koperasi, add_person, answer_of, forge_press
+
+ANI, BUDI = 7001, 7002
+
+
+class Officer:
+    """Acts as an officer and counts her exchanges (a message, an album or a press)."""
+
+    def __init__(self, conv: Conversation, user: UserSession) -> None:
+        self.conv, self.user, self.exchanges = conv, user, 0
+
+    async def say(self, text: str) -> BotMessage:
+        self.exchanges += 1
+        return await self.conv.say(self.user, text)
+
+    async def press(self, button: str) -> BotMessage:
+        self.exchanges += 1
+        return await self.conv.press(self.user, button)
+
+    async def album(self, count: int) -> BotMessage:
+        self.exchanges += 1
+        await self.user.send_album(count)
+        await self.conv.deliver()
+        [closed] = await self.user.wait_for_reply(timeout=10)
+        return closed
+
+    async def voice(self) -> BotMessage:
+        self.exchanges += 1
+        await self.user.send_voice()
+        await self.conv.deliver()
+        return (await self.user.wait_for_reply())[-1]
+
+
+@pytest.fixture
+async def register(conv: Conversation) -> dict[str, int]:
+    """Ani mentors Maju Jaya and Sumber Rejeki; Budi mentors Budi Makmur."""
+    async with conv.app.bot_data.services.uow() as uow:
+        ani = await add_person(uow, ANI, "Ani", roles=[Role.PETUGAS])
+        budi = await add_person(uow, BUDI, "Budi", roles=[Role.PETUGAS])
+        ids = {"ani": ani.id, "budi": budi.id}
+        for nama, officer in (
+            ("KSU Maju Jaya", ani),
+            ("KSP Sumber Rejeki", ani),
+            ("Koperasi Budi Makmur", budi),
+        ):
+            ids[nama] = (await add_koperasi(uow, nama, petugas_id=officer.id)).id
+        await uow.commit()
+    return ids
+
+
+@pytest.fixture
+def ani(conv: Conversation, driver: Driver) -> Officer:
+    return Officer(conv, driver.user(ANI, "Ani"))
+
+
+async def _visits(conv: Conversation) -> list[Kunjungan]:
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        return list(await uow.session.scalars(select(Kunjungan).order_by(Kunjungan.id)))
+
+
+async def _table(conv: Conversation, entity: type) -> list:  # type: ignore[type-arg]
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        return list(await uow.session.scalars(select(entity)))
+
+
+async def test_a_short_report_takes_at_most_eight_exchanges(
+    conv: Conversation, ani: Officer, register: dict[str, int]
+) -> None:
+    picker = await ani.say("/kunjungan")
+    assert "KSU Maju Jaya · Singkat" in picker.buttons
+    assert not any("Budi" in label for label in picker.buttons)  # only her cooperatives
+    jenis = await ani.press("KSU Maju Jaya · Singkat")
+    assert "Jenis kunjungan" in jenis.body
+    waktu = await ani.press("1. Identifikasi kesiapan RAT")
+    assert "Tadi pagi" in waktu.body and "09.00" in waktu.body  # says what it assumes
+    verdict = await ani.press("1. Sekarang")
+    assert "4 Januari 2027 09.00" in verdict.body  # the time it took
+    note = await ani.press("2. Perlu pendampingan")
+    assert "pesan suara" in note.body
+    photos = await ani.say("Buku kas belum ditutup; LPJ sedang disusun.")
+    assert "foto" in photos.body.lower()
+    review = await ani.album(2)
+    assert "2 berkas diterima" in review.body
+    assert "Identifikasi kesiapan RAT" in review.body and "Buku kas" in review.body
+    saved = await ani.press("1. ✅ Kirim laporan")
+    assert "tersimpan" in saved.body
+    assert ani.exchanges <= 8
+
+    [visit] = await _visits(conv)
+    assert visit.koperasi_id == register["KSU Maju Jaya"]
+    assert visit.petugas_id == register["ani"]
+    assert (visit.jenis, visit.poac, visit.verdict) == ("identifikasi", "P", "perlu_pendampingan")
+    assert visit.visited_at == datetime(2027, 1, 4, 2, 0, tzinfo=UTC)
+    [version] = await _table(conv, KunjunganVersion)
+    assert version.version == 1
+    assert version.data["catatan"] == "Buku kas belum ditutup; LPJ sedang disusun."
+    assert len(version.data["foto"]) == 2
+
+
+async def test_a_full_report_with_skips_people_and_follow_ups(
+    conv: Conversation, ani: Officer, register: dict[str, int]
+) -> None:
+    await ani.say("/kunjungan sumber")
+    await ani.press("Lengkap")
+    poac = await ani.press("4. Pendampingan keuangan")
+    assert "Saran dari jenis kunjungan: <b>A" in poac.body or "A — pendampingan" in poac.body
+    await ani.press("3. A — pendampingan")
+    future = await ani.say("05-01-2027 10.00")
+    assert "masa depan" in future.body  # never in the future; the same question again
+    too_old = await ani.say("01-11-2026 10.00")
+    assert "Kapan kunjungannya" in too_old.body  # more than 30 days back
+    lokasi = await ani.say("kemarin 14.00")
+    assert "3 Januari 2027 14.00" in lokasi.body
+    await ani.press("⏭ Lewati")  # no location
+    await ani.say("Bu Sri, bendahara")
+    await ani.press("1. Tambah lagi")
+    await ani.say("Pak Joko, ketua")
+    temuan = await ani.press("2. Lanjut")
+    assert "organisasi" in temuan.body
+    await ani.say("   ")  # whitespace only: the same question again
+    await ani.press("⏭ Lewati")
+    await ani.say("Unit simpan pinjam aktif")
+    await ani.say("Pembukuan tertinggal 3 bulan")
+    await ani.say("Bendahara baru")
+    await ani.say("Tutup buku 2026")
+    await ani.press("1. pengurus koperasi")
+    await ani.say("20-01-2027")
+    await ani.press("1. Tambah lagi")
+    await ani.say("Jadwalkan pemeriksaan pengawas")
+    await ani.press("2. petugas")
+    await ani.say("31-01-2027")
+    await ani.press("2. Lanjut")
+    await ani.press("3. Belum siap")
+    await ani.say("28-02-2027")
+    await ani.press("⏭ Lewati")  # next visit unknown
+    await ani.voice()
+    review = await ani.press("⏭ Lewati")  # no photos
+    assert "Bu Sri, bendahara; Pak Joko, ketua" in review.body
+    assert "Tutup buku 2026" in review.body
+    saved = await ani.press("1. ✅ Kirim laporan")
+    assert "2 tindak lanjut" in saved.body
+
+    [visit] = await _visits(conv)
+    assert (visit.jenis, visit.poac, visit.verdict) == ("keuangan", "A", "belum_siap")
+    follow_ups = sorted(await _table(conv, TindakLanjut), key=lambda t: t.due_date)
+    assert [(t.owner_kind, t.due_date) for t in follow_ups] == [
+        ("pengurus", date(2027, 1, 20)),
+        ("petugas", date(2027, 1, 31)),
+    ]
+    assert follow_ups[1].owner_person_id == register["ani"]
+    [version] = await _table(conv, KunjunganVersion)
+    assert version.data["orang"] == ["Bu Sri, bendahara", "Pak Joko, ketua"]
+    assert version.data["lokasi"] is None and version.data["temuan_organisasi"] is None
+    assert "voice" in version.data["catatan"]
+
+
+async def test_the_review_changes_a_field_and_fills_a_skipped_section(
+    conv: Conversation, ani: Officer, register: dict[str, int]
+) -> None:
+    del register
+    await ani.say("/kunjungan maju")
+    await ani.press("KSU Maju Jaya · Singkat")
+    await ani.press("5. Monitoring dan evaluasi")
+    await ani.press("2. Tadi pagi (09.00)")
+    await ani.press("1. Siap")
+    await ani.say("Semua dokumen lengkap")
+    review = await ani.press("⏭ Lewati")
+    asked = await ani.press("12. Kesiapan RAT")
+    assert "kesiapan RAT" in asked.body
+    review = await ani.press("3. Belum siap")
+    assert "Belum siap" in review.body  # straight back to the review
+    asked = await ani.press("10. Kendala")
+    review = await ani.say("Pengurus jarang rapat")
+    assert "Pengurus jarang rapat" in review.body
+    await ani.press("1. ✅ Kirim laporan")
+    [visit] = await _visits(conv)
+    assert visit.verdict == "belum_siap"
+    assert visit.poac == "C"  # suggested by the type when Singkat does not ask
+    [version] = await _table(conv, KunjunganVersion)
+    assert version.data["kendala"] == "Pengurus jarang rapat"
+
+
+async def test_a_draft_survives_a_restart_and_is_offered_again(
+    cfg: AppConfig, clock: FrozenClock, driver: Driver, register: dict[str, int]
+) -> None:
+    del register
+    conv = ...  # replaced below: the fixture's application stands for the first process
+    async with conversation(cfg, clock) as first:
+        ani = Officer(first, driver.user(ANI, "Ani"))
+        await ani.say("/kunjungan maju")
+        await ani.press("KSU Maju Jaya · Singkat")
+        await ani.press("2. Pendampingan organisasi")
+        await ani.say("/batal")
+    async with conversation(cfg, clock) as second:
+        ani = Officer(second, driver.user(ANI, "Ani"))
+        picker = await ani.say("/kunjungan")
+        assert "KSU Maju Jaya · Lanjutkan draf" in picker.buttons
+        assert "KSP Sumber Rejeki · Singkat" in picker.buttons  # one draft per cooperative
+        resumed = await ani.press("KSU Maju Jaya · Lanjutkan draf")
+        assert "Melanjutkan draf" in resumed.body and "Kapan kunjungannya" in resumed.body
+        await ani.say("/batal")
+        await ani.say("/kunjungan")
+        fresh = await ani.press("Buang draf")
+        assert "Jenis kunjungan" not in fresh.body  # a new report asks the length first
+        assert "singkat atau lengkap" in fresh.body
+    del conv
+
+
+async def test_another_officers_cooperative_and_forged_buttons_are_refused(
+    conv: Conversation, ani: Officer, stub: BotApiStub, register: dict[str, int]
+) -> None:
+    nothing = await ani.say("/kunjungan budi")
+    assert "Tidak ada koperasi dampingan Anda" in nothing.body
+    query = forge_press(
+        stub, ANI, VisitPick(register["Koperasi Budi Makmur"], VisitAction.SINGKAT).encode()
+    )
+    await conv.deliver()
+    answer = answer_of(stub, query)
+    assert answer["answered"] is True
+    assert "bukan dampingan Anda" in str(answer["answer"])
+    forged = forge_press(stub, ANI, "kj:99x:s")
+    await conv.deliver()
+    assert "kedaluwarsa" in str(answer_of(stub, forged)["answer"])
+    sessions = await _table(conv, FormSession)
+    assert not [s for s in sessions if s.form == "kunjungan"]
