@@ -94,7 +94,7 @@ def after_verdict(answers: Answers) -> str | None:
 
 
 def suggested_poac(answers: Answers) -> str | None:
-    """The POAC tag the type suggests (DOMAIN.md §5)."""
+    """The POAC tag the type suggests."""
     return SUGGESTED_POAC[Jenis(answers["jenis"])].value
 
 

@@ -1,4 +1,4 @@
-"""Officers' visits (DOMAIN.md §5): types, POAC tags, verdicts, the time a quick answer
+"""Officers' visits (docs/rules.md#visits): types, POAC tags, verdicts, the time a quick answer
 assumes, and which follow-ups are open. Pure: the clock's reading is passed in."""
 
 from __future__ import annotations

@@ -91,7 +91,8 @@ async def test_a_short_report_takes_at_most_eight_exchanges(
     jenis = await ani.press("KSU Maju Jaya · Singkat")
     assert "Jenis kunjungan" in jenis.body
     waktu = await ani.press("1. Identifikasi kesiapan RAT")
-    assert "Tadi pagi" in waktu.body and "09.00" in waktu.body  # says what it assumes
+    assert "Tadi pagi" in waktu.body
+    assert "09.00" in waktu.body
     verdict = await ani.press("1. Sekarang")
     assert "4 Januari 2027 09.00" in verdict.body  # the time it took
     note = await ani.press("2. Perlu pendampingan")
@@ -100,7 +101,8 @@ async def test_a_short_report_takes_at_most_eight_exchanges(
     assert "foto" in photos.body.lower()
     review = await ani.album(2)
     assert "2 berkas diterima" in review.body
-    assert "Identifikasi kesiapan RAT" in review.body and "Buku kas" in review.body
+    assert "Identifikasi kesiapan RAT" in review.body
+    assert "Buku kas" in review.body
     saved = await ani.press("1. ✅ Kirim laporan")
     assert "tersimpan" in saved.body
     assert ani.exchanges <= 8
@@ -169,7 +171,8 @@ async def test_a_full_report_with_skips_people_and_follow_ups(
     assert follow_ups[1].owner_person_id == register["ani"]
     [version] = await _table(conv, KunjunganVersion)
     assert version.data["orang"] == ["Bu Sri, bendahara", "Pak Joko, ketua"]
-    assert version.data["lokasi"] is None and version.data["temuan_organisasi"] is None
+    assert version.data["lokasi"] is None
+    assert version.data["temuan_organisasi"] is None
     assert "voice" in version.data["catatan"]
 
 
@@ -216,7 +219,8 @@ async def test_a_draft_survives_a_restart_and_is_offered_again(
         assert "KSU Maju Jaya · Lanjutkan draf" in picker.buttons
         assert "KSP Sumber Rejeki · Singkat" in picker.buttons  # one draft per cooperative
         resumed = await ani.press("KSU Maju Jaya · Lanjutkan draf")
-        assert "Melanjutkan draf" in resumed.body and "Kapan kunjungannya" in resumed.body
+        assert "Melanjutkan draf" in resumed.body
+        assert "Kapan kunjungannya" in resumed.body
         await ani.say("/batal")
         await ani.say("/kunjungan")
         fresh = await ani.press("Buang draf")
