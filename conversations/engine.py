@@ -58,19 +58,24 @@ class FormEngine:
         subject: str = "",
         now: datetime,
         chat: ChatForms,
+        prefill: tuple[str, Mapping[str, Any]] | None = None,
     ) -> Outcome:
         """Makes `spec` the chat's active form, resuming its draft if one is kept.
 
-        The chat's active form is suspended first, unless `chat` knows there is none (a
-        command has just suspended it, or the gate found none): one statement less.
+        `prefill` (a step and answers) starts anew from there instead, e.g. a correction
+        at the review of the stored report. The chat's active form is suspended first,
+        unless `chat` knows there is none (a command has just suspended it, or the gate
+        found none): one statement less.
         """
         if chat.active:
             await self.suspend(uow, chat_id, now=now, chat=chat)
         session = await uow.form_sessions.get(chat_id, user_id, spec.name, subject)
         resumed = session is not None and session.status == SUSPENDED and bool(session.answers)
-        if session is None or not resumed or session.step not in spec.steps:
+        if session is None or not resumed or session.step not in spec.steps or prefill:
             session = session or uow.form_sessions.new(chat_id, user_id, spec.name, subject, now)
             session.step, session.answers, resumed = spec.first_step, {}, False
+            if prefill is not None:
+                session.step, session.answers = prefill[0], dict(prefill[1])
         session.status = ACTIVE
         self._touch(session, now)
         await uow.form_sessions.save(session)

@@ -41,6 +41,7 @@ from storage.uow import UnitOfWork
 NAME = "kunjungan"
 COMMAND = None  # started by the picker of /kunjungan (handlers.kunjungan)
 CONFIGURED = True  # form() takes the configuration (its [visits] bounds)
+REVIEW_STEP = "tinjau"
 HORIZON_DAYS = 366  # how far ahead a due date, a planned RAT or a next visit may lie
 
 

@@ -6,7 +6,7 @@ What a completed form shows (its typed result) is rendered by `handlers.outcomes
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -54,9 +54,14 @@ def _now(context: BotContext) -> datetime:
 
 
 async def begin_form(
-    context: BotContext, uow: UnitOfWork, spec: FormSpec, subject: str = ""
+    context: BotContext,
+    uow: UnitOfWork,
+    spec: FormSpec,
+    subject: str = "",
+    prefill: tuple[str, Mapping[str, Any]] | None = None,
 ) -> Outcome:
-    """Starts `spec` (or resumes its draft) for the viewer inside `uow`."""
+    """Starts `spec` (or resumes its draft; `prefill`: from that step with those answers)
+    for the viewer inside `uow`."""
     viewer = context.viewer
     return await context.services.forms.start(
         uow,
@@ -66,6 +71,7 @@ async def begin_form(
         subject=subject,
         now=_now(context),
         chat=context.chat_forms,
+        prefill=prefill,
     )
 
 

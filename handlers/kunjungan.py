@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from conversations.inputs import Incoming
-from conversations.kunjungan import NAME
+from conversations.kunjungan import NAME, REVIEW_STEP
 from conversations.kunjungan_options import LENGTHS
+from conversations.outcome import Outcome
+from conversations.spec import FormSpec
 from domain.access import Role
 from domain.callbacks import VisitAction, VisitPick
 from domain.forms import FormStatus
@@ -22,7 +24,7 @@ from handlers.forms import begin_form
 from handlers.outcomes import send_outcome
 from handlers.replies import reply
 from locales import N_, Translator
-from services.kunjungan import officer_koperasi
+from services.kunjungan import correctable_visit, officer_koperasi, subject_of
 
 if TYPE_CHECKING:
     from runtime.app import UnitOfWork
@@ -55,22 +57,33 @@ async def kunjungan(update: Update, context: BotContext) -> None:
     async with context.services.uow(write=False) as uow:
         scope = KoperasiScope(petugas_id=viewer.person_id)
         lines = await uow.koperasi_query.page(scope, criteria, offset=0, limit=PICKER_SIZE + 1)
-        drafts = {line.id: await _has_draft(uow, context, line.id) for line in lines}
+        drafts = {line.id: await _has_draft(uow, context, str(line.id)) for line in lines}
+        now, visits = context.services.clock.now(), context.services.config.visits
+        recent = {
+            line.id
+            for line in lines
+            if await correctable_visit(uow, viewer.person_id, line.id, now, visits) is not None
+        }
     if not lines:
         key = N_("kunjungan.none_found") if query else N_("kunjungan.none")
         await reply(update, context, tr.t(key))
         return
     shown = lines[:PICKER_SIZE]
-    rows = [_row(tr, line.id, line.nama, drafts[line.id]) for line in shown]
+    rows = [_row(tr, line.id, line.nama, drafts[line.id], line.id in recent) for line in shown]
     text = tr.t("kunjungan.pick")
     if len(lines) > PICKER_SIZE:
         text = "\n\n".join([text, tr.t("kunjungan.pick_more")])
     await reply(update, context, text, markup=InlineKeyboardMarkup(rows))
 
 
-def _row(tr: Translator, koperasi_id: int, nama: str, draft: bool) -> list[InlineKeyboardButton]:
-    """One cooperative: a new short or full report, or its draft to go on with or discard."""
+def _row(
+    tr: Translator, koperasi_id: int, nama: str, draft: bool, correctable: bool
+) -> list[InlineKeyboardButton]:
+    """One cooperative: a new short or full report, or its draft to go on with or discard;
+    and the correction of the latest report while it may be corrected."""
     actions = DRAFT_ACTIONS if draft else NEW_ACTIONS
+    if correctable:
+        actions = [*actions, (VisitAction.CORRECT, N_("kunjungan.pick.correct"))]
     return [
         InlineKeyboardButton(
             tr.t(key, nama=nama) if index == 0 else tr.t(key),
@@ -80,11 +93,9 @@ def _row(tr: Translator, koperasi_id: int, nama: str, draft: bool) -> list[Inlin
     ]
 
 
-async def _has_draft(uow: UnitOfWork, context: BotContext, koperasi_id: int) -> bool:
+async def _has_draft(uow: UnitOfWork, context: BotContext, subject: str) -> bool:
     viewer = context.viewer
-    session = await uow.form_sessions.get(
-        viewer.chat_id, viewer.telegram_user_id, NAME, str(koperasi_id)
-    )
+    session = await uow.form_sessions.get(viewer.chat_id, viewer.telegram_user_id, NAME, subject)
     return session is not None and session.status == FormStatus.SUSPENDED and bool(session.answers)
 
 
@@ -101,6 +112,16 @@ async def on_visit_pick(update: Update, context: BotContext) -> None:
     async with services.uow() as uow:
         if spec is None or await officer_koperasi(uow, context.viewer.person_id, subject) is None:
             await answer_callback(update, context, tr.t("kunjungan.not_yours"))
+            return
+        if button.action is VisitAction.CORRECT:
+            started = await _correction(uow, context, spec, button.koperasi_id)
+            if started is None:
+                days = services.config.visits.correction_days
+                await answer_callback(update, context, tr.t("kunjungan.too_late", days=days))
+                return
+            await uow.commit()
+            await answer_callback(update, context)
+            await send_outcome(update, context, started)
             return
         if button.action is VisitAction.DISCARD:
             await _discard(uow, context, subject)
@@ -122,6 +143,26 @@ async def on_visit_pick(update: Update, context: BotContext) -> None:
         await uow.commit()
     await answer_callback(update, context)
     await send_outcome(update, context, outcome)
+
+
+async def _correction(
+    uow: UnitOfWork, context: BotContext, spec: FormSpec, koperasi_id: int
+) -> Outcome | None:
+    """Starts the correction of the officer's latest report at its review (its draft, if one
+    is kept); None once the window has passed."""
+    services, person_id = context.services, context.viewer.person_id
+    if person_id is None:
+        return None
+    found = await correctable_visit(
+        uow, person_id, koperasi_id, services.clock.now(), services.config.visits
+    )
+    if found is None:
+        return None
+    visit, data = found
+    subject = subject_of(koperasi_id, visit.id)
+    if await _has_draft(uow, context, subject):
+        return await begin_form(context, uow, spec, subject)
+    return await begin_form(context, uow, spec, subject, (REVIEW_STEP, data))
 
 
 async def _discard(uow: UnitOfWork, context: BotContext, subject: str) -> None:

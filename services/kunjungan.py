@@ -8,7 +8,7 @@ from typing import Any
 
 from config import VisitsConfig
 from conversations.spec import FormRun, Reply
-from domain.kunjungan import SUGGESTED_POAC, Jenis, OwnerKind
+from domain.kunjungan import SUGGESTED_POAC, Jenis, OwnerKind, correctable
 from locales import N_
 from storage.tables import Kunjungan, KunjunganVersion, TindakLanjut
 from storage.uow import UnitOfWork
@@ -18,11 +18,26 @@ SUBMITTED = "submitted"
 FORM_ONLY = frozenset({"tinjau", "orang_lagi", "tl_lagi"})
 
 
+def subject_of(koperasi_id: int, kunjungan_id: int | None = None) -> str:
+    """The form's subject: the cooperative (a new report), or `<koperasi>/<kunjungan>` (a
+    correction), so a correction never takes the place of a new report's draft."""
+    return str(koperasi_id) if kunjungan_id is None else f"{koperasi_id}/{kunjungan_id}"
+
+
+def parse_subject(subject: str) -> tuple[int, int | None] | None:
+    """The cooperative and (for a correction) the visit a subject names."""
+    parts = subject.split("/")
+    if not 1 <= len(parts) <= 2 or not all(part.isdigit() for part in parts):
+        return None
+    return int(parts[0]), int(parts[1]) if len(parts) == 2 else None
+
+
 async def officer_koperasi(uow: UnitOfWork, person_id: int | None, subject: str) -> int | None:
     """The cooperative `subject` names, if the person is its officer (checked on every use)."""
-    if person_id is None or not subject.isdigit():
+    parsed = parse_subject(subject)
+    if person_id is None or parsed is None:
         return None
-    koperasi = await uow.koperasi.get(int(subject))
+    koperasi = await uow.koperasi.get(parsed[0])
     if koperasi is None or koperasi.petugas_id != person_id:
         return None
     return koperasi.id
@@ -52,48 +67,27 @@ async def submit(uow: UnitOfWork, run: FormRun, visits: VisitsConfig) -> Reply:
     """Stores the visit, its version 1 and its follow-ups; the officer must still be the
     cooperative's officer."""
     koperasi_id = await officer_koperasi(uow, run.person_id, run.subject)
-    if koperasi_id is None or run.person_id is None:
+    parsed = parse_subject(run.subject)
+    if koperasi_id is None or run.person_id is None or parsed is None:
         return Reply(N_("kunjungan.not_yours"))
+    if parsed[1] is not None:
+        return await correct(uow, run, parsed[1], visits)
     answers, now = run.answers, run.now
-    jenis = Jenis(answers["jenis"]).value
-    poac = answers.get("poac") or SUGGESTED_POAC[Jenis(jenis)].value
-    visited_at = datetime.fromisoformat(answers["waktu"])
+    version = version_of(answers, run.person_id, now)
     visit = Kunjungan(
         koperasi_id=koperasi_id,
         petugas_id=run.person_id,
         status=SUBMITTED,
-        jenis=jenis,
-        poac=poac,
-        verdict=answers.get("verdict"),
-        visited_at=visited_at,
+        jenis=version.jenis,
+        poac=version.poac,
+        verdict=version.verdict,
+        visited_at=version.visited_at,
         created_at=now,
         updated_at=now,
         submitted_at=now,
     )
-    version = KunjunganVersion(
-        version=1,
-        jenis=jenis,
-        visited_at=visited_at,
-        verdict=answers.get("verdict"),
-        poac=poac,
-        data=report_data(answers),
-        created_by_person_id=run.person_id,
-        created_at=now,
-    )
     await uow.kunjungan.add_visit(visit, version)
-    items = [
-        TindakLanjut(
-            koperasi_id=koperasi_id,
-            kunjungan_id=visit.id,
-            description=what,
-            owner_kind=owner,
-            owner_person_id=run.person_id if owner == OwnerKind.PETUGAS else None,
-            due_date=due,
-            created_by_person_id=run.person_id,
-            created_at=now,
-        )
-        for what, owner, due in follow_ups(answers)
-    ]
+    items = follow_up_rows(visit, answers, run.person_id, now)
     await uow.kunjungan.add_follow_ups(items)
     await uow.audit.record(
         run.person_id,
@@ -105,3 +99,75 @@ async def submit(uow: UnitOfWork, run: FormRun, visits: VisitsConfig) -> Reply:
     )
     del visits  # the bounds were applied by the form's steps
     return Reply(N_("kunjungan.saved"), {"count": len(items)})
+
+
+def follow_up_rows(
+    visit: Kunjungan, answers: dict[str, Any], person_id: int, now: datetime
+) -> list[TindakLanjut]:
+    """The follow-ups a report describes, as rows of its visit."""
+    return [
+        TindakLanjut(
+            koperasi_id=visit.koperasi_id,
+            kunjungan_id=visit.id,
+            description=what,
+            owner_kind=owner,
+            owner_person_id=person_id if owner == OwnerKind.PETUGAS else None,
+            due_date=due,
+            created_by_person_id=person_id,
+            created_at=now,
+        )
+        for what, owner, due in follow_ups(answers)
+    ]
+
+
+def version_of(answers: dict[str, Any], person_id: int, now: datetime) -> KunjunganVersion:
+    """A version holding the report the answers make (numbered by the caller)."""
+    jenis = Jenis(answers["jenis"]).value
+    return KunjunganVersion(
+        version=1,
+        jenis=jenis,
+        visited_at=datetime.fromisoformat(answers["waktu"]),
+        verdict=answers.get("verdict"),
+        poac=answers.get("poac") or SUGGESTED_POAC[Jenis(jenis)].value,
+        data=report_data(answers),
+        created_by_person_id=person_id,
+        created_at=now,
+    )
+
+
+async def correctable_visit(
+    uow: UnitOfWork, person_id: int, koperasi_id: int, now: datetime, visits: VisitsConfig
+) -> tuple[Kunjungan, dict[str, Any]] | None:
+    """The officer's latest report on the cooperative and its answers, if still correctable."""
+    visit = await uow.kunjungan.last_by_officer(person_id, koperasi_id)
+    if visit is None or visit.submitted_at is None:
+        return None
+    if not correctable(visit.submitted_at, now, visits.correction_days):
+        return None
+    versions = await uow.kunjungan.versions(visit.id)
+    return visit, dict(versions[-1].data)
+
+
+async def correct(uow: UnitOfWork, run: FormRun, kunjungan_id: int, visits: VisitsConfig) -> Reply:
+    """Stores a correction as the visit's next version (the previous ones are kept); the
+    follow-ups not yet done are replaced by those of the corrected report."""
+    visit = await uow.kunjungan.get(kunjungan_id)
+    if visit is None or visit.petugas_id != run.person_id or run.person_id is None:
+        return Reply(N_("kunjungan.not_yours"))
+    if visit.submitted_at is None or not correctable(
+        visit.submitted_at, run.now, visits.correction_days
+    ):
+        return Reply(N_("kunjungan.too_late"), {"days": visits.correction_days})
+    await uow.kunjungan.add_version(visit, version_of(run.answers, run.person_id, run.now))
+    await uow.kunjungan.drop_open_follow_ups(visit.id)
+    items = follow_up_rows(visit, run.answers, run.person_id, run.now)
+    await uow.kunjungan.add_follow_ups(items)
+    await uow.audit.record(
+        run.person_id,
+        "kunjungan.correct",
+        "kunjungan",
+        visit.id,
+        {"version": visit.current_version, "tindak_lanjut": len(items)},
+        at=run.now,
+    )
+    return Reply(N_("kunjungan.corrected"), {"version": visit.current_version})

@@ -15,6 +15,7 @@ class VisitAction(StrEnum):
     LENGKAP = "l"  # a new full report
     RESUME = "r"  # go on with the draft
     DISCARD = "d"  # throw the draft away (then the lengths are offered)
+    CORRECT = "k"  # correct the officer's latest report (within the correction window)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from storage.repositories.base import Repository
 from storage.tables import Koperasi, Kunjungan, KunjunganVersion, TindakLanjut
@@ -71,6 +71,14 @@ class KunjunganRepository(Repository):
         """Stores follow-ups."""
         self.session.add_all(items)
         await self.session.flush()
+
+    async def drop_open_follow_ups(self, kunjungan_id: int) -> None:
+        """Removes a visit's follow-ups not yet done (a correction states them again)."""
+        await self.session.execute(
+            delete(TindakLanjut).where(
+                TindakLanjut.kunjungan_id == kunjungan_id, TindakLanjut.done_at.is_(None)
+            )
+        )
 
     async def follow_up(self, follow_up_id: int) -> TindakLanjut | None:
         """A follow-up by id."""

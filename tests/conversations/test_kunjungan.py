@@ -246,3 +246,56 @@ async def test_another_officers_cooperative_and_forged_buttons_are_refused(
     assert "kedaluwarsa" in str(answer_of(stub, forged)["answer"])
     sessions = await _table(conv, FormSession)
     assert not [s for s in sessions if s.form == "kunjungan"]
+
+
+async def _short_report(ani: Officer, nama: str, verdict: str = "1. Siap") -> None:
+    await ani.say("/kunjungan")
+    await ani.press(f"{nama} · Singkat")
+    await ani.press("1. Identifikasi kesiapan RAT")
+    await ani.press("1. Sekarang")
+    await ani.press(verdict)
+    await ani.press("⏭ Lewati")
+    await ani.press("⏭ Lewati")
+    await ani.press("1. ✅ Kirim laporan")
+
+
+async def test_a_correction_within_the_window_keeps_the_previous_version(
+    conv: Conversation, ani: Officer, clock: FrozenClock, register: dict[str, int]
+) -> None:
+    del register
+    await _short_report(ani, "KSU Maju Jaya")
+    clock.advance(days=6)
+    picker = await ani.say("/kunjungan maju")
+    assert "Koreksi laporan terakhir" in picker.buttons
+    review = await ani.press("Koreksi laporan terakhir")
+    assert "Periksa laporan kunjungan" in review.body  # straight to the review of the report
+    await ani.press("12. Kesiapan RAT")
+    await ani.press("3. Belum siap")
+    saved = await ani.press("1. ✅ Kirim laporan")
+    assert "versi 2" in saved.body
+    [visit] = await _visits(conv)
+    assert (visit.current_version, visit.verdict) == (2, "belum_siap")
+    versions = sorted(await _table(conv, KunjunganVersion), key=lambda v: v.version)
+    assert [(v.version, v.verdict) for v in versions] == [(1, "siap"), (2, "belum_siap")]
+
+
+async def test_no_correction_after_the_window(
+    conv: Conversation,
+    ani: Officer,
+    clock: FrozenClock,
+    stub: BotApiStub,
+    register: dict[str, int],
+) -> None:
+    await _short_report(ani, "KSU Maju Jaya")
+    picker = await ani.say("/kunjungan maju")
+    assert "Koreksi laporan terakhir" in picker.buttons
+    clock.advance(days=8)
+    query = forge_press(
+        stub, ANI, VisitPick(register["KSU Maju Jaya"], VisitAction.CORRECT).encode()
+    )
+    await conv.deliver()
+    assert "7 hari" in str(answer_of(stub, query)["answer"])
+    picker = await ani.say("/kunjungan maju")
+    assert "Koreksi laporan terakhir" not in picker.buttons
+    [version] = await _table(conv, KunjunganVersion)
+    assert version.version == 1
