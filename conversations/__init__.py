@@ -13,7 +13,16 @@ from functools import cache
 from types import ModuleType
 
 from config import AppConfig
-from conversations import akses, bahasa, cari_koperasi, impor, jabatan, kunjungan, perbaiki
+from conversations import (
+    akses,
+    bahasa,
+    cari_koperasi,
+    impor,
+    jabatan,
+    kunjungan,
+    perbaiki,
+    tindak_lanjut_selesai,
+)
 from conversations.spec import FormSpec
 from domain.commands import PLAIN_COMMANDS, CommandSpec, in_order
 from locales import Catalogues
@@ -26,6 +35,7 @@ FORM_MODULES: tuple[ModuleType, ...] = (
     impor,
     jabatan,
     kunjungan,
+    tindak_lanjut_selesai,
 )
 
 

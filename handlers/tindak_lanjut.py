@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from conversations.tindak_lanjut_selesai import NAME
 from domain.access import Role
 from domain.callbacks import FollowUpAction, FollowUpButton
 from domain.kunjungan import OWNER_KEYS, OwnerKind, is_overdue
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
+from handlers.forms import begin_form
+from handlers.outcomes import send_outcome
 from handlers.replies import reply
 from locales import N_
-from services.tindak_lanjut import due_for_officer, mark_done
+from services.tindak_lanjut import due_for_officer
 
 
 async def tindaklanjut(update: Update, context: BotContext) -> None:
@@ -61,21 +64,29 @@ async def _send_list(update: Update, context: BotContext) -> None:
 
 
 async def on_follow_up(update: Update, context: BotContext) -> None:
-    """*Selesai*: closes the follow-up if it is one of the officer's, then lists again."""
+    """*Selesai*: asks how the follow-up was done (then closes it), if it is one of the
+    officer's and still open."""
     query, tr, services = update.callback_query, context.tr, context.services
     button = FollowUpButton.decode(query.data or "") if query is not None else None
     person_id = context.viewer.person_id
     if button is None or person_id is None or not context.viewer.has(Role.PETUGAS):
         await answer_callback(update, context, tr.t("callback.stale"))
         return
-    if button.action is FollowUpAction.DONE:
-        async with services.uow() as uow:
-            done = await mark_done(uow, person_id, button.follow_up_id, None, services.clock.now())
-            await uow.commit()
-        if not done:
-            await answer_callback(update, context, tr.t("tindaklanjut.not_yours"))
-            return
-        await answer_callback(update, context, tr.t("tindaklanjut.marked"))
-    else:
+    if button.action is FollowUpAction.LIST:
         await answer_callback(update, context)
-    await _send_list(update, context)
+        await _send_list(update, context)
+        return
+    spec = services.forms.spec(NAME)
+    async with services.uow() as uow:
+        item = await uow.kunjungan.follow_up(button.follow_up_id)
+        koperasi = await uow.koperasi.get(item.koperasi_id) if item is not None else None
+        if spec is None or item is None or item.done_at is not None or koperasi is None:
+            koperasi = None
+        elif koperasi.petugas_id == person_id:
+            outcome = await begin_form(context, uow, spec, str(item.id))
+            await uow.commit()
+    if koperasi is None or koperasi.petugas_id != person_id:
+        await answer_callback(update, context, tr.t("tindaklanjut.not_yours"))
+        return
+    await answer_callback(update, context)
+    await send_outcome(update, context, outcome)

@@ -44,6 +44,6 @@ async def mark_done(
     koperasi = await uow.koperasi.get(item.koperasi_id)
     if koperasi is None or koperasi.petugas_id != petugas_id:
         return False
-    await uow.kunjungan.mark_done(item, note, now)
+    await uow.kunjungan.mark_done(item, petugas_id, note, now)
     await uow.audit.record(petugas_id, "tindak_lanjut.done", "tindak_lanjut", item.id, at=now)
     return True

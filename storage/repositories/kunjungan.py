@@ -118,9 +118,9 @@ class KunjunganRepository(Repository):
         stmt = stmt.order_by(TindakLanjut.due_date, TindakLanjut.id).limit(limit)
         return [OpenFollowUp(*row) for row in await self.session.execute(stmt)]
 
-    async def mark_done(self, item: TindakLanjut, note: str | None, now: datetime) -> None:
-        """Closes a follow-up (`note`: how, kept beside what was asked)."""
-        item.done_at = now
-        if note:
-            item.description = f"{item.description}\n— {note}"
+    async def mark_done(
+        self, item: TindakLanjut, person_id: int, note: str | None, now: datetime
+    ) -> None:
+        """Closes a follow-up (`note`: how it was done)."""
+        item.done_at, item.done_by_person_id, item.done_note = now, person_id, note
         await self.session.flush()

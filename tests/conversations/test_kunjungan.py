@@ -12,6 +12,7 @@ from sqlalchemy import select
 from config import AppConfig
 from domain.access import Role
 from domain.callbacks import VisitAction, VisitPick
+from services.tindak_lanjut import owed_by_koperasi
 from storage.tables import FormSession, Kunjungan, KunjunganVersion, TindakLanjut
 from telegram_stub import BotApiStub
 from tests.helpers.bot import Conversation, conversation
@@ -299,3 +300,71 @@ async def test_no_correction_after_the_window(
     assert "Koreksi laporan terakhir" not in picker.buttons
     [version] = await _table(conv, KunjunganVersion)
     assert version.version == 1
+
+
+async def test_follow_ups_due_are_listed_and_marked_done_with_a_note(
+    conv: Conversation, ani: Officer, clock: FrozenClock, register: dict[str, int]
+) -> None:
+    async with conv.app.bot_data.services.uow() as uow:
+        now = clock.now()
+        for koperasi, what, due in (
+            ("KSU Maju Jaya", "Tutup buku 2026", date(2027, 1, 2)),  # overdue
+            ("KSP Sumber Rejeki", "Kirim daftar anggota", date(2027, 1, 8)),  # due soon
+            ("KSP Sumber Rejeki", "Susun RAPB", date(2027, 3, 1)),  # not yet due
+            ("Koperasi Budi Makmur", "Milik Budi", date(2027, 1, 3)),  # not hers
+        ):
+            uow.session.add(
+                TindakLanjut(
+                    koperasi_id=register[koperasi],
+                    description=what,
+                    owner_kind="pengurus",
+                    due_date=due,
+                    created_at=now,
+                )
+            )
+        await uow.commit()
+    listed = await ani.say("/tindaklanjut")
+    assert "terlambat sejak 2 Januari 2027" in listed.body
+    assert "Kirim daftar anggota" in listed.body
+    assert "Susun RAPB" not in listed.body
+    assert "Milik Budi" not in listed.body
+    asked = await ani.press("✅ 1 selesai")
+    assert "Bagaimana tindak lanjut ini diselesaikan" in asked.body
+    done = await ani.say("Buku ditutup 3 Januari, berita acara ada")
+    assert "Ditandai selesai" in done.body
+    items = {t.description: t for t in await _table(conv, TindakLanjut)}
+    closed = items["Tutup buku 2026"]
+    assert closed.done_at == clock.now()
+    assert closed.done_note == "Buku ditutup 3 Januari, berita acara ada"
+    assert closed.done_by_person_id == register["ani"]
+    again = await ani.say("/tindaklanjut")
+    assert "Tutup buku 2026" not in again.body
+
+
+async def test_owed_by_koperasi_lists_the_boards_open_follow_ups(
+    conv: Conversation, ani: Officer, clock: FrozenClock, register: dict[str, int]
+) -> None:
+    await ani.say("/kunjungan maju")
+    await ani.press("Lengkap")
+    for press in ("1. Identifikasi kesiapan RAT", "1. P — identifikasi, perencanaan"):
+        await ani.press(press)
+    await ani.press("1. Sekarang")
+    for _ in range(6):  # location, persons, three findings, obstacles
+        await ani.press("⏭ Lewati")
+    await ani.say("Lengkapi LPJ pengurus")
+    await ani.press("1. pengurus koperasi")
+    await ani.say("15-01-2027")
+    await ani.press("1. Tambah lagi")
+    await ani.say("Cek daftar hadir")
+    await ani.press("2. petugas")
+    await ani.say("16-01-2027")
+    await ani.press("2. Lanjut")
+    await ani.press("1. Siap")
+    for _ in range(4):  # planned RAT, next visit, note, photos
+        await ani.press("⏭ Lewati")
+    await ani.press("1. ✅ Kirim laporan")
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        owed = await owed_by_koperasi(uow, register["KSU Maju Jaya"], clock.now().date())
+    assert [(o.description, o.due_date) for o in owed] == [
+        ("Lengkapi LPJ pengurus", date(2027, 1, 15))
+    ]
