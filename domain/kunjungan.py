@@ -3,6 +3,7 @@ assumes, and which follow-ups are open. Pure: the clock's reading is passed in."
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
@@ -102,3 +103,44 @@ def correctable(submitted_at: datetime, now: datetime, window_days: int) -> bool
 def is_overdue(due_date: date, today: date) -> bool:
     """A follow-up not done by its due date."""
     return due_date < today
+
+
+ERASED = "[dihapus]"
+# Name words shorter than this ("Bu", "Pak", initials) are too common to erase on their own.
+MIN_NAME_WORD = 3
+
+
+def name_words(full_name: str | None) -> list[str]:
+    """The words of a name an erasure looks for in visit reports."""
+    return [word for word in (full_name or "").split() if len(word) >= MIN_NAME_WORD]
+
+
+def redact_names(value: object, words: list[str]) -> object:
+    """`value` (a report's JSON) with every text naming the person erased: a person met who
+    is named becomes `ERASED`; in other texts the name's words are replaced by it."""
+    if not words:
+        return value
+    if isinstance(value, dict):
+        return {
+            key: [_met(item, words) for item in item_list]
+            if key == "orang" and isinstance(item_list := value[key], list)
+            else redact_names(value[key], words)
+            for key in value
+        }
+    if isinstance(value, list):
+        return [redact_names(item, words) for item in value]
+    if isinstance(value, str):
+        return redact_text(value, words)
+    return value
+
+
+def redact_text(text: str, words: list[str]) -> str:
+    """`text` with each of the words (any case) replaced by `ERASED`."""
+    pattern = "|".join(re.escape(word) for word in words)
+    return re.sub(pattern, ERASED, text, flags=re.IGNORECASE) if pattern else text
+
+
+def _met(item: object, words: list[str]) -> object:
+    if isinstance(item, str) and redact_text(item, words) != item:
+        return ERASED
+    return item

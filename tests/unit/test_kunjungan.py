@@ -14,7 +14,14 @@ from conversations import kunjungan
 from conversations.inputs import Incoming, read_input
 from conversations.kunjungan_review import summary
 from domain.errors import InputError
-from domain.kunjungan import QuickTime, correctable, is_overdue, quick_time
+from domain.kunjungan import (
+    QuickTime,
+    correctable,
+    is_overdue,
+    name_words,
+    quick_time,
+    redact_names,
+)
 from locales import Catalogues
 from services.kunjungan import follow_ups, parse_subject, report_data, subject_of
 
@@ -191,3 +198,21 @@ def test_the_correction_window_and_overdue_follow_ups() -> None:
     assert not correctable(submitted, submitted + timedelta(days=7, seconds=1), 7)
     assert is_overdue(date(2027, 1, 3), date(2027, 1, 4))
     assert not is_overdue(date(2027, 1, 4), date(2027, 1, 4))
+
+
+def test_an_erasure_redacts_the_persons_met_and_the_name_in_texts() -> None:
+    words = name_words("Siti Kartikasari")
+    data = {
+        "orang": ["Bu siti kartikasari, ketua", "Pak Joko", None],
+        "kendala": "Kartikasari sakit",
+        "tl": ["Hubungi Siti"],
+        "foto": [{"file_id": "x"}],
+    }
+    assert redact_names(data, words) == {
+        "orang": ["[dihapus]", "Pak Joko", None],
+        "kendala": "[dihapus] sakit",
+        "tl": ["Hubungi [dihapus]"],
+        "foto": [{"file_id": "x"}],
+    }
+    assert name_words("Bu A. Sri") == ["Sri"]
+    assert redact_names(data, []) == data
