@@ -163,7 +163,7 @@ class FormEngine:
         """The parsed and validated value, or the InputError that says why not."""
         try:
             value = read_input(step, incoming, tr, now.astimezone(self._tz))
-            if step.validate is not None:
+            if step.validate is not None and value is not None:  # None: skipped
                 step.validate(value, dict(session.answers))
         except InputError as error:
             return error

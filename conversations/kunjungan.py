@@ -32,8 +32,17 @@ from conversations.kunjungan_review import (
     review_step,
     summary,
 )
-from conversations.spec import Answers, FormRun, FormSpec, InputKind, NextStep, Reply, Step
-from domain.kunjungan import SUGGESTED_POAC, Jenis, Panjang
+from conversations.spec import (
+    Answers,
+    FormRun,
+    FormSpec,
+    InputKind,
+    NextStep,
+    Reply,
+    Step,
+    Validator,
+)
+from domain.kunjungan import SUGGESTED_POAC, Jenis, Panjang, parse_checklist_codes
 from locales import N_, Catalogues
 from services.kunjungan import submit
 from storage.uow import UnitOfWork
@@ -80,7 +89,7 @@ def after_more(step: str, done: str) -> NextStep:
 def after_orang(answers: Answers) -> str | None:
     """A person named asks whether there was another; a skip goes on to the findings."""
     named = (answers.get("orang") or [None])[-1]
-    return "orang_lagi" if named is not None else then("temuan_organisasi")(answers)
+    return "orang_lagi" if named is not None else then("checklist")(answers)
 
 
 def after_tl(answers: Answers) -> str | None:
@@ -105,7 +114,17 @@ def poac_hint(tr: Any, answers: Answers) -> str:
     return str(tr.t("kunjungan.poac.suggested", tag=tr.t(label_key(POAC_OPTIONS, tag))))
 
 
-def _steps(visits: VisitsConfig) -> list[Step]:
+def _checklist_codes(codes: tuple[str, ...]) -> Validator:
+    """Refuses items that are not on the configured checklist (with their names)."""
+
+    def validate(value: Any, answers: Answers) -> None:
+        del answers
+        parse_checklist_codes(value, codes)
+
+    return validate
+
+
+def _steps(visits: VisitsConfig, checklist: list[str]) -> list[Step]:
     text = visits.max_text_length
     return [
         Step("panjang", N_("kunjungan.prompt.panjang"), InputKind.CHOICE, LENGTHS, next="jenis"),
@@ -148,7 +167,16 @@ def _steps(visits: VisitsConfig) -> list[Step]:
             N_("kunjungan.prompt.orang_lagi"),
             InputKind.CHOICE,
             MORE,
-            next=after_more("orang", "temuan_organisasi"),
+            next=after_more("orang", "checklist"),
+        ),
+        Step(
+            "checklist",
+            N_("kunjungan.prompt.checklist"),
+            InputKind.TEXT,
+            max_length=200,
+            skippable=True,
+            validate=_checklist_codes(tuple(checklist)),
+            next=then("temuan_organisasi"),
         ),
         *(
             Step(
@@ -262,11 +290,11 @@ def _steps(visits: VisitsConfig) -> list[Step]:
 def form(catalogues: Catalogues, cfg: AppConfig | None = None) -> FormSpec:
     """The visit form, bounded by the `[visits]` configuration."""
     del catalogues
-    visits = cfg.visits if cfg is not None else VisitsConfig()
+    config = cfg if cfg is not None else AppConfig()
 
     async def complete(uow: UnitOfWork, run: FormRun) -> Reply:
         """Stores the visit and its follow-ups for the officer who made it."""
-        return await submit(uow, run, visits)
+        return await submit(uow, run, config)
 
-    table = {step.id: step for step in _steps(visits)}
+    table = {step.id: step for step in _steps(config.visits, config.rat.checklist)}
     return FormSpec(name=NAME, code="v", steps=table, first_step="panjang", complete=complete)

@@ -23,6 +23,7 @@ FIELDS: dict[str, str] = {
     "waktu": N_("kunjungan.field.waktu"),
     "lokasi": N_("kunjungan.field.lokasi"),
     "orang": N_("kunjungan.field.orang"),
+    "checklist": N_("kunjungan.field.checklist"),
     "temuan_organisasi": N_("kunjungan.field.temuan_organisasi"),
     "temuan_usaha": N_("kunjungan.field.temuan_usaha"),
     "temuan_keuangan": N_("kunjungan.field.temuan_keuangan"),

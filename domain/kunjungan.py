@@ -7,6 +7,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+from domain.errors import InputError
 from domain.keys import N_
 
 
@@ -144,3 +145,20 @@ def _met(item: object, words: list[str]) -> object:
     if isinstance(item, str) and redact_text(item, words) != item:
         return ERASED
     return item
+
+
+_CODE_SEPARATORS = re.compile(r"[\s,;/]+")
+
+
+def parse_checklist_codes(text: str, codes: tuple[str, ...]) -> list[str]:
+    """The checklist items an officer typed as done (`A1 A2, a4`), in checklist order;
+    InputError naming the items that are not on the checklist."""
+    by_key = {code.upper(): code for code in codes}
+    typed = [part.upper() for part in _CODE_SEPARATORS.split(text.strip()) if part]
+    unknown = [part for part in typed if part not in by_key]
+    if unknown or not typed:
+        raise InputError(
+            N_("kunjungan.checklist.unknown"), items=", ".join(unknown), first=codes[0]
+        )
+    chosen = {by_key[part] for part in typed}
+    return [code for code in codes if code in chosen]

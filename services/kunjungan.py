@@ -6,10 +6,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from config import VisitsConfig
+from config import AppConfig, VisitsConfig
 from conversations.spec import FormRun, Reply
-from domain.kunjungan import SUGGESTED_POAC, Jenis, OwnerKind, correctable
+from domain.kunjungan import (
+    SUGGESTED_POAC,
+    Jenis,
+    OwnerKind,
+    Panjang,
+    correctable,
+    parse_checklist_codes,
+)
 from locales import N_
+from services.kunjungan_checklist import record_checklist
 from storage.tables import Kunjungan, KunjunganVersion, TindakLanjut
 from storage.uow import UnitOfWork
 
@@ -63,7 +71,7 @@ def report_data(answers: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in answers.items() if key not in FORM_ONLY}
 
 
-async def submit(uow: UnitOfWork, run: FormRun, visits: VisitsConfig) -> Reply:
+async def submit(uow: UnitOfWork, run: FormRun, cfg: AppConfig) -> Reply:
     """Stores the visit, its version 1 and its follow-ups; the officer must still be the
     cooperative's officer."""
     koperasi_id = await officer_koperasi(uow, run.person_id, run.subject)
@@ -71,9 +79,10 @@ async def submit(uow: UnitOfWork, run: FormRun, visits: VisitsConfig) -> Reply:
     if koperasi_id is None or run.person_id is None or parsed is None:
         return Reply(N_("kunjungan.not_yours"))
     if parsed[1] is not None:
-        return await correct(uow, run, parsed[1], visits)
+        return await correct(uow, run, parsed[1], cfg)
     answers, now = run.answers, run.now
     version = version_of(answers, run.person_id, now)
+    version.data = await _with_checklist(uow, koperasi_id, run, cfg, version.data)
     visit = Kunjungan(
         koperasi_id=koperasi_id,
         petugas_id=run.person_id,
@@ -97,8 +106,20 @@ async def submit(uow: UnitOfWork, run: FormRun, visits: VisitsConfig) -> Reply:
         {"koperasi_id": koperasi_id, "tindak_lanjut": len(items)},
         at=now,
     )
-    del visits  # the bounds were applied by the form's steps
     return Reply(N_("kunjungan.saved"), {"count": len(items)})
+
+
+async def _with_checklist(
+    uow: UnitOfWork, koperasi_id: int, run: FormRun, cfg: AppConfig, data: dict[str, Any]
+) -> dict[str, Any]:
+    """The report with the checklist after the items the officer marked done (a full report
+    keeps the snapshot even when nothing changed)."""
+    typed, full = run.answers.get("checklist"), run.answers.get("panjang") == Panjang.LENGKAP
+    if run.person_id is None or (typed is None and not full):
+        return data
+    codes = parse_checklist_codes(typed, tuple(cfg.rat.checklist)) if typed else []
+    states = await record_checklist(uow, koperasi_id, codes, run.person_id, cfg, run.now)
+    return {**data, "checklist_snapshot": states}
 
 
 def follow_up_rows(
@@ -148,17 +169,17 @@ async def correctable_visit(
     return visit, dict(versions[-1].data)
 
 
-async def correct(uow: UnitOfWork, run: FormRun, kunjungan_id: int, visits: VisitsConfig) -> Reply:
+async def correct(uow: UnitOfWork, run: FormRun, kunjungan_id: int, cfg: AppConfig) -> Reply:
     """Stores a correction as the visit's next version (the previous ones are kept); the
     follow-ups not yet done are replaced by those of the corrected report."""
-    visit = await uow.kunjungan.get(kunjungan_id)
+    visit, days = await uow.kunjungan.get(kunjungan_id), cfg.visits.correction_days
     if visit is None or visit.petugas_id != run.person_id or run.person_id is None:
         return Reply(N_("kunjungan.not_yours"))
-    if visit.submitted_at is None or not correctable(
-        visit.submitted_at, run.now, visits.correction_days
-    ):
-        return Reply(N_("kunjungan.too_late"), {"days": visits.correction_days})
-    await uow.kunjungan.add_version(visit, version_of(run.answers, run.person_id, run.now))
+    if visit.submitted_at is None or not correctable(visit.submitted_at, run.now, days):
+        return Reply(N_("kunjungan.too_late"), {"days": days})
+    version = version_of(run.answers, run.person_id, run.now)
+    version.data = await _with_checklist(uow, visit.koperasi_id, run, cfg, version.data)
+    await uow.kunjungan.add_version(visit, version)
     await uow.kunjungan.drop_open_follow_ups(visit.id)
     items = follow_up_rows(visit, run.answers, run.person_id, run.now)
     await uow.kunjungan.add_follow_ups(items)

@@ -7,8 +7,9 @@ from datetime import date, datetime
 
 from sqlalchemy import delete, select
 
+from domain.rat.checklist import SELESAI
 from storage.repositories.base import Repository
-from storage.tables import Koperasi, Kunjungan, KunjunganVersion, TindakLanjut
+from storage.tables import ChecklistEntry, Koperasi, Kunjungan, KunjunganVersion, TindakLanjut
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,38 @@ class KunjunganRepository(Repository):
                 TindakLanjut.kunjungan_id == kunjungan_id, TindakLanjut.done_at.is_(None)
             )
         )
+
+    async def current_cycle_id(self, koperasi_id: int) -> int | None:
+        """The cooperative's current RAT cycle."""
+        return await self.session.scalar(
+            select(Koperasi.current_rat_cycle_id).where(Koperasi.id == koperasi_id)
+        )
+
+    async def checklist_states(self, cycle_id: int) -> dict[str, str]:
+        """The cycle's checklist: item code → state."""
+        rows = await self.session.execute(
+            select(ChecklistEntry.item_code, ChecklistEntry.status).where(
+                ChecklistEntry.rat_cycle_id == cycle_id
+            )
+        )
+        return {row[0]: row[1] for row in rows}
+
+    async def record_checklist(
+        self, cycle_id: int, codes: list[str], person_id: int, now: datetime
+    ) -> None:
+        """Marks the items done, as recorded by the officer (it counts as verified)."""
+        entries = await self.session.scalars(
+            select(ChecklistEntry).where(
+                ChecklistEntry.rat_cycle_id == cycle_id, ChecklistEntry.item_code.in_(codes)
+            )
+        )
+        found = {entry.item_code: entry for entry in entries}
+        for code in codes:
+            entry = found.get(code) or ChecklistEntry(rat_cycle_id=cycle_id, item_code=code)
+            entry.status, entry.recorded_by_officer = SELESAI, True
+            entry.updated_by_person_id, entry.updated_at = person_id, now
+            self.session.add(entry)
+        await self.session.flush()
 
     async def follow_up(self, follow_up_id: int) -> TindakLanjut | None:
         """A follow-up by id."""

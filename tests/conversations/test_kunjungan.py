@@ -13,7 +13,14 @@ from config import AppConfig
 from domain.access import Role
 from domain.callbacks import VisitAction, VisitPick
 from services.tindak_lanjut import owed_by_koperasi
-from storage.tables import FormSession, Kunjungan, KunjunganVersion, TindakLanjut
+from storage.tables import (
+    ChecklistEntry,
+    FormSession,
+    Koperasi,
+    Kunjungan,
+    KunjunganVersion,
+    TindakLanjut,
+)
 from telegram_stub import BotApiStub
 from tests.helpers.bot import Conversation, conversation
 from tests.helpers.clock import FrozenClock
@@ -137,7 +144,11 @@ async def test_a_full_report_with_skips_people_and_follow_ups(
     await ani.say("Bu Sri, bendahara")
     await ani.press("1. Tambah lagi")
     await ani.say("Pak Joko, ketua")
-    temuan = await ani.press("2. Lanjut")
+    checklist = await ani.press("2. Lanjut")
+    assert "Daftar periksa RAT" in checklist.body
+    unknown = await ani.say("A1 A2 B9")
+    assert "Item tidak dikenal: B9" in unknown.body
+    temuan = await ani.say("a1, A2")
     assert "organisasi" in temuan.body
     await ani.say("   ")  # whitespace only: the same question again
     await ani.press("⏭ Lewati")
@@ -175,6 +186,16 @@ async def test_a_full_report_with_skips_people_and_follow_ups(
     assert version.data["lokasi"] is None
     assert version.data["temuan_organisasi"] is None
     assert "voice" in version.data["catatan"]
+    # The checklist items are the officer's, on the current cycle, and the stage moved.
+    assert version.data["checklist_snapshot"] == {"A1": "selesai", "A2": "selesai"}
+    entries = await _table(conv, ChecklistEntry)
+    assert sorted((e.item_code, e.recorded_by_officer) for e in entries) == [
+        ("A1", True),
+        ("A2", True),
+    ]
+    assert {e.updated_by_person_id for e in entries} == {register["ani"]}
+    [koperasi] = [k for k in await _table(conv, Koperasi) if k.id == register["KSP Sumber Rejeki"]]
+    assert koperasi.tahap == "PERSIAPAN"
 
 
 async def test_the_review_changes_a_field_and_fills_a_skipped_section(
@@ -188,11 +209,11 @@ async def test_the_review_changes_a_field_and_fills_a_skipped_section(
     await ani.press("1. Siap")
     await ani.say("Semua dokumen lengkap")
     review = await ani.press("⏭ Lewati")
-    asked = await ani.press("12. Kesiapan RAT")
+    asked = await ani.press("13. Kesiapan RAT")
     assert "kesiapan RAT" in asked.body
     review = await ani.press("3. Belum siap")
     assert "Belum siap" in review.body  # straight back to the review
-    asked = await ani.press("10. Kendala")
+    asked = await ani.press("11. Kendala")
     review = await ani.say("Pengurus jarang rapat")
     assert "Pengurus jarang rapat" in review.body
     await ani.press("1. ✅ Kirim laporan")
@@ -270,7 +291,7 @@ async def test_a_correction_within_the_window_keeps_the_previous_version(
     assert "Koreksi laporan terakhir" in picker.buttons
     review = await ani.press("Koreksi laporan terakhir")
     assert "Periksa laporan kunjungan" in review.body  # straight to the review of the report
-    await ani.press("12. Kesiapan RAT")
+    await ani.press("13. Kesiapan RAT")
     await ani.press("3. Belum siap")
     saved = await ani.press("1. ✅ Kirim laporan")
     assert "versi 2" in saved.body
@@ -349,7 +370,7 @@ async def test_owed_by_koperasi_lists_the_boards_open_follow_ups(
     for press in ("1. Identifikasi kesiapan RAT", "1. P — identifikasi, perencanaan"):
         await ani.press(press)
     await ani.press("1. Sekarang")
-    for _ in range(6):  # location, persons, three findings, obstacles
+    for _ in range(7):  # location, persons, checklist, three findings, obstacles
         await ani.press("⏭ Lewati")
     await ani.say("Lengkapi LPJ pengurus")
     await ani.press("1. pengurus koperasi")

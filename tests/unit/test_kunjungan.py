@@ -19,6 +19,7 @@ from domain.kunjungan import (
     correctable,
     is_overdue,
     name_words,
+    parse_checklist_codes,
     quick_time,
     redact_names,
 )
@@ -138,7 +139,7 @@ def test_singkat_skips_every_section_of_the_full_report() -> None:
 def test_lengkap_asks_every_section_and_a_skipped_follow_up_skips_its_owner_and_date() -> None:
     path = _path({"panjang": "lengkap", "jenis": "usaha"}, start="panjang")
     assert path == [
-        "panjang", "jenis", "poac", "waktu", "lokasi", "orang", "temuan_organisasi",
+        "panjang", "jenis", "poac", "waktu", "lokasi", "orang", "checklist", "temuan_organisasi",
         "temuan_usaha", "temuan_keuangan", "kendala", "tl", "verdict", "rencana_rat",
         "berikutnya", "catatan", "foto",
     ]  # fmt: skip
@@ -216,3 +217,16 @@ def test_an_erasure_redacts_the_persons_met_and_the_name_in_texts() -> None:
     }
     assert name_words("Bu A. Sri") == ["Sri"]
     assert redact_names(data, []) == data
+
+
+def test_checklist_items_are_read_from_typed_codes() -> None:
+    codes = tuple(f"A{n}" for n in range(1, 15))
+    assert parse_checklist_codes("a4, A1  A2", codes) == ["A1", "A2", "A4"]
+    with pytest.raises(InputError) as refused:
+        parse_checklist_codes("A1 B7 A99", codes)
+    assert refused.value.params["items"] == "B7, A99"
+    validate = SPEC.step("checklist").validate
+    assert validate is not None
+    validate("A1 A2", {})
+    with pytest.raises(InputError):
+        validate("Z1", {})
