@@ -64,9 +64,9 @@ async def _press(ani: UserSession, button: str) -> BotMessage:
     return (await ani.wait_for_reply(timeout=15))[-1]
 
 
-async def _send(ani: UserSession, text: str, timeout: float = 15) -> BotMessage:
+async def _send(ani: UserSession, text: str, wait: float = 15) -> BotMessage:
     await ani.send(text)
-    return (await ani.wait_for_reply(timeout=timeout))[-1]
+    return (await ani.wait_for_reply(timeout=wait))[-1]
 
 
 async def test_officer_logs_a_full_visit_across_a_crash(
@@ -82,7 +82,7 @@ async def test_officer_logs_a_full_visit_across_a_crash(
     today = datetime.now(WIB).date()
     first = await _start(config)
     try:
-        picker = await _send(ani, "/kunjungan tani", timeout=30)
+        picker = await _send(ani, "/kunjungan tani", wait=30)
         assert "KSU Tani Makmur · Singkat" in picker.buttons
         await _press(ani, "Lengkap")
         await _press(ani, "1. Identifikasi kesiapan RAT")
@@ -100,7 +100,7 @@ async def test_officer_logs_a_full_visit_across_a_crash(
     second = await _start(config)
     try:
         # The new process takes the dead one's lease first (up to 30 s on SQLite).
-        picker = await _send(ani, "/kunjungan", timeout=45)
+        picker = await _send(ani, "/kunjungan", wait=45)
         assert "KSU Tani Makmur · Lanjutkan draf" in picker.buttons
         resumed = await _press(ani, "KSU Tani Makmur · Lanjutkan draf")
         assert "Daftar periksa RAT" in resumed.body  # the same step, after the crash
