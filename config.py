@@ -214,6 +214,8 @@ class VisitsConfig(_Section):
     max_text_length: int = Field(default=1500, ge=50, le=3500)
     # A submitted visit may be corrected this long; each correction keeps the previous version.
     correction_days: int = Field(default=7, ge=0, le=90)
+    # Tell the cooperative's board that a visit was logged, with the follow-ups they owe.
+    notify_board: bool = False
 
 
 class FilesConfig(_Section):

@@ -289,12 +289,11 @@ def _steps(visits: VisitsConfig, checklist: list[str]) -> list[Step]:
 
 def form(catalogues: Catalogues, cfg: AppConfig | None = None) -> FormSpec:
     """The visit form, bounded by the `[visits]` configuration."""
-    del catalogues
     config = cfg if cfg is not None else AppConfig()
 
     async def complete(uow: UnitOfWork, run: FormRun) -> Reply:
         """Stores the visit and its follow-ups for the officer who made it."""
-        return await submit(uow, run, config)
+        return await submit(uow, run, config, catalogues)
 
     table = {step.id: step for step in _steps(config.visits, config.rat.checklist)}
     return FormSpec(name=NAME, code="v", steps=table, first_step="panjang", complete=complete)

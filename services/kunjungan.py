@@ -16,8 +16,9 @@ from domain.kunjungan import (
     correctable,
     parse_checklist_codes,
 )
-from locales import N_
+from locales import N_, Catalogues
 from services.kunjungan_checklist import record_checklist
+from services.kunjungan_notify import tell_board
 from storage.tables import Kunjungan, KunjunganVersion, TindakLanjut
 from storage.uow import UnitOfWork
 
@@ -71,7 +72,9 @@ def report_data(answers: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in answers.items() if key not in FORM_ONLY}
 
 
-async def submit(uow: UnitOfWork, run: FormRun, cfg: AppConfig) -> Reply:
+async def submit(
+    uow: UnitOfWork, run: FormRun, cfg: AppConfig, catalogues: Catalogues | None = None
+) -> Reply:
     """Stores the visit, its version 1 and its follow-ups; the officer must still be the
     cooperative's officer."""
     koperasi_id = await officer_koperasi(uow, run.person_id, run.subject)
@@ -106,6 +109,8 @@ async def submit(uow: UnitOfWork, run: FormRun, cfg: AppConfig) -> Reply:
         {"koperasi_id": koperasi_id, "tindak_lanjut": len(items)},
         at=now,
     )
+    if cfg.visits.notify_board and catalogues is not None:
+        await tell_board(uow, catalogues, visit, items, now)
     return Reply(N_("kunjungan.saved"), {"count": len(items)})
 
 

@@ -19,13 +19,20 @@ from storage.tables import (
     Koperasi,
     Kunjungan,
     KunjunganVersion,
+    Outbox,
     TindakLanjut,
 )
 from telegram_stub import BotApiStub
-from tests.helpers.bot import Conversation, conversation
+from tests.helpers.bot import Conversation, bot_config, conversation
 from tests.helpers.clock import FrozenClock
 from tests.helpers.driver import BotMessage, Driver, UserSession
-from tests.helpers.seed import add_koperasi, add_person, answer_of, forge_press
+from tests.helpers.seed import (
+    add_board_member,
+    add_koperasi,
+    add_person,
+    answer_of,
+    forge_press,
+)
 
 ANI, BUDI = 7001, 7002
 
@@ -61,6 +68,10 @@ class Officer:
 @pytest.fixture
 async def register(conv: Conversation) -> dict[str, int]:
     """Ani mentors Maju Jaya and Sumber Rejeki; Budi mentors Budi Makmur."""
+    return await _register(conv)
+
+
+async def _register(conv: Conversation) -> dict[str, int]:
     async with conv.app.bot_data.services.uow() as uow:
         ani = await add_person(uow, ANI, "Ani", roles=[Role.PETUGAS])
         budi = await add_person(uow, BUDI, "Budi", roles=[Role.PETUGAS])
@@ -389,3 +400,30 @@ async def test_owed_by_koperasi_lists_the_boards_open_follow_ups(
     assert [(o.description, o.due_date) for o in owed] == [
         ("Lengkapi LPJ pengurus", date(2027, 1, 15))
     ]
+
+
+async def test_the_board_is_told_when_configured(
+    stub: BotApiStub, database_url: str, clock: FrozenClock, driver: Driver
+) -> None:
+    cfg = bot_config(stub, database_url, visits={"notify_board": True})
+    async with conversation(cfg, clock) as told:
+        ids = await _register(told)
+        async with told.app.bot_data.services.uow() as uow:
+            siti = await add_person(uow, 7100, "Siti")
+            await add_board_member(uow, siti, ids["KSU Maju Jaya"])
+            await uow.commit()
+        await _short_report(Officer(told, driver.user(ANI, "Ani")), "KSU Maju Jaya")
+        notes = [row for row in await _table(told, Outbox) if row.chat_id == 7100]
+    [note] = notes
+    assert "mencatat kunjungan ke <b>KSU Maju Jaya</b>" in note.payload["text"]
+
+
+async def test_the_board_is_not_told_by_default(
+    conv: Conversation, ani: Officer, register: dict[str, int]
+) -> None:
+    async with conv.app.bot_data.services.uow() as uow:
+        siti = await add_person(uow, 7100, "Siti")
+        await add_board_member(uow, siti, register["KSU Maju Jaya"])
+        await uow.commit()
+    await _short_report(ani, "KSU Maju Jaya")
+    assert not [row for row in await _table(conv, Outbox) if row.chat_id == 7100]
