@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from config import AppConfig
 from domain.access import Role
-from domain.callbacks import VisitAction, VisitPick
+from domain.callbacks import FollowUpAction, FollowUpButton, VisitAction, VisitPick
 from services.tindak_lanjut import owed_by_koperasi
 from storage.tables import (
     ChecklistEntry,
@@ -427,3 +427,75 @@ async def test_the_board_is_not_told_by_default(
         await uow.commit()
     await _short_report(ani, "KSU Maju Jaya")
     assert not [row for row in await _table(conv, Outbox) if row.chat_id == 7100]
+
+
+async def test_inputs_of_the_wrong_kind_or_size_get_the_reason_and_the_same_question(
+    conv: Conversation, ani: Officer, register: dict[str, int]
+) -> None:
+    del register
+    await ani.say("/kunjungan maju")
+    await ani.press("Lengkap")
+    await ani.press("6. Reaktivasi koperasi tidak aktif")
+    await ani.say("3")  # a typed option number: A — pendampingan
+    await ani.say("2")  # Tadi pagi, typed
+    await ani.press("⏭ Lewati")
+    await ani.press("⏭ Lewati")
+    temuan = await ani.press("⏭ Lewati")  # checklist
+    assert "organisasi" in temuan.body
+    await ani.user.send_photo()  # a photo where text is expected
+    await conv.deliver()
+    [photo] = await ani.user.wait_for_reply()
+    assert "Temuan aspek" in photo.body
+    too_long = await ani.say("x" * 5000)  # one update of 5,000 characters
+    assert "terlalu panjang" in too_long.body
+    assert "Temuan aspek" in too_long.body
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        [session] = [
+            s for s in await uow.session.scalars(select(FormSession)) if s.form == "kunjungan"
+        ]
+    assert session.step == "temuan_organisasi"
+    assert session.answers["poac"] == "A"
+    assert session.answers["waktu"] == "2027-01-04T09:00:00+07:00"
+
+
+async def test_drafts_expire_after_the_retention_days(
+    conv: Conversation, ani: Officer, clock: FrozenClock, register: dict[str, int]
+) -> None:
+    del register
+    await ani.say("/kunjungan maju")
+    await ani.press("KSU Maju Jaya · Singkat")
+    await ani.press("1. Identifikasi kesiapan RAT")
+    await ani.say("/batal")
+    assert "Lanjutkan draf" in str((await ani.say("/kunjungan maju")).buttons)
+    clock.advance(days=15)
+    services = conv.app.bot_data.services
+    async with services.uow() as uow:
+        await services.forms.expire(uow, now=clock.now())
+        await uow.commit()
+    picker = await ani.say("/kunjungan maju")
+    assert "KSU Maju Jaya · Singkat" in picker.buttons
+
+
+async def test_a_forged_follow_up_button_of_another_officer_is_refused(
+    conv: Conversation,
+    ani: Officer,
+    stub: BotApiStub,
+    clock: FrozenClock,
+    register: dict[str, int],
+) -> None:
+    async with conv.app.bot_data.services.uow() as uow:
+        item = TindakLanjut(
+            koperasi_id=register["Koperasi Budi Makmur"],
+            description="Milik Budi",
+            owner_kind="pengurus",
+            due_date=date(2027, 1, 5),
+            created_at=clock.now(),
+        )
+        uow.session.add(item)
+        await uow.commit()
+    await ani.say("/tindaklanjut")
+    query = forge_press(stub, ANI, FollowUpButton(item.id, FollowUpAction.DONE).encode())
+    await conv.deliver()
+    assert "bukan milik koperasi dampingan Anda" in str(answer_of(stub, query)["answer"])
+    [stored] = await _table(conv, TindakLanjut)
+    assert stored.done_at is None
