@@ -15,6 +15,10 @@ SUBMIT = "kirim"
 CHANGE = "ubah_"
 # Longest excerpt of one answer on the review; the report keeps the whole text.
 EXCERPT = 120
+# With these bounds the review stays far below Telegram's 4,096 characters, however many
+# persons or follow-ups a report has (the stored report keeps them all).
+LIST_EXCERPT = 300
+FOLLOW_UPS_SHOWN = 8
 
 # Field (a step id) → its label key, in review order.
 FIELDS: dict[str, str] = {
@@ -90,7 +94,7 @@ def _shown_value(tr: Translator, field: str, value: Any) -> str | None:
         if field == "foto":
             return str(len(value))
         kept = [_excerpt(str(item)) for item in value if item is not None]
-        return "; ".join(kept) if kept else None
+        return _excerpt("; ".join(kept), LIST_EXCERPT) if kept else None
     if isinstance(value, dict):
         key = N_("kunjungan.review.voice") if "voice" in value else N_("kunjungan.review.location")
         return tr.t(key)
@@ -113,7 +117,7 @@ def _follow_ups(tr: Translator, answers: Answers) -> list[str]:
         )
         for what, owner, due in rows
         if what is not None and owner is not None and due is not None
-    ]
+    ][:FOLLOW_UPS_SHOWN]
 
 
 def assumed_time(tr: Any, answers: Answers) -> str:
@@ -125,5 +129,5 @@ def assumed_time(tr: Any, answers: Answers) -> str:
     return translator.t("kunjungan.waktu.assumed", when=datetime.fromisoformat(when))
 
 
-def _excerpt(text: str) -> str:
-    return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
+def _excerpt(text: str, longest: int = EXCERPT) -> str:
+    return text if len(text) <= longest else text[: longest - 1] + "…"

@@ -24,7 +24,12 @@ from handlers.forms import begin_form
 from handlers.outcomes import send_outcome
 from handlers.replies import reply
 from locales import N_, Translator
-from services.kunjungan import correctable_visit, officer_koperasi, subject_of
+from services.kunjungan import (
+    correctable_visit,
+    last_correctable,
+    officer_koperasi,
+    subject_of,
+)
 
 if TYPE_CHECKING:
     from runtime.app import UnitOfWork
@@ -62,7 +67,7 @@ async def kunjungan(update: Update, context: BotContext) -> None:
         recent = {
             line.id
             for line in lines
-            if await correctable_visit(uow, viewer.person_id, line.id, now, visits) is not None
+            if await last_correctable(uow, viewer.person_id, line.id, now, visits) is not None
         }
     if not lines:
         key = N_("kunjungan.none_found") if query else N_("kunjungan.none")

@@ -17,6 +17,14 @@ from handlers.replies import reply
 from locales import N_
 from services.tindak_lanjut import due_for_officer
 
+SHOWN = 10  # follow-ups listed at once, earliest due first; closing one lists the next
+EXCERPT = 150
+
+
+def excerpt(text: str) -> str:
+    """A follow-up's description, shortened for the list."""
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
+
 
 async def tindaklanjut(update: Update, context: BotContext) -> None:
     """Lists the officer's due and overdue follow-ups, earliest first."""
@@ -30,7 +38,7 @@ async def _send_list(update: Update, context: BotContext) -> None:
         return
     today = services.clock.now().astimezone(tr.tz).date()
     async with services.uow(write=False) as uow:
-        items = await due_for_officer(uow, viewer.person_id, today)
+        items = await due_for_officer(uow, viewer.person_id, today, limit=SHOWN)
     if not items:
         await reply(update, context, tr.t("tindaklanjut.none"))
         return
@@ -47,7 +55,7 @@ async def _send_list(update: Update, context: BotContext) -> None:
                 key,
                 number=str(number),
                 koperasi=item.koperasi_nama,
-                what=item.description,
+                what=excerpt(item.description),
                 owner=tr.t(OWNER_KEYS[OwnerKind(item.owner_kind)]),
                 due=item.due_date,
             )

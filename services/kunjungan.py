@@ -161,14 +161,22 @@ def version_of(answers: dict[str, Any], person_id: int, now: datetime) -> Kunjun
     )
 
 
+async def last_correctable(
+    uow: UnitOfWork, person_id: int, koperasi_id: int, now: datetime, visits: VisitsConfig
+) -> Kunjungan | None:
+    """The officer's latest report on the cooperative, if it may still be corrected."""
+    visit = await uow.kunjungan.last_by_officer(person_id, koperasi_id)
+    if visit is None or visit.submitted_at is None:
+        return None
+    return visit if correctable(visit.submitted_at, now, visits.correction_days) else None
+
+
 async def correctable_visit(
     uow: UnitOfWork, person_id: int, koperasi_id: int, now: datetime, visits: VisitsConfig
 ) -> tuple[Kunjungan, dict[str, Any]] | None:
     """The officer's latest report on the cooperative and its answers, if still correctable."""
-    visit = await uow.kunjungan.last_by_officer(person_id, koperasi_id)
-    if visit is None or visit.submitted_at is None:
-        return None
-    if not correctable(visit.submitted_at, now, visits.correction_days):
+    visit = await last_correctable(uow, person_id, koperasi_id, now, visits)
+    if visit is None:
         return None
     versions = await uow.kunjungan.versions(visit.id)
     return visit, dict(versions[-1].data)

@@ -3,7 +3,7 @@ and closing one with a note."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from domain.kunjungan import OwnerKind
 from storage.repositories.kunjungan import OpenFollowUp
@@ -25,11 +25,19 @@ async def owed_by_koperasi(uow: UnitOfWork, koperasi_id: int, today: date) -> li
 
 
 async def due_for_officer(
-    uow: UnitOfWork, petugas_id: int, today: date, *, within_days: int = DUE_SOON_DAYS
+    uow: UnitOfWork,
+    petugas_id: int,
+    today: date,
+    *,
+    within_days: int = DUE_SOON_DAYS,
+    limit: int = 50,
 ) -> list[OpenFollowUp]:
-    """Open follow-ups of the officer's cooperatives due by `today + within_days`."""
+    """Open follow-ups of the officer's cooperatives due by `today + within_days`, earliest
+    first (overdue ones first of all)."""
     return await uow.kunjungan.open_follow_ups(
-        petugas_id=petugas_id, due_by=date.fromordinal(today.toordinal() + within_days)
+        petugas_id=petugas_id,
+        due_by=today + timedelta(days=within_days),
+        limit=limit,
     )
 
 

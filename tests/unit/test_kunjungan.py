@@ -230,3 +230,18 @@ def test_checklist_items_are_read_from_typed_codes() -> None:
     validate("A1 A2", {})
     with pytest.raises(InputError):
         validate("Z1", {})
+
+
+def test_the_review_stays_short_however_many_persons_and_follow_ups() -> None:
+    many = 40
+    text = summary(
+        TR,
+        {
+            "orang": [f"Orang nomor {n} dengan nama yang panjang sekali" for n in range(many)],
+            "tl": ["t" * 500] * many,
+            "tl_pemilik": ["pengurus"] * many,
+            "tl_tenggat": ["2027-01-20"] * many,
+            **{field: "x" * 1500 for field in ("temuan_organisasi", "kendala", "catatan")},
+        },
+    )
+    assert len(text) < 3000
