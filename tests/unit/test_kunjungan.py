@@ -241,7 +241,7 @@ def test_the_review_stays_short_however_many_persons_and_follow_ups() -> None:
             "tl": ["t" * 500] * many,
             "tl_pemilik": ["pengurus"] * many,
             "tl_tenggat": ["2027-01-20"] * many,
-            **{field: "x" * 1500 for field in ("temuan_organisasi", "kendala", "catatan")},
+            **dict.fromkeys(("temuan_organisasi", "kendala", "catatan"), "x" * 1500),
         },
     )
     assert len(text) < 3000
