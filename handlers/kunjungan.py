@@ -21,6 +21,7 @@ from domain.kunjungan import Panjang
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
 from handlers.forms import begin_form
+from handlers.keyboards import plain
 from handlers.outcomes import send_outcome
 from handlers.replies import reply
 from locales import N_, Translator
@@ -91,7 +92,7 @@ def _row(
         actions = [*actions, (VisitAction.CORRECT, N_("kunjungan.pick.correct"))]
     return [
         InlineKeyboardButton(
-            tr.t(key, nama=nama) if index == 0 else tr.t(key),
+            plain(tr.t(key, nama=nama)) if index == 0 else tr.t(key),
             callback_data=VisitPick(koperasi_id, action).encode(),
         )
         for index, (action, key) in enumerate(actions)

@@ -35,6 +35,7 @@ from tests.helpers.seed import (
 )
 
 ANI, BUDI = 7001, 7002
+HTML_NAME = 'KUD "Tani & Ternak" <Sejahtera>'
 
 
 class Officer:
@@ -79,6 +80,7 @@ async def _register(conv: Conversation) -> dict[str, int]:
         for nama, officer in (
             ("KSU Maju Jaya", ani),
             ("KSP Sumber Rejeki", ani),
+            (HTML_NAME, ani),
             ("Koperasi Budi Makmur", budi),
         ):
             ids[nama] = (await add_koperasi(uow, nama, petugas_id=officer.id)).id
@@ -106,6 +108,7 @@ async def test_a_short_report_takes_at_most_eight_exchanges(
 ) -> None:
     picker = await ani.say("/kunjungan")
     assert "KSU Maju Jaya · Singkat" in picker.buttons
+    assert f"{HTML_NAME} · Singkat" in picker.buttons  # buttons show names as typed
     assert not any("Budi" in label for label in picker.buttons)  # only her cooperatives
     jenis = await ani.press("KSU Maju Jaya · Singkat")
     assert "Jenis kunjungan" in jenis.body
