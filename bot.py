@@ -92,7 +92,7 @@ def build_application(
     engine = create_engine(cfg.database.url, echo=cfg.database.echo)
     background = background_engine(engine)
     catalogues = Catalogues(cfg.i18n.locales, cfg.i18n.default_locale, cfg.region.tz)
-    form_table = forms(catalogues, extra_forms)
+    form_table = forms(catalogues, extra_forms, cfg)
     clock = clock or SystemClock()
     # Every session of the bot tells the viewer cache what its commits changed, and rings
     # the leader's sender when it queued an interactive message.

@@ -205,6 +205,19 @@ class FormsConfig(_Section):
     album_quiet_seconds: float = Field(default=2.0, gt=0, le=30)
 
 
+class VisitsConfig(_Section):
+    """Officers' visit reports (/kunjungan) and follow-ups (/tindaklanjut)."""
+
+    # How far back a visit's date may lie (never in the future).
+    max_days_back: int = Field(default=30, ge=1, le=366)
+    # Longest free-text answer (findings, obstacles, the note), in characters.
+    max_text_length: int = Field(default=1500, ge=50, le=3500)
+    # A submitted visit may be corrected this long; each correction keeps the previous version.
+    correction_days: int = Field(default=7, ge=0, le=90)
+    # Tell the cooperative's board that a visit was logged, with the follow-ups they owe.
+    notify_board: bool = False
+
+
 class FilesConfig(_Section):
     """Uploaded files (the register import and later uploads): caps and the worker's budget."""
 
@@ -334,6 +347,7 @@ class AppConfig(_Section):
     access: AccessConfig = Field(default_factory=AccessConfig)
     delivery: DeliveryConfig = Field(default_factory=DeliveryConfig)
     forms: FormsConfig = Field(default_factory=FormsConfig)
+    visits: VisitsConfig = Field(default_factory=VisitsConfig)
     files: FilesConfig = Field(default_factory=FilesConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     calendar: CalendarConfig = Field(default_factory=CalendarConfig)

@@ -12,17 +12,44 @@ from collections.abc import Iterable
 from functools import cache
 from types import ModuleType
 
-from conversations import akses, bahasa, cari_koperasi, impor, jabatan, perbaiki
+from config import AppConfig
+from conversations import (
+    akses,
+    bahasa,
+    cari_koperasi,
+    impor,
+    jabatan,
+    kunjungan,
+    perbaiki,
+    tindak_lanjut_selesai,
+)
 from conversations.spec import FormSpec
 from domain.commands import PLAIN_COMMANDS, CommandSpec, in_order
 from locales import Catalogues
 
-FORM_MODULES: tuple[ModuleType, ...] = (bahasa, perbaiki, cari_koperasi, akses, impor, jabatan)
+FORM_MODULES: tuple[ModuleType, ...] = (
+    bahasa,
+    perbaiki,
+    cari_koperasi,
+    akses,
+    impor,
+    jabatan,
+    kunjungan,
+    tindak_lanjut_selesai,
+)
 
 
-def forms(catalogues: Catalogues, extra: Iterable[FormSpec] = ()) -> dict[str, FormSpec]:
-    """Every form of the bot by name (`extra`: forms added by tests)."""
-    built: list[FormSpec] = [module.form(catalogues) for module in FORM_MODULES]
+def forms(
+    catalogues: Catalogues, extra: Iterable[FormSpec] = (), cfg: AppConfig | None = None
+) -> dict[str, FormSpec]:
+    """Every form of the bot by name (`extra`: forms added by tests); a module declaring
+    `CONFIGURED` gets the configuration too."""
+    built: list[FormSpec] = [
+        module.form(catalogues, cfg)
+        if getattr(module, "CONFIGURED", False)
+        else module.form(catalogues)
+        for module in FORM_MODULES
+    ]
     table = {spec.name: spec for spec in (*built, *extra)}
     codes = [spec.code for spec in table.values()]
     if len(set(codes)) != len(codes):

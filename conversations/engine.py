@@ -58,19 +58,24 @@ class FormEngine:
         subject: str = "",
         now: datetime,
         chat: ChatForms,
+        prefill: tuple[str, Mapping[str, Any]] | None = None,
     ) -> Outcome:
         """Makes `spec` the chat's active form, resuming its draft if one is kept.
 
-        The chat's active form is suspended first, unless `chat` knows there is none (a
-        command has just suspended it, or the gate found none): one statement less.
+        `prefill` (a step and answers) starts anew from there instead, e.g. a correction
+        at the review of the stored report. The chat's active form is suspended first,
+        unless `chat` knows there is none (a command has just suspended it, or the gate
+        found none): one statement less.
         """
         if chat.active:
             await self.suspend(uow, chat_id, now=now, chat=chat)
         session = await uow.form_sessions.get(chat_id, user_id, spec.name, subject)
         resumed = session is not None and session.status == SUSPENDED and bool(session.answers)
-        if session is None or not resumed or session.step not in spec.steps:
+        if session is None or not resumed or session.step not in spec.steps or prefill:
             session = session or uow.form_sessions.new(chat_id, user_id, spec.name, subject, now)
             session.step, session.answers, resumed = spec.first_step, {}, False
+            if prefill is not None:
+                session.step, session.answers = prefill[0], dict(prefill[1])
         session.status = ACTIVE
         self._touch(session, now)
         await uow.form_sessions.save(session)
@@ -138,7 +143,7 @@ class FormEngine:
             *session.applied_updates[-(APPLIED_UPDATES_KEPT - 1) :],
             update_id,
         ]
-        if step.kind is not InputKind.ALBUM:
+        if step.kind is not InputKind.ALBUM or value is None:  # None: a skipped album
             outcome = await self._advance(uow, spec, session, step, value, person_id, now, viewer)
             chat.active = outcome.result is not Result.COMPLETED
             return outcome
@@ -157,8 +162,8 @@ class FormEngine:
     ) -> Any:
         """The parsed and validated value, or the InputError that says why not."""
         try:
-            value = read_input(step, incoming, tr, now.astimezone(self._tz).date())
-            if step.validate is not None:
+            value = read_input(step, incoming, tr, now.astimezone(self._tz))
+            if step.validate is not None and value is not None:  # None: skipped
                 step.validate(value, dict(session.answers))
         except InputError as error:
             return error
@@ -248,7 +253,7 @@ class FormEngine:
         viewer: Viewer | None = None,
     ) -> Outcome:
         answers = {k: v for k, v in session.answers.items() if k != ALBUM_KEY}
-        answers[step.id] = value
+        answers[step.id] = [*answers.get(step.id, []), value] if step.repeat else value
         session.answers = answers
         following = step.following(answers)
         self._touch(session, now)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from telegram import Message
 
 from conversations.spec import InputKind, Step
 from domain.errors import InputError
+from domain.kunjungan import QuickTime, quick_time
 from domain.parsing import check_date_range, clean_text, parse_choice, parse_date, parse_number
+from domain.parsing.datetimes import parse_local_datetime
 from locales import N_, Translator
 
 # Telegram lets a bot download files up to 20 MB; a larger one could never be used later.
@@ -82,6 +85,7 @@ EXPECTED_KEYS = {
     InputKind.TEXT: N_("input.expected.text"),
     InputKind.NUMBER: N_("input.expected.number"),
     InputKind.DATE: N_("input.expected.date"),
+    InputKind.DATETIME: N_("input.expected.date"),
     InputKind.LOCATION: N_("input.expected.location"),
     InputKind.PHOTO: N_("input.expected.photo"),
     InputKind.DOCUMENT: N_("input.expected.document"),
@@ -98,25 +102,63 @@ def option_labels(step: Step, tr: Translator) -> list[str]:
     ]
 
 
-def read_input(step: Step, incoming: Incoming, tr: Translator, today: date) -> Any:
-    """The step's value from the input (JSON-ready); raises InputError with the reason."""
+# Typed instead of pressing *Lewati*.
+SKIP_WORDS = frozenset({"lewati", "skip", "-"})
+
+
+def skipped(step: Step, incoming: Incoming) -> bool:
+    """Whether the input skips a skippable step: its *Lewati* button (the option after the
+    step's own) or the typed word."""
+    if not step.skippable:
+        return False
+    if incoming.option_index is not None:
+        return incoming.option_index == len(step.choices())
+    return (incoming.text or "").strip().lower() in SKIP_WORDS
+
+
+def read_input(step: Step, incoming: Incoming, tr: Translator, now_local: datetime) -> Any:
+    """The step's value from the input (JSON-ready; None for a skipped step); raises
+    InputError with the reason. `now_local` is the clock's reading in the region."""
+    if skipped(step, incoming):
+        return None
+    return _read_kind(step, incoming, tr, now_local)
+
+
+def _read_kind(step: Step, incoming: Incoming, tr: Translator, now_local: datetime) -> Any:
+    """The value of an input that does not skip the step."""
     kind = step.kind
+    if kind in (InputKind.TEXT, InputKind.NUMBER, InputKind.DATE) and not (
+        step.accepts_voice and incoming.voice is not None
+    ):
+        return _read_typed(step, incoming, now_local.date())
     if kind is InputKind.CHOICE:
         return _read_choice(step, incoming, tr)
-    if kind in (InputKind.TEXT, InputKind.NUMBER, InputKind.DATE):
-        if incoming.text is None:
-            raise InputError(EXPECTED_KEYS[kind])
-        if kind is InputKind.TEXT:
-            return clean_text(incoming.text, max_length=step.max_length)
-        if kind is InputKind.NUMBER:
-            return parse_number(incoming.text, minimum=step.minimum, maximum=step.maximum)
-        return _read_date(step, incoming.text, today).isoformat()
+    if kind is InputKind.DATETIME:
+        return _read_datetime(step, incoming, tr, now_local).isoformat()
+    if kind is InputKind.TEXT:  # a voice note instead of the text
+        return {"voice": _read_file(InputKind.VOICE, incoming).as_json()}
     if kind is InputKind.LOCATION:
-        if incoming.location is None:
-            raise InputError(EXPECTED_KEYS[kind])
-        latitude, longitude = incoming.location
-        return {"latitude": latitude, "longitude": longitude}
+        return _read_location(incoming)
     return _read_file(kind, incoming).as_json()
+
+
+def _read_location(incoming: Incoming) -> dict[str, float]:
+    """A shared location or venue."""
+    if incoming.location is None:
+        raise InputError(EXPECTED_KEYS[InputKind.LOCATION])
+    latitude, longitude = incoming.location
+    return {"latitude": latitude, "longitude": longitude}
+
+
+def _read_typed(step: Step, incoming: Incoming, today: date) -> Any:
+    """A text, a number or a date typed as text."""
+    if incoming.text is None:
+        raise InputError(EXPECTED_KEYS[step.kind])
+    if step.kind is InputKind.TEXT:
+        return clean_text(incoming.text, max_length=step.max_length)
+    if step.kind is InputKind.NUMBER:
+        return parse_number(incoming.text, minimum=step.minimum, maximum=step.maximum)
+    return _read_date(step, incoming.text, today).isoformat()
 
 
 def _read_choice(step: Step, incoming: Incoming, tr: Translator) -> str:
@@ -128,6 +170,26 @@ def _read_choice(step: Step, incoming: Incoming, tr: Translator) -> str:
     if incoming.text is None:
         raise InputError(N_("input.choice.invalid"), count=len(codes))
     return parse_choice(incoming.text, codes, option_labels(step, tr))
+
+
+def _read_datetime(
+    step: Step, incoming: Incoming, tr: Translator, now_local: datetime
+) -> datetime:
+    """A quick option (*Sekarang*, *Tadi pagi*, *Kemarin*) or a typed date-time, never in the
+    future nor more than `step.days_back` days back."""
+    if incoming.option_index is not None:
+        return quick_time(QuickTime(_read_choice(step, incoming, tr)), now_local)
+    if incoming.text is None:
+        raise InputError(EXPECTED_KEYS[InputKind.DATETIME])
+    with contextlib.suppress(InputError):  # a typed option number or label; else a date-time
+        return quick_time(QuickTime(_read_choice(step, incoming, tr)), now_local)
+    days = step.days_back if step.days_back is not None else 30
+    return parse_local_datetime(
+        incoming.text,
+        now_local,
+        not_before=now_local - timedelta(days=days),
+        not_after=now_local,
+    )
 
 
 def _read_date(step: Step, text: str, today: date) -> date:

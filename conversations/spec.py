@@ -24,6 +24,7 @@ class InputKind(StrEnum):
     TEXT = "text"
     NUMBER = "number"
     DATE = "date"
+    DATETIME = "datetime"  # quick options (see domain.visits.quick_time) or a typed date-time
     LOCATION = "location"
     PHOTO = "photo"
     DOCUMENT = "document"
@@ -95,6 +96,8 @@ class Intro:
 # A domain validator: receives the parsed value and the answers so far, raises InputError.
 Validator = Callable[[Any, Answers], None]
 NextStep = Callable[[Answers], str | None]
+# Text shown above a step's question, from the answers so far (e.g. a review of them).
+Summary = Callable[[Any, Answers], str]
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,13 @@ class Step:
     # Date bounds relative to today, in days (e.g. -30 and 0: at most 30 days back, not future).
     days_back: int | None = None
     days_ahead: int | None = None
+    # A *Lewati* button (and the typed word) answers None.
+    skippable: bool = False
+    # A text step that also takes a voice note instead of the text.
+    accepts_voice: bool = False
+    # Each answer is appended to a list (persons met, follow-ups) instead of replacing it.
+    repeat: bool = False
+    summary: Summary | None = None
 
     def choices(self) -> Sequence[Option]:
         """The options of a choice step."""

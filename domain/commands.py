@@ -61,6 +61,11 @@ HUBUNGI = CommandSpec(
 PESAN = CommandSpec("pesan", N_("cmd.pesan"), 65, {"en": "inbox"}, STAFF)
 PETUGAS = CommandSpec("petugas", N_("cmd.petugas"), 70, {"en": "officers"}, ADMINS)
 UNDANG = CommandSpec("undang", N_("cmd.undang"), 80, {"en": "invite"}, ADMINS)
+OFFICERS = frozenset({Role.PETUGAS})
+KUNJUNGAN = CommandSpec("kunjungan", N_("cmd.kunjungan"), 62, {"en": "visit"}, OFFICERS)
+TINDAKLANJUT = CommandSpec(
+    "tindaklanjut", N_("cmd.tindaklanjut"), 64, {"en": "followups"}, OFFICERS
+)
 PLAIN_COMMANDS: tuple[CommandSpec, ...] = (
     START,
     BANTUAN,
@@ -71,6 +76,8 @@ PLAIN_COMMANDS: tuple[CommandSpec, ...] = (
     UNDANG,
     HUBUNGI,
     PESAN,
+    KUNJUNGAN,
+    TINDAKLANJUT,
 )
 
 

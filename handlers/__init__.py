@@ -21,6 +21,7 @@ from domain.callbacks import (
     BoardSwitch,
     ConsentButton,
     ConsentDecline,
+    FollowUpButton,
     FormButton,
     ImportButton,
     JoinAsk,
@@ -30,6 +31,7 @@ from domain.callbacks import (
     PrivacyButton,
     RelayButton,
     RelayTopicButton,
+    VisitPick,
     family_pattern,
 )
 from domain.commands import CommandSpec
@@ -40,6 +42,7 @@ from handlers import (
     home,
     invites,
     koperasi,
+    kunjungan,
     onboarding,
     petugas,
     privasi,
@@ -47,6 +50,7 @@ from handlers import (
     register_import,
     relay,
     settings,
+    tindak_lanjut,
 )
 from handlers.context import BotContext, GempurApp
 from handlers.errors import on_error
@@ -71,6 +75,8 @@ def plain_handlers() -> dict[CommandSpec, Handler]:
         plain.UNDANG: invites.undang,
         plain.HUBUNGI: relay.hubungi,
         plain.PESAN: relay.pesan,
+        plain.KUNJUNGAN: kunjungan.kunjungan,
+        plain.TINDAKLANJUT: tindak_lanjut.tindaklanjut,
     }
 
 
@@ -160,6 +166,11 @@ def register(app: GempurApp, cfg: AppConfig) -> None:
     app.add_handler(CallbackQueryHandler(relay.on_relay_button, pattern=RelayButton.pattern()))
     app.add_handler(
         CallbackQueryHandler(relay.on_topic_button, pattern=RelayTopicButton.pattern())
+    )
+    # visits and follow-ups
+    app.add_handler(CallbackQueryHandler(kunjungan.on_visit_pick, pattern=VisitPick.pattern()))
+    app.add_handler(
+        CallbackQueryHandler(tindak_lanjut.on_follow_up, pattern=FollowUpButton.pattern())
     )
     app.add_handler(CallbackQueryHandler(basics.stale_callback))
 

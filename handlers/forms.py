@@ -6,7 +6,7 @@ What a completed form shows (its typed result) is rendered by `handlers.outcomes
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from runtime.app import UnitOfWork
 
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+# Steps whose options are offered as buttons.
+BUTTON_KINDS = frozenset({InputKind.CHOICE, InputKind.DATETIME})
 
 
 def suspending(callback: Handler) -> Handler:
@@ -54,9 +56,14 @@ def _now(context: BotContext) -> datetime:
 
 
 async def begin_form(
-    context: BotContext, uow: UnitOfWork, spec: FormSpec, subject: str = ""
+    context: BotContext,
+    uow: UnitOfWork,
+    spec: FormSpec,
+    subject: str = "",
+    prefill: tuple[str, Mapping[str, Any]] | None = None,
 ) -> Outcome:
-    """Starts `spec` (or resumes its draft) for the viewer inside `uow`."""
+    """Starts `spec` (or resumes its draft; `prefill`: from that step with those answers)
+    for the viewer inside `uow`."""
     viewer = context.viewer
     return await context.services.forms.start(
         uow,
@@ -66,6 +73,7 @@ async def begin_form(
         subject=subject,
         now=_now(context),
         chat=context.chat_forms,
+        prefill=prefill,
     )
 
 
@@ -142,21 +150,18 @@ def render_said(tr: Translator, catalogues: Catalogues, result: FormResult) -> s
 
 
 def render_prompt(tr: Translator, outcome: Outcome) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The question of `outcome.step`; choices are numbered and also offered as buttons."""
+    """The question of `outcome.step`; choices are numbered and also offered as buttons, and a
+    skippable step has *Lewati*. A step's summary (e.g. a review) comes first."""
     step = outcome.step
     if step is None or outcome.session_id is None:
         msg = "render_prompt needs an outcome with a step"
         raise ValueError(msg)
     text = tr.t(step.prompt_key)
+    if step.summary is not None:
+        text = "\n\n".join([step.summary(tr, dict(outcome.answers or {})), text])
     if outcome.resumed:
         text = "\n\n".join([tr.t("form.resumed"), text])
-    if step.kind is not InputKind.CHOICE:
-        return text, None
-    labels = option_labels(step, tr)
-    numbered = "\n".join(
-        tr.t("form.option_line", number=str(number), label=label)
-        for number, label in enumerate(labels, start=1)
-    )
+    labels = option_labels(step, tr) if step.kind in BUTTON_KINDS else []
     buttons = [
         [
             InlineKeyboardButton(
@@ -166,6 +171,15 @@ def render_prompt(tr: Translator, outcome: Outcome) -> tuple[str, InlineKeyboard
         ]
         for index, label in enumerate(labels)
     ]
+    if step.skippable:  # the option after the step's own
+        data = FormButton(outcome.session_id, step.id, len(labels)).encode()
+        buttons.append([InlineKeyboardButton(tr.t("form.skip"), callback_data=data)])
+    if not labels:
+        return text, InlineKeyboardMarkup(buttons) if buttons else None
+    numbered = "\n".join(
+        tr.t("form.option_line", number=str(number), label=label)
+        for number, label in enumerate(labels, start=1)
+    )
     hint = tr.t("form.choice_hint")
     return "\n\n".join([text, numbered, hint]), InlineKeyboardMarkup(buttons)
 

@@ -32,6 +32,7 @@ from storage.repositories import (
 from storage.repositories.invites import InviteRepository
 from storage.repositories.join_requests import JoinRequestRepository
 from storage.repositories.koperasi_query import KoperasiQueryRepository
+from storage.repositories.kunjungan import KunjunganRepository
 from storage.repositories.pending_imports import PendingImportRepository
 from storage.repositories.petugas import PetugasRepository
 from storage.repositories.privacy import PrivacyRepository
@@ -66,6 +67,7 @@ class UnitOfWork:
     threads: ThreadRepository
     viewer: ViewerRepository
     rat_cycles: RatCycleRepository
+    kunjungan: KunjunganRepository
 
     def __init__(self, factory: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
         self._factory = factory
@@ -107,6 +109,7 @@ class UnitOfWork:
         self.threads = ThreadRepository(session)
         self.viewer = ViewerRepository(session)
         self.rat_cycles = RatCycleRepository(session)
+        self.kunjungan = KunjunganRepository(session)
         try:
             # Begin now (not at the first query) so the writer's lock is taken on entry.
             await session.connection()

@@ -56,6 +56,12 @@ from domain.callbacks.people import (
     PrivacyButton,
 )
 from domain.callbacks.relay import RelayAction, RelayButton, RelayTopicButton
+from domain.callbacks.visits import (
+    FollowUpAction,
+    FollowUpButton,
+    VisitAction,
+    VisitPick,
+)
 
 __all__ = [
     "INVITE_BUTTONS",
@@ -68,6 +74,8 @@ __all__ = [
     "Codec",
     "ConsentButton",
     "ConsentDecline",
+    "FollowUpAction",
+    "FollowUpButton",
     "FormButton",
     "ImportAction",
     "ImportButton",
@@ -95,6 +103,8 @@ __all__ = [
     "RelayAction",
     "RelayButton",
     "RelayTopicButton",
+    "VisitAction",
+    "VisitPick",
     "decode_any",
     "family_pattern",
 ]

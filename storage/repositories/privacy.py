@@ -16,16 +16,20 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, cast, delete, literal, or_, select, update
 
 from domain.delivery import OutboxStatus
+from domain.kunjungan import name_words, redact_names, redact_text
 from storage.repositories.base import Repository
 from storage.tables import (
     AuditLog,
     FormSession,
     JoinRequest,
+    Kunjungan,
+    KunjunganVersion,
     Outbox,
     Person,
     RelaySession,
     RoleGrant,
     ThreadMessage,
+    TindakLanjut,
 )
 from storage.viewer_changes import touches_viewers
 
@@ -106,6 +110,7 @@ class PrivacyRepository(Repository):
             .values(active=False, revoked_at=now)
             .execution_options(**touches_viewers(person_ids=[person.id]))
         )
+        await self._scrub_visits(person)
         telegram_user_id = person.telegram_user_id
         about = [f"{_ABOUT}:{person.id}:"]
         if telegram_user_id is not None:
@@ -121,6 +126,31 @@ class PrivacyRepository(Repository):
                 **touches_viewers(telegram_user_ids=[telegram_user_id], person_ids=[person.id]),
             )
         )
+
+    async def _scrub_visits(self, person: Person) -> None:
+        """Erases the person's name from the visit reports and follow-ups of every cooperative
+        they held a role in (a person met is named in free text)."""
+        words = name_words(person.full_name)
+        if not words:
+            return
+        koperasi_ids = select(RoleGrant.koperasi_id).where(
+            RoleGrant.person_id == person.id, RoleGrant.koperasi_id.is_not(None)
+        )
+        versions = await self.session.scalars(
+            select(KunjunganVersion)
+            .join(Kunjungan, Kunjungan.id == KunjunganVersion.kunjungan_id)
+            .where(Kunjungan.koperasi_id.in_(koperasi_ids))
+        )
+        for version in versions:
+            version.data = dict(redact_names(version.data, words))  # type: ignore[call-overload]
+        follow_ups = await self.session.scalars(
+            select(TindakLanjut).where(TindakLanjut.koperasi_id.in_(koperasi_ids))
+        )
+        for item in follow_ups:
+            item.description = redact_text(item.description, words)
+            if item.done_note is not None:
+                item.done_note = redact_text(item.done_note, words)
+        await self.session.flush()
 
     async def _forget_telegram_id(self, person_id: int, user_id: int) -> list[int]:
         """Deletes or anonymises every row that holds the Telegram id (a private chat's id is

@@ -81,6 +81,11 @@ class TindakLanjut(Base):
     )
     due_date: Mapped[date]
     done_at: Mapped[datetime | None]
+    # How it was done (the officer's note when closing it), and who closed it.
+    done_note: Mapped[str | None] = mapped_column(Text)
+    done_by_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
     created_by_person_id: Mapped[int | None] = mapped_column(
         ForeignKey("person.id", ondelete="SET NULL")
     )

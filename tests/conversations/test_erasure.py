@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,16 @@ from config import AppConfig
 from domain.delivery import OutboxStatus
 from storage.repositories.outbox import PRIORITY_BULK
 from storage.repositories.privacy import about_key
-from storage.tables import AuditLog, Outbox, Person, metadata
+from storage.tables import (
+    AuditLog,
+    Kunjungan,
+    KunjunganVersion,
+    Outbox,
+    Person,
+    TindakLanjut,
+    metadata,
+)
+from storage.uow import UnitOfWork
 from telegram_stub import BotApiStub, StubUser
 from tests.helpers.bot import Conversation, bot_config, conversation, migrate, sqlite_url
 from tests.helpers.clock import FrozenClock
@@ -115,7 +125,47 @@ async def _lives_with_the_bot(conv: Conversation, admin: UserSession, siti: User
             priority=PRIORITY_BULK,
             now=services.clock.now(),
         )
+        await _visit_naming_her(uow, person, services.clock.now())
         await uow.commit()
+
+
+async def _visit_naming_her(uow: UnitOfWork, person: Person, now: datetime) -> None:
+    """She sits on a board; an officer's visit report there names her as a person met, in a
+    finding and in a follow-up."""
+    koperasi = await add_koperasi(uow, "KSU Sumber Rejeki")
+    await add_board_member(uow, person, koperasi.id)
+    visit = Kunjungan(
+        koperasi_id=koperasi.id,
+        status="submitted",
+        jenis="monev",
+        created_at=now,
+        updated_at=now,
+        visited_at=now,
+        submitted_at=now,
+    )
+    version = KunjunganVersion(
+        version=1,
+        jenis="monev",
+        visited_at=now,
+        data={
+            "orang": ["Bu Kartikasari Wulandari, ketua", "Pak Joko, bendahara"],
+            "temuan_organisasi": "Bu Wulandari memegang buku kas",
+        },
+        created_at=now,
+    )
+    await uow.kunjungan.add_visit(visit, version)
+    await uow.kunjungan.add_follow_ups(
+        [
+            TindakLanjut(
+                koperasi_id=koperasi.id,
+                kunjungan_id=visit.id,
+                description="Kartikasari mengirim LPJ",
+                owner_kind="pengurus",
+                due_date=now.date(),
+                created_at=now,
+            )
+        ]
+    )
 
 
 async def _erase(conv: Conversation, siti: UserSession) -> None:
@@ -169,6 +219,11 @@ async def test_erasure_leaves_no_trace_in_any_table(
     assert {("join.request", person.id), ("person.erase", person.id)} <= trail
     assert (reminder.status, reminder.chat_id) == (OutboxStatus.CANCELLED.value, 0)
     assert (notice.status, notice.chat_id, notice.payload) == ("cancelled", ADMIN, {})
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        [version] = await uow.session.scalars(select(KunjunganVersion))
+    # The visit report stays, without her: the other person met and the finding's rest kept.
+    assert version.data["orang"] == ["[dihapus]", "Pak Joko, bendahara"]
+    assert version.data["temuan_organisasi"] == "Bu [dihapus] memegang buku kas"
     if cfg.database.url.startswith("sqlite"):
         _assert_no_bytes_of_her(Path(make_url(cfg.database.url).database or ""))
 

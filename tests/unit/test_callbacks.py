@@ -12,6 +12,7 @@ import re
 import pytest
 
 import domain.callbacks
+import domain.callbacks.visits
 from domain.access import Role
 from domain.callbacks import (
     INVITE_ROLES,
@@ -21,6 +22,8 @@ from domain.callbacks import (
     Codec,
     ConsentButton,
     ConsentDecline,
+    FollowUpAction,
+    FollowUpButton,
     FormButton,
     ImportAction,
     ImportButton,
@@ -48,6 +51,8 @@ from domain.callbacks import (
     RelayAction,
     RelayButton,
     RelayTopicButton,
+    VisitAction,
+    VisitPick,
 )
 from domain.callbacks.codec import ID, INDEX, MAX_INDEX, MAX_PAGE, PAGE
 from domain.callbacks.lists import PETUGAS_NUMBERS
@@ -73,6 +78,8 @@ CASES: dict[type[Codec], list[Codec]] = {
     BoardSwitch: [BoardSwitch()],
     BoardChoice: [BoardChoice(MAX_ID, "tindaklanjut"), BoardChoice(7)],
     ImportButton: [ImportButton(MAX_ID, action) for action in ImportAction],
+    VisitPick: [VisitPick(MAX_ID, action) for action in VisitAction],
+    FollowUpButton: [FollowUpButton(MAX_ID, action) for action in FollowUpAction],
     PrivacyButton: [PrivacyButton(action) for action in PrivacyAction],
     InviteMenu: [InviteMenu()],
     InviteForRole: [InviteForRole(role) for role in INVITE_ROLES],
@@ -129,6 +136,7 @@ def _codecs() -> set[type[Codec]]:
             domain.callbacks.people,
             domain.callbacks.lists,
             domain.callbacks.relay,
+            domain.callbacks.visits,
         )
         for value in vars(module).values()
         if inspect.isclass(value) and issubclass(value, Codec) and value is not Codec

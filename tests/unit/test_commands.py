@@ -35,6 +35,8 @@ def test_each_language_has_its_own_names_and_indonesian_is_the_default() -> None
         "impor": "import",
         "hubungi": "contact",
         "pesan": "inbox",
+        "kunjungan": "visit",
+        "tindaklanjut": "followups",
     }
     assert all(spec.name_in("id") == spec.name for spec in commands())
     assert by_name["bantuan"].name_in(None) == "bantuan"
@@ -53,6 +55,7 @@ def test_visibility_follows_the_declared_roles() -> None:
     ]
     assert "koperasi" in [s.name for s in visible_commands(commands(), officer)]
     assert "impor" not in [s.name for s in visible_commands(commands(), officer)]
+    assert "kunjungan" in [s.name for s in visible_commands(commands(), officer)]
 
 
 def test_the_impor_intro_button_is_the_template_button() -> None:
