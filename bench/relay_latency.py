@@ -28,13 +28,15 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import select
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from domain.access import Role  # noqa: E402
 from storage.engine import create_engine, session_factory  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
-from storage.tables import Koperasi  # noqa: E402
+from storage.tables import Koperasi, Outbox  # noqa: E402
 from storage.uow import UnitOfWork  # noqa: E402
 from telegram_stub import BotApiStub, RecordedCall, StubUser  # noqa: E402
 from tests.helpers.db import create_temp_pg_database, drop_database  # noqa: E402
@@ -58,24 +60,35 @@ class Copies:
         self.acks: dict[int, list[float]] = {}
         self.expected = 0
         self.all_in = asyncio.Event()
+        # A text that opens a wait reaches the officer inside the header card's sendMessage:
+        # it is recognised by its words (board chat id, message id by the text sent).
+        self.texts: dict[str, tuple[int, int]] = {}
 
     def __call__(self, call: RecordedCall) -> None:
         if call.status != HTTP_OK:
             return
         method, params = call.method.lower(), call.params
         if method == "copymessage":
-            key = (int(params["from_chat_id"]), int(params["message_id"]))
-            self.at.setdefault(key, time.perf_counter())
-            self.count[key] += 1
-            self.order.setdefault(int(params["chat_id"]), []).append(key[1])
-            if len(self.at) >= self.expected:
-                self.all_in.set()
+            self._copied(
+                int(params["chat_id"]), (int(params["from_chat_id"]), int(params["message_id"]))
+            )
         elif method == "sendmessage":
+            text = str(params.get("text", ""))
+            key = self.texts.get(text.rsplit("\n", 1)[-1])
+            if key is not None and int(params["chat_id"]) >= OFFICER_BASE:
+                self._copied(int(params["chat_id"]), key)
             if str(params.get("text", "")).startswith("✓"):
                 self.acks.setdefault(int(params["chat_id"]), []).append(time.perf_counter())
             event = self.replies.get(int(params["chat_id"]))
             if event is not None:
                 event.set()
+
+    def _copied(self, chat_id: int, key: tuple[int, int]) -> None:
+        self.at.setdefault(key, time.perf_counter())
+        self.count[key] += 1
+        self.order.setdefault(chat_id, []).append(key[1])
+        if len(self.at) >= self.expected:
+            self.all_in.set()
 
 
 async def _seed(database_url: str, pairs: int) -> None:
@@ -126,8 +139,10 @@ async def _board(
     sent = []
     for index in range(messages):
         started = time.perf_counter()
-        injected = stub.inject_message(user, f"Pesan {index} dari {user.id}")
+        text = f"Pesan {index} dari {user.id}"
+        injected = stub.inject_message(user, text)
         assert injected.message_id is not None  # noqa: S101 - a message always has one
+        copies.texts[text] = (user.id, injected.message_id)
         sent.append((injected.message_id, index, started))
         await asyncio.sleep(rng.uniform(0.5 * gap, 1.5 * gap))
     return sent
@@ -224,7 +239,7 @@ def _report(
     rows = (
         ("copy, after the first", later),
         (f"copy, from message {STEADY_FROM + 1} on (past the start-up burst)", steady),
-        ("copy, first (behind the header card)", first),
+        ("copy, first (opens the wait: with the header card)", first),
         ("acknowledgement to the board", handled),
     )
     for name, values in rows:
@@ -233,6 +248,46 @@ def _report(
             f"{_percentile(values, 0.95):.0f} | {_percentile(values, 1.0):.0f} |"
         )
     print(f"\nlost {lost}, duplicated {duplicated}, order kept in every thread: {in_order}")
+
+
+async def _outbox_report(database_url: str) -> None:
+    """Where the copies waited, from the outbox rows: queued → claimed → sent, and the queue.
+
+    `claimed_at` is written when the sender's round claims the row (before pacing), `sent_at`
+    when the stand-in answered; the queue depth is the rows queued and not yet claimed.
+    """
+    engine = create_engine(database_url)
+    try:
+        async with UnitOfWork(session_factory(engine)) as uow:
+            rows = (
+                await uow.session.execute(
+                    select(Outbox.created_at, Outbox.claimed_at, Outbox.sent_at).where(
+                        Outbox.kind == "relay"
+                    )
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+    done = [r for r in rows if r.claimed_at is not None and r.sent_at is not None]
+    waited = [(r.claimed_at - r.created_at).total_seconds() for r in done]
+    sending = [(r.sent_at - r.claimed_at).total_seconds() for r in done]
+    events = sorted(
+        [(r.created_at, 1) for r in rows] + [(r.claimed_at, -1) for r in done],
+        key=lambda e: (e[0], e[1]),
+    )
+    depth = deepest = 0
+    for _, step in events:
+        depth += step
+        deepest = max(deepest, depth)
+    print(f"\noutbox: {len(rows)} relay rows (sendMessage and copyMessage)\n")
+    print("| step | p50 ms | p95 ms | max ms |")
+    print("|---|---|---|---|")
+    for name, values in (("queued → claimed", waited), ("claimed → sent", sending)):
+        print(
+            f"| {name} | {_percentile(values, 0.5):.0f} | {_percentile(values, 0.95):.0f} | "
+            f"{_percentile(values, 1.0):.0f} |"
+        )
+    print(f"\ndeepest queue (queued, not yet claimed): {deepest} rows")
 
 
 async def main() -> None:
@@ -255,6 +310,7 @@ async def main() -> None:
             await _seed(database_url, args.pairs)
             config = _config(directory, args.max_in_flight)
             await _run(database_url, config, args.pairs, args.messages, args.gap)
+            await _outbox_report(database_url)
         finally:
             if args.postgres:
                 await drop_database(args.postgres, database_url)
