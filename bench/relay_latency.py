@@ -251,7 +251,7 @@ def _report(
 
 
 async def _outbox_report(database_url: str) -> None:
-    """Where the copies waited, from the outbox rows: queued → claimed → sent, and the queue.
+    """Where the messages waited, from the outbox rows: queued → claimed → sent, and the queue.
 
     `claimed_at` is written when the sender's round claims the row (before pacing), `sent_at`
     when the stand-in answered; the queue depth is the rows queued and not yet claimed.
@@ -261,13 +261,13 @@ async def _outbox_report(database_url: str) -> None:
         async with UnitOfWork(session_factory(engine)) as uow:
             rows = (
                 await uow.session.execute(
-                    select(Outbox.created_at, Outbox.claimed_at, Outbox.sent_at).where(
-                        Outbox.kind == "relay"
-                    )
+                    select(Outbox.kind, Outbox.created_at, Outbox.claimed_at, Outbox.sent_at)
                 )
             ).all()
     finally:
         await engine.dispose()
+    kinds = Counter(r.kind for r in rows)
+    print("\noutbox rows by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
     done = [r for r in rows if r.claimed_at is not None and r.sent_at is not None]
     waited = [(r.claimed_at - r.created_at).total_seconds() for r in done]
     sending = [(r.sent_at - r.claimed_at).total_seconds() for r in done]
@@ -279,7 +279,7 @@ async def _outbox_report(database_url: str) -> None:
     for _, step in events:
         depth += step
         deepest = max(deepest, depth)
-    print(f"\noutbox: {len(rows)} relay rows (sendMessage and copyMessage)\n")
+    print(f"\nevery outbox row ({len(rows)}), one pace for all:\n")
     print("| step | p50 ms | p95 ms | max ms |")
     print("|---|---|---|---|")
     for name, values in (("queued → claimed", waited), ("claimed → sent", sending)):
