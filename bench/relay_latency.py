@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import os
 import random
 import sys
@@ -216,11 +217,13 @@ def _report(
     later: list[float] = []
     steady: list[float] = []
     handled: list[float] = []
+    handled_first: list[float] = []
     lost = 0
     in_order = True
     for board, mine in zip(boards, sent, strict=True):
         acks = copies.acks.get(board.id, [])
-        handled += [ack - started for ack, (_, _, started) in zip(acks, mine, strict=False)]
+        for ack, (_, index, started) in zip(acks, mine, strict=False):
+            (handled_first if index == 0 else handled).append(ack - started)
         for message_id, index, started in mine:
             arrived = copies.at.get((board.id, message_id))
             if arrived is None:
@@ -240,7 +243,8 @@ def _report(
         ("copy, after the first", later),
         (f"copy, from message {STEADY_FROM + 1} on (past the start-up burst)", steady),
         ("copy, first (opens the wait: with the header card)", first),
-        ("acknowledgement to the board", handled),
+        ("acknowledgement to the board, first message", handled_first),
+        ("acknowledgement to the board, after the first", handled),
     )
     for name, values in rows:
         print(
@@ -288,6 +292,16 @@ async def _outbox_report(database_url: str) -> None:
             f"{_percentile(values, 1.0):.0f} |"
         )
     print(f"\ndeepest queue (queued, not yet claimed): {deepest} rows")
+    # One claim instant per sender round: how many rounds, how full, how far apart.
+    rounds = Counter(r.claimed_at for r in done)
+    instants = sorted(rounds)
+    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(instants)]
+    print(
+        f"sender rounds that claimed: {len(rounds)}, rows per round p50 "
+        f"{_percentile([float(n) / 1000 for n in rounds.values()], 0.5):.0f} max "
+        f"{max(rounds.values(), default=0)}; gap between them p95 "
+        f"{_percentile(gaps, 0.95):.0f} ms, max {_percentile(gaps, 1.0):.0f} ms"
+    )
 
 
 async def main() -> None:
