@@ -8,10 +8,11 @@ board (starting at a random moment within the first `--gap`) opens /hubungi, pic
 sends `--messages` texts, one every `--gap` seconds on average (uniform between half and one and
 a half times it). `python bot.py run` (production
 settings) polls telegram_stub, which runs in this process; latency is from injecting the
-board's update to the stand-in receiving the copyMessage for the officer. The first message of
-each conversation comes under a header card, so its copy waits the per-chat interval behind
-the card (`[delivery] per_chat_interval_seconds`): reported separately. Checked: nothing lost,
-nothing copied twice, each officer's copies in the order the board sent them.
+board's update to the stand-in receiving the officer's copy (a copyMessage, or for the message
+that opens a wait the sendMessage that carries it under the header card). The first message of
+each conversation meets the start-up burst: reported separately. Checked: nothing lost, nothing
+copied twice, each officer's copies in the order the board sent them. Then, from the outbox
+rows: how long rows waited to be claimed and to be sent, the deepest queue, the sender's rounds.
 """
 
 from __future__ import annotations
@@ -240,6 +241,7 @@ def _report(
     print("| from the board's message to | count | p50 ms | p95 ms | max ms |")
     print("|---|---|---|---|---|")
     rows = (
+        ("copy, every message", first + later),
         ("copy, after the first", later),
         (f"copy, from message {STEADY_FROM + 1} on (past the start-up burst)", steady),
         ("copy, first (opens the wait: with the header card)", first),
