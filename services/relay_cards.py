@@ -22,8 +22,8 @@ from storage.uow import UnitOfWork
 if TYPE_CHECKING:
     from services.relay import Incoming
 
-# Telegram's limits after entity parsing; the HTML is never shorter than what it renders to,
-# so a card and message whose HTML fits surely fit.
+# Telegram's limits after entity parsing, in UTF-16 code units (an emoji counts two); the HTML
+# is never shorter than what it renders to, so a card and message whose HTML fits surely fit.
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 
@@ -111,13 +111,13 @@ def with_card(
     note, audio or video copied with the card above its caption."""
     if message.text_html is not None:
         text = f"{card}\n\n{message.text_html}"
-        if len(text) > MAX_TEXT:
+        if _units(text) > MAX_TEXT:
             return None
         return "sendMessage", {"text": text, "reply_markup": markup}
     if not message.captionable:
         return None
     caption = card if not message.caption_html else f"{card}\n\n{message.caption_html}"
-    if len(caption) > MAX_CAPTION:
+    if _units(caption) > MAX_CAPTION:
         return None
     fields: dict[str, Any] = {
         "from_chat_id": message.chat_id,
@@ -127,3 +127,8 @@ def with_card(
         "reply_markup": markup,
     }
     return "copyMessage", fields
+
+
+def _units(text: str) -> int:
+    """The length Telegram counts: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2

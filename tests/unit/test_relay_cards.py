@@ -48,5 +48,8 @@ def test_what_does_not_fit_together_goes_as_two_messages() -> None:
     assert with_card(CARD, MARKUP, _message(text_html=long_text)) is None
     long_caption = "a" * (MAX_CAPTION - len(CARD))
     assert with_card(CARD, MARKUP, _message(caption_html=long_caption, captionable=True)) is None
+    # Telegram counts UTF-16 code units: an emoji is two.
+    emoji_caption = "😀" * ((MAX_CAPTION - len(CARD)) // 2)
+    assert with_card(CARD, MARKUP, _message(caption_html=emoji_caption, captionable=True)) is None
     # Nothing to carry a caption (a text-less, caption-less kind): the card goes alone.
     assert with_card(CARD, MARKUP, _message()) is None
