@@ -8,10 +8,11 @@ board (starting at a random moment within the first `--gap`) opens /hubungi, pic
 sends `--messages` texts, one every `--gap` seconds on average (uniform between half and one and
 a half times it). `python bot.py run` (production
 settings) polls telegram_stub, which runs in this process; latency is from injecting the
-board's update to the stand-in receiving the copyMessage for the officer. The first message of
-each conversation comes under a header card, so its copy waits the per-chat interval behind
-the card (`[delivery] per_chat_interval_seconds`): reported separately. Checked: nothing lost,
-nothing copied twice, each officer's copies in the order the board sent them.
+board's update to the stand-in receiving the officer's copy (a copyMessage, or for the message
+that opens a wait the sendMessage that carries it under the header card). The first message of
+each conversation meets the start-up burst: reported separately. Checked: nothing lost, nothing
+copied twice, each officer's copies in the order the board sent them. Then, from the outbox
+rows: how long rows waited to be claimed and to be sent, the deepest queue, the sender's rounds.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import os
 import random
 import sys
@@ -28,13 +30,15 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import select
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from domain.access import Role  # noqa: E402
 from storage.engine import create_engine, session_factory  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
-from storage.tables import Koperasi  # noqa: E402
+from storage.tables import Koperasi, Outbox  # noqa: E402
 from storage.uow import UnitOfWork  # noqa: E402
 from telegram_stub import BotApiStub, RecordedCall, StubUser  # noqa: E402
 from tests.helpers.db import create_temp_pg_database, drop_database  # noqa: E402
@@ -58,24 +62,35 @@ class Copies:
         self.acks: dict[int, list[float]] = {}
         self.expected = 0
         self.all_in = asyncio.Event()
+        # A text that opens a wait reaches the officer inside the header card's sendMessage:
+        # it is recognised by its words (board chat id, message id by the text sent).
+        self.texts: dict[str, tuple[int, int]] = {}
 
     def __call__(self, call: RecordedCall) -> None:
         if call.status != HTTP_OK:
             return
         method, params = call.method.lower(), call.params
         if method == "copymessage":
-            key = (int(params["from_chat_id"]), int(params["message_id"]))
-            self.at.setdefault(key, time.perf_counter())
-            self.count[key] += 1
-            self.order.setdefault(int(params["chat_id"]), []).append(key[1])
-            if len(self.at) >= self.expected:
-                self.all_in.set()
+            self._copied(
+                int(params["chat_id"]), (int(params["from_chat_id"]), int(params["message_id"]))
+            )
         elif method == "sendmessage":
+            text = str(params.get("text", ""))
+            key = self.texts.get(text.rsplit("\n", 1)[-1])
+            if key is not None and int(params["chat_id"]) >= OFFICER_BASE:
+                self._copied(int(params["chat_id"]), key)
             if str(params.get("text", "")).startswith("✓"):
                 self.acks.setdefault(int(params["chat_id"]), []).append(time.perf_counter())
             event = self.replies.get(int(params["chat_id"]))
             if event is not None:
                 event.set()
+
+    def _copied(self, chat_id: int, key: tuple[int, int]) -> None:
+        self.at.setdefault(key, time.perf_counter())
+        self.count[key] += 1
+        self.order.setdefault(chat_id, []).append(key[1])
+        if len(self.at) >= self.expected:
+            self.all_in.set()
 
 
 async def _seed(database_url: str, pairs: int) -> None:
@@ -126,8 +141,10 @@ async def _board(
     sent = []
     for index in range(messages):
         started = time.perf_counter()
-        injected = stub.inject_message(user, f"Pesan {index} dari {user.id}")
+        text = f"Pesan {index} dari {user.id}"
+        injected = stub.inject_message(user, text)
         assert injected.message_id is not None  # noqa: S101 - a message always has one
+        copies.texts[text] = (user.id, injected.message_id)
         sent.append((injected.message_id, index, started))
         await asyncio.sleep(rng.uniform(0.5 * gap, 1.5 * gap))
     return sent
@@ -201,11 +218,13 @@ def _report(
     later: list[float] = []
     steady: list[float] = []
     handled: list[float] = []
+    handled_first: list[float] = []
     lost = 0
     in_order = True
     for board, mine in zip(boards, sent, strict=True):
         acks = copies.acks.get(board.id, [])
-        handled += [ack - started for ack, (_, _, started) in zip(acks, mine, strict=False)]
+        for ack, (_, index, started) in zip(acks, mine, strict=False):
+            (handled_first if index == 0 else handled).append(ack - started)
         for message_id, index, started in mine:
             arrived = copies.at.get((board.id, message_id))
             if arrived is None:
@@ -222,10 +241,12 @@ def _report(
     print("| from the board's message to | count | p50 ms | p95 ms | max ms |")
     print("|---|---|---|---|---|")
     rows = (
+        ("copy, every message", first + later),
         ("copy, after the first", later),
         (f"copy, from message {STEADY_FROM + 1} on (past the start-up burst)", steady),
-        ("copy, first (behind the header card)", first),
-        ("acknowledgement to the board", handled),
+        ("copy, first (opens the wait: with the header card)", first),
+        ("acknowledgement to the board, first message", handled_first),
+        ("acknowledgement to the board, after the first", handled),
     )
     for name, values in rows:
         print(
@@ -233,6 +254,56 @@ def _report(
             f"{_percentile(values, 0.95):.0f} | {_percentile(values, 1.0):.0f} |"
         )
     print(f"\nlost {lost}, duplicated {duplicated}, order kept in every thread: {in_order}")
+
+
+async def _outbox_report(database_url: str) -> None:
+    """Where the messages waited, from the outbox rows: queued → claimed → sent, and the queue.
+
+    `claimed_at` is written when the sender's round claims the row (before pacing), `sent_at`
+    when the stand-in answered; the queue depth is the rows queued and not yet claimed.
+    """
+    engine = create_engine(database_url)
+    try:
+        async with UnitOfWork(session_factory(engine)) as uow:
+            rows = (
+                await uow.session.execute(
+                    select(Outbox.kind, Outbox.created_at, Outbox.claimed_at, Outbox.sent_at)
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+    kinds = Counter(r.kind for r in rows)
+    print("\noutbox rows by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))
+    done = [r for r in rows if r.claimed_at is not None and r.sent_at is not None]
+    waited = [(r.claimed_at - r.created_at).total_seconds() for r in done]
+    sending = [(r.sent_at - r.claimed_at).total_seconds() for r in done]
+    events = sorted(
+        [(r.created_at, 1) for r in rows] + [(r.claimed_at, -1) for r in done],
+        key=lambda e: (e[0], e[1]),
+    )
+    depth = deepest = 0
+    for _, step in events:
+        depth += step
+        deepest = max(deepest, depth)
+    print(f"\nevery outbox row ({len(rows)}), one pace for all:\n")
+    print("| step | p50 ms | p95 ms | max ms |")
+    print("|---|---|---|---|")
+    for name, values in (("queued → claimed", waited), ("claimed → sent", sending)):
+        print(
+            f"| {name} | {_percentile(values, 0.5):.0f} | {_percentile(values, 0.95):.0f} | "
+            f"{_percentile(values, 1.0):.0f} |"
+        )
+    print(f"\ndeepest queue (queued, not yet claimed): {deepest} rows")
+    # One claim instant per sender round: how many rounds, how full, how far apart.
+    rounds = Counter(r.claimed_at for r in done)
+    instants = sorted(rounds)
+    gaps = [(b - a).total_seconds() for a, b in itertools.pairwise(instants)]
+    print(
+        f"sender rounds that claimed: {len(rounds)}, rows per round p50 "
+        f"{_percentile([float(n) / 1000 for n in rounds.values()], 0.5):.0f} max "
+        f"{max(rounds.values(), default=0)}; gap between them p95 "
+        f"{_percentile(gaps, 0.95):.0f} ms, max {_percentile(gaps, 1.0):.0f} ms"
+    )
 
 
 async def main() -> None:
@@ -255,6 +326,7 @@ async def main() -> None:
             await _seed(database_url, args.pairs)
             config = _config(directory, args.max_in_flight)
             await _run(database_url, config, args.pairs, args.messages, args.gap)
+            await _outbox_report(database_url)
         finally:
             if args.postgres:
                 await drop_database(args.postgres, database_url)

@@ -198,6 +198,8 @@ async def _thread_change(update: Update, context: BotContext, button: RelayButto
 _ALBUM_KEY = "relay_album"
 # What copyMessage carries over faithfully and a person means as a message.
 _RELAYABLE = ("text", "photo", "document", "voice", "audio", "video")
+# What may carry a caption (the header card goes above it).
+_CAPTIONED = _RELAYABLE[1:]
 
 
 def _replied_to_bot(message: Message) -> int | None:
@@ -223,6 +225,9 @@ async def relay(update: Update, context: BotContext) -> bool:
         board_koperasi_ids=viewer.board_koperasi_ids(),
         admin=viewer.has(Role.ADMIN),
         supported=any(getattr(message, kind) for kind in _RELAYABLE),
+        text_html=message.text_html if message.text else None,
+        caption_html=message.caption_html if message.caption else None,
+        captionable=any(getattr(message, kind) for kind in _CAPTIONED),
     )
     services, cfg = context.services, context.services.config.relay
     async with services.uow() as uow:

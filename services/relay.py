@@ -16,7 +16,7 @@ from typing import Any
 
 from domain.relay import Direction, ThreadStatus, session_live
 from locales import N_, Catalogues
-from services.relay_cards import header_card
+from services.relay_cards import header_card, with_card
 from services.threads import may_handle
 from storage.repositories.outbox import PRIORITY_INTERACTIVE
 from storage.repositories.privacy import about_key
@@ -38,6 +38,11 @@ class Incoming:
     admin: bool
     # False for stickers, locations and the like: not copied, the sender is told why.
     supported: bool = True
+    # The text (HTML, escaped) of a text message; the caption of a photo, document, voice
+    # note, audio or video, and whether it is one (it may carry the header card as caption).
+    text_html: str | None = None
+    caption_html: str | None = None
+    captionable: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,20 +208,28 @@ async def _queue_copy(
     header: bool,
     now: datetime,
 ) -> None:
-    """Queues (a header card and) the copy for one recipient, and records the pair."""
+    """Queues the copy for one recipient (under the header card when it opens a wait, as one
+    message when Telegram allows it) and records the pair."""
     chat_id = to.telegram_user_id or 0
     # Keyed by person ids, never a Telegram id: the key outlives an erasure's scrub of the
     # payload (message ids are per chat, and the sender writes from her own private chat).
     base = about_key(sender.id, f"relay:{message.message_id}:{to.id}")
+    payload: dict[str, Any] = {"from_chat_id": message.chat_id, "message_id": message.message_id}
+    method = "copyMessage"
     if header:
         tr = catalogues.resolve(to.language, to.telegram_language_code)
-        text, markup = await header_card(uow, tr, target.thread, sender)
-        await _enqueue(uow, f"{base}:head", to, {"text": text, "reply_markup": markup}, now)
-    payload: dict[str, Any] = {"from_chat_id": message.chat_id, "message_id": message.message_id}
+        card, markup = await header_card(uow, tr, target.thread, sender)
+        one = with_card(card, markup, message)
+        if one is None:
+            await _enqueue(uow, f"{base}:head", to, {"text": card, "reply_markup": markup}, now)
+        else:
+            # The card and the message as one: the officer gets it without a second message
+            # waiting its chat interval behind the card.
+            method, payload = one
     reply_to = await _reply_target(uow, target, chat_id)
     if reply_to is not None:
         payload["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
-    outbox_id = await _enqueue(uow, base, to, payload, now, method="copyMessage")
+    outbox_id = await _enqueue(uow, base, to, payload, now, method=method)
     await uow.threads.add_pair(
         target.thread,
         direction=target.direction,

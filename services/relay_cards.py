@@ -7,6 +7,7 @@ the board, never by phone number or username.
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -17,6 +18,14 @@ from domain.relay import TOPIC_KEYS, Topic
 from locales import N_, Safe, Translator
 from storage.tables import Koperasi, Person, Thread
 from storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from services.relay import Incoming
+
+# Telegram's limits after entity parsing, in UTF-16 code units (an emoji counts two); the HTML
+# is never shorter than what it renders to, so a card and message whose HTML fits surely fit.
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
 
 #: The label of each thread button.
 ACTION_KEYS = {
@@ -92,3 +101,34 @@ async def header_card(
         ]
     ]
     return text, InlineKeyboardMarkup(rows).to_dict()
+
+
+def with_card(
+    card: str, markup: dict[str, object], message: Incoming
+) -> tuple[str, dict[str, Any]] | None:
+    """The card and the message as one request (method and fields), or None when they do
+    not fit together: a text under the card in one sendMessage, a photo, document, voice
+    note, audio or video copied with the card above its caption."""
+    if message.text_html is not None:
+        text = f"{card}\n\n{message.text_html}"
+        if _units(text) > MAX_TEXT:
+            return None
+        return "sendMessage", {"text": text, "reply_markup": markup}
+    if not message.captionable:
+        return None
+    caption = card if not message.caption_html else f"{card}\n\n{message.caption_html}"
+    if _units(caption) > MAX_CAPTION:
+        return None
+    fields: dict[str, Any] = {
+        "from_chat_id": message.chat_id,
+        "message_id": message.message_id,
+        "caption": caption,
+        "parse_mode": "HTML",
+        "reply_markup": markup,
+    }
+    return "copyMessage", fields
+
+
+def _units(text: str) -> int:
+    """The length Telegram counts: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2

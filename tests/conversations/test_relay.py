@@ -102,7 +102,8 @@ async def test_board_writes_officer_answers_with_balas_and_with_a_reply(
     await conv.deliver()
     assert (await siti.last_message()).body == "✓ Terkirim ke Ani Petugas."
     await _delivered(conv)
-    header, copy = (await _incoming(ani))[-2:]
+    # The header card and the copy come as one message: nothing waits behind the card.
+    header = (await _incoming(ani))[-1]
     assert "KSU Maju" in header.body
     assert "Siti Ketua (Ketua)" in header.body
     assert "Pertanyaan tentang RAT" in header.body
@@ -110,7 +111,7 @@ async def test_board_writes_officer_answers_with_balas_and_with_a_reply(
     assert "0812" not in header.body
     assert "sitik" not in header.body
     assert header.buttons == ["Balas", "Lihat koperasi", "Selesai"]
-    assert copy.body == "Kapan batas RAT tahun ini?"
+    assert header.body.endswith("\n\nKapan batas RAT tahun ini?")
     [thread] = await _threads(conv)
     assert thread.waiting_since is not None
     assert thread.topic == Topic.RAT.value
@@ -132,7 +133,7 @@ async def test_board_writes_officer_answers_with_balas_and_with_a_reply(
     await conv.deliver()
     await _delivered(conv)
     thanks = (await _incoming(ani))[-1]
-    assert thanks.body == "Terima kasih!"
+    assert thanks.body.endswith("\n\nTerima kasih!")  # a new wait: under its card
     ani_question = next(m for m in await driver.chat(ANI) if m.body == "Akhir Juni, Bu.")
     assert thanks.reply_to == ani_question.message_id  # threads to Ani's own message
     await ani.send("Sama-sama.", reply_to=thanks.message_id)
@@ -153,8 +154,12 @@ async def test_album_document_and_voice_are_copied_and_stickers_are_explained(
     await siti.send_voice()
     await conv.deliver()
     await _delivered(conv)
-    kinds = [sorted(m.media) for m in (await _incoming(ani))[1:]]  # after the header card
-    assert kinds == [["photo"], ["photo"], ["document"], ["voice"]]
+    copies = await _incoming(ani)
+    assert [sorted(m.media) for m in copies] == [["photo"], ["photo"], ["document"], ["voice"]]
+    # The first photo carries the header card as its caption, with its buttons.
+    assert "KSU Maju" in (copies[0].caption or "")
+    assert copies[0].buttons == ["Balas", "Lihat koperasi", "Selesai"]
+    assert [m.caption for m in copies[1:]] == [None, None, None]
     acks = [m.body for m in await siti.messages() if m.body.startswith("✓")]
     assert len(acks) == 3  # the album once, the document, the voice note
     async with conv.app.bot_data.services.uow(write=False) as uow:
@@ -172,7 +177,7 @@ async def test_a_queued_thread_goes_to_every_admin_and_the_first_balas_claims_it
     await conv.deliver()
     await _delivered(conv)
     for admin in (dedi, elsa):
-        assert (await _incoming(admin))[-1].body == "Kami belum punya petugas."
+        assert (await _incoming(admin))[-1].body.endswith("\n\nKami belum punya petugas.")
     await conv.press(dedi, "Balas")
     await _delivered(conv)
     assert (await elsa.last_message()).body == "Dedi Admin menangani percakapan dengan KSU Jaya."
@@ -188,8 +193,8 @@ async def test_a_queued_thread_goes_to_every_admin_and_the_first_balas_claims_it
     await rina.send("Baik.")
     await conv.deliver()
     await _delivered(conv)
-    assert (await _incoming(dedi))[-1].body == "Baik."
-    assert (await _incoming(elsa))[-1].body != "Baik."
+    assert (await _incoming(dedi))[-1].body.endswith("\n\nBaik.")  # a new wait, its card
+    assert not (await _incoming(elsa))[-1].body.endswith("Baik.")
 
 
 def _reply_data(threads: list[Thread]) -> str:
@@ -314,9 +319,9 @@ async def test_selesai_on_the_card_closes_and_the_boards_next_message_reopens(
     [thread] = await _threads(conv)
     assert thread.status == ThreadStatus.OPEN
     assert thread.waiting_since is not None
-    header, copy = (await _incoming(ani))[-2:]
+    header = (await _incoming(ani))[-1]
     assert "KSU Maju" in header.body
-    assert copy.body == "Satu lagi"
+    assert header.body.endswith("\n\nSatu lagi")
 
 
 async def test_a_blocked_officer_is_recorded_and_the_board_member_told(
@@ -335,7 +340,7 @@ async def test_a_blocked_officer_is_recorded_and_the_board_member_told(
         services.config.region.tz,
         "test-sender",
     )
-    # The header card gets 403: Ani is marked unreachable and the copy after it cancelled.
+    # The copy under its header card gets 403: Ani is marked unreachable.
     await run_until_settled(sender, services.sessions)
     async with services.uow(write=False) as uow:
         officer = await uow.people.get(ids["ani"])

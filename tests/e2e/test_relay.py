@@ -51,11 +51,13 @@ async def test_board_asks_officer_answers_with_a_photo_and_the_reply_threads_bac
         assert "Ani Petugas" in opened.body
         ack = await _say(siti, "Bisa berkunjung minggu depan?")
         assert ack.body == "✓ Terkirim ke Ani Petugas."
-        header, question = await _copies(ani, 2)
-        assert "KSU Maju Bersama" in header.body
-        assert "Minta kunjungan" in header.body
-        assert "0812" not in header.body
-        assert question.body == "Bisa berkunjung minggu depan?"
+        # The header card and the question as one message.
+        [question] = await _copies(ani, 1)
+        assert "KSU Maju Bersama" in question.body
+        assert "Minta kunjungan" in question.body
+        assert "0812" not in question.body
+        assert question.body.endswith("\n\nBisa berkunjung minggu depan?")
+        assert question.buttons == ["Balas", "Lihat koperasi", "Selesai"]
 
         await ani.press("Balas")
         await ani.wait_for_reply()
@@ -67,10 +69,10 @@ async def test_board_asks_officer_answers_with_a_photo_and_the_reply_threads_bac
         assert photo.caption == "Jadwal kunjungan"
 
         await siti.send("Siap, terima kasih", reply_to=photo.message_id)
-        # A new wait begins: a header card again, then the copy.
-        header, thanks = await _copies(ani, 2)
-        assert "KSU Maju Bersama" in header.body
-        assert thanks.body == "Siap, terima kasih"
+        # A new wait begins: the header card again, with the copy.
+        [thanks] = await _copies(ani, 1)
+        assert "KSU Maju Bersama" in thanks.body
+        assert thanks.body.endswith("\n\nSiap, terima kasih")
         ani_photo = next(m for m in await driver.chat(ANI) if m.caption == "Jadwal kunjungan")
         assert thanks.reply_to == ani_photo.message_id
     # The admin was never involved: the cooperative has its officer.
