@@ -27,6 +27,8 @@ from domain.schedule import Daily, Every
 from handlers.context import GempurApp
 from jobs.rat_recompute import rat_recompute
 from jobs.registry import Job, JobRegistry
+from jobs.reminders import JOB_NAME as REMINDERS_JOB
+from jobs.reminders import plan_reminders
 from jobs.tick import tick
 from runtime.leader import make_holder_id
 
@@ -38,6 +40,8 @@ JOBS: tuple[Job[GempurApp], ...] = (
     Job("tick", Every(timedelta(minutes=1)), tick),
     # Stage, flags and activity status of every cooperative: flags change with the date.
     Job("rat_recompute", Daily(time(0, 5)), rat_recompute),
+    # Reminders of the day (and of days missed) into the outbox, as the sending window opens.
+    Job(REMINDERS_JOB, Daily(time(7, 0)), plan_reminders),
 )
 
 

@@ -47,6 +47,8 @@ class PassReport:
     last: date
     due: Counter[str] = field(default_factory=Counter)  # reminders per entry, per recipient
     messages: list[PlannedMessage] = field(default_factory=list)
+    # Messages whose key was not in the outbox yet (a pass racing another may count one the
+    # other wrote first: the outbox still holds it once).
     written: int = 0
 
 
