@@ -36,8 +36,12 @@ async def test_the_tick_runs_each_minute_and_purges_update_ids_past_retention(
         await uow.processed_updates.mark(2, clock.now())
         await uow.commit()
     jobs = job_registry(conv.app)
-    # At start the daily recompute also runs, for today's 00:05 WIB that it missed.
-    assert [name for name, _ in await jobs.run_due()] == ["tick", "rat_recompute"]
+    # At start the daily recompute and the reminders also run, for today's moments they missed.
+    assert [name for name, _ in await jobs.run_due()] == [
+        "tick",
+        "rat_recompute",
+        "plan_reminders",
+    ]
     assert await _update_ids(conv) == [1, 2]  # not past retention yet
     clock.advance(seconds=30)
     assert await jobs.run_due() == []  # the same minute: already run
@@ -47,6 +51,7 @@ async def test_the_tick_runs_each_minute_and_purges_update_ids_past_retention(
     assert await _update_ids(conv) == [2]
     assert await _runs(conv) == [
         ("rat_recompute", "17:05", DONE),
+        ("plan_reminders", "00:00", DONE),
         ("tick", "02:00", DONE),
         ("tick", "02:01", DONE),
     ]

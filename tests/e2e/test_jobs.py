@@ -31,8 +31,12 @@ async def test_the_leader_runs_the_due_jobs_at_start_and_stops_cleanly(
     cfg = bot_config(stub, database_url)
     async with polling_bot(cfg, clock):
         for _ in range(1000):  # the first pass starts with the leader: no schedule to wait for
-            if len(await _runs(database_url)) == 2:
+            if len(await _runs(database_url)) == 3:
                 break
             await asyncio.sleep(0.01)
     # Each job ran once for its latest due moment, and each run recorded its end.
-    assert sorted(await _runs(database_url)) == [("rat_recompute", DONE), ("tick", DONE)]
+    assert sorted(await _runs(database_url)) == [
+        ("plan_reminders", DONE),
+        ("rat_recompute", DONE),
+        ("tick", DONE),
+    ]
