@@ -5,6 +5,7 @@
     python bot.py admin add ID        make a Telegram user id an admin
     python bot.py import FILE         import the register (CSV/XLSX); --dry-run only previews
     python bot.py recompute           stage, flags, activity; [rat] config to open cycles
+    python bot.py remind              plan today's reminders; --at ISO, --dry-run only counts
 Every subcommand takes --config PATH (default config.toml, or GEMPUR_CONFIG).
 """
 
@@ -52,6 +53,7 @@ from services.outbox import (
 from services.rat_cli import recompute_command
 from services.register_cli import import_file
 from services.register_recovery import report_interrupted_imports
+from services.reminders.cli import parse_at, remind_command
 from services.roles import grant_role
 from storage.engine import background_engine, create_engine, session_factory
 from storage.migrate import DatabaseNotMigratedError, ensure_up_to_date, upgrade
@@ -402,6 +404,20 @@ def cmd_recompute(cfg: AppConfig, tahun_buku: int | None) -> int:
         return EXIT_USAGE
 
 
+def cmd_remind(cfg: AppConfig, at: str | None, *, dry_run: bool) -> int:
+    """`remind [--at ISO] [--dry-run]`: one planner pass into the outbox (or only counted)."""
+    try:
+        moment = parse_at(at, cfg) if at else None
+    except ValueError:
+        print(f"--at: not an ISO date or date and time: {at}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return asyncio.run(remind_command(cfg, at=moment, dry_run=dry_run, clock=SystemClock()))
+    except DatabaseNotMigratedError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+
+
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """The command line; every subcommand takes --config."""
     common = argparse.ArgumentParser(add_help=False)
@@ -425,10 +441,15 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     recompute.add_argument(
         "--tahun-buku", type=int, metavar="N", help="apply the [rat] config to year N only"
     )
+    remind = commands.add_parser(
+        "remind", parents=[common], help="plan the reminders due (the leader sends them)"
+    )
+    remind.add_argument("--at", metavar="ISO", help="plan for this moment (default: now)")
+    remind.add_argument("--dry-run", action="store_true", help="count and show, write nothing")
     return parser.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one return per subcommand
     """Parses the command line, loads the config and runs one subcommand."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
@@ -446,6 +467,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_import(cfg, args.file, dry_run=args.dry_run)
     if args.command == "recompute":
         return cmd_recompute(cfg, args.tahun_buku)
+    if args.command == "remind":
+        return cmd_remind(cfg, args.at, dry_run=args.dry_run)
     return cmd_admin_add(cfg, args.telegram_user_id)
 
 
