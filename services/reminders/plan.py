@@ -17,7 +17,6 @@ from datetime import date, datetime, timedelta
 from domain.delivery import PRIORITY_REMINDER
 from domain.reminders import Audience, DigestCounts, KoperasiState, Planner, Reminder
 from locales import Catalogues
-from services.outbox import enqueue_message
 from services.reminders.digest import AT_RISK_KEY, DIGEST_LINES, LATE_KEY
 from services.reminders.settings import ReminderSettings
 from services.reminders.texts import Line, digest_line, reminder_line, render, summary_line
@@ -47,9 +46,7 @@ class PassReport:
     last: date
     due: Counter[str] = field(default_factory=Counter)  # reminders per entry, per recipient
     messages: list[PlannedMessage] = field(default_factory=list)
-    # Messages whose key was not in the outbox yet (a pass racing another may count one the
-    # other wrote first: the outbox still holds it once).
-    written: int = 0
+    written: int = 0  # messages whose key was not in the outbox yet
 
 
 async def plan_reminders(
@@ -198,6 +195,10 @@ def _render(
             report.messages.append(PlannedMessage(key, person_id, person.chat_id, text))
 
 
+def _payload(message: PlannedMessage) -> dict[str, object]:
+    return {"chat_id": message.chat_id, "text": message.text, "parse_mode": "HTML"}
+
+
 async def _write(
     uow: Callable[[], UnitOfWork],
     settings: ReminderSettings,
@@ -205,27 +206,29 @@ async def _write(
     now: datetime,
     messages: list[PlannedMessage],
 ) -> int:
-    """Queues the messages, a few hundred per transaction; returns how many were new."""
+    """Queues the messages, a few hundred per statement and transaction; returns how many
+    were new."""
     opens, closes = settings.window(today)
     written = 0
     for start in range(0, len(messages), WRITE_BATCH):
+        rows = [
+            {
+                "idempotency_key": message.key,
+                "chat_id": message.chat_id,
+                "person_id": message.person_id,
+                "priority": PRIORITY_REMINDER,
+                "kind": REMINDER_KIND,
+                "payload": {
+                    "chat_id": message.chat_id,
+                    "text": message.text,
+                    "parse_mode": "HTML",
+                },
+                "not_before": max(now, opens),
+                "expires_at": closes,
+            }
+            for message in messages[start : start + WRITE_BATCH]
+        ]
         async with uow() as work:
-            for message in messages[start : start + WRITE_BATCH]:
-                existing = await work.outbox.get_by_key(message.key)
-                if existing is not None:
-                    continue
-                await enqueue_message(
-                    work,
-                    key=message.key,
-                    chat_id=message.chat_id,
-                    text=message.text,
-                    priority=PRIORITY_REMINDER,
-                    kind=REMINDER_KIND,
-                    now=now,
-                    not_before=max(now, opens),
-                    expires_at=closes,
-                    person_id=message.person_id,
-                )
-                written += 1
+            written += await work.outbox.enqueue_bulk(rows, now=now)
             await work.commit()
     return written

@@ -102,10 +102,11 @@ async def test_two_processes_planning_at_once_write_each_message_once(
     engines: list[AsyncEngine] = [create_engine(migrated_url) for _ in range(2)]
     try:
         factories = [session_factory(engine) for engine in engines]
-        await asyncio.gather(*(_pass(f) for f in factories))
+        written = await asyncio.gather(*(_pass(f) for f in factories))
     finally:
         for engine in engines:
             await engine.dispose()
+    assert sum(written) == 2
     keys = [row.idempotency_key for row in await _rows(factory)]
     assert len(keys) == len(set(keys)) == 2
 
