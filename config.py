@@ -249,7 +249,7 @@ class ReminderEntryConfig(_Section):
 
 
 class RemindersConfig(_Section):
-    """The reminder calendar (DOMAIN.md §6) and how reminders are bundled per person."""
+    """The reminder calendar (docs/rules.md) and how reminders are bundled per person."""
 
     entries: list[ReminderEntryConfig] = Field(
         default_factory=lambda: [

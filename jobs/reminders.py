@@ -1,5 +1,5 @@
-"""The reminder planner's daily run (docs/rules.md#reminders): what is due today, and what the
-days since its previous run left due, written to the outbox for the leader's sender."""
+"""The reminder planner's daily run (docs/rules.md#the-reminder-calendar): what is due today,
+and what the days since its previous run left due, written to the outbox for the sender."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reminders (docs/rules.md#reminders): the calendar, working days and the planner."""
+"""Reminders (docs/rules.md#the-reminder-calendar): the calendar, working days, the planner."""
 
 from domain.reminders.calendar import DEFAULT_ENTRIES, Anchor, Audience, Entry, Topic
 from domain.reminders.facts import CycleState, DigestCounts, KoperasiState, Reminder

@@ -1,4 +1,4 @@
-"""The reminder calendar (DOMAIN.md §6, docs/rules.md#reminders): its entries and their topics.
+"""The reminder calendar (docs/rules.md#the-reminder-calendar): its entries and their topics.
 
 An entry says when a reminder is dated — a number of days from an anchor (the fiscal-year end,
 a deadline of the current cycle, the planned or held RAT date, the NIK certificate's expiry) —
@@ -90,7 +90,7 @@ class Entry:
 
 _B, _O, _A = Audience.BOARDS, Audience.OFFICERS, Audience.ADMINS
 
-#: DOMAIN.md §6 (dates for a year ending 31 Dec in the comments).
+#: The default calendar (dates for a year ending 31 Dec in the comments).
 DEFAULT_ENTRIES: tuple[Entry, ...] = (
     Entry("books_close_60", Topic.BOOKS_CLOSE, Anchor.FYE, -60, (_B,)),  # 1 Nov
     Entry("books_close_30", Topic.BOOKS_CLOSE, Anchor.FYE, -30, (_B,)),  # 1 Dec

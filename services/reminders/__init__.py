@@ -1,5 +1,5 @@
 """Reminders: a planner pass over every cooperative, written to the outbox
-(docs/rules.md#reminders)."""
+(docs/rules.md#the-reminder-calendar)."""
 
 from services.reminders.plan import PassReport, PlannedMessage, plan_reminders
 from services.reminders.settings import ReminderSettings

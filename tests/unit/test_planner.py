@@ -1,4 +1,4 @@
-"""The reminder planner by date: the calendar of DOMAIN.md §6, working days, reasons to stop."""
+"""The reminder planner by date: the default calendar, working days, reasons to stop."""
 
 from __future__ import annotations
 
