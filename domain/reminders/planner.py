@@ -140,14 +140,19 @@ class Planner:
                     yield Reminder(entry, koperasi.koperasi_id, None, dated)
 
 
+#: The cycle's date each cycle-anchored entry counts from (the NIK expiry is the cooperative's).
+_ANCHOR_FIELD = {
+    Anchor.TARGET: "target_date",
+    Anchor.REPORT: "report_deadline",
+    Anchor.STATUTORY: "statutory_limit",
+    Anchor.HELD: "held_date",
+}
+
+
 def _anchor_date(anchor: Anchor, cycle: CycleState) -> date | None:
-    """The cycle's date an entry counts from (the NIK expiry is the cooperative's)."""
-    return {
-        Anchor.TARGET: cycle.target_date,
-        Anchor.REPORT: cycle.report_deadline,
-        Anchor.STATUTORY: cycle.statutory_limit,
-        Anchor.HELD: cycle.held_date,
-    }.get(anchor)
+    """The cycle's date an entry counts from; None for an anchor that is not the cycle's."""
+    field = _ANCHOR_FIELD.get(anchor)
+    return None if field is None else getattr(cycle, field)
 
 
 def _still_needed(topic: Topic, cycle: CycleState | None, tahap: str | None = None) -> bool:

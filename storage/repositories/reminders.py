@@ -3,6 +3,7 @@ remind, in batches by id (never every row at once)."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -83,7 +84,7 @@ class ReminderReadRepository(Repository):
             )
             state = KoperasiState(
                 koperasi_id=row.id,
-                fye=FiscalYearEnd(row.fye_month, row.fye_day),
+                fye=_fiscal_year_end(row.fye_month, row.fye_day),
                 tahap=row.tahap,
                 status_aktivitas=row.status_aktivitas,
                 late=bool(late),
@@ -153,6 +154,12 @@ class ReminderReadRepository(Repository):
             .distinct()
         )
         return [_recipient(row) for row in rows]
+
+
+@functools.cache
+def _fiscal_year_end(month: int, day: int) -> FiscalYearEnd:
+    """Few distinct fiscal-year ends exist: one object each (and one planner cache entry)."""
+    return FiscalYearEnd(month, day)
 
 
 def _recipients() -> Select[int, int | None, str | None, str | None]:
