@@ -66,7 +66,9 @@ class Reminder:
 
 @dataclass
 class DigestCounts:
-    """One officer's weekly digest: how many of their cooperatives are late and at risk."""
+    """A weekly digest's counts: an officer's cooperatives, or the office's roll-up of all."""
 
     late: int = 0
     at_risk: int = 0
+    total: int = 0
+    held: int = 0  # the current cycle's RAT held

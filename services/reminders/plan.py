@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
+from domain.access import Role
 from domain.delivery import PRIORITY_REMINDER
 from domain.reminders import Audience, DigestCounts, KoperasiState, Planner, Reminder
 from locales import Catalogues
-from services.reminders.digest import AT_RISK_KEY, DIGEST_LINES, LATE_KEY
+from services.reminders.digest import add_digests, digest_date, merge
 from services.reminders.settings import ReminderSettings
-from services.reminders.texts import Line, digest_line, reminder_line, render, summary_line
+from services.reminders.texts import Line, reminder_line, render, summary_line
 from storage.repositories.reminders import Recipient
 from storage.uow import UnitOfWork
 
@@ -63,9 +64,10 @@ async def plan_reminders(
     report = PassReport(*span)
     lines: dict[int, list[Line]] = defaultdict(list)
     people: dict[int, Recipient] = {}
-    digest = _digest_date(settings, span)
+    digest = digest_date(settings.digest_weekday, span)
     planner = Planner(settings.entries, at_risk_days=settings.at_risk_days)
     officers: dict[int, DigestCounts] = {}
+    office = DigestCounts()
     summaries: Counter[Reminder] = Counter()
     after = 0
     while True:
@@ -77,25 +79,16 @@ async def plan_reminders(
             due = [(state, nama, planner.due(state, *span)) for state, nama in batch]
             await _address(work, due, lines, people, report, summaries)
         if digest is not None:
-            _merge(officers, planner.digest((state for state, _ in batch), today))
+            merge(officers, planner.digest((state for state, _ in batch), today))
+            planner.rollup((state for state, _ in batch), today, office)
     if summaries:
         await _address_admins(uow, summaries, lines, people, report)
-    if digest is not None and officers:
-        await _add_digest(uow, officers, digest, lines, people)
+    if digest is not None:
+        await add_digests(uow, officers, office, digest, lines, people)
     _render(catalogues, settings, today, lines, people, report)
     if not dry_run:
         report.written = await _write(uow, settings, today, now, report.messages)
     return report
-
-
-def _digest_date(settings: ReminderSettings, span: tuple[date, date]) -> date | None:
-    """The digest's weekday inside the span, if any (a day off rolls it forward)."""
-    day = span[0]
-    while day <= span[1]:
-        if day.weekday() == settings.digest_weekday:
-            return day
-        day += timedelta(days=1)
-    return None
 
 
 async def _address(
@@ -142,40 +135,12 @@ async def _address_admins(
 ) -> None:
     """Admins get one line per entry: how many cooperatives it concerns."""
     async with uow() as work:
-        admins = await work.reminders.admins()
+        admins = await work.reminders.office(Role.ADMIN)
     for summary, count in summaries.items():
         for admin in admins:
             people[admin.person_id] = admin
             lines[admin.person_id].append(summary_line(summary.entry.topic, count))
             report.due[summary.entry.name] += 1
-
-
-async def _add_digest(
-    uow: Callable[[], UnitOfWork],
-    officers: dict[int, DigestCounts],
-    day: date,
-    lines: dict[int, list[Line]],
-    people: dict[int, Recipient],
-) -> None:
-    """Every officer's digest lines: late, at risk, then the providers' (nonzero ones)."""
-    ids = sorted(officers)
-    async with uow() as work:
-        reachable = await work.reminders.people(ids)
-        extra = [(p.key, await p.counts(work, ids, day)) for p in DIGEST_LINES]
-    for officer_id, counts in officers.items():
-        if officer_id not in reachable:
-            continue
-        people[officer_id] = reachable[officer_id]
-        found = [(LATE_KEY, counts.late), (AT_RISK_KEY, counts.at_risk)]
-        found += [(key, per.get(officer_id, 0)) for key, per in extra]
-        lines[officer_id] += [digest_line(key, count) for key, count in found if count]
-
-
-def _merge(into: dict[int, DigestCounts], more: dict[int, DigestCounts]) -> None:
-    for officer_id, counts in more.items():
-        total = into.setdefault(officer_id, DigestCounts())
-        total.late += counts.late
-        total.at_risk += counts.at_risk
 
 
 def _render(

@@ -68,9 +68,9 @@ def summary_line(topic: Topic, count: int) -> Line:
     return Line((2, topic, ""), topic, count=count)
 
 
-def digest_line(key: str, count: int) -> Line:
-    """One line of an officer's weekly digest (message key with a `count`)."""
-    return Line((0, key, ""), None, count=count, key=key)
+def digest_line(key: str, count: int, position: int) -> Line:
+    """One line of a weekly digest (message key with a `count`), in place `position`."""
+    return Line((0, f"{position:03}", ""), None, count=count, key=key)
 
 
 def render(tr: Translator, lines: list[Line], parts: int) -> list[str]:

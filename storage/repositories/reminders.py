@@ -145,12 +145,12 @@ class ReminderReadRepository(Repository):
         rows = await self.session.execute(_recipients().where(Person.id.in_(person_ids)))
         return {row.id: _recipient(row) for row in rows}
 
-    async def admins(self) -> list[Recipient]:
-        """The reachable admins."""
+    async def office(self, *roles: Role) -> list[Recipient]:
+        """The reachable holders of these region-wide roles (admin, pimpinan)."""
         rows = await self.session.execute(
             _recipients()
             .join(RoleGrant, RoleGrant.person_id == Person.id)
-            .where(RoleGrant.role == Role.ADMIN, RoleGrant.active.is_(True))
+            .where(RoleGrant.role.in_([role.value for role in roles]), RoleGrant.active.is_(True))
             .distinct()
         )
         return [_recipient(row) for row in rows]

@@ -174,3 +174,18 @@ def test_every_date_goes_out_exactly_once_over_a_year() -> None:
             "target_passed", "report_passed", "statutory_passed",
         ]
     )  # fmt: skip
+
+
+def test_the_weekly_digest_counts_each_officers_late_and_at_risk() -> None:
+    """At risk: not yet SIAP_RAT with the office target 30 days away or less, or RAWAN."""
+    mine = [
+        replace(KOP, koperasi_id=1, petugas_id=5, late=True),
+        replace(KOP, koperasi_id=2, petugas_id=5, tahap="SIAP_RAT"),
+        replace(KOP, koperasi_id=3, petugas_id=5, status_aktivitas="RAWAN"),
+        replace(KOP, koperasi_id=4, petugas_id=6, status_aktivitas="BUBAR", late=True),
+        replace(KOP, koperasi_id=5, petugas_id=None, late=True),
+    ]
+    counts = PLANNER.digest(mine, date(2027, 3, 1))  # the target (31 Mar) is 30 days away
+    assert sorted(counts) == [5]
+    assert (counts[5].late, counts[5].at_risk) == (1, 2)
+    assert PLANNER.digest(mine, date(2027, 2, 28))[5].at_risk == 1  # only the RAWAN one
