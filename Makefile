@@ -4,10 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 CONFIG ?= config.toml
-SOURCES := bot.py config.py handlers jobs conversations domain services runtime sample storage locales telegram_stub
+SOURCES := bot.py config.py handlers jobs conversations domain services runtime sample sandbox storage locales telegram_stub
 KEYWORDS := -k t -k tn:1,2 -k N_
 
-.PHONY: install run migrate test lint fmt typecheck check i18n-extract i18n-update i18n-add \
+.PHONY: install run demo migrate test lint fmt typecheck check i18n-extract i18n-update i18n-add \
 	i18n-compile bench clean
 
 install: $(STAMP)  ## virtual environment with the pinned dependencies
@@ -27,6 +27,9 @@ migrate: install $(CONFIG)  ## bring the database schema up to date
 
 run: migrate  ## set up and run the bot (SQLite by default)
 	$(BIN)/python bot.py run --config $(CONFIG)
+
+demo: install  ## the sandbox: the bot on the stand-in, a sample database, a web chat page
+	$(BIN)/python bot.py demo
 
 # pytest's exit code 5 (no test collected) means a broken suite here, never a pass: say so.
 test: install  ## the whole test suite (PostgreSQL tiers need GEMPUR_TEST_POSTGRES_URL)

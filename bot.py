@@ -6,6 +6,7 @@
     python bot.py import FILE         import the register (CSV/XLSX); --dry-run only previews
     python bot.py recompute           stage, flags, activity; [rat] config to open cycles
     python bot.py remind              plan today's reminders; --at ISO, --dry-run only counts
+    python bot.py demo                the sandbox: stand-in, sample database, web chat page
 Every subcommand takes --config PATH (default config.toml, or GEMPUR_CONFIG).
 """
 
@@ -18,7 +19,7 @@ import gc
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 
 from telegram import LinkPreviewOptions, Update
@@ -27,7 +28,7 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
 import handlers
-from config import AppConfig, ConfigError, load_config, resolve_config_path
+from config import AppConfig, ConfigError, LoggingConfig, load_config, resolve_config_path
 from conversations import forms
 from conversations.engine import FormEngine
 from conversations.spec import FormSpec
@@ -43,6 +44,7 @@ from runtime.chat_waits import ChatWaits
 from runtime.clock import SystemClock
 from runtime.leader import keep_leadership, leader_lock_for, wait_for_leadership
 from runtime.logs import configure_logging
+from sandbox.demo import DemoOptions, serve_demo
 from services.outbox import (
     OutboxSender,
     PtbBotApi,
@@ -418,6 +420,14 @@ def cmd_remind(cfg: AppConfig, at: str | None, *, dry_run: bool) -> int:
         return EXIT_USAGE
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    """`demo`: the sandbox on loopback (needs no token and no config file)."""
+    configure_logging(LoggingConfig())
+    config_path = resolve_config_path(args.config)
+    options = DemoOptions(config_path=config_path, web_port=args.port, stub_port=args.stub_port)
+    return asyncio.run(serve_demo(options, build_application, serve))
+
+
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """The command line; every subcommand takes --config."""
     common = argparse.ArgumentParser(add_help=False)
@@ -446,12 +456,19 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     remind.add_argument("--at", metavar="ISO", help="plan for this moment (default: now)")
     remind.add_argument("--dry-run", action="store_true", help="count and show, write nothing")
+    demo = commands.add_parser(
+        "demo", parents=[common], help="the sandbox: the bot on the stand-in, with a web page"
+    )
+    demo.add_argument("--port", type=int, default=8090, help="the page's port (0: any free)")
+    demo.add_argument("--stub-port", type=int, default=0, help="the stand-in's port")
     return parser.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one return per subcommand
+def main(argv: Sequence[str] | None = None) -> int:
     """Parses the command line, loads the config and runs one subcommand."""
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.command == "demo":  # its own config: no token, never the configured database
+        return cmd_demo(args)
     try:
         cfg = load_config(resolve_config_path(args.config))
     except ConfigError as exc:
@@ -459,17 +476,15 @@ def main(argv: Sequence[str] | None = None) -> int:  # noqa: PLR0911 - one retur
             print(problem, file=sys.stderr)
         return EXIT_USAGE
     configure_logging(cfg.logging)
-    if args.command == "run":
-        return cmd_run(cfg)
-    if args.command == "migrate":
-        return cmd_migrate(cfg)
-    if args.command == "import":
-        return cmd_import(cfg, args.file, dry_run=args.dry_run)
-    if args.command == "recompute":
-        return cmd_recompute(cfg, args.tahun_buku)
-    if args.command == "remind":
-        return cmd_remind(cfg, args.at, dry_run=args.dry_run)
-    return cmd_admin_add(cfg, args.telegram_user_id)
+    subcommands: dict[str, Callable[[], int]] = {
+        "run": lambda: cmd_run(cfg),
+        "migrate": lambda: cmd_migrate(cfg),
+        "import": lambda: cmd_import(cfg, args.file, dry_run=args.dry_run),
+        "recompute": lambda: cmd_recompute(cfg, args.tahun_buku),
+        "remind": lambda: cmd_remind(cfg, args.at, dry_run=args.dry_run),
+        "admin": lambda: cmd_admin_add(cfg, args.telegram_user_id),
+    }
+    return subcommands[args.command]()
 
 
 if __name__ == "__main__":

@@ -10,9 +10,11 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+from aiohttp.helpers import content_disposition_header
 
 from telegram_stub.models import JsonDict, StubUser
 from telegram_stub.operations import ControlError, StubOperations
@@ -52,7 +54,7 @@ def _reset(ops: StubOperations, body: JsonDict, request: web.Request) -> JsonDic
 
 
 def _bot(ops: StubOperations, body: JsonDict, request: web.Request) -> JsonDict:
-    return {"me": ops.state.me(), "webhook_url": ops.state.webhook_url}
+    return {"me": ops.bot_user(), "webhook_url": ops.state.webhook_url}
 
 
 def _add_user(ops: StubOperations, body: JsonDict, request: web.Request) -> JsonDict:
@@ -245,6 +247,20 @@ ROUTES: list[tuple[str, str, Endpoint]] = [
 ]
 
 
+async def _download(ops: StubOperations, request: web.Request) -> web.StreamResponse:
+    """The bytes of a file by its ``file_id``, as a download named like the file."""
+    try:
+        stored = ops.read_file(request.match_info["file_id"])
+    except ControlError as exc:
+        return web.json_response({"error": str(exc)}, status=404)
+    name = stored.filename or stored.file_path.rsplit("/", 1)[-1]
+    return web.Response(
+        body=stored.data,
+        content_type=stored.mime_type or "application/octet-stream",
+        headers={"Content-Disposition": content_disposition_header("attachment", filename=name)},
+    )
+
+
 async def _body(request: web.Request) -> JsonDict:
     body = await request.json() if request.body_exists else {}
     if not isinstance(body, dict):
@@ -270,3 +286,4 @@ def add_control_routes(
     """Mounts every control endpoint under ``prefix``."""
     for method, path, endpoint in ROUTES:
         app.router.add_route(method, prefix + path, _route(ops, endpoint))
+    app.router.add_route("GET", prefix + "/files/{file_id}", partial(_download, ops))

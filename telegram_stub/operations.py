@@ -26,6 +26,17 @@ class StubOperations(UserActions):
         """Stores a file as if some user had sent it; its file_id works in any chat."""
         return self._file(data, kind, filename, mime_type)
 
+    def bot_user(self) -> JsonDict:
+        """The bot's own User object, as getMe answers it."""
+        return self.state.me()
+
+    def read_file(self, file_id: str) -> StoredFile:
+        """The file behind a ``file_id`` (one the bot sent, or a user): its bytes and name."""
+        stored = self.state.files.get(file_id)
+        if stored is None:
+            raise ControlError(f"unknown file_id {file_id}")
+        return stored
+
     def rate_limit(
         self,
         retry_after: int,

@@ -176,3 +176,25 @@ async def test_default_limits_are_telegrams() -> None:
     limits = FileLimits()
 
     assert (limits.upload, limits.photo, limits.download) == (50 << 20, 10 << 20, 20 << 20)
+
+
+async def test_control_api_hands_out_a_sent_file_by_its_id(
+    api: RawApi, stub: BotApiStub, ani: StubUser
+) -> None:
+    sent = await api.ok(
+        "sendDocument",
+        files={"document": ("rekap.xlsx", b"PK\x03\x04 rekap", "application/vnd.ms-excel")},
+        chat_id=1001,
+    )
+    file_id = sent["document"]["file_id"]
+    async with httpx.AsyncClient(base_url=stub.control_url) as client:
+        download = await client.get(f"/files/{file_id}")
+        unknown = await client.get("/files/BQACAgUnknown")
+
+    assert download.status_code == 200
+    assert download.content == b"PK\x03\x04 rekap"
+    assert download.headers["Content-Type"] == "application/vnd.ms-excel"
+    assert 'filename="rekap.xlsx"' in download.headers["Content-Disposition"]
+    assert stub.read_file(file_id).filename == "rekap.xlsx"
+    assert unknown.status_code == 404
+    assert "unknown file_id" in unknown.json()["error"]
