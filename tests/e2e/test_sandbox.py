@@ -101,8 +101,8 @@ async def test_moving_the_clock_moves_the_bots_time_and_runs_the_jobs_due() -> N
     now = datetime.fromisoformat(moved["now"])
     assert now.astimezone(demo.cfg.region.tz).date().isoformat() == march["date"]
     assert bot_now - now < timedelta(minutes=1)  # the bot reads the moved clock
-    # The tick and the daily recompute ran for the new moment, each recorded once.
-    assert [r["job"] for r in moved["ran"]] == ["tick", "rat_recompute"]
+    # The tick, the daily recompute and the reminders ran for the new moment, each recorded once.
+    assert [r["job"] for r in moved["ran"]] == ["tick", "rat_recompute", "plan_reminders"]
     for ran in moved["ran"]:
         moment = datetime.fromisoformat(ran["due"])
         assert [r.outcome for r in runs if (r.job, r.due_at) == (ran["job"], moment)] == ["done"]
