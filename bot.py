@@ -5,6 +5,7 @@
     python bot.py admin add ID        make a Telegram user id an admin
     python bot.py import FILE         import the register (CSV/XLSX); --dry-run only previews
     python bot.py recompute           stage, flags, activity; [rat] config to open cycles
+    python bot.py remind              plan today's reminders; --at ISO, --dry-run only counts
     python bot.py demo                the sandbox: stand-in, sample database, web chat page
 Every subcommand takes --config PATH (default config.toml, or GEMPUR_CONFIG).
 """
@@ -54,6 +55,7 @@ from services.outbox import (
 from services.rat_cli import recompute_command
 from services.register_cli import import_file
 from services.register_recovery import report_interrupted_imports
+from services.reminders.cli import parse_at, remind_command
 from services.roles import grant_role
 from storage.engine import background_engine, create_engine, session_factory
 from storage.migrate import DatabaseNotMigratedError, ensure_up_to_date, upgrade
@@ -404,6 +406,20 @@ def cmd_recompute(cfg: AppConfig, tahun_buku: int | None) -> int:
         return EXIT_USAGE
 
 
+def cmd_remind(cfg: AppConfig, at: str | None, *, dry_run: bool) -> int:
+    """`remind [--at ISO] [--dry-run]`: one planner pass into the outbox (or only counted)."""
+    try:
+        moment = parse_at(at, cfg) if at else None
+    except ValueError:
+        print(f"--at: not an ISO date or date and time: {at}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        return asyncio.run(remind_command(cfg, at=moment, dry_run=dry_run, clock=SystemClock()))
+    except DatabaseNotMigratedError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """`demo`: the sandbox on loopback (needs no token and no config file)."""
     configure_logging(LoggingConfig())
@@ -435,6 +451,11 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     recompute.add_argument(
         "--tahun-buku", type=int, metavar="N", help="apply the [rat] config to year N only"
     )
+    remind = commands.add_parser(
+        "remind", parents=[common], help="plan the reminders due (the leader sends them)"
+    )
+    remind.add_argument("--at", metavar="ISO", help="plan for this moment (default: now)")
+    remind.add_argument("--dry-run", action="store_true", help="count and show, write nothing")
     demo = commands.add_parser(
         "demo", parents=[common], help="the sandbox: the bot on the stand-in, with a web page"
     )
@@ -460,6 +481,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "migrate": lambda: cmd_migrate(cfg),
         "import": lambda: cmd_import(cfg, args.file, dry_run=args.dry_run),
         "recompute": lambda: cmd_recompute(cfg, args.tahun_buku),
+        "remind": lambda: cmd_remind(cfg, args.at, dry_run=args.dry_run),
         "admin": lambda: cmd_admin_add(cfg, args.telegram_user_id),
     }
     return subcommands[args.command]()

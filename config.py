@@ -28,6 +28,7 @@ from pydantic import (
 from domain.rat.calendar import Offsets
 from domain.rat.checklist import AuditRule
 from domain.rat.policy import ActivityThresholds, RatPolicy
+from domain.reminders import DEFAULT_ENTRIES, Anchor, Audience, Entry, Topic
 
 DEFAULT_CONFIG_PATH = "config.toml"
 CONFIG_PATH_ENV = "GEMPUR_CONFIG"
@@ -257,6 +258,56 @@ class CalendarConfig(_Section):
     holidays: list[date] = Field(default_factory=list)
 
 
+class ReminderEntryConfig(_Section):
+    """One line of the reminder calendar: `days` from `anchor`, to `to`, about `topic`."""
+
+    name: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$")
+    topic: Topic
+    anchor: Anchor
+    days: int = Field(ge=-366, le=366)
+    to: list[Audience] = Field(min_length=1)
+
+    def entry(self) -> Entry:
+        """The domain's calendar entry."""
+        return Entry(self.name, self.topic, self.anchor, self.days, tuple(self.to))
+
+    @model_validator(mode="after")
+    def _valid_entry(self) -> ReminderEntryConfig:
+        self.entry()  # the domain refuses a topic counted from an anchor it cannot use
+        return self
+
+
+class RemindersConfig(_Section):
+    """The reminder calendar (docs/rules.md) and how reminders are bundled per person."""
+
+    entries: list[ReminderEntryConfig] = Field(
+        default_factory=lambda: [
+            ReminderEntryConfig(
+                name=e.name, topic=e.topic, anchor=e.anchor, days=e.days, to=list(e.audience)
+            )
+            for e in DEFAULT_ENTRIES
+        ]
+    )
+    # At most this many reminder messages per person per day; what is due is combined.
+    per_person_per_day: int = Field(default=1, ge=1, le=5)
+    # After downtime the planner catches up on at most this many days.
+    catch_up_days: int = Field(default=7, ge=0, le=31)
+    # The officers' weekly digest goes out on this weekday (0 = Monday).
+    digest_weekday: int = Field(default=0, ge=0, le=6)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> RemindersConfig:
+        names = [entry.name for entry in self.entries]
+        if len(set(names)) != len(names):
+            msg = "reminder entry names must be unique"
+            raise ValueError(msg)
+        return self
+
+    def calendar(self) -> tuple[Entry, ...]:
+        """The domain's calendar entries."""
+        return tuple(entry.entry() for entry in self.entries)
+
+
 DEFAULT_CHECKLIST = [f"A{number}" for number in range(1, 15)]
 DEFAULT_MANDATORY = ["A1", "A2", "A4", "A5", "A6", "A8", "A10"]
 
@@ -353,6 +404,7 @@ class AppConfig(_Section):
     calendar: CalendarConfig = Field(default_factory=CalendarConfig)
     relay: RelayConfig = Field(default_factory=RelayConfig)
     rat: RatConfig = Field(default_factory=RatConfig)
+    reminders: RemindersConfig = Field(default_factory=RemindersConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
 
 

@@ -28,6 +28,8 @@ from handlers.context import GempurApp
 from jobs.rat_recompute import rat_recompute
 from jobs.registry import Job, JobRegistry
 from jobs.relay_undelivered import relay_undelivered
+from jobs.reminders import JOB_NAME as REMINDERS_JOB
+from jobs.reminders import plan_reminders
 from jobs.thread_waits import thread_waits
 from jobs.tick import tick
 from runtime.leader import make_holder_id
@@ -44,6 +46,8 @@ JOBS: tuple[Job[GempurApp], ...] = (
     Job("thread_waits", Daily(time(8, 0)), thread_waits),
     # Relayed messages a blocked recipient never got: their senders are told.
     Job("relay_undelivered", Every(timedelta(minutes=1)), relay_undelivered),
+    # Reminders of the day (and of days missed) into the outbox, as the sending window opens.
+    Job(REMINDERS_JOB, Daily(time(7, 0)), plan_reminders),
 )
 
 

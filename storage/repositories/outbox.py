@@ -41,7 +41,7 @@ from domain.delivery import (
     is_bulk,
 )
 from storage.outbox_doorbell import note_interactive_queued
-from storage.repositories.base import Repository, insert_or_ignore_id, rowcount
+from storage.repositories.base import Repository, _insert_ignoring, insert_or_ignore_id, rowcount
 from storage.tables import JsonDict, Outbox
 
 # The priorities are the domain's; re-exported for the callers that enqueue.
@@ -180,6 +180,31 @@ class OutboxRepository(Repository):
         if row is None:  # pragma: no cover - the conflicting row exists
             raise RuntimeError(f"outbox row {idempotency_key!r} vanished after insert")
         return row.id
+
+    async def enqueue_bulk(self, rows: Sequence[JsonDict], *, now: datetime) -> int:
+        """Queues many bulk ``sendMessage`` rows (a reminder pass) in one statement; rows
+        whose key is there already are kept. Each row gives ``idempotency_key``, ``chat_id``,
+        ``person_id``, ``priority`` (bulk), ``kind``, ``payload``, ``not_before`` and
+        ``expires_at``. Returns how many were new. Bulk rows ring no doorbell."""
+        if not rows:
+            return 0
+        values = [
+            {
+                **row,
+                "method": "sendMessage",
+                "status": OutboxStatus.PENDING.value,
+                "attempts": 0,
+                "broadcast_id": None,
+                "created_at": now,
+            }
+            for row in rows
+        ]
+        if any(not is_bulk(row["priority"]) for row in values):
+            raise ValueError("enqueue_bulk is for bulk rows only")
+        stmt = _insert_ignoring(
+            self.session.get_bind().dialect.name, Outbox, tuple(values[0]), ("idempotency_key",)
+        )
+        return len((await self.session.execute(stmt, values)).all())
 
     async def get_by_key(self, idempotency_key: str) -> Outbox | None:
         """The row queued under ``idempotency_key``, if any."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import aliased
 
 from storage.repositories.base import Repository, insert_or_ignore, rowcount
@@ -29,6 +29,14 @@ class SchedulerRunRepository(Repository):
             SchedulerRun,
             {"job": job, "due_at": due_at, "holder": holder, "started_at": now},
             ["job", "due_at"],
+        )
+
+    async def previous(self, job: str, before: datetime) -> datetime | None:
+        """The latest moment of `job` claimed before `before` (what its last run covered)."""
+        return await self.session.scalar(
+            select(func.max(SchedulerRun.due_at)).where(
+                SchedulerRun.job == job, SchedulerRun.due_at < before
+            )
         )
 
     async def finish(self, job: str, due_at: datetime, *, now: datetime, outcome: str) -> None:

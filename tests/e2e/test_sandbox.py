@@ -101,10 +101,10 @@ async def test_moving_the_clock_moves_the_bots_time_and_runs_the_jobs_due() -> N
     now = datetime.fromisoformat(moved["now"])
     assert now.astimezone(demo.cfg.region.tz).date().isoformat() == march["date"]
     assert bot_now - now < timedelta(minutes=1)  # the bot reads the moved clock
-    # Every job due ran for the new moment (the tick and the daily recompute among them),
-    # each recorded once.
+    # Every job due ran for the new moment (the tick, the daily recompute and
+    # the reminders among them), each recorded once.
     ran = {r["job"]: datetime.fromisoformat(r["due"]) for r in moved["ran"]}
-    assert {"tick", "rat_recompute"} <= set(ran)
+    assert {"tick", "rat_recompute", "plan_reminders"} <= set(ran)
     for job, moment in ran.items():
         assert [r.outcome for r in runs if (r.job, r.due_at) == (job, moment)] == ["done"]
     assert ran["rat_recompute"].astimezone(demo.cfg.region.tz).date().isoformat() == march["date"]

@@ -1,0 +1,20 @@
+"""Reminders (docs/rules.md#the-reminder-calendar): the calendar, working days, the planner."""
+
+from domain.reminders.calendar import DEFAULT_ENTRIES, Anchor, Audience, Entry, Topic
+from domain.reminders.facts import CycleState, DigestCounts, KoperasiState, Reminder
+from domain.reminders.planner import Planner
+from domain.reminders.workdays import WorkingDays
+
+__all__ = [
+    "DEFAULT_ENTRIES",
+    "Anchor",
+    "Audience",
+    "CycleState",
+    "DigestCounts",
+    "Entry",
+    "KoperasiState",
+    "Planner",
+    "Reminder",
+    "Topic",
+    "WorkingDays",
+]

@@ -1,0 +1,80 @@
+"""`python bot.py remind [--at ISO] [--dry-run]`: one planner pass, for cron users and for
+checking what would be sent. A real run writes outbox rows that the running bot's leader sends;
+a dry run prints counts per kind and the first messages and writes nothing."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from typing import TextIO
+
+from config import AppConfig
+from domain.clock import Clock
+from locales import Catalogues
+from services.reminders.plan import PassReport
+from services.reminders.run import remind_at
+from services.reminders.settings import ReminderSettings
+from storage.engine import create_engine, session_factory
+from storage.migrate import ensure_up_to_date
+from storage.uow import UnitOfWork
+
+#: Messages a dry run shows in full.
+SHOWN = 5
+
+
+def parse_at(value: str, cfg: AppConfig) -> datetime:
+    """`--at`: an ISO date or date and time; without an offset it is the region's time (a
+    bare date is that day at 07:00, when the daily run plans). Raises ValueError."""
+    at = datetime.fromisoformat(value if "T" in value or " " in value else f"{value}T07:00")
+    return at if at.tzinfo is not None else at.replace(tzinfo=cfg.region.tz)
+
+
+async def remind_command(
+    cfg: AppConfig,
+    *,
+    at: datetime | None,
+    dry_run: bool,
+    clock: Clock,
+    out: TextIO | None = None,
+) -> int:
+    """Plans the reminders of `at`'s day (default now) and prints the report; exit code 0.
+
+    Raises `DatabaseNotMigratedError` for a database that is not up to date.
+    """
+    out = out or sys.stdout
+    now = clock.now()
+    catalogues = Catalogues(cfg.i18n.locales, cfg.i18n.default_locale, cfg.region.tz)
+    engine = create_engine(cfg.database.url, background=True)
+    try:
+        await ensure_up_to_date(engine)
+        sessions = session_factory(engine)
+        report = await remind_at(
+            lambda: UnitOfWork(sessions),
+            catalogues,
+            ReminderSettings.from_config(cfg),
+            at or now,
+            now=now,
+            dry_run=dry_run,
+        )
+    finally:
+        await engine.dispose()
+    print(summary(report, dry_run=dry_run), file=out)
+    return 0
+
+
+def summary(report: PassReport | None, *, dry_run: bool) -> str:
+    """The operator's report: the span, counts per kind, messages, the first ones if dry."""
+    if report is None:
+        return "not a working day: nothing planned (it goes out on the next working day)"
+    lines = [f"reminders dated {report.first} to {report.last}"]
+    lines += [f"  {kind}: {count}" for kind, count in sorted(report.due.items())]
+    lines.append(f"messages: {len(report.messages)}")
+    if dry_run:
+        lines.append("dry run: nothing written")
+        for message in report.messages[:SHOWN]:
+            lines += ["", f"[{message.key}] to chat {message.chat_id}", message.text]
+    else:
+        lines.append(
+            f"queued: {report.written} (already queued: {len(report.messages) - report.written})"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,94 @@
+"""The officers' weekly digest: its lines, each a count per officer.
+
+The late and at-risk counts come from the planner's pass (`domain.reminders.Planner.digest`).
+Other features add their lines here as providers (threads waiting for an answer, follow-ups
+due): a provider reads, for the officers of the digest, a count per officer, and names the
+message key that shows it (`{count}` in the text). Lines whose count is zero are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from domain.access import Role
+from domain.reminders import DigestCounts
+from locales import N_
+from services.reminders.texts import Line, digest_line
+from storage.repositories.reminders import Recipient
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class DigestLineProvider:
+    """A digest line: its message key and the counts per officer it shows."""
+
+    key: str
+    counts: Callable[[UnitOfWork, Sequence[int], date], Awaitable[dict[int, int]]]
+
+
+#: Extra digest lines, in the order they appear after the late and at-risk lines.
+DIGEST_LINES: tuple[DigestLineProvider, ...] = ()
+
+LATE_KEY = N_("reminder.digest.late")
+AT_RISK_KEY = N_("reminder.digest.at_risk")
+
+#: The office's weekly roll-up (admins and pimpinan), in order: (message key, count field).
+ROLLUP_LINES = (
+    (N_("reminder.rollup.total"), "total"),
+    (N_("reminder.rollup.held"), "held"),
+    (N_("reminder.rollup.late"), "late"),
+    (N_("reminder.rollup.at_risk"), "at_risk"),
+)
+
+
+def digest_date(weekday: int, span: tuple[date, date]) -> date | None:
+    """The digest's weekday inside the span, if any (a day off rolls it forward)."""
+    day = span[0]
+    while day <= span[1]:
+        if day.weekday() == weekday:
+            return day
+        day += timedelta(days=1)
+    return None
+
+
+def merge(into: dict[int, DigestCounts], more: dict[int, DigestCounts]) -> None:
+    """Adds one batch's per-officer counts to the pass's."""
+    for officer_id, counts in more.items():
+        total = into.setdefault(officer_id, DigestCounts())
+        total.late += counts.late
+        total.at_risk += counts.at_risk
+
+
+async def add_digests(
+    uow: Callable[[], UnitOfWork],
+    officers: dict[int, DigestCounts],
+    office: DigestCounts,
+    day: date,
+    lines: dict[int, list[Line]],
+    people: dict[int, Recipient],
+) -> None:
+    """Every officer's digest (late, at risk, then the providers' nonzero lines), and the
+    office's roll-up for admins and pimpinan."""
+    ids = sorted(officers)
+    async with uow() as work:
+        reachable = await work.reminders.people(ids) if ids else {}
+        extra = [(p.key, await p.counts(work, ids, day)) for p in DIGEST_LINES]
+        leaders = await work.reminders.office(Role.ADMIN, Role.PIMPINAN)
+    for officer_id, counts in officers.items():
+        if officer_id not in reachable:
+            continue
+        people[officer_id] = reachable[officer_id]
+        found = [(LATE_KEY, counts.late), (AT_RISK_KEY, counts.at_risk)]
+        found += [(key, per.get(officer_id, 0)) for key, per in extra]
+        lines[officer_id] += [
+            digest_line(key, count, n) for n, (key, count) in enumerate(found) if count
+        ]
+    rollup = [
+        digest_line(key, getattr(office, name), 100 + n)
+        for n, (key, name) in enumerate(ROLLUP_LINES)
+    ]
+    for person in leaders:
+        people[person.person_id] = person
+        lines[person.person_id] += rollup

@@ -1,0 +1,199 @@
+"""A planner pass: every cooperative read in batches, what is due planned, and one message per
+person per day (configurable) written to the outbox — or, for a dry run, only counted.
+
+Each message's idempotency key is (person, day, part): planning the same day again, in this
+process or another, finds the key and writes nothing twice. A pass covers a span of dates
+(`ReminderSettings.span`); what it finds is rendered in each recipient's language and goes out
+as a reminder row (bulk lane: inside the day's sending window, expiring at its end).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from domain.access import Role
+from domain.delivery import PRIORITY_REMINDER
+from domain.reminders import Audience, DigestCounts, KoperasiState, Planner, Reminder
+from locales import Catalogues
+from services.reminders.digest import add_digests, digest_date, merge
+from services.reminders.settings import ReminderSettings
+from services.reminders.texts import Line, reminder_line, render, summary_line
+from storage.repositories.reminders import Recipient
+from storage.uow import UnitOfWork
+
+REMINDER_KIND = "reminder"
+BATCH_SIZE = 2000
+WRITE_BATCH = 500
+
+
+@dataclass(frozen=True)
+class PlannedMessage:
+    """One message of a pass: its key, who gets it, and its text."""
+
+    key: str
+    person_id: int
+    chat_id: int
+    text: str
+
+
+@dataclass
+class PassReport:
+    """What a pass found and wrote."""
+
+    first: date
+    last: date
+    due: Counter[str] = field(default_factory=Counter)  # reminders per entry, per recipient
+    messages: list[PlannedMessage] = field(default_factory=list)
+    written: int = 0  # messages whose key was not in the outbox yet
+
+
+async def plan_reminders(
+    uow: Callable[[], UnitOfWork],
+    catalogues: Catalogues,
+    settings: ReminderSettings,
+    *,
+    today: date,
+    span: tuple[date, date],
+    now: datetime,
+    dry_run: bool = False,
+) -> PassReport:
+    """Plans the reminders dated in `span` for a pass on `today`; writes them unless dry."""
+    report = PassReport(*span)
+    lines: dict[int, list[Line]] = defaultdict(list)
+    people: dict[int, Recipient] = {}
+    digest = digest_date(settings.digest_weekday, span)
+    planner = Planner(settings.entries, at_risk_days=settings.at_risk_days)
+    officers: dict[int, DigestCounts] = {}
+    office = DigestCounts()
+    summaries: Counter[Reminder] = Counter()
+    after = 0
+    while True:
+        async with uow() as work:
+            batch = await work.reminders.koperasi_batch(after, BATCH_SIZE, settings.tz)
+            if not batch:
+                break
+            after = batch[-1][0].koperasi_id
+            due = [(state, nama, planner.due(state, *span)) for state, nama in batch]
+            await _address(work, due, lines, people, report, summaries)
+        if digest is not None:
+            merge(officers, planner.digest((state for state, _ in batch), today))
+            planner.rollup((state for state, _ in batch), today, office)
+    if summaries:
+        await _address_admins(uow, summaries, lines, people, report)
+    if digest is not None:
+        await add_digests(uow, officers, office, digest, lines, people)
+    _render(catalogues, settings, today, lines, people, report)
+    if not dry_run:
+        report.written = await _write(uow, settings, today, now, report.messages)
+    return report
+
+
+async def _address(
+    work: UnitOfWork,
+    due: list[tuple[KoperasiState, str, list[Reminder]]],
+    lines: dict[int, list[Line]],
+    people: dict[int, Recipient],
+    report: PassReport,
+    summaries: Counter[Reminder],
+) -> None:
+    """Adds each due reminder's line to its recipients (boards, the officer; admins later)."""
+    with_boards = [s.koperasi_id for s, _, found in due if _wants(found, Audience.BOARDS)]
+    boards = await work.reminders.boards(with_boards) if with_boards else {}
+    officer_ids = [
+        s.petugas_id for s, _, f in due if s.petugas_id and _wants(f, Audience.OFFICERS)
+    ]
+    officers = await work.reminders.people(officer_ids) if officer_ids else {}
+    for state, nama, found in due:
+        for reminder in found:
+            audience = reminder.entry.audience
+            targets = (
+                list(boards.get(state.koperasi_id, ())) if Audience.BOARDS in audience else []
+            )
+            if Audience.OFFICERS in audience and state.petugas_id in officers:
+                targets.append(officers[state.petugas_id])
+            for person in targets:
+                people[person.person_id] = person
+                lines[person.person_id].append(reminder_line(reminder, nama))
+                report.due[reminder.entry.name] += 1
+            if Audience.ADMINS in audience:
+                summaries[Reminder(reminder.entry, 0, None, reminder.dated)] += 1
+
+
+def _wants(found: list[Reminder], audience: Audience) -> bool:
+    return any(audience in reminder.entry.audience for reminder in found)
+
+
+async def _address_admins(
+    uow: Callable[[], UnitOfWork],
+    summaries: Counter[Reminder],
+    lines: dict[int, list[Line]],
+    people: dict[int, Recipient],
+    report: PassReport,
+) -> None:
+    """Admins get one line per entry: how many cooperatives it concerns."""
+    async with uow() as work:
+        admins = await work.reminders.office(Role.ADMIN)
+    for summary, count in summaries.items():
+        for admin in admins:
+            people[admin.person_id] = admin
+            lines[admin.person_id].append(summary_line(summary.entry.topic, count))
+            report.due[summary.entry.name] += 1
+
+
+def _render(
+    catalogues: Catalogues,
+    settings: ReminderSettings,
+    today: date,
+    lines: dict[int, list[Line]],
+    people: dict[int, Recipient],
+    report: PassReport,
+) -> None:
+    for person_id in sorted(lines):
+        person = people[person_id]
+        tr = catalogues.resolve(person.language, person.telegram_language_code)
+        texts = render(tr, lines[person_id], settings.per_person_per_day)
+        for part, text in enumerate(texts, start=1):
+            key = f"{REMINDER_KIND}:{person_id}:{today.isoformat()}:{part}"
+            report.messages.append(PlannedMessage(key, person_id, person.chat_id, text))
+
+
+def _payload(message: PlannedMessage) -> dict[str, object]:
+    return {"chat_id": message.chat_id, "text": message.text, "parse_mode": "HTML"}
+
+
+async def _write(
+    uow: Callable[[], UnitOfWork],
+    settings: ReminderSettings,
+    today: date,
+    now: datetime,
+    messages: list[PlannedMessage],
+) -> int:
+    """Queues the messages, a few hundred per statement and transaction; returns how many
+    were new."""
+    opens, closes = settings.window(today)
+    written = 0
+    for start in range(0, len(messages), WRITE_BATCH):
+        rows = [
+            {
+                "idempotency_key": message.key,
+                "chat_id": message.chat_id,
+                "person_id": message.person_id,
+                "priority": PRIORITY_REMINDER,
+                "kind": REMINDER_KIND,
+                "payload": {
+                    "chat_id": message.chat_id,
+                    "text": message.text,
+                    "parse_mode": "HTML",
+                },
+                "not_before": max(now, opens),
+                "expires_at": closes,
+            }
+            for message in messages[start : start + WRITE_BATCH]
+        ]
+        async with uow() as work:
+            written += await work.outbox.enqueue_bulk(rows, now=now)
+            await work.commit()
+    return written

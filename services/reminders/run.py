@@ -1,0 +1,42 @@
+"""One planner pass for a moment: the day in the region, the span it covers, the pass itself.
+
+Two callers: the daily job (`jobs/reminders.py`, catching up on the days since its previous
+run) and `python bot.py remind` (one day, or a dry run).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from domain.rat.koperasi import local_date
+from locales import Catalogues
+from services.reminders.plan import PassReport, plan_reminders
+from services.reminders.settings import ReminderSettings
+from storage.uow import UnitOfWork
+
+
+async def remind_at(
+    uow: Callable[[], UnitOfWork],
+    catalogues: Catalogues,
+    settings: ReminderSettings,
+    at: datetime,
+    *,
+    now: datetime,
+    previous: datetime | None = None,
+    dry_run: bool = False,
+) -> PassReport | None:
+    """Plans the reminders of the region's day of `at`; None on a day off (a weekend or a
+    holiday: what is dated then goes out on the next working day's pass).
+
+    `previous`: the moment the last pass ran for, so a pass after downtime catches up on the
+    dates it missed (at most `catch_up_days`).
+    """
+    today = local_date(at, settings.tz)
+    before: date | None = local_date(previous, settings.tz) if previous is not None else None
+    span = settings.span(today, before)
+    if span is None:
+        return None
+    return await plan_reminders(
+        uow, catalogues, settings, today=today, span=span, now=now, dry_run=dry_run
+    )

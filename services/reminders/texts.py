@@ -1,0 +1,100 @@
+"""Rendering one person's reminders of a day into messages, in their language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from domain.reminders import Reminder, Topic
+from locales import N_, Translator
+
+#: Lines per message before the rest is summed up as "and N more" (Telegram's 4,096 chars).
+MAX_LINES = 25
+
+
+#: Per topic: the line about one cooperative, and the short name in an admin's summary.
+_LINE: dict[Topic, str] = {
+    Topic.BOOKS_CLOSE: N_("reminder.line.books_close"),
+    Topic.SEASON_OPEN: N_("reminder.line.season_open"),
+    Topic.STATEMENTS: N_("reminder.line.statements"),
+    Topic.RAT_PREPARE: N_("reminder.line.rat_prepare"),
+    Topic.RAT_INVITE: N_("reminder.line.rat_invite"),
+    Topic.RAT_FINAL: N_("reminder.line.rat_final"),
+    Topic.VISIT_PROPOSAL: N_("reminder.line.visit_proposal"),
+    Topic.TARGET_PASSED: N_("reminder.line.target_passed"),
+    Topic.MINUTES_UPLOAD: N_("reminder.line.minutes_upload"),
+    Topic.REPORT_NUDGE: N_("reminder.line.report_nudge"),
+    Topic.REPORT_PASSED: N_("reminder.line.report_passed"),
+    Topic.STATUTORY_PASSED: N_("reminder.line.statutory_passed"),
+    Topic.NIK_EXPIRY: N_("reminder.line.nik_expiry"),
+}
+_ABOUT: dict[Topic, str] = {
+    Topic.BOOKS_CLOSE: N_("reminder.about.books_close"),
+    Topic.SEASON_OPEN: N_("reminder.about.season_open"),
+    Topic.STATEMENTS: N_("reminder.about.statements"),
+    Topic.RAT_PREPARE: N_("reminder.about.rat_prepare"),
+    Topic.RAT_INVITE: N_("reminder.about.rat_invite"),
+    Topic.RAT_FINAL: N_("reminder.about.rat_final"),
+    Topic.VISIT_PROPOSAL: N_("reminder.about.visit_proposal"),
+    Topic.TARGET_PASSED: N_("reminder.about.target_passed"),
+    Topic.MINUTES_UPLOAD: N_("reminder.about.minutes_upload"),
+    Topic.REPORT_NUDGE: N_("reminder.about.report_nudge"),
+    Topic.REPORT_PASSED: N_("reminder.about.report_passed"),
+    Topic.STATUTORY_PASSED: N_("reminder.about.statutory_passed"),
+    Topic.NIK_EXPIRY: N_("reminder.about.nik_expiry"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One thing to tell a person: a reminder about a cooperative, or a summary count."""
+
+    order: tuple[int, str, str]  # (kind of line, topic, cooperative) for a stable message
+    topic: Topic | None
+    koperasi: str = ""
+    about_date: date | None = None
+    count: int = 0
+    key: str = ""  # a digest line's message key
+
+
+def reminder_line(reminder: Reminder, nama: str) -> Line:
+    """A board's or officer's line about one cooperative."""
+    anchor_day = reminder.dated - timedelta(days=reminder.entry.days)
+    return Line((1, reminder.entry.topic, nama), reminder.entry.topic, nama, anchor_day)
+
+
+def summary_line(topic: Topic, count: int) -> Line:
+    """An admin's line: how many cooperatives a topic is about."""
+    return Line((2, topic, ""), topic, count=count)
+
+
+def digest_line(key: str, count: int, position: int) -> Line:
+    """One line of a weekly digest (message key with a `count`), in place `position`."""
+    return Line((0, f"{position:03}", ""), None, count=count, key=key)
+
+
+def render(tr: Translator, lines: list[Line], parts: int) -> list[str]:
+    """The person's lines as at most `parts` messages (lines beyond the cap summed up)."""
+    ordered = sorted(set(lines), key=lambda line: line.order)
+    per_part = max(-(-len(ordered) // parts), 1)
+    messages = []
+    for start in range(0, len(ordered), per_part):
+        chunk = ordered[start : start + per_part]
+        shown, hidden = chunk[:MAX_LINES], len(chunk) - MAX_LINES
+        body = [_render_line(tr, line) for line in shown]
+        if hidden > 0:
+            body.append(tr.t("reminder.more", count=hidden))
+        messages.append("\n\n".join([tr.t("reminder.header"), *body]))
+    return messages
+
+
+def _render_line(tr: Translator, line: Line) -> str:
+    if line.key:
+        return tr.t(line.key, count=line.count)
+    if line.topic is None:  # pragma: no cover - every non-digest line has a topic
+        raise ValueError("a reminder line needs a topic")
+    if line.count:
+        about = tr.t(_ABOUT[line.topic])
+        return tr.t("reminder.admin_summary", count=line.count, about=about)
+    when = tr.date(line.about_date) if line.about_date is not None else ""
+    return tr.t(_LINE[line.topic], koperasi=line.koperasi, date=when)

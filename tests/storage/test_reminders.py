@@ -1,0 +1,193 @@
+"""Reminder passes against a real database: recipients, one message per person per day, the
+sending window, idempotency (twice, and two processes at once), dry runs and catch-up."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from config import AppConfig
+from domain.access import Role
+from domain.delivery import PRIORITY_REMINDER
+from locales import Catalogues
+from services.reminders import ReminderSettings, plan_reminders
+from services.reminders.run import remind_at
+from storage.engine import create_engine, session_factory
+from storage.tables import Koperasi, Outbox, Person, RatCycle
+from storage.uow import UnitOfWork
+from tests.helpers.seed import add_board_member, add_koperasi, add_person
+
+WIB = ZoneInfo("Asia/Jakarta")
+SETTINGS = ReminderSettings.from_config(AppConfig())
+CATALOGUES = Catalogues(["id", "en"], "id", WIB)
+APRIL_1 = date(2027, 4, 1)  # Thursday: the day after the office target of 31 March
+NOW = datetime(2027, 4, 1, 0, 0, tzinfo=UTC)  # 07:00 WIB
+
+
+async def _seed(factory: async_sessionmaker[AsyncSession]) -> dict[str, int]:
+    """Two cooperatives whose target passed, one person on both boards (English), an officer,
+    an admin, and a dissolved cooperative with its own board member."""
+    async with UnitOfWork(factory) as uow:
+        officer = await add_person(uow, 501, "Petugas", roles=[Role.PETUGAS])
+        admin = await add_person(uow, 502, "Admin", roles=[Role.ADMIN])
+        both = await add_person(uow, 503, "Ketua")
+        both.language = "en"
+        other = await add_person(uow, 504, "Bendahara")
+        target = date(2027, 3, 31)
+        mawar = await add_koperasi(uow, "KSU Mawar", petugas_id=officer.id, target_date=target)
+        melati = await add_koperasi(uow, "KUD Melati", petugas_id=officer.id, target_date=target)
+        gone = await add_koperasi(uow, "KUD Bubar", target_date=target, status_aktivitas="BUBAR")
+        for koperasi in (mawar, melati):
+            await add_board_member(uow, both, koperasi.id)
+        await add_board_member(uow, other, gone.id)
+        await uow.commit()
+        return {"officer": officer.id, "admin": admin.id, "both": both.id, "other": other.id}
+
+
+async def _rows(factory: async_sessionmaker[AsyncSession]) -> list[Outbox]:
+    async with UnitOfWork(factory, write=False) as uow:
+        return list(await uow.session.scalars(select(Outbox).order_by(Outbox.id)))
+
+
+async def _pass(factory: async_sessionmaker[AsyncSession], *, dry_run: bool = False) -> int:
+    report = await plan_reminders(
+        lambda: UnitOfWork(factory),
+        CATALOGUES,
+        SETTINGS,
+        today=APRIL_1,
+        span=(APRIL_1, APRIL_1),
+        now=NOW,
+        dry_run=dry_run,
+    )
+    return report.written
+
+
+async def test_one_message_per_person_combining_their_cooperatives(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    people = await _seed(factory)
+    assert await _pass(factory) == 2
+    rows = {row.person_id: row for row in await _rows(factory)}
+    assert set(rows) == {people["both"], people["officer"]}  # nobody for the BUBAR board
+    board = rows[people["both"]]
+    assert "KSU Mawar" in board.payload["text"]
+    assert "KUD Melati" in board.payload["text"]
+    assert "Gempur reminder" in board.payload["text"]  # in the person's language
+    assert "Pengingat Gempur" in rows[people["officer"]].payload["text"]
+    assert board.idempotency_key == f"reminder:{people['both']}:2027-04-01:1"
+    assert board.priority == PRIORITY_REMINDER
+    assert board.kind == "reminder"
+    assert board.chat_id == 503
+    assert board.expires_at == datetime(2027, 4, 1, 20, 0, tzinfo=WIB)
+    assert board.not_before == datetime(2027, 4, 1, 7, 0, tzinfo=WIB)
+
+
+async def test_planning_the_same_day_again_writes_nothing(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    await _seed(factory)
+    assert await _pass(factory) == 2
+    assert await _pass(factory) == 0
+    assert len(await _rows(factory)) == 2
+
+
+async def test_two_processes_planning_at_once_write_each_message_once(
+    factory: async_sessionmaker[AsyncSession], migrated_url: str
+) -> None:
+    await _seed(factory)
+    engines: list[AsyncEngine] = [create_engine(migrated_url) for _ in range(2)]
+    try:
+        factories = [session_factory(engine) for engine in engines]
+        written = await asyncio.gather(*(_pass(f) for f in factories))
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    assert sum(written) == 2
+    keys = [row.idempotency_key for row in await _rows(factory)]
+    assert len(keys) == len(set(keys)) == 2
+
+
+async def test_a_dry_run_writes_nothing(factory: async_sessionmaker[AsyncSession]) -> None:
+    await _seed(factory)
+    report = await plan_reminders(
+        lambda: UnitOfWork(factory),
+        CATALOGUES,
+        SETTINGS,
+        today=APRIL_1,
+        span=(APRIL_1, APRIL_1),
+        now=NOW,
+        dry_run=True,
+    )
+    assert report.due == {"target_passed": 4}  # two boards' reminders to one person, officer 2
+    assert len(report.messages) == 2
+    assert report.written == 0
+    assert await _rows(factory) == []
+
+
+async def test_admins_get_a_count_when_the_statutory_limit_passes(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    people = await _seed(factory)
+    july_1 = datetime(2027, 7, 1, 0, 0, tzinfo=UTC)
+    report = await remind_at(lambda: UnitOfWork(factory), CATALOGUES, SETTINGS, july_1, now=july_1)
+    assert report is not None
+    assert report.written == 3
+    rows = {row.person_id: row for row in await _rows(factory)}
+    assert "Batas UU terlewati tanpa RAT: 2 koperasi." in rows[people["admin"]].payload["text"]
+
+
+async def test_a_pass_after_downtime_catches_up_once(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """Down from Tuesday 30 March to Friday 2 April: Friday's pass sends 1 April's reminders;
+    Monday's pass does not send them again (only the weekly digest and roll-up)."""
+    people = await _seed(factory)
+    friday = datetime(2027, 4, 2, 0, 0, tzinfo=UTC)
+    before = datetime(2027, 3, 30, 0, 0, tzinfo=UTC)
+    report = await remind_at(
+        lambda: UnitOfWork(factory), CATALOGUES, SETTINGS, friday, now=friday, previous=before
+    )
+    assert report is not None
+    assert report.written == 2
+    monday = datetime(2027, 4, 5, 0, 0, tzinfo=UTC)
+    report = await remind_at(
+        lambda: UnitOfWork(factory), CATALOGUES, SETTINGS, monday, now=monday, previous=friday
+    )
+    assert report is not None
+    assert not report.due
+    texts = {m.person_id: m.text for m in report.messages}
+    assert texts == {
+        people["officer"]: (
+            "<b>Pengingat Gempur</b>\n\n<b>Ringkasan mingguan</b> — koperasi berisiko: 2."
+        ),
+        people["admin"]: (
+            "<b>Pengingat Gempur</b>\n\n<b>Rekap mingguan</b> — koperasi terdaftar: 2."
+            "\n\nRAT tahun buku berjalan sudah terlaksana: 0.\n\nTerlambat: 0."
+            "\n\nBerisiko: 2."
+        ),
+    }
+    saturday = datetime(2027, 4, 3, 0, 0, tzinfo=UTC)
+    assert (
+        await remind_at(lambda: UnitOfWork(factory), CATALOGUES, SETTINGS, saturday, now=saturday)
+        is None
+    )
+
+
+async def test_reminders_stop_once_the_rat_is_held(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    people = await _seed(factory)
+    async with UnitOfWork(factory) as uow:
+        cycles = await uow.session.scalars(
+            select(RatCycle).join(Koperasi, Koperasi.current_rat_cycle_id == RatCycle.id)
+        )
+        for cycle in cycles:
+            cycle.held_date = date(2027, 3, 30)
+        await uow.commit()
+    assert await _pass(factory) == 0
+    async with UnitOfWork(factory, write=False) as uow:
+        assert await uow.session.get(Person, people["both"]) is not None

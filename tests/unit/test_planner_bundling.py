@@ -1,0 +1,70 @@
+"""What a pass covers (working days, catch-up) and how one person's reminders become messages."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from config import AppConfig
+from domain.reminders import DEFAULT_ENTRIES, Reminder
+from locales import Catalogues
+from services.reminders import ReminderSettings
+from services.reminders.texts import MAX_LINES, Line, reminder_line, render, summary_line
+
+SETTINGS = ReminderSettings.from_config(
+    AppConfig.model_validate({"calendar": {"holidays": ["2027-08-17"]}})
+)
+TR = Catalogues(["id", "en"], "id", ZoneInfo("Asia/Jakarta")).get("id")
+TARGET_PASSED = next(e for e in DEFAULT_ENTRIES if e.name == "target_passed")
+
+
+@pytest.mark.parametrize(
+    ("today", "previous", "span"),
+    [
+        (date(2027, 4, 7), None, (date(2027, 4, 7), date(2027, 4, 7))),  # a Wednesday
+        (date(2027, 4, 5), None, (date(2027, 4, 3), date(2027, 4, 5))),  # Monday: the weekend
+        (date(2027, 8, 18), None, (date(2027, 8, 17), date(2027, 8, 18))),  # after a holiday
+        (date(2027, 4, 3), None, None),  # Saturday: nothing
+        # Down since the pass of Tuesday 30 March: Friday covers Wednesday to Friday.
+        (date(2027, 4, 2), date(2027, 3, 30), (date(2027, 3, 31), date(2027, 4, 2))),
+        # Down for a month: at most catch_up_days (7) back.
+        (date(2027, 5, 12), date(2027, 4, 7), (date(2027, 5, 5), date(2027, 5, 12))),
+        # The same day again: the usual span (the outbox keys keep it from repeating).
+        (date(2027, 4, 7), date(2027, 4, 7), (date(2027, 4, 7), date(2027, 4, 7))),
+    ],
+)
+def test_the_span_a_pass_covers(
+    today: date, previous: date | None, span: tuple[date, date] | None
+) -> None:
+    assert SETTINGS.span(today, previous) == span
+
+
+def _line(number: int) -> Line:
+    return reminder_line(
+        Reminder(TARGET_PASSED, number, number, date(2027, 4, 1)), f"KSU {number:03}"
+    )
+
+
+def test_one_message_lists_every_cooperative_in_order() -> None:
+    (text,) = render(TR, [_line(2), _line(1), _line(2)], parts=1)
+    assert text.startswith("<b>Pengingat Gempur</b>")
+    assert text.count("target dinas 31 Maret 2027 terlewati") == 2  # the duplicate once
+    assert text.index("KSU 001") < text.index("KSU 002")
+
+
+def test_long_lists_are_capped_and_split_into_the_allowed_parts() -> None:
+    lines = [_line(n) for n in range(60)]
+    (single,) = render(TR, lines, parts=1)
+    assert single.count("terlewati") == MAX_LINES
+    assert single.endswith(f"…dan {60 - MAX_LINES} lainnya.")
+    assert len(single) < 4096
+    two = render(TR, lines, parts=2)
+    assert len(two) == 2
+    assert all(t.count("terlewati") == MAX_LINES for t in two)
+
+
+def test_an_admins_summary_counts_cooperatives() -> None:
+    (text,) = render(TR, [summary_line(TARGET_PASSED.topic, 12)], parts=1)
+    assert "Target dinas terlewati tanpa RAT: 12 koperasi." in text
