@@ -14,6 +14,9 @@ from domain.keys import N_
 
 STAFF = frozenset({Role.PETUGAS, Role.ADMIN})
 ADMINS = frozenset({Role.ADMIN})
+# Staff and pimpinan, who read the cards (pimpinan change nothing).
+READERS = frozenset({Role.PETUGAS, Role.ADMIN, Role.PIMPINAN})
+BOARD = frozenset({Role.PENGURUS})
 
 
 # Compared by identity: each command is declared once, as a constant.
@@ -54,9 +57,11 @@ START = CommandSpec("start", N_("cmd.start"), 10)
 BANTUAN = CommandSpec("bantuan", N_("cmd.bantuan"), 20, {"en": "help"})
 BATAL = CommandSpec("batal", N_("cmd.batal"), 40, {"en": "cancel"})
 PRIVASI = CommandSpec("privasi", N_("cmd.privasi"), 50, {"en": "privacy"})
-KOPERASI = CommandSpec("koperasi", N_("cmd.koperasi"), 60, {"en": "coops"}, STAFF)
+KOPERASI = CommandSpec("koperasi", N_("cmd.koperasi"), 60, {"en": "coops"}, READERS)
 PETUGAS = CommandSpec("petugas", N_("cmd.petugas"), 70, {"en": "officers"}, ADMINS)
 UNDANG = CommandSpec("undang", N_("cmd.undang"), 80, {"en": "invite"}, ADMINS)
+# The RAT cycle (board side)
+STATUS = CommandSpec("status", N_("cmd.status"), 15, roles=BOARD)
 PLAIN_COMMANDS: tuple[CommandSpec, ...] = (
     START,
     BANTUAN,
@@ -65,6 +70,7 @@ PLAIN_COMMANDS: tuple[CommandSpec, ...] = (
     KOPERASI,
     PETUGAS,
     UNDANG,
+    STATUS,
 )
 
 

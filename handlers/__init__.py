@@ -28,6 +28,7 @@ from domain.callbacks import (
     KoperasiButton,
     PetugasButton,
     PrivacyButton,
+    StatusButton,
     family_pattern,
 )
 from domain.commands import CommandSpec
@@ -44,6 +45,7 @@ from handlers import (
     reachability,
     register_import,
     settings,
+    status,
 )
 from handlers.context import BotContext, GempurApp
 from handlers.errors import on_error
@@ -66,6 +68,7 @@ def plain_handlers() -> dict[CommandSpec, Handler]:
         plain.KOPERASI: koperasi.koperasi,
         plain.PETUGAS: petugas.petugas,
         plain.UNDANG: invites.undang,
+        plain.STATUS: status.status,
     }
 
 
@@ -136,10 +139,11 @@ def register(app: GempurApp, cfg: AppConfig) -> None:
         )
     )
     # board choice; after a switch from the home menu, the home menu again
-    board_choice = board.choice_handler({"": home.send_home})
+    board_choice = board.choice_handler({"": home.send_home, status.COMMAND: status.status})
     app.add_handler(
         CallbackQueryHandler(board_choice, pattern=family_pattern(BoardSwitch, BoardChoice))
     )
+    app.add_handler(CallbackQueryHandler(status.on_status_button, pattern=StatusButton.pattern()))
     app.add_handler(
         CallbackQueryHandler(invites.on_invite_button, pattern=family_pattern(*INVITE_BUTTONS))
     )

@@ -21,6 +21,7 @@ from domain.koperasi_list import (
 from handlers.context import BotContext
 from handlers.koperasi_views import Screen, describe_filter, render_card, render_list
 from handlers.replies import reply
+from handlers.status_views import status_for, status_lines
 from services.koperasi_query import last_search, list_page, load_card
 
 
@@ -54,7 +55,9 @@ async def card_screen(
     if card is None:
         return None
     actions = card_actions(context.viewer, card.petugas_id)
-    return render_card(context.tr, card, actions, back, notice)
+    status = await status_for(context, koperasi_id)
+    lines = status_lines(context.tr, status, office=True) if status is not None else []
+    return render_card(context.tr, card, actions, back, notice, lines)
 
 
 async def scoped_card(context: BotContext, koperasi_id: int) -> KoperasiCard | None:
@@ -68,7 +71,7 @@ async def scoped_card(context: BotContext, koperasi_id: int) -> KoperasiCard | N
 
 async def show_search_list(update: Update, context: BotContext) -> None:
     """After a search from the list: its results, as the list with the search filter."""
-    if not context.viewer.has(Role.PETUGAS, Role.ADMIN):
+    if not context.viewer.has(Role.PETUGAS, Role.ADMIN, Role.PIMPINAN):
         return
     screen = await list_screen(context, ListState(0, ListFilter(search=True)))
     if screen is not None:

@@ -34,6 +34,7 @@ from storage.repositories.pending_imports import PendingImportRepository
 from storage.repositories.petugas import PetugasRepository
 from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.rat_cycle import RatCycleRepository
+from storage.repositories.rat_report import RatReportRepository
 from storage.repositories.viewer import ViewerRepository
 
 
@@ -60,6 +61,7 @@ class UnitOfWork:
     privacy: PrivacyRepository
     viewer: ViewerRepository
     rat_cycles: RatCycleRepository
+    rat_report: RatReportRepository
 
     def __init__(self, factory: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
         self._factory = factory
@@ -98,6 +100,7 @@ class UnitOfWork:
         self.privacy = PrivacyRepository(session)
         self.viewer = ViewerRepository(session)
         self.rat_cycles = RatCycleRepository(session)
+        self.rat_report = RatReportRepository(session)
         try:
             # Begin now (not at the first query) so the writer's lock is taken on entry.
             await session.connection()

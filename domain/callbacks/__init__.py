@@ -55,6 +55,7 @@ from domain.callbacks.people import (
     PrivacyAction,
     PrivacyButton,
 )
+from domain.callbacks.rat import StatusButton, StatusView
 
 __all__ = [
     "INVITE_BUTTONS",
@@ -91,6 +92,8 @@ __all__ = [
     "PetugasButton",
     "PrivacyAction",
     "PrivacyButton",
+    "StatusButton",
+    "StatusView",
     "decode_any",
     "family_pattern",
 ]

@@ -12,6 +12,7 @@ import re
 import pytest
 
 import domain.callbacks
+import domain.callbacks.rat
 from domain.access import Role
 from domain.callbacks import (
     INVITE_ROLES,
@@ -45,6 +46,8 @@ from domain.callbacks import (
     PetugasButton,
     PrivacyAction,
     PrivacyButton,
+    StatusButton,
+    StatusView,
 )
 from domain.callbacks.codec import ID, INDEX, MAX_INDEX, MAX_PAGE, PAGE
 from domain.callbacks.lists import PETUGAS_NUMBERS
@@ -68,6 +71,7 @@ CASES: dict[type[Codec], list[Codec]] = {
     JoinButton: [JoinButton(MAX_ID, None), *(JoinButton(MAX_ID, role) for role in JOIN_ROLES)],
     BoardSwitch: [BoardSwitch()],
     BoardChoice: [BoardChoice(MAX_ID, "tindaklanjut"), BoardChoice(7)],
+    StatusButton: [StatusButton(MAX_ID, view) for view in StatusView],
     ImportButton: [ImportButton(MAX_ID, action) for action in ImportAction],
     PrivacyButton: [PrivacyButton(action) for action in PrivacyAction],
     InviteMenu: [InviteMenu()],
@@ -118,7 +122,12 @@ def _codecs() -> set[type[Codec]]:
     """Every codec class the package defines."""
     return {
         value
-        for module in (domain.callbacks.codec, domain.callbacks.people, domain.callbacks.lists)
+        for module in (
+            domain.callbacks.codec,
+            domain.callbacks.people,
+            domain.callbacks.lists,
+            domain.callbacks.rat,
+        )
         for value in vars(module).values()
         if inspect.isclass(value) and issubclass(value, Codec) and value is not Codec
     }

@@ -33,6 +33,7 @@ def test_each_language_has_its_own_names_and_indonesian_is_the_default() -> None
         "petugas": "officers",
         "undang": "invite",
         "impor": "import",
+        "status": "status",
     }
     assert all(spec.name_in("id") == spec.name for spec in commands())
     assert by_name["bantuan"].name_in(None) == "bantuan"

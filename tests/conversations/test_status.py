@@ -1,0 +1,164 @@
+"""/status: the board's RAT status card, on the home menu, and on the office's cooperative card."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from domain.access import Role
+from domain.callbacks import StatusButton, StatusView
+from services.rat_recompute import recompute_koperasi
+from storage.tables import ChecklistEntry
+from telegram_stub import BotApiStub
+from tests.helpers.bot import Conversation
+from tests.helpers.driver import BotMessage, Driver, UserSession
+from tests.helpers.seed import (
+    NOW,
+    add_board_member,
+    add_koperasi,
+    add_person,
+    answer_of,
+    forge_press,
+)
+
+TODAY = date(2027, 1, 4)  # the frozen clock's day in WIB
+FORMED = date(2026, 1, 1)  # 2026 is its first full fiscal year: the first owing a RAT
+SITI, RINA, ANI, PAK, DEDI = 7001, 7002, 7003, 7004, 7005
+
+
+@pytest.fixture
+async def koperasi(conv: Conversation) -> dict[str, int]:
+    """Two cooperatives with current 2026 cycles; Siti on both boards, Rina on one."""
+    services = conv.app.bot_data.services
+    async with services.uow() as uow:
+        ani = await add_person(uow, ANI, "Ani Petugas", roles=[Role.PETUGAS])
+        await add_person(uow, PAK, "Pak Bupati", roles=[Role.PIMPINAN])
+        await add_person(uow, DEDI, "Dedi", roles=[Role.PETUGAS])
+        sejahtera = await add_koperasi(
+            uow, "KSP Sejahtera", petugas_id=ani.id, bentuk="primer", tgl_badan_hukum=FORMED
+        )
+        makmur = await add_koperasi(uow, "Koperasi Makmur", bentuk="primer")
+        for made in (sejahtera, makmur):
+            await recompute_koperasi(uow, made.id, services.config.rat.policy(), TODAY, now=NOW)
+        siti = await add_person(uow, SITI, "Siti")
+        rina = await add_person(uow, RINA, "Rina")
+        await add_board_member(uow, siti, sejahtera.id)
+        await add_board_member(uow, siti, makmur.id)
+        await add_board_member(uow, rina, sejahtera.id)
+        cycle_id = sejahtera.current_rat_cycle_id
+        assert cycle_id is not None
+        for code in ("A1", "A2"):
+            uow.session.add(
+                ChecklistEntry(
+                    rat_cycle_id=cycle_id, item_code=code, status="selesai", updated_at=NOW
+                )
+            )
+        await recompute_koperasi(uow, sejahtera.id, services.config.rat.policy(), TODAY, now=NOW)
+        await uow.commit()
+        return {"sejahtera": sejahtera.id, "makmur": makmur.id}
+
+
+async def _press(conv: Conversation, user: UserSession, button: str) -> BotMessage:
+    await user.press(button)
+    await conv.deliver()
+    return await user.last_message()
+
+
+async def test_board_member_sees_the_status_card_in_indonesian(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    rina = driver.user(RINA, "Rina")
+    card = await conv.say(rina, "/status")
+    assert "Status RAT — KSP Sejahtera" in card.body
+    assert "Tahun buku 2026 (berakhir 31 Desember 2026)" in card.body
+    assert "Tahap: Persiapan" in card.body
+    assert "Checklist: 2/7 butir wajib terpenuhi" in card.body
+    assert "Tenggat berikutnya: target RAT dari dinas, 31 Maret 2027 (86 hari lagi)" in card.body
+    assert "Rencana RAT: belum ditentukan" in card.body
+    assert "Petugas pendamping: Ani Petugas" in card.body
+    assert "RAT terakhir: belum tercatat" in card.body
+    assert "tidak ada keterlambatan" in card.body
+    assert card.buttons == ["❓ Apa artinya?"]
+
+
+async def test_the_explanation_opens_and_closes_in_place(
+    conv: Conversation, driver: Driver, stub: BotApiStub, koperasi: dict[str, int]
+) -> None:
+    rina = driver.user(RINA, "Rina")
+    await conv.say(rina, "/status")
+    explained = await _press(conv, rina, "❓ Apa artinya?")
+    assert "Rapat Anggota Tahunan" in explained.body
+    assert explained.buttons == ["Sembunyikan penjelasan"]
+    closed = await _press(conv, rina, "Sembunyikan penjelasan")
+    assert "Rapat Anggota Tahunan" not in closed.body
+    assert [call.status for call in stub.calls("editMessageText")] == [200, 200]
+    assert len(stub.calls("sendMessage")) == 1  # edited in place, never sent again
+
+
+async def test_english_reader_gets_english_dates(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    async with conv.app.bot_data.services.uow() as uow:
+        person = await uow.people.get_by_telegram_id(RINA)
+        assert person is not None
+        person.language = "en"
+        await uow.commit()
+    card = await conv.say(driver.user(RINA, "Rina", language_code="en"), "/status")
+    assert "Fiscal year 2026 (ends December 31, 2026)" in card.body
+    assert "Checklist: 2/7 mandatory items done" in card.body
+
+
+async def test_member_of_two_boards_chooses_then_sees_that_card(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    siti = driver.user(SITI, "Siti")
+    ask = await conv.say(siti, "/status")
+    assert sorted(ask.buttons) == ["KSP Sejahtera", "Koperasi Makmur"]
+    card = await conv.press(siti, "Koperasi Makmur")
+    assert "Status RAT — Koperasi Makmur" in card.body
+    assert "Checklist: 0/7" in card.body
+    assert "Tanda: ⚠️ tidak RAT" in card.body  # formed long ago, no RAT for 2025
+    assert "Petugas pendamping: belum ditetapkan" in card.body
+    again = await conv.say(siti, "/status")  # the choice is remembered
+    assert "Status RAT — Koperasi Makmur" in again.body
+
+
+async def test_the_board_home_starts_with_the_status_card(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    home = await conv.say(driver.user(RINA, "Rina"), "/start")
+    assert home.body.startswith("📋 Status RAT — KSP Sejahtera")
+    assert "Tahap: Persiapan" in home.body
+
+
+async def test_officer_and_pimpinan_read_the_status_on_the_card(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    # Ani's list holds only hers; the pimpinan's the whole region, by name
+    for user_id, number in ((ANI, "1"), (PAK, "2")):
+        user = driver.user(user_id, "x")
+        await conv.say(user, "/koperasi")
+        card = await _press(conv, user, number)
+        assert "KSP Sejahtera" in card.body
+        assert "Checklist: 2/7 butir wajib terpenuhi" in card.body
+        assert "Tenggat berikutnya" in card.body
+    # pimpinan may read but gets no action on the card
+    assert "Ganti petugas" not in " ".join(card.buttons)
+    assert not any("Hapus" in label for label in card.buttons)
+
+
+async def test_status_is_refused_to_others(
+    conv: Conversation, driver: Driver, stub: BotApiStub, koperasi: dict[str, int]
+) -> None:
+    answer = await conv.say(driver.user(DEDI, "Dedi"), "/status")
+    assert "tidak memiliki akses" in answer.body
+    # Rina forging the explanation of a cooperative she is not on the board of
+    rina = driver.user(RINA, "Rina")
+    await conv.say(rina, "/status")
+    query = forge_press(stub, RINA, StatusButton(koperasi["makmur"], StatusView.EXPLAIN).encode())
+    await conv.deliver()
+    alert = answer_of(stub, query)["answer"]
+    assert "tidak memiliki akses" in alert["text"]  # type: ignore[index]
+    last = await rina.last_message()
+    assert "Koperasi Makmur" not in last.body
