@@ -12,12 +12,20 @@ from collections.abc import Iterable
 from functools import cache
 from types import ModuleType
 
-from conversations import akses, bahasa, cari_koperasi, impor, jabatan, perbaiki
+from conversations import akses, bahasa, cari_koperasi, impor, jabatan, lapor, perbaiki
 from conversations.spec import FormSpec
 from domain.commands import PLAIN_COMMANDS, CommandSpec, in_order
 from locales import Catalogues
 
-FORM_MODULES: tuple[ModuleType, ...] = (bahasa, perbaiki, cari_koperasi, akses, impor, jabatan)
+FORM_MODULES: tuple[ModuleType, ...] = (
+    bahasa,
+    perbaiki,
+    cari_koperasi,
+    akses,
+    impor,
+    jabatan,
+    lapor,
+)
 
 
 def forms(catalogues: Catalogues, extra: Iterable[FormSpec] = ()) -> dict[str, FormSpec]:

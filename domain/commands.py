@@ -62,6 +62,7 @@ PETUGAS = CommandSpec("petugas", N_("cmd.petugas"), 70, {"en": "officers"}, ADMI
 UNDANG = CommandSpec("undang", N_("cmd.undang"), 80, {"en": "invite"}, ADMINS)
 # The RAT cycle (board side)
 STATUS = CommandSpec("status", N_("cmd.status"), 15, roles=BOARD)
+LAPOR = CommandSpec("lapor", N_("cmd.lapor"), 16, {"en": "report"}, BOARD)
 PLAIN_COMMANDS: tuple[CommandSpec, ...] = (
     START,
     BANTUAN,
@@ -71,6 +72,7 @@ PLAIN_COMMANDS: tuple[CommandSpec, ...] = (
     PETUGAS,
     UNDANG,
     STATUS,
+    LAPOR,
 )
 
 

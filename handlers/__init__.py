@@ -26,6 +26,7 @@ from domain.callbacks import (
     JoinAsk,
     JoinButton,
     KoperasiButton,
+    LaporButton,
     PetugasButton,
     PrivacyButton,
     StatusButton,
@@ -39,6 +40,7 @@ from handlers import (
     home,
     invites,
     koperasi,
+    lapor,
     onboarding,
     petugas,
     privasi,
@@ -69,6 +71,7 @@ def plain_handlers() -> dict[CommandSpec, Handler]:
         plain.PETUGAS: petugas.petugas,
         plain.UNDANG: invites.undang,
         plain.STATUS: status.status,
+        plain.LAPOR: lapor.lapor,
     }
 
 
@@ -139,11 +142,14 @@ def register(app: GempurApp, cfg: AppConfig) -> None:
         )
     )
     # board choice; after a switch from the home menu, the home menu again
-    board_choice = board.choice_handler({"": home.send_home, status.COMMAND: status.status})
+    board_choice = board.choice_handler(
+        {"": home.send_home, status.COMMAND: status.status, lapor.COMMAND: lapor.lapor}
+    )
     app.add_handler(
         CallbackQueryHandler(board_choice, pattern=family_pattern(BoardSwitch, BoardChoice))
     )
     app.add_handler(CallbackQueryHandler(status.on_status_button, pattern=StatusButton.pattern()))
+    app.add_handler(CallbackQueryHandler(lapor.on_lapor_button, pattern=LaporButton.pattern()))
     app.add_handler(
         CallbackQueryHandler(invites.on_invite_button, pattern=family_pattern(*INVITE_BUTTONS))
     )

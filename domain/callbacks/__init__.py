@@ -55,7 +55,7 @@ from domain.callbacks.people import (
     PrivacyAction,
     PrivacyButton,
 )
-from domain.callbacks.rat import StatusButton, StatusView
+from domain.callbacks.rat import LaporButton, StatusButton, StatusView
 
 __all__ = [
     "INVITE_BUTTONS",
@@ -88,6 +88,7 @@ __all__ = [
     "JoinPendingList",
     "KoperasiAction",
     "KoperasiButton",
+    "LaporButton",
     "PetugasAction",
     "PetugasButton",
     "PrivacyAction",

@@ -1,11 +1,11 @@
-"""Buttons of the RAT cycle screens: the status card."""
+"""Buttons of the RAT cycle screens: the status card and the /lapor menu."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.callbacks.codec import ID, Codec, one_of
+from domain.callbacks.codec import ID, Codec, one_of, word
 
 
 class StatusView(StrEnum):
@@ -24,3 +24,17 @@ class StatusButton(Codec):
 
     koperasi_id: int
     view: StatusView = StatusView.CARD
+
+
+MENU, UNDO = "menu", "undo"
+
+
+@dataclass(frozen=True)
+class LaporButton(Codec):
+    """A /lapor button: `lp:<koperasi>:<target>` — an item code, a milestone, `menu`, `undo`."""
+
+    PREFIX = "lp"
+    PARTS = (ID, word("A-Za-z0-9_", 16))
+
+    koperasi_id: int
+    target: str = MENU

@@ -1,4 +1,4 @@
-"""What the status card shows about a cooperative's current RAT cycle (SPEC §4, /status).
+"""What the status card shows about a cooperative's current RAT cycle (/status).
 
 Pure: the service reads the cooperative, its current cycle and the checklist states, and
 calls `status_card` with the day; the handler renders the result in the reader's language.

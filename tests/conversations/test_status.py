@@ -2,61 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from domain.access import Role
 from domain.callbacks import StatusButton, StatusView
-from services.rat_recompute import recompute_koperasi
-from storage.tables import ChecklistEntry
 from telegram_stub import BotApiStub
 from tests.helpers.bot import Conversation
 from tests.helpers.driver import BotMessage, Driver, UserSession
+from tests.helpers.rat_boards import ANI, DEDI, PAK, RINA, SITI, seed_boards
 from tests.helpers.seed import (
-    NOW,
-    add_board_member,
-    add_koperasi,
-    add_person,
     answer_of,
     forge_press,
 )
-
-TODAY = date(2027, 1, 4)  # the frozen clock's day in WIB
-FORMED = date(2026, 1, 1)  # 2026 is its first full fiscal year: the first owing a RAT
-SITI, RINA, ANI, PAK, DEDI = 7001, 7002, 7003, 7004, 7005
 
 
 @pytest.fixture
 async def koperasi(conv: Conversation) -> dict[str, int]:
     """Two cooperatives with current 2026 cycles; Siti on both boards, Rina on one."""
-    services = conv.app.bot_data.services
-    async with services.uow() as uow:
-        ani = await add_person(uow, ANI, "Ani Petugas", roles=[Role.PETUGAS])
-        await add_person(uow, PAK, "Pak Bupati", roles=[Role.PIMPINAN])
-        await add_person(uow, DEDI, "Dedi", roles=[Role.PETUGAS])
-        sejahtera = await add_koperasi(
-            uow, "KSP Sejahtera", petugas_id=ani.id, bentuk="primer", tgl_badan_hukum=FORMED
-        )
-        makmur = await add_koperasi(uow, "Koperasi Makmur", bentuk="primer")
-        for made in (sejahtera, makmur):
-            await recompute_koperasi(uow, made.id, services.config.rat.policy(), TODAY, now=NOW)
-        siti = await add_person(uow, SITI, "Siti")
-        rina = await add_person(uow, RINA, "Rina")
-        await add_board_member(uow, siti, sejahtera.id)
-        await add_board_member(uow, siti, makmur.id)
-        await add_board_member(uow, rina, sejahtera.id)
-        cycle_id = sejahtera.current_rat_cycle_id
-        assert cycle_id is not None
-        for code in ("A1", "A2"):
-            uow.session.add(
-                ChecklistEntry(
-                    rat_cycle_id=cycle_id, item_code=code, status="selesai", updated_at=NOW
-                )
-            )
-        await recompute_koperasi(uow, sejahtera.id, services.config.rat.policy(), TODAY, now=NOW)
-        await uow.commit()
-        return {"sejahtera": sejahtera.id, "makmur": makmur.id}
+    return await seed_boards(conv)
 
 
 async def _press(conv: Conversation, user: UserSession, button: str) -> BotMessage:
