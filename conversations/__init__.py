@@ -12,7 +12,16 @@ from collections.abc import Iterable
 from functools import cache
 from types import ModuleType
 
-from conversations import akses, bahasa, cari_koperasi, impor, jabatan, lapor, perbaiki
+from conversations import (
+    akses,
+    bahasa,
+    cari_koperasi,
+    impor,
+    jabatan,
+    kembalikan,
+    lapor,
+    perbaiki,
+)
 from conversations.spec import FormSpec
 from domain.commands import PLAIN_COMMANDS, CommandSpec, in_order
 from locales import Catalogues
@@ -25,6 +34,7 @@ FORM_MODULES: tuple[ModuleType, ...] = (
     impor,
     jabatan,
     lapor,
+    kembalikan,
 )
 
 

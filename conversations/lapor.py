@@ -88,7 +88,9 @@ def _yes_no(step_id: str, prompt: str, next_step: str | None) -> Step:
     return Step(step_id, prompt, InputKind.CHOICE, YES_NO, next=next_step)
 
 
-async def _complete(uow: UnitOfWork, run: FormRun) -> Reply | ShowStatusCard:
+async def _complete(
+    uow: UnitOfWork, run: FormRun, catalogues: Catalogues
+) -> Reply | ShowStatusCard:
     """Records the change and shows the card; says why when it could not be recorded."""
     ctx = _ctx(run.answers)
     koperasi_id = int(ctx["koperasi_id"])
@@ -101,7 +103,7 @@ async def _complete(uow: UnitOfWork, run: FormRun) -> Reply | ShowStatusCard:
     if run.policy is None:
         return Reply(N_("lapor.no_cycle"))
     today = date.fromisoformat(ctx["today"])
-    context = Context(run.policy, today, run.now)
+    context = Context(run.policy, today, run.now, catalogues)
     saved = await record(uow, viewer, change_of(koperasi_id, run.answers, run.now), context)
     if saved is Saved.NOT_ALLOWED:
         return Reply(N_("auth.not_allowed"))
@@ -113,7 +115,10 @@ async def _complete(uow: UnitOfWork, run: FormRun) -> Reply | ShowStatusCard:
 
 def form(catalogues: Catalogues) -> FormSpec:
     """The /lapor sub-flows as one form whose first step the menu sets."""
-    del catalogues
+
+    async def complete(uow: UnitOfWork, run: FormRun) -> Reply | ShowStatusCard:
+        return await _complete(uow, run, catalogues)
+
     states = [Option(state, STATE_KEYS[state]) for state in ITEM_STATES]
     modes = [Option(mode, MODE_KEYS[mode]) for mode in MODES]
     return FormSpec(
@@ -165,6 +170,6 @@ def form(catalogues: Catalogues) -> FormSpec:
             _date_step("ods", N_("lapor.prompt.ods")),
         ),
         first_step="state",
-        complete=_complete,
+        complete=complete,
         subject_required=True,
     )

@@ -63,6 +63,7 @@ UNDANG = CommandSpec("undang", N_("cmd.undang"), 80, {"en": "invite"}, ADMINS)
 # The RAT cycle (board side)
 STATUS = CommandSpec("status", N_("cmd.status"), 15, roles=BOARD)
 LAPOR = CommandSpec("lapor", N_("cmd.lapor"), 16, {"en": "report"}, BOARD)
+VERIFIKASI = CommandSpec("verifikasi", N_("cmd.verifikasi"), 65, {"en": "verify"}, STAFF)
 PLAIN_COMMANDS: tuple[CommandSpec, ...] = (
     START,
     BANTUAN,
@@ -73,6 +74,7 @@ PLAIN_COMMANDS: tuple[CommandSpec, ...] = (
     UNDANG,
     STATUS,
     LAPOR,
+    VERIFIKASI,
 )
 
 

@@ -30,6 +30,7 @@ from domain.callbacks import (
     PetugasButton,
     PrivacyButton,
     StatusButton,
+    VerifyButton,
     family_pattern,
 )
 from domain.commands import CommandSpec
@@ -48,6 +49,7 @@ from handlers import (
     register_import,
     settings,
     status,
+    verifikasi,
 )
 from handlers.context import BotContext, GempurApp
 from handlers.errors import on_error
@@ -72,6 +74,7 @@ def plain_handlers() -> dict[CommandSpec, Handler]:
         plain.UNDANG: invites.undang,
         plain.STATUS: status.status,
         plain.LAPOR: lapor.lapor,
+        plain.VERIFIKASI: verifikasi.verifikasi,
     }
 
 
@@ -150,6 +153,9 @@ def register(app: GempurApp, cfg: AppConfig) -> None:
     )
     app.add_handler(CallbackQueryHandler(status.on_status_button, pattern=StatusButton.pattern()))
     app.add_handler(CallbackQueryHandler(lapor.on_lapor_button, pattern=LaporButton.pattern()))
+    app.add_handler(
+        CallbackQueryHandler(verifikasi.on_verify_button, pattern=VerifyButton.pattern())
+    )
     app.add_handler(
         CallbackQueryHandler(invites.on_invite_button, pattern=family_pattern(*INVITE_BUTTONS))
     )

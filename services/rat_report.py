@@ -20,7 +20,9 @@ from domain.rat.policy import CycleRules, RatPolicy
 from domain.rat.report import DATE_COLUMNS, ODS, as_text, from_text
 from domain.rat.roles import may_confirm_ods, may_report, recorded_on_behalf
 from domain.rat.validation import MilestoneDates, change_milestone
+from locales import Catalogues
 from services.rat_recompute import recompute_koperasi
+from services.rat_verify import notify_officer
 from storage.repositories.rat_cycle import DEADLINE_COLUMNS
 from storage.tables import ChecklistEntry, CycleChange, Evidence, RatCycle
 from storage.uow import UnitOfWork
@@ -71,6 +73,8 @@ class Context:
     policy: RatPolicy
     today: date
     now: datetime
+    # Set: the officer is told when a board reports (services.rat_verify.notify_officer).
+    catalogues: Catalogues | None = None
 
 
 async def record(uow: UnitOfWork, viewer: Viewer, change: ReportChange, ctx: Context) -> Saved:
@@ -98,6 +102,10 @@ async def record(uow: UnitOfWork, viewer: Viewer, change: ReportChange, ctx: Con
     for row in rows:
         uow.rat_report.add(row)
     await recompute_koperasi(uow, kid, ctx.policy, ctx.today, now=ctx.now)
+    if not on_behalf and ctx.catalogues is not None:
+        koperasi = await uow.koperasi.get(kid)
+        nama = koperasi.nama if koperasi is not None else ""
+        await notify_officer(uow, ctx.catalogues, kid, nama, ctx.now)
     return Saved.SAVED
 
 
@@ -166,7 +174,9 @@ async def _set_item(
     if rows:
         entry.updated_by_person_id, entry.updated_at = person_id, now
         entry.recorded_by_officer = on_behalf
-        entry.verification = VERIFIED if on_behalf else UNCHECKED
+        # A board's change waits for the check again (a returned item too): kept in history.
+        checked = {"verification": VERIFIED if on_behalf else UNCHECKED}
+        rows += _changes(entry, checked, cycle_id, change.target, person_id, on_behalf, now)
         entry.verified_by_person_id = person_id if on_behalf else None
         entry.verified_at = now if on_behalf else None
     return rows

@@ -55,7 +55,13 @@ from domain.callbacks.people import (
     PrivacyAction,
     PrivacyButton,
 )
-from domain.callbacks.rat import LaporButton, StatusButton, StatusView
+from domain.callbacks.rat import (
+    LaporButton,
+    StatusButton,
+    StatusView,
+    VerifyAction,
+    VerifyButton,
+)
 
 __all__ = [
     "INVITE_BUTTONS",
@@ -95,6 +101,8 @@ __all__ = [
     "PrivacyButton",
     "StatusButton",
     "StatusView",
+    "VerifyAction",
+    "VerifyButton",
     "decode_any",
     "family_pattern",
 ]

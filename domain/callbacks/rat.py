@@ -38,3 +38,26 @@ class LaporButton(Codec):
 
     koperasi_id: int
     target: str = MENU
+
+
+class VerifyAction(StrEnum):
+    """What a /verifikasi button does."""
+
+    LIST = "l"
+    VERIFY = "ok"
+    RETURN = "r"
+
+
+VERIFY_KINDS = {"i": "item", "h": "held", "r": "reported"}
+
+
+@dataclass(frozen=True)
+class VerifyButton(Codec):
+    """A /verifikasi button: `vf:<kind>:<row id>:<action>` (kind: item, held, reported)."""
+
+    PREFIX = "vf"
+    PARTS = (one_of(VERIFY_KINDS), ID, one_of({a.value: a for a in VerifyAction}))
+
+    kind: str
+    row_id: int
+    action: VerifyAction

@@ -104,3 +104,19 @@ def from_text(column: str, text: str | None) -> object:
     if column in BOOL_COLUMNS:
         return text == "true"
     return text
+
+
+@dataclass(frozen=True)
+class Unchecked:
+    """Something a board reported that nobody in the office has checked yet.
+
+    `kind` is `item` (row: the checklist entry) or `held` / `reported` (row: the cycle).
+    """
+
+    kind: str
+    row_id: int
+    koperasi_id: int
+    nama: str
+    target: str  # the item code, or "held" / "reported"
+    state: str  # the item's state ("" for a milestone)
+    since: datetime

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, true
 
 from domain.rat.checklist import BELUM
+from domain.rat.report import Unchecked
 from storage.repositories.base import Repository
 from storage.tables import ChecklistEntry, CycleChange, Evidence, Koperasi, RatCycle
+
+UNCHECKED = "none"
 
 
 class RatReportRepository(Repository):
@@ -34,7 +37,14 @@ class RatReportRepository(Repository):
 
     async def add_entry(self, cycle_id: int, code: str, now: datetime) -> ChecklistEntry:
         """A new checklist entry (state `belum`) for an item that had none."""
-        entry = ChecklistEntry(rat_cycle_id=cycle_id, item_code=code, status=BELUM, updated_at=now)
+        entry = ChecklistEntry(
+            rat_cycle_id=cycle_id,
+            item_code=code,
+            status=BELUM,
+            verification=UNCHECKED,
+            recorded_by_officer=False,
+            updated_at=now,
+        )
         self.session.add(entry)
         return entry
 
@@ -61,3 +71,50 @@ class RatReportRepository(Repository):
     async def cycle(self, cycle_id: int) -> RatCycle | None:
         """A cycle by id."""
         return await self.session.get(RatCycle, cycle_id)
+
+    async def unchecked(self, petugas_id: int | None, limit: int) -> list[Unchecked]:
+        """What boards reported and nobody checked, oldest first (`petugas_id`: only the
+        cooperatives of that officer; None: all)."""
+        items = (
+            select(ChecklistEntry, Koperasi.id, Koperasi.nama)
+            .join(RatCycle, RatCycle.id == ChecklistEntry.rat_cycle_id)
+            .join(Koperasi, Koperasi.current_rat_cycle_id == RatCycle.id)
+            .where(ChecklistEntry.verification == UNCHECKED, ~ChecklistEntry.recorded_by_officer)
+            .where(ChecklistEntry.status != BELUM)
+            .order_by(ChecklistEntry.updated_at, ChecklistEntry.id)
+            .limit(limit)
+        )
+        found = [
+            Unchecked("item", e.id, kid, nama, e.item_code, e.status, e.updated_at)
+            for e, kid, nama in await self.session.execute(items.where(_in_scope(petugas_id)))
+        ]
+        for kind in ("held", "reported"):
+            cycles = (
+                select(RatCycle, Koperasi.nama)
+                .join(Koperasi, Koperasi.current_rat_cycle_id == RatCycle.id)
+                .where(getattr(RatCycle, f"{kind}_date").is_not(None))
+                .where(getattr(RatCycle, f"{kind}_verification") == UNCHECKED)
+                .where(~getattr(RatCycle, f"{kind}_recorded_by_officer"))
+                .order_by(RatCycle.updated_at, RatCycle.id)
+                .limit(limit)
+            )
+            found += [
+                Unchecked(kind, c.id, c.koperasi_id, nama, kind, "", c.updated_at)
+                for c, nama in await self.session.execute(cycles.where(_in_scope(petugas_id)))
+            ]
+        return sorted(found, key=lambda u: (u.since, u.kind, u.row_id))[:limit]
+
+    async def entry(self, entry_id: int) -> tuple[ChecklistEntry, RatCycle] | None:
+        """A checklist entry and its cycle."""
+        stmt = (
+            select(ChecklistEntry, RatCycle)
+            .join(RatCycle, RatCycle.id == ChecklistEntry.rat_cycle_id)
+            .where(ChecklistEntry.id == entry_id)
+        )
+        row = (await self.session.execute(stmt)).first()
+        return None if row is None else (row[0], row[1])
+
+
+def _in_scope(petugas_id: int | None) -> ColumnElement[bool]:
+    """The officer's cooperatives, or every one (an admin)."""
+    return true() if petugas_id is None else Koperasi.petugas_id == petugas_id

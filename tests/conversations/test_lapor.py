@@ -162,7 +162,10 @@ async def test_officer_records_on_the_boards_behalf_and_confirms_ods(
     assert entry.recorded_by_officer
     assert entry.verification == "verified"
     history = await _history(conv, koperasi["sejahtera_cycle"])
-    assert [h.on_behalf for h in history] == [True]
+    assert [(h.field, h.new_value, h.on_behalf) for h in history] == [
+        ("status", "selesai", True),
+        ("verification", "verified", True),  # counted as verified
+    ]
 
 
 async def test_board_cannot_confirm_ods_nor_touch_another_cooperative_and_pimpinan_reads_only(

@@ -16,8 +16,9 @@ SITI, RINA, ANI, PAK, DEDI, ADMIN = 7001, 7002, 7003, 7004, 7005, 7006
 
 
 async def seed_boards(conv: Conversation) -> dict[str, int]:
-    """KSP Sejahtera (officer Ani; A1 and A2 done; Rina and Siti on its board) and Koperasi
-    Makmur (no officer; Siti on its board); Pak is pimpinan, Dedi another officer."""
+    """KSP Sejahtera (officer Ani; A1 and A2 recorded done by her; Rina and Siti on its
+    board) and Koperasi Makmur (no officer; Siti on its board); Pak is pimpinan, Dedi
+    another officer."""
     services = conv.app.bot_data.services
     policy = services.config.rat.policy()
     async with services.uow() as uow:
@@ -41,7 +42,12 @@ async def seed_boards(conv: Conversation) -> dict[str, int]:
         for code in ("A1", "A2"):
             uow.session.add(
                 ChecklistEntry(
-                    rat_cycle_id=cycle_id, item_code=code, status="selesai", updated_at=NOW
+                    rat_cycle_id=cycle_id,
+                    item_code=code,
+                    status="selesai",
+                    updated_at=NOW,
+                    recorded_by_officer=True,
+                    verification="verified",
                 )
             )
         await recompute_koperasi(uow, sejahtera.id, policy, TODAY, now=NOW)

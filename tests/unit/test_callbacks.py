@@ -49,6 +49,8 @@ from domain.callbacks import (
     PrivacyButton,
     StatusButton,
     StatusView,
+    VerifyAction,
+    VerifyButton,
 )
 from domain.callbacks.codec import ID, INDEX, MAX_INDEX, MAX_PAGE, PAGE
 from domain.callbacks.lists import PETUGAS_NUMBERS
@@ -74,6 +76,11 @@ CASES: dict[type[Codec], list[Codec]] = {
     BoardChoice: [BoardChoice(MAX_ID, "tindaklanjut"), BoardChoice(7)],
     StatusButton: [StatusButton(MAX_ID, view) for view in StatusView],
     LaporButton: [LaporButton(MAX_ID, "A14"), LaporButton(1), LaporButton(2, "undo")],
+    VerifyButton: [
+        VerifyButton(kind, MAX_ID, action)
+        for kind in ("item", "held", "reported")
+        for action in VerifyAction
+    ],
     ImportButton: [ImportButton(MAX_ID, action) for action in ImportAction],
     PrivacyButton: [PrivacyButton(action) for action in PrivacyAction],
     InviteMenu: [InviteMenu()],
