@@ -9,7 +9,6 @@ another board and a pimpinan can change none of it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import date
 
 from domain.access import Role
@@ -167,11 +166,11 @@ async def test_board_works_through_the_cycle_over_two_sessions_and_the_officer_c
     assert await _stage(database_url, ids["KSP Sejahtera"]) == "TERINPUT_ODS"
 
 
-async def _eventually(check: Callable[[], bool], seconds: float = 10) -> None:
-    """Waits for an event the bot causes (polling, with a deadline; no schedule involved)."""
+async def _answered(stub: BotApiStub, query: str, seconds: float = 10) -> None:
+    """Waits until the bot answered the callback query (polling, with a deadline)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
-    while not check():
+    while not answer_of(stub, query)["answered"]:
         assert loop.time() < deadline, "the bot did not get there in time"
         await asyncio.sleep(0.02)
 
@@ -216,7 +215,7 @@ async def test_a_cooperative_without_a_board_reaches_ods_through_its_officer_alo
         assert "Koperasi Lain" in status.body
         for target in ("A3", "held", "menu"):
             query = forge_press(stub, BUDI, LaporButton(ids["KSP Sejahtera"], target).encode())
-            await _eventually(lambda q=query: bool(answer_of(stub, q)["answered"]))
+            await _answered(stub, query)
             assert "tidak memiliki akses" in str(answer_of(stub, query)["answer"])
         # a pimpinan reads the card, with no way to record anything
         listed = await _say(pak, "/koperasi")
