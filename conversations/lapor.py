@@ -10,7 +10,8 @@ dates against the cycle and skip what the target does not ask. Completing writes
 Item: state → note ("-": none) → evidence? → files (album; a file suggested for the minutes
 and the LPJ). Milestones: planned date → mode; invitations; materials; RAT held: date →
 members registered → present (quorum computed from the cooperative's rule, never asked) →
-LPJ accepted → statements approved → RK/RAPB adopted → SHU decided → elections held;
+LPJ accepted → statements approved → RK/RAPB adopted → SHU decided (→ its amount) →
+elections held (→ a reminder to confirm the board members);
 minutes (a file); reported to the office; entered in ODS.
 """
 
@@ -25,6 +26,7 @@ from conversations.spec import (
     FormRun,
     FormSpec,
     InputKind,
+    NextStep,
     Option,
     Reply,
     ShowStatusCard,
@@ -62,6 +64,7 @@ FIRST_STEPS = {
 }
 # Items whose evidence is a signed paper: the prompt suggests sending it as a file.
 FILE_ITEMS = frozenset({"A4"})
+MAX_RUPIAH = 10**15
 
 
 def _ctx(answers: Answers) -> dict[str, Any]:
@@ -80,11 +83,16 @@ def _after_want(answers: Answers) -> str | None:
     return "evidence_file" if _ctx(answers).get("target") in FILE_ITEMS else "evidence"
 
 
+def _after_shu(answers: Answers) -> str | None:
+    """The amount only when an SHU distribution was decided."""
+    return "shu_amount" if answers.get("shu") == "y" else "elections"
+
+
 def _date_step(step_id: str, prompt: str, next_step: str | None = None) -> Step:
     return Step(step_id, prompt, InputKind.DATE, validate=check_date, next=next_step)
 
 
-def _yes_no(step_id: str, prompt: str, next_step: str | None) -> Step:
+def _yes_no(step_id: str, prompt: str, next_step: str | NextStep | None) -> Step:
     return Step(step_id, prompt, InputKind.CHOICE, YES_NO, next=next_step)
 
 
@@ -110,6 +118,8 @@ async def _complete(
     if saved is Saved.NO_CYCLE:
         return Reply(N_("lapor.no_cycle"))
     key = N_("lapor.saved") if saved is Saved.SAVED else N_("lapor.unchanged")
+    if saved is Saved.SAVED and run.answers.get("elections") == "y":
+        key = N_("lapor.saved_elections")  # new board members: confirm who sits on the board
     return ShowStatusCard(Reply(key), koperasi_id)
 
 
@@ -163,7 +173,15 @@ def form(catalogues: Catalogues) -> FormSpec:
             _yes_no("lpj", N_("lapor.prompt.lpj"), "statements"),
             _yes_no("statements", N_("lapor.prompt.statements"), "rapb"),
             _yes_no("rapb", N_("lapor.prompt.rapb"), "shu"),
-            _yes_no("shu", N_("lapor.prompt.shu"), "elections"),
+            _yes_no("shu", N_("lapor.prompt.shu"), _after_shu),
+            Step(
+                "shu_amount",
+                N_("lapor.prompt.shu_amount"),
+                InputKind.NUMBER,
+                minimum=0,
+                maximum=MAX_RUPIAH,
+                next="elections",
+            ),
             _yes_no("elections", N_("lapor.prompt.elections"), None),
             Step("minutes", N_("lapor.prompt.minutes"), InputKind.ALBUM),
             _date_step("reported", N_("lapor.prompt.reported")),

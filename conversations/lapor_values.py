@@ -100,6 +100,7 @@ def _held(answers: Mapping[str, Any], quorum_rule: str | None) -> dict[str, obje
         "statements_approved": _yes(answers, "statements"),
         "rapb_adopted": _yes(answers, "rapb"),
         "shu_decided": _yes(answers, "shu"),
+        "shu_amount": answers.get("shu_amount") if _yes(answers, "shu") else None,
         "elections_held": _yes(answers, "elections"),
     }
 

@@ -40,6 +40,7 @@ HELD_COLUMNS = frozenset(
         "statements_approved",
         "rapb_adopted",
         "shu_decided",
+        "shu_amount",
         "elections_held",
     }
 )

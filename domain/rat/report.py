@@ -34,7 +34,7 @@ DATE_FIELDS = {
     ODS: "ods_date",
 }
 DATE_COLUMNS = frozenset(DATE_FIELDS.values())
-INT_COLUMNS = frozenset({"members_registered", "members_present"})
+INT_COLUMNS = frozenset({"members_registered", "members_present", "shu_amount"})
 BOOL_COLUMNS = frozenset(
     {
         "quorum_reached",

@@ -127,15 +127,20 @@ async def test_rat_held_more_present_than_registered_is_refused_quorum_computed(
     refused = await conv.say(rina, "130")
     assert "Berapa anggota yang hadir?" in refused.body
     await conv.say(rina, "80")
-    for _ in range(4):
+    for _ in range(4):  # LPJ, statements, RK/RAPB, SHU decided
         await conv.press(rina, "1. Ya")
-    await conv.press(rina, "2. Tidak", count=2)
-    card = await rina.last_message()
+    refused = await conv.say(rina, "dua belas juta")
+    assert "Berapa jumlah SHU" in refused.body  # not a number: the reason, the same question
+    await conv.say(rina, "12.500.000")
+    done = await conv.press(rina, "1. Ya", count=2)  # elections held
+    assert "periksa susunan pengurus" in (await rina.messages())[-2].body
+    card = done
     assert "Tahap: RAT terlaksana" in card.body
     cycle = await _cycle(conv, koperasi["sejahtera_cycle"])
     assert (cycle.members_registered, cycle.members_present) == (120, 80)
     assert cycle.quorum_reached is True  # > 1/2 of 120
-    assert cycle.elections_held is False
+    assert cycle.elections_held is True
+    assert cycle.shu_amount == 12_500_000
     assert cycle.held_verification == "none"  # waits for the officer's check
     async with conv.app.bot_data.services.uow(write=False) as uow:
         koperasi_row = await uow.session.get(Koperasi, koperasi["sejahtera"])

@@ -115,8 +115,9 @@ async def _held(user: UserSession, day: str, *, office: bool = False) -> BotMess
     await _say(user, day)
     await _say(user, "50")
     await _say(user, "40")
-    for _ in range(4):
+    for _ in range(3):  # LPJ, statements, RK/RAPB
         await _press(user, "1. Ya")
+    await _press(user, "2. Tidak")  # no SHU decided: its amount is not asked
     return await _press(user, "2. Tidak", count=2)
 
 
