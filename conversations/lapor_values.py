@@ -117,7 +117,9 @@ def change_of(koperasi_id: int, answers: Mapping[str, Any], now: datetime) -> Re
         files = _files(answers, "evidence", "evidence_file")
         return ReportChange(koperasi_id, target, True, values, files, "file")
     if target == HELD:
-        return ReportChange(koperasi_id, target, False, _held(answers, ctx.get("quorum_rule")))
+        held = _held(answers, ctx.get("quorum_rule"))
+        year = ctx.get("tahun_buku")  # a missed year's late RAT
+        return ReportChange(koperasi_id, target, False, held, tahun_buku=year)
     if target == MINUTES:
         files = _files(answers, "minutes")
         return ReportChange(

@@ -9,6 +9,7 @@ context; *Batalkan perubahan terakhir* undoes the person's own last change.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from telegram import Update
 
@@ -18,8 +19,10 @@ from conversations.outcome import Outcome, Result
 from domain.access import Role
 from domain.callbacks import LaporButton
 from domain.callbacks.rat import MENU, UNDO
-from domain.rat.report import ODS, is_target, menu
+from domain.rat.policy import new_cycle_rules
+from domain.rat.report import HELD, ODS, is_target, late_year, menu
 from domain.rat.roles import may_confirm_ods, may_report
+from domain.rat.validation import MilestoneDates
 from handlers.auth import refuse, requires
 from handlers.board import choose_koperasi
 from handlers.callbacks import answer_callback
@@ -49,8 +52,9 @@ async def lapor(update: Update, context: BotContext) -> None:
 
 
 async def _report(context: BotContext, koperasi_id: int) -> ReportView | None:
-    async with context.services.uow(write=False) as uow:
-        return await load_report(uow, koperasi_id)
+    services = context.services
+    async with services.uow(write=False) as uow:
+        return await load_report(uow, koperasi_id, services.config.rat.policy(), _today(context))
 
 
 async def send_menu(update: Update, context: BotContext, koperasi_id: int) -> None:
@@ -73,7 +77,9 @@ async def send_menu(update: Update, context: BotContext, koperasi_id: int) -> No
         may_confirm_ods=may_confirm_ods(viewer, koperasi_id, view.petugas_id),
     )
     mandatory = set(view.checklist.mandatory_codes)
-    text, markup = render_menu(context.tr, koperasi_id, view.nama, entries, mandatory=mandatory)
+    text, markup = render_menu(
+        context.tr, koperasi_id, view.nama, entries, mandatory=mandatory, late=view.late_years
+    )
     await answer_callback(update, context)  # pressed from the card: answered once shown
     await reply(update, context, text, markup=markup)
 
@@ -117,40 +123,61 @@ async def send_card(update: Update, context: BotContext, koperasi_id: int) -> No
         await reply(update, context, status_text(tr, card), markup=status_markup(tr, card))
 
 
+def _sub_context(
+    context: BotContext, view: ReportView, koperasi_id: int, target: str
+) -> dict[str, Any] | None:
+    """The sub-flow's context, or None when the viewer may not open this target."""
+    viewer, today = context.viewer, _today(context)
+    if not may_report(viewer, koperasi_id, view.petugas_id):
+        return None
+    year = late_year(target)
+    if year is not None:  # a missed year's late RAT: the RAT-held steps, that year's window
+        if year not in view.late_years:
+            return None
+        policy = context.services.config.rat.policy()
+        rules = new_cycle_rules(policy, view.koperasi_rules, year)
+        late = context_of(
+            koperasi_id,
+            HELD,
+            today,
+            rules.deadlines,
+            MilestoneDates(),
+            quorum_rule=view.quorum_rule,
+            evidence=view.evidence,
+        )
+        return {**late, "tahun_buku": year}
+    if not is_target(target, view.checklist.codes) or (
+        target == ODS and not may_confirm_ods(viewer, koperasi_id, view.petugas_id)
+    ):
+        return None
+    return context_of(
+        koperasi_id,
+        target,
+        today,
+        view.rules.deadlines,
+        view.dates,
+        quorum_rule=view.quorum_rule,
+        evidence=view.evidence,
+    )
+
+
 async def _open(update: Update, context: BotContext, koperasi_id: int, target: str) -> None:
     """Starts (or resumes) the target's sub-flow, its context and first step set."""
     view = await _report(context, koperasi_id)
-    viewer = context.viewer
-    allowed = (
-        view is not None
-        and is_target(target, view.checklist.codes)
-        and may_report(viewer, koperasi_id, view.petugas_id)
-        and (target != ODS or may_confirm_ods(viewer, koperasi_id, view.petugas_id))
-    )
-    if view is None or not allowed:
+    sub_ctx = _sub_context(context, view, koperasi_id, target) if view is not None else None
+    if view is None or sub_ctx is None:
         await refuse(update, context)
         return
     await answer_callback(update, context)
-    services = context.services
+    services, viewer = context.services, context.viewer
     spec = services.forms.forms[NAME]
     async with services.uow() as uow:
         outcome = await begin_form(context, uow, spec, f"{koperasi_id}:{target}")
         if not outcome.resumed:
             session = await uow.form_sessions.active_for_chat(viewer.chat_id)
             if session is not None:
-                first = FIRST_STEPS.get(target, spec.first_step)
-                session.step = first
-                session.answers = {
-                    CTX: context_of(
-                        koperasi_id,
-                        target,
-                        _today(context),
-                        view.rules.deadlines,
-                        view.dates,
-                        quorum_rule=view.quorum_rule,
-                        evidence=view.evidence,
-                    )
-                }
+                first = FIRST_STEPS.get(sub_ctx["target"], spec.first_step)
+                session.step, session.answers = first, {CTX: sub_ctx}
                 await uow.form_sessions.save(session)
                 outcome = Outcome(
                     Result.PROMPT, spec, session.id, spec.step(first), session.answers

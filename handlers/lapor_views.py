@@ -6,7 +6,7 @@ from telegram import InlineKeyboardMarkup
 
 from domain.callbacks import LaporButton
 from domain.callbacks.rat import UNDO
-from domain.rat.report import MILESTONES, MenuEntry
+from domain.rat.report import MILESTONES, MenuEntry, late_target, late_year
 from handlers.keyboards import Row, button, rows_of, single
 from locales import N_, Translator
 
@@ -47,6 +47,9 @@ MILESTONE_KEYS = {
 
 def target_label(tr: Translator, target: str) -> str:
     """An item ("A4 LPJ pengurus") or a milestone in words; an unknown code as it is."""
+    year = late_year(target)
+    if year is not None:
+        return tr.t("lapor.late", year=str(year))
     if target in MILESTONE_KEYS:
         return tr.t(MILESTONE_KEYS[target])
     if target in ITEM_KEYS:
@@ -55,9 +58,16 @@ def target_label(tr: Translator, target: str) -> str:
 
 
 def render_menu(
-    tr: Translator, koperasi_id: int, nama: str, entries: list[MenuEntry], *, mandatory: set[str]
+    tr: Translator,
+    koperasi_id: int,
+    nama: str,
+    entries: list[MenuEntry],
+    *,
+    mandatory: set[str],
+    late: tuple[int, ...] = (),
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The menu: a line and a button per target; *Batalkan perubahan terakhir* last."""
+    """The menu: a line and a button per target, the missed years' late RAT (`late`), and
+    *Batalkan perubahan terakhir* last."""
     lines = [tr.t("lapor.menu.title", nama=nama), tr.t("lapor.menu.items")]
     items = [e for e in entries if e.target not in MILESTONES]
     milestones = [e for e in entries if e.target in MILESTONES]
@@ -83,6 +93,11 @@ def render_menu(
         ],
         2,
     )
+    for year in late:
+        target = late_target(year)
+        rows.append(single(f"⏰ {target_label(tr, target)}", _data(koperasi_id, target)))
+    if late:
+        lines.insert(-1, tr.t("lapor.menu.late"))
     rows.append(single(tr.t("lapor.button.undo"), _data(koperasi_id, UNDO)))
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 

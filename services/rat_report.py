@@ -16,7 +16,8 @@ from enum import StrEnum
 from typing import Any
 
 from domain.access import Viewer
-from domain.rat.policy import CycleRules, RatPolicy
+from domain.rat.calendar import FiscalYearEnd
+from domain.rat.policy import CycleRules, KoperasiRules, RatPolicy, new_cycle_rules
 from domain.rat.report import DATE_COLUMNS, ODS, as_text, from_text
 from domain.rat.roles import may_confirm_ods, may_report, recorded_on_behalf
 from domain.rat.validation import MilestoneDates, change_milestone
@@ -65,6 +66,7 @@ class ReportChange:
     values: Mapping[str, object]
     evidence: Sequence[Mapping[str, Any]] = field(default_factory=tuple)
     evidence_kind: str = "document"
+    tahun_buku: int | None = None  # a missed year's late RAT (its cycle made if missing)
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,10 @@ async def record(uow: UnitOfWork, viewer: Viewer, change: ReportChange, ctx: Con
     ):
         return Saved.NOT_ALLOWED
     await uow.rat_cycles.lock_koperasi(kid)
-    cycle = await uow.rat_report.current_cycle(kid)
+    if change.tahun_buku is not None:
+        cycle = await _year_cycle(uow, kid, change.tahun_buku, ctx)
+    else:
+        cycle = await uow.rat_report.current_cycle(kid)
     if cycle is None:
         return Saved.NO_CYCLE
     on_behalf = recorded_on_behalf(viewer, kid, petugas)
@@ -136,6 +141,26 @@ async def undo_last(uow: UnitOfWork, viewer: Viewer, koperasi_id: int, ctx: Cont
         )
     await recompute_koperasi(uow, koperasi_id, ctx.policy, ctx.today, now=ctx.now)
     return Saved.SAVED
+
+
+async def _year_cycle(
+    uow: UnitOfWork, koperasi_id: int, year: int, ctx: Context
+) -> RatCycle | None:
+    """The cycle of a missed fiscal year, created with the current rules when missing."""
+    found = await uow.rat_report.year_cycle(koperasi_id, year)
+    if found is not None:
+        return found
+    koperasi = await uow.koperasi.get(koperasi_id)
+    if koperasi is None:
+        return None
+    fye = FiscalYearEnd(koperasi.fye_month, koperasi.fye_day)
+    rules = new_cycle_rules(
+        ctx.policy, KoperasiRules(koperasi.bentuk, fye, koperasi.wajib_audit), year
+    )
+    [cycle_id] = await uow.rat_cycles.insert_cycles(
+        [(koperasi_id, rules.stored_fields())], now=ctx.now
+    )
+    return await uow.rat_report.cycle(cycle_id)
 
 
 def _history(

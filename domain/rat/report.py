@@ -75,6 +75,22 @@ def menu(
     return entries
 
 
+LATE_PREFIX = "L"
+
+
+def late_target(tahun_buku: int) -> str:
+    """The /lapor target recording the late RAT of a missed fiscal year (`L2025`)."""
+    return f"{LATE_PREFIX}{tahun_buku}"
+
+
+def late_year(target: str) -> int | None:
+    """The fiscal year a late-RAT target names, else None."""
+    digits = target.removeprefix(LATE_PREFIX)
+    if target.startswith(LATE_PREFIX) and digits.isdigit() and len(digits) == 4:
+        return int(digits)
+    return None
+
+
 def is_target(value: str, codes: Sequence[str]) -> bool:
     """Whether `value` names a checklist item of this cycle or a milestone."""
     return value in codes or value in MILESTONES

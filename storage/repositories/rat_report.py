@@ -68,6 +68,13 @@ class RatReportRepository(Repository):
         same = mine.where(CycleChange.changed_at == last.changed_at).order_by(CycleChange.id)
         return list(await self.session.scalars(same))
 
+    async def year_cycle(self, koperasi_id: int, tahun_buku: int) -> RatCycle | None:
+        """The cooperative's cycle of that fiscal year, if stored."""
+        stmt = select(RatCycle).where(
+            RatCycle.koperasi_id == koperasi_id, RatCycle.tahun_buku == tahun_buku
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
     async def cycle(self, cycle_id: int) -> RatCycle | None:
         """A cycle by id."""
         return await self.session.get(RatCycle, cycle_id)

@@ -207,3 +207,31 @@ async def test_member_of_two_boards_reports_for_the_chosen_one(
     await conv.say(siti, "/lapor")
     menu = await conv.press(siti, "Koperasi Makmur")
     assert "Lapor RAT — Koperasi Makmur" in menu.body
+
+
+async def test_a_missed_years_late_rat_is_recorded_and_clears_tidak_rat(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    siti = driver.user(SITI, "Siti")
+    await conv.say(siti, "/lapor")
+    menu = await conv.press(siti, "Koperasi Makmur")
+    assert "⏰ RAT terlambat tahun buku 2025" in menu.buttons
+    prompt = await conv.press(siti, "⏰ RAT terlambat tahun buku 2025")
+    assert "RAT terlambat tahun buku 2025" in prompt.body
+    refused = await conv.say(siti, "15-12-2025")  # before that fiscal year ended
+    assert "Tanggal berapa RAT diadakan?" in refused.body
+    await conv.say(siti, "15-06-2026")
+    await conv.say(siti, "30")
+    await conv.say(siti, "20")
+    for _ in range(3):
+        await conv.press(siti, "1. Ya")
+    await conv.press(siti, "2. Tidak")
+    card = await conv.press(siti, "2. Tidak", count=2)
+    assert "RAT terakhir: tahun buku 2025, diadakan 15 Juni 2026" in card.body
+    assert "tidak RAT" not in card.body
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        late = await uow.rat_report.year_cycle(koperasi["makmur"], 2025)
+        assert late is not None
+        assert (str(late.held_date), late.members_present) == ("2026-06-15", 20)
+    menu = await conv.say(siti, "/lapor")
+    assert "⏰ RAT terlambat tahun buku 2025" not in menu.buttons
