@@ -129,3 +129,31 @@ async def test_another_officer_sees_nothing_and_may_not_verify(
     assert (await _entries(conv, koperasi["sejahtera_cycle"]))["A4"].verification == "none"
     refused = await conv.say(driver.user(RINA, "Rina"), "/verifikasi")
     assert "tidak memiliki akses" in refused.body
+
+
+async def test_officer_verifies_the_rat_held_milestone(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    rina, ani = driver.user(RINA, "Rina"), driver.user(ANI, "Ani")
+    await conv.say(rina, "/lapor")
+    await conv.press(rina, "⬜ RAT terlaksana")
+    for answer in ("03-01-2027", "40", "30"):
+        await conv.say(rina, answer)
+    for _ in range(3):
+        await conv.press(rina, "1. Ya")
+    await conv.press(rina, "2. Tidak")
+    await conv.press(rina, "2. Tidak", count=2)
+    listed = await conv.say(ani, "/verifikasi")
+    assert "1. KSP Sejahtera — RAT terlaksana" in listed.body
+    after = await _edited(conv, ani, "1 ✅ Sesuai")
+    assert "Tidak ada laporan" in after.body
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        cycle = await uow.rat_report.current_cycle(koperasi["sejahtera"])
+        assert cycle is not None
+        assert cycle.held_verification == "verified"
+        history = list(
+            await uow.session.scalars(
+                select(CycleChange).where(CycleChange.field == "held_verification")
+            )
+        )
+    assert [(h.old_value, h.new_value) for h in history] == [("none", "verified")]
