@@ -62,7 +62,8 @@ async def send_menu(update: Update, context: BotContext, koperasi_id: int) -> No
     view = await _report(context, koperasi_id)
     viewer = context.viewer
     if view is None:
-        if may_report(viewer, koperasi_id, None) or viewer.has(Role.ADMIN, Role.PETUGAS):
+        # Only its board or an admin learn that it has no cycle yet; others are refused.
+        if may_report(viewer, koperasi_id, None):
             await reply(update, context, context.tr.t("lapor.no_cycle"))
         else:
             await refuse(update, context)
