@@ -10,7 +10,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup
 
 from domain.access import Viewer
-from domain.callbacks import StatusButton, StatusView
+from domain.callbacks import LaporButton, StatusButton, StatusView
 from domain.koperasi_list import list_scope
 from domain.rat.roles import is_board_of
 from domain.rat.status import CycleStatus, StatusCard
@@ -111,7 +111,8 @@ def status_text(tr: Translator, card: StatusCard, view: StatusView = StatusView.
 def status_markup(
     tr: Translator, card: StatusCard, view: StatusView = StatusView.CARD
 ) -> InlineKeyboardMarkup:
-    """*Apa artinya?* (or *Sembunyikan penjelasan*) under the card."""
+    """*Lapor* (the /lapor menu, when there is a cycle to report on) and *Apa artinya?* (or
+    *Sembunyikan penjelasan*) under the card."""
     if view is StatusView.EXPLAIN:
         toggle = single(
             tr.t("status.button.hide"), StatusButton(card.koperasi_id, StatusView.CARD).encode()
@@ -121,7 +122,10 @@ def status_markup(
             tr.t("status.button.explain"),
             StatusButton(card.koperasi_id, StatusView.EXPLAIN).encode(),
         )
-    return InlineKeyboardMarkup([toggle])
+    if card.cycle is None:
+        return InlineKeyboardMarkup([toggle])
+    report = single(tr.t("status.button.lapor"), LaporButton(card.koperasi_id).encode())
+    return InlineKeyboardMarkup([report, toggle])
 
 
 def may_see(viewer: Viewer, koperasi_id: int, petugas_id: int | None) -> bool:

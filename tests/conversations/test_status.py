@@ -41,7 +41,9 @@ async def test_board_member_sees_the_status_card_in_indonesian(
     assert "Petugas pendamping: Ani Petugas" in card.body
     assert "RAT terakhir: belum tercatat" in card.body
     assert "tidak ada keterlambatan" in card.body
-    assert card.buttons == ["❓ Apa artinya?"]
+    assert card.buttons == ["📝 Lapor", "❓ Apa artinya?"]
+    menu = await conv.press(rina, "📝 Lapor")  # the /lapor menu of this cooperative
+    assert "Lapor RAT — KSP Sejahtera" in menu.body
 
 
 async def test_the_explanation_opens_and_closes_in_place(
@@ -51,7 +53,7 @@ async def test_the_explanation_opens_and_closes_in_place(
     await conv.say(rina, "/status")
     explained = await _press(conv, rina, "❓ Apa artinya?")
     assert "Rapat Anggota Tahunan" in explained.body
-    assert explained.buttons == ["Sembunyikan penjelasan"]
+    assert explained.buttons == ["📝 Lapor", "Sembunyikan penjelasan"]
     closed = await _press(conv, rina, "Sembunyikan penjelasan")
     assert "Rapat Anggota Tahunan" not in closed.body
     assert [call.status for call in stub.calls("editMessageText")] == [200, 200]
