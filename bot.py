@@ -110,7 +110,7 @@ def build_application(
         ),
         catalogues=catalogues,
         clock=clock,
-        forms=FormEngine(form_table, cfg.forms, cfg.region.tz),
+        forms=FormEngine(form_table, cfg.forms, cfg.region.tz, policy=cfg.rat.policy()),
         viewers=viewers,
         outbox_doorbell=doorbell,
     )

@@ -19,7 +19,9 @@ from conversations import (
     cari_koperasi,
     impor,
     jabatan,
+    kembalikan,
     kunjungan,
+    lapor,
     perbaiki,
     tindak_lanjut_selesai,
 )
@@ -36,6 +38,8 @@ FORM_MODULES: tuple[ModuleType, ...] = (
     jabatan,
     kunjungan,
     tindak_lanjut_selesai,
+    lapor,
+    kembalikan,
 )
 
 

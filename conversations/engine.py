@@ -18,6 +18,7 @@ from conversations.spec import FormRun, FormSpec, InputKind, Step
 from domain.access import Viewer
 from domain.errors import InputError
 from domain.forms import FormStatus
+from domain.rat.policy import RatPolicy
 from locales import Translator
 
 if TYPE_CHECKING:
@@ -39,10 +40,19 @@ ALBUM_KEY = "_album"  # answers[ALBUM_KEY]: the album being collected (step, cou
 class FormEngine:
     """Starts, advances, suspends and expires forms."""
 
-    def __init__(self, forms: Mapping[str, FormSpec], cfg: FormsConfig, tz: tzinfo) -> None:
+    def __init__(
+        self,
+        forms: Mapping[str, FormSpec],
+        cfg: FormsConfig,
+        tz: tzinfo,
+        *,
+        policy: RatPolicy | None = None,
+    ) -> None:
         self.forms = dict(forms)
         self._cfg = cfg
         self._tz = tz
+        # The RAT rules, for completers that recompute a cooperative (conversations.lapor).
+        self._policy = policy
 
     def spec(self, name: str) -> FormSpec | None:
         """The declared form called `name`."""
@@ -264,7 +274,14 @@ class FormEngine:
         session.status = DONE
         await uow.form_sessions.save(session)
         run = FormRun(
-            session.chat_id, session.user_id, person_id, session.subject, answers, now, viewer
+            session.chat_id,
+            session.user_id,
+            person_id,
+            session.subject,
+            answers,
+            now,
+            viewer,
+            self._policy,
         )
         done = await spec.complete(uow, run)
         return Outcome(Result.COMPLETED, spec, session.id, answers=answers, done=done)

@@ -12,6 +12,7 @@ from domain.commands import CommandSpec
 if TYPE_CHECKING:
     from config import AppConfig
     from domain.access import Viewer
+    from domain.rat.policy import RatPolicy
     from storage.uow import UnitOfWork
 
 Answers = dict[str, Any]
@@ -67,8 +68,16 @@ class ShowImportPreview:
     import_id: int
 
 
+@dataclass(frozen=True)
+class ShowStatusCard:
+    """After a /lapor change: the reply, then the cooperative's RAT status card again."""
+
+    said: Reply
+    koperasi_id: int
+
+
 # What a completed form says happens next; the Telegram side renders each variant.
-FormResult = Reply | ShowSearchResults | ShowImportPreview
+FormResult = Reply | ShowSearchResults | ShowImportPreview | ShowStatusCard
 
 
 def said(result: FormResult) -> Reply:
@@ -174,6 +183,8 @@ class FormRun:
     # Who answered, as the gate loaded them for this update (None when a timer completes a
     # form): completers need not read the person's roles again.
     viewer: Viewer | None = None
+    # The configured RAT rules (None where the engine was built without them, as in tests).
+    policy: RatPolicy | None = None
 
 
 def steps(*items: Step) -> dict[str, Step]:

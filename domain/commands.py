@@ -14,6 +14,9 @@ from domain.keys import N_
 
 STAFF = frozenset({Role.PETUGAS, Role.ADMIN})
 ADMINS = frozenset({Role.ADMIN})
+# Staff and pimpinan, who read the cards (pimpinan change nothing).
+READERS = frozenset({Role.PETUGAS, Role.ADMIN, Role.PIMPINAN})
+BOARD = frozenset({Role.PENGURUS})
 
 
 # Compared by identity: each command is declared once, as a constant.
@@ -54,7 +57,7 @@ START = CommandSpec("start", N_("cmd.start"), 10)
 BANTUAN = CommandSpec("bantuan", N_("cmd.bantuan"), 20, {"en": "help"})
 BATAL = CommandSpec("batal", N_("cmd.batal"), 40, {"en": "cancel"})
 PRIVASI = CommandSpec("privasi", N_("cmd.privasi"), 50, {"en": "privacy"})
-KOPERASI = CommandSpec("koperasi", N_("cmd.koperasi"), 60, {"en": "coops"}, STAFF)
+KOPERASI = CommandSpec("koperasi", N_("cmd.koperasi"), 60, {"en": "coops"}, READERS)
 HUBUNGI = CommandSpec(
     "hubungi", N_("cmd.hubungi"), 45, {"en": "contact"}, frozenset({Role.PENGURUS})
 )
@@ -66,6 +69,10 @@ KUNJUNGAN = CommandSpec("kunjungan", N_("cmd.kunjungan"), 62, {"en": "visit"}, O
 TINDAKLANJUT = CommandSpec(
     "tindaklanjut", N_("cmd.tindaklanjut"), 64, {"en": "followups"}, OFFICERS
 )
+# The RAT cycle (board side)
+STATUS = CommandSpec("status", N_("cmd.status"), 15, roles=BOARD)
+LAPOR = CommandSpec("lapor", N_("cmd.lapor"), 16, {"en": "report"}, BOARD)
+VERIFIKASI = CommandSpec("verifikasi", N_("cmd.verifikasi"), 66, {"en": "verify"}, STAFF)
 PLAIN_COMMANDS: tuple[CommandSpec, ...] = (
     START,
     BANTUAN,
@@ -78,6 +85,9 @@ PLAIN_COMMANDS: tuple[CommandSpec, ...] = (
     PESAN,
     KUNJUNGAN,
     TINDAKLANJUT,
+    STATUS,
+    LAPOR,
+    VERIFIKASI,
 )
 
 

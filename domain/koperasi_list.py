@@ -88,8 +88,11 @@ class KoperasiScope:
 
 
 def list_scope(viewer: Viewer) -> KoperasiScope | None:
-    """The viewer's /koperasi scope (docs/rules.md#roles-and-scope); None: not allowed."""
-    if viewer.has(Role.ADMIN):
+    """The viewer's /koperasi scope (docs/rules.md#roles-and-scope); None: not allowed.
+
+    Pimpinan read the whole region's cards (no actions: `card_actions` gives them none).
+    """
+    if viewer.has(Role.ADMIN, Role.PIMPINAN):
         return KoperasiScope()
     if viewer.has(Role.PETUGAS) and viewer.person_id is not None:
         return KoperasiScope(viewer.person_id)

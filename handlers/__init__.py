@@ -27,10 +27,13 @@ from domain.callbacks import (
     JoinAsk,
     JoinButton,
     KoperasiButton,
+    LaporButton,
     PetugasButton,
     PrivacyButton,
     RelayButton,
     RelayTopicButton,
+    StatusButton,
+    VerifyButton,
     VisitPick,
     family_pattern,
 )
@@ -43,6 +46,7 @@ from handlers import (
     invites,
     koperasi,
     kunjungan,
+    lapor,
     onboarding,
     petugas,
     privasi,
@@ -50,7 +54,9 @@ from handlers import (
     register_import,
     relay,
     settings,
+    status,
     tindak_lanjut,
+    verifikasi,
 )
 from handlers.context import BotContext, GempurApp
 from handlers.errors import on_error
@@ -77,6 +83,9 @@ def plain_handlers() -> dict[CommandSpec, Handler]:
         plain.PESAN: relay.pesan,
         plain.KUNJUNGAN: kunjungan.kunjungan,
         plain.TINDAKLANJUT: tindak_lanjut.tindaklanjut,
+        plain.STATUS: status.status,
+        plain.LAPOR: lapor.lapor,
+        plain.VERIFIKASI: verifikasi.verifikasi,
     }
 
 
@@ -147,9 +156,21 @@ def register(app: GempurApp, cfg: AppConfig) -> None:
         )
     )
     # board choice; after a switch from the home menu, the home menu again
-    board_choice = board.choice_handler({"": home.send_home, "hubungi": relay.hubungi})
+    board_choice = board.choice_handler(
+        {
+            "": home.send_home,
+            "hubungi": relay.hubungi,
+            status.COMMAND: status.status,
+            lapor.COMMAND: lapor.lapor,
+        }
+    )
     app.add_handler(
         CallbackQueryHandler(board_choice, pattern=family_pattern(BoardSwitch, BoardChoice))
+    )
+    app.add_handler(CallbackQueryHandler(status.on_status_button, pattern=StatusButton.pattern()))
+    app.add_handler(CallbackQueryHandler(lapor.on_lapor_button, pattern=LaporButton.pattern()))
+    app.add_handler(
+        CallbackQueryHandler(verifikasi.on_verify_button, pattern=VerifyButton.pattern())
     )
     app.add_handler(
         CallbackQueryHandler(invites.on_invite_button, pattern=family_pattern(*INVITE_BUTTONS))

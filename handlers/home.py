@@ -16,6 +16,7 @@ from domain.koperasi_list import NAME_IN_LIST, shorten
 from handlers.context import BotContext
 from handlers.help import command_lines
 from handlers.replies import reply
+from handlers.status_views import status_for, status_text
 from locales import N_, Safe, Translator
 from services.consent import role_names
 from services.menus import all_commands
@@ -95,4 +96,9 @@ async def send_home(
     viewer = viewer or context.viewer
     boards, selected = await board_names(context, viewer)
     text = home_text(context.tr, viewer, boards, selected, intro=intro)
+    # A board member's home starts with the status card of their cooperative.
+    chosen = boards[0][0] if len(boards) == 1 else selected
+    card = await status_for(context, chosen, viewer) if chosen is not None else None
+    if card is not None:
+        text = status_text(context.tr, card) + "\n\n" + text
     await reply(update, context, text, markup=home_markup(context.tr, viewer, len(boards)))

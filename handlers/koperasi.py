@@ -45,7 +45,7 @@ from services.koperasi_query import SEARCH_FORM, last_search
 from services.onboarding import BoardRemoval, remove_board_member
 
 
-@requires(Role.PETUGAS, Role.ADMIN)
+@requires(Role.PETUGAS, Role.ADMIN, Role.PIMPINAN)
 async def koperasi(update: Update, context: BotContext) -> None:
     """Shows the first page of the viewer's cooperatives; `/koperasi Maju` searches them."""
     spec = context.services.forms.spec(SEARCH_FORM)
@@ -186,7 +186,7 @@ ACTIONS: dict[KoperasiAction, Action] = {
 }
 
 
-@requires(Role.PETUGAS, Role.ADMIN)
+@requires(Role.PETUGAS, Role.ADMIN, Role.PIMPINAN)
 async def on_koperasi_button(update: Update, context: BotContext) -> None:
     """Every `k:` button: decoded, re-authorised, answered once, then shown in place."""
     query = update.callback_query

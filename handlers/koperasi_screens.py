@@ -6,10 +6,11 @@ unit of work; renders with `handlers.koperasi_views`.
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from conversations.cari_koperasi import LIST_SUBJECT
 from domain.access import Role
+from domain.callbacks import LaporButton
 from domain.koperasi_list import (
     KoperasiCard,
     ListFilter,
@@ -18,9 +19,12 @@ from domain.koperasi_list import (
     criteria_for,
     list_scope,
 )
+from domain.rat.roles import may_act_for_office
 from handlers.context import BotContext
+from handlers.keyboards import single
 from handlers.koperasi_views import Screen, describe_filter, render_card, render_list
 from handlers.replies import reply
+from handlers.status_views import status_for, status_lines
 from services.koperasi_query import last_search, list_page, load_card
 
 
@@ -54,7 +58,15 @@ async def card_screen(
     if card is None:
         return None
     actions = card_actions(context.viewer, card.petugas_id)
-    return render_card(context.tr, card, actions, back, notice)
+    status = await status_for(context, koperasi_id)
+    lines = status_lines(context.tr, status, office=True) if status is not None else []
+    text, markup = render_card(context.tr, card, actions, back, notice, lines)
+    # Recording on the board's behalf: the same /lapor menu, for the office.
+    cycle = status is not None and status.cycle is not None
+    if cycle and may_act_for_office(context.viewer, card.petugas_id):
+        record = single(context.tr.t("lapor.button.record"), LaporButton(card.id).encode())
+        markup = InlineKeyboardMarkup([record, *markup.inline_keyboard])
+    return text, markup
 
 
 async def scoped_card(context: BotContext, koperasi_id: int) -> KoperasiCard | None:
@@ -68,7 +80,7 @@ async def scoped_card(context: BotContext, koperasi_id: int) -> KoperasiCard | N
 
 async def show_search_list(update: Update, context: BotContext) -> None:
     """After a search from the list: its results, as the list with the search filter."""
-    if not context.viewer.has(Role.PETUGAS, Role.ADMIN):
+    if not context.viewer.has(Role.PETUGAS, Role.ADMIN, Role.PIMPINAN):
         return
     screen = await list_screen(context, ListState(0, ListFilter(search=True)))
     if screen is not None:

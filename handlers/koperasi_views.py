@@ -231,7 +231,7 @@ def _member_line(tr: Translator, member: BoardMember) -> str:
     return tr.t("koperasi.card.member", name=name, jabatan=jabatan)
 
 
-def _card_head(tr: Translator, card: KoperasiCard) -> list[str]:
+def _card_head(tr: Translator, card: KoperasiCard, status: Sequence[str]) -> list[str]:
     flags = flag_labels(tr, card.flags)
     flag_line = (
         tr.t("koperasi.card.flags", flags=Safe(flags)) if flags else tr.t("koperasi.card.no_flags")
@@ -241,11 +241,15 @@ def _card_head(tr: Translator, card: KoperasiCard) -> list[str]:
         if card.petugas_id is not None
         else tr.t("koperasi.card.queue")
     )
-    return [
-        tr.t("koperasi.card.title", nama=card.nama),
+    # The RAT status card's lines (handlers.status_views) replace the short stage line.
+    standing = list(status) or [
         tr.t("koperasi.card.stage", stage=stage_label(tr, card.tahap)),
         flag_line,
         officer,
+    ]
+    return [
+        tr.t("koperasi.card.title", nama=card.nama),
+        *standing,
         "",
         tr.t("koperasi.card.profile"),
     ]
@@ -262,10 +266,17 @@ def _profile_lines(tr: Translator, card: KoperasiCard) -> list[str]:
 
 
 def render_card(
-    tr: Translator, card: KoperasiCard, actions: CardActions, back: ListState, notice: str = ""
+    tr: Translator,
+    card: KoperasiCard,
+    actions: CardActions,
+    back: ListState,
+    notice: str = "",
+    status: Sequence[str] = (),
 ) -> Screen:
-    """The card: head, profile, board (cut with "dan N lainnya" to fit 4096), actions."""
-    head = ([notice, ""] if notice else []) + _card_head(tr, card) + _profile_lines(tr, card)
+    """The card: head (`status`: its RAT status lines), profile, board (cut with "dan N
+    lainnya" to fit 4096), actions."""
+    head = ([notice, ""] if notice else []) + _card_head(tr, card, status)
+    head += _profile_lines(tr, card)
     shown, hidden = split_shown(card.board, BOARD_SHOWN)
     while True:
         board = [_member_line(tr, m) for m in shown] or [tr.t("koperasi.card.no_board")]

@@ -18,6 +18,7 @@ from conversations.spec import (
     Reply,
     ShowImportPreview,
     ShowSearchResults,
+    ShowStatusCard,
 )
 from domain.access import Role
 from domain.callbacks import FormButton
@@ -34,6 +35,7 @@ from handlers.forms import (
     start_form,
 )
 from handlers.koperasi_screens import show_search_list
+from handlers.lapor import send_card
 from handlers.petugas_actions import show_assign_search
 from handlers.register_import import show_preview
 from handlers.replies import reply
@@ -84,6 +86,8 @@ async def show_result(update: Update, context: BotContext, result: FormResult) -
             await show_assign_search(update, context, officer_id)
         case ShowImportPreview(import_id=import_id) if viewer.has(Role.ADMIN):
             await show_preview(update, context, import_id)
+        case ShowStatusCard(koperasi_id=koperasi_id):
+            await send_card(update, context, koperasi_id)
 
 
 async def answer_at_once(

@@ -12,8 +12,11 @@ from config import AppConfig
 from domain.access import Role
 from domain.clock import Clock
 from runtime.app import AppServices
+from sample.cycles import seed_cycles
 from sample.people import SamplePerson, sample_pengurus, sample_staff, seed_people
 from sample.register import generate_register, write_register
+from sample.threads import add_open_threads
+from sample.visits import seed_visits
 from services.invites import NewInvite, create_invite
 from services.register_files import open_table
 from services.register_import import file_limits, import_rules, import_table
@@ -72,6 +75,15 @@ async def build_world(
             await uow.commit()
         async with UnitOfWork(sessions) as uow:
             await seed_people(uow, people, now=now)
+            await uow.commit()
+        # What the features have made of the register: cycles at every stage, officers'
+        # visits and follow-ups, and questions from boards still waiting for an answer.
+        async with UnitOfWork(sessions) as uow:
+            await seed_cycles(uow, cfg.rat.policy(), today=today, now=now, seed=SEED)
+            await uow.commit()
+        async with UnitOfWork(sessions) as uow:
+            await seed_visits(uow, now=now, seed=SEED)
+            await add_open_threads(uow, SEED, now=now)
             await uow.commit()
     finally:
         await engine.dispose()

@@ -37,6 +37,7 @@ from storage.repositories.pending_imports import PendingImportRepository
 from storage.repositories.petugas import PetugasRepository
 from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.rat_cycle import RatCycleRepository
+from storage.repositories.rat_report import RatReportRepository
 from storage.repositories.reminders import ReminderReadRepository
 from storage.repositories.threads import ThreadRepository
 from storage.repositories.viewer import ViewerRepository
@@ -70,6 +71,7 @@ class UnitOfWork:
     rat_cycles: RatCycleRepository
     kunjungan: KunjunganRepository
     reminders: ReminderReadRepository
+    rat_report: RatReportRepository
 
     def __init__(self, factory: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
         self._factory = factory
@@ -113,6 +115,7 @@ class UnitOfWork:
         self.rat_cycles = RatCycleRepository(session)
         self.kunjungan = KunjunganRepository(session)
         self.reminders = ReminderReadRepository(session)
+        self.rat_report = RatReportRepository(session)
         try:
             # Begin now (not at the first query) so the writer's lock is taken on entry.
             await session.connection()

@@ -55,6 +55,13 @@ from domain.callbacks.people import (
     PrivacyAction,
     PrivacyButton,
 )
+from domain.callbacks.rat import (
+    LaporButton,
+    StatusButton,
+    StatusView,
+    VerifyAction,
+    VerifyButton,
+)
 from domain.callbacks.relay import RelayAction, RelayButton, RelayTopicButton
 from domain.callbacks.visits import (
     FollowUpAction,
@@ -96,6 +103,7 @@ __all__ = [
     "JoinPendingList",
     "KoperasiAction",
     "KoperasiButton",
+    "LaporButton",
     "PetugasAction",
     "PetugasButton",
     "PrivacyAction",
@@ -103,6 +111,10 @@ __all__ = [
     "RelayAction",
     "RelayButton",
     "RelayTopicButton",
+    "StatusButton",
+    "StatusView",
+    "VerifyAction",
+    "VerifyButton",
     "VisitAction",
     "VisitPick",
     "decode_any",

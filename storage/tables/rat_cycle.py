@@ -51,6 +51,8 @@ class RatCycle(Base):
     statements_approved: Mapped[bool | None]
     rapb_adopted: Mapped[bool | None]
     shu_decided: Mapped[bool | None]
+    # Rupiah, as the board reports it (whole rupiah).
+    shu_amount: Mapped[int | None] = mapped_column(BigInteger)
     elections_held: Mapped[bool | None]
     minutes_uploaded_at: Mapped[datetime | None]
     reported_date: Mapped[date | None]

@@ -194,10 +194,10 @@ async def test_forged_buttons_are_refused_answered_once_and_show_nothing(
 
 @pytest.mark.parametrize(
     "roles",
-    [[Role.PIMPINAN], [], "pengurus"],
-    ids=["pimpinan", "stranger", "pengurus"],
+    [[], "pengurus"],
+    ids=["stranger", "pengurus"],
 )
-async def test_pimpinan_board_members_and_strangers_may_not_use_koperasi(
+async def test_board_members_and_strangers_may_not_use_koperasi(
     conv: Conversation, driver: Driver, register: dict[str, int], roles: object
 ) -> None:
     user = driver.user(6200, "Rudi")

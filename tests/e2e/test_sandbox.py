@@ -18,7 +18,7 @@ import httpx
 from sqlalchemy import func, select
 
 from domain.access import Role
-from storage.tables import Koperasi, RoleGrant, SchedulerRun
+from storage.tables import Koperasi, Kunjungan, RoleGrant, SchedulerRun, Thread
 from tests.helpers.sandbox import demo_uow, small_demo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +47,9 @@ async def test_the_demo_fills_a_fresh_database_with_the_sample_world() -> None:
                     )
                 ).all()
             )
+            stages = set(await uow.session.scalars(select(Koperasi.tahap).distinct()))
+            visits = await uow.session.scalar(select(func.count()).select_from(Kunjungan))
+            threads = await uow.session.scalar(select(func.count()).select_from(Thread))
         directory = demo.directory
         assert demo.cfg.database.url.endswith(f"{directory}/demo.db")
         assert demo.cfg.telegram.base_url.startswith("http://127.0.0.1:")
@@ -56,6 +59,9 @@ async def test_the_demo_fills_a_fresh_database_with_the_sample_world() -> None:
     assert roles[Role.PIMPINAN] == 1
     assert roles[Role.PETUGAS] == 24
     assert roles[Role.PENGURUS] > 10
+    assert len(stages) >= 5  # cycles at every stage (a small register may miss one or two)
+    assert visits
+    assert threads
     assert not directory.exists()  # the database went with the demo
 
 

@@ -12,6 +12,7 @@ import re
 import pytest
 
 import domain.callbacks
+import domain.callbacks.rat
 import domain.callbacks.visits
 from domain.access import Role
 from domain.callbacks import (
@@ -44,6 +45,7 @@ from domain.callbacks import (
     JoinPendingList,
     KoperasiAction,
     KoperasiButton,
+    LaporButton,
     PetugasAction,
     PetugasButton,
     PrivacyAction,
@@ -51,6 +53,10 @@ from domain.callbacks import (
     RelayAction,
     RelayButton,
     RelayTopicButton,
+    StatusButton,
+    StatusView,
+    VerifyAction,
+    VerifyButton,
     VisitAction,
     VisitPick,
 )
@@ -77,6 +83,13 @@ CASES: dict[type[Codec], list[Codec]] = {
     JoinButton: [JoinButton(MAX_ID, None), *(JoinButton(MAX_ID, role) for role in JOIN_ROLES)],
     BoardSwitch: [BoardSwitch()],
     BoardChoice: [BoardChoice(MAX_ID, "tindaklanjut"), BoardChoice(7)],
+    StatusButton: [StatusButton(MAX_ID, view) for view in StatusView],
+    LaporButton: [LaporButton(MAX_ID, "A14"), LaporButton(1), LaporButton(2, "undo")],
+    VerifyButton: [
+        VerifyButton(kind, MAX_ID, action)
+        for kind in ("item", "held", "reported")
+        for action in VerifyAction
+    ],
     ImportButton: [ImportButton(MAX_ID, action) for action in ImportAction],
     VisitPick: [VisitPick(MAX_ID, action) for action in VisitAction],
     FollowUpButton: [FollowUpButton(MAX_ID, action) for action in FollowUpAction],
@@ -137,6 +150,7 @@ def _codecs() -> set[type[Codec]]:
             domain.callbacks.lists,
             domain.callbacks.relay,
             domain.callbacks.visits,
+            domain.callbacks.rat,
         )
         for value in vars(module).values()
         if inspect.isclass(value) and issubclass(value, Codec) and value is not Codec

@@ -37,6 +37,9 @@ def test_each_language_has_its_own_names_and_indonesian_is_the_default() -> None
         "pesan": "inbox",
         "kunjungan": "visit",
         "tindaklanjut": "followups",
+        "status": "status",
+        "lapor": "report",
+        "verifikasi": "verify",
     }
     assert all(spec.name_in("id") == spec.name for spec in commands())
     assert by_name["bantuan"].name_in(None) == "bantuan"

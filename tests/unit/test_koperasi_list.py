@@ -9,6 +9,7 @@ import pytest
 from domain.access import Role, RoleGrant, Viewer
 from domain.errors import InputError
 from domain.koperasi_list import (
+    CardActions,
     KoperasiScope,
     ListFilter,
     card_actions,
@@ -34,11 +35,12 @@ def _viewer(*roles: Role, person_id: int | None = 7) -> Viewer:
     return Viewer(100, 100, person_id, frozenset(RoleGrant(role) for role in roles))
 
 
-def test_admins_see_the_region_officers_their_own_others_nothing() -> None:
+def test_admins_and_pimpinan_see_the_region_officers_their_own_others_nothing() -> None:
     assert list_scope(_viewer(Role.ADMIN)) == KoperasiScope()
     assert list_scope(_viewer(Role.ADMIN, Role.PETUGAS)) == KoperasiScope()
     assert list_scope(_viewer(Role.PETUGAS)) == KoperasiScope(7)
-    assert list_scope(_viewer(Role.PIMPINAN)) is None
+    assert list_scope(_viewer(Role.PIMPINAN)) == KoperasiScope()  # read-only: no card actions
+    assert card_actions(_viewer(Role.PIMPINAN), 7) == CardActions(False, False)
     board = Viewer(100, 100, 7, frozenset({RoleGrant(Role.PENGURUS, 3)}))
     assert list_scope(board) is None
     assert list_scope(_viewer()) is None

@@ -1,0 +1,193 @@
+"""/lapor sub-flows: one checklist item or one milestone of the current RAT cycle.
+
+Who: a board member for their cooperative, an officer (assigned) or an admin on the board's
+behalf; the ODS entry only the office. Started by a button of the /lapor menu
+(`handlers.lapor`) with the subject `<koperasi id>:<target>`; the menu puts the cycle's
+dates under `_ctx` in the answers and sets the target's first step, so the steps validate
+dates against the cycle and skip what the target does not ask. Completing writes the change
+(`services.rat_report.record`) and shows the status card again.
+
+Item: state → note ("-": none) → evidence? → files (album; a file suggested for the minutes
+and the LPJ). Milestones: planned date → mode; invitations; materials; RAT held: date →
+members registered → present (quorum computed from the cooperative's rule, never asked) →
+LPJ accepted → statements approved → RK/RAPB adopted → SHU decided (→ its amount) →
+elections held (→ a reminder to confirm the board members);
+minutes (a file); reported to the office; entered in ODS.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from conversations.lapor_values import CTX, change_of, check_date, check_present
+from conversations.spec import (
+    Answers,
+    FormRun,
+    FormSpec,
+    InputKind,
+    NextStep,
+    Option,
+    Reply,
+    ShowStatusCard,
+    Step,
+    steps,
+)
+from domain.rat.checklist import ITEM_STATES
+from domain.rat.report import HELD, INVITE, MATERIALS, MINUTES, ODS, PLAN, REPORTED
+from domain.rat.validation import MAX_MEMBERS, MODES
+from locales import N_, Catalogues
+from services.rat_report import Context, Saved, record
+from services.roles import viewer_of
+from storage.uow import UnitOfWork
+
+NAME = "lapor"
+COMMAND = None  # started by the /lapor menu's buttons (handlers.lapor)
+STATE_KEYS = {
+    "belum": N_("lapor.state.belum"),
+    "proses": N_("lapor.state.proses"),
+    "selesai": N_("lapor.state.selesai"),
+    "tidak_berlaku": N_("lapor.state.tidak_berlaku"),
+}
+MODE_KEYS = {mode: f"status.mode.{mode}" for mode in MODES}
+YES_NO = [Option("y", N_("lapor.yes")), Option("n", N_("lapor.no"))]
+EVIDENCE = [Option("y", N_("lapor.evidence.send")), Option("n", N_("lapor.evidence.skip"))]
+# The first step of each target (an item's is "state").
+FIRST_STEPS = {
+    PLAN: "planned",
+    INVITE: "invite",
+    MATERIALS: "materials",
+    HELD: "held",
+    MINUTES: "minutes",
+    REPORTED: "reported",
+    ODS: "ods",
+}
+# Items whose evidence is a signed paper: the prompt suggests sending it as a file.
+FILE_ITEMS = frozenset({"A4"})
+MAX_RUPIAH = 10**15
+
+
+def _ctx(answers: Answers) -> dict[str, Any]:
+    found = answers.get(CTX)
+    return found if isinstance(found, dict) else {}
+
+
+def _after_note(answers: Answers) -> str | None:
+    """Evidence is asked unless the cooperative reports elsewhere (KDKMP)."""
+    return "want_evidence" if _ctx(answers).get("evidence", True) else None
+
+
+def _after_want(answers: Answers) -> str | None:
+    if answers.get("want_evidence") != "y":
+        return None
+    return "evidence_file" if _ctx(answers).get("target") in FILE_ITEMS else "evidence"
+
+
+def _after_shu(answers: Answers) -> str | None:
+    """The amount only when an SHU distribution was decided."""
+    return "shu_amount" if answers.get("shu") == "y" else "elections"
+
+
+def _date_step(step_id: str, prompt: str, next_step: str | None = None) -> Step:
+    return Step(step_id, prompt, InputKind.DATE, validate=check_date, next=next_step)
+
+
+def _yes_no(step_id: str, prompt: str, next_step: str | NextStep | None) -> Step:
+    return Step(step_id, prompt, InputKind.CHOICE, YES_NO, next=next_step)
+
+
+async def _complete(
+    uow: UnitOfWork, run: FormRun, catalogues: Catalogues
+) -> Reply | ShowStatusCard:
+    """Records the change and shows the card; says why when it could not be recorded."""
+    ctx = _ctx(run.answers)
+    koperasi_id = int(ctx["koperasi_id"])
+    viewer = run.viewer
+    if viewer is None and run.person_id is not None:  # an album closed by its timer
+        person = await uow.people.get(run.person_id)
+        viewer = await viewer_of(uow, person, run.chat_id) if person is not None else None
+    if viewer is None:
+        return Reply(N_("auth.not_allowed"))
+    if run.policy is None:
+        return Reply(N_("lapor.no_cycle"))
+    today = date.fromisoformat(ctx["today"])
+    context = Context(run.policy, today, run.now, catalogues)
+    saved = await record(uow, viewer, change_of(koperasi_id, run.answers, run.now), context)
+    if saved is Saved.NOT_ALLOWED:
+        return Reply(N_("auth.not_allowed"))
+    if saved is Saved.NO_CYCLE:
+        return Reply(N_("lapor.no_cycle"))
+    key = N_("lapor.saved") if saved is Saved.SAVED else N_("lapor.unchanged")
+    if saved is Saved.SAVED and run.answers.get("elections") == "y":
+        key = N_("lapor.saved_elections")  # new board members: confirm who sits on the board
+    return ShowStatusCard(Reply(key), koperasi_id)
+
+
+def form(catalogues: Catalogues) -> FormSpec:
+    """The /lapor sub-flows as one form whose first step the menu sets."""
+
+    async def complete(uow: UnitOfWork, run: FormRun) -> Reply | ShowStatusCard:
+        return await _complete(uow, run, catalogues)
+
+    states = [Option(state, STATE_KEYS[state]) for state in ITEM_STATES]
+    modes = [Option(mode, MODE_KEYS[mode]) for mode in MODES]
+    return FormSpec(
+        name=NAME,
+        code="l",
+        steps=steps(
+            Step("state", N_("lapor.prompt.state"), InputKind.CHOICE, states, next="note"),
+            Step(
+                "note", N_("lapor.prompt.note"), InputKind.TEXT, max_length=500, next=_after_note
+            ),
+            Step(
+                "want_evidence",
+                N_("lapor.prompt.want_evidence"),
+                InputKind.CHOICE,
+                EVIDENCE,
+                next=_after_want,
+            ),
+            Step("evidence", N_("lapor.prompt.evidence"), InputKind.ALBUM),
+            Step("evidence_file", N_("lapor.prompt.evidence_file"), InputKind.ALBUM),
+            _date_step("planned", N_("lapor.prompt.planned"), "mode"),
+            Step("mode", N_("lapor.prompt.mode"), InputKind.CHOICE, modes),
+            _date_step("invite", N_("lapor.prompt.invite")),
+            _date_step("materials", N_("lapor.prompt.materials")),
+            _date_step("held", N_("lapor.prompt.held"), "registered"),
+            Step(
+                "registered",
+                N_("lapor.prompt.registered"),
+                InputKind.NUMBER,
+                minimum=1,
+                maximum=MAX_MEMBERS,
+                next="present",
+            ),
+            Step(
+                "present",
+                N_("lapor.prompt.present"),
+                InputKind.NUMBER,
+                minimum=0,
+                maximum=MAX_MEMBERS,
+                validate=check_present,
+                next="lpj",
+            ),
+            _yes_no("lpj", N_("lapor.prompt.lpj"), "statements"),
+            _yes_no("statements", N_("lapor.prompt.statements"), "rapb"),
+            _yes_no("rapb", N_("lapor.prompt.rapb"), "shu"),
+            _yes_no("shu", N_("lapor.prompt.shu"), _after_shu),
+            Step(
+                "shu_amount",
+                N_("lapor.prompt.shu_amount"),
+                InputKind.NUMBER,
+                minimum=0,
+                maximum=MAX_RUPIAH,
+                next="elections",
+            ),
+            _yes_no("elections", N_("lapor.prompt.elections"), None),
+            Step("minutes", N_("lapor.prompt.minutes"), InputKind.ALBUM),
+            _date_step("reported", N_("lapor.prompt.reported")),
+            _date_step("ods", N_("lapor.prompt.ods")),
+        ),
+        first_step="state",
+        complete=complete,
+        subject_required=True,
+    )

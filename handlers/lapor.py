@@ -1,0 +1,190 @@
+"""/lapor: the menu of the current RAT cycle, its buttons, and starting a sub-flow.
+
+A board member opens it with /lapor (picking a board first when on several); the office
+opens the same menu from the cooperative card (*Catat laporan*), on the board's behalf.
+A button opens the target's sub-flow (`conversations.lapor`) with the cycle's dates in its
+context; *Batalkan perubahan terakhir* undoes the person's own last change.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from telegram import Update
+
+from conversations.lapor import FIRST_STEPS, NAME
+from conversations.lapor_values import CTX, context_of
+from conversations.outcome import Outcome, Result
+from domain.access import Role
+from domain.callbacks import LaporButton
+from domain.callbacks.rat import MENU, UNDO
+from domain.rat.policy import new_cycle_rules
+from domain.rat.report import HELD, ODS, is_target, late_year, menu
+from domain.rat.roles import may_confirm_ods, may_report
+from domain.rat.validation import MilestoneDates
+from handlers.auth import refuse, requires
+from handlers.board import choose_koperasi
+from handlers.callbacks import answer_callback
+from handlers.context import BotContext
+from handlers.forms import begin_form, render_prompt
+from handlers.lapor_views import render_menu, target_label
+from handlers.replies import reply
+from handlers.status_views import status_for, status_markup, status_text
+from locales import N_, Safe
+from services.rat_menu import ReportView, load_report
+from services.rat_report import Context, Saved, undo_last
+
+COMMAND = "lapor"
+
+
+def _today(context: BotContext) -> date:
+    services = context.services
+    return services.clock.now().astimezone(services.config.region.tz).date()
+
+
+@requires(Role.PENGURUS)
+async def lapor(update: Update, context: BotContext) -> None:
+    """The menu of the board member's cooperative (asking which first)."""
+    koperasi_id = await choose_koperasi(update, context, command=COMMAND)
+    if koperasi_id is not None:
+        await send_menu(update, context, koperasi_id)
+
+
+async def _report(context: BotContext, koperasi_id: int) -> ReportView | None:
+    services = context.services
+    async with services.uow(write=False) as uow:
+        return await load_report(uow, koperasi_id, services.config.rat.policy(), _today(context))
+
+
+async def send_menu(update: Update, context: BotContext, koperasi_id: int) -> None:
+    """The menu, when the viewer may report for this cooperative."""
+    view = await _report(context, koperasi_id)
+    viewer = context.viewer
+    if view is None:
+        # Only its board or an admin learn that it has no cycle yet; others are refused.
+        if may_report(viewer, koperasi_id, None):
+            await reply(update, context, context.tr.t("lapor.no_cycle"))
+        else:
+            await refuse(update, context)
+        return
+    if not may_report(viewer, koperasi_id, view.petugas_id):
+        await refuse(update, context)
+        return
+    entries = menu(
+        view.checklist,
+        view.states,
+        view.done(),
+        may_confirm_ods=may_confirm_ods(viewer, koperasi_id, view.petugas_id),
+    )
+    mandatory = set(view.checklist.mandatory_codes)
+    text, markup = render_menu(
+        context.tr, koperasi_id, view.nama, entries, mandatory=mandatory, late=view.late_years
+    )
+    await answer_callback(update, context)  # pressed from the card: answered once shown
+    await reply(update, context, text, markup=markup)
+
+
+async def on_lapor_button(update: Update, context: BotContext) -> None:
+    """A menu button: the menu again, undo, or a target's sub-flow."""
+    query = update.callback_query
+    pressed = LaporButton.decode((query.data or "") if query is not None else "")
+    if pressed is None:
+        await answer_callback(update, context, context.tr.t("callback.stale"))
+        return
+    kid, target = pressed.koperasi_id, pressed.target
+    if target == MENU:
+        await send_menu(update, context, kid)
+    elif target == UNDO:
+        await _undo(update, context, kid)
+    else:
+        await _open(update, context, kid, target)
+
+
+async def _undo(update: Update, context: BotContext, koperasi_id: int) -> None:
+    services = context.services
+    ctx = Context(services.config.rat.policy(), _today(context), services.clock.now())
+    async with services.uow() as uow:
+        saved = await undo_last(uow, context.viewer, koperasi_id, ctx)
+        await uow.commit()
+    if saved is Saved.NOT_ALLOWED:
+        await refuse(update, context)
+        return
+    await answer_callback(update, context)
+    key = N_("lapor.undone") if saved is Saved.SAVED else N_("lapor.nothing_to_undo")
+    await reply(update, context, context.tr.t(key))
+    await send_card(update, context, koperasi_id)
+
+
+async def send_card(update: Update, context: BotContext, koperasi_id: int) -> None:
+    """The status card as a new message (after a change)."""
+    card = await status_for(context, koperasi_id)
+    if card is not None:
+        tr = context.tr
+        await reply(update, context, status_text(tr, card), markup=status_markup(tr, card))
+
+
+def _sub_context(
+    context: BotContext, view: ReportView, koperasi_id: int, target: str
+) -> dict[str, Any] | None:
+    """The sub-flow's context, or None when the viewer may not open this target."""
+    viewer, today = context.viewer, _today(context)
+    if not may_report(viewer, koperasi_id, view.petugas_id):
+        return None
+    year = late_year(target)
+    if year is not None:  # a missed year's late RAT: the RAT-held steps, that year's window
+        if year not in view.late_years:
+            return None
+        policy = context.services.config.rat.policy()
+        rules = new_cycle_rules(policy, view.koperasi_rules, year)
+        late = context_of(
+            koperasi_id,
+            HELD,
+            today,
+            rules.deadlines,
+            MilestoneDates(),
+            quorum_rule=view.quorum_rule,
+            evidence=view.evidence,
+        )
+        return {**late, "tahun_buku": year}
+    if not is_target(target, view.checklist.codes) or (
+        target == ODS and not may_confirm_ods(viewer, koperasi_id, view.petugas_id)
+    ):
+        return None
+    return context_of(
+        koperasi_id,
+        target,
+        today,
+        view.rules.deadlines,
+        view.dates,
+        quorum_rule=view.quorum_rule,
+        evidence=view.evidence,
+    )
+
+
+async def _open(update: Update, context: BotContext, koperasi_id: int, target: str) -> None:
+    """Starts (or resumes) the target's sub-flow, its context and first step set."""
+    view = await _report(context, koperasi_id)
+    sub_ctx = _sub_context(context, view, koperasi_id, target) if view is not None else None
+    if view is None or sub_ctx is None:
+        await refuse(update, context)
+        return
+    await answer_callback(update, context)
+    services, viewer = context.services, context.viewer
+    spec = services.forms.forms[NAME]
+    async with services.uow() as uow:
+        outcome = await begin_form(context, uow, spec, f"{koperasi_id}:{target}")
+        if not outcome.resumed:
+            session = await uow.form_sessions.active_for_chat(viewer.chat_id)
+            if session is not None:
+                first = FIRST_STEPS.get(sub_ctx["target"], spec.first_step)
+                session.step, session.answers = first, {CTX: sub_ctx}
+                await uow.form_sessions.save(session)
+                outcome = Outcome(
+                    Result.PROMPT, spec, session.id, spec.step(first), session.answers
+                )
+        await uow.commit()
+    text, markup = render_prompt(context.tr, outcome)
+    label = Safe(target_label(context.tr, target))
+    heading = context.tr.t("lapor.heading", target=label, nama=view.nama)
+    await reply(update, context, f"{heading}\n\n{text}", markup=markup)

@@ -1,0 +1,150 @@
+"""How the status card looks, and reading it for a reader who may see it.
+
+Renderers take a `StatusCard` (domain.rat.status) and the reader's translator; the card is
+read by `status_for` after checking the reader's right (board seat, or office scope —
+pimpinan read the whole region).
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup
+
+from domain.access import Viewer
+from domain.callbacks import LaporButton, StatusButton, StatusView
+from domain.koperasi_list import list_scope
+from domain.rat.roles import is_board_of
+from domain.rat.status import CycleStatus, StatusCard
+from handlers.context import BotContext
+from handlers.keyboards import single
+from handlers.koperasi_views import flag_labels, stage_label
+from handlers.values import person_name
+from locales import N_, Safe, Translator
+from services.rat_status import load_status
+
+DEADLINE_KEYS = {
+    "target": N_("status.deadline.target"),
+    "report": N_("status.deadline.report"),
+    "statutory": N_("status.deadline.statutory"),
+    "tidak_rat": N_("status.deadline.tidak_rat"),
+    "latest_rat": N_("status.deadline.latest_rat"),
+}
+MODE_KEYS = {
+    "luring": N_("status.mode.luring"),
+    "daring": N_("status.mode.daring"),
+    "hybrid": N_("status.mode.hybrid"),
+    "tertulis": N_("status.mode.tertulis"),
+}
+DAYS_KEYS = {0: N_("status.deadline_today"), 1: N_("status.deadline_tomorrow")}
+# The marked spot where the visits feature's follow-ups go (`StatusCard.follow_ups`).
+FOLLOW_UPS_TITLE = N_("status.follow_ups")
+
+
+def _cycle_lines(tr: Translator, cycle: CycleStatus) -> list[str]:
+    progress = cycle.progress
+    lines = [
+        tr.t("status.year", year=str(cycle.tahun_buku), end=cycle.fiscal_year_end),
+        tr.t("status.progress", done=progress.done, mandatory=progress.mandatory),
+    ]
+    deadline = cycle.next_deadline
+    if deadline is None:
+        lines.append(tr.t("status.no_deadline"))
+    else:
+        what = Safe(tr.t(DEADLINE_KEYS.get(deadline.kind, DEADLINE_KEYS["target"])))
+        # Today and tomorrow in words; otherwise the days left (no plural catalogue needed).
+        key = DAYS_KEYS.get(deadline.days_left, N_("status.deadline"))
+        lines.append(tr.t(key, what=what, day=deadline.day, days=deadline.days_left))
+    if cycle.planned_date is None:
+        lines.append(tr.t("status.not_planned"))
+    elif cycle.mode in MODE_KEYS:
+        mode = Safe(tr.t(MODE_KEYS[cycle.mode]))
+        lines.append(tr.t("status.planned_mode", day=cycle.planned_date, mode=mode))
+    else:
+        lines.append(tr.t("status.planned", day=cycle.planned_date))
+    return lines
+
+
+def _officer_line(tr: Translator, card: StatusCard, *, office: bool) -> str:
+    """The board reads "Petugas pendamping"; the office its card's own line (admins' queue)."""
+    if office:
+        if card.petugas_id is None:
+            return tr.t("koperasi.card.queue")
+        return tr.t("koperasi.card.officer", name=person_name(tr, card.petugas_name))
+    if card.petugas_id is None:
+        return tr.t("status.no_officer")
+    return tr.t("status.officer", name=person_name(tr, card.petugas_name))
+
+
+def status_lines(tr: Translator, card: StatusCard, *, office: bool = False) -> list[str]:
+    """The card's lines below its title: year, stage, progress, deadline, flags, plan, officer.
+
+    `office`: shown on the office's cooperative card.
+    """
+    stage = tr.t("status.stage", stage=Safe(stage_label(tr, card.tahap)))
+    if card.cycle is None:
+        lines = [stage, tr.t("status.no_cycle")]
+    else:
+        year, *rest = _cycle_lines(tr, card.cycle)
+        lines = [year, stage, *rest]
+    flags = flag_labels(tr, card.flags)
+    lines.append(tr.t("status.flags", flags=Safe(flags)) if flags else tr.t("status.no_flags"))
+    lines.append(_officer_line(tr, card, office=office))
+    if card.last_rat_date is None or card.last_rat_tahun_buku is None:
+        lines.append(tr.t("status.no_last_rat"))
+    else:
+        year = str(card.last_rat_tahun_buku)
+        lines.append(tr.t("status.last_rat", year=year, day=card.last_rat_date))
+    # Follow-ups the board owes (visits): listed here when the caller supplies them.
+    if card.follow_ups:
+        lines.append(tr.t(FOLLOW_UPS_TITLE))
+        lines += [tr.t("status.follow_up", text=line) for line in card.follow_ups]
+    return lines
+
+
+def status_text(tr: Translator, card: StatusCard, view: StatusView = StatusView.CARD) -> str:
+    """The whole card; with `EXPLAIN`, the official terms explained below it."""
+    parts = [tr.t("status.title", nama=card.nama), *status_lines(tr, card)]
+    if view is StatusView.EXPLAIN:
+        parts += ["", tr.t("status.glossary")]
+    return "\n".join(parts)
+
+
+def status_markup(
+    tr: Translator, card: StatusCard, view: StatusView = StatusView.CARD
+) -> InlineKeyboardMarkup:
+    """*Lapor* (the /lapor menu, when there is a cycle to report on) and *Apa artinya?* (or
+    *Sembunyikan penjelasan*) under the card."""
+    if view is StatusView.EXPLAIN:
+        toggle = single(
+            tr.t("status.button.hide"), StatusButton(card.koperasi_id, StatusView.CARD).encode()
+        )
+    else:
+        toggle = single(
+            tr.t("status.button.explain"),
+            StatusButton(card.koperasi_id, StatusView.EXPLAIN).encode(),
+        )
+    if card.cycle is None:
+        return InlineKeyboardMarkup([toggle])
+    report = single(tr.t("status.button.lapor"), LaporButton(card.koperasi_id).encode())
+    return InlineKeyboardMarkup([report, toggle])
+
+
+def may_see(viewer: Viewer, koperasi_id: int, petugas_id: int | None) -> bool:
+    """A board member of it, or the office within its scope (pimpinan: the region)."""
+    if is_board_of(viewer, koperasi_id):
+        return True
+    scope = list_scope(viewer)
+    return scope is not None and scope.covers(petugas_id)
+
+
+async def status_for(
+    context: BotContext, koperasi_id: int, viewer: Viewer | None = None
+) -> StatusCard | None:
+    """The card of a cooperative the reader (default: the sender) may see; None otherwise."""
+    services = context.services
+    tz = services.config.region.tz
+    today = services.clock.now().astimezone(tz).date()
+    async with services.uow(write=False) as uow:
+        card = await load_status(uow, koperasi_id, services.config.rat.policy(), today)
+    if card is None or not may_see(viewer or context.viewer, koperasi_id, card.petugas_id):
+        return None
+    return card

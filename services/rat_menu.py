@@ -1,0 +1,89 @@
+"""What the /lapor menu and its sub-flows read: the cooperative, its current cycle and states."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+from domain.rat.calendar import FiscalYearEnd
+from domain.rat.checklist import ChecklistSpec, evidence_requested
+from domain.rat.policy import CycleRules, KoperasiRules, RatPolicy
+from domain.rat.recompute import plan_recompute
+from domain.rat.report import DATE_FIELDS, HELD, MINUTES
+from domain.rat.validation import MilestoneDates
+from storage.repositories.rat_cycle import DEADLINE_COLUMNS
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """A cooperative's current cycle as /lapor shows and validates it."""
+
+    koperasi_id: int
+    nama: str
+    petugas_id: int | None
+    quorum_rule: str | None
+    evidence: bool  # whether item prompts ask for files (not for KDKMP)
+    rules: CycleRules
+    dates: MilestoneDates
+    states: dict[str, str]
+    notes: dict[str, str]
+    minutes: bool
+    late_years: tuple[int, ...]  # missed years whose late RAT can still be recorded
+    koperasi_rules: KoperasiRules  # what a missed year's new cycle is built from
+
+    @property
+    def checklist(self) -> ChecklistSpec:
+        """The cycle's items."""
+        return self.rules.checklist
+
+    def done(self) -> dict[str, bool]:
+        """Which milestones are recorded."""
+        found = {
+            target: getattr(self.dates, column) is not None
+            for target, column in DATE_FIELDS.items()
+        }
+        return {**found, HELD: self.dates.held_date is not None, MINUTES: self.minutes}
+
+
+async def load_report(
+    uow: UnitOfWork, koperasi_id: int, policy: RatPolicy, today: date
+) -> ReportView | None:
+    """The cooperative's current cycle; None when it has none (or does not exist)."""
+    koperasi = await uow.koperasi.get(koperasi_id)
+    cycle = await uow.rat_report.current_cycle(koperasi_id)
+    if koperasi is None or cycle is None:
+        return None
+    rules = CycleRules.from_stored(
+        cycle.tahun_buku,
+        {name: getattr(cycle, name) for name in DEADLINE_COLUMNS},
+        cycle.checklist_spec,
+    )
+    entries = await uow.rat_report.entries(cycle.id)
+    dates = MilestoneDates(**{f.name: getattr(cycle, f.name) for f in fields(MilestoneDates)})
+    return ReportView(
+        koperasi_id=koperasi.id,
+        nama=koperasi.nama,
+        petugas_id=koperasi.petugas_id,
+        quorum_rule=koperasi.quorum_rule,
+        evidence=evidence_requested(koperasi.segmen),
+        rules=rules,
+        dates=dates,
+        states={code: entry.status for code, entry in entries.items()},
+        notes={code: entry.note for code, entry in entries.items() if entry.note},
+        minutes=cycle.minutes_uploaded_at is not None,
+        late_years=await _late_years(uow, koperasi_id, policy, today),
+        koperasi_rules=KoperasiRules(
+            koperasi.bentuk,
+            FiscalYearEnd(koperasi.fye_month, koperasi.fye_day),
+            koperasi.wajib_audit,
+        ),
+    )
+
+
+async def _late_years(
+    uow: UnitOfWork, koperasi_id: int, policy: RatPolicy, today: date
+) -> tuple[int, ...]:
+    """The missed years /lapor offers a late RAT for (the recompute's own rule)."""
+    rats = await uow.rat_cycles.load([koperasi_id])
+    return plan_recompute(rats[0], policy, today).state.late_years if rats else ()

@@ -1,0 +1,127 @@
+"""Reads and writes of one cooperative's current RAT cycle for /status and /lapor.
+
+Plain reads without row locks (the status card); a change locks the cooperative first
+through `uow.rat_cycles.lock_koperasi`, then writes here, then recomputes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, select, true
+
+from domain.rat.checklist import BELUM
+from domain.rat.report import Unchecked
+from storage.repositories.base import Repository
+from storage.tables import ChecklistEntry, CycleChange, Evidence, Koperasi, RatCycle
+
+UNCHECKED = "none"
+
+
+class RatReportRepository(Repository):
+    """The current cycle of a cooperative and its checklist entries."""
+
+    async def current_cycle(self, koperasi_id: int) -> RatCycle | None:
+        """The cooperative's current cycle as the last recompute set it (None: none yet)."""
+        stmt = (
+            select(RatCycle)
+            .join(Koperasi, Koperasi.current_rat_cycle_id == RatCycle.id)
+            .where(Koperasi.id == koperasi_id)
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def entries(self, cycle_id: int) -> dict[str, ChecklistEntry]:
+        """The cycle's checklist entries by item code (an item without one is `belum`)."""
+        stmt = select(ChecklistEntry).where(ChecklistEntry.rat_cycle_id == cycle_id)
+        return {entry.item_code: entry for entry in (await self.session.scalars(stmt))}
+
+    async def add_entry(self, cycle_id: int, code: str, now: datetime) -> ChecklistEntry:
+        """A new checklist entry (state `belum`) for an item that had none."""
+        entry = ChecklistEntry(
+            rat_cycle_id=cycle_id,
+            item_code=code,
+            status=BELUM,
+            verification=UNCHECKED,
+            recorded_by_officer=False,
+            updated_at=now,
+        )
+        self.session.add(entry)
+        return entry
+
+    def add(self, row: CycleChange | Evidence) -> None:
+        """A history row or a piece of evidence."""
+        self.session.add(row)
+
+    async def last_changes(self, koperasi_id: int, person_id: int) -> list[CycleChange]:
+        """The person's last change to this cooperative's cycles: every row it wrote."""
+        mine = (
+            select(CycleChange)
+            .join(RatCycle, RatCycle.id == CycleChange.rat_cycle_id)
+            .where(RatCycle.koperasi_id == koperasi_id)
+            .where(CycleChange.changed_by_person_id == person_id)
+        )
+        last = (
+            await self.session.execute(mine.order_by(CycleChange.id.desc()).limit(1))
+        ).scalar_one_or_none()
+        if last is None:
+            return []
+        same = mine.where(CycleChange.changed_at == last.changed_at).order_by(CycleChange.id)
+        return list(await self.session.scalars(same))
+
+    async def year_cycle(self, koperasi_id: int, tahun_buku: int) -> RatCycle | None:
+        """The cooperative's cycle of that fiscal year, if stored."""
+        stmt = select(RatCycle).where(
+            RatCycle.koperasi_id == koperasi_id, RatCycle.tahun_buku == tahun_buku
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def cycle(self, cycle_id: int) -> RatCycle | None:
+        """A cycle by id."""
+        return await self.session.get(RatCycle, cycle_id)
+
+    async def unchecked(self, petugas_id: int | None, limit: int) -> list[Unchecked]:
+        """What boards reported and nobody checked, oldest first (`petugas_id`: only the
+        cooperatives of that officer; None: all)."""
+        items = (
+            select(ChecklistEntry, Koperasi.id, Koperasi.nama)
+            .join(RatCycle, RatCycle.id == ChecklistEntry.rat_cycle_id)
+            .join(Koperasi, Koperasi.current_rat_cycle_id == RatCycle.id)
+            .where(ChecklistEntry.verification == UNCHECKED, ~ChecklistEntry.recorded_by_officer)
+            .where(ChecklistEntry.status != BELUM)
+            .order_by(ChecklistEntry.updated_at, ChecklistEntry.id)
+            .limit(limit)
+        )
+        found = [
+            Unchecked("item", e.id, kid, nama, e.item_code, e.status, e.updated_at)
+            for e, kid, nama in await self.session.execute(items.where(_in_scope(petugas_id)))
+        ]
+        for kind in ("held", "reported"):
+            cycles = (
+                select(RatCycle, Koperasi.nama)
+                .join(Koperasi, Koperasi.current_rat_cycle_id == RatCycle.id)
+                .where(getattr(RatCycle, f"{kind}_date").is_not(None))
+                .where(getattr(RatCycle, f"{kind}_verification") == UNCHECKED)
+                .where(~getattr(RatCycle, f"{kind}_recorded_by_officer"))
+                .order_by(RatCycle.updated_at, RatCycle.id)
+                .limit(limit)
+            )
+            found += [
+                Unchecked(kind, c.id, c.koperasi_id, nama, kind, "", c.updated_at)
+                for c, nama in await self.session.execute(cycles.where(_in_scope(petugas_id)))
+            ]
+        return sorted(found, key=lambda u: (u.since, u.kind, u.row_id))[:limit]
+
+    async def entry(self, entry_id: int) -> tuple[ChecklistEntry, RatCycle] | None:
+        """A checklist entry and its cycle."""
+        stmt = (
+            select(ChecklistEntry, RatCycle)
+            .join(RatCycle, RatCycle.id == ChecklistEntry.rat_cycle_id)
+            .where(ChecklistEntry.id == entry_id)
+        )
+        row = (await self.session.execute(stmt)).first()
+        return None if row is None else (row[0], row[1])
+
+
+def _in_scope(petugas_id: int | None) -> ColumnElement[bool]:
+    """The officer's cooperatives, or every one (an admin)."""
+    return true() if petugas_id is None else Koperasi.petugas_id == petugas_id

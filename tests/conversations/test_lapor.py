@@ -1,0 +1,237 @@
+"""/lapor: the menu, item and milestone sub-flows, validation, history, undo, on behalf."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from domain.callbacks import LaporButton
+from storage.tables import ChecklistEntry, CycleChange, Evidence, Koperasi, RatCycle
+from telegram_stub import BotApiStub
+from tests.helpers.bot import Conversation
+from tests.helpers.driver import BotMessage, Driver, UserSession
+from tests.helpers.rat_boards import ANI, PAK, RINA, SITI, seed_boards
+from tests.helpers.seed import answer_of, forge_press
+
+
+@pytest.fixture
+async def koperasi(conv: Conversation) -> dict[str, int]:
+    """Two cooperatives with current 2026 cycles (A1, A2 done at KSP Sejahtera)."""
+    return await seed_boards(conv)
+
+
+async def _edited(conv: Conversation, user: UserSession, button: str) -> BotMessage:
+    await user.press(button)
+    await conv.deliver()
+    return await user.last_message()
+
+
+async def _entry(conv: Conversation, cycle_id: int, code: str) -> ChecklistEntry | None:
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        return (
+            await uow.session.scalars(
+                select(ChecklistEntry).where(
+                    ChecklistEntry.rat_cycle_id == cycle_id, ChecklistEntry.item_code == code
+                )
+            )
+        ).one_or_none()
+
+
+async def _history(conv: Conversation, cycle_id: int) -> list[CycleChange]:
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        rows = await uow.session.scalars(
+            select(CycleChange)
+            .where(CycleChange.rat_cycle_id == cycle_id)
+            .order_by(CycleChange.id)
+        )
+        return list(rows)
+
+
+async def _cycle(conv: Conversation, cycle_id: int) -> RatCycle:
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        found = await uow.session.get(RatCycle, cycle_id)
+        assert found is not None
+        return found
+
+
+async def test_board_member_marks_an_item_done_with_a_file_and_sees_the_card(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    rina = driver.user(RINA, "Rina")
+    menu = await conv.say(rina, "/lapor")
+    assert "Lapor RAT — KSP Sejahtera" in menu.body
+    assert "✅ A1 Tutup buku*" in menu.body
+    assert "⬜ A4 LPJ pengurus*" in menu.body
+    assert "Terinput di ODS" not in menu.body  # only the office confirms ODS
+    state = await conv.press(rina, "⬜ A4")
+    assert "A4 LPJ pengurus" in state.body
+    await conv.press(rina, "3. Selesai")
+    await conv.say(rina, "Sudah ditandatangani")
+    ask_file = await conv.press(rina, "1. Kirim bukti (foto/berkas)")
+    assert "sebagai berkas" in ask_file.body  # the LPJ: a file keeps signatures readable
+    await rina.send_document(b"%PDF-1.4 lpj", "lpj.pdf")
+    await conv.deliver()
+    replies = await rina.wait_for_reply(2)
+    assert "Tersimpan" in replies[0].body
+    assert "Checklist: 3/7 butir wajib terpenuhi" in replies[1].body
+    cycle_id = koperasi["sejahtera_cycle"]
+    entry = await _entry(conv, cycle_id, "A4")
+    assert entry is not None
+    assert (entry.status, entry.note, entry.verification) == (
+        "selesai",
+        "Sudah ditandatangani",
+        "none",
+    )
+    assert not entry.recorded_by_officer
+    history = await _history(conv, cycle_id)
+    assert [(h.item_code, h.field, h.old_value, h.new_value) for h in history] == [
+        ("A4", "status", "belum", "selesai"),
+        ("A4", "note", None, "Sudah ditandatangani"),
+    ]
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        files = list(await uow.session.scalars(select(Evidence)))
+    assert [(f.item_code, f.rat_cycle_id) for f in files] == [("A4", cycle_id)]
+
+
+async def test_a_planned_date_before_the_year_end_is_refused_and_asked_again_then_undone(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    rina = driver.user(RINA, "Rina")
+    await conv.say(rina, "/lapor")
+    await conv.press(rina, "⬜ Rencana tanggal dan cara RAT")
+    refused = await conv.say(rina, "20-12-2026")
+    assert "31 Desember 2026" in refused.body  # why: the fiscal year has not ended then
+    assert "Tanggal berapa RAT direncanakan?" in refused.body  # and the same question
+    await conv.say(rina, "15-03-2027")
+    await conv.press(rina, "2. daring (online)", count=2)
+    card = await rina.last_message()
+    assert "Rencana RAT: 15 Maret 2027, daring (online)" in card.body
+    cycle = await _cycle(conv, koperasi["sejahtera_cycle"])
+    assert (str(cycle.planned_date), cycle.mode) == ("2027-03-15", "daring")
+    await conv.say(rina, "/lapor")
+    await conv.press(rina, "↩️ Batalkan perubahan terakhir", count=2)
+    card = await rina.last_message()
+    assert "Rencana RAT: belum ditentukan" in card.body
+    cycle = await _cycle(conv, koperasi["sejahtera_cycle"])
+    assert (cycle.planned_date, cycle.mode) == (None, None)
+
+
+async def test_rat_held_more_present_than_registered_is_refused_quorum_computed(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    rina = driver.user(RINA, "Rina")
+    await conv.say(rina, "/lapor")
+    await conv.press(rina, "⬜ RAT terlaksana")
+    await conv.say(rina, "02-01-2027")
+    await conv.say(rina, "120")
+    refused = await conv.say(rina, "130")
+    assert "Berapa anggota yang hadir?" in refused.body
+    await conv.say(rina, "80")
+    for _ in range(4):  # LPJ, statements, RK/RAPB, SHU decided
+        await conv.press(rina, "1. Ya")
+    refused = await conv.say(rina, "dua belas juta")
+    assert "Berapa jumlah SHU" in refused.body  # not a number: the reason, the same question
+    await conv.say(rina, "12.500.000")
+    done = await conv.press(rina, "1. Ya", count=2)  # elections held
+    assert "periksa susunan pengurus" in (await rina.messages())[-2].body
+    card = done
+    assert "Tahap: RAT terlaksana" in card.body
+    cycle = await _cycle(conv, koperasi["sejahtera_cycle"])
+    assert (cycle.members_registered, cycle.members_present) == (120, 80)
+    assert cycle.quorum_reached is True  # > 1/2 of 120
+    assert cycle.elections_held is True
+    assert cycle.shu_amount == 12_500_000
+    assert cycle.held_verification == "none"  # waits for the officer's check
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        koperasi_row = await uow.session.get(Koperasi, koperasi["sejahtera"])
+        assert koperasi_row is not None
+        assert koperasi_row.tahap == "RAT_TERLAKSANA"
+
+
+async def test_officer_records_on_the_boards_behalf_and_confirms_ods(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    ani = driver.user(ANI, "Ani")
+    await conv.say(ani, "/koperasi")
+    card = await _edited(conv, ani, "1")
+    assert "📝 Catat laporan RAT" in card.buttons
+    menu = await conv.press(ani, "📝 Catat laporan RAT")
+    assert "Terinput di ODS" in menu.body
+    await conv.press(ani, "⬜ A5")
+    await conv.press(ani, "3. Selesai")
+    await conv.say(ani, "-")
+    await conv.press(ani, "2. Lewati", count=2)
+    entry = await _entry(conv, koperasi["sejahtera_cycle"], "A5")
+    assert entry is not None
+    assert (entry.status, entry.note) == ("selesai", None)
+    assert entry.recorded_by_officer
+    assert entry.verification == "verified"
+    history = await _history(conv, koperasi["sejahtera_cycle"])
+    assert [(h.field, h.new_value, h.on_behalf) for h in history] == [
+        ("status", "selesai", True),
+        ("verification", "verified", True),  # counted as verified
+    ]
+
+
+async def test_board_cannot_confirm_ods_nor_touch_another_cooperative_and_pimpinan_reads_only(
+    conv: Conversation, driver: Driver, stub: BotApiStub, koperasi: dict[str, int]
+) -> None:
+    rina = driver.user(RINA, "Rina")
+    await conv.say(rina, "/lapor")
+    for data in (
+        LaporButton(koperasi["sejahtera"], "ods").encode(),
+        LaporButton(koperasi["makmur"], "A1").encode(),
+        LaporButton(koperasi["makmur"]).encode(),
+    ):
+        query = forge_press(stub, RINA, data)
+        await conv.deliver()
+        alert = answer_of(stub, query)["answer"]
+        assert "tidak memiliki akses" in alert["text"]  # type: ignore[index]
+    assert await _history(conv, koperasi["sejahtera_cycle"]) == []
+    pak = driver.user(PAK, "Pak")
+    await conv.say(pak, "/koperasi")
+    card = await _edited(conv, pak, "2")
+    assert "KSP Sejahtera" in card.body
+    assert "📝 Catat laporan RAT" not in card.buttons
+    query = forge_press(stub, PAK, LaporButton(koperasi["sejahtera"], "A3").encode())
+    await conv.deliver()
+    assert "tidak memiliki akses" in answer_of(stub, query)["answer"]["text"]  # type: ignore[index]
+    refused = await conv.say(pak, "/lapor")
+    assert "tidak memiliki akses" in refused.body
+
+
+async def test_member_of_two_boards_reports_for_the_chosen_one(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    siti = driver.user(SITI, "Siti")
+    await conv.say(siti, "/lapor")
+    menu = await conv.press(siti, "Koperasi Makmur")
+    assert "Lapor RAT — Koperasi Makmur" in menu.body
+
+
+async def test_a_missed_years_late_rat_is_recorded_and_clears_tidak_rat(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    siti = driver.user(SITI, "Siti")
+    await conv.say(siti, "/lapor")
+    menu = await conv.press(siti, "Koperasi Makmur")
+    assert "⏰ RAT terlambat tahun buku 2025" in menu.buttons
+    prompt = await conv.press(siti, "⏰ RAT terlambat tahun buku 2025")
+    assert "RAT terlambat tahun buku 2025" in prompt.body
+    refused = await conv.say(siti, "15-12-2025")  # before that fiscal year ended
+    assert "Tanggal berapa RAT diadakan?" in refused.body
+    await conv.say(siti, "15-06-2026")
+    await conv.say(siti, "30")
+    await conv.say(siti, "20")
+    for _ in range(3):
+        await conv.press(siti, "1. Ya")
+    await conv.press(siti, "2. Tidak")
+    card = await conv.press(siti, "2. Tidak", count=2)
+    assert "RAT terakhir: tahun buku 2025, diadakan 15 Juni 2026" in card.body
+    assert "tidak RAT" not in card.body
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        late = await uow.rat_report.year_cycle(koperasi["makmur"], 2025)
+        assert late is not None
+        assert (str(late.held_date), late.members_present) == ("2026-06-15", 20)
+    menu = await conv.say(siti, "/lapor")
+    assert "⏰ RAT terlambat tahun buku 2025" not in menu.buttons

@@ -1,0 +1,228 @@
+"""The RAT cycle as people live it, with the bot polling telegram_stub.
+
+A board member works through the checklist over two sessions (the bot restarted between),
+reaches SIAP_RAT, schedules and holds the RAT, uploads the minutes, reports, and the officer
+confirms ODS; a cooperative with no board on Telegram gets there through its officer alone;
+another board and a pimpinan can change none of it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+from domain.access import Role
+from domain.callbacks import LaporButton
+from services.rat_recompute import recompute_koperasi
+from storage.engine import create_engine, session_factory
+from storage.tables import Koperasi
+from storage.uow import UnitOfWork
+from telegram_stub import BotApiStub
+from tests.helpers.bot import bot_config, polling_bot
+from tests.helpers.clock import FrozenClock
+from tests.helpers.driver import BotMessage, Driver, UserSession
+from tests.helpers.seed import (
+    NOW,
+    add_board_member,
+    add_koperasi,
+    add_person,
+    answer_of,
+    forge_press,
+)
+
+TODAY = date(2027, 1, 4)
+RINA, ANI, BUDI, PAK = 9101, 9102, 9103, 9104
+NO_FLAGS = "Tanda: tidak ada keterlambatan"
+
+
+async def _seed(database_url: str, stub: BotApiStub) -> dict[str, int]:
+    policy = bot_config(stub, database_url).rat.policy()
+    engine = create_engine(database_url)
+    try:
+        async with UnitOfWork(session_factory(engine)) as uow:
+            ani = await add_person(uow, ANI, "Ani", roles=[Role.PETUGAS])
+            await add_person(uow, PAK, "Pak", roles=[Role.PIMPINAN])
+            ids = {}
+            for nama in ("KSP Sejahtera", "KUD Tanpa Pengurus", "Koperasi Lain"):
+                made = await add_koperasi(
+                    uow, nama, petugas_id=ani.id, bentuk="primer", tgl_badan_hukum=date(2026, 1, 1)
+                )
+                await recompute_koperasi(uow, made.id, policy, TODAY, now=NOW)
+                ids[nama] = made.id
+            await add_board_member(uow, await add_person(uow, RINA, "Rina"), ids["KSP Sejahtera"])
+            await add_board_member(uow, await add_person(uow, BUDI, "Budi"), ids["Koperasi Lain"])
+            await uow.commit()
+    finally:
+        await engine.dispose()
+    return ids
+
+
+async def _stage(database_url: str, koperasi_id: int) -> str:
+    engine = create_engine(database_url)
+    try:
+        async with UnitOfWork(session_factory(engine), write=False) as uow:
+            found = await uow.session.get(Koperasi, koperasi_id)
+            assert found is not None
+            return found.tahap
+    finally:
+        await engine.dispose()
+
+
+async def _press(user: UserSession, button: str, count: int = 1) -> BotMessage:
+    await user.press(button)
+    return (await user.wait_for_reply(count))[-1]
+
+
+async def _say(user: UserSession, text: str, count: int = 1) -> BotMessage:
+    await user.send(text)
+    return (await user.wait_for_reply(count))[-1]
+
+
+async def _menu(user: UserSession, office_card: bool) -> None:
+    if office_card:
+        await _press(user, "📝 Catat laporan RAT")
+    else:
+        await _say(user, "/lapor")
+
+
+async def _item_done(user: UserSession, code: str, *, office: bool = False) -> BotMessage:
+    """Marks an item done from the menu; returns the status card shown after it."""
+    await _menu(user, office)
+    await _press(user, f"⬜ {code}")
+    await _press(user, "3. Selesai")
+    await _say(user, "-")
+    return await _press(user, "2. Lewati", count=2)
+
+
+async def _dated(
+    user: UserSession, milestone: str, day: str, *, office: bool = False
+) -> BotMessage:
+    await _menu(user, office)
+    await _press(user, f"⬜ {milestone}")
+    return await _say(user, day, count=2)
+
+
+async def _planned(user: UserSession, day: str, *, office: bool = False) -> BotMessage:
+    await _menu(user, office)
+    await _press(user, "⬜ Rencana tanggal dan cara RAT")
+    await _say(user, day)
+    return await _press(user, "1. tatap muka (luring)", count=2)
+
+
+async def _held(user: UserSession, day: str, *, office: bool = False) -> BotMessage:
+    await _menu(user, office)
+    await _press(user, "⬜ RAT terlaksana")
+    await _say(user, day)
+    await _say(user, "50")
+    await _say(user, "40")
+    for _ in range(3):  # LPJ, statements, RK/RAPB
+        await _press(user, "1. Ya")
+    await _press(user, "2. Tidak")  # no SHU decided: its amount is not asked
+    return await _press(user, "2. Tidak", count=2)
+
+
+async def _through(user: UserSession, card: BotMessage, stage: str) -> None:
+    assert f"Tahap: {stage}" in card.body, card.body
+    assert NO_FLAGS in card.body
+
+
+async def test_board_works_through_the_cycle_over_two_sessions_and_the_officer_confirms_ods(
+    stub: BotApiStub, database_url: str, driver: Driver, clock: FrozenClock
+) -> None:
+    ids = await _seed(database_url, stub)
+    cfg = bot_config(stub, database_url)
+    rina, ani = driver.user(RINA, "Rina"), driver.user(ANI, "Ani")
+    async with polling_bot(cfg, clock):
+        for code in ("A1", "A2", "A4"):
+            card = await _item_done(rina, code)
+        await _through(rina, card, "Persiapan")
+        assert "Checklist: 3/7" in card.body
+    assert await _stage(database_url, ids["KSP Sejahtera"]) == "PERSIAPAN"
+
+    async with polling_bot(cfg, clock):  # the next day's session, after a restart
+        menu = await _say(rina, "/lapor")
+        assert "✅ A4 LPJ pengurus*" in menu.body  # kept across the restart
+        for code in ("A5", "A6", "A8", "A10"):
+            card = await _item_done(rina, code)
+        await _through(rina, card, "Persiapan")  # all mandatory done, no date planned yet
+        await _through(rina, await _planned(rina, "03-01-2027"), "Siap RAT")
+        await _item_done(rina, "A11")
+        card = await _dated(rina, "Undangan terkirim", "02-01-2027")
+        await _through(rina, card, "Terjadwal")
+        await _through(rina, await _held(rina, "03-01-2027"), "RAT terlaksana")
+        await _menu(rina, False)
+        await _press(rina, "⬜ Berita acara")
+        await rina.send_document(b"%PDF-1.4 berita acara", "berita_acara.pdf")
+        await _through(rina, (await rina.wait_for_reply(2))[-1], "RAT terlaksana")
+        card = await _dated(rina, "Dilaporkan ke dinas", "04-01-2027")
+        await _through(rina, card, "Dilaporkan")
+        assert "Terinput di ODS" not in (await _say(rina, "/lapor")).body
+
+        await _say(ani, "/koperasi")
+        listed = await ani.last_message()
+        await ani.press(_number_of(listed, "KSP Sejahtera"))
+        await ani.wait_for_edit(listed)
+        card = await _dated(ani, "Terinput di ODS", "04-01-2027", office=True)
+        await _through(ani, card, "Terinput ODS")
+    assert await _stage(database_url, ids["KSP Sejahtera"]) == "TERINPUT_ODS"
+
+
+async def _answered(stub: BotApiStub, query: str, seconds: float = 10) -> None:
+    """Waits until the bot answered the callback query (polling, with a deadline)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while not answer_of(stub, query)["answered"]:
+        assert loop.time() < deadline, "the bot did not get there in time"
+        await asyncio.sleep(0.02)
+
+
+def _number_of(listed: BotMessage, nama: str) -> str:
+    """The list button of a cooperative: its line's number."""
+    line = next(line for line in listed.body.splitlines() if nama in line)
+    return line.split(".", 1)[0].strip()
+
+
+async def test_a_cooperative_without_a_board_reaches_ods_through_its_officer_alone(
+    stub: BotApiStub, database_url: str, driver: Driver, clock: FrozenClock
+) -> None:
+    ids = await _seed(database_url, stub)
+    ani, budi, pak = driver.user(ANI, "Ani"), driver.user(BUDI, "Budi"), driver.user(PAK, "Pak")
+    async with polling_bot(bot_config(stub, database_url), clock):
+
+        async def card_of_kud() -> None:
+            listed = await _say(ani, "/koperasi")
+            await ani.press(_number_of(listed, "KUD Tanpa Pengurus"))
+            await ani.wait_for_edit(listed)
+
+        for code in ("A1", "A2", "A4", "A5", "A6", "A8", "A10", "A11"):
+            await card_of_kud()
+            card = await _item_done(ani, code, office=True)
+        await card_of_kud()
+        await _through(ani, await _planned(ani, "03-01-2027", office=True), "Siap RAT")
+        await card_of_kud()
+        await _dated(ani, "Undangan terkirim", "02-01-2027", office=True)
+        await card_of_kud()
+        await _through(ani, await _held(ani, "03-01-2027", office=True), "RAT terlaksana")
+        await card_of_kud()
+        await _dated(ani, "Dilaporkan ke dinas", "04-01-2027", office=True)
+        await card_of_kud()
+        card = await _dated(ani, "Terinput di ODS", "04-01-2027", office=True)
+        await _through(ani, card, "Terinput ODS")
+        listed = await _say(ani, "/verifikasi")
+        assert "Tidak ada laporan" in listed.body  # recorded by the officer: verified
+
+        # another board: sees only its own, changes nothing of theirs
+        status = await _say(budi, "/status")
+        assert "Koperasi Lain" in status.body
+        for target in ("A3", "held", "menu"):
+            query = forge_press(stub, BUDI, LaporButton(ids["KSP Sejahtera"], target).encode())
+            await _answered(stub, query)
+            assert "tidak memiliki akses" in str(answer_of(stub, query)["answer"])
+        # a pimpinan reads the card, with no way to record anything
+        listed = await _say(pak, "/koperasi")
+        await pak.press(_number_of(listed, "KUD Tanpa Pengurus"))
+        card = await pak.wait_for_edit(listed)
+        assert "Tahap: Terinput ODS" in card.body
+        assert "📝 Catat laporan RAT" not in card.buttons
+        assert "tidak memiliki akses" in (await _say(pak, "/lapor")).body
+    assert await _stage(database_url, ids["KUD Tanpa Pengurus"]) == "TERINPUT_ODS"
