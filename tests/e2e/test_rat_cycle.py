@@ -176,9 +176,19 @@ async def _answered(stub: BotApiStub, query: str, seconds: float = 10) -> None:
         await asyncio.sleep(0.02)
 
 
+async def _listing(user: UserSession) -> BotMessage:
+    """The newest /koperasi list in the chat (numbered lines with buttons), once it is there."""
+    for _ in range(400):
+        for message in reversed(await user.messages()):
+            if message.buttons and any(line[:2] == "1." for line in message.body.splitlines()):
+                return message
+        await asyncio.sleep(0.025)
+    raise AssertionError("no /koperasi list arrived")
+
+
 def _number_of(listed: BotMessage, nama: str) -> str:
     """The list button of a cooperative: its line's number."""
-    line = next(line for line in listed.body.splitlines() if nama in line)
+    line = next(line for line in listed.body.splitlines() if nama in line and line[:1].isdigit())
     return line.split(".", 1)[0].strip()
 
 
@@ -190,7 +200,9 @@ async def test_a_cooperative_without_a_board_reaches_ods_through_its_officer_alo
     async with polling_bot(bot_config(stub, database_url), clock):
 
         async def card_of_kud() -> None:
-            listed = await _say(ani, "/koperasi")
+            await _say(ani, "/koperasi")
+            # The list, not the day's reminder that may arrive meanwhile and name the KUD too.
+            listed = await _listing(ani)
             await ani.press(_number_of(listed, "KUD Tanpa Pengurus"))
             await ani.wait_for_edit(listed)
 

@@ -100,8 +100,10 @@ async def test_admin_uses_the_menu_and_downloads_the_invite_workbook(
     await expect(admin.locator(".menu")).to_contain_text("/impor")
     await admin.locator(".menu-item", has_text="/undang").click()
     await admin.locator("button.inline", has_text="Massal").click()
-    await expect(admin.locator(".message.out")).to_have_count(2)  # which kecamatan?
-    await admin.locator(".message.out").nth(1).locator("button.inline").first.click()
+    # Which kecamatan? (Other messages may arrive meanwhile: the day's reminders, the queue.)
+    choose = admin.locator(".message.out", has_text="Undangan massal")
+    await expect(choose).to_have_count(1)
+    await choose.locator("button.inline").first.click()
     link = admin.locator("a.file")
     await expect(link).to_contain_text(".xlsx")
     async with page.expect_download() as downloading:
@@ -159,8 +161,10 @@ async def test_board_member_and_their_officer_side_by_side_with_photos(
     member = await open_persona(page, "pengurus", str(board.user_id))
     officer = await open_persona(page, "petugas", str(their_officer.user_id))
     await say(member, "/start")
-    # The bot's <b> arrives as a bold entity, rendered as an element holding exactly the name.
-    await expect(member.locator(".message.out b", has_text=nama)).to_have_count(1)
+    # The bot's <b> arrives as a bold entity, rendered as an element: the status card's title,
+    # at the top of the board's home, names the cooperative.
+    title = member.locator(".message.out b", has_text=nama).first
+    await expect(title).to_have_text(f"📋 Status RAT — {nama}")
     photos = [tmp_path / f"foto{n}.png" for n in range(3)]
     for path in photos:
         path.write_bytes(png())
@@ -226,7 +230,7 @@ async def test_chat_html_renders_telegrams_tags_and_nothing_else(
             data={"chat_id": "9000002", "text": html, "parse_mode": "HTML"},
         )
     assert sent.json()["ok"] is True
-    shown = admin.locator(".message.out").last
+    shown = admin.locator(".message.out", has_text="tautan").last
     await expect(shown.locator("b")).to_have_text("tebal")
     await expect(shown.locator("i")).to_have_text("miring")
     await expect(shown.locator("code")).to_have_text("a<b")
