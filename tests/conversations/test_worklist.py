@@ -53,11 +53,11 @@ async def register(conv: Conversation) -> dict[str, int]:
         budi = await add_person(uow, BUDI, "Budi", roles=[Role.PETUGAS])
         ids = {}
         for nama in [*ORDER, "Kop Tenang"]:
-            extra: dict[str, object] = {"status_aktivitas": "AKTIF_RAT"}
-            if nama == "Kop Rawan":
-                extra["status_aktivitas"] = "RAWAN"
+            status = "RAWAN" if nama == "Kop Rawan" else "AKTIF_RAT"
             target = date(2027, 3, 31) if nama == "Kop Kembali" else None
-            made = await add_koperasi(uow, nama, petugas_id=ani.id, target_date=target, **extra)
+            made = await add_koperasi(
+                uow, nama, petugas_id=ani.id, target_date=target, status_aktivitas=status
+            )
             ids[nama] = made.id
             if nama == "Kop Jauh":
                 await _visit(uow, made.id, ani.id, NOW - timedelta(days=64))
