@@ -13,13 +13,16 @@ from domain.access import Role, Viewer
 from domain.callbacks import BoardSwitch, InviteMenu
 from domain.commands import visible_commands
 from domain.koperasi_list import NAME_IN_LIST, shorten
+from domain.worklist import HOME_LINES
 from handlers.context import BotContext
 from handlers.help import command_lines
 from handlers.replies import reply
 from handlers.status_views import status_for, status_text
+from handlers.worklist_views import worklist_block
 from locales import N_, Safe, Translator
 from services.consent import role_names
 from services.menus import all_commands
+from services.worklist import officer_worklist
 
 ROLE_BLURB_KEYS = {
     Role.ADMIN: N_("home.role.admin"),
@@ -89,6 +92,17 @@ async def board_names(
     return boards, person.selected_koperasi_id if person is not None else None
 
 
+async def worklist_text(context: BotContext, viewer: Viewer) -> str:
+    """An officer's first worklist lines ('' for anyone else, or nothing to do)."""
+    if viewer.person_id is None or not viewer.has(Role.PETUGAS):
+        return ""
+    services = context.services
+    async with services.uow(write=False) as uow:
+        now, tz = services.clock.now(), services.config.region.tz
+        work = await officer_worklist(uow, viewer.person_id, now, tz)
+    return worklist_block(context.tr, work, HOME_LINES)
+
+
 async def send_home(
     update: Update, context: BotContext, viewer: Viewer | None = None, *, intro: str | None = None
 ) -> None:
@@ -101,4 +115,7 @@ async def send_home(
     card = await status_for(context, chosen, viewer) if chosen is not None else None
     if card is not None:
         text = status_text(context.tr, card) + "\n\n" + text
+    work = await worklist_text(context, viewer)
+    if work:  # an officer's home starts with what needs action
+        text = work + "\n\n" + text
     await reply(update, context, text, markup=home_markup(context.tr, viewer, len(boards)))

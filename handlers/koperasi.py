@@ -27,7 +27,7 @@ from handlers.auth import refuse, requires
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
 from handlers.forms import start_form
-from handlers.koperasi_screens import card_screen, list_screen, scoped_card
+from handlers.koperasi_screens import card_screen, list_screen, scoped_card, worklist_screen
 from handlers.koperasi_views import (
     Screen,
     describe_filter,
@@ -88,6 +88,13 @@ async def _filters(
         query = await last_search(uow, viewer.chat_id, viewer.telegram_user_id, LIST_SUBJECT)
     kecamatan = context.services.config.region.kecamatan
     return render_filter_menu(context.tr, s, describe_filter(context.tr, s, kecamatan, query))
+
+
+async def _worklist(
+    update: Update, context: BotContext, ids: list[int], s: ListState
+) -> Screen | None:
+    del update, ids
+    return await worklist_screen(context, s)
 
 
 async def _kecamatan(
@@ -183,6 +190,7 @@ ACTIONS: dict[KoperasiAction, Action] = {
     KoperasiAction.REMOVE: _remove,
     KoperasiAction.PICK_OFFICER: _officer_picker,
     KoperasiAction.CHANGE_OFFICER: _change_officer,
+    KoperasiAction.WORKLIST: _worklist,
 }
 
 

@@ -20,12 +20,15 @@ from domain.koperasi_list import (
     list_scope,
 )
 from domain.rat.roles import may_act_for_office
+from domain.worklist import WorkLine
 from handlers.context import BotContext
 from handlers.keyboards import single
 from handlers.koperasi_views import Screen, describe_filter, render_card, render_list
 from handlers.replies import reply
 from handlers.status_views import status_for, status_lines
+from handlers.worklist_views import render_worklist, worklist_row
 from services.koperasi_query import last_search, list_page, load_card
+from services.worklist import officer_worklist
 
 
 async def list_screen(context: BotContext, state: ListState) -> Screen | None:
@@ -46,8 +49,30 @@ async def list_screen(context: BotContext, state: ListState) -> Screen | None:
         else tr.t("koperasi.list.title_mine")
     )
     filters = describe_filter(tr, state, kecamatan, query)
+    work = await _worklist(context) if not scope.region else []
     here = ListState(page.window.page, state.filter)
-    return render_list(tr, title, page, here, filters, region=scope.region)
+    text, markup = render_list(tr, title, page, here, filters, region=scope.region)
+    if work:  # officers: "Perlu tindakan (N)" below the list's own buttons
+        rows = [*markup.inline_keyboard, worklist_row(tr, len(work), here)]
+        markup = InlineKeyboardMarkup(rows)
+    return text, markup
+
+
+async def _worklist(context: BotContext) -> list[WorkLine]:
+    viewer, services = context.viewer, context.services
+    if viewer.person_id is None or not viewer.has(Role.PETUGAS):
+        return []
+    now, tz = services.clock.now(), services.config.region.tz
+    async with services.uow(write=False) as uow:
+        return await officer_worklist(uow, viewer.person_id, now, tz)
+
+
+async def worklist_screen(context: BotContext, back: ListState) -> Screen | None:
+    """An officer's "Perlu tindakan": their cooperatives needing action, in worklist order."""
+    scope = list_scope(context.viewer)
+    if scope is None or scope.region:
+        return None
+    return render_worklist(context.tr, await _worklist(context), back)
 
 
 async def card_screen(

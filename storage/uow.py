@@ -41,6 +41,7 @@ from storage.repositories.rat_report import RatReportRepository
 from storage.repositories.reminders import ReminderReadRepository
 from storage.repositories.threads import ThreadRepository
 from storage.repositories.viewer import ViewerRepository
+from storage.repositories.worklist import WorklistRepository
 
 
 class UnitOfWork:
@@ -72,6 +73,7 @@ class UnitOfWork:
     kunjungan: KunjunganRepository
     reminders: ReminderReadRepository
     rat_report: RatReportRepository
+    worklist: WorklistRepository
 
     def __init__(self, factory: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
         self._factory = factory
@@ -116,6 +118,7 @@ class UnitOfWork:
         self.kunjungan = KunjunganRepository(session)
         self.reminders = ReminderReadRepository(session)
         self.rat_report = RatReportRepository(session)
+        self.worklist = WorklistRepository(session)
         try:
             # Begin now (not at the first query) so the writer's lock is taken on entry.
             await session.connection()

@@ -181,6 +181,7 @@ class KoperasiAction(StrEnum):
     REMOVE = "rx"
     PICK_OFFICER = "g"  # admins: the officers' page to choose the card's new officer from
     CHANGE_OFFICER = "a"  # admins: the card's cooperative to an officer (0: the admins' queue)
+    WORKLIST = "w"  # officers: "Perlu tindakan", their cooperatives in worklist order
 
 
 # action -> its numbers (ids), then whether the list state (page and filter) follows
@@ -195,6 +196,7 @@ _KOPERASI_IDS: Mapping[KoperasiAction, tuple[tuple[Part, ...], bool]] = {
     KoperasiAction.REMOVE: ((ID, ID), True),
     KoperasiAction.PICK_OFFICER: ((ID, PAGE), True),  # koperasi, officers' page
     KoperasiAction.CHANGE_OFFICER: ((ID, ID), True),  # koperasi, officer
+    KoperasiAction.WORKLIST: ((), True),
 }
 
 

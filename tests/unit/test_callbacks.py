@@ -117,6 +117,7 @@ CASES: dict[type[Codec], list[Codec]] = {
         KoperasiButton(KoperasiAction.REMOVE, (1, 2), STATE),
         KoperasiButton(KoperasiAction.PICK_OFFICER, (7, 3), STATE),
         KoperasiButton(KoperasiAction.CHANGE_OFFICER, (7, 0), STATE),
+        KoperasiButton(KoperasiAction.WORKLIST, (), STATE),
     ],
     RelayButton: [RelayButton(action, MAX_ID) for action in RelayAction],
     RelayTopicButton: [RelayTopicButton(MAX_ID, topic) for topic in Topic],
