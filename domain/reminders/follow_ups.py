@@ -1,7 +1,8 @@
 """Follow-up reminders: an open follow-up (*tindak lanjut*) reminds its owner on its due date,
 and once more when the job finds it overdue and never reminded (after downtime, or a due date
 set in the past). A board's follow-up goes to the pengurus, an officer's to the petugas; the
-office's have no reminder. Pure: the follow-ups and the pass's span come in.
+office's have no reminder, nor has a cooperative being dissolved. Pure: the follow-ups and
+the pass's span come in.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.kunjungan import OwnerKind
+from domain.rat.activity import BUBAR, DALAM_PEMBUBARAN
 from domain.reminders.calendar import Audience
 
+DISSOLVING = frozenset({DALAM_PEMBUBARAN, BUBAR})
 _AUDIENCE = {OwnerKind.PENGURUS.value: Audience.BOARDS, OwnerKind.PETUGAS.value: Audience.OFFICERS}
 
 
@@ -26,6 +29,7 @@ class FollowUpState:
     due_date: date
     done: bool = False
     last_reminded_on: date | None = None
+    status_aktivitas: str | None = None  # the cooperative's
 
 
 def follow_up_audience(item: FollowUpState) -> Audience | None:
@@ -41,6 +45,7 @@ def follow_ups_due(items: Iterable[FollowUpState], first: date, last: date) -> l
         item
         for item in items
         if not item.done
+        and item.status_aktivitas not in DISSOLVING
         and follow_up_audience(item) is not None
         and item.due_date <= last
         and (

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, or_, select, update
 
 from domain.rat.checklist import SELESAI
-from domain.reminders.follow_ups import FollowUpState
+from domain.reminders.follow_ups import DISSOLVING, FollowUpState
 from storage.repositories.base import Repository
 from storage.tables import ChecklistEntry, Koperasi, Kunjungan, KunjunganVersion, TindakLanjut
 
@@ -174,6 +174,7 @@ class KunjunganRepository(Repository):
                 Koperasi.nama,
                 TindakLanjut.description,
                 Koperasi.petugas_id,
+                Koperasi.status_aktivitas,
             )
             .join(Koperasi, Koperasi.id == TindakLanjut.koperasi_id)
             .where(
@@ -188,7 +189,7 @@ class KunjunganRepository(Repository):
             .order_by(TindakLanjut.due_date, TindakLanjut.id)
         )
         return [
-            (FollowUpState(row[0], row[1], row[2], row[3], last_reminded_on=row[4]), *row[5:])
+            (FollowUpState(*row[:4], last_reminded_on=row[4], status_aktivitas=row[8]), *row[5:8])
             for row in await self.session.execute(stmt)
         ]
 
@@ -201,7 +202,8 @@ class KunjunganRepository(Repository):
         )
 
     async def overdue_per_officer(self, petugas_ids: list[int], today: date) -> dict[int, int]:
-        """Per officer: the open follow-ups of their cooperatives due before `today`."""
+        """Per officer: the open follow-ups of their cooperatives due before `today` (those
+        being dissolved left out, as in the rest of the digest)."""
         stmt = (
             select(Koperasi.petugas_id, func.count(TindakLanjut.id))
             .join(Koperasi, Koperasi.id == TindakLanjut.koperasi_id)
@@ -209,6 +211,10 @@ class KunjunganRepository(Repository):
                 TindakLanjut.done_at.is_(None),
                 TindakLanjut.due_date < today,
                 Koperasi.petugas_id.in_(petugas_ids),
+                or_(
+                    Koperasi.status_aktivitas.is_(None),
+                    Koperasi.status_aktivitas.not_in(DISSOLVING),
+                ),
             )
             .group_by(Koperasi.petugas_id)
         )

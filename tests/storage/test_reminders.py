@@ -226,8 +226,10 @@ async def test_a_follow_up_reminds_its_owner_once_and_stops_when_done(
     board = await _follow_up(factory, "KSU Mawar", "pengurus", APRIL_1, "Send <the> list")
     overdue = await _follow_up(factory, "KUD Melati", "petugas", date(2027, 3, 29), "Visit")
     tomorrow = await _follow_up(factory, "KSU Mawar", "pengurus", date(2027, 4, 2), "Later")
+    await _follow_up(factory, "KUD Bubar", "pengurus", APRIL_1, "Dissolved")
     assert await _pass(factory) == 2
     rows = {row.person_id: row.payload["text"] for row in await _rows(factory)}
+    assert set(rows) == {people["both"], people["officer"]}  # nobody for the BUBAR board
     # The board member reads English: the follow-up joins their one message of the day.
     assert "<b>KSU Mawar</b>: follow-up due" in rows[people["both"]]
     assert "Send &lt;the&gt; list" in rows[people["both"]]
@@ -239,7 +241,8 @@ async def test_a_follow_up_reminds_its_owner_once_and_stops_when_done(
             item.id: item.last_reminded_on
             for item in await uow.session.scalars(select(TindakLanjut))
         }
-        assert reminded == {board: APRIL_1, overdue: APRIL_1, tomorrow: None}
+        assert reminded[board] == reminded[overdue] == APRIL_1
+        assert reminded[tomorrow] is None
         item = await uow.session.get(TindakLanjut, tomorrow)
         assert item is not None
         item.done_at = NOW

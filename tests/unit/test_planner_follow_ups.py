@@ -31,7 +31,9 @@ def reminded(item: FollowUpState) -> bool:
         ({"done": True}, False),  # done: it stops
         ({"done": True, "due_date": FRIDAY}, False),
         ({"owner_kind": "petugas"}, True),
-        ({"owner_kind": "dinas"}, False),  # the office's own follow-ups remind nobody
+        ({"owner_kind": "dinas"}, False),
+        ({"status_aktivitas": "DALAM_PEMBUBARAN"}, False),  # nothing while being dissolved
+        ({"status_aktivitas": "RAWAN"}, True),  # the office's own follow-ups remind nobody
     ],
 )
 def test_which_follow_ups_a_pass_reminds(changes: dict[str, object], expected: bool) -> None:
