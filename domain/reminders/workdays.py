@@ -20,6 +20,11 @@ class WorkingDays:
     def __init__(self, holidays: Iterable[date] = ()) -> None:
         self._holidays = frozenset(holidays)
 
+    @property
+    def holidays(self) -> frozenset[date]:
+        """The configured holidays."""
+        return self._holidays
+
     def is_working(self, day: date) -> bool:
         """Whether `day` is Monday–Friday and not a holiday."""
         return day.weekday() < _SATURDAY and day not in self._holidays

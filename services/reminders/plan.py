@@ -19,6 +19,7 @@ from domain.delivery import PRIORITY_REMINDER
 from domain.reminders import Audience, DigestCounts, KoperasiState, Planner, Reminder
 from locales import Catalogues
 from services.reminders.digest import add_digests, digest_date, merge
+from services.reminders.follow_ups import address_follow_ups, mark_reminded
 from services.reminders.settings import ReminderSettings
 from services.reminders.texts import Line, reminder_line, render, summary_line
 from storage.repositories.reminders import Recipient
@@ -83,11 +84,13 @@ async def plan_reminders(
             planner.rollup((state for state, _ in batch), today, office)
     if summaries:
         await _address_admins(uow, summaries, lines, people, report)
+    follow_ups = await address_follow_ups(uow, span, lines, people, report.due)
     if digest is not None:
-        await add_digests(uow, officers, office, digest, lines, people)
+        await add_digests(uow, settings, officers, office, digest, lines, people)
     _render(catalogues, settings, today, lines, people, report)
     if not dry_run:
         report.written = await _write(uow, settings, today, now, report.messages)
+        await mark_reminded(uow, follow_ups, today)
     return report
 
 

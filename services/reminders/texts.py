@@ -10,6 +10,7 @@ from locales import N_, Translator
 
 #: Lines per message before the rest is summed up as "and N more" (Telegram's 4,096 chars).
 MAX_LINES = 25
+FOLLOW_UP_KEY = N_("reminder.line.follow_up")
 
 
 #: Per topic: the line about one cooperative, and the short name in an admin's summary.
@@ -54,7 +55,9 @@ class Line:
     koperasi: str = ""
     about_date: date | None = None
     count: int = 0
-    key: str = ""  # a digest line's message key
+    key: str = ""  # a digest line's or follow-up's message key
+    detail: str = ""  # a follow-up's description
+    params: tuple[tuple[str, int], ...] = ()  # a digest line's further figures
 
 
 def reminder_line(reminder: Reminder, nama: str) -> Line:
@@ -68,9 +71,18 @@ def summary_line(topic: Topic, count: int) -> Line:
     return Line((2, topic, ""), topic, count=count)
 
 
-def digest_line(key: str, count: int, position: int) -> Line:
-    """One line of a weekly digest (message key with a `count`), in place `position`."""
-    return Line((0, f"{position:03}", ""), None, count=count, key=key)
+def follow_up_line(nama: str, due: date, description: str) -> Line:
+    """A board's or officer's line about a follow-up due (or overdue) at a cooperative."""
+    order = (1, f"{FOLLOW_UP_KEY}:{due.isoformat()}", nama)
+    return Line(order, None, nama, due, key=FOLLOW_UP_KEY, detail=description)
+
+
+def digest_line(
+    key: str, count: int, position: int, params: tuple[tuple[str, int], ...] = ()
+) -> Line:
+    """One line of a weekly digest (message key with a `count` and any `params`), in place
+    `position`."""
+    return Line((0, f"{position:03}", ""), None, count=count, key=key, params=params)
 
 
 def render(tr: Translator, lines: list[Line], parts: int) -> list[str]:
@@ -89,8 +101,11 @@ def render(tr: Translator, lines: list[Line], parts: int) -> list[str]:
 
 
 def _render_line(tr: Translator, line: Line) -> str:
+    if line.key == FOLLOW_UP_KEY and line.about_date is not None:
+        when = tr.date(line.about_date)
+        return tr.t(line.key, koperasi=line.koperasi, date=when, detail=line.detail)
     if line.key:
-        return tr.t(line.key, count=line.count)
+        return tr.t(line.key, count=line.count, **dict(line.params))
     if line.topic is None:  # pragma: no cover - every non-digest line has a topic
         raise ValueError("a reminder line needs a topic")
     if line.count:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select, update
 
 from domain.rat.checklist import SELESAI
+from domain.reminders.follow_ups import DISSOLVING, FollowUpState
 from storage.repositories.base import Repository
 from storage.tables import ChecklistEntry, Koperasi, Kunjungan, KunjunganVersion, TindakLanjut
 
@@ -157,3 +158,64 @@ class KunjunganRepository(Repository):
         """Closes a follow-up (`note`: how it was done)."""
         item.done_at, item.done_by_person_id, item.done_note = now, person_id, note
         await self.session.flush()
+
+    async def follow_ups_to_remind(
+        self, first: date, last: date
+    ) -> list[tuple[FollowUpState, str, str, int | None]]:
+        """Open follow-ups a pass covering [first, last] may remind (due in it, or overdue and
+        not reminded since), with their cooperative's name, description and officer."""
+        stmt = (
+            select(
+                TindakLanjut.id,
+                TindakLanjut.koperasi_id,
+                TindakLanjut.owner_kind,
+                TindakLanjut.due_date,
+                TindakLanjut.last_reminded_on,
+                Koperasi.nama,
+                TindakLanjut.description,
+                Koperasi.petugas_id,
+                Koperasi.status_aktivitas,
+            )
+            .join(Koperasi, Koperasi.id == TindakLanjut.koperasi_id)
+            .where(
+                TindakLanjut.done_at.is_(None),
+                TindakLanjut.due_date <= last,
+                or_(
+                    TindakLanjut.due_date >= first,
+                    TindakLanjut.last_reminded_on.is_(None),
+                    TindakLanjut.last_reminded_on >= last,
+                ),
+            )
+            .order_by(TindakLanjut.due_date, TindakLanjut.id)
+        )
+        return [
+            (FollowUpState(*row[:4], last_reminded_on=row[4], status_aktivitas=row[8]), *row[5:8])
+            for row in await self.session.execute(stmt)
+        ]
+
+    async def mark_reminded(self, follow_up_ids: list[int], day: date) -> None:
+        """Records the day the follow-ups were reminded."""
+        await self.session.execute(
+            update(TindakLanjut)
+            .where(TindakLanjut.id.in_(follow_up_ids))
+            .values(last_reminded_on=day)
+        )
+
+    async def overdue_per_officer(self, petugas_ids: list[int], today: date) -> dict[int, int]:
+        """Per officer: the open follow-ups of their cooperatives due before `today` (those
+        being dissolved left out, as in the rest of the digest)."""
+        stmt = (
+            select(Koperasi.petugas_id, func.count(TindakLanjut.id))
+            .join(Koperasi, Koperasi.id == TindakLanjut.koperasi_id)
+            .where(
+                TindakLanjut.done_at.is_(None),
+                TindakLanjut.due_date < today,
+                Koperasi.petugas_id.in_(petugas_ids),
+                or_(
+                    Koperasi.status_aktivitas.is_(None),
+                    Koperasi.status_aktivitas.not_in(DISSOLVING),
+                ),
+            )
+            .group_by(Koperasi.petugas_id)
+        )
+        return {row[0]: row[1] for row in await self.session.execute(stmt) if row[0] is not None}

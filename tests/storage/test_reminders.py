@@ -17,7 +17,7 @@ from locales import Catalogues
 from services.reminders import ReminderSettings, plan_reminders
 from services.reminders.run import remind_at
 from storage.engine import create_engine, session_factory
-from storage.tables import Koperasi, Outbox, Person, RatCycle
+from storage.tables import Koperasi, Outbox, Person, RatCycle, TindakLanjut
 from storage.uow import UnitOfWork
 from tests.helpers.seed import add_board_member, add_koperasi, add_person
 
@@ -191,3 +191,92 @@ async def test_reminders_stop_once_the_rat_is_held(
     assert await _pass(factory) == 0
     async with UnitOfWork(factory, write=False) as uow:
         assert await uow.session.get(Person, people["both"]) is not None
+
+
+async def _follow_up(
+    factory: async_sessionmaker[AsyncSession], nama: str, owner: str, due: date, text: str
+) -> int:
+    async with UnitOfWork(factory) as uow:
+        koperasi = await uow.session.scalar(select(Koperasi).where(Koperasi.nama == nama))
+        assert koperasi is not None
+        item = TindakLanjut(
+            koperasi_id=koperasi.id,
+            description=text,
+            owner_kind=owner,
+            due_date=due,
+            created_at=NOW,
+        )
+        uow.session.add(item)
+        await uow.commit()
+        return item.id
+
+
+async def _plan(factory: async_sessionmaker[AsyncSession], day: date, first: date) -> int:
+    now = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+    report = await plan_reminders(
+        lambda: UnitOfWork(factory), CATALOGUES, SETTINGS, today=day, span=(first, day), now=now
+    )
+    return report.written
+
+
+async def test_a_follow_up_reminds_its_owner_once_and_stops_when_done(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    people = await _seed(factory)
+    board = await _follow_up(factory, "KSU Mawar", "pengurus", APRIL_1, "Send <the> list")
+    overdue = await _follow_up(factory, "KUD Melati", "petugas", date(2027, 3, 29), "Visit")
+    tomorrow = await _follow_up(factory, "KSU Mawar", "pengurus", date(2027, 4, 2), "Later")
+    await _follow_up(factory, "KUD Bubar", "pengurus", APRIL_1, "Dissolved")
+    assert await _pass(factory) == 2
+    rows = {row.person_id: row.payload["text"] for row in await _rows(factory)}
+    assert set(rows) == {people["both"], people["officer"]}  # nobody for the BUBAR board
+    # The board member reads English: the follow-up joins their one message of the day.
+    assert "<b>KSU Mawar</b>: follow-up due" in rows[people["both"]]
+    assert "Send &lt;the&gt; list" in rows[people["both"]]
+    assert "Gempur reminder" in rows[people["both"]]
+    assert "Send &lt;the&gt; list" not in rows[people["officer"]]
+    assert "<b>KUD Melati</b>: tindak lanjut jatuh tempo" in rows[people["officer"]]
+    async with UnitOfWork(factory) as uow:
+        reminded = {
+            item.id: item.last_reminded_on
+            for item in await uow.session.scalars(select(TindakLanjut))
+        }
+        assert reminded[board] == reminded[overdue] == APRIL_1
+        assert reminded[tomorrow] is None
+        item = await uow.session.get(TindakLanjut, tomorrow)
+        assert item is not None
+        item.done_at = NOW
+        await uow.commit()
+    # 2 April: the overdue ones were reminded already and the one due is done.
+    assert await _plan(factory, date(2027, 4, 2), date(2027, 4, 2)) == 0
+
+
+async def test_the_weekly_digest_counts_overdue_follow_ups_and_waiting_threads(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    people = await _seed(factory)
+    await _follow_up(factory, "KUD Melati", "pengurus", date(2027, 3, 29), "Minutes")
+    await _follow_up(factory, "KUD Melati", "petugas", date(2027, 4, 30), "Not yet due")
+    async with UnitOfWork(factory) as uow:
+        mawar = await uow.session.scalar(select(Koperasi).where(Koperasi.nama == "KSU Mawar"))
+        assert mawar is not None
+        for since in (datetime(2027, 3, 30, 9, tzinfo=WIB), datetime(2027, 4, 1, 9, tzinfo=WIB)):
+            thread = await uow.threads.create(mawar.id, people["officer"], since)
+            thread.waiting_since = since
+        await uow.commit()
+    monday = date(2027, 4, 5)
+    report = await plan_reminders(
+        lambda: UnitOfWork(factory),
+        CATALOGUES,
+        SETTINGS,
+        today=monday,
+        span=(date(2027, 4, 3), monday),
+        now=datetime(2027, 4, 5, 0, 0, tzinfo=UTC),
+        dry_run=True,
+    )
+    texts = {m.person_id: m.text for m in report.messages}
+    officer = texts[people["officer"]]
+    assert "Tindak lanjut yang lewat jatuh tempo di koperasi binaan Anda: 1." in officer
+    # Tuesday 30 March 09:00 to Monday 5 April: 31 March, 1, 2 and 5 April.
+    assert "Percakapan menunggu jawaban Anda: 2 (terlama 4 hari kerja)." in officer
+    assert officer.index("berisiko") < officer.index("Tindak lanjut") < officer.index("Percakapan")
