@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -13,9 +10,8 @@ from storage.engine import create_engine, session_factory
 from storage.tables import Koperasi
 from storage.uow import UnitOfWork
 from tests.helpers.bot import migrate, sqlite_url
+from tests.helpers.cli import bot_cli
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "config.example.toml"
 REGISTER = "\n".join(
     [
         "Nama;Kecamatan;NIK Koperasi;no_badan_hukum;rat_2024",
@@ -24,24 +20,6 @@ REGISTER = "\n".join(
         "Koperasi Jauh;Jakarta;3513070000000003;;",
     ]
 )
-
-
-async def _cli(*args: str, database_url: str, cwd: Path) -> tuple[int, str, str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("GEMPUR_")}
-    environment.update({"GEMPUR_CONFIG": str(EXAMPLE), "GEMPUR_DATABASE_URL": database_url})
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(ROOT / "bot.py"),
-        "import",
-        *args,
-        cwd=cwd,
-        env=environment,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode is not None
-    return process.returncode, stdout.decode(), stderr.decode()
 
 
 async def _stored(url: str) -> int:
@@ -58,7 +36,9 @@ async def test_dry_run_prints_the_preview_and_writes_nothing(tmp_path: Path) -> 
     await migrate(url)
     register = tmp_path / "daftar.csv"
     register.write_text(REGISTER, encoding="utf-8-sig")
-    code, stdout, stderr = await _cli(str(register), "--dry-run", database_url=url, cwd=tmp_path)
+    code, stdout, stderr = await bot_cli(
+        "import", str(register), "--dry-run", database_url=url, cwd=tmp_path
+    )
     assert code == 0, stderr
     assert "Ditambahkan: 2" in stdout
     assert "Baris 4\n   kecamatan: Bukan salah satu dari 24 kecamatan" in stdout
@@ -74,12 +54,12 @@ async def test_import_writes_the_valid_rows_and_a_second_run_changes_nothing(
     await migrate(url)
     register = tmp_path / "daftar.csv"
     register.write_text(REGISTER, encoding="utf-8")
-    code, stdout, _ = await _cli(str(register), database_url=url, cwd=tmp_path)
+    code, stdout, _ = await bot_cli("import", str(register), database_url=url, cwd=tmp_path)
     assert code == 0
     assert "2 ditambahkan, 0 diperbarui" in stdout
     assert "Baris tidak valid yang dilewati: 1" in stdout
     assert await _stored(url) == 2
-    code, stdout, _ = await _cli(str(register), database_url=url, cwd=tmp_path)
+    code, stdout, _ = await bot_cli("import", str(register), database_url=url, cwd=tmp_path)
     assert code == 0
     assert "0 ditambahkan, 0 diperbarui" in stdout
     assert await _stored(url) == 2
@@ -92,9 +72,11 @@ async def test_a_file_that_cannot_be_read_exits_non_zero(tmp_path: Path) -> None
     pdf.write_bytes(b"%PDF-1.4")
     headless = tmp_path / "tanpa_kecamatan.csv"
     headless.write_text("nama;desa\nKSU Maju;Sumberrejo\n", encoding="utf-8")
-    missing = await _cli(str(tmp_path / "tidak_ada.xlsx"), database_url=url, cwd=tmp_path)
-    wrong = await _cli(str(pdf), database_url=url, cwd=tmp_path)
-    no_column = await _cli(str(headless), "--dry-run", database_url=url, cwd=tmp_path)
+    missing = await bot_cli(
+        "import", str(tmp_path / "tidak_ada.xlsx"), database_url=url, cwd=tmp_path
+    )
+    wrong = await bot_cli("import", str(pdf), database_url=url, cwd=tmp_path)
+    no_column = await bot_cli("import", str(headless), "--dry-run", database_url=url, cwd=tmp_path)
     assert missing[0] == wrong[0] == no_column[0] == 1
     assert "Tidak dapat membaca berkas" in missing[2]
     assert "harus CSV atau XLSX" in wrong[2]

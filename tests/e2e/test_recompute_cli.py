@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -15,32 +12,10 @@ from storage.engine import create_engine, session_factory
 from storage.tables import AuditLog, Koperasi, RatCycle
 from storage.uow import UnitOfWork
 from tests.helpers.bot import migrate, sqlite_url
+from tests.helpers.cli import EXAMPLE, bot_cli
 from tests.helpers.seed import add_koperasi
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "config.example.toml"
 EARLIER_TARGET = "[rat.primer]\ntarget_months = 2\nreport_months = 4\nstatutory_months = 6\n"
-
-
-async def _recompute(*args: str, database_url: str, config: Path, cwd: Path) -> tuple[int, str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("GEMPUR_")}
-    environment["GEMPUR_DATABASE_URL"] = database_url
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(ROOT / "bot.py"),
-        "recompute",
-        "--config",
-        str(config),
-        *args,
-        cwd=cwd,
-        env=environment,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode is not None
-    assert "Traceback" not in stderr.decode()
-    return process.returncode, stdout.decode()
 
 
 async def _state(url: str) -> tuple[Koperasi, RatCycle | None, int]:
@@ -73,7 +48,7 @@ async def test_recompute_flags_a_register_without_rats_then_applies_changed_dead
     finally:
         await engine.dispose()
 
-    code, stdout = await _recompute(database_url=url, config=EXAMPLE, cwd=tmp_path)
+    code, stdout, _ = await bot_cli("recompute", database_url=url, config=EXAMPLE, cwd=tmp_path)
     assert code == 0
     assert "recomputed 1 cooperatives" in stdout
     assert "current cycles created: 1" in stdout
@@ -84,12 +59,12 @@ async def test_recompute_flags_a_register_without_rats_then_applies_changed_dead
 
     changed = tmp_path / "changed.toml"
     changed.write_text(EARLIER_TARGET)
-    code, stdout = await _recompute(
-        "--tahun-buku", "1999", database_url=url, config=changed, cwd=tmp_path
+    code, stdout, _ = await bot_cli(
+        "recompute", "--tahun-buku", "1999", database_url=url, config=changed, cwd=tmp_path
     )
     assert code == 0
     assert "open cycles of 1999 given the current [rat] configuration: 0" in stdout
-    code, stdout = await _recompute(database_url=url, config=changed, cwd=tmp_path)
+    code, stdout, _ = await bot_cli("recompute", database_url=url, config=changed, cwd=tmp_path)
     assert code == 0
     assert "open cycles given the current [rat] configuration: 1" in stdout
     _, moved, audits = await _state(url)
@@ -100,5 +75,7 @@ async def test_recompute_flags_a_register_without_rats_then_applies_changed_dead
 
 
 async def test_recompute_refuses_an_unmigrated_database(tmp_path: Path) -> None:
-    code, _ = await _recompute(database_url=sqlite_url(tmp_path), config=EXAMPLE, cwd=tmp_path)
+    code, _, _ = await bot_cli(
+        "recompute", database_url=sqlite_url(tmp_path), config=EXAMPLE, cwd=tmp_path
+    )
     assert code == 2

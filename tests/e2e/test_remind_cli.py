@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -15,31 +12,8 @@ from storage.engine import create_engine, session_factory
 from storage.tables import Outbox
 from storage.uow import UnitOfWork
 from tests.helpers.bot import migrate, sqlite_url
+from tests.helpers.cli import bot_cli
 from tests.helpers.seed import add_board_member, add_koperasi, add_person
-
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "config.example.toml"
-
-
-async def _remind(*args: str, database_url: str, cwd: Path) -> tuple[int, str, str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("GEMPUR_")}
-    environment["GEMPUR_DATABASE_URL"] = database_url
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        str(ROOT / "bot.py"),
-        "remind",
-        "--config",
-        str(EXAMPLE),
-        *args,
-        cwd=cwd,
-        env=environment,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode is not None
-    assert "Traceback" not in stderr.decode()
-    return process.returncode, stdout.decode(), stderr.decode()
 
 
 async def _outbox(url: str) -> list[Outbox]:
@@ -67,8 +41,8 @@ async def test_remind_previews_then_queues_the_days_reminders_once(tmp_path: Pat
     finally:
         await engine.dispose()
 
-    code, stdout, _ = await _remind(
-        "--at", "2027-04-01", "--dry-run", database_url=url, cwd=tmp_path
+    code, stdout, _ = await bot_cli(
+        "remind", "--at", "2027-04-01", "--dry-run", database_url=url, cwd=tmp_path
     )
     assert code == 0
     assert "reminders dated 2027-04-01 to 2027-04-01" in stdout
@@ -78,18 +52,18 @@ async def test_remind_previews_then_queues_the_days_reminders_once(tmp_path: Pat
     assert "KSU Tepat" in stdout
     assert await _outbox(url) == []
 
-    code, stdout, _ = await _remind("--at", "2027-04-01", database_url=url, cwd=tmp_path)
+    code, stdout, _ = await bot_cli("remind", "--at", "2027-04-01", database_url=url, cwd=tmp_path)
     assert code == 0
     assert "queued: 2" in stdout
     rows = await _outbox(url)
     assert sorted(row.chat_id for row in rows) == [801, 802]
     assert {row.kind for row in rows} == {"reminder"}
 
-    code, stdout, _ = await _remind("--at", "2027-04-01", database_url=url, cwd=tmp_path)
+    code, stdout, _ = await bot_cli("remind", "--at", "2027-04-01", database_url=url, cwd=tmp_path)
     assert "queued: 0" in stdout
     assert len(await _outbox(url)) == 2
 
-    code, stdout, _ = await _remind("--at", "2027-04-03", database_url=url, cwd=tmp_path)
+    code, stdout, _ = await bot_cli("remind", "--at", "2027-04-03", database_url=url, cwd=tmp_path)
     assert code == 0
     assert "not a working day" in stdout
 
@@ -97,6 +71,6 @@ async def test_remind_previews_then_queues_the_days_reminders_once(tmp_path: Pat
 async def test_remind_refuses_a_moment_it_cannot_read(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path)
     await migrate(url)
-    code, _, stderr = await _remind("--at", "1 April", database_url=url, cwd=tmp_path)
+    code, _, stderr = await bot_cli("remind", "--at", "1 April", database_url=url, cwd=tmp_path)
     assert code == 2
     assert "--at: not an ISO date" in stderr
