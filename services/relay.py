@@ -130,6 +130,10 @@ async def _target(
                 if pair.direction == Direction.TO_OFFICER.value
                 else Direction.TO_OFFICER
             )
+            if back is Direction.TO_OFFICER and thread.status != ThreadStatus.OPEN.value:
+                # A board's reply to a copy of a closed thread: the open one takes it, if any,
+                # so a cooperative never has two open threads.
+                thread = await uow.threads.open_for(thread.koperasi_id) or thread
             if _may_write(message, thread, back):
                 return _Target(thread, back, pair)
     session = await uow.threads.live_session(message.chat_id)

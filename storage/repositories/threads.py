@@ -80,13 +80,14 @@ class ThreadRepository(Repository):
     async def follow_officer(
         self, koperasi_ids: Sequence[int], officer_id: int | None
     ) -> list[int]:
-        """Moves the open threads of these cooperatives to their new officer (None: the
-        admins' queue, unclaimed); returns the moved threads' ids."""
+        """Moves every thread of these cooperatives, closed ones too, to their new officer (None:
+        the admins' queue, unclaimed); returns the moved threads' ids. A closed thread stays the
+        cooperative's: whoever reopens or answers it later must be its officer now."""
         if not koperasi_ids:
             return []
         result = await self.session.scalars(
             update(Thread)
-            .where(Thread.koperasi_id.in_(koperasi_ids), Thread.status == ThreadStatus.OPEN.value)
+            .where(Thread.koperasi_id.in_(koperasi_ids))
             .values(assigned_person_id=officer_id, claimed_by_person_id=None)
             .returning(Thread.id)
             .execution_options(synchronize_session=False)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.access import Role
-from domain.relay import Direction
+from domain.relay import Direction, ThreadStatus
 from sample.threads import add_open_threads
 from storage.tables import Koperasi, Outbox
 from storage.uow import UnitOfWork
@@ -50,11 +50,16 @@ async def test_inbox_lists_the_longest_waiting_first_and_the_queue_for_admins(
     assert [t.koperasi_id for t in waiting] == [ids["Jaya"]]
 
 
-async def test_first_claim_wins_and_reassignment_moves_open_threads(
+async def test_first_claim_wins_and_reassignment_moves_every_thread(
     factory: async_sessionmaker[AsyncSession],
 ) -> None:
     async with UnitOfWork(factory) as uow:
         ids = await _world(uow)
+        # A closed thread of the cooperative moves too: the previous officer must not reopen
+        # or answer it from an old card.
+        closed = await uow.threads.create(ids["Jaya"], None, NOW)
+        closed.status = ThreadStatus.CLOSED.value
+        await uow.session.flush()
         thread = await uow.threads.create(ids["Jaya"], None, NOW)
         assert await uow.threads.claim(thread.id, ids["dedi"])
         assert await uow.threads.claim(thread.id, ids["dedi"])  # her own again
@@ -63,9 +68,12 @@ async def test_first_claim_wins_and_reassignment_moves_open_threads(
         await uow.commit()
     async with UnitOfWork(factory, write=False) as uow:
         stored = await uow.threads.get(thread.id)
-    assert moved == [thread.id]
+        old = await uow.threads.get(closed.id)
+    assert sorted(moved) == sorted([closed.id, thread.id])
     assert stored is not None
+    assert old is not None
     assert (stored.assigned_person_id, stored.claimed_by_person_id) == (ids["ani"], None)
+    assert old.assigned_person_id == ids["ani"]
 
 
 async def test_a_reply_to_a_copy_finds_its_pair_through_the_sent_message_id(
