@@ -8,6 +8,7 @@ from typing import Any
 
 from conversations.kunjungan_options import POAC_OPTIONS, TYPES, VERDICTS, label_key
 from conversations.spec import Answers, Option
+from domain.koperasi_list import shorten
 from domain.kunjungan import OWNER_KEYS, OwnerKind
 from locales import N_, Translator
 
@@ -130,4 +131,4 @@ def assumed_time(tr: Any, answers: Answers) -> str:
 
 
 def _excerpt(text: str, longest: int = EXCERPT) -> str:
-    return text if len(text) <= longest else text[: longest - 1] + "…"
+    return shorten(text, longest)

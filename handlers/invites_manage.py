@@ -18,7 +18,7 @@ from domain.callbacks import (
     InviteRevokeConfirm,
 )
 from domain.koperasi_list import NAME_IN_LIST, PageWindow, shorten
-from handlers.callbacks import answer_callback
+from handlers.callbacks import answer_callback, press_key
 from handlers.context import BotContext
 from handlers.replies import reply
 from locales import N_, Safe, Translator
@@ -89,6 +89,9 @@ async def bulk(update: Update, context: BotContext, kecamatan: str | None) -> No
     """One board invite per cooperative of `kecamatan` (None: all), sent as an XLSX."""
     services, tr = context.services, context.tr
     async with services.uow() as uow:
+        # Two taps arriving together would otherwise make two whole batches of live codes.
+        if not await uow.processed_updates.mark(press_key(update), services.clock.now()):
+            return
         invites = await create_board_invites(
             uow,
             actor_person_id=context.viewer.person_id,

@@ -115,20 +115,30 @@ async def on_visit_pick(update: Update, context: BotContext) -> None:
         return
     spec = services.forms.spec(NAME)
     subject = str(button.koperasi_id)
+    # Decide and commit first; answer the press only after the transaction (never inside it).
+    refusal, outcome = await _pick(update, context, button, spec, subject)
+    if outcome is None:
+        await answer_callback(update, context, refusal)
+        return
+    await answer_callback(update, context)
+    await send_outcome(update, context, outcome)
+
+
+async def _pick(
+    update: Update, context: BotContext, button: VisitPick, spec: FormSpec | None, subject: str
+) -> tuple[str, Outcome | None]:
+    """The form the press starts or resumes, or why not (the reason to answer with)."""
+    services, tr = context.services, context.tr
     async with services.uow() as uow:
         if spec is None or await officer_koperasi(uow, context.viewer.person_id, subject) is None:
-            await answer_callback(update, context, tr.t("kunjungan.not_yours"))
-            return
+            return tr.t("kunjungan.not_yours"), None
         if button.action is VisitAction.CORRECT:
             started = await _correction(uow, context, spec, button.koperasi_id)
             if started is None:
                 days = services.config.visits.correction_days
-                await answer_callback(update, context, tr.t("kunjungan.too_late", days=days))
-                return
+                return tr.t("kunjungan.too_late", days=days), None
             await uow.commit()
-            await answer_callback(update, context)
-            await send_outcome(update, context, started)
-            return
+            return "", started
         if button.action is VisitAction.DISCARD:
             await _discard(uow, context, subject)
         outcome = await begin_form(context, uow, spec, subject)
@@ -147,8 +157,7 @@ async def on_visit_pick(update: Update, context: BotContext) -> None:
             )
             outcome = answered or outcome
         await uow.commit()
-    await answer_callback(update, context)
-    await send_outcome(update, context, outcome)
+    return "", outcome
 
 
 async def _correction(

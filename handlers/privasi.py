@@ -20,7 +20,7 @@ from conversations.perbaiki import NAME as PERBAIKI
 from domain.callbacks import PrivacyAction, PrivacyButton
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
-from handlers.forms import start_form
+from handlers.forms import close_keyboard, start_form
 from handlers.replies import reply
 from locales import N_, Translator
 from services.consent import privacy_notice
@@ -77,8 +77,10 @@ async def on_privacy_button(update: Update, context: BotContext) -> None:
         )
         await reply(update, context, tr.t("privacy.erase_question"), markup=markup)
     elif action == ERASE_CONFIRMED:
+        await close_keyboard(update)  # the question is answered: an old tap erases nothing later
         await _erase(update, context, person_id)
     else:
+        await close_keyboard(update)
         await reply(update, context, tr.t("privacy.kept"))
 
 

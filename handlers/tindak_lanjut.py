@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from conversations.tindak_lanjut_selesai import NAME
 from domain.access import Role
 from domain.callbacks import FollowUpAction, FollowUpButton
+from domain.koperasi_list import NAME_IN_LIST, shorten
 from domain.kunjungan import OWNER_KEYS, OwnerKind, is_overdue
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
@@ -19,11 +20,6 @@ from services.tindak_lanjut import due_for_officer
 
 SHOWN = 10  # follow-ups listed at once, earliest due first; closing one lists the next
 EXCERPT = 150
-
-
-def excerpt(text: str) -> str:
-    """A follow-up's description, shortened for the list."""
-    return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
 
 
 async def tindaklanjut(update: Update, context: BotContext) -> None:
@@ -54,8 +50,8 @@ async def _send_list(update: Update, context: BotContext) -> None:
             tr.t(
                 key,
                 number=str(number),
-                koperasi=item.koperasi_nama,
-                what=excerpt(item.description),
+                koperasi=shorten(item.koperasi_nama, NAME_IN_LIST),
+                what=shorten(item.description, EXCERPT),
                 owner=tr.t(OWNER_KEYS[OwnerKind(item.owner_kind)]),
                 due=item.due_date,
             )

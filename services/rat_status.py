@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.koperasi_list import flags_of, stage_of
+from domain.koperasi_list import flags_of, shorten, stage_of
 from domain.rat.policy import CycleRules, RatPolicy
 from domain.rat.status import CycleStatus, StatusCard, cycle_status, facts_of, with_follow_ups
 from services.tindak_lanjut import owed_by_koperasi
@@ -54,7 +54,10 @@ async def load_status(
     # The follow-ups from officers' visits that the board owes, earliest due first; the date
     # in digits reads the same in every language.
     owed = await owed_by_koperasi(uow, koperasi_id, today)
-    lines = [f"{item.description} ({item.due_date:%d-%m-%Y})" for item in owed[:MAX_FOLLOW_UPS]]
+    lines = [
+        f"{shorten(item.description, 150)} ({item.due_date:%d-%m-%Y})"
+        for item in owed[:MAX_FOLLOW_UPS]
+    ]
     return with_follow_ups(card, lines)
 
 

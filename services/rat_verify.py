@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from domain.access import Viewer
 from domain.callbacks import LaporButton
-from domain.rat.roles import may_act_for_office
+from domain.rat.roles import may_confirm_ods
 from locales import N_, Catalogues
 from services.notes import NOTE_KIND, queue_note
 from storage.repositories.outbox import PRIORITY_INTERACTIVE
@@ -99,7 +99,9 @@ async def check(
     if target is None:
         return Checked.GONE
     petugas = (await uow.rat_cycles.petugas_ids([target.koperasi_id])).get(target.koperasi_id)
-    if not may_act_for_office(viewer, petugas):
+    # The office checks a board's report, never a member of that board (an officer sitting on
+    # it included): the rule of the ODS confirmation.
+    if not may_confirm_ods(viewer, target.koperasi_id, petugas):
         return Checked.NOT_ALLOWED
     if target.verification != UNCHECKED:
         return Checked.ALREADY

@@ -5,11 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from domain.koperasi_list import NAME_IN_LIST, shorten
 from domain.reminders import Reminder, Topic
 from locales import N_, Translator
 
-#: Lines per message before the rest is summed up as "and N more" (Telegram's 4,096 chars).
+#: Lines per message before the rest is summed up as "and N more".
 MAX_LINES = 25
+#: A message's size before the rest is summed up, counted on the HTML (longer than what Telegram
+#: counts, so always within its 4,096), with room for the "and N more" line.
+MAX_MESSAGE = 3900
+#: A follow-up's description as a reminder quotes it (the officer typed up to 500 characters).
+DETAIL_IN_LINE = 200
 FOLLOW_UP_KEY = N_("reminder.line.follow_up")
 
 
@@ -92,18 +98,27 @@ def render(tr: Translator, lines: list[Line], parts: int) -> list[str]:
     messages = []
     for start in range(0, len(ordered), per_part):
         chunk = ordered[start : start + per_part]
-        shown, hidden = chunk[:MAX_LINES], len(chunk) - MAX_LINES
-        body = [_render_line(tr, line) for line in shown]
+        header = tr.t("reminder.header")
+        body: list[str] = []
+        size = len(header)
+        for line in chunk[:MAX_LINES]:
+            text = _render_line(tr, line)
+            if size + len(text) + 2 > MAX_MESSAGE:
+                break
+            body.append(text)
+            size += len(text) + 2
+        hidden = len(chunk) - len(body)
         if hidden > 0:
             body.append(tr.t("reminder.more", count=hidden))
-        messages.append("\n\n".join([tr.t("reminder.header"), *body]))
+        messages.append("\n\n".join([header, *body]))
     return messages
 
 
 def _render_line(tr: Translator, line: Line) -> str:
     if line.key == FOLLOW_UP_KEY and line.about_date is not None:
         when = tr.date(line.about_date)
-        return tr.t(line.key, koperasi=line.koperasi, date=when, detail=line.detail)
+        detail = shorten(line.detail, DETAIL_IN_LINE)
+        return tr.t(line.key, koperasi=_name(line), date=when, detail=detail)
     if line.key:
         return tr.t(line.key, count=line.count, **dict(line.params))
     if line.topic is None:  # pragma: no cover - every non-digest line has a topic
@@ -112,4 +127,8 @@ def _render_line(tr: Translator, line: Line) -> str:
         about = tr.t(_ABOUT[line.topic])
         return tr.t("reminder.admin_summary", count=line.count, about=about)
     when = tr.date(line.about_date) if line.about_date is not None else ""
-    return tr.t(_LINE[line.topic], koperasi=line.koperasi, date=when)
+    return tr.t(_LINE[line.topic], koperasi=_name(line), date=when)
+
+
+def _name(line: Line) -> str:
+    return shorten(line.koperasi, NAME_IN_LIST)

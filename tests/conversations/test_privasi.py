@@ -16,7 +16,7 @@ from storage.tables import AuditLog, Outbox, Person, RoleGrant
 from telegram_stub import BotApiStub
 from tests.helpers.bot import Conversation, conversation
 from tests.helpers.clock import FrozenClock
-from tests.helpers.driver import Driver, UserSession
+from tests.helpers.driver import Driver, DriverError, UserSession
 
 SITI_ID = 7001
 
@@ -131,3 +131,18 @@ async def test_withdrawing_consent_erases_at_once_and_stops_every_message(
     assert "person.erase" in actions
     # Afterwards the bot knows them as a stranger.
     assert "sekarang" in await _say(conv, siti, "/bantuan")
+
+
+async def test_keeping_the_data_takes_the_erase_button_away(
+    conv: Conversation, siti: UserSession
+) -> None:
+    """Once the question is answered, its buttons are gone: an old tap days later must not
+    erase anything without asking again."""
+    await _say(conv, siti, "/privasi")
+    await _press(conv, siti, "Tarik persetujuan dan hapus data saya")
+    assert "tetap tersimpan" in await _press(conv, siti, "Batal, simpan data saya")
+    with pytest.raises(DriverError, match="no callback button"):
+        await siti.press("Ya, hapus semua data saya")
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        person = (await uow.session.scalars(select(Person))).one()
+    assert person.telegram_user_id == SITI_ID
