@@ -32,10 +32,16 @@ class SchedulerRunRepository(Repository):
         )
 
     async def previous(self, job: str, before: datetime) -> datetime | None:
-        """The latest moment of `job` claimed before `before` (what its last run covered)."""
+        """The latest moment of `job` before `before` whose run finished (what it covered).
+
+        A run claimed but killed, cancelled or failed covered nothing for sure: the next run
+        covers its days again (work keyed idempotently, such as reminders, is safe to redo).
+        """
         return await self.session.scalar(
             select(func.max(SchedulerRun.due_at)).where(
-                SchedulerRun.job == job, SchedulerRun.due_at < before
+                SchedulerRun.job == job,
+                SchedulerRun.due_at < before,
+                SchedulerRun.outcome == "done",
             )
         )
 

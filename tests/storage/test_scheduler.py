@@ -218,3 +218,16 @@ def test_job_names_are_unique_and_jobs_run_in_the_leader(
     anywhere = Job("anywhere", Every(timedelta(minutes=1)), tick, leader_only=False)
     with pytest.raises(ValueError, match="leader"):
         registry(factory, clock, Work(), (anywhere,))
+
+
+async def test_only_a_finished_run_counts_as_what_a_job_covered(factory: Factory) -> None:
+    """A run killed after its claim covered nothing for sure: the next run must cover its
+    moment again, so `previous` skips it."""
+    async with UnitOfWork(factory) as uow:
+        runs = uow.scheduler_runs
+        for day in (4, 5):
+            assert await runs.claim("plan", wib(day, 7), holder="a", now=wib(day, 7))
+        await runs.finish("plan", wib(4, 7), now=wib(4, 8), outcome=DONE)
+        await uow.commit()
+    async with UnitOfWork(factory, write=False) as uow:
+        assert await uow.scheduler_runs.previous("plan", wib(6, 7)) == wib(4, 7)
