@@ -172,7 +172,7 @@ class FormEngine:
     ) -> Any:
         """The parsed and validated value, or the InputError that says why not."""
         try:
-            value = read_input(step, incoming, tr, now.astimezone(self._tz))
+            value = read_input(step, incoming, tr, now.astimezone(self._tz), dict(session.answers))
             if step.validate is not None and value is not None:  # None: skipped
                 step.validate(value, dict(session.answers))
         except InputError as error:
@@ -263,7 +263,7 @@ class FormEngine:
         viewer: Viewer | None = None,
     ) -> Outcome:
         answers = {k: v for k, v in session.answers.items() if k != ALBUM_KEY}
-        answers[step.id] = [*answers.get(step.id, []), value] if step.repeat else value
+        answers = step.stored(answers, value)
         session.answers = answers
         following = step.following(answers)
         self._touch(session, now)

@@ -9,12 +9,12 @@ from typing import Any
 
 from telegram import Message
 
-from conversations.spec import InputKind, Step
+from conversations.spec import Answers, InputKind, Option, Step
 from domain.errors import InputError
 from domain.kunjungan import QuickTime, quick_time
 from domain.parsing import check_date_range, clean_text, parse_choice, parse_date, parse_number
 from domain.parsing.datetimes import parse_local_datetime
-from locales import N_, Translator
+from locales import N_, Safe, Translator
 
 # Telegram lets a bot download files up to 20 MB; a larger one could never be used later.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -94,37 +94,50 @@ EXPECTED_KEYS = {
 }
 
 
-def option_labels(step: Step, tr: Translator) -> list[str]:
-    """The options' labels in the person's language."""
-    return [
-        option.label if option.label is not None else tr.t(option.label_key or option.code)
-        for option in step.choices()
-    ]
+def option_labels(step: Step, tr: Translator, answers: Answers | None = None) -> list[str]:
+    """The options' labels in the person's language (given the answers so far)."""
+    return [_label(option, tr) for option in step.choices(answers)]
+
+
+def _label(option: Option, tr: Translator) -> str:
+    if option.label is not None:
+        return option.label
+    nested = {name: Safe(tr.t(key)) for name, key in option.param_keys}
+    return tr.t(option.label_key or option.code, **dict(option.params), **nested)
 
 
 # Typed instead of pressing *Lewati*.
 SKIP_WORDS = frozenset({"lewati", "skip", "-"})
 
 
-def skipped(step: Step, incoming: Incoming) -> bool:
+def skipped(step: Step, incoming: Incoming, answers: Answers | None = None) -> bool:
     """Whether the input skips a skippable step: its *Lewati* button (the option after the
     step's own) or the typed word."""
     if not step.skippable:
         return False
     if incoming.option_index is not None:
-        return incoming.option_index == len(step.choices())
+        return incoming.option_index == len(step.choices(answers))
     return (incoming.text or "").strip().lower() in SKIP_WORDS
 
 
-def read_input(step: Step, incoming: Incoming, tr: Translator, now_local: datetime) -> Any:
+def read_input(
+    step: Step,
+    incoming: Incoming,
+    tr: Translator,
+    now_local: datetime,
+    answers: Answers | None = None,
+) -> Any:
     """The step's value from the input (JSON-ready; None for a skipped step); raises
-    InputError with the reason. `now_local` is the clock's reading in the region."""
-    if skipped(step, incoming):
+    InputError with the reason. `now_local` is the clock's reading in the region; `answers`
+    the answers so far (options that depend on them)."""
+    if skipped(step, incoming, answers):
         return None
-    return _read_kind(step, incoming, tr, now_local)
+    return _read_kind(step, incoming, tr, now_local, answers or {})
 
 
-def _read_kind(step: Step, incoming: Incoming, tr: Translator, now_local: datetime) -> Any:
+def _read_kind(
+    step: Step, incoming: Incoming, tr: Translator, now_local: datetime, answers: Answers
+) -> Any:
     """The value of an input that does not skip the step."""
     kind = step.kind
     if kind in (InputKind.TEXT, InputKind.NUMBER, InputKind.DATE) and not (
@@ -132,7 +145,7 @@ def _read_kind(step: Step, incoming: Incoming, tr: Translator, now_local: dateti
     ):
         return _read_typed(step, incoming, now_local.date())
     if kind is InputKind.CHOICE:
-        return _read_choice(step, incoming, tr)
+        return _read_choice(step, incoming, tr, answers)
     if kind is InputKind.DATETIME:
         return _read_datetime(step, incoming, tr, now_local).isoformat()
     if kind is InputKind.TEXT:  # a voice note instead of the text
@@ -161,15 +174,26 @@ def _read_typed(step: Step, incoming: Incoming, today: date) -> Any:
     return _read_date(step, incoming.text, today).isoformat()
 
 
-def _read_choice(step: Step, incoming: Incoming, tr: Translator) -> str:
-    codes = [option.code for option in step.choices()]
+def _read_choice(
+    step: Step, incoming: Incoming, tr: Translator, answers: Answers | None = None
+) -> Any:
+    codes = [option.code for option in step.choices(answers)]
     if incoming.option_index is not None:
         if not 0 <= incoming.option_index < len(codes):
             raise InputError(N_("input.choice.out_of_range"), count=len(codes))
         return codes[incoming.option_index]
     if incoming.text is None:
         raise InputError(N_("input.choice.invalid"), count=len(codes))
-    return parse_choice(incoming.text, codes, option_labels(step, tr))
+    labels = option_labels(step, tr, answers)
+    if step.typed is None:
+        return parse_choice(incoming.text, codes, labels)
+    try:  # typed text the step reads itself (checklist codes), else an option's number or label
+        return step.typed(incoming.text, dict(answers or {}))
+    except InputError as refused:
+        try:
+            return parse_choice(incoming.text, codes, labels)
+        except InputError:
+            raise refused from None
 
 
 def _read_datetime(

@@ -17,14 +17,24 @@ from conversations.kunjungan_options import (
     label_key,
 )
 from conversations.kunjungan_review import (
-    REVIEW_OPTIONS,
     assumed_time,
     editing,
+    entry_edited,
+    review_options,
     review_step,
+    store_entry,
+    store_review,
     summary,
 )
-from conversations.spec import Answers, InputKind, NextStep, Step, Validator
-from domain.kunjungan import SUGGESTED_POAC, Jenis, Panjang, parse_checklist_codes
+from conversations.spec import Answers, InputKind, NextStep, Option, Step
+from domain.kunjungan import (
+    SUGGESTED_POAC,
+    Jenis,
+    Panjang,
+    checklist_answer,
+    parse_checklist_codes,
+    toggled,
+)
 from locales import N_
 
 HORIZON_DAYS = 366  # how far ahead a due date, a planned RAT or a next visit may lie
@@ -63,15 +73,28 @@ def after_more(step: str, done: str) -> NextStep:
 
 
 def after_orang(answers: Answers) -> str | None:
-    """A person named asks whether there was another; a skip goes on to the findings."""
+    """A person named asks whether there was another; a skip goes on to the findings; a
+    person changed from the review goes back to it."""
+    if entry_edited(answers, "orang") is not None:
+        return "tinjau"
     named = (answers.get("orang") or [None])[-1]
     return "orang_lagi" if named is not None else then("checklist")(answers)
 
 
 def after_tl(answers: Answers) -> str | None:
-    """A skipped follow-up ends the follow-ups; one described asks its owner."""
-    described = (answers.get("tl") or [None])[-1]
-    return "tl_pemilik" if described is not None else then("verdict")(answers)
+    """A skipped follow-up ends the follow-ups; one described asks its owner (also when one
+    is changed from the review; skipping it then deletes it)."""
+    index = entry_edited(answers, "tl")
+    if index is not None:
+        described = index < len(answers.get("tl") or []) and answers["tl"][index] is not None
+        return "tl_pemilik" if described else "tinjau"
+    owners = answers.get("tl_pemilik") or []
+    return "tl_pemilik" if len(answers.get("tl") or []) > len(owners) else then("verdict")(answers)
+
+
+def after_tenggat(answers: Answers) -> str | None:
+    """Another follow-up? — unless one was changed from the review: back to it."""
+    return "tinjau" if entry_edited(answers, "tl") is not None else "tl_lagi"
 
 
 def after_verdict(answers: Answers) -> str | None:
@@ -90,14 +113,71 @@ def poac_hint(tr: Any, answers: Answers) -> str:
     return str(tr.t("kunjungan.poac.suggested", tag=tr.t(label_key(POAC_OPTIONS, tag))))
 
 
-def _checklist_codes(codes: tuple[str, ...]) -> Validator:
-    """Refuses items that are not on the configured checklist (with their names)."""
+CHECKLIST_DONE = "selesai"
+CHECKLIST_OPEN = "checklist_pilih"  # the items ticked so far, while the officer ticks
+# The default checklist's item names (lapor.item.A1 …); another code is shown as it is.
+NAMED_ITEMS = frozenset(f"A{number}" for number in range(1, 15))
 
-    def validate(value: Any, answers: Answers) -> None:
+
+def _ticked(answers: Answers) -> list[str]:
+    if CHECKLIST_OPEN in answers:
+        return checklist_answer(answers[CHECKLIST_OPEN])
+    return checklist_answer(answers.get("checklist"))
+
+
+DONE_KEY = N_("kunjungan.checklist.done")
+
+
+def _item(code: str, ticked: bool) -> Option:
+    """An item's option: `✓ A1 Tutup buku` when ticked (a code without a known name: alone)."""
+    if code in NAMED_ITEMS:
+        key = N_("kunjungan.checklist.on") if ticked else N_("kunjungan.checklist.off")
+        return Option(
+            code, key, params=(("code", code),), param_keys=(("name", f"lapor.item.{code}"),)
+        )
+    key = N_("kunjungan.checklist.on_code") if ticked else N_("kunjungan.checklist.off_code")
+    return Option(code, key, params=(("code", code),))
+
+
+def checklist_options(codes: tuple[str, ...]) -> Any:
+    """An option per item, ✓ when ticked, then *Selesai*."""
+
+    def options(answers: Answers) -> list[Option]:
+        ticked = set(_ticked(answers))
+        return [*(_item(code, code in ticked) for code in codes), Option(CHECKLIST_DONE, DONE_KEY)]
+
+    return options
+
+
+def typed_checklist(codes: tuple[str, ...]) -> Any:
+    """Typed item codes (`A1 A2`): those items are the ones done (refused: unknown codes)."""
+
+    def read(text: str, answers: Answers) -> list[str]:
         del answers
-        parse_checklist_codes(value, codes)
+        return parse_checklist_codes(text, codes)
 
-    return validate
+    return read
+
+
+def store_checklist(codes: tuple[str, ...]) -> Any:
+    """An item pressed is ticked or unticked (the question again); *Selesai*, typed codes or
+    *Lewati* give the answer."""
+
+    def store(answers: Answers, value: Any) -> Answers:
+        if isinstance(value, str) and value in codes:
+            answers[CHECKLIST_OPEN] = toggled(_ticked(answers), value, codes)
+            return answers
+        chosen = _ticked(answers) if value == CHECKLIST_DONE else value
+        answers.pop(CHECKLIST_OPEN, None)
+        answers["checklist"] = chosen or None
+        return answers
+
+    return store
+
+
+def after_checklist(answers: Answers) -> str | None:
+    """The checklist again while items are ticked; then the findings."""
+    return "checklist" if CHECKLIST_OPEN in answers else then("temuan_organisasi")(answers)
 
 
 def visit_steps(visits: VisitsConfig, checklist: list[str]) -> list[Step]:
@@ -138,6 +218,7 @@ def _opening(visits: VisitsConfig) -> list[Step]:
 
 def _people_and_checklist(checklist: list[str]) -> list[Step]:
     """Location, persons met (repeatable) and the checklist items done."""
+    codes = tuple(checklist)
     return [
         Step(
             "lokasi",
@@ -155,6 +236,7 @@ def _people_and_checklist(checklist: list[str]) -> list[Step]:
             skippable=True,
             repeat=True,
             next=after_orang,
+            store=store_entry("orang"),
         ),
         Step(
             "orang_lagi",
@@ -166,11 +248,12 @@ def _people_and_checklist(checklist: list[str]) -> list[Step]:
         Step(
             "checklist",
             N_("kunjungan.prompt.checklist"),
-            InputKind.TEXT,
-            max_length=200,
+            InputKind.CHOICE,
             skippable=True,
-            validate=_checklist_codes(tuple(checklist)),
-            next=then("temuan_organisasi"),
+            options_of=checklist_options(codes),
+            typed=typed_checklist(codes),
+            store=store_checklist(codes),
+            next=after_checklist,
         ),
     ]
 
@@ -215,6 +298,7 @@ def _follow_ups() -> list[Step]:
             skippable=True,
             repeat=True,
             next=after_tl,
+            store=store_entry("tl"),
         ),
         Step(
             "tl_pemilik",
@@ -223,6 +307,7 @@ def _follow_ups() -> list[Step]:
             OWNERS,
             repeat=True,
             next="tl_tenggat",
+            store=store_entry("tl_pemilik"),
         ),
         Step(
             "tl_tenggat",
@@ -231,7 +316,8 @@ def _follow_ups() -> list[Step]:
             repeat=True,
             days_back=0,
             days_ahead=HORIZON_DAYS,
-            next="tl_lagi",
+            next=after_tenggat,
+            store=store_entry("tl_tenggat"),
         ),
         Step(
             "tl_lagi",
@@ -292,7 +378,8 @@ def _closing(text: int) -> list[Step]:
             "tinjau",
             N_("kunjungan.prompt.tinjau"),
             InputKind.CHOICE,
-            REVIEW_OPTIONS,
+            options_of=review_options,
+            store=store_review,
             next=review_step,
             summary=summary,
         ),

@@ -40,6 +40,10 @@ class Option:
     code: str
     label_key: str | None = None
     label: str | None = None
+    # Parameters of `label_key` (e.g. an entry's number), and parameters whose values are
+    # message keys, translated first (e.g. a checklist item's name).
+    params: tuple[tuple[str, object], ...] = ()
+    param_keys: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,12 @@ class Intro:
 # A domain validator: receives the parsed value and the answers so far, raises InputError.
 Validator = Callable[[Any, Answers], None]
 NextStep = Callable[[Answers], str | None]
+# Options computed from the answers so far (a review's page, a checklist's ticks).
+OptionsOf = Callable[[Answers], Sequence[Option]]
+# How a step's value is stored in the answers (default: set, or appended when `repeat`).
+Store = Callable[[Answers, Any], Answers]
+# A choice step's reader of typed text that is no option (e.g. checklist codes `A1 A2`).
+TypedReader = Callable[[str, Answers], Any]
 # Text shown above a step's question, from the answers so far (e.g. a review of them).
 Summary = Callable[[Any, Answers], str]
 
@@ -136,10 +146,23 @@ class Step:
     # Each answer is appended to a list (persons met, follow-ups) instead of replacing it.
     repeat: bool = False
     summary: Summary | None = None
+    # Options that depend on the answers (instead of `options`).
+    options_of: OptionsOf | None = None
+    store: Store | None = None
+    typed: TypedReader | None = None
 
-    def choices(self) -> Sequence[Option]:
-        """The options of a choice step."""
+    def choices(self, answers: Answers | None = None) -> Sequence[Option]:
+        """The options of a choice step (given the answers so far)."""
+        if self.options_of is not None:
+            return self.options_of(dict(answers or {}))
         return self.options() if callable(self.options) else self.options
+
+    def stored(self, answers: Answers, value: Any) -> Answers:
+        """The answers with this step's value stored."""
+        if self.store is not None:
+            return self.store(answers, value)
+        answers[self.id] = [*answers.get(self.id, []), value] if self.repeat else value
+        return answers
 
     def following(self, answers: Answers) -> str | None:
         """The next step's id, or None when the form is complete."""

@@ -162,3 +162,26 @@ def parse_checklist_codes(text: str, codes: tuple[str, ...]) -> list[str]:
         )
     chosen = {by_key[part] for part in typed}
     return [code for code in codes if code in chosen]
+
+
+def checklist_answer(value: object) -> list[str]:
+    """The item codes of a stored checklist answer: a list of codes (buttons), or the text an
+    officer typed (`A1 A2`, kept as given by older reports); nothing for none."""
+    if isinstance(value, list):
+        return [str(code) for code in value]
+    if isinstance(value, str):
+        return [part.upper() for part in _CODE_SEPARATORS.split(value.strip()) if part]
+    return []
+
+
+def checklist_changes(before: object, after: object) -> list[str]:
+    """The items a corrected report marks done that its previous version did not (those
+    already recorded are not recorded again)."""
+    earlier = set(checklist_answer(before))
+    return [code for code in checklist_answer(after) if code not in earlier]
+
+
+def toggled(codes: list[str], code: str, order: tuple[str, ...]) -> list[str]:
+    """`codes` with `code` ticked or unticked, in checklist order."""
+    chosen = set(codes) ^ {code}
+    return [item for item in order if item in chosen]

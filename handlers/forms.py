@@ -161,7 +161,8 @@ def render_prompt(tr: Translator, outcome: Outcome) -> tuple[str, InlineKeyboard
         text = "\n\n".join([step.summary(tr, dict(outcome.answers or {})), text])
     if outcome.resumed:
         text = "\n\n".join([tr.t("form.resumed"), text])
-    labels = option_labels(step, tr) if step.kind in BUTTON_KINDS else []
+    answers = dict(outcome.answers or {})
+    labels = option_labels(step, tr, answers) if step.kind in BUTTON_KINDS else []
     buttons = [
         [
             InlineKeyboardButton(

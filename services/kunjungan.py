@@ -13,8 +13,9 @@ from domain.kunjungan import (
     Jenis,
     OwnerKind,
     Panjang,
+    checklist_answer,
+    checklist_changes,
     correctable,
-    parse_checklist_codes,
 )
 from locales import N_, Catalogues
 from services.kunjungan_checklist import record_checklist
@@ -24,7 +25,7 @@ from storage.uow import UnitOfWork
 
 SUBMITTED = "submitted"
 # Answers that steer the form, not part of the report.
-FORM_ONLY = frozenset({"tinjau", "orang_lagi", "tl_lagi"})
+FORM_ONLY = frozenset({"tinjau", "orang_lagi", "tl_lagi", "checklist_pilih"})
 
 
 def subject_of(koperasi_id: int, kunjungan_id: int | None = None) -> str:
@@ -115,14 +116,22 @@ async def submit(
 
 
 async def _with_checklist(
-    uow: UnitOfWork, koperasi_id: int, run: FormRun, cfg: AppConfig, data: dict[str, Any]
+    uow: UnitOfWork,
+    koperasi_id: int,
+    run: FormRun,
+    cfg: AppConfig,
+    data: dict[str, Any],
+    before: object = None,
 ) -> dict[str, Any]:
     """The report with the checklist after the items the officer marked done (a full report
-    keeps the snapshot even when nothing changed)."""
-    typed, full = run.answers.get("checklist"), run.answers.get("panjang") == Panjang.LENGKAP
-    if run.person_id is None or (typed is None and not full):
+    keeps the snapshot even when nothing changed). `before`: the checklist answer of the
+    version a correction replaces — only the items it adds are recorded."""
+    chosen = checklist_answer(run.answers.get("checklist"))
+    full = run.answers.get("panjang") == Panjang.LENGKAP
+    if run.person_id is None or (not chosen and not full):
         return data
-    codes = parse_checklist_codes(typed, tuple(cfg.rat.checklist)) if typed else []
+    added = set(checklist_changes(before, chosen))
+    codes = [code for code in cfg.rat.checklist if code in added]
     states = await record_checklist(uow, koperasi_id, codes, run.person_id, cfg, run.now)
     return {**data, "checklist_snapshot": states}
 
@@ -190,8 +199,11 @@ async def correct(uow: UnitOfWork, run: FormRun, kunjungan_id: int, cfg: AppConf
         return Reply(N_("kunjungan.not_yours"))
     if visit.submitted_at is None or not correctable(visit.submitted_at, run.now, days):
         return Reply(N_("kunjungan.too_late"), {"days": days})
+    previous = (await uow.kunjungan.versions(visit.id))[-1].data
     version = version_of(run.answers, run.person_id, run.now)
-    version.data = await _with_checklist(uow, visit.koperasi_id, run, cfg, version.data)
+    version.data = await _with_checklist(
+        uow, visit.koperasi_id, run, cfg, version.data, previous.get("checklist")
+    )
     await uow.kunjungan.add_version(visit, version)
     await uow.kunjungan.drop_open_follow_ups(visit.id)
     items = follow_up_rows(visit, run.answers, run.person_id, run.now)

@@ -12,6 +12,8 @@ from domain.reminders.follow_ups import DISSOLVING, FollowUpState
 from storage.repositories.base import Repository
 from storage.tables import ChecklistEntry, Koperasi, Kunjungan, KunjunganVersion, TindakLanjut
 
+VERIFIED = "verified"
+
 
 @dataclass(frozen=True)
 class OpenFollowUp:
@@ -100,7 +102,8 @@ class KunjunganRepository(Repository):
     async def record_checklist(
         self, cycle_id: int, codes: list[str], person_id: int, now: datetime
     ) -> None:
-        """Marks the items done, as recorded by the officer (it counts as verified)."""
+        """Marks the items done, as recorded by the officer (it counts as verified); an item
+        already done and counting as verified is left as it is (nothing would change)."""
         entries = await self.session.scalars(
             select(ChecklistEntry).where(
                 ChecklistEntry.rat_cycle_id == cycle_id, ChecklistEntry.item_code.in_(codes)
@@ -109,6 +112,10 @@ class KunjunganRepository(Repository):
         found = {entry.item_code: entry for entry in entries}
         for code in codes:
             entry = found.get(code) or ChecklistEntry(rat_cycle_id=cycle_id, item_code=code)
+            if entry.status == SELESAI and (
+                entry.recorded_by_officer or entry.verification == VERIFIED
+            ):
+                continue
             entry.status, entry.recorded_by_officer = SELESAI, True
             entry.updated_by_person_id, entry.updated_at = person_id, now
             self.session.add(entry)
