@@ -126,6 +126,9 @@ class StoredFile:
         if self.kind == "photo":
             width, height = _png_size(self.data) or (1280, 960)  # Telegram's common 4:3
             return {"photo": [{**base, "width": width, "height": height}]}
+        if self.kind == "sticker":  # a static sticker, as most are
+            sticker = {"type": "regular", "width": 512, "height": 512, "emoji": "👍"}
+            return {"sticker": {**base, **sticker, "is_animated": False, "is_video": False}}
         if self.mime_type:
             base["mime_type"] = self.mime_type
         if self.kind in {"voice", "audio", "video"}:

@@ -30,6 +30,7 @@ _FILE_KINDS = {
     "voice": ("AwAC", "voice", "oga", "audio/ogg"),
     "audio": ("CQAC", "music", "mp3", "audio/mpeg"),
     "video": ("BAAC", "videos", "mp4", "video/mp4"),
+    "sticker": ("CAAC", "stickers", "webp", "image/webp"),
 }
 FILE_KINDS = frozenset(_FILE_KINDS)
 _SUFFIX = re.compile(r"[A-Za-z0-9]{1,5}")

@@ -68,12 +68,14 @@ class Officer:
     async def choose(self, label: str) -> BotMessage:
         """Presses the option labelled `label` (whatever its number), paging the review
         forward to it when it is on another page."""
-        for _ in range(20):
+        way = NEXT_PAGE
+        for _ in range(40):
             last = await self.user.last_message()
             found = [b for b in last.buttons if b.split(". ", 1)[-1] == label]
             if found:
                 return await self.press(found[0])
-            await self.conv.press(self.user, _button(last, NEXT_PAGE))
+            way = way if _has(last, way) else PREVIOUS_PAGE  # the last page: back from it
+            await self.conv.press(self.user, _button(last, way))
         raise AssertionError(label)
 
     async def review(self) -> list[BotMessage]:
@@ -84,7 +86,7 @@ class Officer:
         return shown
 
 
-NEXT_PAGE = "Halaman berikutnya ▶"
+NEXT_PAGE, PREVIOUS_PAGE = "Halaman berikutnya ▶", "◀ Halaman sebelumnya"
 
 
 def _has(message: BotMessage, label: str) -> bool:
@@ -534,3 +536,233 @@ async def test_a_forged_follow_up_button_of_another_officer_is_refused(
     assert "bukan milik koperasi dampingan Anda" in str(answer_of(stub, query)["answer"])
     [stored] = await _table(conv, TindakLanjut)
     assert stored.done_at is None
+
+
+LONG = "Pembukuan tertinggal; " * 60  # 1,320 characters
+
+
+async def _draft_at_review(conv: Conversation, koperasi_id: int, answers: dict) -> None:  # type: ignore[type-arg]
+    """A draft of Ani's kept at the review, as a long report leaves it."""
+    now = conv.app.bot_data.services.clock.now()
+    async with conv.app.bot_data.services.uow() as uow:
+        session = uow.form_sessions.new(ANI, ANI, "kunjungan", str(koperasi_id), now)
+        session.step, session.answers, session.status = "tinjau", answers, "suspended"
+        session.updated_at = now
+        await uow.form_sessions.save(session)
+        await uow.commit()
+
+
+def _long_report(people: int, follow_ups: int) -> dict:  # type: ignore[type-arg]
+    return {
+        "panjang": "lengkap",
+        "jenis": "keuangan",
+        "poac": "A",
+        "waktu": "2027-01-04T09:00:00+07:00",
+        "orang": [f"Orang ke-{n}, anggota pengurus" for n in range(1, people + 1)],
+        "temuan_organisasi": "Organisasi: " + LONG,
+        "temuan_usaha": "Usaha: " + LONG,
+        "temuan_keuangan": "Keuangan: " + LONG,
+        "tl": [f"Tindakan ke-{n}" for n in range(1, follow_ups + 1)],
+        "tl_pemilik": ["pengurus"] * follow_ups,
+        "tl_tenggat": ["2027-01-20"] * follow_ups,
+        "verdict": "siap",
+        "foto": [{"file_id": f"AgAC{n}", "file_unique_id": f"u{n}"} for n in range(3)],
+    }
+
+
+async def test_a_long_review_is_paged_and_shows_every_answer_in_full(
+    conv: Conversation, ani: Officer, register: dict[str, int]
+) -> None:
+    await _draft_at_review(conv, register["KSU Maju Jaya"], _long_report(12, 11))
+    await ani.say("/kunjungan maju")
+    first = await ani.press("KSU Maju Jaya · Lanjutkan draf")
+    assert "halaman 1 dari" in first.body
+    review = await ani.review()
+    assert len(review) > 2
+    everything = "\n".join(page.body for page in review)
+    for n in range(1, 13):
+        assert f"Orang yang ditemui {n}: Orang ke-{n}, anggota pengurus" in everything
+    for n in range(1, 12):  # more than the eight the review used to show
+        assert f"Tindak lanjut {n}: Tindakan ke-{n} (pengurus koperasi" in everything
+        assert f"✏️ Tindak lanjut {n}" in str([page.buttons for page in review])
+    for aspect in ("Organisasi: ", "Usaha: ", "Keuangan: "):
+        assert aspect + LONG.strip() in everything  # never cut
+    buttons = [label for page in review for label in page.buttons]
+    assert any(label.endswith("✏️ Orang yang ditemui 12") for label in buttons)
+    assert any(label.endswith("🗑 Hapus Foto/dokumen 3") for label in buttons)
+    assert all(
+        label.split(". ", 1)[-1] != "✅ Kirim laporan" or label.startswith("1.")
+        for label in buttons
+    )
+    back = await conv.press(ani.user, _button(review[-1], "◀ Halaman sebelumnya"))
+    assert f"halaman {len(review) - 1} dari {len(review)}" in back.body
+
+
+async def test_the_review_changes_and_deletes_each_repeated_entry(
+    conv: Conversation, ani: Officer, register: dict[str, int]
+) -> None:
+    await _draft_at_review(conv, register["KSU Maju Jaya"], _long_report(3, 3))
+    await ani.say("/kunjungan maju")
+    await ani.press("KSU Maju Jaya · Lanjutkan draf")
+    asked = await ani.choose("✏️ Orang yang ditemui 2")
+    assert "Siapa yang ditemui" in asked.body
+    review = await ani.say("Pak Budi, pengawas")  # back to the review, no "another one?"
+    assert "Orang yang ditemui 2: Pak Budi, pengawas" in review.body
+    await ani.choose("✏️ Tindak lanjut 3")
+    await ani.say("Susun RAPB 2027")
+    await ani.press("2. petugas")
+    review = await ani.say("25-01-2027")
+    assert "Tindak lanjut 3: Susun RAPB 2027 (petugas, paling lambat 25 Januari 2027)" in (
+        "\n".join(page.body for page in await ani.review())
+    )
+    await ani.choose("🗑 Hapus Orang yang ditemui 1")
+    await ani.choose("🗑 Hapus Tindak lanjut 1")
+    await ani.choose("🗑 Hapus Temuan usaha")
+    await ani.choose("🗑 Hapus Foto/dokumen 2")
+    after = "\n".join(page.body for page in await ani.review())
+    assert "Orang ke-1," not in after
+    assert "Tindakan ke-1 " not in after
+    assert "Usaha: " not in after
+    saved = await ani.press("1. ✅ Kirim laporan")
+    assert "2 tindak lanjut" in saved.body
+    [version] = await _table(conv, KunjunganVersion)
+    assert version.data["orang"] == ["Pak Budi, pengawas", "Orang ke-3, anggota pengurus"]
+    assert version.data["temuan_usaha"] is None
+    assert [photo["file_id"] for photo in version.data["foto"]] == ["AgAC0", "AgAC2"]
+    rows = sorted(await _table(conv, TindakLanjut), key=lambda t: t.description)
+    assert [(t.description, t.owner_kind, t.due_date) for t in rows] == [
+        ("Susun RAPB 2027", "petugas", date(2027, 1, 25)),
+        ("Tindakan ke-2", "pengurus", date(2027, 1, 20)),
+    ]
+
+
+async def test_the_checklist_is_ticked_with_buttons_and_typed_codes_still_count(
+    conv: Conversation, ani: Officer, register: dict[str, int]
+) -> None:
+    await ani.say("/kunjungan sumber")
+    await ani.press("Lengkap")
+    await ani.press("1. Identifikasi kesiapan RAT")
+    await ani.press("1. P — identifikasi, perencanaan")
+    await ani.press("1. Sekarang")
+    await ani.press("⏭ Lewati")  # location
+    checklist = await ani.press("⏭ Lewati")  # persons
+    assert "▫️ A1 Tutup buku" in checklist.body
+    ticked = await ani.choose("▫️ A1 Tutup buku")
+    assert "✓ A1 Tutup buku" in ticked.body  # the same question, A1 ticked
+    await ani.choose("▫️ A4 LPJ pengurus")
+    await ani.say("1")  # a typed option number: A1 unticked
+    again = await ani.user.last_message()
+    assert "▫️ A1 Tutup buku" in again.body
+    assert "✓ A4 LPJ pengurus" in again.body
+    temuan = await ani.choose("Selesai")
+    assert "organisasi" in temuan.body
+    # From the review the ticks are shown again and can change.
+    for _ in range(4):  # three findings and the obstacles
+        await ani.press("⏭ Lewati")
+    await ani.press("⏭ Lewati")  # no follow-up
+    await ani.press("1. Siap")
+    for _ in range(4):  # planned RAT, next visit, note, photos
+        await ani.press("⏭ Lewati")
+    asked = await ani.choose("Daftar periksa (selesai)")
+    assert "✓ A4 LPJ pengurus" in asked.body
+    review = await ani.say("A4 a5")  # typed codes: these are the items done
+    assert "A4, A5" in "\n".join(page.body for page in await ani.review())
+    del review
+    await ani.press("1. ✅ Kirim laporan")
+    entries = await _table(conv, ChecklistEntry)
+    assert sorted((e.item_code, e.status) for e in entries) == [
+        ("A4", "selesai"),
+        ("A5", "selesai"),
+    ]
+    [version] = await _table(conv, KunjunganVersion)
+    assert version.data["checklist"] == ["A4", "A5"]
+    assert "checklist_pilih" not in version.data
+
+
+async def test_every_input_kind_refused_gets_the_reason_and_the_same_question(
+    conv: Conversation, ani: Officer, register: dict[str, int]
+) -> None:
+    del register
+    await ani.say("/kunjungan maju")
+    await ani.press("Lengkap")
+    await ani.press("6. Reaktivasi koperasi tidak aktif")
+    await ani.user.send_sticker()  # a sticker where a choice is expected
+    await conv.deliver()
+    [sticker] = await ani.user.wait_for_reply()
+    assert "Balas dengan nomor" in sticker.body or "nomor" in sticker.body
+    assert "POAC" in sticker.body
+    waktu = await ani.say("3")  # a typed option number: A — pendampingan
+    assert "Kapan kunjungannya" in waktu.body
+    future = await ani.say("05-01-2027 10.00")  # tomorrow
+    assert "masa depan" in future.body
+    assert "Kapan kunjungannya" in future.body
+    await ani.say("2")  # Tadi pagi, typed
+    await ani.press("⏭ Lewati")  # location
+    await ani.press("⏭ Lewati")  # persons
+    temuan = await ani.press("⏭ Lewati")  # checklist
+    assert "Temuan aspek" in temuan.body
+    await ani.user.send_sticker()  # a sticker where text is expected
+    await conv.deliver()
+    [sticker] = await ani.user.wait_for_reply()
+    assert "teks" in sticker.body.lower()
+    assert "Temuan aspek" in sticker.body
+    blank = await ani.say(" \n\t ")  # whitespace only
+    assert "kosong" in blank.body.lower()
+    assert "Temuan aspek" in blank.body
+    too_long = await ani.say("x" * 5000)  # one update of 5,000 characters
+    assert "terlalu panjang" in too_long.body
+    assert "Temuan aspek" in too_long.body
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        [session] = [
+            s for s in await uow.session.scalars(select(FormSession)) if s.form == "kunjungan"
+        ]
+    assert session.step == "temuan_organisasi"
+    assert session.answers["poac"] == "A"
+    assert session.answers["waktu"] == "2027-01-04T09:00:00+07:00"
+    assert "temuan_organisasi" not in session.answers
+
+
+async def test_a_correction_records_only_the_checklist_items_it_adds(
+    conv: Conversation, ani: Officer, clock: FrozenClock, register: dict[str, int]
+) -> None:
+    await ani.say("/kunjungan maju")
+    await ani.press("Lengkap")
+    await ani.press("1. Identifikasi kesiapan RAT")
+    await ani.press("1. P — identifikasi, perencanaan")
+    await ani.press("1. Sekarang")
+    await ani.press("⏭ Lewati")
+    await ani.press("⏭ Lewati")
+    await ani.say("A1 A2")
+    for _ in range(5):  # three findings, obstacles, follow-up
+        await ani.press("⏭ Lewati")
+    await ani.press("1. Siap")
+    for _ in range(4):
+        await ani.press("⏭ Lewati")
+    await ani.press("1. ✅ Kirim laporan")
+    # Since the visit the board reopened A1; later the officer corrects the verdict and adds A3.
+    clock.advance(days=2)
+    async with conv.app.bot_data.services.uow() as uow:
+        a1 = (
+            await uow.session.scalars(
+                select(ChecklistEntry).where(ChecklistEntry.item_code == "A1")
+            )
+        ).one()
+        a1.status, a1.recorded_by_officer, a1.updated_at = "proses", False, clock.now()
+        await uow.commit()
+    reopened_at = clock.now()
+    clock.advance(days=1)
+    await ani.say("/kunjungan maju")
+    await ani.press("Koreksi laporan terakhir")
+    await ani.choose("Kesiapan RAT")
+    await ani.press("3. Belum siap")
+    await ani.choose("Daftar periksa (selesai)")
+    await ani.say("A1 A2 A3")
+    saved = await ani.press("1. ✅ Kirim laporan")
+    assert "versi 2" in saved.body
+    entries = {e.item_code: e for e in await _table(conv, ChecklistEntry)}
+    assert entries["A1"].status == "proses"  # the board's change stands
+    assert entries["A1"].updated_at == reopened_at
+    assert entries["A3"].status == "selesai"
+    assert entries["A3"].recorded_by_officer
+    assert entries["A2"].updated_at < reopened_at  # recorded once, by the first report
+    del register

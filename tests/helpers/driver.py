@@ -193,6 +193,10 @@ class UserSession:
         """Sends a voice note."""
         return await self._send_file("voice", data)
 
+    async def send_sticker(self) -> JsonDict:
+        """Sends a (static) sticker."""
+        return await self._send_file("sticker", b"RIFF sticker WEBP")
+
     async def send_album(self, count: int, kind: str = "photo") -> list[JsonDict]:
         """Sends ``count`` photos or documents as one album (separate updates)."""
         items = [

@@ -12,7 +12,8 @@ import pytest
 from config import AppConfig, VisitsConfig
 from conversations import kunjungan
 from conversations.inputs import Incoming, read_input
-from conversations.kunjungan_review import summary
+from conversations.kunjungan_review import pages
+from conversations.outcome import Outcome, Result
 from domain.errors import InputError
 from domain.kunjungan import (
     QuickTime,
@@ -23,6 +24,7 @@ from domain.kunjungan import (
     quick_time,
     redact_names,
 )
+from handlers.forms import render_prompt
 from locales import Catalogues
 from services.kunjungan import follow_ups, parse_subject, report_data, subject_of
 
@@ -126,7 +128,7 @@ def _path(answers: dict[str, object], start: str = "jenis") -> list[str]:
         seen.append(current)
         step = SPEC.step(current)
         value = answers.get(current)
-        given[current] = [*given.get(current, []), value] if step.repeat else value
+        given = step.stored(given, value)
         current = step.following(given)
     return seen
 
@@ -152,26 +154,37 @@ def test_a_change_from_the_review_goes_straight_back_to_it() -> None:
     assert SPEC.step("tinjau").following({"tinjau": "kirim"}) is None
 
 
-def test_the_review_shows_every_answer_shortened() -> None:
-    text = summary(
-        TR,
-        {
-            "jenis": "keuangan",
-            "waktu": "2027-01-04T09:00:00+07:00",
-            "orang": ["Bu Sri", None],
-            "kendala": "k" * 500,
-            "tl": ["Tutup buku"],
-            "tl_pemilik": ["pengurus"],
-            "tl_tenggat": ["2027-01-20"],
-            "foto": [{}, {}],
-        },
-    )
+def _review(answers: dict[str, Any]) -> list[str]:
+    """Every page of the review as the officer sees it (summary, question, options)."""
+    texts = []
+    for number in range(len(pages(answers))):
+        shown = {**answers, "tinjau": f"hal:{number}"}
+        outcome = Outcome(Result.PROMPT, SPEC, 1, SPEC.step("tinjau"), shown)
+        texts.append(render_prompt(TR, outcome)[0])
+    return texts
+
+
+def test_the_review_shows_every_answer_in_full_across_pages() -> None:
+    answers = {
+        "jenis": "keuangan",
+        "waktu": "2027-01-04T09:00:00+07:00",
+        "orang": ["Bu Sri", None, "Pak Joko"],
+        "kendala": "k" * 500,
+        "tl": ["Tutup buku"],
+        "tl_pemilik": ["pengurus"],
+        "tl_tenggat": ["2027-01-20"],
+        "foto": [{}, {}],
+    }
+    text = "\n".join(_review(answers))
     assert "Pendampingan keuangan" in text
     assert "4 Januari 2027 09.00" in text
-    assert "Bu Sri" in text
-    assert "k" * 200 not in text
-    assert "Tutup buku (pengurus koperasi, paling lambat 20 Januari 2027)" in text
-    assert len(text) < 4096
+    assert "Orang yang ditemui 1: Bu Sri" in text
+    assert "Orang yang ditemui 3: Pak Joko" in text  # numbered as stored
+    assert "k" * 500 in text  # never cut
+    assert "Tindak lanjut 1: Tutup buku (pengurus koperasi, paling lambat 20 Januari 2027)" in text
+    assert "✏️ Orang yang ditemui 3" in text
+    assert "🗑 Hapus Tindak lanjut 1" in text
+    assert "🗑 Hapus Foto/dokumen 2" in text
 
 
 def test_a_report_keeps_every_answer_and_its_follow_ups() -> None:
@@ -225,23 +238,88 @@ def test_checklist_items_are_read_from_typed_codes() -> None:
     with pytest.raises(InputError) as refused:
         parse_checklist_codes("A1 B7 A99", codes)
     assert refused.value.params["items"] == "B7, A99"
-    validate = SPEC.step("checklist").validate
-    assert validate is not None
-    validate("A1 A2", {})
+    step = SPEC.step("checklist")
+    assert read_input(step, Incoming(text="A1 A2"), TR, NOW, {}) == ["A1", "A2"]
     with pytest.raises(InputError):
-        validate("Z1", {})
+        read_input(step, Incoming(text="Z1"), TR, NOW, {})
 
 
-def test_the_review_stays_short_however_many_persons_and_follow_ups() -> None:
+def test_a_long_review_is_paged_within_telegrams_limit_and_shows_everything() -> None:
     many = 40
-    text = summary(
-        TR,
-        {
-            "orang": [f"Orang nomor {n} dengan nama yang panjang sekali" for n in range(many)],
-            "tl": ["t" * 500] * many,
-            "tl_pemilik": ["pengurus"] * many,
-            "tl_tenggat": ["2027-01-20"] * many,
-            **dict.fromkeys(("temuan_organisasi", "kendala", "catatan"), "x" * 1500),
+    text_max = 3500  # the largest [visits] max_text_length allowed
+    answers = {
+        "jenis": "usaha",
+        "orang": [f"Orang nomor {n} " + "o" * 180 for n in range(many)],
+        "tl": [f"Tindakan {n} " + "t" * 480 for n in range(many)],
+        "tl_pemilik": ["pengurus"] * many,
+        "tl_tenggat": ["2027-01-20"] * many,
+        **{
+            field: f"{field} " + "x" * (text_max - len(field) - 1)
+            for field in ("temuan_organisasi", "temuan_usaha", "kendala", "catatan")
         },
+        "foto": [{}] * 10,
+    }
+    shown = _review(answers)
+    assert len(shown) > 10
+    assert all(len(page) < 4096 for page in shown)
+    everything = "\n".join(shown)
+    for n in range(many):
+        assert f"Orang nomor {n} " + "o" * 180 in everything
+        assert f"Tindakan {n} " + "t" * 480 in everything
+        assert f"✏️ Tindak lanjut {n + 1}" in everything
+    assert "x" * (text_max - 30) in everything
+    assert "🗑 Hapus Foto/dokumen 10" in everything
+
+
+def test_the_review_deletes_an_entry_and_a_change_replaces_it_in_place() -> None:
+    review, orang, tl = SPEC.step("tinjau"), SPEC.step("orang"), SPEC.step("tl_tenggat")
+    answers: dict[str, Any] = {
+        "orang": ["A", "B", "C"],
+        "tl": ["x", "y"],
+        "tl_pemilik": ["pengurus", "petugas"],
+        "tl_tenggat": ["2027-01-20", "2027-01-21"],
+        "temuan_usaha": "ada",
+        "jenis": "usaha",
+    }
+    answers = review.stored(answers, "hapus_orang:1")
+    assert answers["orang"] == ["A", "C"]
+    assert review.following(answers) == "tinjau"
+    answers = review.stored(answers, "hapus_tl:0")
+    assert (answers["tl"], answers["tl_pemilik"], answers["tl_tenggat"]) == (
+        ["y"],
+        ["petugas"],
+        ["2027-01-21"],
     )
-    assert len(text) < 3000
+    answers = review.stored(answers, "hapus_temuan_usaha")
+    assert answers["temuan_usaha"] is None
+    answers = review.stored(answers, "hapus_jenis")  # required: changed, never deleted
+    assert answers["jenis"] == "usaha"
+    answers = review.stored(answers, "ubah_orang:1")
+    assert review.following(answers) == "orang"
+    answers = orang.stored(answers, "Pak Budi")
+    assert answers["orang"] == ["A", "Pak Budi"]
+    assert orang.following(answers) == "tinjau"  # straight back, no "another one?"
+    answers = review.stored(answers, "ubah_tl:0")
+    assert tl.following(tl.stored(answers, "2027-02-01")) == "tinjau"
+    assert answers["tl_tenggat"] == ["2027-02-01"]
+
+
+def test_the_checklist_ticks_items_with_buttons_and_reads_typed_codes() -> None:
+    step = SPEC.step("checklist")
+    answers: dict[str, Any] = {}
+    for index in (0, 2, 0, 3):  # tick A1, A3, untick A1, tick A4
+        answers = step.stored(
+            answers, read_input(step, Incoming(option_index=index), TR, NOW, answers)
+        )
+        assert step.following(answers) == "checklist"
+    labels = [o.code for o in step.choices(answers)]
+    assert labels[-1] == "selesai"
+    assert "✓ A3 " in render_prompt(TR, Outcome(Result.PROMPT, SPEC, 1, step, answers))[0]
+    done = read_input(step, Incoming(text="selesai"), TR, NOW, answers)
+    answers = step.stored(answers, done)
+    assert answers["checklist"] == ["A3", "A4"]
+    assert step.following(answers) == "temuan_organisasi"
+    typed = read_input(step, Incoming(text="a4, A1  A2"), TR, NOW, {})
+    assert step.stored({}, typed)["checklist"] == ["A1", "A2", "A4"]
+    toggled = read_input(step, Incoming(text="2"), TR, NOW, {})  # a typed option number
+    assert toggled == "A2"
