@@ -93,8 +93,8 @@ async def _filters(
 async def _worklist(
     update: Update, context: BotContext, ids: list[int], s: ListState
 ) -> Screen | None:
-    del update, ids
-    return await worklist_screen(context, s)
+    del update
+    return await worklist_screen(context, s, ids[0] if ids else 0)
 
 
 async def _kecamatan(
@@ -191,6 +191,7 @@ ACTIONS: dict[KoperasiAction, Action] = {
     KoperasiAction.PICK_OFFICER: _officer_picker,
     KoperasiAction.CHANGE_OFFICER: _change_officer,
     KoperasiAction.WORKLIST: _worklist,
+    KoperasiAction.WORKLIST_PAGE: _worklist,
 }
 
 

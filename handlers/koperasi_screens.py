@@ -67,12 +67,13 @@ async def _worklist(context: BotContext) -> list[WorkLine]:
         return await officer_worklist(uow, viewer.person_id, now, tz)
 
 
-async def worklist_screen(context: BotContext, back: ListState) -> Screen | None:
-    """An officer's "Perlu tindakan": their cooperatives needing action, in worklist order."""
+async def worklist_screen(context: BotContext, back: ListState, page: int = 0) -> Screen | None:
+    """An officer's "Perlu tindakan" (its page `page`): their cooperatives needing action,
+    in worklist order."""
     scope = list_scope(context.viewer)
     if scope is None or scope.region:
         return None
-    return render_worklist(context.tr, await _worklist(context), back)
+    return render_worklist(context.tr, await _worklist(context), back, page)
 
 
 async def card_screen(

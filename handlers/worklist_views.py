@@ -12,11 +12,11 @@ from telegram import InlineKeyboardMarkup
 from domain.callbacks import KoperasiAction, KoperasiButton
 from domain.koperasi_list import NAME_IN_LIST, ListState, page_window, shorten, split_shown
 from domain.worklist import NOT_VISITED_DAYS, WorkFlag, WorkLine
-from handlers.keyboards import Row, numbered_rows, single
+from handlers.keyboards import Row, numbered_rows, page_row, single
 from handlers.koperasi_views import Screen, card_data, list_data
 from locales import N_, Safe, Translator
 
-WORKLIST_SHOWN = 20
+WORKLIST_PAGE_SIZE = 10  # lines per page of "Perlu tindakan"
 
 
 _PLAIN_KEYS = {
@@ -59,19 +59,37 @@ def worklist_block(tr: Translator, lines: Sequence[WorkLine], limit: int) -> str
     return "\n".join(text)
 
 
-def render_worklist(tr: Translator, lines: Sequence[WorkLine], back: ListState) -> Screen:
-    """The "Perlu tindakan" screen: the worklist with a button per card, back to the list."""
-    text = worklist_block(tr, lines, WORKLIST_SHOWN) or tr.t("worklist.empty")
-    shown = list(lines[:WORKLIST_SHOWN])
-    window = page_window(len(shown), 0, size=max(1, len(shown)))
+def render_worklist(
+    tr: Translator, lines: Sequence[WorkLine], back: ListState, page: int = 0
+) -> Screen:
+    """The "Perlu tindakan" screen, a page of it: the lines numbered across pages, a button
+    per card, ◀︎ n/m ▶︎ when there are more, and back to the list."""
+    if not lines:
+        text = tr.t("worklist.empty")
+        return text, InlineKeyboardMarkup(
+            [single(tr.t("koperasi.button.back_to_list"), list_data(back))]
+        )
+    window = page_window(len(lines), page, size=WORKLIST_PAGE_SIZE)
+    shown = list(lines[window.offset : window.offset + window.size])
+    text = [tr.t("worklist.title", count=len(lines))]
+    text += [worklist_line(tr, window.number(index), line) for index, line in enumerate(shown)]
     rows = numbered_rows(
         window, [line.koperasi_id for line in shown], lambda kid: card_data(kid, back)
     )
+    pager = page_row(tr, window, lambda number: worklist_data(back, number))
+    if pager:
+        rows.append(pager)
     rows.append(single(tr.t("koperasi.button.back_to_list"), list_data(back)))
-    return text, InlineKeyboardMarkup(rows)
+    return "\n".join(text), InlineKeyboardMarkup(rows)
+
+
+def worklist_data(back: ListState, page: int = 0) -> str:
+    """The worklist's page `page` (the first: the list's own button), back to `back`."""
+    if page == 0:
+        return KoperasiButton(KoperasiAction.WORKLIST, (), back).encode()
+    return KoperasiButton(KoperasiAction.WORKLIST_PAGE, (page,), back).encode()
 
 
 def worklist_row(tr: Translator, count: int, state: ListState) -> Row:
     """The list's *Perlu tindakan (N)* button, returning to the list page `state`."""
-    data = KoperasiButton(KoperasiAction.WORKLIST, (), state).encode()
-    return single(tr.t("worklist.button", count=count), data)
+    return single(tr.t("worklist.button", count=count), worklist_data(state))

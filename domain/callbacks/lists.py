@@ -182,6 +182,7 @@ class KoperasiAction(StrEnum):
     PICK_OFFICER = "g"  # admins: the officers' page to choose the card's new officer from
     CHANGE_OFFICER = "a"  # admins: the card's cooperative to an officer (0: the admins' queue)
     WORKLIST = "w"  # officers: "Perlu tindakan", their cooperatives in worklist order
+    WORKLIST_PAGE = "wp"  # a later page of it
 
 
 # action -> its numbers (ids), then whether the list state (page and filter) follows
@@ -197,6 +198,7 @@ _KOPERASI_IDS: Mapping[KoperasiAction, tuple[tuple[Part, ...], bool]] = {
     KoperasiAction.PICK_OFFICER: ((ID, PAGE), True),  # koperasi, officers' page
     KoperasiAction.CHANGE_OFFICER: ((ID, ID), True),  # koperasi, officer
     KoperasiAction.WORKLIST: ((), True),
+    KoperasiAction.WORKLIST_PAGE: ((PAGE,), True),  # the worklist's page
 }
 
 

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Subquery, func, select, union_all
 
 from domain.access import Role
 from domain.worklist import WorkCounts
 from storage.repositories.base import Repository
-from storage.tables import ChecklistEntry, Koperasi, Kunjungan, Person, RoleGrant, TindakLanjut
+from storage.tables import (
+    ChecklistEntry,
+    Koperasi,
+    Kunjungan,
+    Person,
+    RatCycle,
+    RoleGrant,
+    TindakLanjut,
+)
 
 SUBMITTED = "submitted"
 RETURNED = "returned"
@@ -28,9 +36,39 @@ def _local_date(moment: datetime | None, tz: tzinfo) -> date | None:
 class WorklistRepository(Repository):
     """Counts behind the worklist of one officer."""
 
+    @staticmethod
+    def _returned(petugas_id: int) -> Subquery:
+        """Per cooperative of the officer: what verification returned and the board has not
+        fixed yet on the current cycle — checklist items and the two milestones (RAT held,
+        reported to the office) — and when the longest-waiting one was returned."""
+        items = (
+            select(Koperasi.id.label("kid"), ChecklistEntry.verified_at.label("at"))
+            .join(ChecklistEntry, ChecklistEntry.rat_cycle_id == Koperasi.current_rat_cycle_id)
+            .where(ChecklistEntry.verification == RETURNED, Koperasi.petugas_id == petugas_id)
+        )
+        milestones = [
+            select(Koperasi.id.label("kid"), getattr(RatCycle, f"{kind}_verified_at").label("at"))
+            .join(RatCycle, RatCycle.id == Koperasi.current_rat_cycle_id)
+            .where(
+                getattr(RatCycle, f"{kind}_verification") == RETURNED,
+                Koperasi.petugas_id == petugas_id,
+            )
+            for kind in ("held", "reported")
+        ]
+        every = union_all(items, *milestones).subquery()
+        return (
+            select(
+                every.c.kid.label("kid"),
+                func.count().label("n"),
+                func.min(every.c.at).label("oldest"),
+            )
+            .group_by(every.c.kid)
+            .subquery()
+        )
+
     async def counts(self, petugas_id: int, today: date, tz: tzinfo) -> list[WorkCounts]:
-        """Per cooperative of `petugas_id`: overdue follow-ups, returned items, last visit,
-        unreachable board members (today and tz: the region's calendar)."""
+        """Per cooperative of `petugas_id`: overdue follow-ups, returned items and milestones,
+        last visit, unreachable board members (today and tz: the region's calendar)."""
         overdue = (
             select(
                 TindakLanjut.koperasi_id.label("kid"),
@@ -41,17 +79,7 @@ class WorklistRepository(Repository):
             .group_by(TindakLanjut.koperasi_id)
             .subquery()
         )
-        returned = (
-            select(
-                Koperasi.id.label("kid"),
-                func.count().label("n"),
-                func.min(ChecklistEntry.verified_at).label("oldest"),
-            )
-            .join(ChecklistEntry, ChecklistEntry.rat_cycle_id == Koperasi.current_rat_cycle_id)
-            .where(ChecklistEntry.verification == RETURNED, Koperasi.petugas_id == petugas_id)
-            .group_by(Koperasi.id)
-            .subquery()
-        )
+        returned = self._returned(petugas_id)
         visits = (
             select(Kunjungan.koperasi_id.label("kid"), func.max(Kunjungan.visited_at).label("at"))
             .where(Kunjungan.status == SUBMITTED)

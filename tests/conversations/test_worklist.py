@@ -137,3 +137,39 @@ async def test_another_officer_sees_only_their_own_worklist(
     assert not any(nama in home.body for nama in [*ORDER, "Kop Tenang"])
     listed = await conv.say(driver.user(BUDI, "Budi"), "/koperasi")
     assert "⚠️ Perlu tindakan (1)" in listed.buttons
+
+
+async def test_a_long_worklist_is_paged_and_every_line_reaches_its_card(
+    conv: Conversation, driver: Driver
+) -> None:
+    async with conv.app.bot_data.services.uow() as uow:
+        cici = await add_person(uow, 6310, "Cici", roles=[Role.PETUGAS])
+        for number in range(1, 24):  # never visited: all 23 need a visit
+            await add_koperasi(uow, f"Kop Desa {number:02d}", petugas_id=cici.id)
+        await uow.commit()
+    user = driver.user(6310, "Cici")
+    listed = await conv.say(user, "/koperasi")
+    await user.press("⚠️ Perlu tindakan (23)")
+    await conv.deliver()
+    first = await user.last_message()
+    assert "(23 koperasi)" in first.body
+    assert "1. Kop Desa 01 — " in first.body
+    assert "10. Kop Desa 10 — " in first.body
+    assert "Kop Desa 11" not in first.body
+    assert "1/3" in first.buttons
+    await user.press("▶︎")
+    await conv.deliver()
+    second = await user.last_message()
+    assert second.message_id == listed.message_id  # shown in place
+    assert "11. Kop Desa 11 — " in second.body
+    assert "20. Kop Desa 20 — " in second.body
+    assert "2/3" in second.buttons
+    await user.press("▶︎")
+    await conv.deliver()
+    third = await user.last_message()
+    assert "23. Kop Desa 23 — " in third.body
+    assert "▶︎" not in third.buttons
+    await user.press("23")
+    await conv.deliver()
+    card = await user.last_message()
+    assert "Kop Desa 23" in card.body

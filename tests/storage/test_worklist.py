@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.access import Role
-from storage.tables import ChecklistEntry, Kunjungan, TindakLanjut
+from storage.tables import ChecklistEntry, Kunjungan, RatCycle, TindakLanjut
 from storage.uow import UnitOfWork
 from tests.helpers.seed import NOW, add_board_member, add_koperasi, add_person
 
@@ -96,3 +96,53 @@ async def test_counts_per_cooperative_of_one_officer(
     assert sibuk.status_aktivitas == "RAWAN"
     assert (tenang.overdue_follow_ups, tenang.returned, tenang.unreachable_board) == (0, 0, 0)
     assert tenang.last_visit == TODAY - timedelta(days=10)
+
+
+async def test_returned_milestones_count_as_returned_items_not_yet_fixed(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with UnitOfWork(factory) as uow:
+        ani = await add_person(uow, 7001, "Ani", roles=[Role.PETUGAS])
+        held = await add_koperasi(
+            uow, "RAT dikembalikan", petugas_id=ani.id, target_date=date(2027, 3, 31)
+        )
+        both = await add_koperasi(
+            uow, "Dua dikembalikan", petugas_id=ani.id, target_date=date(2027, 3, 31)
+        )
+        fixed = await add_koperasi(
+            uow, "Sudah diperbaiki", petugas_id=ani.id, target_date=date(2027, 3, 31)
+        )
+        cycles = {}
+        for koperasi in (held, both, fixed):
+            assert koperasi.current_rat_cycle_id is not None
+            cycles[koperasi.nama] = await uow.session.get(RatCycle, koperasi.current_rat_cycle_id)
+        cycles["RAT dikembalikan"].held_verification = "returned"
+        cycles["RAT dikembalikan"].held_verified_at = NOW - timedelta(days=6)
+        cycles["Dua dikembalikan"].held_verification = "returned"
+        cycles["Dua dikembalikan"].held_verified_at = NOW - timedelta(days=3)
+        cycles["Dua dikembalikan"].reported_verification = "returned"
+        cycles["Dua dikembalikan"].reported_verified_at = NOW - timedelta(days=1)
+        uow.session.add(
+            ChecklistEntry(
+                rat_cycle_id=both.current_rat_cycle_id,
+                item_code="A1",
+                status="selesai",
+                verification="returned",
+                verified_at=NOW - timedelta(days=8),
+                updated_at=NOW,
+            )
+        )
+        # Fixed by the board: waiting for the check again, no longer returned.
+        cycles["Sudah diperbaiki"].reported_verification = "none"
+        await uow.commit()
+    async with UnitOfWork(factory, write=False) as uow:
+        rows = {row.nama: row for row in await uow.worklist.counts(ani.id, TODAY, TZ)}
+    assert (rows["RAT dikembalikan"].returned, rows["RAT dikembalikan"].oldest_return) == (
+        1,
+        TODAY - timedelta(days=6),
+    )
+    assert (rows["Dua dikembalikan"].returned, rows["Dua dikembalikan"].oldest_return) == (
+        3,
+        TODAY - timedelta(days=8),
+    )
+    assert rows["Sudah diperbaiki"].returned == 0

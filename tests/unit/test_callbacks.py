@@ -114,6 +114,7 @@ CASES: dict[type[Codec], list[Codec]] = {
         KoperasiButton(KoperasiAction.STAGES, (), STATE),
         KoperasiButton(KoperasiAction.SEARCH),
         KoperasiButton(KoperasiAction.REMOVE_ASK, (MAX_ID, MAX_ID), STATE),
+        KoperasiButton(KoperasiAction.WORKLIST_PAGE, (MAX_PAGE,), STATE),
         KoperasiButton(KoperasiAction.REMOVE, (1, 2), STATE),
         KoperasiButton(KoperasiAction.PICK_OFFICER, (7, 3), STATE),
         KoperasiButton(KoperasiAction.CHANGE_OFFICER, (7, 0), STATE),
