@@ -260,8 +260,8 @@ def current_page(answers: Answers, laid_out: list[list[Unit]]) -> int:
     """The page to show: the one asked for, or the one holding the field just changed."""
     choice = str(answers.get("tinjau") or "")
     if choice.startswith(PAGE):
-        number = choice.removeprefix(PAGE)
-        return min(int(number), len(laid_out) - 1) if number.isdigit() else 0
+        asked = choice.removeprefix(PAGE)
+        return min(int(asked), len(laid_out) - 1) if asked.isdigit() else 0
     target = target_of(choice)
     if target is None:
         return 0

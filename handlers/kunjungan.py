@@ -27,8 +27,8 @@ from handlers.replies import reply
 from locales import N_, Translator
 from services.kunjungan import (
     correctable_visit,
-    last_correctable,
     officer_koperasi,
+    picker_states,
     subject_of,
 )
 
@@ -63,19 +63,25 @@ async def kunjungan(update: Update, context: BotContext) -> None:
     async with context.services.uow(write=False) as uow:
         scope = KoperasiScope(petugas_id=viewer.person_id)
         lines = await uow.koperasi_query.page(scope, criteria, offset=0, limit=PICKER_SIZE + 1)
-        drafts = {line.id: await _has_draft(uow, context, str(line.id)) for line in lines}
-        now, visits = context.services.clock.now(), context.services.config.visits
-        recent = {
-            line.id
-            for line in lines
-            if await last_correctable(uow, viewer.person_id, line.id, now, visits) is not None
-        }
+        states = (
+            await picker_states(
+                uow,
+                viewer.person_id,
+                [line.id for line in lines[:PICKER_SIZE]],
+                chat_id=viewer.chat_id,
+                user_id=viewer.telegram_user_id,
+                now=context.services.clock.now(),
+                visits=context.services.config.visits,
+            )
+            if lines
+            else {}
+        )
     if not lines:
         key = N_("kunjungan.none_found") if query else N_("kunjungan.none")
         await reply(update, context, tr.t(key))
         return
     shown = lines[:PICKER_SIZE]
-    rows = [_row(tr, line.id, line.nama, drafts[line.id], line.id in recent) for line in shown]
+    rows = [_row(tr, line.id, line.nama, *states.get(line.id, (False, False))) for line in shown]
     text = tr.t("kunjungan.pick")
     if len(lines) > PICKER_SIZE:
         text = "\n\n".join([text, tr.t("kunjungan.pick_more")])

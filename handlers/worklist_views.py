@@ -65,8 +65,7 @@ def render_worklist(
     """The "Perlu tindakan" screen, a page of it: the lines numbered across pages, a button
     per card, ◀︎ n/m ▶︎ when there are more, and back to the list."""
     if not lines:
-        text = tr.t("worklist.empty")
-        return text, InlineKeyboardMarkup(
+        return tr.t("worklist.empty"), InlineKeyboardMarkup(
             [single(tr.t("koperasi.button.back_to_list"), list_data(back))]
         )
     window = page_window(len(lines), page, size=WORKLIST_PAGE_SIZE)

@@ -24,6 +24,7 @@ from storage.tables import Kunjungan, KunjunganVersion, TindakLanjut
 from storage.uow import UnitOfWork
 
 SUBMITTED = "submitted"
+FORM_NAME = "kunjungan"  # the form's stored name (conversations.kunjungan.NAME)
 # Answers that steer the form, not part of the report.
 FORM_ONLY = frozenset({"tinjau", "orang_lagi", "tl_lagi", "checklist_pilih"})
 
@@ -178,6 +179,30 @@ async def last_correctable(
     if visit is None or visit.submitted_at is None:
         return None
     return visit if correctable(visit.submitted_at, now, visits.correction_days) else None
+
+
+async def picker_states(
+    uow: UnitOfWork,
+    person_id: int,
+    koperasi_ids: list[int],
+    *,
+    chat_id: int,
+    user_id: int,
+    now: datetime,
+    visits: VisitsConfig,
+) -> dict[int, tuple[bool, bool]]:
+    """Per cooperative offered by /kunjungan, in one query: whether the officer keeps a draft
+    for it, and whether their latest report on it may still be corrected."""
+    rows = await uow.kunjungan.picker_rows(
+        person_id, koperasi_ids, chat_id=chat_id, user_id=user_id, form=FORM_NAME
+    )
+    return {
+        koperasi_id: (
+            bool(answers),
+            last is not None and correctable(last, now, visits.correction_days),
+        )
+        for koperasi_id, (answers, last) in rows.items()
+    }
 
 
 async def correctable_visit(

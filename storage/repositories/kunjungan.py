@@ -5,12 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import String, cast, delete, func, or_, select, update
 
+from domain.forms import FormStatus
 from domain.rat.checklist import SELESAI
 from domain.reminders.follow_ups import DISSOLVING, FollowUpState
 from storage.repositories.base import Repository
-from storage.tables import ChecklistEntry, Koperasi, Kunjungan, KunjunganVersion, TindakLanjut
+from storage.tables import (
+    ChecklistEntry,
+    FormSession,
+    Koperasi,
+    Kunjungan,
+    KunjunganVersion,
+    TindakLanjut,
+)
 
 VERIFIED = "verified"
 
@@ -70,6 +78,37 @@ class KunjunganRepository(Repository):
             .limit(1)
         )
         return (await self.session.scalars(stmt)).first()
+
+    async def picker_rows(
+        self,
+        petugas_id: int,
+        koperasi_ids: list[int],
+        *,
+        chat_id: int,
+        user_id: int,
+        form: str,
+    ) -> dict[int, tuple[dict[str, object] | None, datetime | None]]:
+        """In one query, per cooperative: the answers of the officer's suspended draft of
+        `form` for it (None: none) and when the officer last submitted a visit to it."""
+        draft = (
+            select(FormSession.answers)
+            .where(
+                FormSession.chat_id == chat_id,
+                FormSession.user_id == user_id,
+                FormSession.form == form,
+                FormSession.subject == cast(Koperasi.id, String),
+                FormSession.status == FormStatus.SUSPENDED.value,
+            )
+            .limit(1)
+            .scalar_subquery()
+        )
+        last = (
+            select(func.max(Kunjungan.submitted_at))
+            .where(Kunjungan.koperasi_id == Koperasi.id, Kunjungan.petugas_id == petugas_id)
+            .scalar_subquery()
+        )
+        stmt = select(Koperasi.id, draft, last).where(Koperasi.id.in_(koperasi_ids))
+        return {row[0]: (row[1], row[2]) for row in await self.session.execute(stmt)}
 
     async def add_follow_ups(self, items: list[TindakLanjut]) -> None:
         """Stores follow-ups."""

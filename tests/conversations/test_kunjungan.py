@@ -5,9 +5,10 @@ restart and offered again, another officer's cooperative and forged buttons refu
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from config import AppConfig
 from domain.access import Role
@@ -766,3 +767,35 @@ async def test_a_correction_records_only_the_checklist_items_it_adds(
     assert entries["A3"].recorded_by_officer
     assert entries["A2"].updated_at < reopened_at  # recorded once, by the first report
     del register
+
+
+async def test_the_picker_costs_the_same_statements_however_many_cooperatives(
+    conv: Conversation, ani: Officer, register: dict[str, int]
+) -> None:
+    engine = conv.app.bot_data.services.engine.sync_engine
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    await _short_report(ani, "KSU Maju Jaya")  # a correctable report
+    await ani.say("/kunjungan sumber")
+    await ani.press("KSP Sumber Rejeki · Singkat")
+    await ani.say("/batal")  # a draft
+    counts = []
+    for more in (0, 7):
+        async with conv.app.bot_data.services.uow() as uow:
+            for number in range(more):
+                await add_koperasi(uow, f"Koperasi Tambahan {number}", petugas_id=register["ani"])
+            await uow.commit()
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            statements.clear()
+            picker = await ani.say("/kunjungan")
+            counts.append(len(statements))
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        assert "KSP Sumber Rejeki · Lanjutkan draf" in picker.buttons
+        assert "Koreksi laporan terakhir" in picker.buttons
+    assert len(picker.buttons) > 20  # ten cooperatives offered
+    assert counts[0] == counts[1]

@@ -104,7 +104,9 @@ async def test_officer_logs_a_full_visit_across_a_crash(
         assert "KSU Tani Makmur · Lanjutkan draf" in picker.buttons
         resumed = await _press(ani, "KSU Tani Makmur · Lanjutkan draf")
         assert "Daftar periksa RAT" in resumed.body  # the same step, after the crash
-        await _send(ani, "A1")
+        ticked = await _press(ani, "1. ▫️ A1 Tutup buku")
+        assert "1. ✓ A1 Tutup buku" in ticked.body
+        await _press(ani, "15. Selesai")
         for _ in range(4):  # three findings and the obstacles
             await _press(ani, "⏭ Lewati")
         await _send(ani, "Tutup buku 2026")
@@ -124,7 +126,12 @@ async def test_officer_logs_a_full_visit_across_a_crash(
         await ani.send_album(3)
         [review] = await ani.wait_for_reply(timeout=15)
         assert "3 berkas diterima" in review.body
-        assert "Bu Sri, bendahara; Pak Joko, ketua" in review.body
+        assert "halaman 1 dari" in review.body
+        assert "Orang yang ditemui 1: Bu Sri, bendahara" in review.body
+        assert "Orang yang ditemui 2: Pak Joko, ketua" in review.body
+        [next_page] = [label for label in review.buttons if label.endswith("Halaman berikutnya ▶")]
+        second_page = await _press(ani, next_page)
+        assert "Tindak lanjut 2: Cek entri ODS (petugas" in second_page.body
         saved = await _press(ani, "1. ✅ Kirim laporan")
         assert "2 tindak lanjut" in saved.body
     finally:

@@ -112,10 +112,12 @@ async def test_returned_milestones_count_as_returned_items_not_yet_fixed(
         fixed = await add_koperasi(
             uow, "Sudah diperbaiki", petugas_id=ani.id, target_date=date(2027, 3, 31)
         )
-        cycles = {}
+        cycles: dict[str, RatCycle] = {}
         for koperasi in (held, both, fixed):
             assert koperasi.current_rat_cycle_id is not None
-            cycles[koperasi.nama] = await uow.session.get(RatCycle, koperasi.current_rat_cycle_id)
+            cycle = await uow.session.get(RatCycle, koperasi.current_rat_cycle_id)
+            assert cycle is not None
+            cycles[koperasi.nama] = cycle
         cycles["RAT dikembalikan"].held_verification = "returned"
         cycles["RAT dikembalikan"].held_verified_at = NOW - timedelta(days=6)
         cycles["Dua dikembalikan"].held_verification = "returned"

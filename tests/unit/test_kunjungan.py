@@ -26,7 +26,7 @@ from domain.kunjungan import (
 )
 from handlers.forms import render_prompt
 from locales import Catalogues
-from services.kunjungan import follow_ups, parse_subject, report_data, subject_of
+from services.kunjungan import FORM_NAME, follow_ups, parse_subject, report_data, subject_of
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2027, 1, 4, 14, 30, tzinfo=WIB)  # Monday afternoon
@@ -165,7 +165,7 @@ def _review(answers: dict[str, Any]) -> list[str]:
 
 
 def test_the_review_shows_every_answer_in_full_across_pages() -> None:
-    answers = {
+    answers: dict[str, Any] = {
         "jenis": "keuangan",
         "waktu": "2027-01-04T09:00:00+07:00",
         "orang": ["Bu Sri", None, "Pak Joko"],
@@ -197,6 +197,10 @@ def test_a_report_keeps_every_answer_and_its_follow_ups() -> None:
     }
     assert "tinjau" not in report_data(answers)
     assert follow_ups(answers) == [("A", "petugas", date(2027, 2, 1))]
+
+
+def test_the_picker_reads_the_drafts_of_the_visit_form() -> None:
+    assert FORM_NAME == kunjungan.NAME
 
 
 def test_subjects_name_the_cooperative_and_a_corrected_visit() -> None:
