@@ -6,9 +6,11 @@ draft per cooperative.
 picker's press and the submit, at most 8 exchanges. *Lengkap* adds the POAC tag (the type's
 suggestion shown), location, persons met (repeatable), the checklist items done, findings per
 aspect, obstacles, follow-ups with owner and due date (repeatable), the planned RAT date and
-the next visit. Every optional step has *Lewati*; the review lists every answer and changes
-any field. The steps and their skip logic: `conversations.kunjungan_steps`. Completing stores
-the visit (`services.kunjungan.submit`).
+the next visit. Every optional step has *Lewati*; the checklist ticks items with buttons (or
+takes typed codes); the review (`conversations.kunjungan_review`) shows every answer in full,
+paged, changes any field or any one repeated entry, and deletes entries. The steps and their
+skip logic: `conversations.kunjungan_steps`. Completing stores the visit
+(`services.kunjungan.submit`).
 """
 
 from __future__ import annotations
