@@ -75,7 +75,7 @@ STATE = ListState(12, ListFilter(kecamatan=999, stage=3, late=True, at_risk=True
 
 # codec -> buttons covering every variant (each action, each role), with ids at their bound
 CASES: dict[type[Codec], list[Codec]] = {
-    FormButton: [FormButton(MAX_ID, "pilihan_satu", 0), FormButton(1, "a", 999)],
+    FormButton: [FormButton(MAX_ID, MAX_ID, "pilihan_satu", 0), FormButton(1, 0, "a", 999)],
     ConsentButton: [ConsentButton(MAX_ID, TAG), ConsentButton(0, TAG)],
     ConsentDecline: [ConsentDecline()],
     JoinAsk: [JoinAsk()],
@@ -242,9 +242,10 @@ def test_forged_data_is_no_button(data: str) -> None:
 @pytest.mark.parametrize(
     "button",
     [
-        FormButton(MAX_ID + 1, "a", 0),
-        FormButton(1, "a:b", 0),
-        FormButton(1, "x" * 33, 0),
+        FormButton(MAX_ID + 1, 1, "a", 0),
+        FormButton(1, MAX_ID + 1, "a", 0),
+        FormButton(1, 1, "a:b", 0),
+        FormButton(1, 1, "x" * 33, 0),
         InviteListPage(100_000),
         InviteBulk(1000),
         InviteSearchPage(0, "x" * 41),
