@@ -31,11 +31,13 @@ MAX_CAPTION = 1024
 ACTION_KEYS = {
     RelayAction.REPLY: N_("relay.button.reply"),
     RelayAction.CARD: N_("relay.button.card"),
-    RelayAction.DONE: N_("relay.button.done"),
     RelayAction.OPEN: N_("relay.button.open"),
     RelayAction.CLOSE: N_("relay.button.close"),
     RelayAction.REOPEN: N_("relay.button.reopen"),
 }
+#: *Selesai mengirim*: the end of a relay session (the thread stays open), never the same
+#: words as *Tutup percakapan* (the thread is answered).
+SESSION_END_KEY = N_("relay.button.done")
 
 
 def thread_buttons(tr: Translator, thread_id: int, *actions: RelayAction) -> InlineKeyboardMarkup:
@@ -89,18 +91,9 @@ async def header_card(
         role=Safe(role),
         topic=Safe(topic),
     )
-    # *Selesai* on the card: this conversation is done (closed until the board writes again).
+    # *Tutup percakapan* on the card: answered (closed until the board writes again).
     markup = thread_buttons(tr, thread.id, RelayAction.REPLY, RelayAction.CARD, RelayAction.CLOSE)
-    finish = markup.inline_keyboard[0][2]
-    rows = [
-        [
-            *markup.inline_keyboard[0][:2],
-            InlineKeyboardButton(
-                html.unescape(tr.t(N_("relay.button.finish"))), callback_data=finish.callback_data
-            ),
-        ]
-    ]
-    return text, InlineKeyboardMarkup(rows).to_dict()
+    return text, markup.to_dict()
 
 
 def with_card(

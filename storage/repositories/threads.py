@@ -278,12 +278,30 @@ class ThreadRepository(Repository):
         await self.session.flush()
         return relay
 
-    async def end_sessions(self, chat_id: int, now: datetime) -> int:
-        """Ends the chat's relay sessions; how many were open."""
+    async def end_sessions(
+        self, chat_id: int, now: datetime, *, thread_id: int | None = None
+    ) -> int:
+        """Ends the chat's relay sessions (on `thread_id` only, if given); how many were open."""
+        query = update(RelaySession).where(
+            RelaySession.chat_id == chat_id, RelaySession.ended_at.is_(None)
+        )
+        if thread_id is not None:
+            query = query.where(RelaySession.thread_id == thread_id)
+        result = await self.session.execute(
+            query.values(ended_at=now).execution_options(synchronize_session="fetch")
+        )
+        return rowcount(result)
+
+    async def end_session(self, session_id: int, chat_id: int, now: datetime) -> bool:
+        """Ends one relay session of the chat; False when it had ended (or is not the chat's)."""
         result = await self.session.execute(
             update(RelaySession)
-            .where(RelaySession.chat_id == chat_id, RelaySession.ended_at.is_(None))
+            .where(
+                RelaySession.id == session_id,
+                RelaySession.chat_id == chat_id,
+                RelaySession.ended_at.is_(None),
+            )
             .values(ended_at=now)
             .execution_options(synchronize_session="fetch")
         )
-        return rowcount(result)
+        return rowcount(result) == 1

@@ -52,6 +52,7 @@ from domain.callbacks import (
     PrivacyButton,
     RelayAction,
     RelayButton,
+    RelaySessionEnd,
     RelayTopicButton,
     StatusButton,
     StatusView,
@@ -120,6 +121,7 @@ CASES: dict[type[Codec], list[Codec]] = {
         KoperasiButton(KoperasiAction.WORKLIST, (), STATE),
     ],
     RelayButton: [RelayButton(action, MAX_ID) for action in RelayAction],
+    RelaySessionEnd: [RelaySessionEnd(MAX_ID), RelaySessionEnd(0)],
     RelayTopicButton: [RelayTopicButton(MAX_ID, topic) for topic in Topic],
     PetugasButton: [
         PetugasButton(action, tuple(LARGEST[part] for part in parts))
