@@ -4,8 +4,10 @@ header card, *Balas*, Telegram replies threading both ways, the admins' queue an
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from domain.access import Role
 from domain.callbacks import RelayAction, RelayButton, RelayTopicButton
@@ -445,3 +447,65 @@ async def test_balas_on_a_closed_thread_offers_to_reopen_it(
     await conv.press(ani, "Buka lagi")
     await conv.press(ani, "Balas")  # on the reopened thread's screen
     assert (await conv.say(ani, "Dibuka lagi.")).body == "✓ Terkirim ke Siti Ketua."
+
+
+async def test_a_relayed_message_costs_a_handful_of_statements(
+    conv: Conversation, driver: Driver, clock: FrozenClock, ids: dict[str, int]
+) -> None:
+    """Speed is measured in bench/relay_latency.py; a change that adds a query to every
+    relayed message should fail here first."""
+    siti = driver.user(SITI, "Siti")
+    await _open(conv, siti, "Lainnya")
+    engine = conv.app.bot_data.services.engine.sync_engine
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statements.append(" ".join(str(args[2]).split()[:3]))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        counts = []
+        for text in ("Pertama", "Kedua", "Ketiga"):
+            clock.advance(seconds=5)
+            statements.clear()
+            await conv.say(siti, text)
+            counts.append((len(statements), list(statements)))
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    # BEGIN, the session with its thread, the officer, the outbox row, the pair, the thread's
+    # UPDATE; the first message also reads its header card (the cooperative, the writer and
+    # her position: one statement). The gate knows Siti: nothing else.
+    assert [count for count, _ in counts] == [7, 6, 6], counts
+
+
+async def test_the_header_card_is_read_once_for_every_admin_of_the_queue(
+    conv: Conversation, driver: Driver, ids: dict[str, int]
+) -> None:
+    rina = driver.user(RINA, "Rina")
+    await _open(conv, rina, "Lainnya")  # KSU Jaya: no officer, both admins get it
+    engine = conv.app.bot_data.services.engine.sync_engine
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statements.append(" ".join(str(args[2]).split()[:2]))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        await conv.say(rina, "Untuk admin")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    # BEGIN, the session with its thread, the admins, the card (once), an outbox row per
+    # admin, the thread's UPDATE, the pairs (one INSERT).
+    assert statements == [
+        "BEGIN IMMEDIATE",
+        "SELECT relay_session.id,",
+        "SELECT DISTINCT",
+        "SELECT koperasi.id,",
+        "INSERT INTO",
+        "INSERT INTO",
+        "UPDATE thread",
+        "INSERT INTO",
+    ]
+    await _delivered(conv)
+    for admin in (DEDI, ELSA):
+        assert (await driver.user(admin).messages())[-1].body.endswith("\n\nUntuk admin")
