@@ -93,15 +93,20 @@ async def open_for_board(
     koperasi = await uow.koperasi.get(koperasi_id)
     if koperasi is None:
         return None
-    officer_id = koperasi.petugas_id
-    if officer_id is not None and not await uow.petugas.is_officer(officer_id):
-        officer_id = None
+    # The cooperative's officer, if still one (deactivated: the admins' queue).
+    officer = None
+    if koperasi.petugas_id is not None:
+        officer = await uow.petugas.active_officer(koperasi.petugas_id)
     thread = await uow.threads.open_for(koperasi_id)
     if thread is None:
-        thread = await uow.threads.create(koperasi_id, officer_id, now)
-    thread.topic = topic.value
+        officer_id = officer.id if officer is not None else None
+        thread = await uow.threads.create(koperasi_id, officer_id, now, topic=topic.value)
+    else:
+        thread.topic = topic.value
+        if thread.assigned_person_id != (officer.id if officer is not None else None):
+            # The thread follows its officer (a reassignment moves it): name who reads it.
+            officer = await uow.people.get(thread.assigned_person_id or 0)
     session = await uow.threads.start_session(chat_id, person_id, thread.id, now)
-    officer = await uow.people.get(thread.assigned_person_id or 0)
     name = (officer.full_name or "") if officer is not None else None
     return BoardSession(thread.id, koperasi.nama, name, session.id)
 

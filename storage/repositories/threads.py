@@ -57,11 +57,14 @@ class ThreadRepository(Repository):
             .limit(1)
         )
 
-    async def create(self, koperasi_id: int, assigned: int | None, now: datetime) -> Thread:
+    async def create(
+        self, koperasi_id: int, assigned: int | None, now: datetime, *, topic: str | None = None
+    ) -> Thread:
         """A new open thread of the cooperative, with its officer (None: the admins' queue)."""
         thread = Thread(
             koperasi_id=koperasi_id,
             status=ThreadStatus.OPEN.value,
+            topic=topic,
             assigned_person_id=assigned,
             created_at=now,
         )
@@ -236,6 +239,20 @@ class ThreadRepository(Repository):
             Thread.id,
         )
         return [InboxLine(*row) for row in await self.session.execute(query)]
+
+    async def waiting_with_names(self, before: datetime) -> list[tuple[Thread, str | None]]:
+        """`waiting`, each thread with its cooperative's name (one statement)."""
+        rows = await self.session.execute(
+            select(Thread, Koperasi.nama)
+            .outerjoin(Koperasi, Koperasi.id == Thread.koperasi_id)
+            .where(
+                Thread.status == ThreadStatus.OPEN.value,
+                Thread.waiting_since.is_not(None),
+                Thread.waiting_since < before,
+            )
+            .order_by(Thread.waiting_since, Thread.id)
+        )
+        return [(thread, nama) for thread, nama in rows]
 
     async def waiting(self, before: datetime) -> list[Thread]:
         """Open threads waiting since before `before`, oldest first."""
