@@ -11,10 +11,11 @@ from sqlalchemy import event, select
 
 from domain.access import Role
 from domain.callbacks import RelayAction, RelayButton, RelayTopicButton
-from domain.relay import ThreadStatus, Topic
+from domain.relay import ThreadStatus, Topic, WaitLevel
 from jobs import job_registry
 from services.assignment import assign_one
 from services.outbox import OutboxSender, PtbBotApi
+from services.relay_wait import WaitRules, check_waits
 from services.reminders.plan import REMINDER_KIND
 from storage.tables import Outbox, RelaySession, Thread, ThreadMessage
 from telegram_stub import BotApiStub, StubUser
@@ -509,3 +510,40 @@ async def test_the_header_card_is_read_once_for_every_admin_of_the_queue(
     await _delivered(conv)
     for admin in (DEDI, ELSA):
         assert (await driver.user(admin).messages())[-1].body.endswith("\n\nUntuk admin")
+
+
+async def test_the_waiting_time_check_reads_the_same_few_statements_for_any_number_of_threads(
+    conv: Conversation, driver: Driver, clock: FrozenClock, ids: dict[str, int]
+) -> None:
+    for user, topic in ((SITI, "Lainnya"), (EKA, "Lainnya"), (RINA, "Lainnya")):
+        board = driver.user(user)
+        await _open(conv, board, topic)
+        await conv.say(board, "Tolong dibalas")
+    clock.advance(days=3)  # Monday 09:00 → Thursday: 3 working days > 2
+    services = conv.app.bot_data.services
+    cfg = services.config
+    rules = WaitRules(
+        remind_after=cfg.relay.remind_after_working_days,
+        escalate_after=cfg.relay.escalate_after_working_days,
+        tz=cfg.region.tz,
+        holidays=frozenset(cfg.calendar.holidays),
+    )
+    engine = services.engine.sync_engine
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statements.append(" ".join(str(args[2]).split()[:2]))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        async with services.uow() as uow:
+            counts = await check_waits(uow, services.catalogues, rules, clock.now())
+            await uow.commit()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert counts[WaitLevel.REMIND] == 3
+    # The waiting threads with their names, their officers, the admins (Jaya has no officer):
+    # three reads for three threads; then one outbox row per note (Ani twice, both admins).
+    reads = [s for s in statements if s.startswith("SELECT")]
+    assert len(reads) == 3, statements
+    assert statements.count("INSERT INTO") == 4
