@@ -1,7 +1,7 @@
 """Board → officer relay: from a board's message reaching the bot to its copy reaching the officer.
 
     .venv/bin/python bench/relay_latency.py [--pairs 50] [--messages 10] [--gap 3]
-        [--postgres ADMIN_URL] [--max-in-flight N]
+        [--postgres ADMIN_URL] [--max-in-flight N] [--profile PATH]
 
 `--pairs` cooperatives, each with its own officer and one board member, talk at once: each
 board (starting at a random moment within the first `--gap`) opens /hubungi, picks a topic and
@@ -62,6 +62,8 @@ class Copies:
         self.acks: dict[int, list[float]] = {}
         self.expected = 0
         self.all_in = asyncio.Event()
+        # The bot polls: it has started (imports, database checks, the sender's recovery).
+        self.polling = asyncio.Event()
         # A text that opens a wait reaches the officer inside the header card's sendMessage:
         # it is recognised by its words (board chat id, message id by the text sent).
         self.texts: dict[str, tuple[int, int]] = {}
@@ -70,6 +72,8 @@ class Copies:
         if call.status != HTTP_OK:
             return
         method, params = call.method.lower(), call.params
+        if method == "getupdates":
+            self.polling.set()
         if method == "copymessage":
             self._copied(
                 int(params["chat_id"]), (int(params["from_chat_id"]), int(params["message_id"]))
@@ -160,7 +164,9 @@ def _config(directory: str, max_in_flight: int | None) -> str:
     return str(path)
 
 
-async def _run(database_url: str, config: str, pairs: int, messages: int, gap: float) -> None:
+async def _run(
+    database_url: str, config: str, pairs: int, messages: int, gap: float, profile: str | None
+) -> None:
     async with BotApiStub() as stub:
         copies = Copies()
         copies.expected = pairs * messages
@@ -179,8 +185,10 @@ async def _run(database_url: str, config: str, pairs: int, messages: int, gap: f
             "GEMPUR_DATABASE_URL": database_url,
         }
         log = (Path(tempfile.gettempdir()) / "bench-relay.log").open("wb")
+        profiler = ["-m", "cProfile", "-o", profile] if profile else []
         process = await asyncio.create_subprocess_exec(
             sys.executable,
+            *profiler,
             "bot.py",
             "run",
             "--config",
@@ -190,16 +198,40 @@ async def _run(database_url: str, config: str, pairs: int, messages: int, gap: f
             stdout=asyncio.subprocess.DEVNULL,
             stderr=log,
         )
+        load_before = os.getloadavg()[0]
         try:
+            # The bot's start-up (imports, database checks) is not the relay's cost: the boards
+            # begin once it polls, as in production, where it has been running for a while.
+            await asyncio.wait_for(copies.polling.wait(), timeout=60)
+            await asyncio.sleep(1)
+            load_before = os.getloadavg()[0]
+            cpu_before = _cpu_seconds(process.pid)
             sent = await asyncio.gather(*(_board(stub, copies, b, messages, gap) for b in boards))
             with contextlib.suppress(TimeoutError):  # what never came is reported as lost
                 await asyncio.wait_for(copies.all_in.wait(), timeout=60)
             await asyncio.sleep(2)  # a late duplicate would arrive in this time
+            cpu = _cpu_seconds(process.pid) - cpu_before
         finally:
             process.terminate()
             await process.wait()
             log.close()
     _report(copies, boards, sent, pairs, messages)
+    updates = pairs * (messages + 2)  # /hubungi, the topic, the messages
+    print(
+        f"\nbot process CPU during the run: {cpu:.1f} s for {updates} updates "
+        f"({1000 * cpu / updates:.1f} ms per update, {1000 * cpu / (pairs * messages):.1f} ms "
+        f"per relayed message, everything included); load average 1 min: "
+        f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end "
+        f"({os.cpu_count()} cores)"
+    )
+
+
+def _cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time of a process so far (Linux /proc), in seconds."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -316,6 +348,9 @@ async def main() -> None:
     parser.add_argument(
         "--max-in-flight", type=int, help="[delivery] max_in_flight (default: the example's 4)"
     )
+    parser.add_argument(
+        "--profile", metavar="PATH", help="run the bot under cProfile, its stats written to PATH"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         database_url = f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"
@@ -325,7 +360,7 @@ async def main() -> None:
             await asyncio.to_thread(upgrade, database_url)  # Alembic runs its own event loop
             await _seed(database_url, args.pairs)
             config = _config(directory, args.max_in_flight)
-            await _run(database_url, config, args.pairs, args.messages, args.gap)
+            await _run(database_url, config, args.pairs, args.messages, args.gap, args.profile)
             await _outbox_report(database_url)
         finally:
             if args.postgres:

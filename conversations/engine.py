@@ -88,6 +88,7 @@ class FormEngine:
                 session.step, session.answers = prefill[0], dict(prefill[1])
         session.status = ACTIVE
         self._touch(session, now)
+        _next_prompt(session)
         await uow.form_sessions.save(session)
         chat.active = True
         return self._prompt(spec, session, resumed=resumed)
@@ -121,13 +122,14 @@ class FormEngine:
         tr: Translator,
         now: datetime,
         chat: ChatForms,
-        pressed: tuple[int, str] | None = None,
+        pressed: tuple[int, int, str] | None = None,
         viewer: Viewer | None = None,
     ) -> Outcome | None:
         """Applies an input to the chat's active form; None when no form is active.
 
-        `pressed` is the (session id, step id) a button was made for: a button of another
-        session or step is stale and changes nothing.
+        `pressed` is the (session id, prompt, step id) a button was made for: a button of
+        another session, of an older prompt (the same step asked again counts anew) or of
+        another step is stale and changes nothing.
         """
         # Known to have no active form: no query (a pressed button is checked regardless).
         look = chat.active or pressed is not None
@@ -137,13 +139,21 @@ class FormEngine:
             session is None
             or spec is None
             or session.step not in spec.steps
-            or (pressed is not None and pressed != (session.id, session.step))
+            or (pressed is not None and pressed != (session.id, session.prompt_seq, session.step))
         ):
             return Outcome(Result.STALE) if pressed is not None else None
         step = spec.step(session.step)
         value = self._read(step, incoming, session, tr, now)
         if isinstance(value, InputError):
-            return Outcome(Result.INVALID, spec, session.id, step, session.answers, error=value)
+            return Outcome(
+                Result.INVALID,
+                spec,
+                session.id,
+                step,
+                session.answers,
+                error=value,
+                prompt=session.prompt_seq,
+            )
         # Recorded in the same UPDATE as the answer: a redelivery after a crash is a no-op.
         # A set, not "the last id": Telegram may restart its ids, and several updates of one
         # chat can come again after a crash.
@@ -219,6 +229,7 @@ class FormEngine:
             outcome.answers,
             done=outcome.done,
             album_count=len(items),
+            prompt=outcome.prompt,
         )
 
     async def _album_item(
@@ -249,6 +260,7 @@ class FormEngine:
             answers,
             album_count=len(items),
             media_group_id=incoming.media_group_id,
+            prompt=session.prompt_seq,
         )
 
     async def _advance(
@@ -269,6 +281,7 @@ class FormEngine:
         self._touch(session, now)
         if following is not None:
             session.step = following
+            _next_prompt(session)
             await uow.form_sessions.save(session)
             return self._prompt(spec, session)
         session.status = DONE
@@ -316,5 +329,11 @@ class FormEngine:
             session.id,
             spec.step(session.step),
             dict(session.answers),
+            prompt=session.prompt_seq,
             resumed=resumed,
         )
+
+
+def _next_prompt(session: FormSession) -> None:
+    """A new question is asked (a repeated step's too): its buttons get the next number."""
+    session.prompt_seq = (session.prompt_seq or 0) + 1

@@ -54,3 +54,5 @@ class Outcome:
     resumed: bool = False
     album_count: int = 0
     media_group_id: str | None = None
+    # The session's prompt counter when the step was asked (its buttons carry it).
+    prompt: int = 0

@@ -31,6 +31,7 @@ from domain.callbacks import (
     PetugasButton,
     PrivacyButton,
     RelayButton,
+    RelaySessionEnd,
     RelayTopicButton,
     StatusButton,
     VerifyButton,
@@ -185,6 +186,7 @@ def register(app: GempurApp, cfg: AppConfig) -> None:
     )
     # conversations between boards and officers (threads, /pesan)
     app.add_handler(CallbackQueryHandler(relay.on_relay_button, pattern=RelayButton.pattern()))
+    app.add_handler(CallbackQueryHandler(relay.on_session_end, pattern=RelaySessionEnd.pattern()))
     app.add_handler(
         CallbackQueryHandler(relay.on_topic_button, pattern=RelayTopicButton.pattern())
     )

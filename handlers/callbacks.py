@@ -7,7 +7,9 @@ services that queue messages with buttons.
 from __future__ import annotations
 
 import hashlib
+import html
 import logging
+import re
 
 from telegram import Update
 from telegram.error import BadRequest
@@ -17,19 +19,30 @@ from handlers.context import BotContext
 logger = logging.getLogger(__name__)
 
 _ANSWERED_KEY = "callback_answered"
+# A tag of Telegram's HTML (a rendered message's markup); an escaped "<" in a value is "&lt;".
+_TAG = re.compile(r"</?[a-z][^<>]*>")
+
+
+def alert_text(rendered: str) -> str:
+    """A message rendered for HTML parse mode as an alert's plain text: callback answers have
+    no parse mode, so markup is dropped and escaped values (`&amp;`) read as typed."""
+    return html.unescape(_TAG.sub("", rendered))
 
 
 async def answer_callback(
     update: Update, context: BotContext, text: str | None = None, *, alert: bool = False
 ) -> None:
-    """Answers the update's callback query unless it was answered already."""
+    """Answers the update's callback query unless it was answered already.
+
+    `text` is a rendered message (HTML, values escaped), shown as plain text.
+    """
     query = update.callback_query
     if query is None or context.flags.get(_ANSWERED_KEY):
         return
     # Mark first: a failed answer must not be retried (Telegram rejects a second answer).
     context.flags[_ANSWERED_KEY] = True
     try:
-        await query.answer(text=text, show_alert=alert)
+        await query.answer(text=alert_text(text) if text else text, show_alert=alert)
     except BadRequest as exc:
         # The query is older than Telegram's answer window; nothing the person can see.
         logger.info("callback query for update %s not answered: %s", update.update_id, exc)

@@ -116,7 +116,9 @@ async def apply_input(
             tr=context.tr,
             now=_now(context),
             chat=context.chat_forms,
-            pressed=(pressed.session_id, pressed.step) if pressed is not None else None,
+            pressed=(
+                (pressed.session_id, pressed.prompt, pressed.step) if pressed is not None else None
+            ),
             viewer=viewer,
         )
         await uow.commit()
@@ -167,13 +169,15 @@ def render_prompt(tr: Translator, outcome: Outcome) -> tuple[str, InlineKeyboard
         [
             InlineKeyboardButton(
                 f"{index + 1}. {label}",
-                callback_data=FormButton(outcome.session_id, step.id, index).encode(),
+                callback_data=FormButton(
+                    outcome.session_id, outcome.prompt, step.id, index
+                ).encode(),
             )
         ]
         for index, label in enumerate(labels)
     ]
     if step.skippable:  # the option after the step's own
-        data = FormButton(outcome.session_id, step.id, len(labels)).encode()
+        data = FormButton(outcome.session_id, outcome.prompt, step.id, len(labels)).encode()
         buttons.append([InlineKeyboardButton(tr.t("form.skip"), callback_data=data)])
     if not labels:
         return text, InlineKeyboardMarkup(buttons) if buttons else None

@@ -41,6 +41,7 @@ from handlers.auth import requires
 from handlers.callbacks import answer_callback, press_key
 from handlers.context import BotContext
 from handlers.forms import close_keyboard
+from handlers.keyboards import Row, one_per_row, plain, single
 from handlers.replies import reply
 from locales import N_, Safe, Translator
 from services.invites import NewInvite, create_invite
@@ -58,18 +59,17 @@ MIN_QUERY = 2
 
 def menu(tr: Translator, pending: int = 0) -> tuple[str, InlineKeyboardMarkup]:
     """What an admin can invite, and the access requests waiting (`pending`) if any."""
-    rows: manage.Rows = [
-        [(tr.t(ROLE_BUTTON_KEYS[role]), InviteForRole(role).encode())] for role in INVITE_ROLES
+    buttons = [
+        (tr.t(ROLE_BUTTON_KEYS[role]), InviteForRole(role).encode()) for role in INVITE_ROLES
     ]
-    rows += [
-        [(tr.t("undang.button.board"), InviteSearchHint().encode())],
-        [(tr.t("undang.button.bulk"), InviteBulkMenu().encode())],
-        [(tr.t("undang.button.open"), InviteOpenList().encode())],
+    buttons += [
+        (tr.t("undang.button.board"), InviteSearchHint().encode()),
+        (tr.t("undang.button.bulk"), InviteBulkMenu().encode()),
+        (tr.t("undang.button.open"), InviteOpenList().encode()),
     ]
     if pending:
-        label = tr.t("undang.button.requests", count=pending)
-        rows.append([(label, JoinPendingList().encode())])
-    return tr.t("undang.menu"), manage.markup(rows)
+        buttons.append((tr.t("undang.button.requests", count=pending), JoinPendingList().encode()))
+    return tr.t("undang.menu"), one_per_row([(plain(text), data) for text, data in buttons])
 
 
 async def _send_menu(update: Update, context: BotContext) -> None:
@@ -209,13 +209,15 @@ async def _search(
     header = tr.t(
         "undang.results", query=query, total=window.total, page=window.page + 1, pages=window.pages
     )
-    lines, rows = [header], []
+    lines: list[str] = [header]
+    rows: list[Row] = []
     for number, line in enumerate(found.lines, start=window.offset + 1):
         nama = shorten(line.nama, NAME_IN_LIST)
         kecamatan = line.kecamatan or "—"
         lines.append(
             tr.t("undang.result_line", number=str(number), nama=nama, kecamatan=kecamatan)
         )
-        rows.append([(f"{number}. {nama}", InviteForBoard(line.id).encode())])
+        rows.append(single(f"{number}. {nama}", InviteForBoard(line.id).encode()))
     more = manage.navigation(tr, window, lambda page: InviteSearchPage(page, query).encode())
-    await manage.show(update, context, "\n".join(lines), manage.markup(rows + more), edit=edit)
+    markup = InlineKeyboardMarkup(rows + more)
+    await manage.show(update, context, "\n".join(lines), markup, edit=edit)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.error import BadRequest
 
 from domain.access import Role
@@ -20,6 +20,7 @@ from domain.callbacks import (
 from domain.koperasi_list import NAME_IN_LIST, PageWindow, shorten
 from handlers.callbacks import answer_callback, press_key
 from handlers.context import BotContext
+from handlers.keyboards import Row, button, page_row, plain, rows_of, single
 from handlers.replies import reply
 from locales import N_, Safe, Translator
 from services.consent import ROLE_NAME_KEYS
@@ -30,23 +31,11 @@ from services.invites import (
     revoke_invite,
 )
 
-Rows = list[list[tuple[str, str]]]  # (label, callback data) per button, row by row
 
-
-def markup(rows: Rows) -> InlineKeyboardMarkup:
-    """An inline keyboard from labels and callback data."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(text, callback_data=data) for text, data in row] for row in rows]
-    )
-
-
-def navigation(tr: Translator, window: PageWindow, data: Callable[[int], str]) -> Rows:
-    """‹ / › buttons for a paged list, `data(page)` their callback data (none for one page)."""
-    row = []
-    if window.has_previous:
-        row.append((tr.t("undang.button.previous"), data(window.page - 1)))
-    if window.has_next:
-        row.append((tr.t("undang.button.next"), data(window.page + 1)))
+def navigation(tr: Translator, window: PageWindow, data: Callable[[int], str]) -> list[Row]:
+    """The shared ◀︎ n/m ▶︎ row of a paged list, `data(page)` its callback data (none for one
+    page)."""
+    row = page_row(tr, window, data)
     return [row] if row else []
 
 
@@ -79,10 +68,10 @@ def target_text(tr: Translator, role: Role, koperasi_nama: str | None) -> str:
 async def bulk_menu(update: Update, context: BotContext) -> None:
     """Which kecamatan (by its index in the configured list) or the whole register."""
     tr, kecamatan = context.tr, context.services.config.region.kecamatan
-    buttons = [(name, InviteBulk(index).encode()) for index, name in enumerate(kecamatan)]
-    rows = [buttons[start : start + 3] for start in range(0, len(buttons), 3)]
-    rows.append([(tr.t("undang.button.bulk_all"), InviteBulkAll().encode())])
-    await reply(update, context, tr.t("undang.bulk_choose"), markup=markup(rows))
+    buttons = [button(name, InviteBulk(index).encode()) for index, name in enumerate(kecamatan)]
+    rows = rows_of(buttons, 3)
+    rows.append(single(plain(tr.t("undang.button.bulk_all")), InviteBulkAll().encode()))
+    await reply(update, context, tr.t("undang.bulk_choose"), markup=InlineKeyboardMarkup(rows))
 
 
 async def bulk(update: Update, context: BotContext, kecamatan: str | None) -> None:
@@ -127,7 +116,7 @@ async def open_list(update: Update, context: BotContext, page: int, *, edit: boo
     lines = [
         tr.t("undang.open_header", total=window.total, page=window.page + 1, pages=window.pages)
     ]
-    rows: Rows = []
+    rows: list[Row] = []
     for item in found.invites:
         invite = item.invite
         target = target_text(tr, Role(invite.role), item.koperasi_nama)
@@ -141,23 +130,23 @@ async def open_list(update: Update, context: BotContext, page: int, *, edit: boo
                 expires=invite.expires_at.astimezone(tr.tz).date(),
             )
         )
-        label = tr.t("undang.button.revoke", number=str(invite.id))
-        rows.append([(label, InviteRevoke(invite.id, window.page).encode())])
+        label = plain(tr.t("undang.button.revoke", number=str(invite.id)))
+        rows.append(single(label, InviteRevoke(invite.id, window.page).encode()))
     rows += navigation(tr, window, lambda page: InviteListPage(page).encode())
-    await show(update, context, "\n".join(lines), markup(rows), edit=edit)
+    await show(update, context, "\n".join(lines), InlineKeyboardMarkup(rows), edit=edit)
 
 
 async def revoke_ask(update: Update, context: BotContext, invite_id: int, page: int) -> None:
     """ "Cabut undangan #N?" with *Ya, cabut* / *Tidak* in place of the list (answered)."""
     tr = context.tr
-    rows: Rows = [
-        [
-            (tr.t("undang.button.revoke_yes"), InviteRevokeConfirm(invite_id, page).encode()),
-            (tr.t("undang.button.revoke_no"), InviteListPage(page).encode()),
-        ]
+    row = [
+        button(
+            plain(tr.t("undang.button.revoke_yes")), InviteRevokeConfirm(invite_id, page).encode()
+        ),
+        button(plain(tr.t("undang.button.revoke_no")), InviteListPage(page).encode()),
     ]
     text = tr.t("undang.revoke_ask", number=str(invite_id))
-    await show(update, context, text, markup(rows), edit=True)
+    await show(update, context, text, InlineKeyboardMarkup([row]), edit=True)
 
 
 async def revoke(update: Update, context: BotContext, invite_id: int, page: int) -> None:

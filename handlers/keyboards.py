@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 
-from telegram import InlineKeyboardButton
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain.callbacks import MAX_CALLBACK_BYTES
 from domain.koperasi_list import PageWindow
@@ -60,3 +60,9 @@ def page_row(tr: Translator, window: PageWindow, data: Callable[[int], str]) -> 
 def single(text: str, data: str) -> Row:
     """A row holding one button."""
     return [button(text, data)]
+
+
+def one_per_row(buttons: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """A keyboard of (text, callback data) pairs, one button per row (e.g. those a service
+    built for a message it also queues)."""
+    return InlineKeyboardMarkup([single(text, data) for text, data in buttons])

@@ -181,7 +181,12 @@ async def _open(update: Update, context: BotContext, koperasi_id: int, target: s
                 session.step, session.answers = first, {CTX: sub_ctx}
                 await uow.form_sessions.save(session)
                 outcome = Outcome(
-                    Result.PROMPT, spec, session.id, spec.step(first), session.answers
+                    Result.PROMPT,
+                    spec,
+                    session.id,
+                    spec.step(first),
+                    session.answers,
+                    prompt=session.prompt_seq,  # the prompt start() counted
                 )
         await uow.commit()
     text, markup = render_prompt(context.tr, outcome)

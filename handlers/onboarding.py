@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 
 from conversations.akses import NAME as AKSES
 from conversations.jabatan import NAME as JABATAN
@@ -21,11 +21,11 @@ from handlers.callbacks import answer_callback
 from handlers.context import BotContext
 from handlers.forms import Handler, close_keyboard, start_form
 from handlers.home import send_home
+from handlers.keyboards import one_per_row
 from handlers.replies import reply
 from locales import N_, Safe, Translator
 from services.consent import (
     ROLE_NAME_KEYS,
-    Buttons,
     Newcomer,
     consent_request,
     role_names,
@@ -52,13 +52,6 @@ PROBLEM_KEYS = {
     InviteProblem.USED_UP: N_("onboarding.invite_used_up"),
     InviteProblem.SUPERVISES: N_("onboarding.invite_supervises"),
 }
-
-
-def keyboard(buttons: Buttons) -> InlineKeyboardMarkup:
-    """One button per row."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(text, callback_data=data)] for text, data in buttons]
-    )
 
 
 def _newcomer(update: Update, context: BotContext) -> Newcomer:
@@ -102,7 +95,7 @@ async def open_invite(update: Update, context: BotContext, raw_code: str) -> Non
         code_hash=invite.code_hash,
         telegram_user_id=viewer.telegram_user_id,
     )
-    await reply(update, context, text, markup=keyboard(buttons))
+    await reply(update, context, text, markup=one_per_row(buttons))
 
 
 def typed_code(fallback: Handler) -> Handler:
@@ -175,7 +168,7 @@ async def greet_stranger(update: Update, context: BotContext) -> None:
     tr = context.tr
     text = tr.t("start.no_invite", region=context.services.config.region.name)
     await reply(
-        update, context, text, markup=keyboard([(tr.t("join.button.ask"), JoinAsk().encode())])
+        update, context, text, markup=one_per_row([(tr.t("join.button.ask"), JoinAsk().encode())])
     )
 
 
@@ -238,7 +231,7 @@ async def _list_pending(update: Update, context: BotContext) -> None:
     await reply(update, context, tr.t("join.pending_header", shown=len(shown), total=total))
     for request in shown:
         text, buttons = request_card(tr, request)
-        await reply(update, context, text, markup=keyboard(buttons))
+        await reply(update, context, text, markup=one_per_row(buttons))
 
 
 async def _decide(update: Update, context: BotContext, button: JoinButton) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from domain.access import Role
-from domain.callbacks import RelayAction, RelayButton, RelayTopicButton
+from domain.callbacks import RelayAction, RelayButton, RelaySessionEnd, RelayTopicButton
 from domain.koperasi_list import ListState
 from handlers.auth import refuse, requires
 from handlers.board import choose_koperasi
@@ -27,12 +27,12 @@ from handlers.relay_views import (
     render_topics,
 )
 from handlers.replies import reply
-from locales import N_
 from services.relay import Incoming, Refused, Relayed, relay_message
 from services.threads import (
     Claimed,
+    StaffSession,
     close_thread,
-    end_session,
+    end_that_session,
     inbox,
     open_for_board,
     open_for_staff,
@@ -80,9 +80,7 @@ async def on_topic_button(update: Update, context: BotContext) -> None:
         return
     note_session(context, open_=True)
     await answer_callback(update, context)
-    text, markup = render_board_session(
-        context.tr, opened.thread_id, opened.koperasi, opened.officer
-    )
+    text, markup = render_board_session(context.tr, opened)
     await reply(update, context, text, markup=markup)
 
 
@@ -96,15 +94,32 @@ async def pesan(update: Update, context: BotContext) -> None:
     await reply(update, context, text, markup=markup)
 
 
+async def on_session_end(update: Update, context: BotContext) -> None:
+    """*Selesai mengirim*: ends the session the button was given with, and only it. On an older
+    card (that session has ended; another may be live) it is stale and nothing changes."""
+    query = update.callback_query
+    button = RelaySessionEnd.decode(query.data or "") if query is not None else None
+    if button is None:
+        await answer_callback(update, context, context.tr.t("callback.stale"))
+        return
+    services, chat_id = context.services, context.viewer.chat_id
+    async with services.uow() as uow:
+        ended = await end_that_session(uow, button.session_id, chat_id, services.clock.now())
+        await uow.commit()
+    if not ended:
+        await answer_callback(update, context, context.tr.t("callback.stale"))
+        return
+    note_session(context, open_=False)  # a chat has one live session at most
+    await answer_callback(update, context)
+    await reply(update, context, context.tr.t("relay.session.ended"))
+
+
 async def on_relay_button(update: Update, context: BotContext) -> None:
-    """*Balas*, *Lihat koperasi*, *Selesai*, a thread of /pesan, *Tutup*, *Buka lagi*."""
+    """*Balas*, *Lihat koperasi*, a thread of /pesan, *Tutup percakapan*, *Buka lagi*."""
     query = update.callback_query
     button = RelayButton.decode(query.data or "") if query is not None else None
     if button is None:
         await refuse(update, context)
-        return
-    if button.action is RelayAction.DONE:
-        await _done(update, context)
         return
     if not context.viewer.has(Role.PETUGAS, Role.ADMIN):
         await refuse(update, context)
@@ -115,17 +130,6 @@ async def on_relay_button(update: Update, context: BotContext) -> None:
         await _card(update, context, button.thread_id)
     else:
         await _thread_change(update, context, button)
-
-
-async def _done(update: Update, context: BotContext) -> None:
-    services = context.services
-    async with services.uow() as uow:
-        ended = await end_session(uow, context.viewer.chat_id, services.clock.now())
-        await uow.commit()
-    note_session(context, open_=False)
-    await answer_callback(update, context)
-    key = N_("relay.session.ended") if ended else N_("relay.session.none")
-    await reply(update, context, context.tr.t(key))
 
 
 async def _reply_session(update: Update, context: BotContext, thread_id: int) -> None:
@@ -147,6 +151,12 @@ async def _reply_session(update: Update, context: BotContext, thread_id: int) ->
     if isinstance(opened, Claimed):
         text = context.tr.t("relay.error.claimed", name=opened.name)
         await answer_callback(update, context, text, alert=True)
+        return
+    if not isinstance(opened, StaffSession):
+        # *Balas* on the card of a closed thread: it is shown as it is, with *Buka lagi*.
+        await answer_callback(update, context, context.tr.t("relay.error.closed"))
+        text, markup = render_thread(context.tr, opened, services.clock.now())
+        await reply(update, context, text, markup=markup)
         return
     note_session(context, open_=True)
     await answer_callback(update, context)
@@ -185,8 +195,6 @@ async def _thread_change(update: Update, context: BotContext, button: RelayButto
     if view is None:
         await refuse(update, context)
         return
-    if button.action is RelayAction.CLOSE:
-        note_session(context, open_=False)
     await answer_callback(update, context)
     text, markup = render_thread(context.tr, view, now)
     await reply(update, context, text, markup=markup)

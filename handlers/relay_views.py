@@ -6,15 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from domain.callbacks import RelayAction, RelayButton, RelayTopicButton
+from domain.callbacks import RelayAction, RelayButton, RelaySessionEnd, RelayTopicButton
 from domain.koperasi_list import NAME_IN_LIST, shorten
 from domain.relay import TOPIC_KEYS, ThreadStatus, Topic, waiting_hours
 from handlers.keyboards import Row, button, plain
 from locales import Safe, Translator
-from services.relay_cards import ACTION_KEYS
-from services.threads import InboxLine, ThreadView
+from services.relay_cards import ACTION_KEYS, SESSION_END_KEY
+from services.threads import BoardSession, InboxLine, StaffSession, ThreadView
 
 #: Threads /pesan lists at once (the oldest waiting first).
 INBOX_SHOWN = 20
@@ -37,23 +37,30 @@ def render_topics(tr: Translator, koperasi_id: int, koperasi: str) -> Screen:
     return tr.t("relay.choose_topic", koperasi=koperasi), InlineKeyboardMarkup(rows)
 
 
-def render_board_session(
-    tr: Translator, thread_id: int, koperasi: str, officer: str | None
-) -> Screen:
-    """The board's session is open: who will read the messages, and *Selesai*."""
-    if officer:
-        text = tr.t("relay.board.open", koperasi=koperasi, officer=officer)
+def session_end_button(tr: Translator, session_id: int) -> InlineKeyboardButton:
+    """*Selesai mengirim*: ends this session only (a later one is not this button's)."""
+    return button(plain(tr.t(SESSION_END_KEY)), RelaySessionEnd(session_id).encode())
+
+
+def render_board_session(tr: Translator, opened: BoardSession) -> Screen:
+    """The board's session is open: who will read the messages, and *Selesai mengirim*."""
+    if opened.officer:
+        text = tr.t("relay.board.open", koperasi=opened.koperasi, officer=opened.officer)
     else:
-        text = tr.t("relay.board.open_queue", koperasi=koperasi)
-    return text, InlineKeyboardMarkup([thread_row(tr, thread_id, RelayAction.DONE)])
+        text = tr.t("relay.board.open_queue", koperasi=opened.koperasi)
+    return text, InlineKeyboardMarkup([[session_end_button(tr, opened.session_id)]])
 
 
-def render_staff_session(tr: Translator, view: ThreadView) -> Screen:
-    """*Balas*: the staff member's session is open on this thread."""
+def render_staff_session(tr: Translator, opened: StaffSession) -> Screen:
+    """*Balas*: the staff member's session is open on this thread; *Selesai mengirim* ends the
+    session, *Tutup percakapan* marks the thread answered."""
+    view = opened.view
     text = tr.t("relay.staff.open", koperasi=view.koperasi)
-    return text, InlineKeyboardMarkup(
-        [thread_row(tr, view.thread_id, RelayAction.DONE, RelayAction.CLOSE)]
-    )
+    row = [
+        session_end_button(tr, opened.session_id),
+        *thread_row(tr, view.thread_id, RelayAction.CLOSE),
+    ]
+    return text, InlineKeyboardMarkup([row])
 
 
 def _waited(tr: Translator, since: datetime | None, now: datetime) -> str:

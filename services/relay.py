@@ -16,7 +16,7 @@ from typing import Any
 
 from domain.relay import Direction, ThreadStatus, session_live
 from locales import N_, Catalogues
-from services.relay_cards import header_card, with_card
+from services.relay_cards import CardFacts, header_card, load_card, with_card
 from services.threads import may_handle
 from storage.repositories.outbox import PRIORITY_INTERACTIVE
 from storage.repositories.privacy import about_key
@@ -24,6 +24,8 @@ from storage.tables import Person, Thread, ThreadMessage
 from storage.uow import UnitOfWork
 
 RELAY_KIND = "relay"
+#: A session's activity is recorded at most this often (its idle time is half an hour).
+TOUCH_AFTER = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -78,15 +80,19 @@ async def relay_message(
     answer_all: bool,
     now: datetime,
 ) -> Relayed | Refused | None:
-    """Queues the message's copies; None when it belongs to no thread (the hint answers)."""
+    """Queues the message's copies; None when it belongs to no thread (the hint answers).
+
+    A message in a live session costs five statements (the session with its thread, the
+    recipients, then per recipient its outbox row and pair, and the thread's UPDATE at the
+    commit); the one that opens a wait one more, for its header card (tests/conversations/
+    test_hot_path.py).
+    """
     target = await _target(uow, message, idle, now)
     if target is None:
         return None
     if not message.supported:
         return Refused(N_("relay.error.unsupported"), {})
     thread, direction = target.thread, target.direction
-    if await uow.threads.pair_of_original(thread.id, message.chat_id, message.message_id):
-        return Relayed((), direction is Direction.TO_OFFICER, duplicate=True)
     if direction is Direction.TO_OFFICER:
         recipients = await _staff_of(uow, thread)
     else:
@@ -94,14 +100,36 @@ async def relay_message(
         if refused is not None:
             return refused
         recipients = await _askers(uow, thread, target.pair, answer_all)
-    sender = await uow.people.get(message.person_id)
     reachable = [p for p in recipients if p.telegram_user_id is not None and p.reachable]
-    if sender is None or not reachable:
+    if not reachable:
         return Refused(N_("relay.error.nobody"), {})
-    header = direction is Direction.TO_OFFICER and thread.waiting_since is None
-    for person in reachable:
-        await _queue_copy(uow, catalogues, target, message, sender, person, header, now)
+    header = None
+    if direction is Direction.TO_OFFICER and thread.waiting_since is None:
+        # Read once for every recipient (the admins' queue has several).
+        header = await load_card(uow, thread, message.person_id)
+    queued = [
+        (person, await _queue_copy(uow, catalogues, target, message, person, header, now))
+        for person in reachable
+    ]
+    if all(outbox_id is None for _, outbox_id in queued):
+        # Every copy's key was queued before: the update came again after a crash.
+        return Relayed((), direction is Direction.TO_OFFICER, duplicate=True)
+    # The pairs and the thread's change after the copies: one INSERT and one UPDATE, whatever
+    # the number of recipients.
     _after(thread, direction, now)
+    await uow.threads.add_pairs(
+        thread,
+        direction=direction,
+        from_person_id=message.person_id,
+        from_chat_id=message.chat_id,
+        from_message_id=message.message_id,
+        copies=[
+            (person.telegram_user_id or 0, outbox_id)
+            for person, outbox_id in queued
+            if outbox_id is not None
+        ],
+        now=now,
+    )
     return Relayed(tuple(p.full_name or "" for p in reachable), direction is Direction.TO_OFFICER)
 
 
@@ -136,16 +164,17 @@ async def _target(
                 thread = await uow.threads.open_for(thread.koperasi_id) or thread
             if _may_write(message, thread, back):
                 return _Target(thread, back, pair)
-    session = await uow.threads.live_session(message.chat_id)
-    if session is None:
+    live = await uow.threads.live_session_and_thread(message.chat_id)
+    if live is None:
         return None
+    session, thread = live
     if not session_live(session.last_activity_at, now, idle):
         session.ended_at = now
         return None
-    thread = await uow.threads.get(session.thread_id)
-    if thread is None:
-        return None
-    session.last_activity_at = now
+    if now - session.last_activity_at >= TOUCH_AFTER:
+        # Idle time counts in minutes: one UPDATE a minute keeps the session alive, not one
+        # per message.
+        session.last_activity_at = now
     on_board = thread.koperasi_id in message.board_koperasi_ids
     if on_board and thread.status != ThreadStatus.OPEN.value:
         # Closed while the board's session lasted: a thread opened since takes the message.
@@ -207,22 +236,22 @@ async def _queue_copy(
     catalogues: Catalogues,
     target: _Target,
     message: Incoming,
-    sender: Person,
     to: Person,
-    header: bool,
+    header: CardFacts | None,
     now: datetime,
-) -> None:
+) -> int | None:
     """Queues the copy for one recipient (under the header card when it opens a wait, as one
-    message when Telegram allows it) and records the pair."""
+    message when Telegram allows it): its outbox row, or None when its key was queued before
+    (a redelivered update: nothing is queued twice)."""
     chat_id = to.telegram_user_id or 0
     # Keyed by person ids, never a Telegram id: the key outlives an erasure's scrub of the
     # payload (message ids are per chat, and the sender writes from her own private chat).
-    base = about_key(sender.id, f"relay:{message.message_id}:{to.id}")
+    base = about_key(message.person_id, f"relay:{message.message_id}:{to.id}")
     payload: dict[str, Any] = {"from_chat_id": message.chat_id, "message_id": message.message_id}
     method = "copyMessage"
-    if header:
+    if header is not None:
         tr = catalogues.resolve(to.language, to.telegram_language_code)
-        card, markup = await header_card(uow, tr, target.thread, sender)
+        card, markup = header_card(tr, header)
         one = with_card(card, markup, message)
         if one is None:
             await _enqueue(uow, f"{base}:head", to, {"text": card, "reply_markup": markup}, now)
@@ -233,17 +262,7 @@ async def _queue_copy(
     reply_to = await _reply_target(uow, target, chat_id)
     if reply_to is not None:
         payload["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
-    outbox_id = await _enqueue(uow, base, to, payload, now, method=method)
-    await uow.threads.add_pair(
-        target.thread,
-        direction=target.direction,
-        from_person_id=sender.id,
-        from_chat_id=message.chat_id,
-        from_message_id=message.message_id,
-        to_chat_id=chat_id,
-        outbox_id=outbox_id,
-        now=now,
-    )
+    return await _enqueue(uow, base, to, payload, now, method=method)
 
 
 async def _enqueue(
@@ -253,12 +272,12 @@ async def _enqueue(
     fields: dict[str, Any],
     now: datetime,
     method: str = "sendMessage",
-) -> int:
+) -> int | None:
     chat_id = to.telegram_user_id or 0
     payload = {"chat_id": chat_id, **fields}
     if method == "sendMessage":
         payload["parse_mode"] = "HTML"
-    return await uow.outbox.enqueue(
+    return await uow.outbox.enqueue_once(
         idempotency_key=key,
         chat_id=chat_id,
         method=method,

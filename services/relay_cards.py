@@ -7,6 +7,7 @@ the board, never by phone number or username.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -16,7 +17,7 @@ from domain.invites import BOARD_POSITION_KEYS
 from domain.koperasi_list import flags_of, stage_of
 from domain.relay import TOPIC_KEYS, Topic
 from locales import N_, Safe, Translator
-from storage.tables import Koperasi, Person, Thread
+from storage.tables import Koperasi, Thread
 from storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -31,11 +32,13 @@ MAX_CAPTION = 1024
 ACTION_KEYS = {
     RelayAction.REPLY: N_("relay.button.reply"),
     RelayAction.CARD: N_("relay.button.card"),
-    RelayAction.DONE: N_("relay.button.done"),
     RelayAction.OPEN: N_("relay.button.open"),
     RelayAction.CLOSE: N_("relay.button.close"),
     RelayAction.REOPEN: N_("relay.button.reopen"),
 }
+#: *Selesai mengirim*: the end of a relay session (the thread stays open), never the same
+#: words as *Tutup percakapan* (the thread is answered).
+SESSION_END_KEY = N_("relay.button.done")
 
 
 def thread_buttons(tr: Translator, thread_id: int, *actions: RelayAction) -> InlineKeyboardMarkup:
@@ -66,41 +69,48 @@ def _flags(tr: Translator, koperasi: Koperasi | None) -> str:
     return ", ".join(tr.t(f"koperasi.flag.{flag.lower()}") for flag in flags) or "-"
 
 
-async def header_card(
-    uow: UnitOfWork, tr: Translator, thread: Thread, sender: Person
-) -> tuple[str, dict[str, object]]:
-    """The card's HTML text and its buttons (*Balas / Lihat koperasi / Selesai*) as JSON."""
-    koperasi = await uow.koperasi.get(thread.koperasi_id)
+@dataclass(frozen=True)
+class CardFacts:
+    """What a header card shows, read once for all its recipients (each in their language)."""
+
+    thread_id: int
+    topic: str | None
+    koperasi: Koperasi | None
+    name: str | None
+    jabatan: str | None
+
+
+async def load_card(uow: UnitOfWork, thread: Thread, writer_id: int) -> CardFacts:
+    """The facts of the card above a board member's message: one statement."""
+    koperasi, name, jabatan = await uow.threads.card_facts(thread.koperasi_id, writer_id)
+    return CardFacts(thread.id, thread.topic, koperasi, name, jabatan)
+
+
+def header_card(tr: Translator, facts: CardFacts) -> tuple[str, dict[str, object]]:
+    """The card's HTML text and its buttons (*Balas / Lihat koperasi / Tutup percakapan*) as
+    JSON."""
+    koperasi = facts.koperasi
     nama = koperasi.nama if koperasi is not None else "?"
     kecamatan = (koperasi.kecamatan if koperasi is not None else None) or "-"
     stage = tr.t(f"koperasi.stage.{stage_of(koperasi.tahap if koperasi else None).lower()}")
-    flag_text = _flags(tr, koperasi)
-    jabatan = await uow.threads.jabatan_of(sender.id, thread.koperasi_id)
-    position = BOARD_POSITION_KEYS.get(jabatan or "")
+    position = BOARD_POSITION_KEYS.get(facts.jabatan or "")
     role = tr.t(position) if position is not None else tr.t("relay.card.board")
-    topic = tr.t(TOPIC_KEYS[Topic(thread.topic)]) if thread.topic in set(Topic) else "-"
+    topic = tr.t(TOPIC_KEYS[Topic(facts.topic)]) if facts.topic in set(Topic) else "-"
     text = tr.t(
         "relay.card.header",
         koperasi=nama,
         kecamatan=kecamatan,
         stage=Safe(stage),
-        flags=Safe(flag_text),
-        name=sender.full_name or tr.t("koperasi.person.no_name"),
+        flags=Safe(_flags(tr, koperasi)),
+        name=facts.name or tr.t("koperasi.person.no_name"),
         role=Safe(role),
         topic=Safe(topic),
     )
-    # *Selesai* on the card: this conversation is done (closed until the board writes again).
-    markup = thread_buttons(tr, thread.id, RelayAction.REPLY, RelayAction.CARD, RelayAction.CLOSE)
-    finish = markup.inline_keyboard[0][2]
-    rows = [
-        [
-            *markup.inline_keyboard[0][:2],
-            InlineKeyboardButton(
-                html.unescape(tr.t(N_("relay.button.finish"))), callback_data=finish.callback_data
-            ),
-        ]
-    ]
-    return text, InlineKeyboardMarkup(rows).to_dict()
+    # *Tutup percakapan* on the card: answered (closed until the board writes again).
+    markup = thread_buttons(
+        tr, facts.thread_id, RelayAction.REPLY, RelayAction.CARD, RelayAction.CLOSE
+    )
+    return text, markup.to_dict()
 
 
 def with_card(

@@ -22,9 +22,11 @@ __all__ = [
     "BoardSession",
     "Claimed",
     "InboxLine",
+    "StaffSession",
     "ThreadView",
     "close_thread",
     "end_session",
+    "end_that_session",
     "inbox",
     "may_handle",
     "open_for_board",
@@ -41,6 +43,7 @@ class BoardSession:
     thread_id: int
     koperasi: str
     officer: str | None  # None: the admins' queue
+    session_id: int
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,14 @@ class ThreadView:
     status: ThreadStatus
     waiting_since: datetime | None
     claimed_by: str | None
+
+
+@dataclass(frozen=True)
+class StaffSession:
+    """*Balas*: the staff member's relay session on the thread."""
+
+    view: ThreadView
+    session_id: int
 
 
 @dataclass(frozen=True)
@@ -82,17 +93,22 @@ async def open_for_board(
     koperasi = await uow.koperasi.get(koperasi_id)
     if koperasi is None:
         return None
-    officer_id = koperasi.petugas_id
-    if officer_id is not None and not await uow.petugas.is_officer(officer_id):
-        officer_id = None
+    # The cooperative's officer, if still one (deactivated: the admins' queue).
+    officer = None
+    if koperasi.petugas_id is not None:
+        officer = await uow.petugas.active_officer(koperasi.petugas_id)
     thread = await uow.threads.open_for(koperasi_id)
     if thread is None:
-        thread = await uow.threads.create(koperasi_id, officer_id, now)
-    thread.topic = topic.value
-    await uow.threads.start_session(chat_id, person_id, thread.id, now)
-    officer = await uow.people.get(thread.assigned_person_id or 0)
+        officer_id = officer.id if officer is not None else None
+        thread = await uow.threads.create(koperasi_id, officer_id, now, topic=topic.value)
+    else:
+        thread.topic = topic.value
+        if thread.assigned_person_id != (officer.id if officer is not None else None):
+            # The thread follows its officer (a reassignment moves it): name who reads it.
+            officer = await uow.people.get(thread.assigned_person_id or 0)
+    session = await uow.threads.start_session(chat_id, person_id, thread.id, now)
     name = (officer.full_name or "") if officer is not None else None
-    return BoardSession(thread.id, koperasi.nama, name)
+    return BoardSession(thread.id, koperasi.nama, name, session.id)
 
 
 async def view_thread(
@@ -124,12 +140,18 @@ async def open_for_staff(
     chat_id: int,
     admin: bool,
     now: datetime,
-) -> ThreadView | Claimed | None:
+) -> StaffSession | ThreadView | Claimed | None:
     """*Balas*: a relay session on the thread. An admin pressing it on a queued thread claims
-    it (the other admins are told); a thread another admin has is refused with their name."""
+    it (the other admins are told); a thread another admin has is refused with their name.
+
+    *Balas* on the card of a closed thread starts nothing: the thread as it is (closed, with
+    *Buka lagi*) is the answer, so an answer never goes out on a conversation marked done
+    without the officer choosing to open it again."""
     thread = await uow.threads.get(thread_id)
     if thread is None or not may_handle(thread, person_id, admin=admin):
         return None
+    if thread.status != ThreadStatus.OPEN.value:
+        return await view_thread(uow, thread_id, person_id, admin=admin)
     if thread.assigned_person_id is None:
         holder = thread.claimed_by_person_id
         if holder is not None and holder != person_id:
@@ -138,8 +160,9 @@ async def open_for_staff(
         if holder is None and await uow.threads.claim(thread.id, person_id):
             thread.claimed_by_person_id = person_id
             await _tell_other_admins(uow, catalogues, thread, person_id, now)
-    await uow.threads.start_session(chat_id, person_id, thread.id, now)
-    return await view_thread(uow, thread_id, person_id, admin=admin)
+    session = await uow.threads.start_session(chat_id, person_id, thread.id, now)
+    view = await view_thread(uow, thread_id, person_id, admin=admin)
+    return None if view is None else StaffSession(view, session.id)
 
 
 async def _tell_other_admins(
@@ -168,12 +191,13 @@ async def _tell_other_admins(
 async def close_thread(
     uow: UnitOfWork, thread_id: int, person_id: int, *, admin: bool, chat_id: int, now: datetime
 ) -> ThreadView | None:
-    """Marks the thread answered: closed, nothing waiting; the presser's session ends."""
+    """Marks the thread answered: closed, nothing waiting; the presser's session on it ends
+    (a session on another thread goes on)."""
     thread = await uow.threads.get(thread_id)
     if thread is None or not may_handle(thread, person_id, admin=admin):
         return None
     thread.status, thread.closed_at, thread.waiting_since = ThreadStatus.CLOSED.value, now, None
-    await uow.threads.end_sessions(chat_id, now)
+    await uow.threads.end_sessions(chat_id, now, thread_id=thread.id)
     return await view_thread(uow, thread_id, person_id, admin=admin)
 
 
@@ -192,8 +216,14 @@ async def reopen_thread(
 
 
 async def end_session(uow: UnitOfWork, chat_id: int, now: datetime) -> bool:
-    """*Selesai*, /batal or another command: the chat's relay session ends."""
+    """/batal or another command: the chat's relay session ends."""
     return await uow.threads.end_sessions(chat_id, now) > 0
+
+
+async def end_that_session(uow: UnitOfWork, session_id: int, chat_id: int, now: datetime) -> bool:
+    """*Selesai mengirim*: that session of the chat ends; False when it is no longer live (the
+    button of an older card: nothing changes)."""
+    return await uow.threads.end_session(session_id, chat_id, now)
 
 
 async def inbox(uow: UnitOfWork, person_id: int, *, admin: bool) -> list[InboxLine]:

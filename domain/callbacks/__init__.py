@@ -62,7 +62,7 @@ from domain.callbacks.rat import (
     VerifyAction,
     VerifyButton,
 )
-from domain.callbacks.relay import RelayAction, RelayButton, RelayTopicButton
+from domain.callbacks.relay import RelayAction, RelayButton, RelaySessionEnd, RelayTopicButton
 from domain.callbacks.visits import (
     FollowUpAction,
     FollowUpButton,
@@ -110,6 +110,7 @@ __all__ = [
     "PrivacyButton",
     "RelayAction",
     "RelayButton",
+    "RelaySessionEnd",
     "RelayTopicButton",
     "StatusButton",
     "StatusView",

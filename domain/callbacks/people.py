@@ -15,12 +15,16 @@ from domain.invites import JOIN_ROLES
 
 @dataclass(frozen=True)
 class FormButton(Codec):
-    """A form option: `f:<session>:<step>:<index>`, checked against the current step."""
+    """A form option: `f:<session>:<prompt>:<step>:<index>`, checked against the prompt the
+    person is on now. `prompt` counts the session's prompts: a step asked again (a repeated
+    step, the review after a correction) has a new one, so a button of an older prompt of
+    the same step is stale."""
 
     PREFIX = "f"
-    PARTS = (ID, word("A-Za-z0-9_-", 32), INDEX)
+    PARTS = (ID, ID, word("A-Za-z0-9_-", 32), INDEX)
 
     session_id: int
+    prompt: int
     step: str
     index: int
 

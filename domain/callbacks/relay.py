@@ -14,9 +14,8 @@ class RelayAction(StrEnum):
 
     REPLY = "b"  # *Balas*: open a relay session on the thread (an admin claims a queued one)
     CARD = "k"  # *Lihat koperasi*
-    DONE = "s"  # *Selesai*: end the relay session
     OPEN = "v"  # a thread of /pesan: show it
-    CLOSE = "t"  # *Tutup*: the thread is answered
+    CLOSE = "t"  # *Tutup percakapan*: the thread is answered
     REOPEN = "o"  # *Buka lagi*
 
 
@@ -29,6 +28,17 @@ class RelayButton(Codec):
 
     action: RelayAction
     thread_id: int
+
+
+@dataclass(frozen=True)
+class RelaySessionEnd(Codec):
+    """*Selesai mengirim*: `rx:<session>` ends that relay session only; on an older card (the
+    session ended, or another began since) it is stale and changes nothing."""
+
+    PREFIX = "rx"
+    PARTS = (ID,)
+
+    session_id: int
 
 
 @dataclass(frozen=True)

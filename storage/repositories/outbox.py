@@ -118,6 +118,38 @@ def _insert_superseding(columns: tuple[str, ...]) -> Any:
     )
 
 
+def _row_values(
+    *,
+    idempotency_key: str,
+    chat_id: int,
+    method: str,
+    payload: JsonDict,
+    kind: str,
+    priority: int,
+    now: datetime,
+    not_before: datetime | None = None,
+    expires_at: datetime | None = None,
+    person_id: int | None = None,
+    broadcast_id: int | None = None,
+) -> dict[str, Any]:
+    """The columns of a new pending row."""
+    return {
+        "idempotency_key": idempotency_key,
+        "chat_id": chat_id,
+        "person_id": person_id,
+        "priority": priority,
+        "kind": kind,
+        "method": method,
+        "payload": payload,
+        "status": OutboxStatus.PENDING.value,
+        "not_before": not_before or now,
+        "expires_at": expires_at,
+        "attempts": 0,
+        "broadcast_id": broadcast_id,
+        "created_at": now,
+    }
+
+
 class OutboxRepository(Repository):
     """Enqueueing (idempotent on ``idempotency_key``) and the paced sender's claims."""
 
@@ -143,21 +175,19 @@ class OutboxRepository(Repository):
         ``superseding``: the chat's pending rows of the same kind will never go, this one
         replaces them (a chat's next command menu). On PostgreSQL both happen in one statement.
         """
-        values: dict[str, Any] = {
-            "idempotency_key": idempotency_key,
-            "chat_id": chat_id,
-            "person_id": person_id,
-            "priority": priority,
-            "kind": kind,
-            "method": method,
-            "payload": payload,
-            "status": OutboxStatus.PENDING.value,
-            "not_before": not_before or now,
-            "expires_at": expires_at,
-            "attempts": 0,
-            "broadcast_id": broadcast_id,
-            "created_at": now,
-        }
+        values = _row_values(
+            idempotency_key=idempotency_key,
+            chat_id=chat_id,
+            method=method,
+            payload=payload,
+            kind=kind,
+            priority=priority,
+            now=now,
+            not_before=not_before,
+            expires_at=expires_at,
+            person_id=person_id,
+            broadcast_id=broadcast_id,
+        )
         if superseding and self.session.get_bind().dialect.name == "postgresql":
             params = {f"v_{name}": value for name, value in values.items()}
             params.update(the_chat=chat_id, the_kind=kind, keep_key=idempotency_key)
@@ -180,6 +210,35 @@ class OutboxRepository(Repository):
         if row is None:  # pragma: no cover - the conflicting row exists
             raise RuntimeError(f"outbox row {idempotency_key!r} vanished after insert")
         return row.id
+
+    async def enqueue_once(
+        self,
+        *,
+        idempotency_key: str,
+        chat_id: int,
+        method: str,
+        payload: JsonDict,
+        kind: str,
+        priority: int,
+        now: datetime,
+        person_id: int | None = None,
+    ) -> int | None:
+        """Queues a Bot API call unless its key is queued already: the new row's id, or None
+        for a key seen before (a redelivered update), in one statement either way."""
+        values = _row_values(
+            idempotency_key=idempotency_key,
+            chat_id=chat_id,
+            method=method,
+            payload=payload,
+            kind=kind,
+            priority=priority,
+            now=now,
+            person_id=person_id,
+        )
+        inserted = await insert_or_ignore_id(self.session, Outbox, values, ["idempotency_key"])
+        if inserted is not None and not is_bulk(priority):
+            note_interactive_queued(self.session)
+        return inserted
 
     async def enqueue_bulk(self, rows: Sequence[JsonDict], *, now: datetime) -> int:
         """Queues many bulk ``sendMessage`` rows (a reminder pass) in one statement; rows

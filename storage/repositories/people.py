@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import NamedTuple, cast
 
@@ -57,6 +58,14 @@ class PersonRepository(Repository):
 
     async def get(self, person_id: int) -> Person | None:
         return await self.session.get(Person, person_id)
+
+    async def get_many(self, person_ids: Iterable[int | None]) -> dict[int, Person]:
+        """The people with these ids (None and unknown ids left out), in one statement."""
+        wanted = sorted({pid for pid in person_ids if pid is not None})
+        if not wanted:
+            return {}
+        result = await self.session.scalars(select(Person).where(Person.id.in_(wanted)))
+        return {person.id: person for person in result}
 
     async def get_by_telegram_id(self, telegram_user_id: int) -> Person | None:
         result = await self.session.scalars(_BY_TELEGRAM_ID, {"uid": telegram_user_id})

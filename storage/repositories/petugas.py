@@ -84,6 +84,15 @@ class PetugasRepository(Repository):
             stmt = stmt.where(officers.c.person_id != exclude)
         return int((await self.session.execute(stmt)).scalar_one())
 
+    async def active_officer(self, person_id: int) -> Person | None:
+        """The person, if they hold an active petugas role (one statement)."""
+        officers = _officer_ids()
+        return await self.session.scalar(
+            select(Person)
+            .join(officers, officers.c.person_id == Person.id)
+            .where(Person.id == person_id)
+        )
+
     async def is_officer(self, person_id: int) -> bool:
         """Whether the person holds an active petugas role."""
         officers = _officer_ids()

@@ -11,14 +11,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, insert, or_, select, update
 
 from domain.access import Role
 from domain.delivery import OutboxStatus
 from domain.relay import Direction, ThreadStatus
 from storage.repositories.base import Repository, rowcount
 from storage.repositories.privacy import ERASED
-from storage.tables import Koperasi, Outbox, RelaySession, RoleGrant, Thread, ThreadMessage
+from storage.tables import (
+    Koperasi,
+    Outbox,
+    Person,
+    RelaySession,
+    RoleGrant,
+    Thread,
+    ThreadMessage,
+)
 
 
 @dataclass(frozen=True)
@@ -49,11 +57,14 @@ class ThreadRepository(Repository):
             .limit(1)
         )
 
-    async def create(self, koperasi_id: int, assigned: int | None, now: datetime) -> Thread:
+    async def create(
+        self, koperasi_id: int, assigned: int | None, now: datetime, *, topic: str | None = None
+    ) -> Thread:
         """A new open thread of the cooperative, with its officer (None: the admins' queue)."""
         thread = Thread(
             koperasi_id=koperasi_id,
             status=ThreadStatus.OPEN.value,
+            topic=topic,
             assigned_person_id=assigned,
             created_at=now,
         )
@@ -94,7 +105,7 @@ class ThreadRepository(Repository):
         )
         return list(result)
 
-    async def add_pair(
+    async def add_pairs(
         self,
         thread: Thread,
         *,
@@ -102,25 +113,30 @@ class ThreadRepository(Repository):
         from_person_id: int | None,
         from_chat_id: int,
         from_message_id: int,
-        to_chat_id: int,
-        outbox_id: int,
+        copies: Sequence[tuple[int, int]],
         now: datetime,
     ) -> None:
-        """Records a relayed message and the outbox row of its copy."""
-        self.session.add(
-            ThreadMessage(
-                thread_id=thread.id,
-                direction=direction.value,
-                from_person_id=from_person_id,
-                from_chat_id=from_chat_id,
-                from_message_id=from_message_id,
-                to_chat_id=to_chat_id,
-                outbox_id=outbox_id,
-                created_at=now,
-            )
+        """Records a relayed message's copies, each (recipient chat, outbox row of the copy),
+        in one INSERT."""
+        if not copies:
+            return
+        thread.last_message_at = now  # flushed with the thread's other changes, before
+        await self.session.execute(
+            insert(ThreadMessage),
+            [
+                {
+                    "thread_id": thread.id,
+                    "direction": direction.value,
+                    "from_person_id": from_person_id,
+                    "from_chat_id": from_chat_id,
+                    "from_message_id": from_message_id,
+                    "to_chat_id": to_chat_id,
+                    "outbox_id": outbox_id,
+                    "created_at": now,
+                }
+                for to_chat_id, outbox_id in copies
+            ],
         )
-        thread.last_message_at = now
-        await self.session.flush()
 
     async def pair_of_copy(self, chat_id: int, message_id: int) -> ThreadMessage | None:
         """The pair whose copy is message `message_id` in `chat_id` (a Telegram reply's target)."""
@@ -131,20 +147,6 @@ class ThreadRepository(Repository):
                 ThreadMessage.to_chat_id == chat_id,
                 Outbox.chat_id == chat_id,
                 Outbox.telegram_message_id == message_id,
-            )
-            .limit(1)
-        )
-
-    async def pair_of_original(
-        self, thread_id: int, chat_id: int, message_id: int
-    ) -> ThreadMessage | None:
-        """The pair of an original message (for the copy to reply to its copy)."""
-        return await self.session.scalar(
-            select(ThreadMessage)
-            .where(
-                ThreadMessage.thread_id == thread_id,
-                ThreadMessage.from_chat_id == chat_id,
-                ThreadMessage.from_message_id == message_id,
             )
             .limit(1)
         )
@@ -162,16 +164,32 @@ class ThreadRepository(Repository):
         )
         return list(result)
 
-    async def jabatan_of(self, person_id: int, koperasi_id: int) -> str | None:
-        """The person's position on the cooperative's board, if recorded."""
-        return await self.session.scalar(
-            select(RoleGrant.jabatan).where(
-                RoleGrant.person_id == person_id,
-                RoleGrant.koperasi_id == koperasi_id,
-                RoleGrant.role == Role.PENGURUS.value,
-                RoleGrant.active.is_(True),
+    async def card_facts(
+        self, koperasi_id: int, person_id: int
+    ) -> tuple[Koperasi | None, str | None, str | None]:
+        """What a header card names, in one statement: the cooperative, the writer's name and
+        position on its board (None for what is not recorded)."""
+        row = (
+            await self.session.execute(
+                select(Koperasi, Person.full_name, RoleGrant.jabatan)
+                .select_from(Koperasi)
+                .outerjoin(Person, Person.id == person_id)
+                .outerjoin(
+                    RoleGrant,
+                    and_(
+                        RoleGrant.person_id == Person.id,
+                        RoleGrant.koperasi_id == Koperasi.id,
+                        RoleGrant.role == Role.PENGURUS.value,
+                        RoleGrant.active.is_(True),
+                    ),
+                )
+                .where(Koperasi.id == koperasi_id)
+                .limit(1)
             )
-        )
+        ).first()
+        if row is None:
+            return None, None, None
+        return row[0], row[1], row[2]
 
     async def copy_message_id(self, pair: ThreadMessage) -> int | None:
         """The message id of the pair's copy, once sent."""
@@ -222,6 +240,20 @@ class ThreadRepository(Repository):
         )
         return [InboxLine(*row) for row in await self.session.execute(query)]
 
+    async def waiting_with_names(self, before: datetime) -> list[tuple[Thread, str | None]]:
+        """`waiting`, each thread with its cooperative's name (one statement)."""
+        rows = await self.session.execute(
+            select(Thread, Koperasi.nama)
+            .outerjoin(Koperasi, Koperasi.id == Thread.koperasi_id)
+            .where(
+                Thread.status == ThreadStatus.OPEN.value,
+                Thread.waiting_since.is_not(None),
+                Thread.waiting_since < before,
+            )
+            .order_by(Thread.waiting_since, Thread.id)
+        )
+        return [(thread, nama) for thread, nama in rows]
+
     async def waiting(self, before: datetime) -> list[Thread]:
         """Open threads waiting since before `before`, oldest first."""
         result = await self.session.scalars(
@@ -253,6 +285,19 @@ class ThreadRepository(Repository):
 
     # --- relay sessions ---------------------------------------------------------------------
 
+    async def live_session_and_thread(self, chat_id: int) -> tuple[RelaySession, Thread] | None:
+        """The chat's live relay session with its thread, in one statement."""
+        row = (
+            await self.session.execute(
+                select(RelaySession, Thread)
+                .join(Thread, Thread.id == RelaySession.thread_id)
+                .where(RelaySession.chat_id == chat_id, RelaySession.ended_at.is_(None))
+                .order_by(RelaySession.id.desc())
+                .limit(1)
+            )
+        ).first()
+        return None if row is None else (row[0], row[1])
+
     async def live_session(self, chat_id: int) -> RelaySession | None:
         """The chat's relay session that has not ended (idle time is the caller's rule)."""
         return await self.session.scalar(
@@ -278,12 +323,30 @@ class ThreadRepository(Repository):
         await self.session.flush()
         return relay
 
-    async def end_sessions(self, chat_id: int, now: datetime) -> int:
-        """Ends the chat's relay sessions; how many were open."""
+    async def end_sessions(
+        self, chat_id: int, now: datetime, *, thread_id: int | None = None
+    ) -> int:
+        """Ends the chat's relay sessions (on `thread_id` only, if given); how many were open."""
+        query = update(RelaySession).where(
+            RelaySession.chat_id == chat_id, RelaySession.ended_at.is_(None)
+        )
+        if thread_id is not None:
+            query = query.where(RelaySession.thread_id == thread_id)
+        result = await self.session.execute(
+            query.values(ended_at=now).execution_options(synchronize_session="fetch")
+        )
+        return rowcount(result)
+
+    async def end_session(self, session_id: int, chat_id: int, now: datetime) -> bool:
+        """Ends one relay session of the chat; False when it had ended (or is not the chat's)."""
         result = await self.session.execute(
             update(RelaySession)
-            .where(RelaySession.chat_id == chat_id, RelaySession.ended_at.is_(None))
+            .where(
+                RelaySession.id == session_id,
+                RelaySession.chat_id == chat_id,
+                RelaySession.ended_at.is_(None),
+            )
             .values(ended_at=now)
             .execution_options(synchronize_session="fetch")
         )
-        return rowcount(result)
+        return rowcount(result) == 1

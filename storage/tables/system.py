@@ -48,6 +48,9 @@ class FormSession(Base):
     # is found here, in the row the answer changes anyway, not in a table of its own.
     applied_updates: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
     status: Mapped[str] = code(16, default=FORM_ACTIVE)
+    # Counts the prompts asked (migration 0012): each new question, a repeated step's too,
+    # has its own number, which its buttons carry; a button of an older prompt is stale.
+    prompt_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     version: Mapped[int] = mapped_column(nullable=False)
     last_prompt_message_id: Mapped[int | None] = tg_id()
     created_at: Mapped[datetime]

@@ -21,7 +21,7 @@ OVER = str(MAX_ID + 1)  # one past the largest INTEGER id: PostgreSQL refuses it
 TAG = "A" * 16
 
 # Any sender reaches these handlers (the consent and board buttons check the person later).
-ANYONE = [f"i:y:{HUGE}:{TAG}", f"i:y:{OVER}:{TAG}", f"i:s:{HUGE}:status", f"f:{HUGE}:a:0"]
+ANYONE = [f"i:y:{HUGE}:{TAG}", f"i:y:{OVER}:{TAG}", f"i:s:{HUGE}:status", f"f:{HUGE}:1:a:0"]
 # Admins' buttons: past the role check, the id went to the database.
 ADMIN_ONLY = [
     f"i:r:{HUGE}:0",

@@ -113,6 +113,29 @@ async def test_typed_number_chooses_and_an_old_button_changes_nothing(
     assert session.answers == {"pilihan": "tiga"}
 
 
+async def test_a_button_of_an_older_prompt_of_a_repeated_step_is_stale(
+    conv: Conversation, ani: UserSession, stub: BotApiStub
+) -> None:
+    first = await conv.say(ani, "/ulang")
+    second = await conv.say(ani, "1")  # typed: the first prompt keeps its buttons
+    assert "2. Cukup" in second.body
+    # The first prompt's *Cukup* is of the same step, asked before: it must not answer the
+    # question asked now.
+    await ani.press_on(first.message_id, "2. Cukup")
+    await conv.deliver()
+    answers = stub.callback_answers()
+    assert "kedaluwarsa" in answers[-1]["answer"]["text"]
+    session = await _session(conv, ani.id, "ulang")
+    assert session.status == "active"
+    assert session.answers == {"pilih": ["lagi"]}
+    # The current prompt's button still answers.
+    await ani.press_on(second.message_id, "2. Cukup")
+    await conv.deliver()
+    session = await _session(conv, ani.id, "ulang")
+    assert session.status == "done"
+    assert session.answers == {"pilih": ["lagi", "cukup"]}
+
+
 async def test_a_command_suspends_the_form_and_the_draft_resumes(
     conv: Conversation, ani: UserSession
 ) -> None:

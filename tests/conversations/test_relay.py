@@ -4,15 +4,18 @@ header card, *Balas*, Telegram replies threading both ways, the admins' queue an
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from domain.access import Role
 from domain.callbacks import RelayAction, RelayButton, RelayTopicButton
-from domain.relay import ThreadStatus, Topic
+from domain.relay import ThreadStatus, Topic, WaitLevel
 from jobs import job_registry
 from services.assignment import assign_one
 from services.outbox import OutboxSender, PtbBotApi
+from services.relay_wait import WaitRules, check_waits
 from services.reminders.plan import REMINDER_KIND
 from storage.tables import Outbox, RelaySession, Thread, ThreadMessage
 from telegram_stub import BotApiStub, StubUser
@@ -43,7 +46,7 @@ async def _seed(conv: Conversation, stub: BotApiStub) -> dict[str, int]:
             key: (await add_person(uow, tg, name, roles=roles, phone="0812-555", username=user)).id
             for key, tg, name, roles, user in [
                 ("ani", ANI, "Ani Petugas", [Role.PETUGAS], "ani_p"),
-                ("dedi", DEDI, "Dedi Admin", [Role.ADMIN], None),
+                ("dedi", DEDI, "Dedi & Rekan", [Role.ADMIN], None),
                 ("elsa", ELSA, "Elsa Admin", [Role.ADMIN], None),
                 ("siti", SITI, "Siti Ketua", [], "sitik"),
                 ("budi", BUDI, "Budi Bendahara", [], None),
@@ -103,7 +106,7 @@ async def test_board_writes_officer_answers_with_balas_and_with_a_reply(
     siti, budi, ani = driver.user(SITI, "Siti"), driver.user(BUDI, "Budi"), driver.user(ANI)
     opened = await _open(conv, siti, "Pertanyaan tentang RAT")
     assert "Ani Petugas" in opened.body
-    assert opened.buttons == ["Selesai"]
+    assert opened.buttons == ["Selesai mengirim"]
     await siti.send("Kapan batas RAT tahun ini?")
     await conv.deliver()
     assert (await siti.last_message()).body == "✓ Terkirim ke Ani Petugas."
@@ -116,7 +119,7 @@ async def test_board_writes_officer_answers_with_balas_and_with_a_reply(
     assert "tidak RAT" in header.body
     assert "0812" not in header.body
     assert "sitik" not in header.body
-    assert header.buttons == ["Balas", "Lihat koperasi", "Selesai"]
+    assert header.buttons == ["Balas", "Lihat koperasi", "Tutup percakapan"]
     assert header.body.endswith("\n\nKapan batas RAT tahun ini?")
     [thread] = await _threads(conv)
     assert thread.waiting_since is not None
@@ -134,7 +137,7 @@ async def test_board_writes_officer_answers_with_balas_and_with_a_reply(
     assert thread.waiting_since is None
 
     # Ani ends her session; Siti answers the copy with a Telegram reply, Ani replies back.
-    await conv.press(ani, "Selesai")
+    await conv.press(ani, "Selesai mengirim")
     reply = await siti.send("Terima kasih!", reply_to=answer.message_id)
     await conv.deliver()
     await _delivered(conv)
@@ -164,7 +167,7 @@ async def test_album_document_and_voice_are_copied_and_stickers_are_explained(
     assert [sorted(m.media) for m in copies] == [["photo"], ["photo"], ["document"], ["voice"]]
     # The first photo carries the header card as its caption, with its buttons.
     assert "KSU Maju" in (copies[0].caption or "")
-    assert copies[0].buttons == ["Balas", "Lihat koperasi", "Selesai"]
+    assert copies[0].buttons == ["Balas", "Lihat koperasi", "Tutup percakapan"]
     assert [m.caption for m in copies[1:]] == [None, None, None]
     acks = [m.body for m in await siti.messages() if m.body.startswith("✓")]
     assert len(acks) == 3  # the album once, the document, the voice note
@@ -186,11 +189,12 @@ async def test_a_queued_thread_goes_to_every_admin_and_the_first_balas_claims_it
         assert (await _incoming(admin))[-1].body.endswith("\n\nKami belum punya petugas.")
     await conv.press(dedi, "Balas")
     await _delivered(conv)
-    assert (await elsa.last_message()).body == "Dedi Admin menangani percakapan dengan KSU Jaya."
+    assert (await elsa.last_message()).body == "Dedi & Rekan menangani percakapan dengan KSU Jaya."
     # Elsa's own header card still has *Balas*: pressing it names who has the thread.
     query = forge_press(stub, ELSA, _reply_data(await _threads(conv)))
     await conv.deliver()
-    assert _alert(stub, query) == "Percakapan ini sudah ditangani oleh Dedi Admin."
+    # An alert is plain text: the name as written, not HTML-escaped ("&amp;").
+    assert _alert(stub, query) == "Percakapan ini sudah ditangani oleh Dedi & Rekan."
     await dedi.send("Kami bantu dari Dinas.")
     await conv.deliver()
     await _delivered(conv)
@@ -259,7 +263,7 @@ async def test_a_command_or_idle_time_ends_the_session(
 ) -> None:
     siti = driver.user(SITI, "Siti")
     await _open(conv, siti, "Lainnya")
-    assert (await conv.say(siti, "/batal")).body.startswith("Percakapan selesai.")
+    assert (await conv.say(siti, "/batal")).body.startswith("Pengiriman selesai:")
     assert "Terkirim" not in (await conv.say(siti, "Masih?")).body
     await _open(conv, siti, "Lainnya")
     await conv.say(siti, "/bantuan")
@@ -309,14 +313,14 @@ async def test_reassigning_the_cooperative_moves_its_open_thread(
     assert (await driver.user(DEDI).messages())[-1].body == "Masih ada?"
 
 
-async def test_selesai_on_the_card_closes_and_the_boards_next_message_reopens(
+async def test_closing_on_the_card_and_the_boards_next_message_reopens(
     conv: Conversation, driver: Driver, ids: dict[str, int]
 ) -> None:
     siti, ani = driver.user(SITI, "Siti"), driver.user(ANI)
     await _open(conv, siti, "Lainnya")
     await conv.say(siti, "Pertanyaan pertama")
     await _delivered(conv)
-    closed = await conv.press(ani, "Selesai")  # on the header card
+    closed = await conv.press(ani, "Tutup percakapan")  # on the header card
     assert "sudah ditutup" in closed.body
     [thread] = await _threads(conv)
     assert (thread.status, thread.waiting_since) == (ThreadStatus.CLOSED, None)
@@ -405,3 +409,141 @@ async def test_lihat_koperasi_shows_the_card_of_the_threads_cooperative(
     card = await conv.press(ani, "Lihat koperasi")
     assert "KSU Maju" in card.body
     assert "0812" not in card.body
+
+
+async def test_selesai_mengirim_on_an_older_card_is_stale_and_ends_nothing(
+    conv: Conversation, stub: BotApiStub, driver: Driver, ids: dict[str, int]
+) -> None:
+    siti = driver.user(SITI, "Siti")
+    first = await _open(conv, siti, "Lainnya")
+    second = await _open(conv, siti, "Pertanyaan tentang RAT")  # a new session, same thread
+    query = await siti.press_on(first.message_id, "Selesai mengirim")
+    await conv.deliver()
+    assert "kedaluwarsa" in str(_alert(stub, query["callback_query_id"]))
+    # The session of the second card lasts.
+    assert (await conv.say(siti, "Masih tersambung?")).body.startswith("✓ Terkirim")
+    ended = await conv.press(siti, "Selesai mengirim")  # on the second card
+    assert ended.body.startswith("Pengiriman selesai:")
+    assert "Terkirim" not in (await conv.say(siti, "Sudah selesai?")).body
+    assert second.buttons == ["Selesai mengirim"]
+
+
+async def test_balas_on_a_closed_thread_offers_to_reopen_it(
+    conv: Conversation, stub: BotApiStub, driver: Driver, ids: dict[str, int]
+) -> None:
+    siti, ani = driver.user(SITI, "Siti"), driver.user(ANI)
+    await _open(conv, siti, "Lainnya")
+    await conv.say(siti, "Pertanyaan")
+    await _delivered(conv)
+    await conv.press(ani, "Tutup percakapan")  # on the header card
+    query = await ani.press("Balas")  # the same card, now of a closed thread
+    await conv.deliver()
+    [shown] = await ani.wait_for_reply()
+    assert "sudah ditutup" in str(_alert(stub, query["callback_query_id"]))
+    assert "sudah ditutup" in shown.body
+    assert shown.buttons == ["Buka lagi", "Lihat koperasi"]
+    # No session: her next message goes nowhere.
+    assert "Terkirim" not in (await conv.say(ani, "Halo?")).body
+    assert all(m.body != "Halo?" for m in await siti.messages())
+    await conv.press(ani, "Buka lagi")
+    await conv.press(ani, "Balas")  # on the reopened thread's screen
+    assert (await conv.say(ani, "Dibuka lagi.")).body == "✓ Terkirim ke Siti Ketua."
+
+
+async def test_a_relayed_message_costs_a_handful_of_statements(
+    conv: Conversation, driver: Driver, clock: FrozenClock, ids: dict[str, int]
+) -> None:
+    """Speed is measured in bench/relay_latency.py; a change that adds a query to every
+    relayed message should fail here first."""
+    siti = driver.user(SITI, "Siti")
+    await _open(conv, siti, "Lainnya")
+    engine = conv.app.bot_data.services.engine.sync_engine
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statements.append(" ".join(str(args[2]).split()[:3]))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        counts = []
+        for text in ("Pertama", "Kedua", "Ketiga"):
+            clock.advance(seconds=5)
+            statements.clear()
+            await conv.say(siti, text)
+            counts.append((len(statements), list(statements)))
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    # BEGIN, the session with its thread, the officer, the outbox row, the pair, the thread's
+    # UPDATE; the first message also reads its header card (the cooperative, the writer and
+    # her position: one statement). The gate knows Siti: nothing else.
+    assert [count for count, _ in counts] == [7, 6, 6], counts
+
+
+async def test_the_header_card_is_read_once_for_every_admin_of_the_queue(
+    conv: Conversation, driver: Driver, ids: dict[str, int]
+) -> None:
+    rina = driver.user(RINA, "Rina")
+    await _open(conv, rina, "Lainnya")  # KSU Jaya: no officer, both admins get it
+    engine = conv.app.bot_data.services.engine.sync_engine
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statements.append(" ".join(str(args[2]).split()[:2]))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        await conv.say(rina, "Untuk admin")
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    # BEGIN, the session with its thread, the admins, the card (once), an outbox row per
+    # admin, the thread's UPDATE, the pairs (one INSERT).
+    assert statements == [
+        "BEGIN IMMEDIATE",
+        "SELECT relay_session.id,",
+        "SELECT DISTINCT",
+        "SELECT koperasi.id,",
+        "INSERT INTO",
+        "INSERT INTO",
+        "UPDATE thread",
+        "INSERT INTO",
+    ]
+    await _delivered(conv)
+    for admin in (DEDI, ELSA):
+        assert (await driver.user(admin).messages())[-1].body.endswith("\n\nUntuk admin")
+
+
+async def test_the_waiting_time_check_reads_the_same_few_statements_for_any_number_of_threads(
+    conv: Conversation, driver: Driver, clock: FrozenClock, ids: dict[str, int]
+) -> None:
+    for user, topic in ((SITI, "Lainnya"), (EKA, "Lainnya"), (RINA, "Lainnya")):
+        board = driver.user(user)
+        await _open(conv, board, topic)
+        await conv.say(board, "Tolong dibalas")
+    clock.advance(days=3)  # Monday 09:00 → Thursday: 3 working days > 2
+    services = conv.app.bot_data.services
+    cfg = services.config
+    rules = WaitRules(
+        remind_after=cfg.relay.remind_after_working_days,
+        escalate_after=cfg.relay.escalate_after_working_days,
+        tz=cfg.region.tz,
+        holidays=frozenset(cfg.calendar.holidays),
+    )
+    engine = services.engine.sync_engine
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statements.append(" ".join(str(args[2]).split()[:2]))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        async with services.uow() as uow:
+            counts = await check_waits(uow, services.catalogues, rules, clock.now())
+            await uow.commit()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert counts[WaitLevel.REMIND] == 3
+    # The waiting threads with their names, their officers, the admins (Jaya has no officer):
+    # three reads for three threads; then one outbox row per note (Ani twice, both admins).
+    reads = [s for s in statements if s.startswith("SELECT")]
+    assert len(reads) == 3, statements
+    assert statements.count("INSERT INTO") == 4

@@ -57,7 +57,7 @@ async def test_board_asks_officer_answers_with_a_photo_and_the_reply_threads_bac
         assert "Minta kunjungan" in question.body
         assert "0812" not in question.body
         assert question.body.endswith("\n\nBisa berkunjung minggu depan?")
-        assert question.buttons == ["Balas", "Lihat koperasi", "Selesai"]
+        assert question.buttons == ["Balas", "Lihat koperasi", "Tutup percakapan"]
 
         await ani.press("Balas")
         await ani.wait_for_reply()

@@ -169,6 +169,10 @@ class UserSession:
         """Presses the button with this text on the latest bot message that has it."""
         return await self._act("/updates/callback", button_text=button_text)
 
+    async def press_on(self, message_id: int, button_text: str) -> JsonDict:
+        """Presses the button with this text on bot message `message_id` (an older one)."""
+        return await self._act("/updates/callback", button_text=button_text, message_id=message_id)
+
     async def share_location(self, latitude: float, longitude: float) -> JsonDict:
         """Shares a location."""
         return await self._act("/updates/location", latitude=latitude, longitude=longitude)

@@ -71,4 +71,34 @@ def every_kind_form() -> FormSpec:
     )
 
 
-EXTRA_FORMS = (every_kind_form(),)
+REPEAT_COMMAND = CommandSpec("ulang", "cmd.bantuan", 1001)
+
+
+def _again(answers: Answers) -> str | None:
+    """The step comes again while the person chooses "lagi" (like a visit's follow-ups)."""
+    return "pilih" if answers["pilih"][-1] == "lagi" else None
+
+
+def repeat_form() -> FormSpec:
+    """One choice step asked again and again with the same step id, started by /ulang."""
+    options = [Option("lagi", label="Lagi"), Option("cukup", label="Cukup")]
+    return FormSpec(
+        name="ulang",
+        code="ul",
+        steps=steps(
+            Step(
+                "pilih",
+                "input.expected.choice",
+                InputKind.CHOICE,
+                options,
+                repeat=True,
+                next=_again,
+            )
+        ),
+        first_step="pilih",
+        complete=_complete,
+        command=REPEAT_COMMAND,
+    )
+
+
+EXTRA_FORMS = (every_kind_form(), repeat_form())

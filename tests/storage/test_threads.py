@@ -91,14 +91,13 @@ async def test_a_reply_to_a_copy_finds_its_pair_through_the_sent_message_id(
             priority=0,
             now=NOW,
         )
-        await uow.threads.add_pair(
+        await uow.threads.add_pairs(
             thread,
             direction=Direction.TO_OFFICER,
             from_person_id=ids["siti"],
             from_chat_id=3,
             from_message_id=10,
-            to_chat_id=1,
-            outbox_id=outbox_id,
+            copies=[(1, outbox_id)],
             now=NOW,
         )
         await uow.commit()

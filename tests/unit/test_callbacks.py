@@ -52,6 +52,7 @@ from domain.callbacks import (
     PrivacyButton,
     RelayAction,
     RelayButton,
+    RelaySessionEnd,
     RelayTopicButton,
     StatusButton,
     StatusView,
@@ -75,7 +76,7 @@ STATE = ListState(12, ListFilter(kecamatan=999, stage=3, late=True, at_risk=True
 
 # codec -> buttons covering every variant (each action, each role), with ids at their bound
 CASES: dict[type[Codec], list[Codec]] = {
-    FormButton: [FormButton(MAX_ID, "pilihan_satu", 0), FormButton(1, "a", 999)],
+    FormButton: [FormButton(MAX_ID, MAX_ID, "pilihan_satu", 0), FormButton(1, 0, "a", 999)],
     ConsentButton: [ConsentButton(MAX_ID, TAG), ConsentButton(0, TAG)],
     ConsentDecline: [ConsentDecline()],
     JoinAsk: [JoinAsk()],
@@ -121,6 +122,7 @@ CASES: dict[type[Codec], list[Codec]] = {
         KoperasiButton(KoperasiAction.WORKLIST, (), STATE),
     ],
     RelayButton: [RelayButton(action, MAX_ID) for action in RelayAction],
+    RelaySessionEnd: [RelaySessionEnd(MAX_ID), RelaySessionEnd(0)],
     RelayTopicButton: [RelayTopicButton(MAX_ID, topic) for topic in Topic],
     PetugasButton: [
         PetugasButton(action, tuple(LARGEST[part] for part in parts))
@@ -243,9 +245,10 @@ def test_forged_data_is_no_button(data: str) -> None:
 @pytest.mark.parametrize(
     "button",
     [
-        FormButton(MAX_ID + 1, "a", 0),
-        FormButton(1, "a:b", 0),
-        FormButton(1, "x" * 33, 0),
+        FormButton(MAX_ID + 1, 1, "a", 0),
+        FormButton(1, MAX_ID + 1, "a", 0),
+        FormButton(1, 1, "a:b", 0),
+        FormButton(1, 1, "x" * 33, 0),
         InviteListPage(100_000),
         InviteBulk(1000),
         InviteSearchPage(0, "x" * 41),

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
+from domain.callbacks import RelayAction
+from handlers.callbacks import alert_text
+from locales import Catalogues
 from services.relay import Incoming
-from services.relay_cards import MAX_CAPTION, MAX_TEXT, with_card
+from services.relay_cards import (
+    ACTION_KEYS,
+    MAX_CAPTION,
+    MAX_TEXT,
+    SESSION_END_KEY,
+    CardFacts,
+    header_card,
+    with_card,
+)
 
 CARD = "💬 <b>KSU Maju</b> · Kec. Cibeber"
 MARKUP: dict[str, object] = {"inline_keyboard": [[{"text": "Balas", "callback_data": "x"}]]}
@@ -53,3 +66,28 @@ def test_what_does_not_fit_together_goes_as_two_messages() -> None:
     assert with_card(CARD, MARKUP, _message(caption_html=emoji_caption, captionable=True)) is None
     # Nothing to carry a caption (a text-less, caption-less kind): the card goes alone.
     assert with_card(CARD, MARKUP, _message()) is None
+
+
+def test_the_session_end_and_the_thread_close_never_share_a_label() -> None:
+    """*Selesai mengirim* ends a session, *Tutup percakapan* closes the thread: two buttons that
+    do different things are never labelled alike, in any language."""
+    catalogues = Catalogues(["id", "en"], "id", ZoneInfo("Asia/Jakarta"))
+    for locale, labels in (
+        ("id", ["Balas", "Lihat koperasi", "Tutup percakapan"]),
+        ("en", ["Reply", "View cooperative", "Close conversation"]),
+    ):
+        tr = catalogues.get(locale)
+        facts = CardFacts(9, "lain", None, "Siti & Co", "ketua")
+        text, markup = header_card(tr, facts)
+        rows = markup["inline_keyboard"]
+        assert isinstance(rows, list)
+        assert [button["text"] for button in rows[0]] == labels
+        assert "Siti &amp; Co" in text  # the card is HTML
+        end = tr.t(SESSION_END_KEY)
+        assert end not in labels
+        assert end != tr.t(ACTION_KEYS[RelayAction.CLOSE])
+
+
+def test_a_callback_answer_is_the_rendered_message_as_plain_text() -> None:
+    assert alert_text("Ditangani oleh Dedi &amp; Rekan.") == "Ditangani oleh Dedi & Rekan."
+    assert alert_text("<b>KSU &lt;Maju&gt;</b> sudah ditutup.") == "KSU <Maju> sudah ditutup."
