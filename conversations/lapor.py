@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from conversations.lapor_values import CTX, change_of, check_date, check_present
+from conversations.lapor_values import CTX, change_of, check_date, check_present, completion_day
 from conversations.spec import (
     Answers,
     FormRun,
@@ -33,6 +33,7 @@ from conversations.spec import (
     Step,
     steps,
 )
+from domain.errors import InputError
 from domain.rat.checklist import ITEM_STATES
 from domain.rat.report import HELD, INVITE, MATERIALS, MINUTES, ODS, PLAN, REPORTED
 from domain.rat.validation import MAX_MEMBERS, MODES
@@ -110,15 +111,22 @@ async def _complete(
         return Reply(N_("auth.not_allowed"))
     if run.policy is None:
         return Reply(N_("lapor.no_cycle"))
-    today = date.fromisoformat(ctx["today"])
+    # The day it completes on: a draft resumed days later is recorded (and its stage and
+    # flags recomputed) for today, and its dates checked again against today.
+    today = completion_day(run.answers, run.now)
     context = Context(run.policy, today, run.now, catalogues)
-    saved = await record(uow, viewer, change_of(koperasi_id, run.answers, run.now), context)
+    try:
+        saved = await record(uow, viewer, change_of(koperasi_id, run.answers, run.now), context)
+    except InputError as error:  # the cycle changed meanwhile: say why, nothing recorded
+        return Reply(error.key, dict(error.params))
     if saved is Saved.NOT_ALLOWED:
         return Reply(N_("auth.not_allowed"))
     if saved is Saved.NO_CYCLE:
         return Reply(N_("lapor.no_cycle"))
-    key = N_("lapor.saved") if saved is Saved.SAVED else N_("lapor.unchanged")
-    if saved is Saved.SAVED and run.answers.get("elections") == "y":
+    if saved is Saved.UNCHANGED:  # the same value again: no history, no card sent again
+        return Reply(N_("lapor.unchanged"))
+    key = N_("lapor.saved")
+    if run.answers.get("elections") == "y":
         key = N_("lapor.saved_elections")  # new board members: confirm who sits on the board
     return ShowStatusCard(Reply(key), koperasi_id)
 
