@@ -17,7 +17,6 @@ minutes (a file); reported to the office; entered in ODS.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from conversations.lapor_values import CTX, change_of, check_date, check_present, completion_day
@@ -66,6 +65,12 @@ FIRST_STEPS = {
 # Items whose evidence is a signed paper: the prompt suggests sending it as a file.
 FILE_ITEMS = frozenset({"A4"})
 MAX_RUPIAH = 10**15
+# What is said when a change was not recorded (no card follows).
+NOT_SAVED = {
+    Saved.NOT_ALLOWED: N_("auth.not_allowed"),
+    Saved.NO_CYCLE: N_("lapor.no_cycle"),
+    Saved.UNCHANGED: N_("lapor.unchanged"),
+}
 
 
 def _ctx(answers: Answers) -> dict[str, Any]:
@@ -119,12 +124,8 @@ async def _complete(
         saved = await record(uow, viewer, change_of(koperasi_id, run.answers, run.now), context)
     except InputError as error:  # the cycle changed meanwhile: say why, nothing recorded
         return Reply(error.key, dict(error.params))
-    if saved is Saved.NOT_ALLOWED:
-        return Reply(N_("auth.not_allowed"))
-    if saved is Saved.NO_CYCLE:
-        return Reply(N_("lapor.no_cycle"))
-    if saved is Saved.UNCHANGED:  # the same value again: no history, no card sent again
-        return Reply(N_("lapor.unchanged"))
+    if saved in NOT_SAVED:  # the same value again: no history, and no card sent again
+        return Reply(NOT_SAVED[saved])
     key = N_("lapor.saved")
     if run.answers.get("elections") == "y":
         key = N_("lapor.saved_elections")  # new board members: confirm who sits on the board

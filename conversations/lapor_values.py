@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
-
 from zoneinfo import ZoneInfo
 
 from domain.errors import InputError

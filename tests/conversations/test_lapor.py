@@ -268,8 +268,8 @@ async def test_the_same_value_again_adds_no_history_and_sends_no_card(
 async def test_undo_refuses_when_the_field_was_changed_since(
     conv: Conversation, driver: Driver, koperasi: dict[str, int]
 ) -> None:
-    """Rina marks A4 done; her officer then sets it to `proses` (being done); Rina's undo would put back
-    `belum` over the officer's change: it explains and changes nothing."""
+    """Rina marks A4 done; her officer then sets it to `proses` (being done); Rina's undo
+    would put back `belum` over the officer's change: it explains and changes nothing."""
     rina, ani = driver.user(RINA, "Rina"), driver.user(ANI, "Ani")
     await conv.say(rina, "/lapor")
     await _a4_done(conv, rina, "⬜ A4")

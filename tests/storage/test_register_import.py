@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from config import DEFAULT_KECAMATAN, RatConfig
 from domain.register_rows import RowRules
 from services import register_scan
-from services.register_files import Table, open_table
 from services.rat_recompute import recompute_after_import
+from services.register_files import Table, open_table
 from services.register_import import ImportPreview, import_table, preview_table
 from storage.repositories.koperasi import KoperasiRepository
 from storage.tables import AuditLog, Koperasi, RatCycle

@@ -76,7 +76,9 @@ def test_a_rat_in_the_register_counts_as_reported_when_configured(
 ) -> None:
     """2025's RAT held on time per the register, seen after its report deadline (30 Apr)."""
     policy = replace(POLICY, register_rat_reported=counts)
-    rat = StoredRat(1, KoperasiFacts(tgl_badan_hukum=OLD), {}, {2025: _register_cycle(2025, D(2026, 3, 10))})
+    rat = StoredRat(
+        1, KoperasiFacts(tgl_badan_hukum=OLD), {}, {2025: _register_cycle(2025, D(2026, 3, 10))}
+    )
     plan = plan_recompute(rat, policy, TODAY)
     assert plan.koperasi_values["tahap"] == tahap
     assert plan.koperasi_values["flag_terlambat_lapor"] is terlambat_lapor
@@ -87,5 +89,7 @@ def test_a_cycle_with_its_own_checklist_still_waits_for_its_report() -> None:
     """Only the register's own cycles count as reported: a board's /lapor cycle does not."""
     rules = new_cycle_rules(POLICY, KoperasiFacts().rules, 2025)
     cycle = StoredCycle(7, rules, CycleFacts(held_date=D(2026, 3, 10)), {"tahap": "BELUM_MULAI"})
-    plan = plan_recompute(StoredRat(1, KoperasiFacts(tgl_badan_hukum=OLD), {}, {2025: cycle}), POLICY, TODAY)
+    plan = plan_recompute(
+        StoredRat(1, KoperasiFacts(tgl_badan_hukum=OLD), {}, {2025: cycle}), POLICY, TODAY
+    )
     assert plan.koperasi_values["flag_terlambat_lapor"] is True
