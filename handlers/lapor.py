@@ -51,10 +51,13 @@ async def lapor(update: Update, context: BotContext) -> None:
         await send_menu(update, context, koperasi_id)
 
 
-async def _report(context: BotContext, koperasi_id: int) -> ReportView | None:
+async def _report(
+    context: BotContext, koperasi_id: int, *, late: bool = True
+) -> ReportView | None:
     services = context.services
+    policy = services.config.rat.policy()
     async with services.uow(write=False) as uow:
-        return await load_report(uow, koperasi_id, services.config.rat.policy(), _today(context))
+        return await load_report(uow, koperasi_id, policy, _today(context), late=late)
 
 
 async def send_menu(update: Update, context: BotContext, koperasi_id: int) -> None:
@@ -172,7 +175,7 @@ def _sub_context(
 
 async def _open(update: Update, context: BotContext, koperasi_id: int, target: str) -> None:
     """Starts (or resumes) the target's sub-flow, its context and first step set."""
-    view = await _report(context, koperasi_id)
+    view = await _report(context, koperasi_id, late=late_year(target) is not None)
     sub_ctx = _sub_context(context, view, koperasi_id, target) if view is not None else None
     if view is None or sub_ctx is None:
         await refuse(update, context)

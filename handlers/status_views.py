@@ -21,7 +21,7 @@ from handlers.keyboards import single
 from handlers.koperasi_views import flag_labels, stage_label
 from handlers.values import person_name
 from locales import N_, Safe, Translator
-from services.rat_status import first_seen_terms, load_status
+from services.rat_status import first_seen_terms, load_status, new_terms
 
 DEADLINE_KEYS = {
     "target": N_("status.deadline.target"),
@@ -138,9 +138,12 @@ async def first_time_text(
     terms: tuple[str, ...] = ()
     if viewer.person_id is not None:
         services = context.services
-        async with services.uow() as uow:
-            terms = await first_seen_terms(uow, viewer.person_id, card, services.clock.now())
-            await uow.commit()
+        async with services.uow(write=False) as uow:  # mostly all seen: no write at all
+            terms = await new_terms(uow, viewer.person_id, card)
+        if terms:
+            async with services.uow() as uow:
+                terms = await first_seen_terms(uow, viewer.person_id, card, services.clock.now())
+                await uow.commit()
     return status_text(context.tr, card, terms=terms)
 
 

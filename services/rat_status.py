@@ -80,12 +80,17 @@ async def _cycle_status(
     return cycle_status(rules, facts, cycle.mode, today, activity=activity, policy=policy)
 
 
+async def new_terms(uow: UnitOfWork, person_id: int, card: StatusCard) -> tuple[str, ...]:
+    """The card's official terms this person has not had explained yet (reads only)."""
+    return to_explain(card_terms(card), await uow.people.terms_seen(person_id))
+
+
 async def first_seen_terms(
     uow: UnitOfWork, person_id: int, card: StatusCard, now: datetime
 ) -> tuple[str, ...]:
     """The card's official terms this person sees for the first time, recorded as seen now
     (the caller commits before showing the card: each is explained once)."""
-    new = to_explain(card_terms(card), await uow.people.terms_seen(person_id))
+    new = await new_terms(uow, person_id, card)
     if new:
         uow.people.add_terms_seen(person_id, new, now)
     return new
