@@ -364,3 +364,29 @@ async def test_official_terms_are_explained_once_per_person(
         assert person is not None
         seen = await uow.people.terms_seen(person.id)
     assert seen == {"rat", "tahun_buku", "tahap", "checklist", "tenggat", "tanda"}
+
+
+async def test_a_resumed_draft_asks_again_an_answer_the_cycle_no_longer_accepts(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    """Rina gives 3 January as the RAT's date and leaves the sub-flow; her officer then
+    records the invitations as sent on 4 January. Resumed, the RAT's date is asked again
+    (invitations cannot follow the RAT), not taken to the end and refused there."""
+    rina, ani = driver.user(RINA, "Rina"), driver.user(ANI, "Ani")
+    await conv.say(rina, "/lapor")
+    await conv.press(rina, "⬜ RAT terlaksana")
+    await conv.say(rina, "03-01-2027")
+    await conv.say(rina, "40")
+    await conv.say(rina, "/bantuan")
+    await conv.say(ani, "/koperasi")
+    await _edited(conv, ani, "1")
+    await conv.press(ani, "📝 Catat laporan RAT")
+    await conv.press(ani, "⬜ Undangan terkirim")
+    await conv.say(ani, "04-01-2027", count=2)
+    await conv.say(rina, "/lapor")
+    resumed = await conv.press(rina, "⬜ RAT terlaksana")
+    assert "Melanjutkan draf" in resumed.body
+    assert "Tanggal berapa RAT diadakan?" in resumed.body
+    refused = await conv.say(rina, "03-01-2027")
+    assert "Tanggal berapa RAT diadakan?" in refused.body  # the reason, the same question
+    assert "anggota yang terdaftar" in (await conv.say(rina, "04-01-2027")).body
