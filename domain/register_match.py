@@ -153,16 +153,17 @@ def plan_row(row: RegisterRow, stored: StoredKoperasi | None) -> RowPlan:
     helds = {year: c.held_date for year, c in cycles.items() if c.held_date is not None}
     helds.update(row.rat_held)
     last = max(helds.items()) if helds else None
-    covered = history_from(before.get(HISTORY_FROM), row.history_from)
     if stored is None:
         values = {name: merged.get(name) for name in KOPERASI_FIELDS}
         values.update(zip(LAST_RAT_FIELDS, last or (None, None), strict=True))
-        values[HISTORY_FROM] = covered
+        # Without a rat_<year> column, what the bot records from the import's year on.
+        values[HISTORY_FROM] = row.history_from or row.imported_year
         return RowPlan(Action.ADD, None, values, tuple(new_cycles))
     changed = {
         name: value for name, value in row.values.items() if not same(before.get(name), value)
     }
-    if covered != before.get(HISTORY_FROM):
+    covered = history_from(before.get(HISTORY_FROM), row.history_from)
+    if row.history_from is not None and covered != before.get(HISTORY_FROM):
         changed[HISTORY_FROM] = covered
     if (
         last is not None
