@@ -148,9 +148,9 @@ async def _measure(
             stub.add_user(person)
         stub.add_user(StubUser(OFFICER, "Petugas", language_code="id"))
         argv, env = launch(stub)
-        log = (Path(tempfile.gettempdir()) / f"bench-lapor-{name.split()[0].lower()}.log").open(
-            "wb"
-        )
+        log = (
+            Path(tempfile.gettempdir()) / f"bench-lapor-{name.split(maxsplit=1)[0].lower()}.log"
+        ).open("wb")
         process = await asyncio.create_subprocess_exec(
             *argv,
             cwd=ROOT,
