@@ -28,7 +28,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.throughput import Launcher, Result, _cpu_seconds, _echo, _gempur  # noqa: E402
+from throughput import Launcher, Result, _cpu_seconds, _echo, _gempur  # noqa: E402
+
 from config import RatConfig  # noqa: E402
 from domain.access import Role  # noqa: E402
 from domain.callbacks import LaporButton  # noqa: E402
@@ -197,7 +198,7 @@ async def main() -> None:
     )
     args = parser.parse_args()
     today = datetime.now(WIB).date()
-    days = tuple(f"{today - timedelta(days=n):%d-%m-%Y}" for n in (3, 4))
+    days = (f"{today - timedelta(days=3):%d-%m-%Y}", f"{today - timedelta(days=4):%d-%m-%Y}")
     with tempfile.TemporaryDirectory() as directory:
         database_url = f"sqlite+aiosqlite:///{Path(directory) / 'bench.db'}"
         if args.postgres:
