@@ -349,6 +349,8 @@ class RatConfig(_Section):
     audit_min_capital: Decimal = Field(default=Decimal(5_000_000_000), ge=0)
     rawan_missed_years: int = Field(default=2, ge=1, le=10)
     tidak_aktif_missed_years: int = Field(default=3, ge=1, le=10)
+    # A RAT recorded in the office's own register counts as reported to the office.
+    register_rat_counts_as_reported: bool = True
 
     @model_validator(mode="after")
     def _consistent(self) -> RatConfig:
@@ -382,6 +384,7 @@ class RatConfig(_Section):
             activity=ActivityThresholds(self.rawan_missed_years, self.tidak_aktif_missed_years),
             at_risk_days=self.at_risk_days,
             late_rat_months=self.late_rat_months,
+            register_rat_reported=self.register_rat_counts_as_reported,
         )
 
 

@@ -17,10 +17,9 @@ minutes (a file); reported to the office; entered in ODS.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from conversations.lapor_values import CTX, change_of, check_date, check_present
+from conversations.lapor_values import CTX, change_of, check_date, check_present, completion_day
 from conversations.spec import (
     Answers,
     FormRun,
@@ -33,6 +32,7 @@ from conversations.spec import (
     Step,
     steps,
 )
+from domain.errors import InputError
 from domain.rat.checklist import ITEM_STATES
 from domain.rat.report import HELD, INVITE, MATERIALS, MINUTES, ODS, PLAN, REPORTED
 from domain.rat.validation import MAX_MEMBERS, MODES
@@ -65,6 +65,12 @@ FIRST_STEPS = {
 # Items whose evidence is a signed paper: the prompt suggests sending it as a file.
 FILE_ITEMS = frozenset({"A4"})
 MAX_RUPIAH = 10**15
+# What is said when a change was not recorded (no card follows).
+NOT_SAVED = {
+    Saved.NOT_ALLOWED: N_("auth.not_allowed"),
+    Saved.NO_CYCLE: N_("lapor.no_cycle"),
+    Saved.UNCHANGED: N_("lapor.unchanged"),
+}
 
 
 def _ctx(answers: Answers) -> dict[str, Any]:
@@ -110,15 +116,18 @@ async def _complete(
         return Reply(N_("auth.not_allowed"))
     if run.policy is None:
         return Reply(N_("lapor.no_cycle"))
-    today = date.fromisoformat(ctx["today"])
+    # The day it completes on: a draft resumed days later is recorded (and its stage and
+    # flags recomputed) for today, and its dates checked again against today.
+    today = completion_day(run.answers, run.now)
     context = Context(run.policy, today, run.now, catalogues)
-    saved = await record(uow, viewer, change_of(koperasi_id, run.answers, run.now), context)
-    if saved is Saved.NOT_ALLOWED:
-        return Reply(N_("auth.not_allowed"))
-    if saved is Saved.NO_CYCLE:
-        return Reply(N_("lapor.no_cycle"))
-    key = N_("lapor.saved") if saved is Saved.SAVED else N_("lapor.unchanged")
-    if saved is Saved.SAVED and run.answers.get("elections") == "y":
+    try:
+        saved = await record(uow, viewer, change_of(koperasi_id, run.answers, run.now), context)
+    except InputError as error:  # the cycle changed meanwhile: say why, nothing recorded
+        return Reply(error.key, dict(error.params))
+    if saved in NOT_SAVED:  # the same value again: no history, and no card sent again
+        return Reply(NOT_SAVED[saved])
+    key = N_("lapor.saved")
+    if run.answers.get("elections") == "y":
         key = N_("lapor.saved_elections")  # new board members: confirm who sits on the board
     return ShowStatusCard(Reply(key), koperasi_id)
 

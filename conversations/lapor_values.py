@@ -13,13 +13,17 @@ from collections.abc import Mapping
 from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from domain.errors import InputError
 from domain.rat.calendar import Deadlines
 from domain.rat.report import DATE_FIELDS, HELD, MILESTONES, MINUTES
 from domain.rat.validation import MilestoneDates, attendance, change_milestone
 from services.rat_report import ReportChange
 
 CTX = "_ctx"
+# The date step of the targets with more steps after it (their answer waits in a draft).
+FIRST_DATE_STEP = {"plan": "planned", "held": "held"}
 NO_NOTE = "-"
 
 
@@ -32,12 +36,19 @@ def context_of(
     *,
     quorum_rule: str | None,
     evidence: bool,
+    tz: str,
 ) -> dict[str, Any]:
-    """The JSON context a sub-flow's steps read."""
+    """The JSON context a sub-flow's steps read.
+
+    `today` is the day the sub-flow started or was resumed (the menu refreshes the context
+    on resuming a draft); `tz` the region's time zone, in which the completion takes its
+    own day from the moment it completes.
+    """
     return {
         "koperasi_id": koperasi_id,
         "target": target,
         "today": today.isoformat(),
+        "tz": tz,
         "deadlines": {f.name: getattr(deadlines, f.name).isoformat() for f in fields(Deadlines)},
         "dates": {
             f.name: getattr(dates, f.name).isoformat() if getattr(dates, f.name) else None
@@ -51,6 +62,32 @@ def context_of(
 def _ctx(answers: Mapping[str, Any]) -> dict[str, Any]:
     found = answers.get(CTX)
     return found if isinstance(found, dict) else {}
+
+
+def completion_day(answers: Mapping[str, Any], now: datetime) -> date:
+    """The day a sub-flow completes on, in the region's time zone (never the start's day)."""
+    tz = _ctx(answers).get("tz")
+    return now.astimezone(ZoneInfo(tz)).date() if isinstance(tz, str) else now.date()
+
+
+def stale_step(answers: Mapping[str, Any]) -> str | None:
+    """The first answered step whose answer the (refreshed) context no longer accepts.
+
+    A resumed draft's answers were checked against the day and the cycle's dates of when
+    they were given; the cycle may have changed since (a date recorded by someone else).
+    """
+    checks = (("planned", check_date), ("held", check_date), ("present", check_present))
+    target = _ctx(answers).get("target")
+    for step, check in checks:
+        if step not in answers or answers[step] is None:
+            continue
+        if check is check_date and FIRST_DATE_STEP.get(str(target)) != step:
+            continue
+        try:
+            check(answers[step], answers)
+        except InputError:
+            return step
+    return None
 
 
 def _day(text: object) -> date | None:

@@ -161,6 +161,11 @@ class Header:
         """Whether the file has the column `name`."""
         return any(column.name == name for column in self.columns.values())
 
+    def rat_years(self) -> list[int]:
+        """The tahun buku of the file's `rat_<year>` columns."""
+        found = (rat_year(column.name) for column in self.columns.values())
+        return [year for year in found if year is not None]
+
 
 _HEADER_NAMES = {normalise_code(column.name): column for column in COLUMNS}
 

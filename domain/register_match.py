@@ -29,6 +29,8 @@ KOPERASI_FIELDS = (
     "fye_day",
 )
 LAST_RAT_FIELDS = ("last_rat_tahun_buku", "last_rat_date")
+# The first tahun buku the RAT history covers, over every import (docs/rules.md#the-register).
+HISTORY_FROM = "rat_history_from"
 # What a new cooperative gets where its row is blank (the columns' database defaults).
 NEW_DEFAULTS: Mapping[str, object] = {"fye_month": 12, "fye_day": 31, "segmen": "reguler"}
 # docs/rules.md#deadlines: default offsets from the fiscal-year end, in months: (primer, sekunder).
@@ -154,10 +156,15 @@ def plan_row(row: RegisterRow, stored: StoredKoperasi | None) -> RowPlan:
     if stored is None:
         values = {name: merged.get(name) for name in KOPERASI_FIELDS}
         values.update(zip(LAST_RAT_FIELDS, last or (None, None), strict=True))
+        # Without a rat_<year> column, what the bot records from the import's year on.
+        values[HISTORY_FROM] = row.history_from or row.imported_year
         return RowPlan(Action.ADD, None, values, tuple(new_cycles))
     changed = {
         name: value for name, value in row.values.items() if not same(before.get(name), value)
     }
+    covered = history_from(before.get(HISTORY_FROM), row.history_from)
+    if row.history_from is not None and covered != before.get(HISTORY_FROM):
+        changed[HISTORY_FROM] = covered
     if (
         last is not None
         and (before.get("last_rat_tahun_buku"), before.get("last_rat_date")) != last
@@ -165,6 +172,14 @@ def plan_row(row: RegisterRow, stored: StoredKoperasi | None) -> RowPlan:
         changed.update(zip(LAST_RAT_FIELDS, last, strict=True))
     action = Action.UPDATE if changed or new_cycles or held_updates else Action.UNCHANGED
     return RowPlan(action, stored.id, changed, tuple(new_cycles), tuple(held_updates))
+
+
+def history_from(stored: object, imported: int | None) -> int | None:
+    """The first year the RAT history covers after an import: the earlier of what was
+    covered before and the file's first `rat_<year>` column (an import never narrows it)."""
+    if not isinstance(stored, int):
+        return imported
+    return stored if imported is None else min(stored, imported)
 
 
 def same(stored: object, new: object) -> bool:

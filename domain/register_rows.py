@@ -68,6 +68,11 @@ class RegisterRow:
     row: int
     values: Mapping[str, object]
     rat_held: Mapping[int, date] = field(default_factory=dict)
+    # The first tahun buku the file's RAT history covers: its earliest `rat_<year>` column
+    # (a blank cell there is a RAT not held); None: the file has no such column.
+    history_from: int | None = None
+    # The year of the import: where a new cooperative's history starts without such a column.
+    imported_year: int | None = None
 
     @property
     def nik_koperasi(self) -> str | None:
@@ -120,7 +125,9 @@ def read_row(
         except InputError as error:
             errors.append(RowError(row, name, error.key, error.params))
     errors.extend(_cross_checks(row, values, {error.column for error in errors}))
-    return errors or RegisterRow(row, values, rat_held)
+    years = header.rat_years()
+    history_from = min(years) if years else None
+    return errors or RegisterRow(row, values, rat_held, history_from, rules.today.year)
 
 
 def _cross_checks(row: int, values: dict[str, object], failed: set[str]) -> list[RowError]:

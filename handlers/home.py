@@ -17,7 +17,7 @@ from domain.worklist import HOME_LINES
 from handlers.context import BotContext
 from handlers.help import command_lines
 from handlers.replies import reply
-from handlers.status_views import status_for, status_text
+from handlers.status_views import first_time_text, status_for
 from handlers.worklist_views import worklist_block
 from locales import N_, Safe, Translator
 from services.consent import role_names
@@ -114,7 +114,7 @@ async def send_home(
     chosen = boards[0][0] if len(boards) == 1 else selected
     card = await status_for(context, chosen, viewer) if chosen is not None else None
     if card is not None:
-        text = status_text(context.tr, card) + "\n\n" + text
+        text = await first_time_text(context, card, viewer) + "\n\n" + text
     work = await worklist_text(context, viewer)
     if work:  # an officer's home starts with what needs action
         text = work + "\n\n" + text

@@ -14,7 +14,7 @@ from typing import Any
 from telegram import Update
 
 from conversations.lapor import FIRST_STEPS, NAME
-from conversations.lapor_values import CTX, context_of
+from conversations.lapor_values import CTX, context_of, stale_step
 from conversations.outcome import Outcome, Result
 from domain.access import Role
 from domain.callbacks import LaporButton
@@ -30,7 +30,7 @@ from handlers.context import BotContext
 from handlers.forms import begin_form, render_prompt
 from handlers.lapor_views import render_menu, target_label
 from handlers.replies import reply
-from handlers.status_views import status_for, status_markup, status_text
+from handlers.status_views import first_time_text, status_for, status_markup
 from locales import N_, Safe
 from services.rat_menu import ReportView, load_report
 from services.rat_report import Context, Saved, undo_last
@@ -51,10 +51,13 @@ async def lapor(update: Update, context: BotContext) -> None:
         await send_menu(update, context, koperasi_id)
 
 
-async def _report(context: BotContext, koperasi_id: int) -> ReportView | None:
+async def _report(
+    context: BotContext, koperasi_id: int, *, late: bool = True
+) -> ReportView | None:
     services = context.services
+    policy = services.config.rat.policy()
     async with services.uow(write=False) as uow:
-        return await load_report(uow, koperasi_id, services.config.rat.policy(), _today(context))
+        return await load_report(uow, koperasi_id, policy, _today(context), late=late)
 
 
 async def send_menu(update: Update, context: BotContext, koperasi_id: int) -> None:
@@ -111,8 +114,13 @@ async def _undo(update: Update, context: BotContext, koperasi_id: int) -> None:
         await refuse(update, context)
         return
     await answer_callback(update, context)
-    key = N_("lapor.undone") if saved is Saved.SAVED else N_("lapor.nothing_to_undo")
-    await reply(update, context, context.tr.t(key))
+    if saved is not Saved.SAVED:  # nothing changed: no card again
+        key = N_("lapor.nothing_to_undo")
+        if saved is Saved.CHANGED_SINCE:
+            key = N_("lapor.undo_changed_since")
+        await reply(update, context, context.tr.t(key))
+        return
+    await reply(update, context, context.tr.t(N_("lapor.undone")))
     await send_card(update, context, koperasi_id)
 
 
@@ -120,8 +128,8 @@ async def send_card(update: Update, context: BotContext, koperasi_id: int) -> No
     """The status card as a new message (after a change)."""
     card = await status_for(context, koperasi_id)
     if card is not None:
-        tr = context.tr
-        await reply(update, context, status_text(tr, card), markup=status_markup(tr, card))
+        text = await first_time_text(context, card)
+        await reply(update, context, text, markup=status_markup(context.tr, card))
 
 
 def _sub_context(
@@ -129,6 +137,7 @@ def _sub_context(
 ) -> dict[str, Any] | None:
     """The sub-flow's context, or None when the viewer may not open this target."""
     viewer, today = context.viewer, _today(context)
+    tz = context.services.config.region.tz.key
     if not may_report(viewer, koperasi_id, view.petugas_id):
         return None
     year = late_year(target)
@@ -145,6 +154,7 @@ def _sub_context(
             MilestoneDates(),
             quorum_rule=view.quorum_rule,
             evidence=view.evidence,
+            tz=tz,
         )
         return {**late, "tahun_buku": year}
     if not is_target(target, view.checklist.codes) or (
@@ -159,12 +169,13 @@ def _sub_context(
         view.dates,
         quorum_rule=view.quorum_rule,
         evidence=view.evidence,
+        tz=tz,
     )
 
 
 async def _open(update: Update, context: BotContext, koperasi_id: int, target: str) -> None:
     """Starts (or resumes) the target's sub-flow, its context and first step set."""
-    view = await _report(context, koperasi_id)
+    view = await _report(context, koperasi_id, late=late_year(target) is not None)
     sub_ctx = _sub_context(context, view, koperasi_id, target) if view is not None else None
     if view is None or sub_ctx is None:
         await refuse(update, context)
@@ -174,20 +185,30 @@ async def _open(update: Update, context: BotContext, koperasi_id: int, target: s
     spec = services.forms.forms[NAME]
     async with services.uow() as uow:
         outcome = await begin_form(context, uow, spec, f"{koperasi_id}:{target}")
-        if not outcome.resumed:
-            session = await uow.form_sessions.active_for_chat(viewer.chat_id)
-            if session is not None:
-                first = FIRST_STEPS.get(sub_ctx["target"], spec.first_step)
-                session.step, session.answers = first, {CTX: sub_ctx}
-                await uow.form_sessions.save(session)
-                outcome = Outcome(
-                    Result.PROMPT,
-                    spec,
-                    session.id,
-                    spec.step(first),
-                    session.answers,
-                    prompt=session.prompt_seq,  # the prompt start() counted
-                )
+        session = await uow.form_sessions.active_for_chat(viewer.chat_id)
+        if session is not None:
+            if outcome.resumed:
+                # A draft resumes with today's context (the day, the cycle's dates now);
+                # an answer the cycle no longer accepts is asked again.
+                answers = {**session.answers, CTX: sub_ctx}
+                stale = stale_step(answers)
+                if stale is not None:
+                    answers.pop(stale)
+                    session.step = stale
+            else:
+                session.step = FIRST_STEPS.get(sub_ctx["target"], spec.first_step)
+                answers = {CTX: sub_ctx}
+            session.answers = answers
+            await uow.form_sessions.save(session)
+            outcome = Outcome(
+                Result.PROMPT,
+                spec,
+                session.id,
+                spec.step(session.step),
+                session.answers,
+                prompt=session.prompt_seq,
+                resumed=outcome.resumed,
+            )
         await uow.commit()
     text, markup = render_prompt(context.tr, outcome)
     label = Safe(target_label(context.tr, target))

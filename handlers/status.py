@@ -16,7 +16,7 @@ from handlers.callbacks import answer_callback
 from handlers.context import BotContext
 from handlers.replies import reply
 from handlers.screens import show
-from handlers.status_views import status_for, status_markup, status_text
+from handlers.status_views import first_time_text, status_for, status_markup, status_text
 
 COMMAND = "status"
 
@@ -31,8 +31,8 @@ async def status(update: Update, context: BotContext) -> None:
     if card is None:
         await refuse(update, context)
         return
-    tr = context.tr
-    await reply(update, context, status_text(tr, card), markup=status_markup(tr, card))
+    text = await first_time_text(context, card)
+    await reply(update, context, text, markup=status_markup(context.tr, card))
 
 
 async def on_status_button(update: Update, context: BotContext) -> None:

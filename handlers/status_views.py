@@ -7,6 +7,8 @@ pimpinan read the whole region).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import InlineKeyboardMarkup
 
 from domain.access import Viewer
@@ -19,7 +21,7 @@ from handlers.keyboards import single
 from handlers.koperasi_views import flag_labels, stage_label
 from handlers.values import person_name
 from locales import N_, Safe, Translator
-from services.rat_status import load_status
+from services.rat_status import first_seen_terms, load_status, new_terms
 
 DEADLINE_KEYS = {
     "target": N_("status.deadline.target"),
@@ -35,6 +37,16 @@ MODE_KEYS = {
     "tertulis": N_("status.mode.tertulis"),
 }
 DAYS_KEYS = {0: N_("status.deadline_today"), 1: N_("status.deadline_tomorrow")}
+# One line per official term, explained under the card the first time a person sees it.
+TERM_KEYS = {
+    "rat": N_("status.term.rat"),
+    "tahun_buku": N_("status.term.tahun_buku"),
+    "checklist": N_("status.term.checklist"),
+    "tahap": N_("status.term.tahap"),
+    "tenggat": N_("status.term.tenggat"),
+    "tanda": N_("status.term.tanda"),
+    "ods": N_("status.term.ods"),
+}
 # The marked spot where the visits feature's follow-ups go (`StatusCard.follow_ups`).
 FOLLOW_UPS_TITLE = N_("status.follow_ups")
 
@@ -100,12 +112,39 @@ def status_lines(tr: Translator, card: StatusCard, *, office: bool = False) -> l
     return lines
 
 
-def status_text(tr: Translator, card: StatusCard, view: StatusView = StatusView.CARD) -> str:
-    """The whole card; with `EXPLAIN`, the official terms explained below it."""
+def status_text(
+    tr: Translator,
+    card: StatusCard,
+    view: StatusView = StatusView.CARD,
+    terms: Sequence[str] = (),
+) -> str:
+    """The whole card; with `EXPLAIN`, every official term explained below it, else the
+    `terms` the reader sees for the first time."""
     parts = [tr.t("status.title", nama=card.nama), *status_lines(tr, card)]
     if view is StatusView.EXPLAIN:
         parts += ["", tr.t("status.glossary")]
+    elif terms:
+        parts += ["", tr.t("status.terms_title")]
+        parts += [tr.t(TERM_KEYS[term]) for term in terms if term in TERM_KEYS]
     return "\n".join(parts)
+
+
+async def first_time_text(
+    context: BotContext, card: StatusCard, viewer: Viewer | None = None
+) -> str:
+    """The card for its reader, with the official terms they see for the first time
+    explained under it (remembered, and committed before the card is sent)."""
+    viewer = viewer or context.viewer
+    terms: tuple[str, ...] = ()
+    if viewer.person_id is not None:
+        services = context.services
+        async with services.uow(write=False) as uow:  # mostly all seen: no write at all
+            terms = await new_terms(uow, viewer.person_id, card)
+        if terms:
+            async with services.uow() as uow:
+                terms = await first_seen_terms(uow, viewer.person_id, card, services.clock.now())
+                await uow.commit()
+    return status_text(context.tr, card, terms=terms)
 
 
 def status_markup(

@@ -68,14 +68,23 @@ def _between(rng: random.Random, first: date, last: date) -> date:
 
 
 def sample_progress(
-    rng: random.Random, rules: CycleRules, held: date | None, today: date, *, can_confirm: bool
+    rng: random.Random,
+    rules: CycleRules,
+    held: date | None,
+    today: date,
+    *,
+    can_confirm: bool,
+    register_reported: bool = False,
 ) -> SampleProgress:
     """Progress for a current cycle (fiscal year closed before `today`); `held`: the register's.
 
     `can_confirm`: someone (the officer) can confirm the ODS entry, else it stops at
-    DILAPORKAN.
+    DILAPORKAN. `register_reported`: a RAT the register records counts as reported
+    (`[rat] register_rat_counts_as_reported`), so such a cycle is DILAPORKAN at least.
     """
     stage = _pick(rng, HELD_MIX if held is not None else STAGE_MIX, can_confirm)
+    if held is not None and register_reported and stage == RAT_TERLAKSANA:
+        stage = DILAPORKAN
     dates = rules.deadlines
     milestones: dict[str, object] = {}
     states = _checklist(rng, rules, stage) if held is None else {}
@@ -172,7 +181,12 @@ async def seed_cycles(
                 continue
             officer = officers.get(rat.koperasi_id)
             progress = sample_progress(
-                rng, cycle.rules, cycle.facts.held_date, today, can_confirm=officer is not None
+                rng,
+                cycle.rules,
+                cycle.facts.held_date,
+                today,
+                can_confirm=officer is not None,
+                register_reported=policy.register_rat_reported and not cycle.rules.checklist.items,
             )
             milestones = dict(progress.milestones)
             if progress.stage == TERINPUT_ODS:

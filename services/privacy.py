@@ -57,6 +57,7 @@ async def export_personal_data(uow: UnitOfWork, person_id: int) -> dict[str, Any
             {"form": form.form, "status": form.status, "step": form.step, "answers": form.answers}
             for form in forms
         ],
+        "terms_explained": sorted(await uow.people.terms_seen(person_id)),
         "activity": [
             {"at": _when(entry.at), "action": entry.action, "entity": entry.entity}
             for entry in audit

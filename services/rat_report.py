@@ -54,6 +54,8 @@ class Saved(StrEnum):
     UNCHANGED = "unchanged"
     NOT_ALLOWED = "not_allowed"
     NO_CYCLE = "no_cycle"
+    # Undo only: a field no longer holds the value the change wrote (changed since).
+    CHANGED_SINCE = "changed_since"
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,13 @@ async def record(uow: UnitOfWork, viewer: Viewer, change: ReportChange, ctx: Con
 
 
 async def undo_last(uow: UnitOfWork, viewer: Viewer, koperasi_id: int, ctx: Context) -> Saved:
-    """Puts back what the person's last change to this cooperative replaced."""
+    """Puts back what the person's last change to this cooperative replaced.
+
+    Only when every field still holds the value that change wrote: a field changed since
+    (by someone else, or by the person on another cooperative's screen) makes the undo
+    refuse, changing nothing (`CHANGED_SINCE`). The undo is recorded as the undoer's own
+    change: an officer's or admin's undo is "dicatat oleh petugas", a board member's is not.
+    """
     petugas = (await uow.rat_cycles.petugas_ids([koperasi_id])).get(koperasi_id)
     if viewer.person_id is None or not may_report(viewer, koperasi_id, petugas):
         return Saved.NOT_ALLOWED
@@ -124,19 +132,30 @@ async def undo_last(uow: UnitOfWork, viewer: Viewer, koperasi_id: int, ctx: Cont
     last = await uow.rat_report.last_changes(koperasi_id, viewer.person_id)
     if not last:
         return Saved.UNCHANGED
+    targets: list[tuple[CycleChange, RatCycle | ChecklistEntry]] = []
     for row in last:
         cycle = await uow.rat_report.cycle(row.rat_cycle_id)
-        if cycle is None:
-            continue
         target: RatCycle | ChecklistEntry | None = cycle
-        if row.item_code is not None:
+        if cycle is not None and row.item_code is not None:
             target = (await uow.rat_report.entries(cycle.id)).get(row.item_code)
-        if target is None:
-            continue
+        if target is None or getattr(target, row.field) != from_text(row.field, row.new_value):
+            return Saved.CHANGED_SINCE
+        targets.append((row, target))
+    on_behalf = recorded_on_behalf(viewer, koperasi_id, petugas)
+    for row, target in targets:
         setattr(target, row.field, from_text(row.field, row.old_value))
+        if isinstance(target, ChecklistEntry):
+            target.updated_by_person_id, target.updated_at = viewer.person_id, ctx.now
         uow.rat_report.add(
             _history(
-                cycle.id, row.item_code, row.field, row.new_value, row.old_value, viewer, ctx.now
+                row.rat_cycle_id,
+                row.item_code,
+                row.field,
+                row.new_value,
+                row.old_value,
+                viewer,
+                ctx.now,
+                on_behalf,
             )
         )
     await recompute_koperasi(uow, koperasi_id, ctx.policy, ctx.today, now=ctx.now)

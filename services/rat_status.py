@@ -5,11 +5,12 @@ Two callers: /status (and the board's home) and the cooperative card of the offi
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from domain.koperasi_list import flags_of, shorten, stage_of
 from domain.rat.policy import CycleRules, RatPolicy
 from domain.rat.status import CycleStatus, StatusCard, cycle_status, facts_of, with_follow_ups
+from domain.rat.terms import card_terms, to_explain
 from services.tindak_lanjut import owed_by_koperasi
 from storage.repositories.rat_cycle import DEADLINE_COLUMNS, MILESTONE_COLUMNS
 from storage.tables import RatCycle
@@ -77,3 +78,19 @@ async def _cycle_status(
         cycle.ods_confirmed_by_person_id is not None,
     )
     return cycle_status(rules, facts, cycle.mode, today, activity=activity, policy=policy)
+
+
+async def new_terms(uow: UnitOfWork, person_id: int, card: StatusCard) -> tuple[str, ...]:
+    """The card's official terms this person has not had explained yet (reads only)."""
+    return to_explain(card_terms(card), await uow.people.terms_seen(person_id))
+
+
+async def first_seen_terms(
+    uow: UnitOfWork, person_id: int, card: StatusCard, now: datetime
+) -> tuple[str, ...]:
+    """The card's official terms this person sees for the first time, recorded as seen now
+    (the caller commits before showing the card: each is explained once)."""
+    new = await new_terms(uow, person_id, card)
+    if new:
+        uow.people.add_terms_seen(person_id, new, now)
+    return new

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from domain.rat.activity import is_obliged
@@ -27,6 +27,25 @@ class CycleAssessment:
         return {"tahap": self.tahap, **self.flags.stored_fields()}
 
 
+def from_register(rules: CycleRules) -> bool:
+    """Whether a cycle was seeded from the office's register (it has no checklist of its own)."""
+    return not rules.checklist.items
+
+
+def with_register_report(rules: CycleRules, facts: CycleFacts, counts: bool) -> CycleFacts:
+    """A RAT the office's own register records counts as reported to the office (when
+    `counts`, config `[rat] register_rat_counts_as_reported`): on the day it was held.
+
+    The register has no reported date; without this, every imported year would turn
+    TERLAMBAT_LAPOR once its report deadline passed (docs/rules.md#the-register).
+    """
+    if not counts or not from_register(rules) or facts.reported_date is not None:
+        return facts
+    if facts.held_date is None:
+        return facts
+    return replace(facts, reported_date=facts.held_date)
+
+
 def assess_cycle(
     rules: CycleRules,
     facts: CycleFacts,
@@ -34,12 +53,15 @@ def assess_cycle(
     *,
     activity: str | None,
     at_risk_days: int,
+    register_reported: bool = False,
 ) -> CycleAssessment:
     """Stage, flags, progress, at-risk and the next deadline of a cycle today.
 
     `activity` is the cooperative's activity status (computed first): a cooperative that is
     not obliged to hold a RAT (DALAM_PEMBUBARAN, BUBAR) gets no flags and is never at risk.
+    `register_reported`: a RAT the register records counts as reported (`with_register_report`).
     """
+    facts = with_register_report(rules, facts, register_reported)
     obliged = is_obliged(activity)
     tahap = stage_for(facts, rules.checklist)
     deadlines = rules.deadlines

@@ -43,6 +43,8 @@ class RatPolicy:
     activity: ActivityThresholds
     at_risk_days: int = 30
     late_rat_months: int = DEFAULT_LATE_RAT_MONTHS
+    # A RAT the office's own register records counts as reported to the office.
+    register_rat_reported: bool = True
 
     def offsets_for(self, bentuk: str | None) -> Offsets:
         """The deadline offsets of a bentuk (primer when unknown)."""

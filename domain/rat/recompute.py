@@ -136,7 +136,12 @@ def _assess(
     rules: CycleRules, facts: CycleFacts, today: date, state: KoperasiState, policy: RatPolicy
 ) -> CycleAssessment:
     return assess_cycle(
-        rules, facts, today, activity=state.status_aktivitas, at_risk_days=policy.at_risk_days
+        rules,
+        facts,
+        today,
+        activity=state.status_aktivitas,
+        at_risk_days=policy.at_risk_days,
+        register_reported=policy.register_rat_reported,
     )
 
 
@@ -167,11 +172,14 @@ def _previous_flags(
     """The flags of fiscal year `year` (the one before the current): its cycle's, or computed.
 
     A year the register shows no RAT for has no cycle; it is judged by the deadlines a new
-    cycle would get. A year the cooperative did not owe (formed later) has no flags.
+    cycle would get. A year the cooperative did not owe (formed later) has no flags, nor one
+    before the first year its RAT history covers (`history_from`: unknown, not missed).
     """
     if year in assessed:
         return assessed[year].flags
     if not owes(year, first_owed_year(facts.fye, facts.tgl_badan_hukum)):
+        return None
+    if facts.history_from is not None and year < facts.history_from:
         return None
     deadlines = new_cycle_rules(policy, facts.rules, year).deadlines
     return cycle_flags(deadlines, facts.held.get(year), None, today, obliged=is_obliged(activity))

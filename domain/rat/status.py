@@ -62,7 +62,12 @@ def cycle_status(
 ) -> CycleStatus:
     """The current cycle's progress and next deadline today."""
     assessed = assess_cycle(
-        rules, facts, today, activity=activity, at_risk_days=policy.at_risk_days
+        rules,
+        facts,
+        today,
+        activity=activity,
+        at_risk_days=policy.at_risk_days,
+        register_reported=policy.register_rat_reported,
     )
     return CycleStatus(
         tahun_buku=rules.tahun_buku,

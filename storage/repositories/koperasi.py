@@ -14,13 +14,19 @@ from typing import Any
 
 from sqlalchemy import Table, bindparam, func, insert, or_, select, update
 
-from domain.register_match import KOPERASI_FIELDS, LAST_RAT_FIELDS, StoredCycle, StoredKoperasi
+from domain.register_match import (
+    HISTORY_FROM,
+    KOPERASI_FIELDS,
+    LAST_RAT_FIELDS,
+    StoredCycle,
+    StoredKoperasi,
+)
 from storage.repositories.base import Repository, rowcount, update_rows_by_id
 from storage.tables import Koperasi, RatCycle
 
 # What a RAT cycle seeded from the register's history records about its checklist.
 HISTORY_CHECKLIST: dict[str, Any] = {"source": "impor"}
-_IMPORT_COLUMNS = (*KOPERASI_FIELDS, *LAST_RAT_FIELDS)
+_IMPORT_COLUMNS = (*KOPERASI_FIELDS, *LAST_RAT_FIELDS, HISTORY_FROM)
 
 
 def _table(entity: type[Koperasi] | type[RatCycle]) -> Table:

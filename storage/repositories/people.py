@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import NamedTuple, cast
 
@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Table, bindparam, select, update
 
 from domain.access import Role
 from storage.repositories.base import Repository, rowcount
-from storage.tables import Person, RoleGrant
+from storage.tables import Person, RoleGrant, TermSeen
 from storage.viewer_changes import ViewerPatch, touches_viewers
 
 
@@ -39,6 +39,17 @@ _CHOOSE_LANGUAGE = (
 
 class PersonRepository(Repository):
     """Lookup and upkeep of :class:`Person` rows."""
+
+    async def terms_seen(self, person_id: int) -> set[str]:
+        """The official terms already explained to the person on the status card."""
+        rows = await self.session.scalars(
+            select(TermSeen.term).where(TermSeen.person_id == person_id)
+        )
+        return set(rows)
+
+    def add_terms_seen(self, person_id: int, terms: Sequence[str], now: datetime) -> None:
+        """Records that these terms were explained to the person (none of them seen before)."""
+        self.session.add_all(TermSeen(person_id=person_id, term=t, seen_at=now) for t in terms)
 
     async def reachable_admins(self) -> list[Person]:
         """Every reachable admin with a Telegram account, in a stable order."""

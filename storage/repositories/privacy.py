@@ -28,6 +28,7 @@ from storage.tables import (
     Person,
     RelaySession,
     RoleGrant,
+    TermSeen,
     ThreadMessage,
     TindakLanjut,
 )
@@ -111,6 +112,8 @@ class PrivacyRepository(Repository):
             .execution_options(**touches_viewers(person_ids=[person.id]))
         )
         await self._scrub_visits(person)
+        # What the person has read: the terms already explained to them.
+        await self.session.execute(delete(TermSeen).where(TermSeen.person_id == person.id))
         telegram_user_id = person.telegram_user_id
         about = [f"{_ABOUT}:{person.id}:"]
         if telegram_user_id is not None:

@@ -207,6 +207,7 @@ _KOPERASI = (
         Koperasi.fye_day,
         Koperasi.wajib_audit,
         Koperasi.tgl_badan_hukum,
+        Koperasi.rat_history_from,
         *(getattr(Koperasi, name) for name in _KOPERASI_STORED),
     )
     # FOR NO KEY UPDATE (PostgreSQL): rows referring to the cooperative can still be added.
@@ -263,6 +264,7 @@ def _stored_rat(row: Row[Any], cycles: Mapping[int, StoredCycle]) -> StoredRat:
         wajib_audit=row.wajib_audit,
         tgl_badan_hukum=row.tgl_badan_hukum,
         status_aktivitas=row.status_aktivitas,
+        history_from=row.rat_history_from,
     )
     stored = {name: getattr(row, name) for name in _KOPERASI_STORED}
     return StoredRat(row.id, facts, stored, cycles)

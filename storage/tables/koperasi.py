@@ -72,5 +72,8 @@ class Koperasi(Base):
     flag_tidak_rat: Mapped[bool] = flag()
     last_rat_date: Mapped[date | None]
     last_rat_tahun_buku: Mapped[int | None]
+    # The first tahun buku the register's RAT history covers (its earliest `rat_<year>`
+    # column over every import); earlier years are unknown, not missed. None: complete.
+    rat_history_from: Mapped[int | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

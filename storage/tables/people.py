@@ -81,6 +81,18 @@ class Invite(Base):
     created_at: Mapped[datetime]
 
 
+class TermSeen(Base):
+    """An official term on the status card already explained to this person (once each)."""
+
+    __tablename__ = "term_seen"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    term: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seen_at: Mapped[datetime]
+
+
 class InviteUse(Base):
     """Who used an invite and when; a person uses one invite at most once."""
 

@@ -186,13 +186,22 @@ def _traces_in(value: object) -> list[str]:
 
 
 async def _traces_in_tables(conv: Conversation) -> list[str]:
-    """Every table's every column, read from the database's metadata (new tables included)."""
+    """Every table's every column, read from the database's metadata (new tables included);
+    and every table keyed by a person (what the bot remembers per person, such as the terms
+    it explained) holds no row of hers."""
     found = []
     async with conv.app.bot_data.services.uow(write=False) as uow:
+        her = (
+            await uow.session.scalars(select(Person.id).where(Person.erased_at.is_not(None)))
+        ).all()
+        her = her or [p.id for p in [await uow.people.get_by_telegram_id(SITI)] if p is not None]
         for table in metadata.sorted_tables:
+            keyed = "person_id" in table.primary_key.columns
             for row in (await uow.session.execute(select(table))).mappings():
                 for column, value in row.items():
                     found += [f"{table.name}.{column}: {t}" for t in _traces_in(value)]
+                if keyed and row["person_id"] in her:
+                    found.append(f"{table.name}: a row keyed by her person id")
     return found
 
 
@@ -202,7 +211,11 @@ async def test_erasure_leaves_no_trace_in_any_table(
     admin = driver.user(ADMIN, "Dinas")
     siti = driver.user(SITI, "Kartikasari", last_name="Wulandari", username="sitiwulan")
     await _lives_with_the_bot(conv, admin, siti)
-    assert len(await _traces_in_tables(conv)) > 10  # the scan sees her before
+    card = await conv.say(siti, "/status")  # she sits on a board: its card, terms explained
+    assert "KSU Sumber Rejeki" in card.body
+    before = await _traces_in_tables(conv)
+    assert len(before) > 10  # the scan sees her before
+    assert any(trace.startswith("term_seen") for trace in before)
 
     await _erase(conv, siti)
 

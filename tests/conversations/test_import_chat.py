@@ -145,9 +145,10 @@ async def test_admin_downloads_the_template_uploads_sees_reasons_and_confirms(
     assert await _count(conv, RatCycle) == 3  # the KSU's 2025 from the register, two for 2026
     assert kud.flag_tidak_rat  # 2025 ended a year ago with no RAT
     assert not ksu.flag_tidak_rat
-    # A year the register gives no RAT for counts as missed: the KUD, with none since 1990,
-    # is judged inactive (three missed years), the KSU active.
-    assert (kud.status_aktivitas, ksu.status_aktivitas) == ("TIDAK_AKTIF", "AKTIF_RAT")
+    # A year the register's columns cover without a RAT counts as missed; a year before its
+    # first column (rat_2025) is unknown: the KUD missed one year, not three; the KSU active.
+    assert (kud.status_aktivitas, ksu.status_aktivitas) == ("AKTIF_BELUM_RAT", "AKTIF_RAT")
+    assert (kud.rat_history_from, ksu.rat_history_from) == (2025, 2025)
     assert audit.action == "register.import"
     assert audit.details["added"] == 2
     assert (await _pending(conv)).status == FormStatus.APPLIED

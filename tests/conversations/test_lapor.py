@@ -9,6 +9,7 @@ from domain.callbacks import LaporButton
 from storage.tables import ChecklistEntry, CycleChange, Evidence, Koperasi, RatCycle
 from telegram_stub import BotApiStub
 from tests.helpers.bot import Conversation
+from tests.helpers.clock import FrozenClock
 from tests.helpers.driver import BotMessage, Driver, UserSession
 from tests.helpers.rat_boards import ANI, PAK, RINA, SITI, seed_boards
 from tests.helpers.seed import answer_of, forge_press
@@ -235,3 +236,157 @@ async def test_a_missed_years_late_rat_is_recorded_and_clears_tidak_rat(
         assert (str(late.held_date), late.members_present) == ("2026-06-15", 20)
     menu = await conv.say(siti, "/lapor")
     assert "⏰ RAT terlambat tahun buku 2025" not in menu.buttons
+
+
+async def _a4_done(conv: Conversation, user: UserSession, button: str) -> BotMessage:
+    """Marks A4 `selesai` without a note or a file from the /lapor menu's `button`."""
+    await conv.press(user, button)
+    await conv.press(user, "3. Selesai")
+    await conv.say(user, "-")
+    return await conv.press(user, "2. Lewati")
+
+
+async def test_the_same_value_again_adds_no_history_and_sends_no_card(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    rina = driver.user(RINA, "Rina")
+    await conv.say(rina, "/lapor")
+    await _a4_done(conv, rina, "⬜ A4")
+    await conv.deliver()
+    history = await _history(conv, koperasi["sejahtera_cycle"])
+    assert [(h.field, h.new_value) for h in history] == [("status", "selesai")]
+    before = len(await rina.messages())
+    await conv.say(rina, "/lapor")
+    said = await _a4_done(conv, rina, "✅ A4")
+    await conv.deliver()
+    assert said.body == "Tidak ada yang berubah."
+    assert len(await rina.messages()) == before + 5  # menu, 3 questions, the answer: no card
+    assert "Status RAT" not in (await rina.last_message()).body
+    assert len(await _history(conv, koperasi["sejahtera_cycle"])) == len(history)
+
+
+async def test_undo_refuses_when_the_field_was_changed_since(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    """Rina marks A4 done; her officer then sets it to `proses` (being done); Rina's undo
+    would put back `belum` over the officer's change: it explains and changes nothing."""
+    rina, ani = driver.user(RINA, "Rina"), driver.user(ANI, "Ani")
+    await conv.say(rina, "/lapor")
+    await _a4_done(conv, rina, "⬜ A4")
+    await conv.say(ani, "/koperasi")
+    await _edited(conv, ani, "1")
+    await conv.press(ani, "📝 Catat laporan RAT")
+    await conv.press(ani, "✅ A4")
+    await conv.press(ani, "2. Sedang dikerjakan")
+    await conv.say(ani, "-")
+    await conv.press(ani, "2. Lewati", count=2)
+    history = await _history(conv, koperasi["sejahtera_cycle"])
+    await conv.say(rina, "/lapor")
+    refused = await conv.press(rina, "↩️ Batalkan perubahan terakhir")
+    assert "Tidak dibatalkan" in refused.body
+    entry = await _entry(conv, koperasi["sejahtera_cycle"], "A4")
+    assert entry is not None
+    assert entry.status == "proses"
+    assert len(await _history(conv, koperasi["sejahtera_cycle"])) == len(history)
+
+
+async def test_an_officers_undo_is_recorded_as_the_officers(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    ani = driver.user(ANI, "Ani")
+    await conv.say(ani, "/koperasi")
+    await _edited(conv, ani, "1")
+    await conv.press(ani, "📝 Catat laporan RAT")
+    await conv.press(ani, "⬜ A5")
+    await conv.press(ani, "3. Selesai")
+    await conv.say(ani, "-")
+    await conv.press(ani, "2. Lewati", count=2)
+    await conv.say(ani, "/koperasi")
+    await _edited(conv, ani, "1")
+    await conv.press(ani, "📝 Catat laporan RAT")
+    await conv.press(ani, "↩️ Batalkan perubahan terakhir", count=2)
+    entry = await _entry(conv, koperasi["sejahtera_cycle"], "A5")
+    assert entry is not None
+    assert (entry.status, entry.verification) == ("belum", "none")
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        officer = await uow.people.get_by_telegram_id(ANI)
+    assert officer is not None
+    undo = (await _history(conv, koperasi["sejahtera_cycle"]))[2:]
+    assert [(h.field, h.new_value, h.changed_by_person_id, h.on_behalf) for h in undo] == [
+        ("status", "belum", officer.id, True),  # the officer's, "dicatat oleh petugas"
+        ("verification", "none", officer.id, True),
+    ]
+
+
+async def test_a_draft_resumed_days_later_takes_todays_date(
+    conv: Conversation, driver: Driver, clock: FrozenClock, koperasi: dict[str, int]
+) -> None:
+    """Rina opens *RAT terlaksana* on 4 January and leaves it; on 12 January she resumes it
+    and gives that day's date: accepted (the draft's old context would call it the future)."""
+    rina = driver.user(RINA, "Rina")
+    await conv.say(rina, "/lapor")
+    await conv.press(rina, "⬜ RAT terlaksana")
+    await conv.say(rina, "/bantuan")  # the sub-flow waits as a draft
+    clock.advance(days=8)
+    await conv.say(rina, "/lapor")
+    resumed = await conv.press(rina, "⬜ RAT terlaksana")
+    assert "Tanggal berapa RAT diadakan?" in resumed.body
+    asked = await conv.say(rina, "12-01-2027")
+    assert "anggota yang terdaftar" in asked.body
+    await conv.say(rina, "40")
+    await conv.say(rina, "30")
+    for _ in range(3):
+        await conv.press(rina, "1. Ya")
+    await conv.press(rina, "2. Tidak")  # no SHU decided
+    await conv.press(rina, "2. Tidak", count=2)  # no elections
+    cycle = await _cycle(conv, koperasi["sejahtera_cycle"])
+    assert str(cycle.held_date) == "2027-01-12"
+    [held] = [h for h in await _history(conv, cycle.id) if h.field == "held_date"]
+    assert held.changed_at == clock.now()
+
+
+async def test_official_terms_are_explained_once_per_person(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    rina, siti = driver.user(RINA, "Rina"), driver.user(SITI, "Siti")
+    first = await conv.say(rina, "/status")
+    assert "Istilah baru di kartu ini" in first.body
+    assert "• Tahun buku: tahun pembukuan koperasi" in first.body
+    again = await conv.say(rina, "/status")
+    assert "Tahun buku 2026" in again.body  # the card itself
+    assert "Istilah baru" not in again.body
+    assert "tahun pembukuan koperasi" not in again.body
+    await conv.say(siti, "/status")
+    other = await conv.press(siti, "KSP Sejahtera")
+    assert "tahun pembukuan koperasi" in other.body  # remembered per person
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        person = await uow.people.get_by_telegram_id(RINA)
+        assert person is not None
+        seen = await uow.people.terms_seen(person.id)
+    assert seen == {"rat", "tahun_buku", "tahap", "checklist", "tenggat", "tanda"}
+
+
+async def test_a_resumed_draft_asks_again_an_answer_the_cycle_no_longer_accepts(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    """Rina gives 3 January as the RAT's date and leaves the sub-flow; her officer then
+    records the invitations as sent on 4 January. Resumed, the RAT's date is asked again
+    (invitations cannot follow the RAT), not taken to the end and refused there."""
+    rina, ani = driver.user(RINA, "Rina"), driver.user(ANI, "Ani")
+    await conv.say(rina, "/lapor")
+    await conv.press(rina, "⬜ RAT terlaksana")
+    await conv.say(rina, "03-01-2027")
+    await conv.say(rina, "40")
+    await conv.say(rina, "/bantuan")
+    await conv.say(ani, "/koperasi")
+    await _edited(conv, ani, "1")
+    await conv.press(ani, "📝 Catat laporan RAT")
+    await conv.press(ani, "⬜ Undangan terkirim")
+    await conv.say(ani, "04-01-2027", count=2)
+    await conv.say(rina, "/lapor")
+    resumed = await conv.press(rina, "⬜ RAT terlaksana")
+    assert "Melanjutkan draf" in resumed.body
+    assert "Tanggal berapa RAT diadakan?" in resumed.body
+    refused = await conv.say(rina, "03-01-2027")
+    assert "Tanggal berapa RAT diadakan?" in refused.body  # the reason, the same question
+    assert "anggota yang terdaftar" in (await conv.say(rina, "04-01-2027")).body

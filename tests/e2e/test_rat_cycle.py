@@ -1,6 +1,7 @@
 """The RAT cycle as people live it, with the bot polling telegram_stub.
 
-A board member works through the checklist over two sessions (the bot restarted between),
+A board member works through the checklist over two sessions (the bot process SIGKILLed in
+the middle of a sub-flow between them),
 reaches SIAP_RAT, schedules and holds the RAT, uploads the minutes, reports, and the officer
 confirms ODS; a cooperative with no board on Telegram gets there through its officer alone;
 another board and a pimpinan can change none of it.
@@ -9,8 +10,13 @@ another board and a pimpinan can change none of it.
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+import signal
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from config import RatConfig
 from domain.access import Role
 from domain.callbacks import LaporButton
 from services.rat_recompute import recompute_koperasi
@@ -18,9 +24,11 @@ from storage.engine import create_engine, session_factory
 from storage.tables import Koperasi
 from storage.uow import UnitOfWork
 from telegram_stub import BotApiStub
-from tests.helpers.bot import bot_config, polling_bot
+from tests.e2e.test_crash import _kill, _start
+from tests.e2e.test_kunjungan import _write_config
+from tests.helpers.bot import bot_config, migrate, polling_bot, sqlite_url
 from tests.helpers.clock import FrozenClock
-from tests.helpers.driver import BotMessage, Driver, UserSession
+from tests.helpers.driver import BotMessage, Driver, DriverError, UserSession
 from tests.helpers.seed import (
     NOW,
     add_board_member,
@@ -31,6 +39,8 @@ from tests.helpers.seed import (
 )
 
 TODAY = date(2027, 1, 4)
+FORMED = date(2020, 1, 1)
+WIB = ZoneInfo("Asia/Jakarta")
 RINA, ANI, BUDI, PAK = 9101, 9102, 9103, 9104
 NO_FLAGS = "Tanda: tidak ada keterlambatan"
 
@@ -126,45 +136,158 @@ async def _through(user: UserSession, card: BotMessage, stage: str) -> None:
     assert NO_FLAGS in card.body
 
 
-async def test_board_works_through_the_cycle_over_two_sessions_and_the_officer_confirms_ods(
-    stub: BotApiStub, database_url: str, driver: Driver, clock: FrozenClock
+async def _seed_now(url: str) -> int:
+    """KSP Sejahtera (formed 2020, officer Ani, Rina on its board) recomputed for the real
+    today: the bot process reads the system clock, so its current cycle is the latest one."""
+    engine = create_engine(url)
+    today = datetime.now(WIB).date()
+    try:
+        async with UnitOfWork(session_factory(engine)) as uow:
+            ani = await add_person(uow, ANI, "Ani", roles=[Role.PETUGAS])
+            made = await add_koperasi(
+                uow, "KSP Sejahtera", petugas_id=ani.id, bentuk="primer", tgl_badan_hukum=FORMED
+            )
+            await recompute_koperasi(uow, made.id, RatConfig().policy(), today, now=NOW)
+            await add_board_member(uow, await add_person(uow, RINA, "Rina"), made.id)
+            await uow.commit()
+            return made.id
+    finally:
+        await engine.dispose()
+
+
+async def _new_with(
+    user: UserSession,
+    act: Callable[[], Awaitable[object]],
+    needle: str,
+    timeout: float = 20,  # noqa: ASYNC109 - a deadline for polling the stub, by design
+) -> BotMessage:
+    """Does `act`, then waits for a new message holding `needle` (reminders or notes from
+    the outbox may arrive beside the replies)."""
+    try:
+        seen = len(await user.messages())
+    except DriverError:  # the chat does not exist yet: nothing written to it
+        seen = 0
+    await act()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        for message in (await user.messages())[seen:]:
+            if needle in message.body:
+                return message
+        assert loop.time() < deadline, f"no message with {needle!r}"
+        await asyncio.sleep(0.05)
+
+
+async def _tap(user: UserSession, button: str, needle: str, timeout: float = 20) -> BotMessage:  # noqa: ASYNC109
+    return await _new_with(user, lambda: user.press(button), needle, timeout)
+
+
+async def _type(user: UserSession, text: str, needle: str, timeout: float = 20) -> BotMessage:  # noqa: ASYNC109
+    return await _new_with(user, lambda: user.send(text), needle, timeout)
+
+
+CARD = "Status RAT —"
+
+
+async def _done(user: UserSession, code: str) -> BotMessage:
+    """Marks an item done without a note or a file; the status card shown after it."""
+    await _type(user, "/lapor", "Lapor RAT")
+    await _tap(user, f"⬜ {code}", "keadaan butir")
+    await _tap(user, "3. Selesai", "catatan singkat")
+    await _type(user, "-", "melampirkan bukti")
+    return await _tap(user, "2. Lewati", CARD)
+
+
+async def _on_today(user: UserSession, milestone: str) -> BotMessage:
+    await _type(user, "/lapor", "Lapor RAT")
+    await _tap(user, f"⬜ {milestone}", "Tanggal berapa")
+    return await _type(user, "hari ini", CARD)
+
+
+async def test_board_works_through_the_cycle_across_a_sigkill_and_the_officer_confirms_ods(
+    tmp_path: Path, stub: BotApiStub, driver: Driver
 ) -> None:
-    ids = await _seed(database_url, stub)
-    cfg = bot_config(stub, database_url)
+    """Rina marks three items in one session and is in the middle of a fourth's sub-flow
+    when the bot process is SIGKILLed; after the restart the draft resumes at the same step,
+    and she goes on to SIAP_RAT, plans, invites, holds the RAT, uploads the minutes and
+    reports; her officer confirms the ODS entry. Stage asserted at each step (the bot reads
+    the system clock, so the current cycle is the latest closed year, and its dates are
+    "hari ini")."""
+    url = sqlite_url(tmp_path)
+    await migrate(url)
+    koperasi_id = await _seed_now(url)
+    config = tmp_path / "config.toml"
+    _write_config(config, stub, url)
     rina, ani = driver.user(RINA, "Rina"), driver.user(ANI, "Ani")
-    async with polling_bot(cfg, clock):
+    first = await _start(config)
+    try:
+        await _type(rina, "/lapor", "Lapor RAT — KSP Sejahtera", timeout=45)
         for code in ("A1", "A2", "A4"):
-            card = await _item_done(rina, code)
-        await _through(rina, card, "Persiapan")
+            card = await _done(rina, code)
+        assert "Tahap: Persiapan" in card.body
         assert "Checklist: 3/7" in card.body
-    assert await _stage(database_url, ids["KSP Sejahtera"]) == "PERSIAPAN"
+        await _type(rina, "/lapor", "Lapor RAT")
+        await _tap(rina, "⬜ A5", "keadaan butir")
+        await _tap(rina, "3. Selesai", "catatan singkat")
+        await _type(
+            rina, "Neraca sudah disusun", "melampirkan bukti"
+        )  # waiting at the evidence step
+    finally:
+        await _kill(first)  # SIGKILL in the middle of the sub-flow
+    assert await _stage(url, koperasi_id) == "PERSIAPAN"
+    second = await _start(config)
+    try:
+        # The new process takes the dead one's lease first (up to 30 s on SQLite).
+        menu = await _type(rina, "/lapor", "Lapor RAT", timeout=60)
+        assert "✅ A4 LPJ pengurus*" in menu.body  # kept across the crash
+        resumed = await _tap(rina, "⬜ A5", "Melanjutkan draf")
+        assert "melampirkan bukti" in resumed.body  # the same step, the note kept
+        card = await _tap(rina, "2. Lewati", CARD)
+        assert "Checklist: 4/7" in card.body
+        for code in ("A6", "A8"):
+            await _done(rina, code)
+        card = await _done(rina, "A10")
+        assert "Tahap: Persiapan" in card.body  # all mandatory done, no date planned yet
+        await _type(rina, "/lapor", "Lapor RAT")
+        await _tap(rina, "⬜ Rencana tanggal dan cara RAT", "Tanggal berapa")
+        await _type(rina, "hari ini", "Bagaimana RAT akan diadakan")
+        card = await _tap(rina, "1. tatap muka (luring)", CARD)
+        assert "Tahap: Siap RAT" in card.body
+        await _done(rina, "A11")
+        assert "Tahap: Terjadwal" in (await _on_today(rina, "Undangan terkirim")).body
+        await _type(rina, "/lapor", "Lapor RAT")
+        await _tap(rina, "⬜ RAT terlaksana", "Tanggal berapa")
+        await _type(rina, "hari ini", "anggota yang terdaftar")
+        await _type(rina, "50", "anggota yang hadir")
+        await _type(rina, "40", "LPJ pengurus diterima")
+        await _tap(rina, "1. Ya", "laporan keuangan")
+        await _tap(rina, "1. Ya", "RK dan RAPB")
+        await _tap(rina, "1. Ya", "SHU diputuskan")
+        await _tap(rina, "2. Tidak", "pemilihan pengurus")  # no SHU: its amount is not asked
+        card = await _tap(rina, "2. Tidak", CARD)
+        assert "Tahap: RAT terlaksana" in card.body
+        await _type(rina, "/lapor", "Lapor RAT")
+        await _tap(rina, "⬜ Berita acara", "berita acara RAT")
+        card = await _new_with(
+            rina, lambda: rina.send_document(b"%PDF-1.4 berita acara", "ba.pdf"), CARD
+        )
+        assert "Tahap: RAT terlaksana" in card.body
+        assert "Tahap: Dilaporkan" in (await _on_today(rina, "Dilaporkan ke dinas")).body
+        assert "Terinput di ODS" not in (await _type(rina, "/lapor", "Lapor RAT")).body
 
-    async with polling_bot(cfg, clock):  # the next day's session, after a restart
-        menu = await _say(rina, "/lapor")
-        assert "✅ A4 LPJ pengurus*" in menu.body  # kept across the restart
-        for code in ("A5", "A6", "A8", "A10"):
-            card = await _item_done(rina, code)
-        await _through(rina, card, "Persiapan")  # all mandatory done, no date planned yet
-        await _through(rina, await _planned(rina, "03-01-2027"), "Siap RAT")
-        await _item_done(rina, "A11")
-        card = await _dated(rina, "Undangan terkirim", "02-01-2027")
-        await _through(rina, card, "Terjadwal")
-        await _through(rina, await _held(rina, "03-01-2027"), "RAT terlaksana")
-        await _menu(rina, False)
-        await _press(rina, "⬜ Berita acara")
-        await rina.send_document(b"%PDF-1.4 berita acara", "berita_acara.pdf")
-        await _through(rina, (await rina.wait_for_reply(2))[-1], "RAT terlaksana")
-        card = await _dated(rina, "Dilaporkan ke dinas", "04-01-2027")
-        await _through(rina, card, "Dilaporkan")
-        assert "Terinput di ODS" not in (await _say(rina, "/lapor")).body
-
-        await _say(ani, "/koperasi")
-        listed = await ani.last_message()
+        await _type(ani, "/koperasi", "KSP Sejahtera")
+        listed = await _listing(ani)
         await ani.press(_number_of(listed, "KSP Sejahtera"))
-        await ani.wait_for_edit(listed)
-        card = await _dated(ani, "Terinput di ODS", "04-01-2027", office=True)
-        await _through(ani, card, "Terinput ODS")
-    assert await _stage(database_url, ids["KSP Sejahtera"]) == "TERINPUT_ODS"
+        await ani.wait_for_edit(listed, timeout=20)
+        await _tap(ani, "📝 Catat laporan RAT", "Lapor RAT")
+        await _tap(ani, "⬜ Terinput di ODS", "Tanggal berapa")
+        card = await _type(ani, "hari ini", CARD)
+        assert "Tahap: Terinput ODS" in card.body
+    finally:
+        second.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(second.wait(), timeout=20)
+        await _kill(second)
+    assert await _stage(url, koperasi_id) == "TERINPUT_ODS"
 
 
 async def _answered(stub: BotApiStub, query: str, seconds: float = 10) -> None:

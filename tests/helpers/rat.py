@@ -95,6 +95,7 @@ def _judge(
         tgl_badan_hukum=koperasi.tgl_badan_hukum,
         status_aktivitas=koperasi.status_aktivitas,
         held=held,
+        history_from=koperasi.rat_history_from,
     )
     rules = {c.tahun_buku: _rules(c) for c in cycles}
     records = [rules[c.tahun_buku].year_record(c.held_date is not None) for c in cycles]
@@ -108,6 +109,7 @@ def _judge(
             today,
             activity=state.status_aktivitas,
             at_risk_days=policy.at_risk_days,
+            register_reported=policy.register_rat_reported,
         )
         flags[cycle.tahun_buku] = assessed.flags
         by_year[cycle.tahun_buku] = {"tahap": assessed.tahap, **assessed.flags.stored_fields()}
@@ -117,7 +119,9 @@ def _judge(
         values.update({"tahap": "BELUM_MULAI", **Flags().stored_fields()})
         return Standing(values, by_year)
     previous = flags.get(current - 1)
-    if previous is None and owes(current - 1, first_owed_year(fye, koperasi.tgl_badan_hukum)):
+    known = koperasi.rat_history_from is None or current - 1 >= koperasi.rat_history_from
+    owed = owes(current - 1, first_owed_year(fye, koperasi.tgl_badan_hukum))
+    if previous is None and owed and known:
         deadlines = new_cycle_rules(policy, facts.rules, current - 1).deadlines
         obliged = is_obliged(state.status_aktivitas)
         previous = cycle_flags(deadlines, None, None, today, obliged=obliged)

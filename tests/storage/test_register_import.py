@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from config import DEFAULT_KECAMATAN
+from config import DEFAULT_KECAMATAN, RatConfig
 from domain.register_rows import RowRules
 from services import register_scan
+from services.rat_recompute import recompute_after_import
 from services.register_files import Table, open_table
 from services.register_import import ImportPreview, import_table, preview_table
 from storage.repositories.koperasi import KoperasiRepository
@@ -189,3 +190,56 @@ async def test_the_bulk_methods_keep_row_order_and_change_only_given_columns(
     assert [state[i].values["desa"] for i in ids] == [None, "A", None, "B", None]
     cycle = state[ids[0]].cycles[2025]
     assert (cycle.held_date, cycle.tahap) == (date(2026, 2, 2), "RAT_TERLAKSANA")
+
+
+async def _standing(
+    factory: async_sessionmaker[AsyncSession], nik: str
+) -> tuple[str | None, bool, bool, int | None]:
+    """Recomputes every cooperative as after an import; one's status and two flags."""
+    policy = RatConfig().policy()
+    async with UnitOfWork(factory) as uow:
+        await recompute_after_import(uow, policy, RULES.today, now=NOW)
+        await uow.commit()
+    async with UnitOfWork(factory, write=False) as uow:
+        found = await find_koperasi(uow, nik_koperasi=nik)
+        assert found is not None
+        return (
+            found.status_aktivitas,
+            found.flag_tidak_rat,
+            found.flag_terlambat_lapor,
+            found.rat_history_from,
+        )
+
+
+async def test_a_register_with_fewer_rat_columns_leaves_earlier_years_unknown(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """Only rat_2025, blank, for a cooperative formed long ago: one missed year (2025, whose
+    TIDAK_RAT shows), not three; a later file with rat_2023 widens what the history covers."""
+    header = "nama,kecamatan,nik_koperasi,no_badan_hukum,tgl_badan_hukum,rat_2025"
+    await _apply(factory, _table("KSU Lama,Maron,3513100000000009,,01-02-1995,", header=header))
+    assert await _standing(factory, "3513100000000009") == ("AKTIF_BELUM_RAT", True, False, 2025)
+    wider = "nama,kecamatan,nik_koperasi,tgl_badan_hukum,rat_2023,rat_2024,rat_2025"
+    await _apply(factory, _table("KSU Lama,Maron,3513100000000009,01-02-1995,,,", header=wider))
+    assert await _standing(factory, "3513100000000009") == ("TIDAK_AKTIF", True, False, 2023)
+    # Importing the narrow file again narrows nothing.
+    await _apply(factory, _table("KSU Lama,Maron,3513100000000009,,01-02-1995,", header=header))
+    assert (await _standing(factory, "3513100000000009"))[3] == 2023
+
+
+async def test_a_rat_held_per_the_register_is_not_late_to_report(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """2025's RAT held on 20 Feb 2026 per the register, imported in January 2027 (long after
+    the 30 Apr 2026 report deadline): counted as reported, no TERLAMBAT_LAPOR."""
+    await _apply(factory, _table(ROWS[1]))
+    assert await _standing(factory, "3513100000000002") == ("AKTIF_RAT", False, False, 2024)
+    async with UnitOfWork(factory, write=False) as uow:
+        cycle = (
+            await uow.session.scalars(select(RatCycle).where(RatCycle.tahun_buku == 2025))
+        ).one()
+    assert (cycle.tahap, cycle.flag_terlambat_lapor, cycle.reported_date) == (
+        "DILAPORKAN",
+        False,
+        None,  # nothing invented: the register has no reported date
+    )
