@@ -10,7 +10,7 @@ plain translated strings that the caller puts in; the renderer draws what it is 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from domain.stages import RAT_TERLAKSANA, STAGES
@@ -160,21 +160,30 @@ def trend_years(last: int) -> tuple[int, ...]:
 
 @dataclass(frozen=True)
 class ProgressLabels:
-    """The progress chart's words, translated by the caller."""
+    """The progress chart's words and formatted numbers, translated by the caller.
+
+    `rows`: one name per row of the chart (in its order); `notes`: "held/total" per row;
+    `ticks`: the value axis's labels at 0, 20, … 100 %.
+    """
 
     title: str
     subtitle: str
-    axis: str  # the value axis: share of cooperatives
+    axis: str
     stages: tuple[str, ...]  # in STAGES order
-    target: str  # the target line's legend entry
-    no_kecamatan: str  # the row of cooperatives without a kecamatan
+    target: str  # the target line's legend entry ("" without a target)
     empty: str  # shown when there is nothing to chart
-    percent_format: str = "{:.0f}%"
+    rows: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    ticks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class TrendLabels:
-    """The trend chart's words, translated by the caller."""
+    """The trend chart's words and formatted numbers, translated by the caller.
+
+    `seasons`: one name per season (oldest first); `rat_values`, `active_values`: each point's
+    figure as shown beside it ("" where there is no data).
+    """
 
     title: str
     subtitle: str
@@ -183,6 +192,12 @@ class TrendLabels:
     active: str
     rat_target: str
     active_target: str
-    seasons: tuple[str, ...] = field(default=())  # one per season, oldest first
-    no_data: str = ""
-    percent_format: str = "{:.0f}%"
+    empty: str
+    seasons: tuple[str, ...] = ()
+    rat_values: tuple[str, ...] = ()
+    active_values: tuple[str, ...] = ()
+    ticks: tuple[str, ...] = ()
+
+
+#: Where the value axes of both charts are labelled: 0, 20, … 100 %.
+TICKS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
