@@ -30,11 +30,7 @@ from services.charts import ChartRequest, progress_labels, render, trend_labels
 from services.reminders.rollup import MAX_CAPTION, _needed, rollup_caption
 
 CATALOGUES = Catalogues(["id", "en"], "id", ZoneInfo("Asia/Jakarta"))
-KECAMATAN = (
-    "Bantaran Banyuanyar Besuk Dringu Gading Gending Kotaanyar Kraksaan Krejengan Krucil Kuripan "
-    "Leces Lumbang Maron Paiton Pajarakan Pakuniran Sukapura Sumber Sumberasih Tegalsiwalan "
-    "Tiris Tongas Wonomerto"
-).split()
+KECAMATAN = AppConfig().region.kecamatan  # the 24 of Kabupaten Probolinggo
 
 
 def _regency() -> ProgressChart:
