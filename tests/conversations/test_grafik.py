@@ -146,7 +146,8 @@ async def test_the_monday_roll_up_reaches_admins_and_pimpinan_as_a_photo_once(
     assert to_boss.caption.startswith("Gempur weekly roll-up — January 4, 2027\n")
     assert to_admin.media["photo"][0]["width"] == 1080
     image = stub.state.file(to_admin.media["photo"][0]["file_id"]).data
-    assert image.startswith(b"\x89PNG") and len(image) > 20_000
+    assert image.startswith(b"\x89PNG")
+    assert len(image) > 20_000
     for person in (OFFICER, BOARD):
         assert _photos(await people[person].messages()) == []
     # The next day's run sends nothing again.
