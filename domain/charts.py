@@ -199,5 +199,13 @@ class TrendLabels:
     ticks: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class ChartRequest:
+    """What the drawing worker gets: a chart and its labels (plain data, so it pickles)."""
+
+    chart: ProgressChart | TrendChart
+    labels: ProgressLabels | TrendLabels
+
+
 #: Where the value axes of both charts are labelled: 0, 20, … 100 %.
 TICKS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)

@@ -19,13 +19,13 @@ from matplotlib.figure import Figure
 
 from domain.charts import (
     TICKS,
+    ChartRequest,
     ProgressChart,
     ProgressLabels,
     TrendChart,
     TrendLabels,
 )
 from domain.stages import STAGES
-from services.charts import ChartRequest
 
 #: Pixels across (Telegram shows a photo at most this wide) and the drawing's resolution.
 WIDTH_PX = 1080

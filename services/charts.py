@@ -18,6 +18,7 @@ from datetime import date
 from config import AppConfig
 from domain.charts import (
     TICKS,
+    ChartRequest,
     ProgressChart,
     ProgressLabels,
     SeasonCounts,
@@ -31,6 +32,17 @@ from domain.stages import STAGES
 from locales import N_, Translator
 from runtime.offload import Budget, offload
 from storage.uow import UnitOfWork
+
+__all__ = [
+    "ChartRequest",
+    "Charts",
+    "gather",
+    "progress_labels",
+    "render",
+    "scope_name",
+    "targets",
+    "trend_labels",
+]
 
 MB = 1024 * 1024
 
@@ -51,14 +63,6 @@ class Charts:
 
     progress: ProgressChart
     trend: TrendChart
-
-
-@dataclass(frozen=True)
-class ChartRequest:
-    """What the worker draws: a chart and its labels (plain data, so it pickles)."""
-
-    chart: ProgressChart | TrendChart
-    labels: ProgressLabels | TrendLabels
 
 
 def targets(cfg: AppConfig) -> tuple[float, float]:
