@@ -71,11 +71,10 @@ def rollup_caption(tr: Translator, chart: ProgressChart, day: date, lowest: int)
         ),
     ]
     missing = max(0, _needed(chart.obliged, target) - chart.held)
-    head.append(
-        tr.t("rollup.weekly.to_target", count=missing)
-        if missing
-        else tr.t("rollup.weekly.reached")
-    )
+    if missing:
+        head.append(tr.t("rollup.weekly.to_target", count=missing))
+    elif chart.obliged:
+        head.append(tr.t("rollup.weekly.reached"))
     rows = [
         tr.t(
             "rollup.weekly.lowest_line",

@@ -232,6 +232,18 @@ def test_the_roll_up_caption() -> None:
     assert "Still needed to reach the target:" in english
 
 
+def test_the_caption_of_an_empty_register_claims_no_target_reached() -> None:
+    empty = ProgressChart.build([], target=0.8, fiscal_year=None, registered=0)
+    text = rollup_caption(CATALOGUES.get("en"), empty, date(2026, 12, 7), 5)
+    assert "RAT held (current cycles): 0 of 0" in text
+    assert "Target reached" not in text
+    assert "Still needed" not in text
+    done = ProgressChart.build(
+        [("Maron", "DILAPORKAN", 2)], target=0.8, fiscal_year=None, registered=2
+    )
+    assert "Target reached." in rollup_caption(CATALOGUES.get("en"), done, date(2026, 12, 7), 5)
+
+
 def test_a_long_caption_drops_kecamatan_to_fit() -> None:
     rows = [(f"Kecamatan {'x' * 55} {n}", "BELUM_MULAI", 1) for n in range(24)]
     chart = ProgressChart.build(rows, target=0.8, fiscal_year=None, registered=24)
