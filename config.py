@@ -294,6 +294,10 @@ class RemindersConfig(_Section):
     catch_up_days: int = Field(default=7, ge=0, le=31)
     # The officers' weekly digest goes out on this weekday (0 = Monday).
     digest_weekday: int = Field(default=0, ge=0, le=6)
+    # The office's weekly roll-up with its chart (admins and pimpinan, 07:30): this weekday
+    # (0 = Monday; a day off: the next working day), listing the lowest this many kecamatan.
+    rollup_weekday: int = Field(default=0, ge=0, le=6)
+    rollup_lowest: int = Field(default=5, ge=0, le=24)
 
     @model_validator(mode="after")
     def _unique_names(self) -> RemindersConfig:
@@ -388,6 +392,21 @@ class RatConfig(_Section):
         )
 
 
+class TargetsConfig(_Section):
+    """The office's targets (docs/rules.md#charts): the share of obliged cooperatives with
+    their RAT held, and of active cooperatives, in percent."""
+
+    rat_percent: float = Field(default=80.0, ge=0, le=100)
+    aktif_percent: float = Field(default=80.0, ge=0, le=100)
+
+
+class ChartsConfig(_Section):
+    """The roll-up charts' worker process: its time and memory budget."""
+
+    worker_seconds: float = Field(default=60.0, gt=0, le=600)
+    worker_memory_mb: int = Field(default=1024, ge=256)
+
+
 class LoggingConfig(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     file: str = ""
@@ -408,6 +427,8 @@ class AppConfig(_Section):
     relay: RelayConfig = Field(default_factory=RelayConfig)
     rat: RatConfig = Field(default_factory=RatConfig)
     reminders: RemindersConfig = Field(default_factory=RemindersConfig)
+    targets: TargetsConfig = Field(default_factory=TargetsConfig)
+    charts: ChartsConfig = Field(default_factory=ChartsConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
 
 

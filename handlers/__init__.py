@@ -19,6 +19,7 @@ from domain.callbacks import (
     INVITE_BUTTONS,
     BoardChoice,
     BoardSwitch,
+    ChartButton,
     ConsentButton,
     ConsentDecline,
     FollowUpButton,
@@ -43,6 +44,7 @@ from domain.invites import TYPED_CODE_PATTERN
 from handlers import (
     basics,
     board,
+    grafik,
     home,
     invites,
     koperasi,
@@ -195,6 +197,8 @@ def register(app: GempurApp, cfg: AppConfig) -> None:
     app.add_handler(
         CallbackQueryHandler(tindak_lanjut.on_follow_up, pattern=FollowUpButton.pattern())
     )
+    # roll-ups: the charts of a scope (the *Grafik* button)
+    app.add_handler(CallbackQueryHandler(grafik.on_chart_button, pattern=ChartButton.pattern()))
     app.add_handler(CallbackQueryHandler(basics.stale_callback))
 
     app.add_error_handler(on_error)

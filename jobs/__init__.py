@@ -30,6 +30,8 @@ from jobs.registry import Job, JobRegistry
 from jobs.relay_undelivered import relay_undelivered
 from jobs.reminders import JOB_NAME as REMINDERS_JOB
 from jobs.reminders import plan_reminders
+from jobs.rollup import JOB_NAME as ROLLUP_JOB
+from jobs.rollup import weekly_rollup
 from jobs.thread_waits import thread_waits
 from jobs.tick import tick
 from runtime.leader import make_holder_id
@@ -48,6 +50,8 @@ JOBS: tuple[Job[GempurApp], ...] = (
     Job("relay_undelivered", Every(timedelta(minutes=1)), relay_undelivered),
     # Reminders of the day (and of days missed) into the outbox, as the sending window opens.
     Job(REMINDERS_JOB, Daily(time(7, 0)), plan_reminders),
+    # The office's weekly roll-up with its chart, on its weekday (docs/rules.md).
+    Job(ROLLUP_JOB, Daily(time(7, 30)), weekly_rollup),
 )
 
 

@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 # Two workers at once: the bot runs on a small machine and each worker may use its whole budget.
 MAX_WORKERS = 2
+# Added to a worker's nice value: the event loop's process wins the CPU when both want it.
+WORKER_NICENESS = 10
 
 T = TypeVar("T")
 
@@ -146,7 +148,9 @@ def _outcome(stdin: BinaryIO) -> tuple[str, object]:
 
 
 def serve() -> None:
-    """The worker's body (`python -m runtime.offload`)."""
+    """The worker's body (`python -m runtime.offload`), at a lower CPU priority than the bot:
+    on a small machine the chats come first, the file or chart a little later."""
+    os.nice(WORKER_NICENESS)
     outcome = _outcome(sys.stdin.buffer)
     try:
         answer = pickle.dumps(outcome)

@@ -63,6 +63,7 @@ from domain.callbacks.rat import (
     VerifyButton,
 )
 from domain.callbacks.relay import RelayAction, RelayButton, RelaySessionEnd, RelayTopicButton
+from domain.callbacks.rollup import ChartButton
 from domain.callbacks.visits import (
     FollowUpAction,
     FollowUpButton,
@@ -78,6 +79,7 @@ __all__ = [
     "QUERY_BYTES",
     "BoardChoice",
     "BoardSwitch",
+    "ChartButton",
     "Codec",
     "ConsentButton",
     "ConsentDecline",

@@ -66,9 +66,7 @@ class Reminder:
 
 @dataclass
 class DigestCounts:
-    """A weekly digest's counts: an officer's cooperatives, or the office's roll-up of all."""
+    """A weekly digest's counts: an officer's cooperatives."""
 
     late: int = 0
     at_risk: int = 0
-    total: int = 0
-    held: int = 0  # the current cycle's RAT held

@@ -64,16 +64,6 @@ class Planner:
             officer.at_risk += self._at_risk_now(item, today)
         return counts
 
-    def rollup(self, koperasi: Iterable[KoperasiState], today: date, into: DigestCounts) -> None:
-        """Adds these cooperatives to the office's weekly roll-up (the dissolving left out)."""
-        for item in koperasi:
-            if item.status_aktivitas in _DISSOLVING:
-                continue
-            into.total += 1
-            into.held += item.cycle is not None and item.cycle.held_date is not None
-            into.late += item.late
-            into.at_risk += self._at_risk_now(item, today)
-
     def _at_risk_now(self, item: KoperasiState, today: date) -> bool:
         if item.status_aktivitas == RAWAN:
             return True

@@ -8,11 +8,12 @@ delivered, maybe delivered, refused, or was the chat unreachable.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
 
 import httpx
-from telegram import Bot
+from telegram import Bot, InputFile
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -24,6 +25,45 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
+
+#: In a stored payload, a file the bot generated: ``{"photo": {"outbox_file": key}}`` names an
+#: ``outbox_file`` row, stored in the transaction that queued the row (the weekly roll-up's
+#: chart). The sender reads it when it claims the row and uploads it (multipart).
+STORED_FILE = "outbox_file"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file to upload with a call (its content never in reprs or logs)."""
+
+    filename: str
+    content: bytes = field(repr=False)
+
+
+def stored_file_keys(payload: Mapping[str, object]) -> set[str]:
+    """The keys of the stored files a payload names."""
+    return {
+        str(value[STORED_FILE])
+        for value in payload.values()
+        if isinstance(value, Mapping) and isinstance(value.get(STORED_FILE), str)
+    }
+
+
+def with_uploads(
+    payload: Mapping[str, object], files: Mapping[str, tuple[str, bytes]]
+) -> dict[str, object]:
+    """The payload with each stored-file reference replaced by its upload; a reference to a
+    file that is gone raises LookupError (the call must not go without it)."""
+    resolved: dict[str, object] = {}
+    for name, value in payload.items():
+        if isinstance(value, Mapping) and isinstance(key := value.get(STORED_FILE), str):
+            if key not in files:
+                raise LookupError("stored file gone")
+            filename, content = files[key]
+            resolved[name] = Upload(filename, content)
+        else:
+            resolved[name] = value
+    return resolved
 
 
 class BotApi(Protocol):
@@ -50,7 +90,13 @@ class PtbBotApi:
         # Bot API method names are case-insensitive. The lower-case name keeps PTB from
         # warning that it has a typed method of that name: payloads here are stored JSON,
         # which the typed methods do not take.
-        result = await self._bot.do_api_request(method.lower(), api_kwargs=dict(payload))
+        kwargs = {
+            name: InputFile(value.content, filename=value.filename)
+            if isinstance(value, Upload)
+            else value
+            for name, value in payload.items()
+        }
+        result = await self._bot.do_api_request(method.lower(), api_kwargs=kwargs)
         return message_id_of(result)
 
 

@@ -9,6 +9,7 @@ claimed: after a SIGKILL at most that many are in doubt.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import secrets
@@ -26,7 +27,7 @@ from telegram.error import TelegramError
 from config import DeliveryConfig
 from domain.clock import Clock
 from domain.delivery import MAX_ATTEMPTS, in_sending_window
-from services.outbox.api import BotApi
+from services.outbox.api import BotApi, stored_file_keys, with_uploads
 from services.outbox.attempt import Claim, Outcome, crashed, failed, sent
 from services.outbox.pacing import Monotonic, Pacer, Sleep
 from storage.uow import UnitOfWork
@@ -164,6 +165,9 @@ class OutboxSender:
         """Waits for the slot, makes the call, and judges the outcome (nothing is stored)."""
         await self._pacer.wait_turn(claim.chat_id)
         try:
+            if stored_file_keys(claim.payload):
+                # A stored file it names is gone (`_resolved`): never sent without it.
+                raise LookupError("stored file gone")  # noqa: TRY301 - handled as a crash below
             message_id = await self._api.call(claim.method, claim.payload)
         except TelegramError as exc:
             outcome = failed(
@@ -211,8 +215,11 @@ class OutboxSender:
                     now, self._tz, self._cfg.window_start, self._cfg.window_end
                 ),
             )
+            claims = [Claim.of(row) for row in rows]
+            keys = set().union(*(stored_file_keys(claim.payload) for claim in claims))
+            files = await uow.outbox.files(keys) if keys else {}
             await uow.commit()
-            return [Claim.of(row) for row in rows]
+            return [_resolved(claim, files) for claim in claims]
 
     def _expiry_due(self) -> bool:
         """Expiry is swept once per poll interval, not on every round."""
@@ -247,6 +254,17 @@ class OutboxSender:
         self._woken = self._wake.is_set()
         self._wake.clear()
         return in_flight.intersection(done)
+
+
+def _resolved(claim: Claim, files: dict[str, tuple[str, bytes]]) -> Claim:
+    """The claim with its stored files as uploads (a claim naming none is itself); a file that
+    is gone leaves the reference, and the attempt fails as a crash (never re-sent)."""
+    if not stored_file_keys(claim.payload):
+        return claim
+    try:
+        return dataclasses.replace(claim, payload=with_uploads(claim.payload, files))
+    except LookupError:
+        return claim
 
 
 def _outcomes(tasks: Iterable[asyncio.Task[Outcome]]) -> list[Outcome]:

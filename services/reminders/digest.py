@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from domain.access import Role
 from domain.relay import working_days_between
 from domain.reminders import DigestCounts
 from locales import N_
@@ -82,14 +81,6 @@ _NONE = DigestFigure(0)
 LATE_KEY = N_("reminder.digest.late")
 AT_RISK_KEY = N_("reminder.digest.at_risk")
 
-#: The office's weekly roll-up (admins and pimpinan), in order: (message key, count field).
-ROLLUP_LINES = (
-    (N_("reminder.rollup.total"), "total"),
-    (N_("reminder.rollup.held"), "held"),
-    (N_("reminder.rollup.late"), "late"),
-    (N_("reminder.rollup.at_risk"), "at_risk"),
-)
-
 
 def digest_date(weekday: int, span: tuple[date, date]) -> date | None:
     """The digest's weekday inside the span, if any (a day off rolls it forward)."""
@@ -113,18 +104,16 @@ async def add_digests(
     uow: Callable[[], UnitOfWork],
     settings: ReminderSettings,
     officers: dict[int, DigestCounts],
-    office: DigestCounts,
     day: date,
     lines: dict[int, list[Line]],
     people: dict[int, Recipient],
 ) -> None:
-    """Every officer's digest (late, at risk, then the providers' nonzero lines), and the
-    office's roll-up for admins and pimpinan."""
+    """Every officer's digest (late, at risk, then the providers' nonzero lines). The office's
+    weekly roll-up is its own job (`services.reminders.rollup`), with its chart."""
     ids = sorted(officers)
     async with uow() as work:
         reachable = await work.reminders.people(ids) if ids else {}
         extra = [(p.key, await p.counts(work, ids, day, settings)) for p in DIGEST_LINES]
-        leaders = await work.reminders.office(Role.ADMIN, Role.PIMPINAN)
     for officer_id, counts in officers.items():
         if officer_id not in reachable:
             continue
@@ -139,10 +128,3 @@ async def add_digests(
             for n, (key, figure) in enumerate(found)
             if figure.count
         ]
-    rollup = [
-        digest_line(key, getattr(office, name), 100 + n)
-        for n, (key, name) in enumerate(ROLLUP_LINES)
-    ]
-    for person in leaders:
-        people[person.person_id] = person
-        lines[person.person_id] += rollup

@@ -68,7 +68,6 @@ async def plan_reminders(
     digest = digest_date(settings.digest_weekday, span)
     planner = Planner(settings.entries, at_risk_days=settings.at_risk_days)
     officers: dict[int, DigestCounts] = {}
-    office = DigestCounts()
     summaries: Counter[Reminder] = Counter()
     after = 0
     while True:
@@ -81,12 +80,11 @@ async def plan_reminders(
             await _address(work, due, lines, people, report, summaries)
         if digest is not None:
             merge(officers, planner.digest((state for state, _ in batch), today))
-            planner.rollup((state for state, _ in batch), today, office)
     if summaries:
         await _address_admins(uow, summaries, lines, people, report)
     follow_ups = await address_follow_ups(uow, span, lines, people, report.due)
     if digest is not None:
-        await add_digests(uow, settings, officers, office, digest, lines, people)
+        await add_digests(uow, settings, officers, digest, lines, people)
     _render(catalogues, settings, today, lines, people, report)
     if not dry_run:
         report.written = await _write(uow, settings, today, now, report.messages)

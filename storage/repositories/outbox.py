@@ -9,7 +9,7 @@ claimed, ``expire_due`` and ``cancel_pending_for_chat``.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
+    delete,
     exists,
     func,
     or_,
@@ -42,7 +43,7 @@ from domain.delivery import (
 )
 from storage.outbox_doorbell import note_interactive_queued
 from storage.repositories.base import Repository, _insert_ignoring, insert_or_ignore_id, rowcount
-from storage.tables import JsonDict, Outbox
+from storage.tables import JsonDict, Outbox, OutboxFile
 
 # The priorities are the domain's; re-exported for the callers that enqueue.
 __all__ = [
@@ -244,13 +245,14 @@ class OutboxRepository(Repository):
         """Queues many bulk ``sendMessage`` rows (a reminder pass) in one statement; rows
         whose key is there already are kept. Each row gives ``idempotency_key``, ``chat_id``,
         ``person_id``, ``priority`` (bulk), ``kind``, ``payload``, ``not_before`` and
-        ``expires_at``. Returns how many were new. Bulk rows ring no doorbell."""
+        ``expires_at``, and may give ``method`` (default ``sendMessage``). Returns how many
+        were new. Bulk rows ring no doorbell."""
         if not rows:
             return 0
         values = [
             {
-                **row,
                 "method": "sendMessage",
+                **row,
                 "status": OutboxStatus.PENDING.value,
                 "attempts": 0,
                 "broadcast_id": None,
@@ -264,6 +266,36 @@ class OutboxRepository(Repository):
             self.session.get_bind().dialect.name, Outbox, tuple(values[0]), ("idempotency_key",)
         )
         return len((await self.session.execute(stmt, values)).all())
+
+    async def store_file(self, key: str, filename: str, content: bytes, *, now: datetime) -> bool:
+        """Stores a generated file for rows to upload, unless one is stored under ``key``
+        already (that one is kept); returns whether it was new."""
+        stmt = _insert_ignoring(
+            self.session.get_bind().dialect.name,
+            OutboxFile,
+            ("key", "filename", "content", "created_at"),
+            ("key",),
+        )
+        values = {"key": key, "filename": filename, "content": content, "created_at": now}
+        return bool((await self.session.execute(stmt, [values])).all())
+
+    async def files(self, keys: Collection[str]) -> dict[str, tuple[str, bytes]]:
+        """(filename, content) of the stored files among ``keys``."""
+        if not keys:
+            return {}
+        rows = await self.session.execute(
+            select(OutboxFile.key, OutboxFile.filename, OutboxFile.content).where(
+                OutboxFile.key.in_(sorted(keys))
+            )
+        )
+        return {key: (filename, bytes(content)) for key, filename, content in rows}
+
+    async def purge_files(self, before: datetime) -> int:
+        """Deletes the stored files made before ``before`` (their rows have long expired)."""
+        result = await self.session.execute(
+            delete(OutboxFile).where(OutboxFile.created_at < before)
+        )
+        return rowcount(result)
 
     async def get_by_key(self, idempotency_key: str) -> Outbox | None:
         """The row queued under ``idempotency_key``, if any."""

@@ -3,7 +3,14 @@
 from storage.tables.base import NAMING_CONVENTION, Base, JsonDict
 from storage.tables.koperasi import Koperasi
 from storage.tables.kunjungan import Kunjungan, KunjunganVersion, TindakLanjut
-from storage.tables.messaging import Broadcast, Outbox, RelaySession, Thread, ThreadMessage
+from storage.tables.messaging import (
+    Broadcast,
+    Outbox,
+    OutboxFile,
+    RelaySession,
+    Thread,
+    ThreadMessage,
+)
 from storage.tables.people import Invite, InviteUse, JoinRequest, Person, RoleGrant, TermSeen
 from storage.tables.rat_cycle import ChecklistEntry, CycleChange, Evidence, RatCycle
 from storage.tables.system import (
@@ -35,6 +42,7 @@ __all__ = [
     "KunjunganVersion",
     "LeaderLease",
     "Outbox",
+    "OutboxFile",
     "Person",
     "ProcessedUpdate",
     "RatCycle",

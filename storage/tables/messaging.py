@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables.base import Base, JsonDict, code, counter, tg_id
@@ -102,6 +102,23 @@ class Broadcast(Base):
     recipient_count: Mapped[int | None]
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class OutboxFile(Base):
+    """A file the bot generated (a chart) for outbox rows to upload (migration 0014).
+
+    Stored in the transaction that queues the rows naming it (``payload["photo"] =
+    {"outbox_file": key}``), so a crash leaves both or neither; the sender reads it when it
+    claims such a row. Old files are purged once their rows have expired.
+    """
+
+    __tablename__ = "outbox_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), unique=True)
+    filename: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime]
 
 

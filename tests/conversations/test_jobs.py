@@ -37,13 +37,14 @@ async def test_the_tick_runs_each_minute_and_purges_update_ids_past_retention(
         await uow.commit()
     jobs = job_registry(conv.app)
     # At start every job runs for its latest due moment (the recompute: 00:05 WIB today; the
-    # reminders: 07:00 WIB; the waits check: 08:00 WIB today).
+    # reminders: 07:00 WIB; the weekly roll-up: 07:30 WIB; the waits check: 08:00 WIB today).
     assert [name for name, _ in await jobs.run_due()] == [
         "tick",
         "rat_recompute",
         "thread_waits",
         "relay_undelivered",
         "plan_reminders",
+        "weekly_rollup",
     ]
     assert await _update_ids(conv) == [1, 2]  # not past retention yet
     clock.advance(seconds=30)
@@ -55,6 +56,7 @@ async def test_the_tick_runs_each_minute_and_purges_update_ids_past_retention(
     assert [run for run in await _runs(conv) if run[0] != "relay_undelivered"] == [
         ("rat_recompute", "17:05", DONE),
         ("plan_reminders", "00:00", DONE),
+        ("weekly_rollup", "00:30", DONE),
         ("thread_waits", "01:00", DONE),
         ("tick", "02:00", DONE),
         ("tick", "02:01", DONE),

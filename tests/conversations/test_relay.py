@@ -17,6 +17,7 @@ from services.assignment import assign_one
 from services.outbox import OutboxSender, PtbBotApi
 from services.relay_wait import WaitRules, check_waits
 from services.reminders.plan import REMINDER_KIND
+from services.reminders.rollup import ROLLUP_KIND
 from storage.tables import Outbox, RelaySession, Thread, ThreadMessage
 from telegram_stub import BotApiStub, StubUser
 from tests.helpers.bot import Conversation, bot_config, conversation
@@ -86,8 +87,10 @@ async def _delivered(conv: Conversation) -> list[Outbox]:
 
 
 async def _notes_delivered(conv: Conversation) -> list[Outbox]:
-    """What the outbox delivered, but the daily reminders the same jobs pass plans."""
-    return [row for row in await deliver_outbox(conv.app) if row.kind != REMINDER_KIND]
+    """What the outbox delivered, but the daily reminders and the weekly roll-up the same jobs
+    pass plans."""
+    planned = (REMINDER_KIND, ROLLUP_KIND)
+    return [row for row in await deliver_outbox(conv.app) if row.kind not in planned]
 
 
 async def _threads(conv: Conversation) -> list[Thread]:

@@ -42,4 +42,5 @@ async def test_the_leader_runs_the_due_jobs_at_start_and_stops_cleanly(
         ("relay_undelivered", DONE),
         ("thread_waits", DONE),
         ("tick", DONE),
+        ("weekly_rollup", DONE),
     ]

@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import add_admin
 from handlers.context import GempurApp
-from services.outbox import message_id_of
+from services.outbox.api import PtbBotApi, stored_file_keys, with_uploads
 from storage.repositories.base import rowcount
 from storage.tables import Koperasi, Outbox
 from tests.helpers.driver import BotMessage, UserSession
@@ -75,13 +75,17 @@ async def deliver_outbox(app: GempurApp) -> list[Outbox]:
             )
             await uow.commit()
         if rowcount(taken) == 1:
-            result = await app.bot.do_api_request(row.method.lower(), api_kwargs=dict(row.payload))
+            payload: dict[str, object] = dict(row.payload)
+            if keys := stored_file_keys(payload):  # a generated file: uploaded as the sender does
+                async with services.uow(write=False) as uow:
+                    payload = with_uploads(payload, await uow.outbox.files(keys))
+            message_id = await PtbBotApi(app.bot).call(row.method, payload)
             # Recorded as the sender records it: replies to a relayed copy find it by this id.
             async with services.uow() as uow:
                 await uow.session.execute(
                     update(Outbox)
                     .where(Outbox.id == row.id)
-                    .values(telegram_message_id=message_id_of(result))
+                    .values(telegram_message_id=message_id)
                 )
                 await uow.commit()
             sent.append(row)

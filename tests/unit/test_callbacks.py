@@ -13,6 +13,7 @@ import pytest
 
 import domain.callbacks
 import domain.callbacks.rat
+import domain.callbacks.rollup
 import domain.callbacks.visits
 from domain.access import Role
 from domain.callbacks import (
@@ -20,6 +21,7 @@ from domain.callbacks import (
     MAX_ID,
     BoardChoice,
     BoardSwitch,
+    ChartButton,
     Codec,
     ConsentButton,
     ConsentDecline,
@@ -63,6 +65,7 @@ from domain.callbacks import (
 )
 from domain.callbacks.codec import ID, INDEX, MAX_INDEX, MAX_PAGE, PAGE
 from domain.callbacks.lists import PETUGAS_NUMBERS
+from domain.callbacks.rollup import MAX_YEAR
 from domain.invites import JOIN_ROLES, consent_tag, hash_code
 from domain.koperasi_list import ListFilter, ListState
 from domain.relay import Topic
@@ -124,6 +127,7 @@ CASES: dict[type[Codec], list[Codec]] = {
     RelayButton: [RelayButton(action, MAX_ID) for action in RelayAction],
     RelaySessionEnd: [RelaySessionEnd(MAX_ID), RelaySessionEnd(0)],
     RelayTopicButton: [RelayTopicButton(MAX_ID, topic) for topic in Topic],
+    ChartButton: [ChartButton(), ChartButton(MAX_INDEX, MAX_YEAR), ChartButton(3, 2025)],
     PetugasButton: [
         PetugasButton(action, tuple(LARGEST[part] for part in parts))
         for action, parts in PETUGAS_NUMBERS.items()
@@ -155,6 +159,7 @@ def _codecs() -> set[type[Codec]]:
             domain.callbacks.relay,
             domain.callbacks.visits,
             domain.callbacks.rat,
+            domain.callbacks.rollup,
         )
         for value in vars(module).values()
         if inspect.isclass(value) and issubclass(value, Codec) and value is not Codec
@@ -233,6 +238,10 @@ def test_forged_numbers_are_none(button: Codec, forged: str) -> None:
         "i:s:5:Status",
         "v:other",
         "m:5:yes",
+        "gr",
+        "gr:1",
+        "gr:1:10000",
+        "gr:-:2025",
         "",
         ":",
         "\x00",

@@ -7,7 +7,13 @@ import time
 
 import pytest
 
-from runtime.offload import Budget, OverBudgetError, WorkerFailedError, offload
+from runtime.offload import (
+    WORKER_NICENESS,
+    Budget,
+    OverBudgetError,
+    WorkerFailedError,
+    offload,
+)
 from services.register_read import UnreadableFileError
 
 BUDGET = Budget(seconds=30, memory_bytes=1024 * 1024 * 1024)
@@ -58,3 +64,7 @@ async def test_a_worker_over_its_memory_is_stopped() -> None:
     with pytest.raises(OverBudgetError) as caught:
         await offload(hoard, budget=Budget(seconds=30, memory_bytes=512 * 1024 * 1024))
     assert caught.value.resource == "memory"
+
+
+async def test_the_worker_runs_at_a_lower_priority_than_the_bot() -> None:
+    assert await offload(os.nice, 0, budget=BUDGET) == min(os.nice(0) + WORKER_NICENESS, 19)
