@@ -280,3 +280,33 @@ async def test_the_weekly_digest_counts_overdue_follow_ups_and_waiting_threads(
     # Tuesday 30 March 09:00 to Monday 5 April: 31 March, 1, 2 and 5 April.
     assert "Percakapan menunggu jawaban Anda: 2 (terlama 4 hari kerja)." in officer
     assert officer.index("berisiko") < officer.index("Tindak lanjut") < officer.index("Percakapan")
+
+
+async def test_the_digest_says_one_working_day_in_the_singular_in_english(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """English has two plural forms: one thread waiting one working day is not "1 working
+    days" (Indonesian has one form, checked above)."""
+    people = await _seed(factory)
+    async with UnitOfWork(factory) as uow:
+        officer = await uow.session.get(Person, people["officer"])
+        assert officer is not None
+        officer.language = "en"
+        mawar = await uow.session.scalar(select(Koperasi).where(Koperasi.nama == "KSU Mawar"))
+        assert mawar is not None
+        since = datetime(2027, 4, 2, 9, tzinfo=WIB)  # Friday: Monday is one working day later
+        thread = await uow.threads.create(mawar.id, people["officer"], since)
+        thread.waiting_since = since
+        await uow.commit()
+    monday = date(2027, 4, 5)
+    report = await plan_reminders(
+        lambda: UnitOfWork(factory),
+        CATALOGUES,
+        SETTINGS,
+        today=monday,
+        span=(date(2027, 4, 3), monday),
+        now=datetime(2027, 4, 5, 0, 0, tzinfo=UTC),
+        dry_run=True,
+    )
+    text = next(m.text for m in report.messages if m.person_id == people["officer"])
+    assert "Conversations waiting for your answer: 1 (longest 1 working day)." in text

@@ -68,3 +68,13 @@ def test_long_lists_are_capped_and_split_into_the_allowed_parts() -> None:
 def test_an_admins_summary_counts_cooperatives() -> None:
     (text,) = render(TR, [summary_line(TARGET_PASSED.topic, 12)], parts=1)
     assert "Target dinas terlewati tanpa RAT: 12 koperasi." in text
+
+
+def test_an_admins_summary_of_one_cooperative_is_singular_in_english() -> None:
+    english = Catalogues(["id", "en"], "id", ZoneInfo("Asia/Jakarta")).get("en")
+    (one,) = render(english, [summary_line(TARGET_PASSED.topic, 1)], parts=1)
+    (many,) = render(english, [summary_line(TARGET_PASSED.topic, 12)], parts=1)
+    assert one.endswith(": 1 cooperative.")
+    assert many.endswith(": 12 cooperatives.")
+    (indonesian,) = render(TR, [summary_line(TARGET_PASSED.topic, 1)], parts=1)
+    assert indonesian.endswith(": 1 koperasi.")
