@@ -310,3 +310,19 @@ async def test_the_digest_says_one_working_day_in_the_singular_in_english(
     )
     text = next(m.text for m in report.messages if m.person_id == people["officer"])
     assert "Conversations waiting for your answer: 1 (longest 1 working day)." in text
+
+
+async def test_follow_ups_nobody_is_reminded_of_are_not_read(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """The office's own follow-ups and a dissolving cooperative's never remind anyone, and an
+    overdue one is never marked reminded: the pass's query leaves them out rather than reading
+    them every day."""
+    await _seed(factory)
+    board = await _follow_up(factory, "KSU Mawar", "pengurus", date(2027, 3, 1), "Board")
+    officer = await _follow_up(factory, "KUD Melati", "petugas", date(2027, 3, 2), "Officer")
+    await _follow_up(factory, "KSU Mawar", "dinas", date(2027, 3, 3), "The office's")
+    await _follow_up(factory, "KUD Bubar", "pengurus", date(2027, 3, 4), "Dissolved")
+    async with UnitOfWork(factory, write=False) as uow:
+        rows = await uow.kunjungan.follow_ups_to_remind(APRIL_1, APRIL_1)
+    assert [state.follow_up_id for state, *_ in rows] == [board, officer]
