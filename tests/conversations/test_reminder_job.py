@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
 from domain.access import Role
-from jobs import job_registry
-from storage.tables import Outbox
+from handlers.context import GempurApp
+from jobs import JOBS, JobRegistry, job_registry
+from storage.tables import Outbox, SchedulerRun
 from tests.helpers.bot import Conversation
 from tests.helpers.clock import FrozenClock
 from tests.helpers.seed import add_board_member, add_koperasi, add_person
+
+Work = Callable[[GempurApp, datetime], Awaitable[None]]
 
 
 async def _reminders(conv: Conversation) -> list[tuple[int, str]]:
@@ -42,3 +48,63 @@ async def test_the_job_plans_the_days_reminders_once_even_with_a_second_registry
     found = await _reminders(conv)
     assert [chat for chat, _ in found] == [701, 702]
     assert all("KSU Tepat" in text and "31 Maret 2027" in text for _, text in found)
+
+
+async def test_at_start_up_the_planner_waits_for_the_days_recompute_to_end(
+    conv: Conversation, clock: FrozenClock
+) -> None:
+    """Started at 09:00 WIB, the leader finds the recompute (00:05) and the planner (07:00)
+    both due; each job has its own loop, yet the planner, which reads the recompute's flags,
+    starts only once the recompute has ended."""
+    services = conv.app.bot_data.services
+    inside, release = asyncio.Event(), asyncio.Event()
+    seen: list[list[str]] = []
+
+    def held(run: Work) -> Work:
+        async def recompute(app: GempurApp, due: datetime) -> None:
+            inside.set()
+            await release.wait()
+            seen.append(await _started(conv))  # what had started while it ran
+            await run(app, due)
+
+        return recompute
+
+    jobs = tuple(
+        dataclasses.replace(job, run=held(job.run)) if job.name == "rat_recompute" else job
+        for job in JOBS
+    )
+    registry = JobRegistry(
+        jobs,
+        conv.app,
+        sessions=services.sessions,
+        clock=services.clock,
+        tz=services.config.region.tz,
+        holder="leader",
+    )
+    registry.start()
+    try:
+        await asyncio.wait_for(inside.wait(), 10)
+        for _ in range(20):  # every other loop has had its chance meanwhile
+            await asyncio.sleep(0.01)
+        release.set()
+        for _ in range(1000):
+            if "plan_reminders" in await _finished(conv):
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        await registry.stop()
+    assert "plan_reminders" not in seen[0]
+    assert {"rat_recompute", "plan_reminders"} <= set(await _finished(conv))
+
+
+async def _started(conv: Conversation) -> list[str]:
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        return list(await uow.session.scalars(select(SchedulerRun.job)))
+
+
+async def _finished(conv: Conversation) -> list[str]:
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        rows = await uow.session.scalars(
+            select(SchedulerRun.job).where(SchedulerRun.finished_at.is_not(None))
+        )
+        return list(rows)
