@@ -17,11 +17,11 @@ repeated; a failing run is logged and recorded as failed. The next moment runs a
 a job's work should be safe to redo from the state it finds.
 
 Order: a job may run `after` others (the reminders planner after the daily recompute, whose
-flags it reads). Its moment waits until each of those has run for its own latest moment at or
-before it: finished (done or failed), or claimed by another process (one that stopped or died
-mid-run is not waited for). Until then the moment is not claimed; the job is looked at again as
-soon as any run of this registry finishes. At start-up, when every job is due at once, the
-planner therefore runs once the day's recompute has finished, not beside it.
+flags it reads). Its moment waits until each of those is up to date — has run for its latest
+moment due by now: finished (done or failed), or claimed by another process (one that stopped
+or died mid-run is not waited for). Until then the moment is not claimed; the job is looked at
+again as soon as any run of this registry finishes. At start-up, when every job is due at once,
+the planner therefore runs once the day's recompute has finished, not beside it.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class Job(Generic[C]):
     `run(context, due)` gets the registry's context (the bot's application) and the due
     moment it runs for. `leader_only`: the job runs in the process holding the leader lock —
     the only process that starts a registry, so every job says so. `after`: jobs of the same
-    registry whose latest moment at or before this job's must have run first.
+    registry whose latest moment due must have run first.
     """
 
     name: str
@@ -122,7 +122,7 @@ class JobRegistry(Generic[C]):
         if self._handled.get(job.name) == due:
             return None
         async with UnitOfWork(self._sessions) as uow:
-            if not await self._preceded(uow, job, due):
+            if not await self._preceded(uow, job):
                 self._waiting.add(job.name)
                 return None
             self._waiting.discard(job.name)
@@ -145,11 +145,13 @@ class JobRegistry(Generic[C]):
             self._ended = asyncio.Event()
         return due
 
-    async def _preceded(self, uow: UnitOfWork, job: Job[C], due: datetime) -> bool:
-        """Whether every job `job` runs after has run for its latest moment at or before
-        `due` (or a later one), or another process claimed it."""
+    async def _preceded(self, uow: UnitOfWork, job: Job[C]) -> bool:
+        """Whether every job `job` runs after has run for its latest moment due by now (a
+        catch-up after midnight plans the new day: it needs that day's run), or another
+        process claimed it."""
+        now = self._clock.now()
         for name in job.after:
-            moment = self._by_name[name].schedule.latest_due(due, self._tz)
+            moment = self._by_name[name].schedule.latest_due(now, self._tz)
             if not await uow.scheduler_runs.ran_since(name, moment, holder=self._holder):
                 return False
         return True
