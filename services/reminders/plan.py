@@ -176,10 +176,11 @@ def _render(
     people: dict[int, Recipient],
     report: PassReport,
 ) -> None:
+    rendered: dict[tuple[str, Line], str] = {}
     for person_id in sorted(lines):
         person = people[person_id]
         tr = catalogues.resolve(person.language, person.telegram_language_code)
-        texts = render(tr, lines[person_id], settings.per_person_per_day)
+        texts = render(tr, lines[person_id], settings.per_person_per_day, rendered)
         for part, text in enumerate(texts, start=1):
             key = f"{REMINDER_KIND}:{person_id}:{today.isoformat()}:{part}"
             report.messages.append(PlannedMessage(key, person_id, person.chat_id, text))

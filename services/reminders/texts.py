@@ -98,18 +98,29 @@ def digest_line(
     return Line(order, None, count=count, key=key, params=params, plural=plural)
 
 
-def render(tr: Translator, lines: list[Line], parts: int) -> list[str]:
-    """The person's lines as at most `parts` messages (lines beyond the cap summed up)."""
+def render(
+    tr: Translator,
+    lines: list[Line],
+    parts: int,
+    rendered: dict[tuple[str, Line], str] | None = None,
+) -> list[str]:
+    """The person's lines as at most `parts` messages (lines beyond the cap summed up).
+
+    `rendered`: lines rendered so far in a pass, by language (a cooperative's line goes to
+    its board and its officer)."""
     ordered = sorted(set(lines), key=lambda line: line.order)
     per_part = max(-(-len(ordered) // parts), 1)
+    seen = {} if rendered is None else rendered
+    header = tr.t("reminder.header")
     messages = []
     for start in range(0, len(ordered), per_part):
         chunk = ordered[start : start + per_part]
-        header = tr.t("reminder.header")
         body: list[str] = []
         size = len(header)
         for line in chunk[:MAX_LINES]:
-            text = _render_line(tr, line)
+            text = seen.get((tr.locale, line))
+            if text is None:
+                text = seen[tr.locale, line] = _render_line(tr, line)
             if size + len(text) + 2 > MAX_MESSAGE:
                 break
             body.append(text)
