@@ -9,15 +9,19 @@ or 31 Mar; half with a planned RAT date, a fifth held), on four days. Part 2, th
 (`plan_reminders`: reading in batches, recipients, rendering, writing the outbox) against a
 database seeded straight through the tables with the same kind of register, one board member
 per cooperative and 200 officers: a dry run and a real run on each day. Prints Markdown tables:
-seconds, reminders due, messages, and this process's peak RSS after each run.
+seconds, this process's CPU seconds, reminders due, messages, this process's peak RSS after
+each run, and the machine's load average (1 min) before it. The register is seeded by a child
+process, so the peak RSS is the passes' own (with `--skip-pure`).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -197,8 +201,10 @@ async def whole_pass(url: str, count: int) -> None:
     catalogues = Catalogues(cfg.i18n.locales, cfg.i18n.default_locale, WIB)
     engine = create_engine(url, background=True)
     sessions = session_factory(engine)
-    print("| day | run | seconds | reminders due | messages | written | peak RSS MB |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| day | run | seconds | CPU s | reminders due | messages | written | peak RSS MB | load |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
     try:
         for label, day in DAYS:
             span = settings.span(day, None)
@@ -206,6 +212,8 @@ async def whole_pass(url: str, count: int) -> None:
                 raise SystemExit(f"{day} is not a working day")
             now = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
             for dry in (True, False):
+                load = os.getloadavg()[0]
+                cpu = time.process_time()
                 started = time.perf_counter()
                 report = await plan_reminders(
                     lambda: UnitOfWork(sessions),
@@ -217,10 +225,11 @@ async def whole_pass(url: str, count: int) -> None:
                     dry_run=dry,
                 )
                 seconds = time.perf_counter() - started
+                cpu = time.process_time() - cpu
                 print(
-                    f"| {label} | {'dry' if dry else 'real'} | {seconds:.1f} | "
+                    f"| {label} | {'dry' if dry else 'real'} | {seconds:.1f} | {cpu:.1f} | "
                     f"{sum(report.due.values())} | {len(report.messages)} | {report.written} | "
-                    f"{peak_rss_mb():.0f} |",
+                    f"{peak_rss_mb():.0f} | {load:.1f} |",
                     flush=True,
                 )
     finally:
@@ -232,7 +241,11 @@ async def main() -> None:
     parser.add_argument("--koperasi", type=int, default=100_000)
     parser.add_argument("--postgres", help="a PostgreSQL server URL to make a database on")
     parser.add_argument("--skip-pure", action="store_true", help="only the whole pass")
+    parser.add_argument("--seed-only", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.seed_only:  # the child process seeding the register
+        await seed(args.seed_only, args.koperasi)
+        return
     if not args.skip_pure:
         pure_planning(args.koperasi)
     with tempfile.TemporaryDirectory() as directory:
@@ -243,7 +256,8 @@ async def main() -> None:
         try:
             await asyncio.to_thread(upgrade, url)
             started = time.perf_counter()
-            await seed(url, args.koperasi)
+            command = [sys.executable, __file__, "--koperasi", str(args.koperasi)]
+            await asyncio.to_thread(subprocess.run, [*command, "--seed-only", url], check=True)
             database = "PostgreSQL" if args.postgres else "SQLite"
             print(
                 f"\nWhole pass, {database}, {args.koperasi} cooperatives "

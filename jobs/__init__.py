@@ -16,7 +16,9 @@ Times of day are in the region's time zone (`[region] tz`, WIB); intervals fall 
 multiples since the epoch. Every job runs in the leader only (`bot.py` starts the registry once
 it holds the leader lock and stops it before letting go), once per due moment, even with two
 processes racing; after downtime it runs once for the latest moment it missed (see
-`jobs.registry`). Tests drive the registry with a frozen clock: `run_due()` after moving it.
+`jobs.registry`). A job may run `after` others (`after=("rat_recompute",)`): its moment waits
+for their latest runs at or before it. Tests drive the registry with a frozen clock:
+`run_due()` after moving it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from datetime import time, timedelta
 
 from domain.schedule import Daily, Every
 from handlers.context import GempurApp
+from jobs.rat_recompute import JOB_NAME as RECOMPUTE_JOB
 from jobs.rat_recompute import rat_recompute
 from jobs.registry import Job, JobRegistry
 from jobs.relay_undelivered import relay_undelivered
@@ -43,15 +46,17 @@ JOBS: tuple[Job[GempurApp], ...] = (
     # Housekeeping: idle forms, expired drafts, lost album timers, old ids, the WAL.
     Job("tick", Every(timedelta(minutes=1)), tick),
     # Stage, flags and activity status of every cooperative: flags change with the date.
-    Job("rat_recompute", Daily(time(0, 5)), rat_recompute),
+    Job(RECOMPUTE_JOB, Daily(time(0, 5)), rat_recompute),
     # Threads waiting for an answer: reminders and escalations, inside the sending window.
     Job("thread_waits", Daily(time(8, 0)), thread_waits),
     # Relayed messages a blocked recipient never got: their senders are told.
     Job("relay_undelivered", Every(timedelta(minutes=1)), relay_undelivered),
-    # Reminders of the day (and of days missed) into the outbox, as the sending window opens.
-    Job(REMINDERS_JOB, Daily(time(7, 0)), plan_reminders),
-    # The office's weekly roll-up with its chart, on its weekday (docs/rules.md).
-    Job(ROLLUP_JOB, Daily(time(7, 30)), weekly_rollup),
+    # Reminders of the day (and of days missed) into the outbox, as the sending window opens;
+    # after the day's recompute, whose flags it reads (at start-up both are due at once).
+    Job(REMINDERS_JOB, Daily(time(7, 0)), plan_reminders, after=(RECOMPUTE_JOB,)),
+    # The office's weekly roll-up with its chart, on its weekday (docs/rules.md); after the
+    # day's recompute, whose stages it counts.
+    Job(ROLLUP_JOB, Daily(time(7, 30)), weekly_rollup, after=(RECOMPUTE_JOB,)),
 )
 
 

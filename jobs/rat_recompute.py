@@ -11,6 +11,8 @@ from services.rat_recompute import recompute_daily
 
 logger = logging.getLogger(__name__)
 
+JOB_NAME = "rat_recompute"
+
 
 async def rat_recompute(app: GempurApp, due: datetime) -> None:
     """Recomputes every cooperative as of the due moment's date, the cycles' rules frozen.

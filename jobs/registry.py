@@ -15,6 +15,13 @@ moment reads the previous run's moment from its own data.
 At most once: a run whose process dies mid-way stays recorded without an end and is not
 repeated; a failing run is logged and recorded as failed. The next moment runs as usual, so
 a job's work should be safe to redo from the state it finds.
+
+Order: a job may run `after` others (the reminders planner after the daily recompute, whose
+flags it reads). Its moment waits until each of those is up to date — has run for its latest
+moment due by now: finished (done or failed), or claimed by another process (one that stopped
+or died mid-run is not waited for). Until then the moment is not claimed; the job is looked at
+again as soon as any run of this registry finishes. At start-up, when every job is due at once,
+the planner therefore runs once the day's recompute has finished, not beside it.
 """
 
 from __future__ import annotations
@@ -51,13 +58,15 @@ class Job(Generic[C]):
 
     `run(context, due)` gets the registry's context (the bot's application) and the due
     moment it runs for. `leader_only`: the job runs in the process holding the leader lock —
-    the only process that starts a registry, so every job says so.
+    the only process that starts a registry, so every job says so. `after`: jobs of the same
+    registry whose latest moment due must have run first.
     """
 
     name: str
     schedule: Schedule
     run: Callable[[C, datetime], Awaitable[None]]
     leader_only: bool = True
+    after: tuple[str, ...] = ()
 
 
 class JobRegistry(Generic[C]):
@@ -78,7 +87,11 @@ class JobRegistry(Generic[C]):
             raise ValueError(f"job names must be unique: {names}")
         if not all(job.leader_only for job in jobs):
             raise ValueError("only the leader runs scheduled jobs: declare leader_only=True")
+        unknown = [name for job in jobs for name in job.after if name not in names]
+        if unknown:
+            raise ValueError(f"jobs must run after jobs of the same registry: {unknown}")
         self._jobs = tuple(jobs)
+        self._by_name = {job.name: job for job in jobs}
         self._context = context
         self._sessions = sessions
         self._clock = clock
@@ -87,6 +100,9 @@ class JobRegistry(Generic[C]):
         # The moment each job last claimed or lost: no insert attempt per wake-up for it.
         self._handled: dict[str, datetime] = {}
         self._stop = asyncio.Event()
+        # Set (and replaced) whenever a run ends: wakes the loops of jobs waiting for it.
+        self._ended = asyncio.Event()
+        self._waiting: set[str] = set()
         self._loops: list[asyncio.Task[None]] = []
 
     async def run_due(self) -> list[tuple[str, datetime]]:
@@ -106,6 +122,10 @@ class JobRegistry(Generic[C]):
         if self._handled.get(job.name) == due:
             return None
         async with UnitOfWork(self._sessions) as uow:
+            if not await self._preceded(uow, job):
+                self._waiting.add(job.name)
+                return None
+            self._waiting.discard(job.name)
             won = await uow.scheduler_runs.claim(
                 job.name, due, holder=self._holder, now=self._clock.now()
             )
@@ -113,11 +133,28 @@ class JobRegistry(Generic[C]):
         self._handled[job.name] = due
         if not won:
             return None
-        outcome = await self._work(job, due)
-        async with UnitOfWork(self._sessions) as uow:
-            await uow.scheduler_runs.finish(job.name, due, now=self._clock.now(), outcome=outcome)
-            await uow.commit()
+        try:
+            outcome = await self._work(job, due)
+            async with UnitOfWork(self._sessions) as uow:
+                await uow.scheduler_runs.finish(
+                    job.name, due, now=self._clock.now(), outcome=outcome
+                )
+                await uow.commit()
+        finally:
+            self._ended.set()
+            self._ended = asyncio.Event()
         return due
+
+    async def _preceded(self, uow: UnitOfWork, job: Job[C]) -> bool:
+        """Whether every job `job` runs after has run for its latest moment due by now (a
+        catch-up after midnight plans the new day: it needs that day's run), or another
+        process claimed it."""
+        now = self._clock.now()
+        for name in job.after:
+            moment = self._by_name[name].schedule.latest_due(now, self._tz)
+            if not await uow.scheduler_runs.ran_since(name, moment, holder=self._holder):
+                return False
+        return True
 
     def start(self) -> None:
         """Starts one loop per job: it runs the job when due, then waits for the next moment."""
@@ -130,6 +167,7 @@ class JobRegistry(Generic[C]):
         """Stops the loops; a run in progress finishes first unless `at_once` (leadership
         lost: it is cancelled, and its moment stays claimed)."""
         self._stop.set()
+        self._ended.set()  # loops waiting for another job's run
         if at_once:
             for loop in self._loops:
                 loop.cancel()
@@ -149,6 +187,7 @@ class JobRegistry(Generic[C]):
 
     async def _loop(self, job: Job[C]) -> None:
         while not self._stop.is_set():
+            ended = self._ended  # before looking: a run ending meanwhile still wakes us
             try:
                 await self.run_if_due(job)
             except Exception:
@@ -157,5 +196,7 @@ class JobRegistry(Generic[C]):
                 logger.exception("job %s: recording its run failed; trying again", job.name)
             now = self._clock.now()
             wait = (job.schedule.next_due(now, self._tz) - now).total_seconds()
+            # Waiting for another job's run: look again when a run ends (or the stop).
+            wake = ended if job.name in self._waiting else self._stop
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stop.wait(), min(max(wait, 0.0), MAX_WAIT_SECONDS))
+                await asyncio.wait_for(wake.wait(), min(max(wait, 0.0), MAX_WAIT_SECONDS))

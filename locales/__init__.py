@@ -7,6 +7,7 @@ for Telegram's HTML parse mode here, in one place, unless they are marked `Safe`
 
 from __future__ import annotations
 
+import functools
 import gettext
 import html
 import io
@@ -106,13 +107,20 @@ class Translator:
 
     def date(self, value: date, length: str = "long") -> str:
         """`31 Maret 2026` in Indonesian."""
-        return format_date(value, format=length, locale=self.locale)
+        return _format_date(value, length, self.locale)
 
     def instant(self, value: datetime) -> str:
         """An instant in the region's time zone, e.g. `31 Maret 2026 14.05`."""
         local = value.astimezone(self.tz)
         clock = format_time(local, format="short", locale=self.locale)
         return f"{self.date(local.date())} {clock}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _format_date(value: date, length: str, locale: str) -> str:
+    """Babel's date formatting, remembered: a reminder pass formats the same few dates tens
+    of thousands of times."""
+    return format_date(value, format=length, locale=locale)
 
 
 class Catalogues:

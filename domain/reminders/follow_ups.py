@@ -17,6 +17,8 @@ from domain.reminders.calendar import Audience
 
 DISSOLVING = frozenset({DALAM_PEMBUBARAN, BUBAR})
 _AUDIENCE = {OwnerKind.PENGURUS.value: Audience.BOARDS, OwnerKind.PETUGAS.value: Audience.OFFICERS}
+#: The owners a follow-up reminds (a query reads only theirs: the office's are never reminded).
+REMINDED_OWNERS = tuple(_AUDIENCE)
 
 
 @dataclass(frozen=True, slots=True)

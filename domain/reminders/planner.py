@@ -37,6 +37,13 @@ class Planner:
         )
         self._fye_cache: dict[tuple[FiscalYearEnd, date, date], tuple[tuple[Entry, date], ...]]
         self._fye_cache = {}
+        self._cycle_entries = tuple(e for e in self._other if e.anchor in _ANCHOR_FIELD)
+        self._nik_entries = tuple(e for e in self._other if e.anchor is Anchor.NIK_EXPIRY)
+        # Per span: the entries dated in it for a cycle's anchor dates, and for a NIK expiry.
+        # Cooperatives share a few fiscal-year ends, so a pass meets few combinations.
+        self._span: tuple[date, date] | None = None
+        self._cycle_cache: dict[tuple[date | None, ...], tuple[tuple[Entry, date], ...]] = {}
+        self._nik_cache: dict[date, tuple[tuple[Entry, date], ...]] = {}
 
     def due(self, koperasi: KoperasiState, first: date, last: date) -> list[Reminder]:
         """The reminders dated in [first, last] (after rolling to a working day, the caller's
@@ -98,15 +105,29 @@ class Planner:
             cached = self._fye_cache[key] = tuple(pairs)
         return cached
 
+    def _spanned(self, first: date, last: date) -> None:
+        """Forgets the dated entries of another span."""
+        if self._span != (first, last):
+            self._span = (first, last)
+            self._cycle_cache.clear()
+            self._nik_cache.clear()
+
     def _from_cycle(
         self, koperasi: KoperasiState, cycle: CycleState, first: date, last: date
     ) -> Iterator[Reminder]:
-        for entry in self._other:
-            anchor = _anchor_date(entry.anchor, cycle)
-            if anchor is None:
-                continue
-            dated = anchor + timedelta(days=entry.days)
-            if first <= dated <= last and _still_needed(entry.topic, cycle, koperasi.tahap):
+        self._spanned(first, last)
+        anchors = (cycle.target_date, cycle.report_deadline, cycle.statutory_limit)
+        key = (*anchors, cycle.held_date)
+        dated_entries = self._cycle_cache.get(key)
+        if dated_entries is None:
+            pairs = []
+            for entry in self._cycle_entries:
+                anchor = _anchor_date(entry.anchor, cycle)
+                if anchor is not None and first <= anchor + timedelta(entry.days) <= last:
+                    pairs.append((entry, anchor + timedelta(entry.days)))
+            dated_entries = self._cycle_cache[key] = tuple(pairs)
+        for entry, dated in dated_entries:
+            if _still_needed(entry.topic, cycle, koperasi.tahap):
                 yield Reminder(entry, koperasi.koperasi_id, cycle.cycle_id, dated)
 
     def _countdown(
@@ -133,11 +154,17 @@ class Planner:
     def _from_nik(
         self, koperasi: KoperasiState, valid_until: date, first: date, last: date
     ) -> Iterator[Reminder]:
-        for entry in self._other:
-            if entry.anchor is Anchor.NIK_EXPIRY:
+        self._spanned(first, last)
+        dated_entries = self._nik_cache.get(valid_until)
+        if dated_entries is None:
+            pairs = []
+            for entry in self._nik_entries:
                 dated = valid_until + timedelta(days=entry.days)
                 if first <= dated <= last:
-                    yield Reminder(entry, koperasi.koperasi_id, None, dated)
+                    pairs.append((entry, dated))
+            dated_entries = self._nik_cache[valid_until] = tuple(pairs)
+        for entry, dated in dated_entries:
+            yield Reminder(entry, koperasi.koperasi_id, None, dated)
 
 
 #: The cycle's date each cycle-anchored entry counts from (the NIK expiry is the cooperative's).

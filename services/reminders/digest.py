@@ -37,10 +37,12 @@ Counts = Callable[
 
 @dataclass(frozen=True)
 class DigestLineProvider:
-    """A digest line: its message key and the figures per officer it shows."""
+    """A digest line: its message key and the figures per officer it shows; `plural`: the
+    figure whose plural form the text takes, if any (the key is then a plural entry)."""
 
     key: str
     counts: Counts
+    plural: str = ""
 
 
 async def overdue_follow_ups(
@@ -74,7 +76,7 @@ async def waiting_threads(
 #: Extra digest lines, in the order they appear after the late and at-risk lines.
 DIGEST_LINES: tuple[DigestLineProvider, ...] = (
     DigestLineProvider(N_("reminder.digest.follow_ups_overdue"), overdue_follow_ups),
-    DigestLineProvider(N_("reminder.digest.threads_waiting"), waiting_threads),
+    DigestLineProvider(N_("reminder.digest.threads_waiting"), waiting_threads, plural="days"),
 )
 
 _NONE = DigestFigure(0)
@@ -113,18 +115,18 @@ async def add_digests(
     ids = sorted(officers)
     async with uow() as work:
         reachable = await work.reminders.people(ids) if ids else {}
-        extra = [(p.key, await p.counts(work, ids, day, settings)) for p in DIGEST_LINES]
+        extra = [(p, await p.counts(work, ids, day, settings)) for p in DIGEST_LINES]
     for officer_id, counts in officers.items():
         if officer_id not in reachable:
             continue
         people[officer_id] = reachable[officer_id]
         found = [
-            (LATE_KEY, DigestFigure(counts.late)),
-            (AT_RISK_KEY, DigestFigure(counts.at_risk)),
+            (LATE_KEY, DigestFigure(counts.late), ""),
+            (AT_RISK_KEY, DigestFigure(counts.at_risk), ""),
         ]
-        found += [(key, per.get(officer_id, _NONE)) for key, per in extra]
+        found += [(p.key, per.get(officer_id, _NONE), p.plural) for p, per in extra]
         lines[officer_id] += [
-            digest_line(key, figure.count, n, figure.params)
-            for n, (key, figure) in enumerate(found)
+            digest_line(key, figure.count, n, figure.params, plural)
+            for n, (key, figure, plural) in enumerate(found)
             if figure.count
         ]

@@ -27,7 +27,7 @@ from storage.uow import UnitOfWork
 
 REMINDER_KIND = "reminder"
 BATCH_SIZE = 2000
-WRITE_BATCH = 500
+WRITE_BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ async def plan_reminders(
     planner = Planner(settings.entries, at_risk_days=settings.at_risk_days)
     officers: dict[int, DigestCounts] = {}
     summaries: Counter[Reminder] = Counter()
+    officers_seen: dict[int, Recipient | None] = {}
     after = 0
     while True:
         async with uow() as work:
@@ -77,7 +78,7 @@ async def plan_reminders(
                 break
             after = batch[-1][0].koperasi_id
             due = [(state, nama, planner.due(state, *span)) for state, nama in batch]
-            await _address(work, due, lines, people, report, summaries)
+            await _address(work, due, lines, people, report, summaries, officers_seen)
         if digest is not None:
             merge(officers, planner.digest((state for state, _ in batch), today))
     if summaries:
@@ -99,32 +100,53 @@ async def _address(
     people: dict[int, Recipient],
     report: PassReport,
     summaries: Counter[Reminder],
+    officers: dict[int, Recipient | None],
 ) -> None:
     """Adds each due reminder's line to its recipients (boards, the officer; admins later)."""
-    with_boards = [s.koperasi_id for s, _, found in due if _wants(found, Audience.BOARDS)]
-    boards = await work.reminders.boards(with_boards) if with_boards else {}
-    officer_ids = [
-        s.petugas_id for s, _, f in due if s.petugas_id and _wants(f, Audience.OFFICERS)
-    ]
-    officers = await work.reminders.people(officer_ids) if officer_ids else {}
+    boards = await _boards_and_officers(work, due, officers)
     for state, nama, found in due:
+        if not found:
+            continue
+        board = boards.get(state.koperasi_id, ())
+        officer = officers.get(state.petugas_id) if state.petugas_id is not None else None
         for reminder in found:
             audience = reminder.entry.audience
-            targets = (
-                list(boards.get(state.koperasi_id, ())) if Audience.BOARDS in audience else []
-            )
-            if Audience.OFFICERS in audience and state.petugas_id in officers:
-                targets.append(officers[state.petugas_id])
-            for person in targets:
-                people[person.person_id] = person
-                lines[person.person_id].append(reminder_line(reminder, nama))
-                report.due[reminder.entry.name] += 1
+            targets = list(board) if Audience.BOARDS in audience else []
+            if officer is not None and Audience.OFFICERS in audience:
+                targets.append(officer)
+            if targets:
+                line = reminder_line(reminder, nama)
+                for person in targets:
+                    people[person.person_id] = person
+                    lines[person.person_id].append(line)
+                report.due[reminder.entry.name] += len(targets)
             if Audience.ADMINS in audience:
                 summaries[Reminder(reminder.entry, 0, None, reminder.dated)] += 1
 
 
-def _wants(found: list[Reminder], audience: Audience) -> bool:
-    return any(audience in reminder.entry.audience for reminder in found)
+async def _boards_and_officers(
+    work: UnitOfWork,
+    due: list[tuple[KoperasiState, str, list[Reminder]]],
+    officers: dict[int, Recipient | None],
+) -> dict[int, list[Recipient]]:
+    """The boards a batch's reminders reach; adds the officers not looked up yet to
+    `officers` (None: not reachable). A pass has a few hundred officers: after the first
+    batches none is read again."""
+    with_boards: list[int] = []
+    unknown: set[int] = set()
+    for state, _, found in due:
+        if not found:
+            continue
+        audiences = {audience for reminder in found for audience in reminder.entry.audience}
+        if Audience.BOARDS in audiences:
+            with_boards.append(state.koperasi_id)
+        petugas = state.petugas_id
+        if Audience.OFFICERS in audiences and petugas is not None and petugas not in officers:
+            unknown.add(petugas)
+    if unknown:
+        reachable = await work.reminders.people(sorted(unknown))
+        officers.update({officer: reachable.get(officer) for officer in unknown})
+    return await work.reminders.boards(with_boards) if with_boards else {}
 
 
 async def _address_admins(
@@ -152,10 +174,11 @@ def _render(
     people: dict[int, Recipient],
     report: PassReport,
 ) -> None:
+    rendered: dict[tuple[str, Line], str] = {}
     for person_id in sorted(lines):
         person = people[person_id]
         tr = catalogues.resolve(person.language, person.telegram_language_code)
-        texts = render(tr, lines[person_id], settings.per_person_per_day)
+        texts = render(tr, lines[person_id], settings.per_person_per_day, rendered)
         for part, text in enumerate(texts, start=1):
             key = f"{REMINDER_KIND}:{person_id}:{today.isoformat()}:{part}"
             report.messages.append(PlannedMessage(key, person_id, person.chat_id, text))

@@ -30,12 +30,22 @@ async def remind_at(
     holiday: what is dated then goes out on the next working day's pass).
 
     `previous`: the moment the last pass ran for, so a pass after downtime catches up on the
-    dates it missed (at most `catch_up_days`).
+    dates it missed (at most `catch_up_days`). A pass run once that day's sending window has
+    closed (`now` after 20:00 WIB) plans for the next working day instead: its span reaches
+    that day, its messages wait for that day's window and carry that day's keys, so the pass
+    of that day finds them queued and adds no second message.
     """
     today = local_date(at, settings.tz)
     before: date | None = local_date(previous, settings.tz) if previous is not None else None
+    if settings.span(today, before) is None:
+        return None
+    sending = settings.sending_day(today, now)
+    if sending != today:
+        if before is None:  # the dates of `today`'s own pass still need covering
+            before = settings.workdays.previous_working(today)
+        today = sending
     span = settings.span(today, before)
-    if span is None:
+    if span is None:  # pragma: no cover - `today` is a working day here
         return None
     return await plan_reminders(
         uow, catalogues, settings, today=today, span=span, now=now, dry_run=dry_run

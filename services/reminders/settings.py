@@ -46,6 +46,16 @@ class ReminderSettings:
             datetime.combine(day, self.window_end, tzinfo=self.tz),
         )
 
+    def sending_day(self, today: date, now: datetime) -> date:
+        """The working day whose sending window a pass for `today` queues its messages in:
+        `today`, or — for a pass run after its window closed (a catch-up after 20:00, or after
+        midnight) — the first working day after it whose window `now` has not passed, so no
+        row is queued to expire unsent."""
+        day = today
+        while self.window(day)[1] <= now:
+            day = self.workdays.next_working(day + timedelta(days=1))
+        return day
+
     def span(self, today: date, previous: date | None) -> tuple[date, date] | None:
         """The dates a pass on `today` covers: those after what the pass of `previous` (the
         last day planned) covered, at most `catch_up_days` back; None on a day off."""

@@ -64,6 +64,7 @@ class Line:
     key: str = ""  # a digest line's or follow-up's message key
     detail: str = ""  # a follow-up's description
     params: tuple[tuple[str, int], ...] = ()  # a digest line's further figures
+    plural: str = ""  # the figure choosing a digest line's plural form (`count` if empty)
 
 
 def reminder_line(reminder: Reminder, nama: str) -> Line:
@@ -84,25 +85,42 @@ def follow_up_line(nama: str, due: date, description: str) -> Line:
 
 
 def digest_line(
-    key: str, count: int, position: int, params: tuple[tuple[str, int], ...] = ()
+    key: str,
+    count: int,
+    position: int,
+    params: tuple[tuple[str, int], ...] = (),
+    plural: str = "",
 ) -> Line:
     """One line of a weekly digest (message key with a `count` and any `params`), in place
-    `position`."""
-    return Line((0, f"{position:03}", ""), None, count=count, key=key, params=params)
+    `position`; `plural` names the figure whose plural form the text takes (the key is then a
+    plural entry, `<key>.plural` its plural id)."""
+    order = (0, f"{position:03}", "")
+    return Line(order, None, count=count, key=key, params=params, plural=plural)
 
 
-def render(tr: Translator, lines: list[Line], parts: int) -> list[str]:
-    """The person's lines as at most `parts` messages (lines beyond the cap summed up)."""
+def render(
+    tr: Translator,
+    lines: list[Line],
+    parts: int,
+    rendered: dict[tuple[str, Line], str] | None = None,
+) -> list[str]:
+    """The person's lines as at most `parts` messages (lines beyond the cap summed up).
+
+    `rendered`: lines rendered so far in a pass, by language (a cooperative's line goes to
+    its board and its officer)."""
     ordered = sorted(set(lines), key=lambda line: line.order)
     per_part = max(-(-len(ordered) // parts), 1)
+    seen = {} if rendered is None else rendered
+    header = tr.t("reminder.header")
     messages = []
     for start in range(0, len(ordered), per_part):
         chunk = ordered[start : start + per_part]
-        header = tr.t("reminder.header")
         body: list[str] = []
         size = len(header)
         for line in chunk[:MAX_LINES]:
-            text = _render_line(tr, line)
+            text = seen.get((tr.locale, line))
+            if text is None:
+                text = seen[tr.locale, line] = _render_line(tr, line)
             if size + len(text) + 2 > MAX_MESSAGE:
                 break
             body.append(text)
@@ -119,13 +137,18 @@ def _render_line(tr: Translator, line: Line) -> str:
         when = tr.date(line.about_date)
         detail = shorten(line.detail, DETAIL_IN_LINE)
         return tr.t(line.key, koperasi=_name(line), date=when, detail=detail)
+    if line.key and line.plural:
+        figures = {"count": line.count, **dict(line.params)}
+        return tr.tn(line.key, f"{line.key}.plural", figures[line.plural], **figures)
     if line.key:
         return tr.t(line.key, count=line.count, **dict(line.params))
     if line.topic is None:  # pragma: no cover - every non-digest line has a topic
         raise ValueError("a reminder line needs a topic")
     if line.count:
         about = tr.t(_ABOUT[line.topic])
-        return tr.t("reminder.admin_summary", count=line.count, about=about)
+        return tr.tn(
+            "reminder.admin_summary", "reminder.admin_summary.plural", line.count, about=about
+        )
     when = tr.date(line.about_date) if line.about_date is not None else ""
     return tr.t(_LINE[line.topic], koperasi=_name(line), date=when)
 

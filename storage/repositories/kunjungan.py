@@ -9,7 +9,7 @@ from sqlalchemy import String, cast, delete, func, or_, select, update
 
 from domain.forms import FormStatus
 from domain.rat.checklist import SELESAI
-from domain.reminders.follow_ups import DISSOLVING, FollowUpState
+from domain.reminders.follow_ups import DISSOLVING, REMINDED_OWNERS, FollowUpState
 from storage.repositories.base import Repository
 from storage.tables import (
     ChecklistEntry,
@@ -209,7 +209,9 @@ class KunjunganRepository(Repository):
         self, first: date, last: date
     ) -> list[tuple[FollowUpState, str, str, int | None]]:
         """Open follow-ups a pass covering [first, last] may remind (due in it, or overdue and
-        not reminded since), with their cooperative's name, description and officer."""
+        not reminded since), with their cooperative's name, description and officer. Those
+        nobody is reminded of (the office's own, a dissolving cooperative's) are left out here:
+        never reminded, they would otherwise be read again every day."""
         stmt = (
             select(
                 TindakLanjut.id,
@@ -225,7 +227,12 @@ class KunjunganRepository(Repository):
             .join(Koperasi, Koperasi.id == TindakLanjut.koperasi_id)
             .where(
                 TindakLanjut.done_at.is_(None),
+                TindakLanjut.owner_kind.in_(REMINDED_OWNERS),
                 TindakLanjut.due_date <= last,
+                or_(
+                    Koperasi.status_aktivitas.is_(None),
+                    Koperasi.status_aktivitas.not_in(DISSOLVING),
+                ),
                 or_(
                     TindakLanjut.due_date >= first,
                     TindakLanjut.last_reminded_on.is_(None),

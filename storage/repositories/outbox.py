@@ -9,6 +9,7 @@ claimed, ``expire_due`` and ``cancel_pending_for_chat``.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Integer,
     Select,
     Table,
+    Text,
     and_,
     bindparam,
     delete,
@@ -27,6 +29,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql
@@ -102,6 +105,52 @@ _SUPERSEDE = (
     )
     .values(status=OutboxStatus.SUPERSEDED.value)
 )
+
+
+# enqueue_bulk's statements: a JSON array of rows unpacked by the database and inserted
+# skipping known keys; RETURNING tells inserted from skipped on both (no driver rowcount).
+_BULK_INSERT_SQL = {
+    "postgresql": """
+        INSERT INTO outbox (idempotency_key, chat_id, person_id, payload, priority, kind,
+                            method, broadcast_id, status, not_before, expires_at, attempts,
+                            created_at)
+        SELECT r.k, r.c, r.p, r.m, CAST(:priority AS INTEGER), CAST(:kind AS VARCHAR),
+               CAST(:method AS VARCHAR), CAST(:broadcast_id AS INTEGER), CAST(:status AS VARCHAR),
+               CAST(:not_before AS TIMESTAMPTZ), CAST(:expires_at AS TIMESTAMPTZ), 0,
+               CAST(:created_at AS TIMESTAMPTZ)
+        FROM json_to_recordset(CAST(:rows AS JSON)) AS r(k TEXT, c BIGINT, p BIGINT, m JSON)
+        ON CONFLICT (idempotency_key) DO NOTHING
+        RETURNING id
+    """,
+    # WHERE true: SQLite needs it between an INSERT's SELECT and its ON CONFLICT.
+    "sqlite": """
+        INSERT INTO outbox (idempotency_key, chat_id, person_id, payload, priority, kind,
+                            method, broadcast_id, status, not_before, expires_at, attempts,
+                            created_at)
+        SELECT json_extract(value, '$.k'), json_extract(value, '$.c'),
+               json_extract(value, '$.p'), json_extract(value, '$.m'), :priority, :kind,
+               :method, :broadcast_id, :status, :not_before, :expires_at, 0, :created_at
+        FROM json_each(:rows) WHERE true
+        ON CONFLICT (idempotency_key) DO NOTHING
+        RETURNING id
+    """,
+}
+
+
+@functools.cache
+def _bulk_insert(dialect: str) -> Any:
+    """``enqueue_bulk``'s statement for the dialect, built once."""
+    return text(_BULK_INSERT_SQL[dialect]).bindparams(
+        bindparam("rows", type_=Text()),
+        bindparam("priority", type_=Integer()),
+        bindparam("kind", type_=_TABLE.c.kind.type),
+        bindparam("method", type_=_TABLE.c.method.type),
+        bindparam("broadcast_id", type_=Integer()),
+        bindparam("status", type_=_TABLE.c.status.type),
+        bindparam("not_before", type_=_TABLE.c.not_before.type),
+        bindparam("expires_at", type_=_TABLE.c.expires_at.type),
+        bindparam("created_at", type_=_TABLE.c.created_at.type),
+    )
 
 
 @functools.cache
@@ -242,30 +291,65 @@ class OutboxRepository(Repository):
         return inserted
 
     async def enqueue_bulk(self, rows: Sequence[JsonDict], *, now: datetime) -> int:
-        """Queues many bulk ``sendMessage`` rows (a reminder pass) in one statement; rows
-        whose key is there already are kept. Each row gives ``idempotency_key``, ``chat_id``,
-        ``person_id``, ``priority`` (bulk), ``kind``, ``payload``, ``not_before`` and
-        ``expires_at``, and may give ``method`` (default ``sendMessage``). Returns how many
-        were new. Bulk rows ring no doorbell."""
+        """Queues many bulk rows (a reminder pass, a broadcast) in one statement per group of
+        rows sharing priority, kind, method, broadcast, ``not_before`` and ``expires_at`` (a
+        pass has one or two); rows whose key is there already are kept. Each row gives
+        ``idempotency_key``, ``chat_id``, ``person_id``, ``priority`` (bulk), ``kind``,
+        ``payload``, ``not_before`` and ``expires_at``, and may give ``method`` (default
+        ``sendMessage``) and ``broadcast_id``. Returns how many were new. Bulk rows ring no
+        doorbell.
+
+        The varying columns travel as one JSON array parameter and the database unpacks it
+        (``INSERT … SELECT … FROM json_each`` / ``json_to_recordset`` ``ON CONFLICT DO
+        NOTHING``): no parameter set, type processing or ORM object per row.
+        """
         if not rows:
             return 0
-        values = [
-            {
-                "method": "sendMessage",
-                **row,
+        if any(not is_bulk(row["priority"]) for row in rows):
+            raise ValueError("enqueue_bulk is for bulk rows only")
+        groups: dict[
+            tuple[int, str, str, int | None, datetime, datetime | None], list[JsonDict]
+        ] = {}
+        for row in rows:
+            shared = (
+                row["priority"],
+                row["kind"],
+                row.get("method", "sendMessage"),
+                row.get("broadcast_id"),
+                row["not_before"],
+                row["expires_at"],
+            )
+            groups.setdefault(shared, []).append(
+                {
+                    "k": row["idempotency_key"],
+                    "c": row["chat_id"],
+                    "p": row["person_id"],
+                    "m": row["payload"],
+                }
+            )
+        stmt = _bulk_insert(self.session.get_bind().dialect.name)
+        written = 0
+        for (
+            priority,
+            kind,
+            method,
+            broadcast_id,
+            not_before,
+            expires_at,
+        ), items in groups.items():
+            params = {
+                "rows": json.dumps(items, ensure_ascii=False, separators=(",", ":")),
+                "priority": priority,
+                "kind": kind,
+                "method": method,
+                "broadcast_id": broadcast_id,
                 "status": OutboxStatus.PENDING.value,
-                "attempts": 0,
-                "broadcast_id": None,
+                "not_before": not_before,
+                "expires_at": expires_at,
                 "created_at": now,
             }
-            for row in rows
-        ]
-        if any(not is_bulk(row["priority"]) for row in values):
-            raise ValueError("enqueue_bulk is for bulk rows only")
-        stmt = _insert_ignoring(
-            self.session.get_bind().dialect.name, Outbox, tuple(values[0]), ("idempotency_key",)
-        )
-        return len((await self.session.execute(stmt, values)).all())
+            written += len((await self.session.execute(stmt, params)).all())
+        return written
 
     async def store_file(self, key: str, filename: str, content: bytes, *, now: datetime) -> bool:
         """Stores a generated file for rows to upload, unless one is stored under ``key``

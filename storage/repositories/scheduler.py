@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from storage.repositories.base import Repository, insert_or_ignore, rowcount
@@ -29,6 +29,21 @@ class SchedulerRunRepository(Repository):
             SchedulerRun,
             {"job": job, "due_at": due_at, "holder": holder, "started_at": now},
             ["job", "due_at"],
+        )
+
+    async def ran_since(self, job: str, due_at: datetime, *, holder: str) -> bool:
+        """Whether `job` has run for `due_at` or a later moment: finished, or claimed by a
+        process other than `holder` (running elsewhere, or died mid-run: not waited for)."""
+        return bool(
+            await self.session.scalar(
+                select(
+                    exists().where(
+                        SchedulerRun.job == job,
+                        SchedulerRun.due_at >= due_at,
+                        or_(SchedulerRun.finished_at.is_not(None), SchedulerRun.holder != holder),
+                    )
+                )
+            )
         )
 
     async def previous(self, job: str, before: datetime) -> datetime | None:

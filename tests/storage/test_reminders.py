@@ -276,3 +276,49 @@ async def test_the_weekly_digest_counts_overdue_follow_ups_and_waiting_threads(
     # Tuesday 30 March 09:00 to Monday 5 April: 31 March, 1, 2 and 5 April.
     assert "Percakapan menunggu jawaban Anda: 2 (terlama 4 hari kerja)." in officer
     assert officer.index("berisiko") < officer.index("Tindak lanjut") < officer.index("Percakapan")
+
+
+async def test_the_digest_says_one_working_day_in_the_singular_in_english(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """English has two plural forms: one thread waiting one working day is not "1 working
+    days" (Indonesian has one form, checked above)."""
+    people = await _seed(factory)
+    async with UnitOfWork(factory) as uow:
+        officer = await uow.session.get(Person, people["officer"])
+        assert officer is not None
+        officer.language = "en"
+        mawar = await uow.session.scalar(select(Koperasi).where(Koperasi.nama == "KSU Mawar"))
+        assert mawar is not None
+        since = datetime(2027, 4, 2, 9, tzinfo=WIB)  # Friday: Monday is one working day later
+        thread = await uow.threads.create(mawar.id, people["officer"], since)
+        thread.waiting_since = since
+        await uow.commit()
+    monday = date(2027, 4, 5)
+    report = await plan_reminders(
+        lambda: UnitOfWork(factory),
+        CATALOGUES,
+        SETTINGS,
+        today=monday,
+        span=(date(2027, 4, 3), monday),
+        now=datetime(2027, 4, 5, 0, 0, tzinfo=UTC),
+        dry_run=True,
+    )
+    text = next(m.text for m in report.messages if m.person_id == people["officer"])
+    assert "Conversations waiting for your answer: 1 (longest 1 working day)." in text
+
+
+async def test_follow_ups_nobody_is_reminded_of_are_not_read(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """The office's own follow-ups and a dissolving cooperative's never remind anyone, and an
+    overdue one is never marked reminded: the pass's query leaves them out rather than reading
+    them every day."""
+    await _seed(factory)
+    board = await _follow_up(factory, "KSU Mawar", "pengurus", date(2027, 3, 1), "Board")
+    officer = await _follow_up(factory, "KUD Melati", "petugas", date(2027, 3, 2), "Officer")
+    await _follow_up(factory, "KSU Mawar", "dinas", date(2027, 3, 3), "The office's")
+    await _follow_up(factory, "KUD Bubar", "pengurus", date(2027, 3, 4), "Dissolved")
+    async with UnitOfWork(factory, write=False) as uow:
+        rows = await uow.kunjungan.follow_ups_to_remind(APRIL_1, APRIL_1)
+    assert [state.follow_up_id for state, *_ in rows] == [board, officer]

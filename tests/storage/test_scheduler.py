@@ -218,6 +218,9 @@ def test_job_names_are_unique_and_jobs_run_in_the_leader(
     anywhere = Job("anywhere", Every(timedelta(minutes=1)), tick, leader_only=False)
     with pytest.raises(ValueError, match="leader"):
         registry(factory, clock, Work(), (anywhere,))
+    orphan = Job("plan", Daily(time(7, 0)), record, after=("recompute",))
+    with pytest.raises(ValueError, match="same registry"):
+        registry(factory, clock, Work(), (orphan, MINUTE))
 
 
 async def test_only_a_finished_run_counts_as_what_a_job_covered(factory: Factory) -> None:
@@ -231,3 +234,74 @@ async def test_only_a_finished_run_counts_as_what_a_job_covered(factory: Factory
         await uow.commit()
     async with UnitOfWork(factory, write=False) as uow:
         assert await uow.scheduler_runs.previous("plan", wib(6, 7)) == wib(4, 7)
+
+
+async def test_a_job_after_another_waits_for_its_run_of_the_day_when_both_are_due(
+    factory: Factory, clock: FrozenClock
+) -> None:
+    """At start-up every job is due at once and each runs in its own loop: the planner
+    (07:00) declared after the recompute (00:05) starts only once the recompute has ended."""
+    work, release = Work(), asyncio.Event()
+
+    async def recompute(work: Work, due: datetime) -> None:
+        work.done.append(("recompute", due))
+        work.inside.set()
+        await release.wait()
+        work.done.append(("recompute ended", due))
+
+    async def plan(work: Work, due: datetime) -> None:
+        work.done.append(("plan", due))
+
+    jobs = registry(
+        factory,
+        clock,
+        work,
+        (
+            Job("plan", Daily(time(7, 0)), plan, after=("recompute",)),
+            Job("recompute", Daily(time(0, 5)), recompute),
+        ),
+    )
+    jobs.start()
+    try:
+        await asyncio.wait_for(work.inside.wait(), 10)
+        for _ in range(20):  # the planner's loop has had every chance to run meanwhile
+            await asyncio.sleep(0.01)
+        assert work.done == [("recompute", wib(4, 0, 5))]
+        assert [job for job, *_ in await runs(factory)] == ["recompute"]  # not even claimed
+        release.set()
+        for _ in range(1000):  # woken by the recompute's end, not by its schedule
+            if ("plan", wib(4, 7)) in work.done:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        await jobs.stop()
+    assert work.done == [
+        ("recompute", wib(4, 0, 5)),
+        ("recompute ended", wib(4, 0, 5)),
+        ("plan", wib(4, 7)),
+    ]
+
+
+async def test_a_job_is_not_held_up_by_a_run_another_process_left_unfinished(
+    factory: Factory, clock: FrozenClock
+) -> None:
+    """A recompute claimed by a process that died mid-run is never finished nor re-run: the
+    planner of that day does not wait for it forever."""
+    work = Work()
+    async with UnitOfWork(factory) as uow:
+        await uow.scheduler_runs.claim("recompute", wib(4, 0, 5), holder="dead", now=wib(4, 1))
+        await uow.commit()
+    jobs = registry(
+        factory,
+        clock,
+        work,
+        (
+            Job("plan", Daily(time(7, 0)), record, after=("recompute",)),
+            Job("recompute", Daily(time(0, 5)), tick),
+        ),
+    )
+    assert await jobs.run_due() == [("plan", wib(4, 7))]
+    # The next day, declared first, it waits for the recompute that run_due runs after it.
+    clock.advance(days=1)
+    assert await jobs.run_due() == [("recompute", wib(5, 0, 5))]
+    assert await jobs.run_due() == [("plan", wib(5, 7))]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -68,3 +68,35 @@ def test_long_lists_are_capped_and_split_into_the_allowed_parts() -> None:
 def test_an_admins_summary_counts_cooperatives() -> None:
     (text,) = render(TR, [summary_line(TARGET_PASSED.topic, 12)], parts=1)
     assert "Target dinas terlewati tanpa RAT: 12 koperasi." in text
+
+
+def test_an_admins_summary_of_one_cooperative_is_singular_in_english() -> None:
+    english = Catalogues(["id", "en"], "id", ZoneInfo("Asia/Jakarta")).get("en")
+    (one,) = render(english, [summary_line(TARGET_PASSED.topic, 1)], parts=1)
+    (many,) = render(english, [summary_line(TARGET_PASSED.topic, 12)], parts=1)
+    assert one.endswith(": 1 cooperative.")
+    assert many.endswith(": 12 cooperatives.")
+    (indonesian,) = render(TR, [summary_line(TARGET_PASSED.topic, 1)], parts=1)
+    assert indonesian.endswith(": 1 koperasi.")
+
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+@pytest.mark.parametrize(
+    ("today", "now", "sending"),
+    [
+        (date(2027, 4, 7), datetime(2027, 4, 7, 7, 0, tzinfo=WIB), date(2027, 4, 7)),
+        (date(2027, 4, 7), datetime(2027, 4, 7, 19, 59, tzinfo=WIB), date(2027, 4, 7)),
+        # The window closes at 20:00: a catch-up then plans for the next working day.
+        (date(2027, 4, 7), datetime(2027, 4, 7, 20, 0, tzinfo=WIB), date(2027, 4, 8)),
+        (date(2027, 4, 7), datetime(2027, 4, 8, 1, 0, tzinfo=WIB), date(2027, 4, 8)),
+        # Friday night: Monday; the night before a holiday: the day after it.
+        (date(2027, 4, 9), datetime(2027, 4, 9, 21, 0, tzinfo=WIB), date(2027, 4, 12)),
+        (date(2027, 8, 16), datetime(2027, 8, 16, 21, 0, tzinfo=WIB), date(2027, 8, 18)),
+    ],
+)
+def test_a_pass_after_the_window_sends_in_the_next_working_days_window(
+    today: date, now: datetime, sending: date
+) -> None:
+    assert SETTINGS.sending_day(today, now) == sending
