@@ -21,6 +21,8 @@ from domain.callbacks import (
     BoardSwitch,
     ConsentButton,
     ConsentDecline,
+    EksporPeriod,
+    EksporStart,
     FollowUpButton,
     FormButton,
     ImportButton,
@@ -42,6 +44,7 @@ from domain.invites import TYPED_CODE_PATTERN
 from handlers import (
     basics,
     board,
+    ekspor,
     home,
     invites,
     koperasi,
@@ -86,6 +89,7 @@ def plain_handlers() -> dict[CommandSpec, Handler]:
         plain.STATUS: status.status,
         plain.LAPOR: lapor.lapor,
         plain.VERIFIKASI: verifikasi.verifikasi,
+        plain.EKSPOR: ekspor.ekspor,
     }
 
 
@@ -193,6 +197,9 @@ def register(app: GempurApp, cfg: AppConfig) -> None:
     app.add_handler(
         CallbackQueryHandler(tindak_lanjut.on_follow_up, pattern=FollowUpButton.pattern())
     )
+    # exports
+    app.add_handler(CallbackQueryHandler(ekspor.on_period, pattern=EksporPeriod.pattern()))
+    app.add_handler(CallbackQueryHandler(ekspor.on_start, pattern=EksporStart.pattern()))
     app.add_handler(CallbackQueryHandler(basics.stale_callback))
 
     app.add_error_handler(on_error)

@@ -20,6 +20,7 @@ from domain.callbacks.codec import (
     decode_any,
     family_pattern,
 )
+from domain.callbacks.export import ALL_KECAMATAN, EksporPeriod, EksporStart
 from domain.callbacks.lists import (
     INVITE_BUTTONS,
     INVITE_ROLES,
@@ -71,6 +72,7 @@ from domain.callbacks.visits import (
 )
 
 __all__ = [
+    "ALL_KECAMATAN",
     "INVITE_BUTTONS",
     "INVITE_ROLES",
     "MAX_CALLBACK_BYTES",
@@ -81,6 +83,8 @@ __all__ = [
     "Codec",
     "ConsentButton",
     "ConsentDecline",
+    "EksporPeriod",
+    "EksporStart",
     "FollowUpAction",
     "FollowUpButton",
     "FormButton",

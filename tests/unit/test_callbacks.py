@@ -12,6 +12,7 @@ import re
 import pytest
 
 import domain.callbacks
+import domain.callbacks.export
 import domain.callbacks.rat
 import domain.callbacks.visits
 from domain.access import Role
@@ -23,6 +24,8 @@ from domain.callbacks import (
     Codec,
     ConsentButton,
     ConsentDecline,
+    EksporPeriod,
+    EksporStart,
     FollowUpAction,
     FollowUpButton,
     FormButton,
@@ -121,6 +124,8 @@ CASES: dict[type[Codec], list[Codec]] = {
     ],
     RelayButton: [RelayButton(action, MAX_ID) for action in RelayAction],
     RelayTopicButton: [RelayTopicButton(MAX_ID, topic) for topic in Topic],
+    EksporPeriod: [EksporPeriod(2999), EksporPeriod(0), EksporPeriod(2025)],
+    EksporStart: [EksporStart(2999, MAX_INDEX), EksporStart(2025, 0)],
     PetugasButton: [
         PetugasButton(action, tuple(LARGEST[part] for part in parts))
         for action, parts in PETUGAS_NUMBERS.items()
@@ -152,6 +157,7 @@ def _codecs() -> set[type[Codec]]:
             domain.callbacks.relay,
             domain.callbacks.visits,
             domain.callbacks.rat,
+            domain.callbacks.export,
         )
         for value in vars(module).values()
         if inspect.isclass(value) and issubclass(value, Codec) and value is not Codec
