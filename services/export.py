@@ -1,5 +1,6 @@
-"""The XLSX export: every sheet streamed from the database into XlsxWriter's constant-memory
-mode, a batch at a time, so neither the rows nor the workbook are ever held whole.
+"""The XLSX export: every sheet streamed from the database into the streaming writer
+(`services.xlsx_stream`), a batch at a time, so neither the rows nor the workbook are ever held
+whole.
 
 `write_export` does the work for a unit-of-work factory (the command line runs it in its own
 process); `export_in_worker` is the same for a worker process (`runtime.offload`), which opens
@@ -15,25 +16,19 @@ import asyncio
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import xlsxwriter
-
 from domain.export import SHEETS, Cell, ExportScope, Sheet, season_window
 from locales import Translator
 from services.register_files import plain_text
+from services.xlsx_stream import MAX_ROWS, Kind, XlsxStream
 from storage.engine import create_engine, session_factory
 from storage.repositories.export import PESAN_INDEX, Window
 from storage.uow import UnitOfWork
 
 BATCH = 2000
-# Excel's limits: rows per sheet (a longer sheet continues on the next one) and text per cell.
-MAX_ROWS = 1_048_576
-MAX_TEXT = 32_767
 DATE_FORMAT = "dd-mm-yyyy"
 DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
 
@@ -97,51 +92,54 @@ def _cells(sheet: int, row: tuple[Any, ...]) -> tuple[Any, ...]:
     return row
 
 
+_KINDS = {
+    Cell.TEXT: Kind.TEXT,
+    Cell.NUMBER: Kind.NUMBER,
+    Cell.DATE: Kind.DATE,
+    Cell.DATETIME: Kind.DATETIME,
+    Cell.YES_NO: Kind.TEXT,
+}
+
+
 class _Writer:
-    """One workbook in constant-memory mode: sheets written top to bottom, once."""
+    """The workbook: each sheet's header, and its rows with instants made local and flags
+    made words (only those columns are touched; the rest go to the file as read)."""
 
     def __init__(self, path: str, labels: ExportLabels, tz: ZoneInfo) -> None:
-        self.book = xlsxwriter.Workbook(
-            path, {"constant_memory": True, "tmpdir": str(Path(path).parent)}
-        )
+        self.book = XlsxStream(path, date_format=DATE_FORMAT, datetime_format=DATETIME_FORMAT)
         self.labels = labels
         self.tz = tz
-        self.header = self.book.add_format({"bold": True, "bg_color": "#DDEBF7"})
-        self.date = self.book.add_format({"num_format": DATE_FORMAT})
-        self.datetime = self.book.add_format({"num_format": DATETIME_FORMAT})
+        self.instants: list[int] = []
+        self.flags: list[int] = []
 
-    def start(self, index: int, sheet: Sheet, part: int = 1) -> Any:
-        """A new worksheet with its frozen header row and widths."""
+    def start(self, index: int, sheet: Sheet, part: int = 1) -> None:
+        """The next worksheet, with its frozen header row and widths."""
         name = sheet.name if part == 1 else f"{sheet.name} ({part})"
-        worksheet = self.book.add_worksheet(name)
-        for number, (column, title) in enumerate(
-            zip(sheet.columns, self.labels.headers[index], strict=True)
-        ):
-            worksheet.set_column(number, number, column.width)
-            worksheet.write_string(0, number, title, self.header)
-        worksheet.freeze_panes(1, 0)
-        return worksheet
+        kinds = [_KINDS[column.cell] for column in sheet.columns]
+        widths = [column.width for column in sheet.columns]
+        self.book.sheet(name, kinds, self.labels.headers[index], widths)
+        self.instants = [i for i, c in enumerate(sheet.columns) if c.cell is Cell.DATETIME]
+        self.flags = [i for i, c in enumerate(sheet.columns) if c.cell is Cell.YES_NO]
 
-    def row(self, worksheet: Any, at: int, sheet: Sheet, cells: Sequence[Any]) -> None:
-        """Writes one row's cells, each as its column's kind; blanks stay empty."""
-        for number, (column, value) in enumerate(zip(sheet.columns, cells, strict=True)):
-            if value is None:
-                continue
-            kind = column.cell
-            if kind is Cell.TEXT:
-                worksheet.write_string(at, number, str(value)[:MAX_TEXT])
-            elif kind is Cell.NUMBER:
-                worksheet.write_number(
-                    at, number, float(value) if isinstance(value, Decimal) else value
-                )
-            elif kind is Cell.YES_NO:
-                worksheet.write_string(at, number, self.labels.yes if value else self.labels.no)
-            elif kind is Cell.DATE:
-                day = value if isinstance(value, date) else date.fromisoformat(str(value))
-                worksheet.write_datetime(at, number, day, self.date)
-            else:
-                local = value.astimezone(self.tz).replace(tzinfo=None)
-                worksheet.write_datetime(at, number, local, self.datetime)
+    @property
+    def full(self) -> bool:
+        """Whether the current sheet holds as many rows as Excel shows."""
+        return self.book.rows >= MAX_ROWS
+
+    def row(self, cells: Sequence[Any]) -> None:
+        """One row; instants in the region's time zone (Excel keeps no offset)."""
+        if self.instants or self.flags:
+            values = list(cells)
+            for i in self.instants:
+                value = values[i]
+                if value is not None:
+                    values[i] = value.astimezone(self.tz)  # written as wall-clock time
+            for i in self.flags:
+                value = values[i]
+                if value is not None:
+                    values[i] = self.labels.yes if value else self.labels.no
+            cells = values
+        self.book.row(cells)
 
     def close(self) -> None:
         self.book.close()
@@ -163,16 +161,16 @@ async def write_export(
     written: list[int] = []
     try:
         for index, sheet in enumerate(SHEETS):
-            part, worksheet, at, after, count = 1, writer.start(index, sheet), 1, 0, 0
+            part, after, count = 1, 0, 0
+            writer.start(index, sheet)
             while True:
                 async with uow() as reader:
                     rows = await reader.export.batch(index, job.scope, window, after, job.batch)
                 for row in rows:
-                    if at >= MAX_ROWS:
+                    if writer.full:  # Excel shows 1,048,576 rows: the sheet goes on in another
                         part += 1
-                        worksheet, at = writer.start(index, sheet, part), 1
-                    writer.row(worksheet, at, sheet, _cells(index, row))
-                    at += 1
+                        writer.start(index, sheet, part)
+                    writer.row(_cells(index, row))
                 count += len(rows)
                 done += len(rows)
                 if progress is not None and rows:
