@@ -17,6 +17,7 @@ import contextlib
 import logging
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -56,6 +57,8 @@ from services.export import (
 logger = logging.getLogger(__name__)
 
 MB = 1024 * 1024
+# What the worker process runs (a test may put a slower one here).
+WORKER: Callable[[ExportJob], ExportResult] = export_in_worker
 KECAMATAN_PER_ROW = 3
 PROGRESS_FILE = "progress"
 
@@ -226,7 +229,7 @@ async def _run(
     tahun, tempat = str(scope.tahun_buku), _place(tr, scope)
     budget = Budget(settings.worker_seconds, settings.worker_memory_mb * MB)
     try:
-        worker = asyncio.ensure_future(offload(export_in_worker, job, budget=budget))
+        worker = asyncio.ensure_future(offload(WORKER, job, budget=budget))
         shown: tuple[int, int] | None = None
         while not worker.done():
             await asyncio.wait({worker}, timeout=settings.progress_seconds)

@@ -5,12 +5,15 @@ a double tap makes one export; other chats are answered while a file is being bu
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from handlers import ekspor
 from telegram_stub import BotApiStub
-from tests.helpers.bot import Conversation
+from tests.helpers.bot import Conversation, bot_config, conversation
+from tests.helpers.clock import FrozenClock
 from tests.helpers.driver import BotMessage, Driver, DriverError, UserSession
 from tests.helpers.export_data import (
     ALL_ROWS,
@@ -21,6 +24,7 @@ from tests.helpers.export_data import (
     seed_export_world,
 )
 from tests.helpers.seed import forge_press
+from tests.helpers.slow_export import GATE, gated_export
 
 DOCUMENT_WAIT = 60.0  # the worker process starts a Python interpreter
 
@@ -149,3 +153,30 @@ async def test_a_double_tap_makes_one_export_and_other_chats_are_answered_meanwh
     texts = [str((answer.get("answer") or {}).get("text")) for answer in answers]
     assert sum("sedang dibuat" in text for text in texts) == 1  # the second tap
     assert all(answer["answered"] for answer in answers)
+
+
+async def test_the_progress_message_is_edited_while_the_worker_runs(
+    driver: Driver,
+    stub: BotApiStub,
+    database_url: str,
+    clock: FrozenClock,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    gate = tmp_path / "go"
+    monkeypatch.setenv(GATE, str(gate))
+    monkeypatch.setattr(ekspor, "WORKER", gated_export)
+    cfg = bot_config(stub, database_url, export={"progress_seconds": 0.05})
+    async with conversation(cfg, clock) as conv:
+        async with conv.app.bot_data.services.uow() as uow:
+            world = await seed_export_world(uow)
+            await uow.commit()
+        admin = driver.user(world.admin, "Admin")
+        await conv.say(admin, "/ekspor 2026")
+        starting = await _edited(conv, admin, "Maron")
+        assert "Menyiapkan" in starting.body
+        progress = await admin.wait_for_edit(starting, timeout=DOCUMENT_WAIT)
+        assert "33 % (1 dari 3 baris)" in progress.body
+        gate.touch()
+        document = await _document(admin)
+        assert _counts(_sheets(stub, document)) == MARON_ROWS
