@@ -61,6 +61,7 @@ MB = 1024 * 1024
 WORKER: Callable[[ExportJob], ExportResult] = export_in_worker
 KECAMATAN_PER_ROW = 3
 PROGRESS_FILE = "progress"
+_TASKS: set[asyncio.Task[None]] = set()
 
 
 @requires(Role.ADMIN, Role.PIMPINAN, Role.PETUGAS)
@@ -187,9 +188,11 @@ async def _start(
     except BaseException:
         running.discard(viewer.person_id)
         raise
-    context.application.create_task(
-        _run(context, scope, message, viewer.person_id), update=update, name="ekspor"
-    )
+    # A task of its own, not the application's: stopping the bot (or losing the leadership)
+    # must not wait for an export; the task is kept referenced until it ends.
+    task = asyncio.create_task(_run(context, scope, message, viewer.person_id), name="ekspor")
+    _TASKS.add(task)
+    task.add_done_callback(_TASKS.discard)
 
 
 async def _progress_message(update: Update, context: BotContext, text: str) -> Message | None:
@@ -263,6 +266,10 @@ async def _run(
         await _send(context, Path(job.path), tr.t("ekspor.caption", tahun=tahun, tempat=tempat))
     except TelegramError:
         logger.warning("export of person %s could not be delivered", person_id)
+    except Exception as error:  # a background task: reported, never lost silently
+        # The type only: the message may quote data.
+        logger.error("export of person %s failed: %s", person_id, type(error).__name__)  # noqa: TRY400
+        await _edit(message, tr.t("ekspor.failed"))
     finally:
         services.exports_running.discard(person_id)
         await asyncio.to_thread(shutil.rmtree, directory, ignore_errors=True)
