@@ -147,7 +147,7 @@ async def on_start(update: Update, context: BotContext) -> None:
 
 
 def _place(tr: Translator, scope: ExportScope) -> Safe:
-    """ "Dringu", "semua kecamatan", or "koperasi binaan Anda, Dringu" (HTML, escaped)."""
+    """The place as the messages name it: a kecamatan, every one, or the officer's own."""
     place = Safe(escape(scope.kecamatan) if scope.kecamatan else tr.t("ekspor.place.all"))
     if scope.petugas_id is not None:
         return Safe(tr.t("ekspor.place.own", tempat=place))
