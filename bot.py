@@ -6,6 +6,7 @@
     python bot.py import FILE         import the register (CSV/XLSX); --dry-run only previews
     python bot.py recompute           stage, flags, activity; [rat] config to open cycles
     python bot.py remind              plan today's reminders; --at ISO, --dry-run only counts
+    python bot.py export FILE.xlsx    the XLSX export; --period N, --kecamatan NAME
     python bot.py demo                the sandbox: stand-in, sample database, web chat page
 Every subcommand takes --config PATH (default config.toml, or GEMPUR_CONFIG).
 """
@@ -45,6 +46,7 @@ from runtime.clock import SystemClock
 from runtime.leader import keep_leadership, leader_lock_for, wait_for_leadership
 from runtime.logs import configure_logging
 from sandbox.demo import DemoOptions, serve_demo
+from services.export_cli import export_command
 from services.outbox import (
     OutboxSender,
     PtbBotApi,
@@ -420,6 +422,19 @@ def cmd_remind(cfg: AppConfig, at: str | None, *, dry_run: bool) -> int:
         return EXIT_USAGE
 
 
+def cmd_export(cfg: AppConfig, file: str, period: int | None, kecamatan: str | None) -> int:
+    """`export FILE.xlsx [--period N] [--kecamatan NAME]`: the regency's export, streamed."""
+    try:
+        return asyncio.run(
+            export_command(
+                cfg, Path(file), period=period, kecamatan=kecamatan, clock=SystemClock()
+            )
+        )
+    except DatabaseNotMigratedError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """`demo`: the sandbox on loopback (needs no token and no config file)."""
     configure_logging(LoggingConfig())
@@ -456,6 +471,14 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     remind.add_argument("--at", metavar="ISO", help="plan for this moment (default: now)")
     remind.add_argument("--dry-run", action="store_true", help="count and show, write nothing")
+    export = commands.add_parser(
+        "export", parents=[common], help="write the XLSX export (Koperasi, Checklist, ...)"
+    )
+    export.add_argument("file", metavar="FILE.xlsx")
+    export.add_argument(
+        "--period", type=int, metavar="YEAR", help="tahun buku (default: last year's)"
+    )
+    export.add_argument("--kecamatan", metavar="NAME", help="one kecamatan (default: all)")
     demo = commands.add_parser(
         "demo", parents=[common], help="the sandbox: the bot on the stand-in, with a web page"
     )
@@ -482,6 +505,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "import": lambda: cmd_import(cfg, args.file, dry_run=args.dry_run),
         "recompute": lambda: cmd_recompute(cfg, args.tahun_buku),
         "remind": lambda: cmd_remind(cfg, args.at, dry_run=args.dry_run),
+        "export": lambda: cmd_export(cfg, args.file, args.period, args.kecamatan),
         "admin": lambda: cmd_admin_add(cfg, args.telegram_user_id),
     }
     return subcommands[args.command]()

@@ -231,6 +231,15 @@ class FilesConfig(_Section):
     worker_memory_mb: int = Field(default=1024, ge=256)
 
 
+class ExportConfig(_Section):
+    """XLSX exports (/ekspor): built in a worker process within this budget."""
+
+    worker_seconds: float = Field(default=600.0, gt=0, le=3600)
+    worker_memory_mb: int = Field(default=1024, ge=256)
+    # How often the progress message is brought up to date.
+    progress_seconds: float = Field(default=3.0, gt=0, le=60)
+
+
 class RelayConfig(_Section):
     """Conversations between boards and officers (/hubungi, *Balas*, /pesan)."""
 
@@ -422,6 +431,7 @@ class AppConfig(_Section):
     forms: FormsConfig = Field(default_factory=FormsConfig)
     visits: VisitsConfig = Field(default_factory=VisitsConfig)
     files: FilesConfig = Field(default_factory=FilesConfig)
+    export: ExportConfig = Field(default_factory=ExportConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     calendar: CalendarConfig = Field(default_factory=CalendarConfig)
     relay: RelayConfig = Field(default_factory=RelayConfig)

@@ -22,6 +22,8 @@ from domain.callbacks import (
     ChartButton,
     ConsentButton,
     ConsentDecline,
+    EksporPeriod,
+    EksporStart,
     FollowUpButton,
     FormButton,
     ImportButton,
@@ -44,6 +46,7 @@ from domain.invites import TYPED_CODE_PATTERN
 from handlers import (
     basics,
     board,
+    ekspor,
     grafik,
     home,
     invites,
@@ -89,6 +92,7 @@ def plain_handlers() -> dict[CommandSpec, Handler]:
         plain.STATUS: status.status,
         plain.LAPOR: lapor.lapor,
         plain.VERIFIKASI: verifikasi.verifikasi,
+        plain.EKSPOR: ekspor.ekspor,
     }
 
 
@@ -199,6 +203,9 @@ def register(app: GempurApp, cfg: AppConfig) -> None:
     )
     # roll-ups: the charts of a scope (the *Grafik* button)
     app.add_handler(CallbackQueryHandler(grafik.on_chart_button, pattern=ChartButton.pattern()))
+    # exports
+    app.add_handler(CallbackQueryHandler(ekspor.on_period, pattern=EksporPeriod.pattern()))
+    app.add_handler(CallbackQueryHandler(ekspor.on_start, pattern=EksporStart.pattern()))
     app.add_handler(CallbackQueryHandler(basics.stale_callback))
 
     app.add_error_handler(on_error)

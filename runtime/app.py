@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -36,6 +36,8 @@ class AppServices:
     # Rung by `sessions` after a commit queues an interactive outbox row; the leader's sender
     # listens (storage.outbox_doorbell).
     outbox_doorbell: OutboxDoorbell
+    # The people whose /ekspor is being built (one at a time each: a double tap starts one).
+    exports_running: set[int] = field(default_factory=set)
 
     def uow(self, *, write: bool = True, background: bool = False) -> UnitOfWork:
         """A fresh unit of work (one per step of a use-case, never shared between tasks).

@@ -30,6 +30,7 @@ from storage.repositories import (
     SchedulerRunRepository,
 )
 from storage.repositories.charts import ChartRepository
+from storage.repositories.export import ExportRepository
 from storage.repositories.invites import InviteRepository
 from storage.repositories.join_requests import JoinRequestRepository
 from storage.repositories.koperasi_query import KoperasiQueryRepository
@@ -76,6 +77,7 @@ class UnitOfWork:
     rat_report: RatReportRepository
     worklist: WorklistRepository
     charts: ChartRepository
+    export: ExportRepository
 
     def __init__(self, factory: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
         self._factory = factory
@@ -122,6 +124,7 @@ class UnitOfWork:
         self.rat_report = RatReportRepository(session)
         self.worklist = WorklistRepository(session)
         self.charts = ChartRepository(session)
+        self.export = ExportRepository(session)
         try:
             # Begin now (not at the first query) so the writer's lock is taken on entry.
             await session.connection()

@@ -20,6 +20,7 @@ from domain.callbacks.codec import (
     decode_any,
     family_pattern,
 )
+from domain.callbacks.export import ALL_KECAMATAN, EksporPeriod, EksporStart
 from domain.callbacks.lists import (
     INVITE_BUTTONS,
     INVITE_ROLES,
@@ -72,6 +73,7 @@ from domain.callbacks.visits import (
 )
 
 __all__ = [
+    "ALL_KECAMATAN",
     "INVITE_BUTTONS",
     "INVITE_ROLES",
     "MAX_CALLBACK_BYTES",
@@ -83,6 +85,8 @@ __all__ = [
     "Codec",
     "ConsentButton",
     "ConsentDecline",
+    "EksporPeriod",
+    "EksporStart",
     "FollowUpAction",
     "FollowUpButton",
     "FormButton",

@@ -12,6 +12,7 @@ import re
 import pytest
 
 import domain.callbacks
+import domain.callbacks.export
 import domain.callbacks.rat
 import domain.callbacks.rollup
 import domain.callbacks.visits
@@ -25,6 +26,8 @@ from domain.callbacks import (
     Codec,
     ConsentButton,
     ConsentDecline,
+    EksporPeriod,
+    EksporStart,
     FollowUpAction,
     FollowUpButton,
     FormButton,
@@ -128,6 +131,8 @@ CASES: dict[type[Codec], list[Codec]] = {
     RelaySessionEnd: [RelaySessionEnd(MAX_ID), RelaySessionEnd(0)],
     RelayTopicButton: [RelayTopicButton(MAX_ID, topic) for topic in Topic],
     ChartButton: [ChartButton(), ChartButton(MAX_INDEX, MAX_YEAR), ChartButton(3, 2025)],
+    EksporPeriod: [EksporPeriod(2999), EksporPeriod(0), EksporPeriod(2025)],
+    EksporStart: [EksporStart(2999, MAX_INDEX), EksporStart(2025, 0)],
     PetugasButton: [
         PetugasButton(action, tuple(LARGEST[part] for part in parts))
         for action, parts in PETUGAS_NUMBERS.items()
@@ -160,6 +165,7 @@ def _codecs() -> set[type[Codec]]:
             domain.callbacks.visits,
             domain.callbacks.rat,
             domain.callbacks.rollup,
+            domain.callbacks.export,
         )
         for value in vars(module).values()
         if inspect.isclass(value) and issubclass(value, Codec) and value is not Codec

@@ -40,6 +40,7 @@ def test_each_language_has_its_own_names_and_indonesian_is_the_default() -> None
         "status": "status",
         "lapor": "report",
         "verifikasi": "verify",
+        "ekspor": "export",
     }
     assert all(spec.name_in("id") == spec.name for spec in commands())
     assert by_name["bantuan"].name_in(None) == "bantuan"
@@ -59,6 +60,11 @@ def test_visibility_follows_the_declared_roles() -> None:
     assert "koperasi" in [s.name for s in visible_commands(commands(), officer)]
     assert "impor" not in [s.name for s in visible_commands(commands(), officer)]
     assert "kunjungan" in [s.name for s in visible_commands(commands(), officer)]
+    pimpinan = Viewer(3, 3, 3, frozenset({RoleGrant(Role.PIMPINAN)}))
+    board = Viewer(4, 4, 4, frozenset({RoleGrant(Role.PENGURUS, 7)}))
+    assert "ekspor" in [s.name for s in visible_commands(commands(), officer)]
+    assert "ekspor" in [s.name for s in visible_commands(commands(), pimpinan)]
+    assert "ekspor" not in [s.name for s in visible_commands(commands(), board)]
 
 
 def test_the_impor_intro_button_is_the_template_button() -> None:
