@@ -25,6 +25,8 @@ from datetime import time, timedelta
 
 from domain.schedule import Daily, Every
 from handlers.context import GempurApp
+from jobs.broadcasts import JOB_NAME as BROADCASTS_JOB
+from jobs.broadcasts import broadcasts
 from jobs.rat_recompute import rat_recompute
 from jobs.registry import Job, JobRegistry
 from jobs.relay_undelivered import relay_undelivered
@@ -48,6 +50,8 @@ JOBS: tuple[Job[GempurApp], ...] = (
     Job("relay_undelivered", Every(timedelta(minutes=1)), relay_undelivered),
     # Reminders of the day (and of days missed) into the outbox, as the sending window opens.
     Job(REMINDERS_JOB, Daily(time(7, 0)), plan_reminders),
+    # Scheduled broadcasts whose moment has come; progress and reports of those sending.
+    Job(BROADCASTS_JOB, Every(timedelta(minutes=1)), broadcasts),
 )
 
 

@@ -29,6 +29,7 @@ from storage.repositories import (
     RoleRepository,
     SchedulerRunRepository,
 )
+from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.invites import InviteRepository
 from storage.repositories.join_requests import JoinRequestRepository
 from storage.repositories.koperasi_query import KoperasiQueryRepository
@@ -74,6 +75,7 @@ class UnitOfWork:
     reminders: ReminderReadRepository
     rat_report: RatReportRepository
     worklist: WorklistRepository
+    broadcasts: BroadcastRepository
 
     def __init__(self, factory: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
         self._factory = factory
@@ -119,6 +121,7 @@ class UnitOfWork:
         self.reminders = ReminderReadRepository(session)
         self.rat_report = RatReportRepository(session)
         self.worklist = WorklistRepository(session)
+        self.broadcasts = BroadcastRepository(session)
         try:
             # Begin now (not at the first query) so the writer's lock is taken on entry.
             await session.connection()

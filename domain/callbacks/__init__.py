@@ -63,6 +63,7 @@ from domain.callbacks.rat import (
     VerifyButton,
 )
 from domain.callbacks.relay import RelayAction, RelayButton, RelayTopicButton
+from domain.callbacks.siaran import SiaranAction, SiaranButton
 from domain.callbacks.visits import (
     FollowUpAction,
     FollowUpButton,
@@ -111,6 +112,8 @@ __all__ = [
     "RelayAction",
     "RelayButton",
     "RelayTopicButton",
+    "SiaranAction",
+    "SiaranButton",
     "StatusButton",
     "StatusView",
     "VerifyAction",

@@ -185,16 +185,17 @@ class OutboxRepository(Repository):
         """Queues many bulk ``sendMessage`` rows (a reminder pass) in one statement; rows
         whose key is there already are kept. Each row gives ``idempotency_key``, ``chat_id``,
         ``person_id``, ``priority`` (bulk), ``kind``, ``payload``, ``not_before`` and
-        ``expires_at``. Returns how many were new. Bulk rows ring no doorbell."""
+        ``expires_at``; a row may also give ``method`` (``sendMessage`` by default) and
+        ``broadcast_id``. Returns how many were new. Bulk rows ring no doorbell."""
         if not rows:
             return 0
         values = [
             {
-                **row,
                 "method": "sendMessage",
+                "broadcast_id": None,
+                **row,
                 "status": OutboxStatus.PENDING.value,
                 "attempts": 0,
-                "broadcast_id": None,
                 "created_at": now,
             }
             for row in rows

@@ -13,6 +13,7 @@ import pytest
 
 import domain.callbacks
 import domain.callbacks.rat
+import domain.callbacks.siaran
 import domain.callbacks.visits
 from domain.access import Role
 from domain.callbacks import (
@@ -53,6 +54,8 @@ from domain.callbacks import (
     RelayAction,
     RelayButton,
     RelayTopicButton,
+    SiaranAction,
+    SiaranButton,
     StatusButton,
     StatusView,
     VerifyAction,
@@ -91,6 +94,7 @@ CASES: dict[type[Codec], list[Codec]] = {
         for action in VerifyAction
     ],
     ImportButton: [ImportButton(MAX_ID, action) for action in ImportAction],
+    SiaranButton: [SiaranButton(MAX_ID, action) for action in SiaranAction],
     VisitPick: [VisitPick(MAX_ID, action) for action in VisitAction],
     FollowUpButton: [FollowUpButton(MAX_ID, action) for action in FollowUpAction],
     PrivacyButton: [PrivacyButton(action) for action in PrivacyAction],
@@ -152,6 +156,7 @@ def _codecs() -> set[type[Codec]]:
             domain.callbacks.relay,
             domain.callbacks.visits,
             domain.callbacks.rat,
+            domain.callbacks.siaran,
         )
         for value in vars(module).values()
         if inspect.isclass(value) and issubclass(value, Codec) and value is not Codec
