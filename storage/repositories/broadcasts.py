@@ -12,12 +12,13 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 
 from domain.access import Role
 from domain.broadcast import LEFT, BroadcastStatus, Segment, SegmentKind
 from domain.delivery import OutboxStatus
 from domain.koperasi_list import search_key
+from domain.rat.activity import BUBAR
 from storage.repositories.base import Repository, rowcount
 from storage.repositories.koperasi_query import AnySelect, late_expr, squashed
 from storage.tables import Broadcast, Koperasi, Outbox, Person, RoleGrant
@@ -50,24 +51,26 @@ def _recipients(segment: Segment) -> AnySelect:
 
 
 def _koperasi_filter(segment: Segment) -> list[ColumnElement[bool]]:
-    """The board's cooperative must match the segment (nothing for officers or all boards)."""
+    """The board's cooperative must match the segment; a dissolved (BUBAR) one never does,
+    unless /rekap named it. Nothing for officers."""
     kind = segment.kind
-    if kind in (SegmentKind.BOARDS, SegmentKind.OFFICERS):
+    if kind is SegmentKind.OFFICERS:
         return []
     if kind is SegmentKind.KOPERASI:
         return [RoleGrant.koperasi_id.in_(segment.koperasi_ids or (-1,))]
-    match: ColumnElement[bool]
+    matches: list[ColumnElement[bool]] = [
+        or_(Koperasi.status_aktivitas.is_(None), Koperasi.status_aktivitas != BUBAR)
+    ]
     if kind is SegmentKind.KECAMATAN:
-        match = squashed(Koperasi.kecamatan) == search_key(segment.value or "")
+        matches.append(squashed(Koperasi.kecamatan) == search_key(segment.value or ""))
     elif kind is SegmentKind.STAGE:
-        match = Koperasi.tahap == segment.value
+        matches.append(Koperasi.tahap == segment.value)
     elif kind is SegmentKind.JENIS:
-        match = Koperasi.jenis == segment.value
-    elif segment.value in _FLAG_COLUMNS:
-        match = _FLAG_COLUMNS[segment.value].is_(True)
-    else:  # "any flag": late
-        match = late_expr()
-    return [exists().where(Koperasi.id == RoleGrant.koperasi_id, match)]
+        matches.append(Koperasi.jenis == segment.value)
+    elif kind is SegmentKind.FLAG:
+        column = _FLAG_COLUMNS.get(segment.value or "")
+        matches.append(column.is_(True) if column is not None else late_expr())
+    return [exists().where(Koperasi.id == RoleGrant.koperasi_id, *matches)]
 
 
 class BroadcastRepository(Repository):
