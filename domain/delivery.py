@@ -8,6 +8,7 @@ by a crash in doubt) is decided in SQL by the outbox repository, from the lanes 
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
@@ -143,6 +144,39 @@ class PaceSchedule:
     def is_paused(self, now: float) -> bool:
         """Whether sending is on hold at ``now``."""
         return now < self.paused_until
+
+
+#: How much later than its start a request may reach Telegram compared with another (a busy
+#: event loop, the network): the send window spans one second plus this.
+ARRIVAL_JITTER = 0.03
+
+
+class SendWindow:
+    """At most ``limit`` requests started within any ``span`` seconds (monotonic).
+
+    Telegram counts the requests that *arrive* in any one second. The schedule above spaces
+    the starts, but lets a late wake-up catch up; this cap keeps any second (plus the
+    arrival jitter) from ever holding more than the limit, catch-up or not.
+    """
+
+    def __init__(self, limit: int, span: float = 1.0 + ARRIVAL_JITTER) -> None:
+        if limit < 1 or span <= 0:
+            raise ValueError("limit must be at least 1 and span positive")
+        self.limit = limit
+        self.span = span
+        self._starts: deque[float] = deque()
+
+    def ready_at(self, now: float) -> float:
+        """The earliest instant (never before ``now``) another request may start."""
+        while self._starts and self._starts[0] <= now - self.span:
+            self._starts.popleft()
+        if len(self._starts) < self.limit:
+            return now
+        return max(now, self._starts[-self.limit] + self.span)
+
+    def record(self, at: float) -> None:
+        """A request started at ``at``."""
+        self._starts.append(at)
 
 
 @dataclass

@@ -6,9 +6,10 @@ both injected so tests step time instead of waiting.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable
 
-from domain.delivery import ChatSpacing, PaceSchedule
+from domain.delivery import ChatSpacing, PaceSchedule, SendWindow
 
 Sleep = Callable[[float], Awaitable[None]]
 Monotonic = Callable[[], float]
@@ -26,6 +27,7 @@ class Pacer:
         monotonic: Monotonic,
     ) -> None:
         self._schedule = PaceSchedule(rate)
+        self._window = SendWindow(max(1, math.floor(rate)))
         self._chats = ChatSpacing(chat_interval)
         self._sleep = sleep
         self._monotonic = monotonic
@@ -40,7 +42,11 @@ class Pacer:
         await self._sleep_until(self._chats.ready_at(chat_id))
         while True:
             await self._sleep_until(self._schedule.reserve(self._monotonic()))
+            # Checked again after every wake-up: another task may have started meanwhile.
+            while (ready := self._window.ready_at(self._monotonic())) > self._monotonic():
+                await self._sleep(ready - self._monotonic())
             if not self._schedule.is_paused(self._monotonic()):
+                self._window.record(self._monotonic())
                 return
 
     def finished(self, chat_id: int) -> None:

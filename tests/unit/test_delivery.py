@@ -16,6 +16,7 @@ from domain.delivery import (
     ChatSpacing,
     OutboxStatus,
     PaceSchedule,
+    SendWindow,
     after_flood,
     after_in_doubt,
     after_not_delivered,
@@ -160,3 +161,20 @@ def test_chat_spacing_frees_a_chat_one_interval_after_its_last_request() -> None
 def test_pace_schedule_refuses_nonsense() -> None:
     with pytest.raises(ValueError, match="rate"):
         PaceSchedule(0)
+
+
+def test_send_window_never_lets_a_second_and_its_jitter_hold_more_than_the_limit() -> None:
+    window = SendWindow(3, span=1.03)
+    for at in (0.0, 0.01, 0.02):  # a catch-up: three at once are allowed ...
+        assert window.ready_at(at) == at
+        window.record(at)
+    # ... the fourth waits until the first is a second and the jitter behind.
+    assert window.ready_at(0.5) == pytest.approx(1.03)
+    window.record(1.03)
+    assert window.ready_at(1.03) == pytest.approx(1.04)
+    assert window.ready_at(2.5) == 2.5  # long after: free again
+
+
+def test_send_window_refuses_nonsense() -> None:
+    with pytest.raises(ValueError, match="limit"):
+        SendWindow(0)
