@@ -211,7 +211,7 @@ async def _ask_schedule(
         await answer_callback(update, context, context.tr.t("siaran.already_decided"))
         return
     await answer_callback(update, context)
-    await close_keyboard(update)
+    # The preview keeps its buttons: an admin who leaves the question can still decide there.
     await open_form(update, context, JADWAL, {SIARAN: broadcast_id}, subject=str(broadcast_id))
 
 
