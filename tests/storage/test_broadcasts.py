@@ -208,3 +208,21 @@ async def test_a_broadcast_missed_longer_than_the_expiry_is_not_sent(factory: Fa
         stored = await uow.session.get(Broadcast, broadcast_id)
         assert stored is not None
         assert stored.status == BroadcastStatus.EXPIRED.value
+
+
+async def test_a_broadcast_due_during_downtime_goes_out_at_the_next_pass_once(
+    factory: Factory,
+) -> None:
+    p = await _seed(factory)
+    broadcast_id = await _draft(factory, p["admin"], Segment(SegmentKind.OFFICERS))
+    async with UnitOfWork(factory) as uow:
+        await schedule(uow, broadcast_id, NOW)
+        await uow.commit()
+    # The bot was down from before NOW until three hours later.
+    later = NOW + timedelta(hours=3)
+    first = await run_pass(lambda: UnitOfWork(factory), CATALOGUES, now=later, expiry=EXPIRY)
+    again = await run_pass(
+        lambda: UnitOfWork(factory), CATALOGUES, now=later + timedelta(minutes=1), expiry=EXPIRY
+    )
+    assert (first.started, again.started) == (1, 0)
+    assert [row.person_id for row in await _rows(factory, broadcast_id)] == [p["officer"]]
