@@ -8,7 +8,7 @@ by a crash in doubt) is decided in SQL by the outbox repository, from the lanes 
 
 from __future__ import annotations
 
-from collections import deque
+import bisect
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
@@ -146,37 +146,50 @@ class PaceSchedule:
         return now < self.paused_until
 
 
-#: How much later than its start a request may reach Telegram compared with another (a busy
-#: event loop, the network): the send window spans one second plus this.
-ARRIVAL_JITTER = 0.03
+#: Added to the one second Telegram counts requests in: our clock and the one counting may
+#: differ by a hair.
+CLOCK_SLACK = 0.005
 
 
 class SendWindow:
-    """At most ``limit`` requests started within any ``span`` seconds (monotonic).
+    """At most ``limit`` requests that may have reached Telegram within any one second.
 
-    Telegram counts the requests that *arrive* in any one second. The schedule above spaces
-    the starts, but lets a late wake-up catch up; this cap keeps any second (plus the
-    arrival jitter) from ever holding more than the limit, catch-up or not.
+    Telegram counts the requests that *arrive* in any one second, and a request arrives at
+    some moment between its start and its answer — a busy event loop or network decides
+    when. So each request counts from its start until ``span`` after its answer: a new one
+    may start only while fewer than ``limit`` counted ones remain. Whatever the delays, no
+    second then ever holds more than ``limit`` arrivals, and the schedule's catch-up after a
+    late wake-up can never reach Telegram as a burst over the limit.
     """
 
-    def __init__(self, limit: int, span: float = 1.0 + ARRIVAL_JITTER) -> None:
+    def __init__(self, limit: int, span: float = 1.0 + CLOCK_SLACK) -> None:
         if limit < 1 or span <= 0:
             raise ValueError("limit must be at least 1 and span positive")
         self.limit = limit
         self.span = span
-        self._starts: deque[float] = deque()
+        self._in_flight = 0
+        self._ends: list[float] = []  # answers still counted, ascending
 
-    def ready_at(self, now: float) -> float:
-        """The earliest instant (never before ``now``) another request may start."""
-        while self._starts and self._starts[0] <= now - self.span:
-            self._starts.popleft()
-        if len(self._starts) < self.limit:
+    def ready_at(self, now: float) -> float | None:
+        """The earliest instant (never before ``now``) another request may start; None while
+        only a request still in flight can free a place (wait for its answer)."""
+        cut = bisect.bisect_right(self._ends, now - self.span)
+        del self._ends[:cut]
+        excess = self._in_flight + len(self._ends) - self.limit
+        if excess < 0:
             return now
-        return max(now, self._starts[-self.limit] + self.span)
+        if excess >= len(self._ends):
+            return None
+        return max(now, self._ends[excess] + self.span)
 
-    def record(self, at: float) -> None:
-        """A request started at ``at``."""
-        self._starts.append(at)
+    def started(self) -> None:
+        """A request starts now."""
+        self._in_flight += 1
+
+    def finished(self, at: float) -> None:
+        """A request's answer (or failure) came at ``at``."""
+        self._in_flight = max(self._in_flight - 1, 0)
+        bisect.insort(self._ends, at)
 
 
 @dataclass

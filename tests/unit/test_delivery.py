@@ -163,15 +163,20 @@ def test_pace_schedule_refuses_nonsense() -> None:
         PaceSchedule(0)
 
 
-def test_send_window_never_lets_a_second_and_its_jitter_hold_more_than_the_limit() -> None:
-    window = SendWindow(3, span=1.03)
-    for at in (0.0, 0.01, 0.02):  # a catch-up: three at once are allowed ...
-        assert window.ready_at(at) == at
-        window.record(at)
-    # ... the fourth waits until the first is a second and the jitter behind.
-    assert window.ready_at(0.5) == pytest.approx(1.03)
-    window.record(1.03)
-    assert window.ready_at(1.03) == pytest.approx(1.04)
+def test_send_window_counts_a_request_from_its_start_until_a_second_after_its_answer() -> None:
+    window = SendWindow(3, span=1.0)
+    for _ in range(3):  # a catch-up: three at once are allowed ...
+        assert window.ready_at(0.0) == 0.0
+        window.started()
+    assert window.ready_at(0.01) is None  # ... the fourth waits for an answer ...
+    window.finished(0.05)
+    window.finished(0.02)
+    assert window.ready_at(0.06) == pytest.approx(1.02)  # ... and a second after it
+    window.finished(0.3)
+    assert window.ready_at(1.2) == 1.2  # the first two answers are a second behind
+    window.started()
+    window.started()
+    assert window.ready_at(1.2) == pytest.approx(1.3)  # full again until 0.3 + 1 s
     assert window.ready_at(2.5) == 2.5  # long after: free again
 
 
