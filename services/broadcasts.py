@@ -32,6 +32,8 @@ KIND = "broadcast"
 MEDIA_METHODS = {"photo": "sendPhoto", "document": "sendDocument"}
 #: The error text on rows of a broadcast cancelled before they left.
 CANCELLED_BY_ADMIN = "broadcast cancelled"
+#: From this many recipients, the outbox's statistics are refreshed after queueing (PostgreSQL).
+ANALYZE_FROM = 500
 #: Characters of the text quoted in the admin's notes and the list.
 EXCERPT = 60
 
@@ -166,6 +168,8 @@ async def _queue(uow: UnitOfWork, broadcast_id: int, now: datetime, expiry: time
             }
         )
     await uow.outbox.enqueue_bulk(rows, now=now)
+    if len(rows) >= ANALYZE_FROM:
+        await uow.broadcasts.analyze_outbox()
     row.recipient_count = len(rows)
     return len(rows)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text, update
 
 from domain.access import Role
 from domain.broadcast import LEFT, BroadcastStatus, Segment, SegmentKind
@@ -164,6 +164,16 @@ class BroadcastRepository(Repository):
             .group_by(Outbox.status)
         )
         return {str(status): int(count) for status, count in rows}
+
+    async def analyze_outbox(self) -> None:
+        """PostgreSQL: refresh the outbox's statistics after a large broadcast was queued.
+
+        The sender's claim walks the pending rows in order; with statistics from before
+        thousands of rows arrived the planner sorts them all on every claim (seconds each),
+        until autovacuum — if it is on at all — analyzes the table. SQLite plans without them.
+        """
+        if self.session.get_bind().dialect.name == "postgresql":
+            await self.session.execute(text("ANALYZE outbox"))
 
     async def cancel_unsent(self, broadcast_id: int, *, reason: str) -> bool:
         """Cancels the broadcast's pending rows if none has left yet; False (nothing changed)
