@@ -23,6 +23,7 @@ from conversations import (
     kunjungan,
     lapor,
     perbaiki,
+    siaran,
     tindak_lanjut_selesai,
 )
 from conversations.spec import FormSpec
@@ -40,6 +41,7 @@ FORM_MODULES: tuple[ModuleType, ...] = (
     tindak_lanjut_selesai,
     lapor,
     kembalikan,
+    siaran,
 )
 
 

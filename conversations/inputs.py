@@ -200,13 +200,21 @@ def _read_datetime(
     step: Step, incoming: Incoming, tr: Translator, now_local: datetime
 ) -> datetime:
     """A quick option (*Sekarang*, *Tadi pagi*, *Kemarin*) or a typed date-time, never in the
-    future nor more than `step.days_back` days back."""
+    future nor more than `step.days_back` days back; with `step.days_ahead`, a typed moment
+    after now and at most that many days ahead."""
     if incoming.option_index is not None:
         return quick_time(QuickTime(_read_choice(step, incoming, tr)), now_local)
     if incoming.text is None:
         raise InputError(EXPECTED_KEYS[InputKind.DATETIME])
     with contextlib.suppress(InputError):  # a typed option number or label; else a date-time
         return quick_time(QuickTime(_read_choice(step, incoming, tr)), now_local)
+    if step.days_ahead is not None:  # a moment to come (a scheduled broadcast)
+        value = parse_local_datetime(
+            incoming.text, now_local, not_after=now_local + timedelta(days=step.days_ahead)
+        )
+        if value <= now_local:
+            raise InputError(N_("input.datetime.past"), now=now_local)
+        return value
     days = step.days_back if step.days_back is not None else 30
     return parse_local_datetime(
         incoming.text,

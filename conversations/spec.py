@@ -80,8 +80,31 @@ class ShowStatusCard:
     koperasi_id: int
 
 
+@dataclass(frozen=True)
+class ShowBroadcastPreview:
+    """After /siaran's text: the reply, then the broadcast as recipients will see it, the
+    recipient count and the buttons to send now, schedule or drop it."""
+
+    said: Reply
+    broadcast_id: int
+
+
+@dataclass(frozen=True)
+class ShowBroadcastList:
+    """/siaran's list: the reply, then the scheduled broadcasts with their cancel buttons."""
+
+    said: Reply
+
+
 # What a completed form says happens next; the Telegram side renders each variant.
-FormResult = Reply | ShowSearchResults | ShowImportPreview | ShowStatusCard
+FormResult = (
+    Reply
+    | ShowSearchResults
+    | ShowImportPreview
+    | ShowStatusCard
+    | ShowBroadcastPreview
+    | ShowBroadcastList
+)
 
 
 def said(result: FormResult) -> Reply:

@@ -8,6 +8,7 @@ by a crash in doubt) is decided in SQL by the outbox repository, from the lanes 
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from enum import StrEnum
@@ -143,6 +144,52 @@ class PaceSchedule:
     def is_paused(self, now: float) -> bool:
         """Whether sending is on hold at ``now``."""
         return now < self.paused_until
+
+
+#: Added to the one second Telegram counts requests in: our clock and the one counting may
+#: differ by a hair.
+CLOCK_SLACK = 0.005
+
+
+class SendWindow:
+    """At most ``limit`` requests that may have reached Telegram within any one second.
+
+    Telegram counts the requests that *arrive* in any one second, and a request arrives at
+    some moment between its start and its answer — a busy event loop or network decides
+    when. So each request counts from its start until ``span`` after its answer: a new one
+    may start only while fewer than ``limit`` counted ones remain. Whatever the delays, no
+    second then ever holds more than ``limit`` arrivals, and the schedule's catch-up after a
+    late wake-up can never reach Telegram as a burst over the limit.
+    """
+
+    def __init__(self, limit: int, span: float = 1.0 + CLOCK_SLACK) -> None:
+        if limit < 1 or span <= 0:
+            raise ValueError("limit must be at least 1 and span positive")
+        self.limit = limit
+        self.span = span
+        self._in_flight = 0
+        self._ends: list[float] = []  # answers still counted, ascending
+
+    def ready_at(self, now: float) -> float | None:
+        """The earliest instant (never before ``now``) another request may start; None while
+        only a request still in flight can free a place (wait for its answer)."""
+        cut = bisect.bisect_right(self._ends, now - self.span)
+        del self._ends[:cut]
+        excess = self._in_flight + len(self._ends) - self.limit
+        if excess < 0:
+            return now
+        if excess >= len(self._ends):
+            return None
+        return max(now, self._ends[excess] + self.span)
+
+    def started(self) -> None:
+        """A request starts now."""
+        self._in_flight += 1
+
+    def finished(self, at: float) -> None:
+        """A request's answer (or failure) came at ``at``."""
+        self._in_flight = max(self._in_flight - 1, 0)
+        bisect.insort(self._ends, at)
 
 
 @dataclass

@@ -36,6 +36,7 @@ from domain.callbacks import (
     RelayButton,
     RelaySessionEnd,
     RelayTopicButton,
+    SiaranButton,
     StatusButton,
     VerifyButton,
     VisitPick,
@@ -60,6 +61,7 @@ from handlers import (
     register_import,
     relay,
     settings,
+    siaran,
     status,
     tindak_lanjut,
     verifikasi,
@@ -190,6 +192,7 @@ def register(app: GempurApp, cfg: AppConfig) -> None:
     app.add_handler(
         CallbackQueryHandler(register_import.on_import_button, pattern=ImportButton.pattern())
     )
+    app.add_handler(CallbackQueryHandler(siaran.on_siaran_button, pattern=SiaranButton.pattern()))
     # conversations between boards and officers (threads, /pesan)
     app.add_handler(CallbackQueryHandler(relay.on_relay_button, pattern=RelayButton.pattern()))
     app.add_handler(CallbackQueryHandler(relay.on_session_end, pattern=RelaySessionEnd.pattern()))

@@ -16,6 +16,8 @@ from conversations.spec import (
     FormSpec,
     InputKind,
     Reply,
+    ShowBroadcastList,
+    ShowBroadcastPreview,
     ShowImportPreview,
     ShowSearchResults,
     ShowStatusCard,
@@ -39,6 +41,8 @@ from handlers.lapor import send_card
 from handlers.petugas_actions import show_assign_search
 from handlers.register_import import show_preview
 from handlers.replies import reply
+from handlers.siaran import show_list
+from handlers.siaran import show_preview as show_broadcast_preview
 
 # Steps a command's argument can answer: those read from text.
 TEXT_KINDS = frozenset({InputKind.CHOICE, InputKind.TEXT, InputKind.NUMBER, InputKind.DATE})
@@ -88,6 +92,10 @@ async def show_result(update: Update, context: BotContext, result: FormResult) -
             await show_preview(update, context, import_id)
         case ShowStatusCard(koperasi_id=koperasi_id):
             await send_card(update, context, koperasi_id)
+        case ShowBroadcastPreview(broadcast_id=broadcast_id) if viewer.has(Role.ADMIN):
+            await show_broadcast_preview(update, context, broadcast_id)
+        case ShowBroadcastList() if viewer.has(Role.ADMIN):
+            await show_list(update, context)
 
 
 async def answer_at_once(

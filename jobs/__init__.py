@@ -27,6 +27,8 @@ from datetime import time, timedelta
 
 from domain.schedule import Daily, Every
 from handlers.context import GempurApp
+from jobs.broadcasts import JOB_NAME as BROADCASTS_JOB
+from jobs.broadcasts import broadcasts
 from jobs.rat_recompute import JOB_NAME as RECOMPUTE_JOB
 from jobs.rat_recompute import rat_recompute
 from jobs.registry import Job, JobRegistry
@@ -57,6 +59,8 @@ JOBS: tuple[Job[GempurApp], ...] = (
     # The office's weekly roll-up with its chart, on its weekday (docs/rules.md); after the
     # day's recompute, whose stages it counts.
     Job(ROLLUP_JOB, Daily(time(7, 30)), weekly_rollup, after=(RECOMPUTE_JOB,)),
+    # Scheduled broadcasts whose moment has come; progress and reports of those sending.
+    Job(BROADCASTS_JOB, Every(timedelta(minutes=1)), broadcasts),
 )
 
 

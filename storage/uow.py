@@ -29,6 +29,7 @@ from storage.repositories import (
     RoleRepository,
     SchedulerRunRepository,
 )
+from storage.repositories.broadcasts import BroadcastRepository
 from storage.repositories.charts import ChartRepository
 from storage.repositories.export import ExportRepository
 from storage.repositories.invites import InviteRepository
@@ -78,6 +79,7 @@ class UnitOfWork:
     worklist: WorklistRepository
     charts: ChartRepository
     export: ExportRepository
+    broadcasts: BroadcastRepository
 
     def __init__(self, factory: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
         self._factory = factory
@@ -125,6 +127,7 @@ class UnitOfWork:
         self.worklist = WorklistRepository(session)
         self.charts = ChartRepository(session)
         self.export = ExportRepository(session)
+        self.broadcasts = BroadcastRepository(session)
         try:
             # Begin now (not at the first query) so the writer's lock is taken on entry.
             await session.connection()

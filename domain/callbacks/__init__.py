@@ -65,6 +65,7 @@ from domain.callbacks.rat import (
 )
 from domain.callbacks.relay import RelayAction, RelayButton, RelaySessionEnd, RelayTopicButton
 from domain.callbacks.rollup import ChartButton
+from domain.callbacks.siaran import SiaranAction, SiaranButton
 from domain.callbacks.visits import (
     FollowUpAction,
     FollowUpButton,
@@ -118,6 +119,8 @@ __all__ = [
     "RelayButton",
     "RelaySessionEnd",
     "RelayTopicButton",
+    "SiaranAction",
+    "SiaranButton",
     "StatusButton",
     "StatusView",
     "VerifyAction",

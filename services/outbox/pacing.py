@@ -6,9 +6,10 @@ both injected so tests step time instead of waiting.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Awaitable, Callable
 
-from domain.delivery import ChatSpacing, PaceSchedule
+from domain.delivery import ChatSpacing, PaceSchedule, SendWindow
 
 Sleep = Callable[[float], Awaitable[None]]
 Monotonic = Callable[[], float]
@@ -26,6 +27,7 @@ class Pacer:
         monotonic: Monotonic,
     ) -> None:
         self._schedule = PaceSchedule(rate)
+        self._window = SendWindow(max(1, math.floor(rate)))
         self._chats = ChatSpacing(chat_interval)
         self._sleep = sleep
         self._monotonic = monotonic
@@ -40,12 +42,27 @@ class Pacer:
         await self._sleep_until(self._chats.ready_at(chat_id))
         while True:
             await self._sleep_until(self._schedule.reserve(self._monotonic()))
+            await self._wait_for_the_window()
             if not self._schedule.is_paused(self._monotonic()):
+                self._window.started()
                 return
+
+    async def _wait_for_the_window(self) -> None:
+        """Until fewer than the rate's requests count in the last second (checked again after
+        every wake-up: another task may have started meanwhile)."""
+        while True:
+            now = self._monotonic()
+            ready = self._window.ready_at(now)
+            if ready == now:
+                return
+            # None: only an answer still to come frees a place; look again one slot later.
+            await self._sleep(self._schedule.interval if ready is None else ready - now)
 
     def finished(self, chat_id: int) -> None:
         """A request to ``chat_id`` has ended: the chat's interval starts now."""
-        self._chats.touch(chat_id, self._monotonic())
+        now = self._monotonic()
+        self._chats.touch(chat_id, now)
+        self._window.finished(now)
 
     def pause(self, seconds: float) -> None:
         """Holds every send for ``seconds`` (a 429 is a signal for the whole bot)."""

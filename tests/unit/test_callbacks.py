@@ -15,6 +15,7 @@ import domain.callbacks
 import domain.callbacks.export
 import domain.callbacks.rat
 import domain.callbacks.rollup
+import domain.callbacks.siaran
 import domain.callbacks.visits
 from domain.access import Role
 from domain.callbacks import (
@@ -59,6 +60,8 @@ from domain.callbacks import (
     RelayButton,
     RelaySessionEnd,
     RelayTopicButton,
+    SiaranAction,
+    SiaranButton,
     StatusButton,
     StatusView,
     VerifyAction,
@@ -98,6 +101,7 @@ CASES: dict[type[Codec], list[Codec]] = {
         for action in VerifyAction
     ],
     ImportButton: [ImportButton(MAX_ID, action) for action in ImportAction],
+    SiaranButton: [SiaranButton(MAX_ID, action) for action in SiaranAction],
     VisitPick: [VisitPick(MAX_ID, action) for action in VisitAction],
     FollowUpButton: [FollowUpButton(MAX_ID, action) for action in FollowUpAction],
     PrivacyButton: [PrivacyButton(action) for action in PrivacyAction],
@@ -166,6 +170,7 @@ def _codecs() -> set[type[Codec]]:
             domain.callbacks.rat,
             domain.callbacks.rollup,
             domain.callbacks.export,
+            domain.callbacks.siaran,
         )
         for value in vars(module).values()
         if inspect.isclass(value) and issubclass(value, Codec) and value is not Codec

@@ -41,6 +41,7 @@ def test_each_language_has_its_own_names_and_indonesian_is_the_default() -> None
         "lapor": "report",
         "verifikasi": "verify",
         "ekspor": "export",
+        "siaran": "broadcast",
     }
     assert all(spec.name_in("id") == spec.name for spec in commands())
     assert by_name["bantuan"].name_in(None) == "bantuan"

@@ -16,6 +16,7 @@ from domain.delivery import (
     ChatSpacing,
     OutboxStatus,
     PaceSchedule,
+    SendWindow,
     after_flood,
     after_in_doubt,
     after_not_delivered,
@@ -160,3 +161,25 @@ def test_chat_spacing_frees_a_chat_one_interval_after_its_last_request() -> None
 def test_pace_schedule_refuses_nonsense() -> None:
     with pytest.raises(ValueError, match="rate"):
         PaceSchedule(0)
+
+
+def test_send_window_counts_a_request_from_its_start_until_a_second_after_its_answer() -> None:
+    window = SendWindow(3, span=1.0)
+    for _ in range(3):  # a catch-up: three at once are allowed ...
+        assert window.ready_at(0.0) == 0.0
+        window.started()
+    assert window.ready_at(0.01) is None  # ... the fourth waits for an answer ...
+    window.finished(0.05)
+    window.finished(0.02)
+    assert window.ready_at(0.06) == pytest.approx(1.02)  # ... and a second after it
+    window.finished(0.3)
+    assert window.ready_at(1.2) == 1.2  # the first two answers are a second behind
+    window.started()
+    window.started()
+    assert window.ready_at(1.2) == pytest.approx(1.3)  # full again until 0.3 + 1 s
+    assert window.ready_at(2.5) == 2.5  # long after: free again
+
+
+def test_send_window_refuses_nonsense() -> None:
+    with pytest.raises(ValueError, match="limit"):
+        SendWindow(0)

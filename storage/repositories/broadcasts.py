@@ -1,0 +1,197 @@
+"""Broadcasts (/siaran): the rows, their status changes, the segment's recipients in SQL,
+and their outbox rows counted by status.
+
+Every status change is a compare-and-set (``UPDATE … WHERE status IN (…)``): of two taps,
+two jobs or two processes exactly one moves a broadcast on, and only that one queues its
+messages (whose idempotency keys, one per broadcast and person, are a second guard).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text, update
+
+from domain.access import Role
+from domain.broadcast import LEFT, BroadcastStatus, Segment, SegmentKind
+from domain.delivery import OutboxStatus
+from domain.koperasi_list import search_key
+from domain.rat.activity import BUBAR
+from storage.repositories.base import Repository, rowcount
+from storage.repositories.koperasi_query import AnySelect, late_expr, squashed
+from storage.tables import Broadcast, Koperasi, Outbox, Person, RoleGrant
+
+_FLAG_COLUMNS = {
+    "TERLAMBAT_TARGET": Koperasi.flag_terlambat_target,
+    "TERLAMBAT_LAPOR": Koperasi.flag_terlambat_lapor,
+    "LEWAT_BATAS_UU": Koperasi.flag_lewat_batas_uu,
+    "TIDAK_RAT": Koperasi.flag_tidak_rat,
+}
+
+
+def _recipients(segment: Segment) -> AnySelect:
+    """(person id, chat id) of everyone the segment reaches now, each person once."""
+    role = Role.PENGURUS if segment.boards else Role.PETUGAS
+    return (
+        select(Person.id, Person.telegram_user_id)
+        .where(
+            Person.telegram_user_id.is_not(None),
+            Person.erased_at.is_(None),
+            exists().where(
+                RoleGrant.person_id == Person.id,
+                RoleGrant.role == role.value,
+                RoleGrant.active.is_(True),
+                *_koperasi_filter(segment),
+            ),
+        )
+        .order_by(Person.id)
+    )
+
+
+def _koperasi_filter(segment: Segment) -> list[ColumnElement[bool]]:
+    """The board's cooperative must match the segment; a dissolved (BUBAR) one never does,
+    unless /rekap named it. Nothing for officers."""
+    kind = segment.kind
+    if kind is SegmentKind.OFFICERS:
+        return []
+    if kind is SegmentKind.KOPERASI:
+        return [RoleGrant.koperasi_id.in_(segment.koperasi_ids or (-1,))]
+    matches: list[ColumnElement[bool]] = [
+        or_(Koperasi.status_aktivitas.is_(None), Koperasi.status_aktivitas != BUBAR)
+    ]
+    if kind is SegmentKind.KECAMATAN:
+        matches.append(squashed(Koperasi.kecamatan) == search_key(segment.value or ""))
+    elif kind is SegmentKind.STAGE:
+        matches.append(Koperasi.tahap == segment.value)
+    elif kind is SegmentKind.JENIS:
+        matches.append(Koperasi.jenis == segment.value)
+    elif kind is SegmentKind.FLAG:
+        column = _FLAG_COLUMNS.get(segment.value or "")
+        matches.append(column.is_(True) if column is not None else late_expr())
+    return [exists().where(Koperasi.id == RoleGrant.koperasi_id, *matches)]
+
+
+class BroadcastRepository(Repository):
+    """Broadcast rows and the outbox rows they made."""
+
+    async def add(
+        self,
+        *,
+        created_by: int | None,
+        segment: Segment,
+        text: str,
+        media_kind: str | None,
+        media_file_id: str | None,
+        now: datetime,
+    ) -> Broadcast:
+        """A new draft broadcast (previewed, not sent nor scheduled)."""
+        row = Broadcast(
+            created_by_person_id=created_by,
+            segment=segment.to_json(),
+            text=text,
+            media_kind=media_kind,
+            media_file_id=media_file_id,
+            status=BroadcastStatus.DRAFT.value,
+            created_at=now,
+        )
+        self.session.add(row)
+        await self.session.flush()
+        return row
+
+    async def get(self, broadcast_id: int) -> Broadcast | None:
+        """The broadcast, if it exists."""
+        return await self.session.get(Broadcast, broadcast_id)
+
+    async def move(
+        self,
+        broadcast_id: int,
+        frm: Iterable[BroadcastStatus],
+        to: BroadcastStatus,
+        **values: Any,
+    ) -> bool:
+        """Changes the status if it is one of `frm` now; True if this call changed it."""
+        result = await self.session.execute(
+            update(Broadcast)
+            .where(Broadcast.id == broadcast_id, Broadcast.status.in_([s.value for s in frm]))
+            .values(status=to.value, **values)
+            .execution_options(synchronize_session=False)
+        )
+        changed = rowcount(result) == 1
+        if changed:
+            row = await self.session.get(Broadcast, broadcast_id)
+            if row is not None:
+                await self.session.refresh(row)
+        return changed
+
+    async def recipients(self, segment: Segment) -> list[tuple[int, int]]:
+        """(person id, chat id) of everyone the segment reaches now."""
+        rows = await self.session.execute(_recipients(segment))
+        return [(int(person), int(chat)) for person, chat in rows]
+
+    async def count_recipients(self, segment: Segment) -> int:
+        """How many people the segment reaches now."""
+        stmt = select(func.count()).select_from(_recipients(segment).order_by(None).subquery())
+        return int(await self.session.scalar(stmt) or 0)
+
+    async def due(self, now: datetime) -> list[Broadcast]:
+        """Scheduled broadcasts whose moment has come, oldest first."""
+        rows = await self.session.scalars(
+            select(Broadcast)
+            .where(
+                Broadcast.status == BroadcastStatus.SCHEDULED.value,
+                Broadcast.scheduled_at <= now,
+            )
+            .order_by(Broadcast.scheduled_at, Broadcast.id)
+        )
+        return list(rows)
+
+    async def with_status(self, statuses: Sequence[BroadcastStatus]) -> list[Broadcast]:
+        """Broadcasts in one of these statuses, by id."""
+        rows = await self.session.scalars(
+            select(Broadcast)
+            .where(Broadcast.status.in_([s.value for s in statuses]))
+            .order_by(Broadcast.scheduled_at, Broadcast.id)
+        )
+        return list(rows)
+
+    async def counts(self, broadcast_id: int) -> dict[str, int]:
+        """The broadcast's outbox rows by status."""
+        rows = await self.session.execute(
+            select(Outbox.status, func.count())
+            .where(Outbox.broadcast_id == broadcast_id)
+            .group_by(Outbox.status)
+        )
+        return {str(status): int(count) for status, count in rows}
+
+    async def analyze_outbox(self) -> None:
+        """PostgreSQL: refresh the outbox's statistics after a large broadcast was queued.
+
+        The sender's claim walks the pending rows in order; with statistics from before
+        thousands of rows arrived the planner sorts them all on every claim (seconds each),
+        until autovacuum — if it is on at all — analyzes the table. SQLite plans without them.
+        """
+        if self.session.get_bind().dialect.name == "postgresql":
+            await self.session.execute(text("ANALYZE outbox"))
+
+    async def cancel_unsent(self, broadcast_id: int, *, reason: str) -> bool:
+        """Cancels the broadcast's pending rows if none has left yet; False (nothing changed)
+        once one has. The caller rolls back on False."""
+        await self.session.execute(
+            update(Outbox)
+            .where(
+                Outbox.broadcast_id == broadcast_id,
+                Outbox.status == OutboxStatus.PENDING.value,
+            )
+            .values(status=OutboxStatus.CANCELLED.value, error=reason)
+            .execution_options(synchronize_session=False)
+        )
+        gone = await self.session.scalar(
+            select(
+                exists().where(
+                    and_(Outbox.broadcast_id == broadcast_id, Outbox.status.in_(sorted(LEFT)))
+                )
+            )
+        )
+        return not gone
