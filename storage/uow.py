@@ -39,6 +39,8 @@ from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.rat_cycle import RatCycleRepository
 from storage.repositories.rat_report import RatReportRepository
 from storage.repositories.reminders import ReminderReadRepository
+from storage.repositories.rollup import RollupRepository
+from storage.repositories.rollup_lists import RollupListRepository
 from storage.repositories.threads import ThreadRepository
 from storage.repositories.viewer import ViewerRepository
 from storage.repositories.worklist import WorklistRepository
@@ -74,6 +76,8 @@ class UnitOfWork:
     reminders: ReminderReadRepository
     rat_report: RatReportRepository
     worklist: WorklistRepository
+    rollup: RollupRepository
+    rollup_lists: RollupListRepository
 
     def __init__(self, factory: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
         self._factory = factory
@@ -119,6 +123,8 @@ class UnitOfWork:
         self.reminders = ReminderReadRepository(session)
         self.rat_report = RatReportRepository(session)
         self.worklist = WorklistRepository(session)
+        self.rollup = RollupRepository(session)
+        self.rollup_lists = RollupListRepository(session)
         try:
             # Begin now (not at the first query) so the writer's lock is taken on entry.
             await session.connection()

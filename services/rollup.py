@@ -1,0 +1,127 @@
+"""Roll-ups for /rekap and the snapshot job (docs/rules.md#roll-ups).
+
+Counts come from `uow.rollup` (grouped SQL), ratios and targets from `domain.rollup`. The
+snapshot job stores, at each cut-off and at the season's end, the counts of the regency, of
+every kecamatan and of every officer's cooperatives, per segment (and their total), once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from domain.rat.policy import RatPolicy
+from domain.rollup import Counts, cutoffs_for
+from domain.rollup.counts import with_total
+from domain.rollup.period import snapshot_years, snapshots_due
+from domain.rollup.split import Measure, RollupFilter, Split
+from storage.repositories.rollup import Period
+from storage.repositories.rollup_lists import DrillLine, StoredSnapshot
+from storage.uow import UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+REGENCY, KECAMATAN, PETUGAS = "regency", "kecamatan", "petugas"
+# What a snapshot stores: the scope, and the split that gives one row per group of it.
+SNAPSHOT_SCOPES = ((REGENCY, Split.NONE), (KECAMATAN, Split.KECAMATAN), (PETUGAS, Split.PETUGAS))
+
+Grouped = dict[Any, dict[str, Counts]]
+
+
+def _midnight(day: date, tz: tzinfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+def period_of(tahun_buku: int, policy: RatPolicy, now: datetime, tz: tzinfo) -> Period:
+    """The roll-up period of `tahun_buku` as of `now` (the regency's primary cut-offs)."""
+    cutoffs = cutoffs_for(tahun_buku, policy.offsets["primer"], policy.late_rat_months)
+    start, end = cutoffs.season
+    return Period(
+        cutoffs=cutoffs,
+        today=now.astimezone(tz).date(),
+        now=now,
+        season_from=_midnight(start, tz),
+        season_until=_midnight(end + timedelta(days=1), tz),
+    )
+
+
+async def rollup(uow: UnitOfWork, where: RollupFilter, split: Split, period: Period) -> Grouped:
+    """Per split value: the counts of each segment and their total."""
+    raw = await uow.rollup.counts(where, split, period)
+    by_key: dict[Any, dict[str, Counts]] = defaultdict(dict)
+    for (key, segment), counts in raw.items():
+        by_key[key][segment] = counts
+    return {key: with_total(segments) for key, segments in by_key.items()}
+
+
+async def headline(uow: UnitOfWork, where: RollupFilter, period: Period) -> dict[str, Counts]:
+    """The counts of the whole filter, per segment and total (zeros when nothing matches)."""
+    grouped = await rollup(uow, where, Split.NONE, period)
+    return next(iter(grouped.values()), with_total({}))
+
+
+@dataclass(frozen=True)
+class SnapshotScope:
+    """Which stored snapshot matches a /rekap view (scope and its key)."""
+
+    scope: str
+    key: str | None = None
+
+
+async def snapshots_for(
+    uow: UnitOfWork, tahun_buku: int, view: SnapshotScope | None
+) -> dict[str, dict[str, StoredSnapshot]]:
+    """The stored snapshots of a view: by cut-off, by segment (none for views not stored)."""
+    if view is None:
+        return {}
+    out: dict[str, dict[str, StoredSnapshot]] = defaultdict(dict)
+    for row in await uow.rollup_lists.snapshots(tahun_buku, view.scope, view.key):
+        out[row.cutoff][row.segmen] = row
+    return dict(out)
+
+
+async def take_due_snapshots(
+    uow: UnitOfWork, policy: RatPolicy, now: datetime, tz: tzinfo
+) -> list[tuple[int, str]]:
+    """Stores the snapshots due `now` that are not stored yet; returns which were taken.
+
+    The caller commits. A cut-off is snapshotted once: a later run finds it stored.
+    """
+    today = now.astimezone(tz).date()
+    years = snapshot_years(today)
+    cutoffs = [cutoffs_for(y, policy.offsets["primer"], policy.late_rat_months) for y in years]
+    taken = await uow.rollup_lists.snapshots_taken(years)
+    due = snapshots_due(today, cutoffs, taken)
+    for tahun_buku, cutoff in due:
+        period = period_of(tahun_buku, policy, now, tz)
+        rows: list[tuple[str, str | None, str, Counts]] = []
+        for scope, split in SNAPSHOT_SCOPES:
+            grouped = await rollup(uow, RollupFilter(), split, period)
+            if scope == REGENCY and not grouped:
+                grouped = {None: with_total({})}
+            for key, segments in grouped.items():
+                stored_key = None if scope == REGENCY or key is None else str(key)
+                rows.extend(
+                    (scope, stored_key, segment, counts) for segment, counts in segments.items()
+                )
+        await uow.rollup_lists.add_snapshot(tahun_buku, cutoff, now, rows)
+        logger.info("roll-up snapshot %s %s: %d rows", tahun_buku, cutoff, len(rows))
+    return due
+
+
+async def drill_page(
+    uow: UnitOfWork, where: RollupFilter, measure: Measure, period: Period, page: int
+) -> tuple[int, list[DrillLine]]:
+    """How many cooperatives stand behind a number, and one page of them."""
+    return await uow.rollup_lists.page(where, measure, period, page)
+
+
+async def drill_ids(
+    uow: UnitOfWork, where: RollupFilter, measure: Measure, period: Period
+) -> Sequence[int]:
+    """Every cooperative behind a number (recomputed on the server for a reminder)."""
+    return await uow.rollup_lists.ids(where, measure, period)
