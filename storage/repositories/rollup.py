@@ -65,7 +65,7 @@ def split_column(split: Split) -> ColumnElement[Any]:
         Split.KECAMATAN: Koperasi.kecamatan,
         Split.JENIS: Koperasi.jenis,
         Split.KELOMPOK: Koperasi.kelompok,
-        Split.PETUGAS: func.coalesce(Koperasi.petugas_id, 0),
+        Split.PETUGAS: func.coalesce(Koperasi.petugas_id, literal_column("0")),
     }
     # Constants are inlined, never bound: PostgreSQL matches GROUP BY to the selected
     # expression textually, and two bound parameters ($1, $9) are not the same text.
