@@ -73,6 +73,8 @@ TINDAKLANJUT = CommandSpec(
 STATUS = CommandSpec("status", N_("cmd.status"), 15, roles=BOARD)
 LAPOR = CommandSpec("lapor", N_("cmd.lapor"), 16, {"en": "report"}, BOARD)
 VERIFIKASI = CommandSpec("verifikasi", N_("cmd.verifikasi"), 66, {"en": "verify"}, STAFF)
+# Roll-ups against targets: admins and pimpinan the regency, officers their cooperatives.
+REKAP = CommandSpec("rekap", N_("cmd.rekap"), 68, {"en": "summary"}, READERS)
 PLAIN_COMMANDS: tuple[CommandSpec, ...] = (
     START,
     BANTUAN,
@@ -88,6 +90,7 @@ PLAIN_COMMANDS: tuple[CommandSpec, ...] = (
     STATUS,
     LAPOR,
     VERIFIKASI,
+    REKAP,
 )
 
 

@@ -30,6 +30,7 @@ from domain.callbacks import (
     LaporButton,
     PetugasButton,
     PrivacyButton,
+    RekapButton,
     RelayButton,
     RelayTopicButton,
     StatusButton,
@@ -52,6 +53,7 @@ from handlers import (
     privasi,
     reachability,
     register_import,
+    rekap,
     relay,
     settings,
     status,
@@ -86,6 +88,7 @@ def plain_handlers() -> dict[CommandSpec, Handler]:
         plain.STATUS: status.status,
         plain.LAPOR: lapor.lapor,
         plain.VERIFIKASI: verifikasi.verifikasi,
+        plain.REKAP: rekap.rekap,
     }
 
 
@@ -188,6 +191,8 @@ def register(app: GempurApp, cfg: AppConfig) -> None:
     app.add_handler(
         CallbackQueryHandler(relay.on_topic_button, pattern=RelayTopicButton.pattern())
     )
+    # roll-ups (/rekap): cards, splits, drill-downs, *Kirim pengingat*
+    app.add_handler(CallbackQueryHandler(rekap.on_rekap_button, pattern=RekapButton.pattern()))
     # visits and follow-ups
     app.add_handler(CallbackQueryHandler(kunjungan.on_visit_pick, pattern=VisitPick.pattern()))
     app.add_handler(

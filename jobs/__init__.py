@@ -10,7 +10,7 @@ package. The work gets the application and the due moment it runs for:
 
     # here
     Job("plan_reminders", Daily(time(7, 0)), plan_reminders),   # 07:00 in [region] tz
-    Job("rollup_snapshot", Every(timedelta(hours=1)), take_snapshots),
+    Job("weekly_digest", Every(timedelta(hours=1)), send_digest),
 
 Times of day are in the region's time zone (`[region] tz`, WIB); intervals fall on whole
 multiples since the epoch. Every job runs in the leader only (`bot.py` starts the registry once
@@ -30,6 +30,8 @@ from jobs.registry import Job, JobRegistry
 from jobs.relay_undelivered import relay_undelivered
 from jobs.reminders import JOB_NAME as REMINDERS_JOB
 from jobs.reminders import plan_reminders
+from jobs.rollup_snapshot import JOB_NAME as SNAPSHOT_JOB
+from jobs.rollup_snapshot import rollup_snapshot
 from jobs.thread_waits import thread_waits
 from jobs.tick import tick
 from runtime.leader import make_holder_id
@@ -48,6 +50,8 @@ JOBS: tuple[Job[GempurApp], ...] = (
     Job("relay_undelivered", Every(timedelta(minutes=1)), relay_undelivered),
     # Reminders of the day (and of days missed) into the outbox, as the sending window opens.
     Job(REMINDERS_JOB, Daily(time(7, 0)), plan_reminders),
+    # Roll-up snapshots at each cut-off passed (after the night's recompute has set the flags).
+    Job(SNAPSHOT_JOB, Daily(time(0, 30)), rollup_snapshot),
 )
 
 

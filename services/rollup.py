@@ -10,17 +10,15 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from domain.rat.policy import RatPolicy
 from domain.rollup import Counts, cutoffs_for
+from domain.rollup.access import snapshot_scope
 from domain.rollup.counts import with_total
-from domain.rollup.period import snapshot_years, snapshots_due
-from domain.rollup.split import Measure, RollupFilter, Split
-from storage.repositories.rollup import Period
-from storage.repositories.rollup_lists import DrillLine, StoredSnapshot
+from domain.rollup.period import Period, snapshot_years, snapshots_due
+from domain.rollup.split import DrillLine, Measure, RollupFilter, Split
 from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -64,23 +62,16 @@ async def headline(uow: UnitOfWork, where: RollupFilter, period: Period) -> dict
     return next(iter(grouped.values()), with_total({}))
 
 
-@dataclass(frozen=True)
-class SnapshotScope:
-    """Which stored snapshot matches a /rekap view (scope and its key)."""
-
-    scope: str
-    key: str | None = None
-
-
 async def snapshots_for(
-    uow: UnitOfWork, tahun_buku: int, view: SnapshotScope | None
-) -> dict[str, dict[str, StoredSnapshot]]:
-    """The stored snapshots of a view: by cut-off, by segment (none for views not stored)."""
-    if view is None:
+    uow: UnitOfWork, tahun_buku: int, where: RollupFilter
+) -> dict[str, dict[str, Counts]]:
+    """The stored counts matching a filter: by cut-off, by segment (none when not kept)."""
+    scope = snapshot_scope(where)
+    if scope is None:
         return {}
-    out: dict[str, dict[str, StoredSnapshot]] = defaultdict(dict)
-    for row in await uow.rollup_lists.snapshots(tahun_buku, view.scope, view.key):
-        out[row.cutoff][row.segmen] = row
+    out: dict[str, dict[str, Counts]] = defaultdict(dict)
+    for row in await uow.rollup_lists.snapshots(tahun_buku, *scope):
+        out[row.cutoff][row.segmen] = row.counts
     return dict(out)
 
 
@@ -125,3 +116,8 @@ async def drill_ids(
 ) -> Sequence[int]:
     """Every cooperative behind a number (recomputed on the server for a reminder)."""
     return await uow.rollup_lists.ids(where, measure, period)
+
+
+async def officer_names(uow: UnitOfWork, ids: Sequence[int]) -> dict[int, str | None]:
+    """Officers' names for a split by officer."""
+    return await uow.rollup_lists.officer_names(ids)

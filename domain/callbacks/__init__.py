@@ -62,6 +62,7 @@ from domain.callbacks.rat import (
     VerifyAction,
     VerifyButton,
 )
+from domain.callbacks.rekap import RekapAction, RekapButton, RekapView
 from domain.callbacks.relay import RelayAction, RelayButton, RelayTopicButton
 from domain.callbacks.visits import (
     FollowUpAction,
@@ -108,6 +109,9 @@ __all__ = [
     "PetugasButton",
     "PrivacyAction",
     "PrivacyButton",
+    "RekapAction",
+    "RekapButton",
+    "RekapView",
     "RelayAction",
     "RelayButton",
     "RelayTopicButton",

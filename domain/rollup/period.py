@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from domain.rat.calendar import FiscalYearEnd, Offsets, deadlines_for
 from domain.rat.compliance import REPORT, STATUTORY, TARGET
@@ -39,6 +39,22 @@ class Cutoffs:
     def season(self) -> tuple[date, date]:
         """The season: the day after the fiscal year ends to its end (the TIDAK_RAT date)."""
         return date(self.tahun_buku + 1, 1, 1), self.dates[SEASON_END]
+
+
+@dataclass(frozen=True)
+class Period:
+    """What the counts are for: tahun buku, the day (WIB) and instant they are taken at, the
+    regency's cut-offs (for cooperatives without a cycle that year) and the season's bounds."""
+
+    cutoffs: Cutoffs
+    today: date
+    now: datetime
+    season_from: datetime
+    season_until: datetime
+
+    @property
+    def tahun_buku(self) -> int:
+        return self.cutoffs.tahun_buku
 
 
 def cutoffs_for(tahun_buku: int, offsets: Offsets, late_rat_months: int) -> Cutoffs:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from domain.register import JENIS, KELOMPOK
+from domain.rollup.counts import TOTAL
 from domain.stages import STAGES
 
 
@@ -113,3 +114,14 @@ class RollupFilter:
     kecamatan: str | None = None
     split: Split = Split.NONE
     key: str | int | None = None
+    # reguler or kdkmp: that segment only; total: both (the counts split by segment anyway).
+    segment: str = TOTAL
+
+
+@dataclass(frozen=True)
+class DrillLine:
+    """One cooperative of a drill-down list."""
+
+    id: int
+    nama: str
+    kecamatan: str | None

@@ -10,7 +10,6 @@ median the domain computes.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -21,7 +20,7 @@ from domain.rat.activity import ACTIVE, NOT_OBLIGED
 from domain.rat.checklist import SATISFIED
 from domain.relay import Direction, ThreadStatus
 from domain.rollup.counts import KDKMP, REGULER, Counts
-from domain.rollup.period import Cutoffs
+from domain.rollup.period import Cutoffs, Period
 from domain.rollup.split import RollupFilter, Split
 from domain.stages import BELUM_MULAI, STAGES
 from storage.repositories.base import Repository
@@ -43,25 +42,9 @@ NOT_VISITED_DAYS = 30
 Key = tuple[Any, str]  # (the split's value, the segment)
 
 
-@dataclass(frozen=True)
-class Period:
-    """What the counts are for: tahun buku, the day (WIB) and instant they are taken at, the
-    regency's cut-offs (for cooperatives without a cycle that year) and the season's bounds."""
-
-    cutoffs: Cutoffs
-    today: date
-    now: datetime
-    season_from: datetime
-    season_until: datetime
-
-    @property
-    def tahun_buku(self) -> int:
-        return self.cutoffs.tahun_buku
-
-
 def split_column(split: Split) -> ColumnElement[Any]:
     """The stored column a split groups by (a constant for no split)."""
-    columns: dict[Split, ColumnElement[Any]] = {
+    columns: dict[Split, Any] = {
         Split.KECAMATAN: Koperasi.kecamatan,
         Split.JENIS: Koperasi.jenis,
         Split.KELOMPOK: Koperasi.kelompok,
@@ -69,12 +52,14 @@ def split_column(split: Split) -> ColumnElement[Any]:
     }
     # Constants are inlined, never bound: PostgreSQL matches GROUP BY to the selected
     # expression textually, and two bound parameters ($1, $9) are not the same text.
-    return columns.get(split, literal_column("'-'"))
+    column: ColumnElement[Any] = columns.get(split, literal_column("'-'"))
+    return column
 
 
 def segment_column() -> ColumnElement[str]:
     """The segment: KDKMP, or reguler for anything else (constants inlined, as above)."""
-    kdkmp, reguler = literal_column(f"'{KDKMP}'"), literal_column(f"'{REGULER}'")
+    kdkmp: ColumnElement[str] = literal_column(f"'{KDKMP}'")
+    reguler: ColumnElement[str] = literal_column(f"'{REGULER}'")
     return case((Koperasi.segmen == kdkmp, kdkmp), else_=reguler)
 
 
@@ -87,6 +72,10 @@ def scope_conditions(where: RollupFilter) -> list[ColumnElement[bool]]:
         conditions.append(Koperasi.kecamatan == where.kecamatan)
     if where.split is not Split.NONE:
         conditions.append(split_column(where.split) == where.key)
+    if where.segment == KDKMP:
+        conditions.append(Koperasi.segmen == KDKMP)
+    elif where.segment == REGULER:
+        conditions.append(Koperasi.segmen != KDKMP)
     return conditions
 
 
@@ -153,9 +142,7 @@ def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
 class RollupRepository(Repository):
     """Grouped counts for /rekap, its snapshots and its drill-downs."""
 
-    async def counts(
-        self, where: RollupFilter, split: Split, period: Period
-    ) -> dict[Key, Counts]:
+    async def counts(self, where: RollupFilter, split: Split, period: Period) -> dict[Key, Counts]:
         """Per (split value, segment): every count of `domain.rollup.Counts`."""
         found: dict[Key, dict[str, Any]] = defaultdict(dict)
         for rows in (
@@ -273,7 +260,7 @@ class RollupRepository(Repository):
         self, where: RollupFilter, split: Split, period: Period
     ) -> list[tuple[Key, dict[str, Any]]]:
         """Overdue follow-ups, threads waiting and unreachable board members (as of now)."""
-        sources: list[tuple[str, Any, ColumnElement[Any], list[ColumnElement[bool]]]] = [
+        sources: list[tuple[str, Any, Any, list[ColumnElement[bool]]]] = [
             (
                 "overdue_follow_ups",
                 TindakLanjut,
@@ -297,8 +284,7 @@ class RollupRepository(Repository):
                 .group_by(*group_by(split))
             )
             out.extend(
-                ((r[0], r[1]), {name: int(r[2])})
-                for r in (await self.session.execute(stmt)).all()
+                ((r[0], r[1]), {name: int(r[2])}) for r in (await self.session.execute(stmt)).all()
             )
         stmt = (
             select(split_column(split), segment_column(), func.count())
@@ -361,7 +347,9 @@ class RollupRepository(Repository):
             .label("waiting_since"),
         ).subquery()
         stmt = (
-            select(split_column(split), segment_column(), starts.c.waiting_since, starts.c.created_at)
+            select(
+                split_column(split), segment_column(), starts.c.waiting_since, starts.c.created_at
+            )
             .select_from(starts)
             .join(Thread, Thread.id == starts.c.thread_id)
             .join(Koperasi, Koperasi.id == Thread.koperasi_id)
@@ -380,11 +368,13 @@ class RollupRepository(Repository):
         return [(key, {"answer_seconds": tuple(sorted(v))}) for key, v in found.items()]
 
 
-def _aware(moment: Any) -> datetime:
+def _aware(moment: object) -> datetime:
     """A window function's result: SQLite hands back the stored text, PostgreSQL a datetime."""
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    if not isinstance(value, datetime):
+        msg = f"not an instant: {type(moment).__name__}"
+        raise TypeError(msg)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def _merge(into: dict[str, Any], values: dict[str, Any]) -> None:
@@ -397,4 +387,3 @@ def _merge(into: dict[str, Any], values: dict[str, Any]) -> None:
             into[name] = into[name] + value
         else:
             into[name] = value
-

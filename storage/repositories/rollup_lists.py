@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, select
 
 from domain.rollup.counts import Counts
-from domain.rollup.split import Measure, RollupFilter, stage_of
+from domain.rollup.period import Period
+from domain.rollup.split import DrillLine, Measure, RollupFilter, stage_of
 from domain.stages import BELUM_MULAI
 from storage.repositories.base import Repository
 from storage.repositories.rollup import (
     NOT_VISITED_DAYS,
-    Period,
     held_by,
     in_base,
     is_active,
@@ -25,18 +25,9 @@ from storage.repositories.rollup import (
     scope_conditions,
     with_cycle,
 )
-from storage.tables import Koperasi, RatCycle, RollupSnapshot
+from storage.tables import Koperasi, Person, RatCycle, RollupSnapshot
 
 PAGE_SIZE = 10
-
-
-@dataclass(frozen=True)
-class DrillLine:
-    """One cooperative of a drill-down list."""
-
-    id: int
-    nama: str
-    kecamatan: str | None
 
 
 @dataclass(frozen=True)
@@ -98,7 +89,9 @@ class RollupListRepository(Repository):
     ) -> tuple[int, list[DrillLine]]:
         """How many cooperatives a measure counts, and page `page` of them (by name, id)."""
         behind = _behind(where, measure, period).subquery()
-        total = int((await self.session.execute(select(func.count()).select_from(behind))).one()[0])
+        total = int(
+            (await self.session.execute(select(func.count()).select_from(behind))).one()[0]
+        )
         stmt = (
             select(behind.c.id, behind.c.nama, behind.c.kecamatan)
             .order_by(func.lower(behind.c.nama), behind.c.id)
@@ -145,7 +138,9 @@ class RollupListRepository(Repository):
             )
         await self.session.flush()
 
-    async def snapshots(self, tahun_buku: int, scope: str, key: str | None) -> list[StoredSnapshot]:
+    async def snapshots(
+        self, tahun_buku: int, scope: str, key: str | None
+    ) -> list[StoredSnapshot]:
         """Every snapshot of one group of a year (scope regency, kecamatan or petugas)."""
         stmt = select(RollupSnapshot).where(
             RollupSnapshot.tahun_buku == tahun_buku, RollupSnapshot.scope == scope
@@ -166,3 +161,10 @@ class RollupListRepository(Repository):
             )
             for row in rows
         ]
+
+    async def officer_names(self, ids: Sequence[int]) -> dict[int, str | None]:
+        """The names of officers (a split's rows), by person id."""
+        if not ids:
+            return {}
+        stmt = select(Person.id, Person.full_name).where(Person.id.in_(list(ids)))
+        return {int(i): name for i, name in (await self.session.execute(stmt)).all()}

@@ -44,6 +44,7 @@ async def test_the_tick_runs_each_minute_and_purges_update_ids_past_retention(
         "thread_waits",
         "relay_undelivered",
         "plan_reminders",
+        "rollup_snapshot",
     ]
     assert await _update_ids(conv) == [1, 2]  # not past retention yet
     clock.advance(seconds=30)
@@ -54,6 +55,7 @@ async def test_the_tick_runs_each_minute_and_purges_update_ids_past_retention(
     assert await _update_ids(conv) == [2]
     assert [run for run in await _runs(conv) if run[0] != "relay_undelivered"] == [
         ("rat_recompute", "17:05", DONE),
+        ("rollup_snapshot", "17:30", DONE),
         ("plan_reminders", "00:00", DONE),
         ("thread_waits", "01:00", DONE),
         ("tick", "02:00", DONE),

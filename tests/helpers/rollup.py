@@ -112,9 +112,7 @@ async def seed_register(uow: UnitOfWork) -> Register:
             held_verification="verified",
             reported_verification="verified",
         ),
-        _cycle(
-            k["B"], "DILAPORKAN", held_date=date(2026, 4, 15), reported_date=date(2026, 5, 5)
-        ),
+        _cycle(k["B"], "DILAPORKAN", held_date=date(2026, 4, 15), reported_date=date(2026, 5, 5)),
         _cycle(k["C"], "RAT_TERLAKSANA", held_date=date(2026, 6, 20)),
         _cycle(k["D"], "PERSIAPAN"),
         _cycle(k["G"], "RAT_TERLAKSANA", held_date=date(2026, 3, 1)),

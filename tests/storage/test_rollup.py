@@ -156,7 +156,11 @@ async def test_a_snapshot_at_31_march_stays_when_a_rat_is_reported_in_may(
         async with UnitOfWork(factory, write=False) as uow:
             rows = (await uow.session.execute(select(RollupSnapshot))).scalars().all()
             return sorted(
-                ((r.scope, r.kecamatan, r.petugas_id, r.segmen, r.data) for r in rows if r.cutoff == "target"),
+                (
+                    (r.scope, r.kecamatan, r.petugas_id, r.segmen, r.data)
+                    for r in rows
+                    if r.cutoff == "target"
+                ),
                 key=repr,
             )
 
