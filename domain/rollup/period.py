@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from domain.rat.calendar import FiscalYearEnd, Offsets, deadlines_for
 from domain.rat.compliance import REPORT, STATUTORY, TARGET
@@ -19,6 +19,8 @@ from domain.rat.compliance import REPORT, STATUTORY, TARGET
 SEASON_END = "season_end"
 CUTOFF_KINDS = (TARGET, REPORT, STATUTORY, SEASON_END)
 SNAPSHOT_CATCH_UP_DAYS = 14
+# Officer activity (visits by type and POAC, not visited) counts the last 30 days.
+ACTIVITY_DAYS = 30
 # How many fiscal years /rekap offers: the latest closed and the ones before it.
 PERIOD_CHOICES = 3
 _DEFAULT_FYE = FiscalYearEnd()
@@ -51,6 +53,16 @@ class Period:
     now: datetime
     season_from: datetime
     season_until: datetime
+
+    @property
+    def activity_until(self) -> datetime:
+        """The end of the officer-activity window: now, or the season's end if earlier."""
+        return min(self.now, self.season_until)
+
+    @property
+    def activity_from(self) -> datetime:
+        """The start of the officer-activity window: `ACTIVITY_DAYS` before its end."""
+        return self.activity_until - timedelta(days=ACTIVITY_DAYS)
 
     @property
     def tahun_buku(self) -> int:

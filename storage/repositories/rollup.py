@@ -10,7 +10,7 @@ median the domain computes.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, literal_column, null, or_, select
@@ -38,7 +38,6 @@ from storage.tables import (
 
 SUBMITTED = "submitted"
 VERIFIED = "verified"
-NOT_VISITED_DAYS = 30
 Key = tuple[Any, str]  # (the split's value, the segment)
 
 
@@ -89,8 +88,7 @@ def group_by(split: Split) -> list[ColumnElement[Any]]:
 
 def in_base() -> ColumnElement[bool]:
     """Not BARU, DALAM_PEMBUBARAN or BUBAR (not yet computed counts as obliged)."""
-    status = Koperasi.status_aktivitas
-    return or_(status.is_(None), status.not_in(sorted(NOT_OBLIGED)))
+    return func.coalesce(Koperasi.status_aktivitas, "").not_in(sorted(NOT_OBLIGED))
 
 
 def is_active() -> ColumnElement[bool]:
@@ -121,11 +119,15 @@ def held_by(kind: str, period: Period) -> ColumnElement[bool]:
     )
 
 
-def recent_visits(since: datetime) -> Any:
-    """The cooperatives with a submitted visit since `since` (a subquery)."""
+def recent_visits(period: Period) -> Any:
+    """The cooperatives with a submitted visit in the activity window (a subquery)."""
     return (
         select(Kunjungan.koperasi_id.label("kid"))
-        .where(Kunjungan.status == SUBMITTED, Kunjungan.visited_at >= since)
+        .where(
+            Kunjungan.visited_at >= period.activity_from,
+            Kunjungan.visited_at < period.activity_until,
+            Kunjungan.status == SUBMITTED,
+        )
         .group_by(Kunjungan.koperasi_id)
         .subquery()
     )
@@ -159,7 +161,7 @@ class RollupRepository(Repository):
     async def _register(
         self, where: RollupFilter, split: Split, period: Period
     ) -> list[tuple[Key, dict[str, Any]]]:
-        recent = recent_visits(period.now - timedelta(days=NOT_VISITED_DAYS))
+        recent = recent_visits(period)
         held = RatCycle.held_date.is_not(None)
         reported = RatCycle.reported_date.is_not(None)
         stage = func.coalesce(RatCycle.tahap, BELUM_MULAI)
@@ -238,9 +240,9 @@ class RollupRepository(Repository):
             .select_from(Kunjungan)
             .join(Koperasi, Koperasi.id == Kunjungan.koperasi_id)
             .where(
+                Kunjungan.visited_at >= period.activity_from,
+                Kunjungan.visited_at < period.activity_until,
                 Kunjungan.status == SUBMITTED,
-                Kunjungan.visited_at >= period.season_from,
-                Kunjungan.visited_at < period.season_until,
                 *scope_conditions(where),
             )
             .group_by(*group_by(split), Kunjungan.jenis, Kunjungan.poac)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select
@@ -16,7 +16,6 @@ from domain.rollup.split import DrillLine, Measure, RollupFilter, stage_of
 from domain.stages import BELUM_MULAI
 from storage.repositories.base import Repository
 from storage.repositories.rollup import (
-    NOT_VISITED_DAYS,
     held_by,
     in_base,
     is_active,
@@ -71,7 +70,7 @@ def measure_condition(measure: Measure, period: Period, recent: Any) -> ColumnEl
 
 
 def _behind(where: RollupFilter, measure: Measure, period: Period) -> Any:
-    recent = recent_visits(period.now - timedelta(days=NOT_VISITED_DAYS))
+    recent = recent_visits(period)
     return (
         select(Koperasi.id, Koperasi.nama, Koperasi.kecamatan)
         .select_from(Koperasi)

@@ -67,7 +67,7 @@ async def test_an_admin_reads_the_card_against_targets(
     assert "RAT s.d. batas UU 30 Jun: 60,0 %" in body
     assert "Dilaporkan: 66,7 % dari yang RAT · input ODS: 50,0 % · NIK berlaku: 25,0 %" in body
     assert "Checklist rata-rata: 75,0 %" in body
-    assert "Kunjungan musim ini: 2 (POAC: C 1 · P 1)" in body
+    assert "Kunjungan 30 hari terakhir: 1 (POAC: C 1)" in body
     assert "median waktu jawab: 1,2 jam" in body
     assert "snapshot" not in body  # none taken yet
     assert len(body) < 1500  # a phone's screen or two

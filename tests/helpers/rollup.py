@@ -14,8 +14,9 @@ Tahun buku 2025 (cut-offs 31 Mar, 30 Apr, 30 Jun 2026), counted on 15 July 2026:
 | H | kdkmp | Kraksaan | Budi | BUBAR | no cycle |
 
 A's held and reported dates are verified, A has a valid NIK certificate; visits: A on 10 Jul
-(monev, C), D on 1 Feb (identifikasi, P), a draft for B; C has an overdue follow-up and an
-unreachable board member, D a thread waiting; A's thread was answered after 2 h and 30 min.
+(monev, C), D on 1 Feb (identifikasi, P: past the 30 days counted), a draft for B; C has an
+overdue follow-up and an unreachable board member, D a thread waiting; A's thread was answered
+after 2 h and 30 min.
 """
 
 from __future__ import annotations

@@ -50,9 +50,9 @@ async def test_headline_counts_match_the_hand_count(
         "TERINPUT_ODS": 1,
     }
     assert (reguler.checklist_done, reguler.checklist_total) == (3, 4)
-    assert reguler.visits == 2
-    assert dict(reguler.visits_by_jenis) == {"monev": 1, "identifikasi": 1}
-    assert dict(reguler.visits_by_poac) == {"C": 1, "P": 1}
+    assert reguler.visits == 1  # A's on 10 July; D's in February is past the 30 days
+    assert dict(reguler.visits_by_jenis) == {"monev": 1}
+    assert dict(reguler.visits_by_poac) == {"C": 1}
     assert reguler.not_visited == 4
     assert (reguler.overdue_follow_ups, reguler.threads_waiting) == (1, 1)
     assert reguler.unreachable_board == 1
