@@ -11,13 +11,15 @@ follow-ups, threads and their messages. Then times what a /rekap press computes,
 handler does it (a read-only unit of work on the background engine): the regency's card,
 a split by kecamatan and by officer, an officer's card, a drill-down page and the ids behind
 a number (*Kirim pengingat*), and the snapshot job's work (three splits). Prints a Markdown
-table of the best and the median of `--runs` runs.
+table of the best and the median of `--runs` runs, and the median CPU time of this process
+(on SQLite the queries run in it, on aiosqlite's thread; on PostgreSQL in the server).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import sys
@@ -246,12 +248,16 @@ async def measure(engine: AsyncEngine, runs: int) -> list[str]:
     ]
     rows = []
     for label, run in cases:
-        seconds = []
+        seconds, cpu = [], []
         for _ in range(runs):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             await run()
             seconds.append(time.perf_counter() - started)
-        rows.append(f"| {label} | {min(seconds):.2f} | {statistics.median(seconds):.2f} |")
+            cpu.append(time.process_time() - started_cpu)
+        rows.append(
+            f"| {label} | {min(seconds):.2f} | {statistics.median(seconds):.2f} "
+            f"| {statistics.median(cpu):.2f} |"
+        )
         print(rows[-1], flush=True)
     return rows
 
@@ -280,7 +286,11 @@ async def main() -> None:
                     f"\n{database}: {args.koperasi} cooperatives, {args.visits} visits "
                     f"(seeded in {seeded:.0f} s), {args.runs} runs each"
                 )
-                print("| /rekap computation | best s | median s |\n|---|---|---|")
+                print(f"load average before: {os.getloadavg()[0]:.1f}")
+                print(
+                    "| /rekap computation | best s | median s | median CPU s (this process) |"
+                    "\n|---|---|---|---|"
+                )
                 await measure(engine, args.runs)
             finally:
                 await engine.dispose()

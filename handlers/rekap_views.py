@@ -19,6 +19,7 @@ from domain.koperasi_list import PageWindow, shorten
 from domain.rat.compliance import CUTOFFS
 from domain.rollup import Counts, Cutoffs, TargetSet, metrics_of
 from domain.rollup.counts import VIEW_SEGMENTS
+from domain.rollup.period import SEASON_END
 from domain.rollup.split import STAGE_MEASURES, DrillLine, Group, Measure, Split
 from domain.rollup.targets import AKTIF
 from domain.stages import STAGES
@@ -158,6 +159,17 @@ def _compliance_lines(tr: Translator, card: Card, c: Counts) -> list[str]:
             then = metrics_of(stored).compliance[cutoff]
             line += tr.t("rekap.snapshot", day=day, value=pct(tr, then))
         lines.append(line)
+    season_end = card.snapshots.get(SEASON_END, {}).get(card.view.segment)
+    if season_end is not None:
+        ended = metrics_of(season_end)
+        lines.append(
+            tr.t(
+                "rekap.season_end",
+                day=short_date(tr, card.cutoffs.date_of(SEASON_END)),
+                aktif=pct(tr, ended.aktif),
+                rat=pct(tr, ended.compliance["statutory"]),
+            )
+        )
     return lines
 
 

@@ -71,13 +71,14 @@ def measure_condition(measure: Measure, period: Period, recent: Any) -> ColumnEl
 
 def _behind(where: RollupFilter, measure: Measure, period: Period) -> Any:
     recent = recent_visits(period)
-    return (
+    stmt = (
         select(Koperasi.id, Koperasi.nama, Koperasi.kecamatan)
         .select_from(Koperasi)
         .outerjoin(RatCycle, with_cycle(period))
-        .outerjoin(recent, recent.c.kid == Koperasi.id)
-        .where(measure_condition(measure, period, recent), *scope_conditions(where))
     )
+    if measure is Measure.NOT_VISITED:  # the only list that needs the visits
+        stmt = stmt.outerjoin(recent, recent.c.kid == Koperasi.id)
+    return stmt.where(measure_condition(measure, period, recent), *scope_conditions(where))
 
 
 class RollupListRepository(Repository):

@@ -243,3 +243,11 @@ async def test_the_daily_job_snapshots_the_target_once_and_the_card_shows_it_bes
         "RAT s.d. target 31 Mar: 40,0 % (target 60,0 %) · per 31 Mar (snapshot): 20,0 %"
         in card.body
     )
+    assert "Akhir musim" not in card.body
+
+    clock.set(datetime(2026, 12, 31, 17, 30, tzinfo=UTC))  # 1 Jan 2027 00:30 WIB
+    await jobs.run_due()
+    year_end = await conv.say(admin, "/rekap 2025")
+    assert (
+        "Akhir musim 31 Des (snapshot): aktif 80,0 % · RAT s.d. batas UU 60,0 %" in year_end.body
+    )
