@@ -248,6 +248,7 @@ async def test_the_daily_job_snapshots_the_target_once_and_the_card_shows_it_bes
     clock.set(datetime(2026, 12, 31, 17, 30, tzinfo=UTC))  # 1 Jan 2027 00:30 WIB
     await jobs.run_due()
     year_end = await conv.say(admin, "/rekap 2025")
+    # the season's end: A, B, C and D held by 30 June, of five obliged
     assert (
-        "Akhir musim 31 Des (snapshot): aktif 80,0 % · RAT s.d. batas UU 60,0 %" in year_end.body
+        "Akhir musim 31 Des (snapshot): aktif 80,0 % · RAT s.d. batas UU 80,0 %" in year_end.body
     )
