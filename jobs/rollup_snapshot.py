@@ -7,7 +7,7 @@ import logging
 from datetime import datetime
 
 from handlers.context import GempurApp
-from services.rollup import take_due_snapshots
+from services.rollup import compute_due_snapshots, store_snapshots
 
 logger = logging.getLogger(__name__)
 
@@ -22,10 +22,17 @@ async def rollup_snapshot(app: GempurApp, due: datetime) -> None:
     """
     del due
     services = app.bot_data.services
-    async with services.uow(background=True) as uow:
-        taken = await take_due_snapshots(
-            uow, services.config.rat.policy(), services.clock.now(), services.config.region.tz
+    now = services.clock.now()
+    # Counted in a read-only unit of work (seconds over a large register), stored in a short
+    # writing one: on SQLite the write lock is never held while counting.
+    async with services.uow(write=False, background=True) as uow:
+        planned = await compute_due_snapshots(
+            uow, services.config.rat.policy(), now, services.config.region.tz
         )
+    if not planned:
+        return
+    async with services.uow(background=True) as uow:
+        taken = await store_snapshots(uow, planned, now)
         await uow.commit()
     if taken:
         logger.info("roll-up snapshots taken: %s", taken)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
@@ -75,19 +76,25 @@ async def snapshots_for(
     return dict(out)
 
 
-async def take_due_snapshots(
-    uow: UnitOfWork, policy: RatPolicy, now: datetime, tz: tzinfo
-) -> list[tuple[int, str]]:
-    """Stores the snapshots due `now` that are not stored yet; returns which were taken.
+@dataclass(frozen=True)
+class PlannedSnapshot:
+    """One cut-off's snapshot, computed and not yet stored: (scope, key, segment, counts)."""
 
-    The caller commits. A cut-off is snapshotted once: a later run finds it stored.
-    """
+    tahun_buku: int
+    cutoff: str
+    rows: list[tuple[str, str | None, str, Counts]]
+
+
+async def compute_due_snapshots(
+    uow: UnitOfWork, policy: RatPolicy, now: datetime, tz: tzinfo
+) -> list[PlannedSnapshot]:
+    """The snapshots due `now` and not stored yet, computed (reads only)."""
     today = now.astimezone(tz).date()
     years = snapshot_years(today)
     cutoffs = [cutoffs_for(y, policy.offsets["primer"], policy.late_rat_months) for y in years]
     taken = await uow.rollup_lists.snapshots_taken(years)
-    due = snapshots_due(today, cutoffs, taken)
-    for tahun_buku, cutoff in due:
+    planned = []
+    for tahun_buku, cutoff in snapshots_due(today, cutoffs, taken):
         period = period_of(tahun_buku, policy, now, tz)
         rows: list[tuple[str, str | None, str, Counts]] = []
         for scope, split in SNAPSHOT_SCOPES:
@@ -99,9 +106,42 @@ async def take_due_snapshots(
                 rows.extend(
                     (scope, stored_key, segment, counts) for segment, counts in segments.items()
                 )
-        await uow.rollup_lists.add_snapshot(tahun_buku, cutoff, now, rows)
-        logger.info("roll-up snapshot %s %s: %d rows", tahun_buku, cutoff, len(rows))
-    return due
+        planned.append(PlannedSnapshot(tahun_buku, cutoff, rows))
+    return planned
+
+
+async def store_snapshots(
+    uow: UnitOfWork, planned: Sequence[PlannedSnapshot], now: datetime
+) -> list[tuple[int, str]]:
+    """Stores the planned snapshots that are still not stored; returns which were stored.
+
+    The caller commits. Checked again here, in the writing transaction: a snapshot is
+    stored once, whoever computed it.
+    """
+    years = sorted({p.tahun_buku for p in planned})
+    taken = await uow.rollup_lists.snapshots_taken(years) if years else set()
+    stored = []
+    for snapshot in planned:
+        if (snapshot.tahun_buku, snapshot.cutoff) in taken:
+            continue
+        await uow.rollup_lists.add_snapshot(
+            snapshot.tahun_buku, snapshot.cutoff, now, snapshot.rows
+        )
+        stored.append((snapshot.tahun_buku, snapshot.cutoff))
+        logger.info(
+            "roll-up snapshot %s %s: %d rows",
+            snapshot.tahun_buku,
+            snapshot.cutoff,
+            len(snapshot.rows),
+        )
+    return stored
+
+
+async def take_due_snapshots(
+    uow: UnitOfWork, policy: RatPolicy, now: datetime, tz: tzinfo
+) -> list[tuple[int, str]]:
+    """Computes and stores the snapshots due `now` in one unit of work (the caller commits)."""
+    return await store_snapshots(uow, await compute_due_snapshots(uow, policy, now, tz), now)
 
 
 async def drill_page(

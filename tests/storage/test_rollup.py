@@ -14,7 +14,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from config import RatConfig
 from domain.rollup import metrics_of
 from domain.rollup.split import Measure, RollupFilter, Split
-from services.rollup import drill_ids, drill_page, headline, period_of, rollup, take_due_snapshots
+from services.rollup import (
+    compute_due_snapshots,
+    drill_ids,
+    drill_page,
+    headline,
+    period_of,
+    rollup,
+    store_snapshots,
+    take_due_snapshots,
+)
 from storage.tables import RatCycle, RollupSnapshot
 from storage.uow import UnitOfWork
 from tests.helpers.rollup import AT, YEAR, seed_register
@@ -186,3 +195,25 @@ async def test_a_snapshot_at_31_march_stays_when_a_rat_is_reported_in_may(
     assert again == [(2025, "report")]  # the report cut-off's own, not the target's again
     assert live["reguler"].held_target == 2  # now: B counts
     assert await stored() == before  # the snapshot: unchanged
+
+
+async def test_a_snapshot_computed_twice_is_stored_once(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with UnitOfWork(factory) as uow:
+        await seed_register(uow)
+        await uow.commit()
+    first_april = datetime(2026, 4, 1, 0, 30, tzinfo=TZ).astimezone(UTC)
+    async with UnitOfWork(factory, write=False) as uow:
+        # two runners count before either stores
+        one = await compute_due_snapshots(uow, POLICY, first_april, TZ)
+        two = await compute_due_snapshots(uow, POLICY, first_april, TZ)
+    assert [(p.tahun_buku, p.cutoff) for p in one] == [(2025, "target")]
+    async with UnitOfWork(factory) as uow:
+        assert await store_snapshots(uow, one, first_april) == [(2025, "target")]
+        await uow.commit()
+    async with UnitOfWork(factory) as uow:
+        assert await store_snapshots(uow, two, first_april) == []
+        await uow.commit()
+        rows = (await uow.session.execute(select(RollupSnapshot))).scalars().all()
+    assert len(rows) == len(one[0].rows)
