@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Mapping
 from datetime import date, time, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,6 +30,7 @@ from domain.rat.calendar import Offsets
 from domain.rat.checklist import AuditRule
 from domain.rat.policy import ActivityThresholds, RatPolicy
 from domain.reminders import DEFAULT_ENTRIES, Anchor, Audience, Entry, Topic
+from domain.rollup import Targets, TargetSet
 
 DEFAULT_CONFIG_PATH = "config.toml"
 CONFIG_PATH_ENV = "GEMPUR_CONFIG"
@@ -401,12 +403,38 @@ class RatConfig(_Section):
         )
 
 
-class TargetsConfig(_Section):
-    """The office's targets (docs/rules.md#charts): the share of obliged cooperatives with
-    their RAT held, and of active cooperatives, in percent."""
+class TargetSetConfig(_Section):
+    """Targets in percent (0-100); a key left out has no target."""
 
-    rat_percent: float = Field(default=80.0, ge=0, le=100)
-    aktif_percent: float = Field(default=80.0, ge=0, le=100)
+    rat_target: Decimal | None = Field(default=None, ge=0, le=100)
+    rat_report: Decimal | None = Field(default=None, ge=0, le=100)
+    rat_statutory: Decimal | None = Field(default=None, ge=0, le=100)
+    aktif: Decimal | None = Field(default=None, ge=0, le=100)
+
+    def target_set(self) -> TargetSet:
+        """The domain's view: fractions (60 % is 3/5)."""
+
+        def share(value: Decimal | None) -> Fraction | None:
+            return None if value is None else Fraction(value) / 100
+
+        return TargetSet(
+            share(self.rat_target),
+            share(self.rat_report),
+            share(self.rat_statutory),
+            share(self.aktif),
+        )
+
+
+class TargetsConfig(TargetSetConfig):
+    """The roll-up's targets (docs/rules.md#targets): the regency's, and per kecamatan."""
+
+    kecamatan: dict[str, TargetSetConfig] = Field(default_factory=dict)
+
+    def targets(self) -> Targets:
+        """The domain's targets."""
+        return Targets(
+            self.target_set(), {name: t.target_set() for name, t in self.kecamatan.items()}
+        )
 
 
 class ChartsConfig(_Section):
@@ -440,6 +468,13 @@ class AppConfig(_Section):
     targets: TargetsConfig = Field(default_factory=TargetsConfig)
     charts: ChartsConfig = Field(default_factory=ChartsConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
+
+    @model_validator(mode="after")
+    def _targets_of_known_kecamatan(self) -> AppConfig:
+        if unknown := sorted(set(self.targets.kecamatan) - set(self.region.kecamatan)):
+            msg = f"targets.kecamatan: not in [region] kecamatan: {unknown}"
+            raise ValueError(msg)
+        return self
 
 
 def resolve_config_path(cli_value: str | None, environ: Mapping[str, str] | None = None) -> Path:

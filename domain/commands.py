@@ -73,8 +73,10 @@ TINDAKLANJUT = CommandSpec(
 STATUS = CommandSpec("status", N_("cmd.status"), 15, roles=BOARD)
 LAPOR = CommandSpec("lapor", N_("cmd.lapor"), 16, {"en": "report"}, BOARD)
 VERIFIKASI = CommandSpec("verifikasi", N_("cmd.verifikasi"), 66, {"en": "verify"}, STAFF)
+# Roll-ups against targets: admins and pimpinan the regency, officers their cooperatives.
+REKAP = CommandSpec("rekap", N_("cmd.rekap"), 68, {"en": "summary"}, READERS)
 # Exports (admins and pimpinan: the regency; officers: their cooperatives)
-EKSPOR = CommandSpec("ekspor", N_("cmd.ekspor"), 68, {"en": "export"}, READERS)
+EKSPOR = CommandSpec("ekspor", N_("cmd.ekspor"), 69, {"en": "export"}, READERS)
 PLAIN_COMMANDS: tuple[CommandSpec, ...] = (
     START,
     BANTUAN,
@@ -91,6 +93,7 @@ PLAIN_COMMANDS: tuple[CommandSpec, ...] = (
     LAPOR,
     VERIFIKASI,
     EKSPOR,
+    REKAP,
 )
 
 

@@ -33,6 +33,7 @@ from domain.callbacks import (
     LaporButton,
     PetugasButton,
     PrivacyButton,
+    RekapButton,
     RelayButton,
     RelaySessionEnd,
     RelayTopicButton,
@@ -59,6 +60,7 @@ from handlers import (
     privasi,
     reachability,
     register_import,
+    rekap,
     relay,
     settings,
     siaran,
@@ -95,6 +97,7 @@ def plain_handlers() -> dict[CommandSpec, Handler]:
         plain.LAPOR: lapor.lapor,
         plain.VERIFIKASI: verifikasi.verifikasi,
         plain.EKSPOR: ekspor.ekspor,
+        plain.REKAP: rekap.rekap,
     }
 
 
@@ -199,6 +202,8 @@ def register(app: GempurApp, cfg: AppConfig) -> None:
     app.add_handler(
         CallbackQueryHandler(relay.on_topic_button, pattern=RelayTopicButton.pattern())
     )
+    # roll-ups (/rekap): cards, splits, drill-downs, *Kirim pengingat*
+    app.add_handler(CallbackQueryHandler(rekap.on_rekap_button, pattern=RekapButton.pattern()))
     # visits and follow-ups
     app.add_handler(CallbackQueryHandler(kunjungan.on_visit_pick, pattern=VisitPick.pattern()))
     app.add_handler(

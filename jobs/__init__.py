@@ -10,7 +10,7 @@ package. The work gets the application and the due moment it runs for:
 
     # here
     Job("plan_reminders", Daily(time(7, 0)), plan_reminders),   # 07:00 in [region] tz
-    Job("rollup_snapshot", Every(timedelta(hours=1)), take_snapshots),
+    Job("weekly_digest", Every(timedelta(hours=1)), send_digest),
 
 Times of day are in the region's time zone (`[region] tz`, WIB); intervals fall on whole
 multiples since the epoch. Every job runs in the leader only (`bot.py` starts the registry once
@@ -37,6 +37,8 @@ from jobs.reminders import JOB_NAME as REMINDERS_JOB
 from jobs.reminders import plan_reminders
 from jobs.rollup import JOB_NAME as ROLLUP_JOB
 from jobs.rollup import weekly_rollup
+from jobs.rollup_snapshot import JOB_NAME as SNAPSHOT_JOB
+from jobs.rollup_snapshot import rollup_snapshot
 from jobs.thread_waits import thread_waits
 from jobs.tick import tick
 from runtime.leader import make_holder_id
@@ -61,6 +63,8 @@ JOBS: tuple[Job[GempurApp], ...] = (
     Job(ROLLUP_JOB, Daily(time(7, 30)), weekly_rollup, after=(RECOMPUTE_JOB,)),
     # Scheduled broadcasts whose moment has come; progress and reports of those sending.
     Job(BROADCASTS_JOB, Every(timedelta(minutes=1)), broadcasts),
+    # Roll-up snapshots at each cut-off passed (after the night's recompute has set the flags).
+    Job(SNAPSHOT_JOB, Daily(time(0, 30)), rollup_snapshot, after=(RECOMPUTE_JOB,)),
 )
 
 

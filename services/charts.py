@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from config import AppConfig
 from domain.charts import (
@@ -65,9 +66,14 @@ class Charts:
     trend: TrendChart
 
 
-def targets(cfg: AppConfig) -> tuple[float, float]:
-    """The RAT and activity targets as shares."""
-    return cfg.targets.rat_percent / 100, cfg.targets.aktif_percent / 100
+def targets(cfg: AppConfig) -> tuple[float | None, float | None]:
+    """The regency's RAT target (by the office target, the programme's headline) and activity
+    target as shares; None where the office set none (no line is drawn)."""
+
+    def share(value: Decimal | None) -> float | None:
+        return None if value is None else float(value) / 100
+
+    return share(cfg.targets.rat_target), share(cfg.targets.aktif)
 
 
 async def gather(

@@ -42,6 +42,8 @@ from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.rat_cycle import RatCycleRepository
 from storage.repositories.rat_report import RatReportRepository
 from storage.repositories.reminders import ReminderReadRepository
+from storage.repositories.rollup import RollupRepository
+from storage.repositories.rollup_lists import RollupListRepository
 from storage.repositories.threads import ThreadRepository
 from storage.repositories.viewer import ViewerRepository
 from storage.repositories.worklist import WorklistRepository
@@ -80,6 +82,8 @@ class UnitOfWork:
     charts: ChartRepository
     export: ExportRepository
     broadcasts: BroadcastRepository
+    rollup: RollupRepository
+    rollup_lists: RollupListRepository
 
     def __init__(self, factory: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
         self._factory = factory
@@ -128,6 +132,8 @@ class UnitOfWork:
         self.charts = ChartRepository(session)
         self.export = ExportRepository(session)
         self.broadcasts = BroadcastRepository(session)
+        self.rollup = RollupRepository(session)
+        self.rollup_lists = RollupListRepository(session)
         try:
             # Begin now (not at the first query) so the writer's lock is taken on entry.
             await session.connection()

@@ -63,6 +63,7 @@ from domain.callbacks.rat import (
     VerifyAction,
     VerifyButton,
 )
+from domain.callbacks.rekap import RekapAction, RekapButton, RekapView
 from domain.callbacks.relay import RelayAction, RelayButton, RelaySessionEnd, RelayTopicButton
 from domain.callbacks.rollup import ChartButton
 from domain.callbacks.siaran import SiaranAction, SiaranButton
@@ -115,6 +116,9 @@ __all__ = [
     "PetugasButton",
     "PrivacyAction",
     "PrivacyButton",
+    "RekapAction",
+    "RekapButton",
+    "RekapView",
     "RelayAction",
     "RelayButton",
     "RelaySessionEnd",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, SmallInteger, String, Text
+from sqlalchemy import ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables.base import Base, code, flag
@@ -19,6 +19,20 @@ class Koperasi(Base):
     """
 
     __tablename__ = "koperasi"
+    __table_args__ = (
+        # The roll-up counts the register from this index alone (officer scope first).
+        Index(
+            "ix_koperasi_rollup",
+            "petugas_id",
+            "kecamatan",
+            "segmen",
+            "status_aktivitas",
+            "jenis",
+            "kelompok",
+            "nik_berlaku_sampai",
+            "id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nama: Mapped[str] = mapped_column(String(255))

@@ -22,6 +22,8 @@ class Kunjungan(Base):
     __table_args__ = (
         Index("ix_kunjungan_petugas_id_visited_at", "petugas_id", "visited_at"),
         Index("ix_kunjungan_koperasi_id_visited_at", "koperasi_id", "visited_at"),
+        # The roll-up's officer activity: a range of days, read from the index alone.
+        Index("ix_kunjungan_rollup", "visited_at", "status", "koperasi_id", "jenis", "poac"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,6 +9,20 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.tables.base import Base, JsonDict, code, flag
 
+ROLLUP_COLUMNS = (
+    "koperasi_id",
+    "tahun_buku",
+    "held_date",
+    "reported_date",
+    "ods_date",
+    "target_date",
+    "report_deadline",
+    "statutory_limit",
+    "tahap",
+    "held_verification",
+    "reported_verification",
+)
+
 
 class RatCycle(Base):
     """The RAT of one fiscal year (``tahun_buku``) of a cooperative (docs/rules.md#the-rat-cycle).
@@ -21,6 +35,8 @@ class RatCycle(Base):
     __table_args__ = (
         UniqueConstraint("koperasi_id", "tahun_buku"),
         Index("ix_rat_cycle_tahun_buku_tahap", "tahun_buku", "tahap"),
+        # The roll-up reads a year's cycle of each cooperative from this index alone.
+        Index("ix_rat_cycle_rollup", *ROLLUP_COLUMNS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

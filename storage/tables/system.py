@@ -131,7 +131,13 @@ class RollupSnapshot(Base):
     tahun_buku: Mapped[int]
     cutoff: Mapped[str] = code(32)
     taken_at: Mapped[datetime]
-    # Null: the whole regency.
+    # What the row counts: the whole regency, one kecamatan or one officer's cooperatives
+    # (migration 0007); kecamatan or petugas_id names which.
+    scope: Mapped[str] = code(16, default="regency")
+    # Null: the whole regency (or an officer's row).
     kecamatan: Mapped[str | None] = mapped_column(String(64))
+    petugas_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    # reguler, kdkmp or total.
     segmen: Mapped[str] = code(16)
+    # `domain.rollup.Counts` as JSON: the counts, never a ratio (ratios are recomputed).
     data: Mapped[JsonDict]

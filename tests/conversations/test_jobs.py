@@ -46,6 +46,7 @@ async def test_the_tick_runs_each_minute_and_purges_update_ids_past_retention(
         "plan_reminders",
         "weekly_rollup",
         "broadcasts",
+        "rollup_snapshot",
     ]
     assert await _update_ids(conv) == [1, 2]  # not past retention yet
     clock.advance(seconds=30)
@@ -61,6 +62,7 @@ async def test_the_tick_runs_each_minute_and_purges_update_ids_past_retention(
     every_minute = {"relay_undelivered", "broadcasts"}
     assert [run for run in await _runs(conv) if run[0] not in every_minute] == [
         ("rat_recompute", "17:05", DONE),
+        ("rollup_snapshot", "17:30", DONE),
         ("plan_reminders", "00:00", DONE),
         ("weekly_rollup", "00:30", DONE),
         ("thread_waits", "01:00", DONE),

@@ -109,10 +109,13 @@ async def test_an_update_changes_the_given_cells_and_keeps_blank_ones(
     assert _counts(result) == (0, 1, 0, 0)
     async with UnitOfWork(factory, write=False) as uow:
         ksu = await find_koperasi(uow, nik_koperasi="3513100000000001")
+        assert ksu is not None
+        # This cooperative's cycle: other rows have 2024 cycles too, in no promised order.
         held = await uow.session.scalar(
-            select(RatCycle.held_date).where(RatCycle.tahun_buku == 2024)
+            select(RatCycle.held_date).where(
+                RatCycle.tahun_buku == 2024, RatCycle.koperasi_id == ksu.id
+            )
         )
-    assert ksu is not None
     assert (ksu.nama, ksu.desa, ksu.jenis) == ("KSU Maju Bersama", "Sumberrejo", "konsumen")
     assert held == date(2025, 3, 10)
 

@@ -14,6 +14,7 @@ import pytest
 import domain.callbacks
 import domain.callbacks.export
 import domain.callbacks.rat
+import domain.callbacks.rekap
 import domain.callbacks.rollup
 import domain.callbacks.siaran
 import domain.callbacks.visits
@@ -71,15 +72,18 @@ from domain.callbacks import (
 )
 from domain.callbacks.codec import ID, INDEX, MAX_INDEX, MAX_PAGE, PAGE
 from domain.callbacks.lists import PETUGAS_NUMBERS
+from domain.callbacks.rekap import RekapAction, RekapButton, RekapView
 from domain.callbacks.rollup import MAX_YEAR
 from domain.invites import JOIN_ROLES, consent_tag, hash_code
 from domain.koperasi_list import ListFilter, ListState
 from domain.relay import Topic
+from domain.rollup.split import Group, Measure, Split
 
 # a number part -> its bound
 LARGEST = {ID: MAX_ID, PAGE: MAX_PAGE, INDEX: MAX_INDEX}
 
 
+REKAP_VIEW = RekapView(2025, "kdkmp", MAX_INDEX, Group(Split.PETUGAS, MAX_ID))
 TAG = consent_tag(hash_code("ABCDEFGHJK2M5"), MAX_ID, MAX_ID)
 STATE = ListState(12, ListFilter(kecamatan=999, stage=3, late=True, at_risk=True, search=True))
 
@@ -141,6 +145,20 @@ CASES: dict[type[Codec], list[Codec]] = {
         PetugasButton(action, tuple(LARGEST[part] for part in parts))
         for action, parts in PETUGAS_NUMBERS.items()
     ],
+    RekapButton: [
+        RekapButton.of(RekapAction.CARD, RekapView(2025)),
+        RekapButton.of(RekapAction.KECAMATAN, RekapView(2099, "total", 999), page=MAX_PAGE),
+        *(
+            RekapButton.of(RekapAction.SPLIT, RekapView(2024, "kdkmp", 3), split.value, 7)
+            for split in Split
+            if split is not Split.NONE
+        ),
+        *(
+            RekapButton.of(action, REKAP_VIEW, measure.value, MAX_PAGE)
+            for action in (RekapAction.DRILL, RekapAction.REMIND)
+            for measure in Measure
+        ),
+    ],
 }
 SAMPLES = [button for buttons in CASES.values() for button in buttons]
 # Codecs whose last part is free text (which may hold colons): one part fewer or more can be
@@ -171,6 +189,7 @@ def _codecs() -> set[type[Codec]]:
             domain.callbacks.rollup,
             domain.callbacks.export,
             domain.callbacks.siaran,
+            domain.callbacks.rekap,
         )
         for value in vars(module).values()
         if inspect.isclass(value) and issubclass(value, Codec) and value is not Codec
@@ -182,6 +201,7 @@ def test_every_codec_has_cases() -> None:
     assert {b.action for b in CASES[KoperasiButton]} == set(KoperasiAction)  # type: ignore[attr-defined]
     assert {b.action for b in CASES[PetugasButton]} == set(PetugasAction)  # type: ignore[attr-defined]
     assert {b.action for b in CASES[RelayButton]} == set(RelayAction)  # type: ignore[attr-defined]
+    assert {b.action for b in CASES[RekapButton]} == set(RekapAction)  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("button", SAMPLES, ids=repr)

@@ -42,6 +42,7 @@ def test_each_language_has_its_own_names_and_indonesian_is_the_default() -> None
         "verifikasi": "verify",
         "ekspor": "export",
         "siaran": "broadcast",
+        "rekap": "summary",
     }
     assert all(spec.name_in("id") == spec.name for spec in commands())
     assert by_name["bantuan"].name_in(None) == "bantuan"
