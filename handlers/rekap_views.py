@@ -2,7 +2,7 @@
 
 Rendering only (numbers and percentages through the translator's Babel formats); the data
 comes from `handlers.rekap`. The card's keyboard is a list of rows built by small functions,
-so another row (a *Grafik* button) is one more function in `CARD_EXTRA_ROWS`.
+so another row is one more function in `CARD_ROWS`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from fractions import Fraction
 
 from telegram import InlineKeyboardMarkup
 
-from domain.callbacks import RekapAction, RekapButton, RekapView
+from domain.callbacks import ChartButton, RekapAction, RekapButton, RekapView
 from domain.koperasi_list import PageWindow, shorten
 from domain.rat.compliance import CUTOFFS
 from domain.rollup import Counts, Cutoffs, TargetSet, metrics_of
@@ -280,14 +280,25 @@ def split_rows(tr: Translator, card: Card) -> list[Row]:
     return rows
 
 
-# The card's keyboard, top to bottom; the lead adds a *Grafik* row here at merge.
-CARD_ROWS: list[Callable[[Translator, Card], list[Row]]] = [drill_rows, period_rows, split_rows]
-CARD_EXTRA_ROWS: list[Callable[[Translator, Card], list[Row]]] = []
+def chart_rows(tr: Translator, card: Card) -> list[Row]:
+    """*Grafik*: the charts of the card's kecamatan (or all) and fiscal year, drawn for the
+    viewer's scope when pressed (handlers/grafik.py)."""
+    data = ChartButton(card.view.kecamatan, card.view.year).encode()
+    return [[button(plain(tr.t("grafik.button")), data)]]
+
+
+# The card's keyboard, top to bottom.
+CARD_ROWS: list[Callable[[Translator, Card], list[Row]]] = [
+    drill_rows,
+    period_rows,
+    split_rows,
+    chart_rows,
+]
 
 
 def render_card(tr: Translator, card: Card) -> Screen:
     """The card and its keyboard."""
-    rows = [row for build in (*CARD_ROWS, *CARD_EXTRA_ROWS) for row in build(tr, card)]
+    rows = [row for build in CARD_ROWS for row in build(tr, card)]
     return render_card_text(tr, card), InlineKeyboardMarkup(rows)
 
 

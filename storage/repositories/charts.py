@@ -22,6 +22,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, se
 
 from domain.koperasi_list import KoperasiScope
 from domain.rat.activity import ACTIVE, BARU, BUBAR, DALAM_PEMBUBARAN, NOT_OBLIGED
+from domain.rollup import TOTAL
 from domain.stages import BELUM_MULAI, RAT_TERLAKSANA
 from storage.repositories.base import Repository
 from storage.tables import Koperasi, RatCycle, RollupSnapshot
@@ -29,9 +30,10 @@ from storage.tables import Koperasi, RatCycle, RollupSnapshot
 _DISSOLVING = (DALAM_PEMBUBARAN, BUBAR)
 #: The snapshot cut-off taken at a season's end, and the keys of its activity figures.
 SEASON_END = "season_end"
-ACTIVE_KEY, ACTIVE_BASE_KEY = "active", "active_base"
+# The keys of `domain.rollup.Counts.to_json()` the trend reads (what /rekap's job stores).
+ACTIVE_KEY, ACTIVE_BASE_KEY = "active", "base"
 #: The regency-wide snapshot's segment.
-ALL_SEGMENTS = "total"
+ALL_SEGMENTS = TOTAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,9 +154,11 @@ class ChartRepository(Repository):
                 RollupSnapshot.tahun_buku.in_(list(years)),
                 RollupSnapshot.cutoff == SEASON_END,
                 RollupSnapshot.segmen == ALL_SEGMENTS,
-                RollupSnapshot.kecamatan.is_(None)
+                RollupSnapshot.scope == "regency"
                 if kecamatan is None
-                else RollupSnapshot.kecamatan == kecamatan,
+                else and_(
+                    RollupSnapshot.scope == "kecamatan", RollupSnapshot.kecamatan == kecamatan
+                ),
             )
             .order_by(RollupSnapshot.taken_at)
         )

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from config import AppConfig
+from config import parse_config
 from domain.access import Role
 from domain.koperasi_list import KoperasiScope
 from services.charts import gather
@@ -18,6 +18,9 @@ from tests.helpers.seed import add_koperasi, add_person
 
 NOW = datetime(2026, 12, 5, 3, 0, tzinfo=UTC)
 TODAY = date(2026, 12, 5)  # the 2025 season
+
+# The office's targets as the example config sets them (none by default).
+TARGETED = parse_config({"targets": {"rat_target": 80, "aktif": 80}}, source="test config")
 
 
 async def _cycle(uow: UnitOfWork, koperasi_id: int, year: int, held: date | None) -> None:
@@ -148,15 +151,16 @@ async def test_gather_builds_both_charts_with_a_past_season_from_its_snapshot(
                 tahun_buku=2024,
                 cutoff="season_end",
                 taken_at=NOW,
+                scope="regency",
                 kecamatan=None,
                 segmen="total",
-                data={"active": 4, "active_base": 5},
+                data={"active": 4, "base": 5},
             )
         )
         await uow.commit()
     async with UnitOfWork(factory, write=False) as uow:
         charts = await gather(
-            uow, AppConfig(), KoperasiScope(), kecamatan=None, fiscal_year=None, today=TODAY
+            uow, TARGETED, KoperasiScope(), kecamatan=None, fiscal_year=None, today=TODAY
         )
     assert (charts.progress.obliged, charts.progress.held, charts.progress.registered) == (5, 3, 6)
     assert charts.progress.target == 0.8
