@@ -55,8 +55,8 @@ async def test_admin_drills_into_a_number_and_an_officer_sees_only_theirs(
             "1. Koperasi C — Kraksaan"
         ]
         await admin.press("📣 Kirim pengingat")
-        [notice] = await admin.wait_for_reply()
-        assert "Siaran belum tersedia" in notice.body
+        [siaran] = await admin.wait_for_reply()
+        assert "Siaran untuk pengurus 3 koperasi dari rekap: Terdaftar." in siaran.body
 
         await ani.send("/rekap 2025")
         [mine] = await ani.wait_for_reply()
