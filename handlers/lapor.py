@@ -30,7 +30,7 @@ from handlers.context import BotContext
 from handlers.forms import begin_form, render_prompt
 from handlers.lapor_views import render_menu, target_label
 from handlers.replies import reply
-from handlers.status_views import first_time_text, status_for, status_markup
+from handlers.status_views import card_and_text, status_markup
 from locales import N_, Safe
 from services.rat_menu import ReportView, load_report
 from services.rat_report import Context, Saved, undo_last
@@ -126,9 +126,9 @@ async def _undo(update: Update, context: BotContext, koperasi_id: int) -> None:
 
 async def send_card(update: Update, context: BotContext, koperasi_id: int) -> None:
     """The status card as a new message (after a change)."""
-    card = await status_for(context, koperasi_id)
-    if card is not None:
-        text = await first_time_text(context, card)
+    found = await card_and_text(context, koperasi_id)
+    if found is not None:
+        card, text = found
         await reply(update, context, text, markup=status_markup(context.tr, card))
 
 

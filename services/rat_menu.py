@@ -54,33 +54,28 @@ async def load_report(
     `late`: find the missed years whose late RAT can be recorded (the menu, a late-RAT
     target); a sub-flow of the current cycle does without (three queries fewer).
     """
-    koperasi = await uow.koperasi.get(koperasi_id)
-    cycle = await uow.rat_report.current_cycle(koperasi_id)
-    if koperasi is None or cycle is None:
+    row = await uow.rat_report.report_row(koperasi_id)  # the cooperative and its cycle
+    if row is None:
         return None
     rules = CycleRules.from_stored(
-        cycle.tahun_buku,
-        {name: getattr(cycle, name) for name in DEADLINE_COLUMNS},
-        cycle.checklist_spec,
+        row.tahun_buku, {name: getattr(row, name) for name in DEADLINE_COLUMNS}, row.checklist_spec
     )
-    entries = await uow.rat_report.entries(cycle.id)
-    dates = MilestoneDates(**{f.name: getattr(cycle, f.name) for f in fields(MilestoneDates)})
+    entries = await uow.rat_report.states_and_notes(row.cycle_id)
+    dates = MilestoneDates(**{f.name: getattr(row, f.name) for f in fields(MilestoneDates)})
     return ReportView(
-        koperasi_id=koperasi.id,
-        nama=koperasi.nama,
-        petugas_id=koperasi.petugas_id,
-        quorum_rule=koperasi.quorum_rule,
-        evidence=evidence_requested(koperasi.segmen),
+        koperasi_id=row.id,
+        nama=row.nama,
+        petugas_id=row.petugas_id,
+        quorum_rule=row.quorum_rule,
+        evidence=evidence_requested(row.segmen),
         rules=rules,
         dates=dates,
-        states={code: entry.status for code, entry in entries.items()},
-        notes={code: entry.note for code, entry in entries.items() if entry.note},
-        minutes=cycle.minutes_uploaded_at is not None,
+        states={code: state for code, state, _ in entries},
+        notes={code: note for code, _, note in entries if note},
+        minutes=row.minutes_uploaded_at is not None,
         late_years=await _late_years(uow, koperasi_id, policy, today) if late else (),
         koperasi_rules=KoperasiRules(
-            koperasi.bentuk,
-            FiscalYearEnd(koperasi.fye_month, koperasi.fye_day),
-            koperasi.wajib_audit,
+            row.bentuk, FiscalYearEnd(row.fye_month, row.fye_day), row.wajib_audit
         ),
     )
 

@@ -6,20 +6,61 @@ through `uow.rat_cycles.lock_koperasi`, then writes here, then recomputes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import fields
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, Row, select, true
 
 from domain.rat.checklist import BELUM
 from domain.rat.report import Unchecked
+from domain.rat.validation import MilestoneDates
 from storage.repositories.base import Repository
+from storage.repositories.rat_cycle import DEADLINE_COLUMNS
 from storage.tables import ChecklistEntry, CycleChange, Evidence, Koperasi, RatCycle
 
 UNCHECKED = "none"
 
 
+# What /lapor's menu and sub-flows read of a cooperative and its current cycle, in one row.
+_REPORT = (
+    select(
+        Koperasi.id,
+        Koperasi.nama,
+        Koperasi.petugas_id,
+        Koperasi.quorum_rule,
+        Koperasi.segmen,
+        Koperasi.bentuk,
+        Koperasi.fye_month,
+        Koperasi.fye_day,
+        Koperasi.wajib_audit,
+        RatCycle.id.label("cycle_id"),
+        RatCycle.tahun_buku,
+        RatCycle.checklist_spec,
+        RatCycle.minutes_uploaded_at,
+        *(getattr(RatCycle, name) for name in DEADLINE_COLUMNS),
+        *(getattr(RatCycle, f.name) for f in fields(MilestoneDates)),
+    )
+    .select_from(Koperasi)
+    .join(RatCycle, RatCycle.id == Koperasi.current_rat_cycle_id)
+)
+_STATES = select(ChecklistEntry.item_code, ChecklistEntry.status, ChecklistEntry.note)
+
+
 class RatReportRepository(Repository):
     """The current cycle of a cooperative and its checklist entries."""
+
+    async def report_row(self, koperasi_id: int) -> Row[Any] | None:
+        """The cooperative's columns /lapor uses with its current cycle's, in one row (None:
+        no such cooperative, or no current cycle). Plain columns: no ORM objects built."""
+        stmt = _REPORT.where(Koperasi.id == koperasi_id)
+        return (await self.session.execute(stmt)).one_or_none()
+
+    async def states_and_notes(self, cycle_id: int) -> Sequence[Row[Any]]:
+        """(item code, state, note) of the cycle's checklist entries."""
+        stmt = _STATES.where(ChecklistEntry.rat_cycle_id == cycle_id)
+        return (await self.session.execute(stmt)).all()
 
     async def current_cycle(self, koperasi_id: int) -> RatCycle | None:
         """The cooperative's current cycle as the last recompute set it (None: none yet)."""
