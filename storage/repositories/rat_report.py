@@ -6,7 +6,6 @@ through `uow.rat_cycles.lock_koperasi`, then writes here, then recomputes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import fields
 from datetime import datetime
 from typing import Any
@@ -51,16 +50,16 @@ _STATES = select(ChecklistEntry.item_code, ChecklistEntry.status, ChecklistEntry
 class RatReportRepository(Repository):
     """The current cycle of a cooperative and its checklist entries."""
 
-    async def report_row(self, koperasi_id: int) -> Row[Any] | None:
+    async def report_row(self, koperasi_id: int) -> Row[*tuple[Any, ...]] | None:
         """The cooperative's columns /lapor uses with its current cycle's, in one row (None:
         no such cooperative, or no current cycle). Plain columns: no ORM objects built."""
         stmt = _REPORT.where(Koperasi.id == koperasi_id)
         return (await self.session.execute(stmt)).one_or_none()
 
-    async def states_and_notes(self, cycle_id: int) -> Sequence[Row[Any]]:
+    async def states_and_notes(self, cycle_id: int) -> list[tuple[str, str, str | None]]:
         """(item code, state, note) of the cycle's checklist entries."""
         stmt = _STATES.where(ChecklistEntry.rat_cycle_id == cycle_id)
-        return (await self.session.execute(stmt)).all()
+        return [(code, state, note) for code, state, note in await self.session.execute(stmt)]
 
     async def current_cycle(self, koperasi_id: int) -> RatCycle | None:
         """The cooperative's current cycle as the last recompute set it (None: none yet)."""
