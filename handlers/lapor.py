@@ -181,11 +181,14 @@ async def _open(update: Update, context: BotContext, koperasi_id: int, target: s
         await refuse(update, context)
         return
     await answer_callback(update, context)
-    services, viewer = context.services, context.viewer
+    services = context.services
     spec = services.forms.forms[NAME]
     async with services.uow() as uow:
         outcome = await begin_form(context, uow, spec, f"{koperasi_id}:{target}")
-        session = await uow.form_sessions.active_for_chat(viewer.chat_id)
+        # The session begin_form just started or resumed (held by this transaction).
+        session = None
+        if outcome.session_id is not None:
+            session = await uow.form_sessions.by_id(outcome.session_id)
         if session is not None:
             if outcome.resumed:
                 # A draft resumes with today's context (the day, the cycle's dates now);

@@ -7,6 +7,7 @@ for Telegram's HTML parse mode here, in one place, unless they are marked `Safe`
 
 from __future__ import annotations
 
+import functools
 import gettext
 import html
 import io
@@ -61,6 +62,18 @@ def _load_translations(locale: str, base: Path) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+# Babel formats the same few numbers and days over and over (a card's counts and deadlines):
+# remembered per locale, as pure functions of their arguments.
+@functools.lru_cache(maxsize=4096, typed=True)  # 1, 1.0 and True apart
+def _decimal(value: int | float | Decimal, locale: str) -> str:
+    return format_decimal(value, locale=locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date(value: date, length: str, locale: str) -> str:
+    return format_date(value, format=length, locale=locale)
+
+
 @dataclass(frozen=True)
 class Translator:
     """Renders messages and formats values in one locale and time zone."""
@@ -97,7 +110,7 @@ class Translator:
 
     def number(self, value: int | float | Decimal) -> str:
         """`1.234` in Indonesian, `1,234` in English."""
-        return format_decimal(value, locale=self.locale)
+        return _decimal(value, self.locale)
 
     def percent(self, ratio: float | Decimal, digits: int = 1) -> str:
         """`12,5 %` for 0.125 in Indonesian."""
@@ -106,7 +119,7 @@ class Translator:
 
     def date(self, value: date, length: str = "long") -> str:
         """`31 Maret 2026` in Indonesian."""
-        return format_date(value, format=length, locale=self.locale)
+        return _date(value, length, self.locale)
 
     def instant(self, value: datetime) -> str:
         """An instant in the region's time zone, e.g. `31 Maret 2026 14.05`."""

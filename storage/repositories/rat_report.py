@@ -16,8 +16,8 @@ from domain.rat.checklist import BELUM
 from domain.rat.report import Unchecked
 from domain.rat.validation import MilestoneDates
 from storage.repositories.base import Repository
-from storage.repositories.rat_cycle import DEADLINE_COLUMNS
-from storage.tables import ChecklistEntry, CycleChange, Evidence, Koperasi, RatCycle
+from storage.repositories.rat_cycle import DEADLINE_COLUMNS, MILESTONE_COLUMNS
+from storage.tables import ChecklistEntry, CycleChange, Evidence, Koperasi, Person, RatCycle
 
 UNCHECKED = "none"
 
@@ -44,7 +44,36 @@ _REPORT = (
     .select_from(Koperasi)
     .join(RatCycle, RatCycle.id == Koperasi.current_rat_cycle_id)
 )
-_STATES = select(ChecklistEntry.item_code, ChecklistEntry.status, ChecklistEntry.note)
+_OFFICER = Person.__table__.alias("officer")
+# What the status card reads: the cooperative's stored standing, its officer's name and its
+# current cycle (columns None when it has none), in one row.
+_STATUS = (
+    select(
+        Koperasi.id,
+        Koperasi.nama,
+        Koperasi.tahap,
+        Koperasi.flag_terlambat_target,
+        Koperasi.flag_terlambat_lapor,
+        Koperasi.flag_lewat_batas_uu,
+        Koperasi.flag_tidak_rat,
+        Koperasi.status_aktivitas,
+        Koperasi.petugas_id,
+        Koperasi.last_rat_tahun_buku,
+        Koperasi.last_rat_date,
+        _OFFICER.c.full_name.label("officer_name"),
+        RatCycle.id.label("cycle_id"),
+        RatCycle.tahun_buku,
+        RatCycle.checklist_spec,
+        RatCycle.mode,
+        RatCycle.ods_confirmed_by_person_id,
+        *(getattr(RatCycle, name) for name in DEADLINE_COLUMNS),
+        *(getattr(RatCycle, name) for name in MILESTONE_COLUMNS),
+    )
+    .select_from(Koperasi)
+    .outerjoin(_OFFICER, _OFFICER.c.id == Koperasi.petugas_id)
+    .outerjoin(RatCycle, RatCycle.id == Koperasi.current_rat_cycle_id)
+)
+_STATES = select(ChecklistEntry.item_code, ChecklistEntry.status)
 
 
 class RatReportRepository(Repository):
@@ -56,10 +85,15 @@ class RatReportRepository(Repository):
         stmt = _REPORT.where(Koperasi.id == koperasi_id)
         return (await self.session.execute(stmt)).one_or_none()
 
-    async def states_and_notes(self, cycle_id: int) -> list[tuple[str, str, str | None]]:
-        """(item code, state, note) of the cycle's checklist entries."""
+    async def status_row(self, koperasi_id: int) -> Row[*tuple[Any, ...]] | None:
+        """The status card's columns of a cooperative, its officer's name and its current
+        cycle (`cycle_id` None: none yet), in one row; None when it does not exist."""
+        return (await self.session.execute(_STATUS.where(Koperasi.id == koperasi_id))).first()
+
+    async def states(self, cycle_id: int) -> dict[str, str]:
+        """The state of each of the cycle's checklist entries, by item code."""
         stmt = _STATES.where(ChecklistEntry.rat_cycle_id == cycle_id)
-        return [(code, state, note) for code, state, note in await self.session.execute(stmt)]
+        return {str(code): str(state) for code, state in await self.session.execute(stmt)}
 
     async def current_cycle(self, koperasi_id: int) -> RatCycle | None:
         """The cooperative's current cycle as the last recompute set it (None: none yet)."""
