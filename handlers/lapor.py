@@ -30,7 +30,7 @@ from handlers.context import BotContext
 from handlers.forms import begin_form, render_prompt
 from handlers.lapor_views import render_menu, target_label
 from handlers.replies import reply
-from handlers.status_views import first_time_text, status_for, status_markup
+from handlers.status_views import card_and_text, status_markup
 from locales import N_, Safe
 from services.rat_menu import ReportView, load_report
 from services.rat_report import Context, Saved, undo_last
@@ -126,9 +126,9 @@ async def _undo(update: Update, context: BotContext, koperasi_id: int) -> None:
 
 async def send_card(update: Update, context: BotContext, koperasi_id: int) -> None:
     """The status card as a new message (after a change)."""
-    card = await status_for(context, koperasi_id)
-    if card is not None:
-        text = await first_time_text(context, card)
+    found = await card_and_text(context, koperasi_id)
+    if found is not None:
+        card, text = found
         await reply(update, context, text, markup=status_markup(context.tr, card))
 
 
@@ -181,11 +181,14 @@ async def _open(update: Update, context: BotContext, koperasi_id: int, target: s
         await refuse(update, context)
         return
     await answer_callback(update, context)
-    services, viewer = context.services, context.viewer
+    services = context.services
     spec = services.forms.forms[NAME]
     async with services.uow() as uow:
         outcome = await begin_form(context, uow, spec, f"{koperasi_id}:{target}")
-        session = await uow.form_sessions.active_for_chat(viewer.chat_id)
+        # The session begin_form just started or resumed (held by this transaction).
+        session = None
+        if outcome.session_id is not None:
+            session = await uow.form_sessions.by_id(outcome.session_id)
         if session is not None:
             if outcome.resumed:
                 # A draft resumes with today's context (the day, the cycle's dates now);

@@ -147,6 +147,25 @@ async def first_time_text(
     return status_text(context.tr, card, terms=terms)
 
 
+async def card_and_text(context: BotContext, koperasi_id: int) -> tuple[StatusCard, str] | None:
+    """`status_for` then `first_time_text` for the sender, the card and the terms they
+    have not seen read in one transaction (a second, writing one only for new terms)."""
+    services, viewer = context.services, context.viewer
+    today = services.clock.now().astimezone(services.config.region.tz).date()
+    terms: tuple[str, ...] = ()
+    async with services.uow(write=False) as uow:
+        card = await load_status(uow, koperasi_id, services.config.rat.policy(), today)
+        if card is None or not may_see(viewer, koperasi_id, card.petugas_id):
+            return None
+        if viewer.person_id is not None:
+            terms = await new_terms(uow, viewer.person_id, card)
+    if terms and viewer.person_id is not None:
+        async with services.uow() as uow:
+            terms = await first_seen_terms(uow, viewer.person_id, card, services.clock.now())
+            await uow.commit()
+    return card, status_text(context.tr, card, terms=terms)
+
+
 def status_markup(
     tr: Translator, card: StatusCard, view: StatusView = StatusView.CARD
 ) -> InlineKeyboardMarkup:

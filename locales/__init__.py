@@ -62,6 +62,19 @@ def _load_translations(locale: str, base: Path) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+# Babel formats the same few numbers and days over and over (a card's counts and deadlines, a
+# reminder pass's dates tens of thousands of times):
+# remembered per locale, as pure functions of their arguments.
+@functools.lru_cache(maxsize=4096, typed=True)  # 1, 1.0 and True apart
+def _decimal(value: int | float | Decimal, locale: str) -> str:
+    return format_decimal(value, locale=locale)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date(value: date, length: str, locale: str) -> str:
+    return format_date(value, format=length, locale=locale)
+
+
 @dataclass(frozen=True)
 class Translator:
     """Renders messages and formats values in one locale and time zone."""
@@ -98,7 +111,7 @@ class Translator:
 
     def number(self, value: int | float | Decimal) -> str:
         """`1.234` in Indonesian, `1,234` in English."""
-        return format_decimal(value, locale=self.locale)
+        return _decimal(value, self.locale)
 
     def percent(self, ratio: float | Decimal, digits: int = 1) -> str:
         """`12,5 %` for 0.125 in Indonesian."""
@@ -107,20 +120,13 @@ class Translator:
 
     def date(self, value: date, length: str = "long") -> str:
         """`31 Maret 2026` in Indonesian."""
-        return _format_date(value, length, self.locale)
+        return _date(value, length, self.locale)
 
     def instant(self, value: datetime) -> str:
         """An instant in the region's time zone, e.g. `31 Maret 2026 14.05`."""
         local = value.astimezone(self.tz)
         clock = format_time(local, format="short", locale=self.locale)
         return f"{self.date(local.date())} {clock}"
-
-
-@functools.lru_cache(maxsize=4096)
-def _format_date(value: date, length: str, locale: str) -> str:
-    """Babel's date formatting, remembered: a reminder pass formats the same few dates tens
-    of thousands of times."""
-    return format_date(value, format=length, locale=locale)
 
 
 class Catalogues:

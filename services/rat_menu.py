@@ -27,7 +27,6 @@ class ReportView:
     rules: CycleRules
     dates: MilestoneDates
     states: dict[str, str]
-    notes: dict[str, str]
     minutes: bool
     late_years: tuple[int, ...]  # missed years whose late RAT can still be recorded
     koperasi_rules: KoperasiRules  # what a missed year's new cycle is built from
@@ -52,42 +51,46 @@ async def load_report(
     """The cooperative's current cycle; None when it has none (or does not exist).
 
     `late`: find the missed years whose late RAT can be recorded (the menu, a late-RAT
-    target); a sub-flow of the current cycle does without (three queries fewer).
+    target), reading the cooperative as the recompute does (its cycles' states with it); a
+    sub-flow of the current cycle reads only the current cycle's states.
     """
-    koperasi = await uow.koperasi.get(koperasi_id)
-    cycle = await uow.rat_report.current_cycle(koperasi_id)
-    if koperasi is None or cycle is None:
+    row = await uow.rat_report.report_row(koperasi_id)  # the cooperative and its cycle
+    if row is None:
         return None
     rules = CycleRules.from_stored(
-        cycle.tahun_buku,
-        {name: getattr(cycle, name) for name in DEADLINE_COLUMNS},
-        cycle.checklist_spec,
+        row.tahun_buku, {name: getattr(row, name) for name in DEADLINE_COLUMNS}, row.checklist_spec
     )
-    entries = await uow.rat_report.entries(cycle.id)
-    dates = MilestoneDates(**{f.name: getattr(cycle, f.name) for f in fields(MilestoneDates)})
+    late_years: tuple[int, ...] = ()
+    if late:  # the recompute's own read: the current cycle's states come with it
+        late_years, states = await _late_years(uow, koperasi_id, row.tahun_buku, policy, today)
+    else:
+        states = await uow.rat_report.states(row.cycle_id)
+    dates = MilestoneDates(**{f.name: getattr(row, f.name) for f in fields(MilestoneDates)})
     return ReportView(
-        koperasi_id=koperasi.id,
-        nama=koperasi.nama,
-        petugas_id=koperasi.petugas_id,
-        quorum_rule=koperasi.quorum_rule,
-        evidence=evidence_requested(koperasi.segmen),
+        koperasi_id=row.id,
+        nama=row.nama,
+        petugas_id=row.petugas_id,
+        quorum_rule=row.quorum_rule,
+        evidence=evidence_requested(row.segmen),
         rules=rules,
         dates=dates,
-        states={code: entry.status for code, entry in entries.items()},
-        notes={code: entry.note for code, entry in entries.items() if entry.note},
-        minutes=cycle.minutes_uploaded_at is not None,
-        late_years=await _late_years(uow, koperasi_id, policy, today) if late else (),
+        states=states,
+        minutes=row.minutes_uploaded_at is not None,
+        late_years=late_years,
         koperasi_rules=KoperasiRules(
-            koperasi.bentuk,
-            FiscalYearEnd(koperasi.fye_month, koperasi.fye_day),
-            koperasi.wajib_audit,
+            row.bentuk, FiscalYearEnd(row.fye_month, row.fye_day), row.wajib_audit
         ),
     )
 
 
 async def _late_years(
-    uow: UnitOfWork, koperasi_id: int, policy: RatPolicy, today: date
-) -> tuple[int, ...]:
-    """The missed years /lapor offers a late RAT for (the recompute's own rule)."""
+    uow: UnitOfWork, koperasi_id: int, tahun_buku: int, policy: RatPolicy, today: date
+) -> tuple[tuple[int, ...], dict[str, str]]:
+    """The missed years /lapor offers a late RAT for (the recompute's own rule), and the
+    checklist states of the cycle of `tahun_buku` (the current one), from the same read."""
     rats = await uow.rat_cycles.load([koperasi_id])
-    return plan_recompute(rats[0], policy, today).state.late_years if rats else ()
+    if not rats:
+        return (), {}
+    cycle = rats[0].cycles.get(tahun_buku)
+    states = dict(cycle.facts.states) if cycle is not None else {}
+    return plan_recompute(rats[0], policy, today).state.late_years, states

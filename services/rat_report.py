@@ -85,12 +85,13 @@ class Context:
 async def record(uow: UnitOfWork, viewer: Viewer, change: ReportChange, ctx: Context) -> Saved:
     """Applies `change` to the cooperative's current cycle; InputError for invalid dates."""
     kid = change.koperasi_id
-    petugas = (await uow.rat_cycles.petugas_ids([kid])).get(kid)
+    # Locked first, its officer and name read with the lock (the right is checked next:
+    # a refused change ends the transaction at once, changing nothing).
+    petugas, nama = await uow.rat_cycles.lock_for_change(kid) or (None, "")
     if not may_report(viewer, kid, petugas) or (
         change.target == ODS and not may_confirm_ods(viewer, kid, petugas)
     ):
         return Saved.NOT_ALLOWED
-    await uow.rat_cycles.lock_koperasi(kid)
     if change.tahun_buku is not None:
         cycle = await _year_cycle(uow, kid, change.tahun_buku, ctx)
     else:
@@ -111,9 +112,7 @@ async def record(uow: UnitOfWork, viewer: Viewer, change: ReportChange, ctx: Con
         uow.rat_report.add(row)
     await recompute_koperasi(uow, kid, ctx.policy, ctx.today, now=ctx.now)
     if not on_behalf and ctx.catalogues is not None:
-        koperasi = await uow.koperasi.get(kid)
-        nama = koperasi.nama if koperasi is not None else ""
-        await notify_officer(uow, ctx.catalogues, kid, nama, ctx.now)
+        await notify_officer(uow, ctx.catalogues, kid, nama, ctx.now, petugas_id=petugas)
     return Saved.SAVED
 
 
@@ -125,10 +124,10 @@ async def undo_last(uow: UnitOfWork, viewer: Viewer, koperasi_id: int, ctx: Cont
     refuse, changing nothing (`CHANGED_SINCE`). The undo is recorded as the undoer's own
     change: an officer's or admin's undo is "dicatat oleh petugas", a board member's is not.
     """
-    petugas = (await uow.rat_cycles.petugas_ids([koperasi_id])).get(koperasi_id)
+    locked = await uow.rat_cycles.lock_for_change(koperasi_id)
+    petugas = locked[0] if locked is not None else None
     if viewer.person_id is None or not may_report(viewer, koperasi_id, petugas):
         return Saved.NOT_ALLOWED
-    await uow.rat_cycles.lock_koperasi(koperasi_id)
     last = await uow.rat_report.last_changes(koperasi_id, viewer.person_id)
     if not last:
         return Saved.UNCHANGED

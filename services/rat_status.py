@@ -6,6 +6,9 @@ Two callers: /status (and the board's home) and the cooperative card of the offi
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Row
 
 from domain.koperasi_list import flags_of, shorten, stage_of
 from domain.rat.policy import CycleRules, RatPolicy
@@ -13,7 +16,6 @@ from domain.rat.status import CycleStatus, StatusCard, cycle_status, facts_of, w
 from domain.rat.terms import card_terms, to_explain
 from services.tindak_lanjut import owed_by_koperasi
 from storage.repositories.rat_cycle import DEADLINE_COLUMNS, MILESTONE_COLUMNS
-from storage.tables import RatCycle
 from storage.uow import UnitOfWork
 
 # A card fits a phone's screen: the oldest few, the rest are in the officer's /tindaklanjut.
@@ -27,29 +29,27 @@ async def load_status(
 
     The caller checks the reader's right to see it (board seat or office scope).
     """
-    found = await uow.koperasi_query.with_officer_name(koperasi_id)
-    if found is None:
+    row = await uow.rat_report.status_row(koperasi_id)  # cooperative, officer, cycle
+    if row is None:
         return None
-    koperasi, officer = found
-    cycle = await uow.rat_report.current_cycle(koperasi_id)
     current = None
-    if cycle is not None:
-        current = await _cycle_status(uow, cycle, policy, today, koperasi.status_aktivitas)
+    if row.cycle_id is not None:
+        current = await _cycle_status(uow, row, policy, today)
     card = StatusCard(
-        koperasi_id=koperasi.id,
-        nama=koperasi.nama,
-        tahap=stage_of(koperasi.tahap),
+        koperasi_id=row.id,
+        nama=row.nama,
+        tahap=stage_of(row.tahap),
         flags=flags_of(
-            koperasi.flag_terlambat_target,
-            koperasi.flag_terlambat_lapor,
-            koperasi.flag_lewat_batas_uu,
-            koperasi.flag_tidak_rat,
+            row.flag_terlambat_target,
+            row.flag_terlambat_lapor,
+            row.flag_lewat_batas_uu,
+            row.flag_tidak_rat,
         ),
-        status_aktivitas=koperasi.status_aktivitas,
-        petugas_id=koperasi.petugas_id,
-        petugas_name=officer,
-        last_rat_tahun_buku=koperasi.last_rat_tahun_buku,
-        last_rat_date=koperasi.last_rat_date,
+        status_aktivitas=row.status_aktivitas,
+        petugas_id=row.petugas_id,
+        petugas_name=row.officer_name,
+        last_rat_tahun_buku=row.last_rat_tahun_buku,
+        last_rat_date=row.last_rat_date,
         cycle=current,
     )
     # The follow-ups from officers' visits that the board owes, earliest due first; the date
@@ -63,21 +63,20 @@ async def load_status(
 
 
 async def _cycle_status(
-    uow: UnitOfWork, cycle: RatCycle, policy: RatPolicy, today: date, activity: str | None
+    uow: UnitOfWork, row: Row[*tuple[Any, ...]], policy: RatPolicy, today: date
 ) -> CycleStatus:
     """The current cycle's progress and next deadline, from its stored rules and entries."""
     rules = CycleRules.from_stored(
-        cycle.tahun_buku,
-        {name: getattr(cycle, name) for name in DEADLINE_COLUMNS},
-        cycle.checklist_spec,
+        row.tahun_buku, {name: getattr(row, name) for name in DEADLINE_COLUMNS}, row.checklist_spec
     )
-    entries = await uow.rat_report.entries(cycle.id)
     facts = facts_of(
-        {code: entry.status for code, entry in entries.items()},
-        {name: getattr(cycle, name) for name in MILESTONE_COLUMNS},
-        cycle.ods_confirmed_by_person_id is not None,
+        await uow.rat_report.states(row.cycle_id),
+        {name: getattr(row, name) for name in MILESTONE_COLUMNS},
+        row.ods_confirmed_by_person_id is not None,
     )
-    return cycle_status(rules, facts, cycle.mode, today, activity=activity, policy=policy)
+    return cycle_status(
+        rules, facts, row.mode, today, activity=row.status_aktivitas, policy=policy
+    )
 
 
 async def new_terms(uow: UnitOfWork, person_id: int, card: StatusCard) -> tuple[str, ...]:

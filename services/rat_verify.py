@@ -57,10 +57,16 @@ class Target:
 
 
 async def notify_officer(
-    uow: UnitOfWork, catalogues: Catalogues, koperasi_id: int, nama: str, now: datetime
+    uow: UnitOfWork,
+    catalogues: Catalogues,
+    koperasi_id: int,
+    nama: str,
+    now: datetime,
+    *,
+    petugas_id: int | None,
 ) -> None:
-    """Tells the cooperative's officer a board reported (at most once an hour per cooperative)."""
-    petugas_id = (await uow.rat_cycles.petugas_ids([koperasi_id])).get(koperasi_id)
+    """Tells the cooperative's officer (`petugas_id`, as the change read it with its lock)
+    a board reported (at most once an hour per cooperative)."""
     if petugas_id is None:
         return
     officer = await uow.people.get(petugas_id)

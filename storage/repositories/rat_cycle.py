@@ -77,6 +77,17 @@ class RatCycleRepository(Repository):
             select(Koperasi.id).where(Koperasi.id == koperasi_id).with_for_update(key_share=True)
         )
 
+    async def lock_for_change(self, koperasi_id: int) -> tuple[int | None, str] | None:
+        """`lock_koperasi`, reading the cooperative's officer and name with the lock (one
+        statement for what a change checks and tells); None when it does not exist."""
+        stmt = (
+            select(Koperasi.petugas_id, Koperasi.nama)
+            .where(Koperasi.id == koperasi_id)
+            .with_for_update(key_share=True)
+        )
+        row = (await self.session.execute(stmt)).one_or_none()
+        return None if row is None else (row.petugas_id, row.nama)
+
     async def next_batch(self, *, after: int, limit: int) -> list[StoredRat]:
         """The next `limit` cooperatives by id above `after`, as `load` reads them.
 

@@ -6,20 +6,94 @@ through `uow.rat_cycles.lock_koperasi`, then writes here, then recomputes.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, Row, select, true
 
 from domain.rat.checklist import BELUM
 from domain.rat.report import Unchecked
+from domain.rat.validation import MilestoneDates
 from storage.repositories.base import Repository
-from storage.tables import ChecklistEntry, CycleChange, Evidence, Koperasi, RatCycle
+from storage.repositories.rat_cycle import DEADLINE_COLUMNS, MILESTONE_COLUMNS
+from storage.tables import ChecklistEntry, CycleChange, Evidence, Koperasi, Person, RatCycle
 
 UNCHECKED = "none"
 
 
+# What /lapor's menu and sub-flows read of a cooperative and its current cycle, in one row.
+_REPORT = (
+    select(
+        Koperasi.id,
+        Koperasi.nama,
+        Koperasi.petugas_id,
+        Koperasi.quorum_rule,
+        Koperasi.segmen,
+        Koperasi.bentuk,
+        Koperasi.fye_month,
+        Koperasi.fye_day,
+        Koperasi.wajib_audit,
+        RatCycle.id.label("cycle_id"),
+        RatCycle.tahun_buku,
+        RatCycle.checklist_spec,
+        RatCycle.minutes_uploaded_at,
+        *(getattr(RatCycle, name) for name in DEADLINE_COLUMNS),
+        *(getattr(RatCycle, f.name) for f in fields(MilestoneDates)),
+    )
+    .select_from(Koperasi)
+    .join(RatCycle, RatCycle.id == Koperasi.current_rat_cycle_id)
+)
+_OFFICER = Person.__table__.alias("officer")
+# What the status card reads: the cooperative's stored standing, its officer's name and its
+# current cycle (columns None when it has none), in one row.
+_STATUS = (
+    select(
+        Koperasi.id,
+        Koperasi.nama,
+        Koperasi.tahap,
+        Koperasi.flag_terlambat_target,
+        Koperasi.flag_terlambat_lapor,
+        Koperasi.flag_lewat_batas_uu,
+        Koperasi.flag_tidak_rat,
+        Koperasi.status_aktivitas,
+        Koperasi.petugas_id,
+        Koperasi.last_rat_tahun_buku,
+        Koperasi.last_rat_date,
+        _OFFICER.c.full_name.label("officer_name"),
+        RatCycle.id.label("cycle_id"),
+        RatCycle.tahun_buku,
+        RatCycle.checklist_spec,
+        RatCycle.mode,
+        RatCycle.ods_confirmed_by_person_id,
+        *(getattr(RatCycle, name) for name in DEADLINE_COLUMNS),
+        *(getattr(RatCycle, name) for name in MILESTONE_COLUMNS),
+    )
+    .select_from(Koperasi)
+    .outerjoin(_OFFICER, _OFFICER.c.id == Koperasi.petugas_id)
+    .outerjoin(RatCycle, RatCycle.id == Koperasi.current_rat_cycle_id)
+)
+_STATES = select(ChecklistEntry.item_code, ChecklistEntry.status)
+
+
 class RatReportRepository(Repository):
     """The current cycle of a cooperative and its checklist entries."""
+
+    async def report_row(self, koperasi_id: int) -> Row[*tuple[Any, ...]] | None:
+        """The cooperative's columns /lapor uses with its current cycle's, in one row (None:
+        no such cooperative, or no current cycle). Plain columns: no ORM objects built."""
+        stmt = _REPORT.where(Koperasi.id == koperasi_id)
+        return (await self.session.execute(stmt)).one_or_none()
+
+    async def status_row(self, koperasi_id: int) -> Row[*tuple[Any, ...]] | None:
+        """The status card's columns of a cooperative, its officer's name and its current
+        cycle (`cycle_id` None: none yet), in one row; None when it does not exist."""
+        return (await self.session.execute(_STATUS.where(Koperasi.id == koperasi_id))).first()
+
+    async def states(self, cycle_id: int) -> dict[str, str]:
+        """The state of each of the cycle's checklist entries, by item code."""
+        stmt = _STATES.where(ChecklistEntry.rat_cycle_id == cycle_id)
+        return {str(code): str(state) for code, state in await self.session.execute(stmt)}
 
     async def current_cycle(self, koperasi_id: int) -> RatCycle | None:
         """The cooperative's current cycle as the last recompute set it (None: none yet)."""
