@@ -44,6 +44,7 @@ from domain.koperasi_list import FLAGS
 from domain.register import JENIS
 from domain.stages import STAGES
 from locales import N_, Catalogues
+from locales.labels import FLAG_KEYS, STAGE_KEYS
 from services.broadcasts import create_draft, schedule
 from storage.uow import UnitOfWork
 
@@ -72,21 +73,6 @@ _FILTER_STEP = {
     SegmentKind.STAGE.value: TAHAP,
     SegmentKind.FLAG.value: FLAG,
     SegmentKind.JENIS.value: JENIS_STEP,
-}
-STAGE_KEYS = {
-    "BELUM_MULAI": N_("koperasi.stage.belum_mulai"),
-    "PERSIAPAN": N_("koperasi.stage.persiapan"),
-    "SIAP_RAT": N_("koperasi.stage.siap_rat"),
-    "TERJADWAL": N_("koperasi.stage.terjadwal"),
-    "RAT_TERLAKSANA": N_("koperasi.stage.rat_terlaksana"),
-    "DILAPORKAN": N_("koperasi.stage.dilaporkan"),
-    "TERINPUT_ODS": N_("koperasi.stage.terinput_ods"),
-}
-FLAG_KEYS = {
-    "TERLAMBAT_TARGET": N_("koperasi.flag.terlambat_target"),
-    "TERLAMBAT_LAPOR": N_("koperasi.flag.terlambat_lapor"),
-    "LEWAT_BATAS_UU": N_("koperasi.flag.lewat_batas_uu"),
-    "TIDAK_RAT": N_("koperasi.flag.tidak_rat"),
 }
 JENIS_KEYS = {
     "produsen": N_("koperasi.value.jenis.produsen"),

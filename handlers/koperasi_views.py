@@ -28,8 +28,9 @@ from domain.koperasi_list import (
 from domain.stages import STAGES
 from handlers.keyboards import Row, button, numbered_rows, page_row, plain, rows_of, single
 from handlers.screens import fits
-from handlers.values import FLAG_KEYS, STAGE_KEYS, field_label, field_value, person_name
+from handlers.values import field_label, field_value, person_name
 from locales import N_, Safe, Translator
+from locales.labels import FLAG_KEYS, STAGE_KEYS
 from services.koperasi_query import ListPage
 
 KECAMATAN_PER_PAGE = 24

@@ -24,8 +24,8 @@ from domain.rollup.split import STAGE_MEASURES, DrillLine, Group, Measure, Split
 from domain.rollup.targets import AKTIF
 from domain.stages import STAGES
 from handlers.keyboards import Row, button, numbered_rows, page_row, plain, rows_of, single
-from handlers.values import STAGE_KEYS
 from locales import N_, Translator
+from locales.labels import STAGE_KEYS
 
 Screen = tuple[str, InlineKeyboardMarkup]
 NAME_LIMIT = 48

@@ -20,12 +20,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 
 from conversations.siaran import (
-    FLAG_KEYS,
     JADWAL,
     JENIS_KEYS,
     NAME,
     SIARAN,
-    STAGE_KEYS,
 )
 from domain.access import Role
 from domain.broadcast import BroadcastStatus, Segment, SegmentKind, Tally
@@ -37,6 +35,7 @@ from handlers.context import BotContext
 from handlers.forms import begin_form, close_keyboard, render_prompt
 from handlers.replies import reply
 from locales import N_, Safe, Translator
+from locales.labels import FLAG_KEYS, STAGE_KEYS
 from services.broadcasts import (
     Start,
     cancel,

@@ -30,7 +30,8 @@ from domain.charts import (
 )
 from domain.koperasi_list import KoperasiScope
 from domain.stages import STAGES
-from locales import N_, Translator
+from locales import Translator
+from locales.labels import STAGE_KEYS
 from runtime.offload import Budget, offload
 from storage.uow import UnitOfWork
 
@@ -46,16 +47,6 @@ __all__ = [
 ]
 
 MB = 1024 * 1024
-
-STAGE_KEYS = {
-    "BELUM_MULAI": N_("koperasi.stage.belum_mulai"),
-    "PERSIAPAN": N_("koperasi.stage.persiapan"),
-    "SIAP_RAT": N_("koperasi.stage.siap_rat"),
-    "TERJADWAL": N_("koperasi.stage.terjadwal"),
-    "RAT_TERLAKSANA": N_("koperasi.stage.rat_terlaksana"),
-    "DILAPORKAN": N_("koperasi.stage.dilaporkan"),
-    "TERINPUT_ODS": N_("koperasi.stage.terinput_ods"),
-}
 
 
 @dataclass(frozen=True)
