@@ -13,7 +13,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, Update
 
 from domain.callbacks import ChartButton
-from domain.koperasi_list import list_scope
+from domain.koperasi_list import KoperasiScope, list_scope
 from domain.rat.koperasi import local_date
 from handlers.auth import refuse
 from handlers.callbacks import answer_callback
@@ -46,11 +46,35 @@ async def send_rollup_charts(
     update: Update, context: BotContext, *, kecamatan: str | None, fiscal_year: int | None
 ) -> None:
     """Sends the progress and trend charts of the viewer's scope as two photos (answering a
-    pressed button first: drawing takes a second or two)."""
+    pressed button first: drawing takes a second or two).
+
+    One drawing per person at a time, as /ekspor makes one export: a second tap while the
+    first is drawn is only told the charts are on their way. The claim lasts exactly as long
+    as the drawing and sending, however they end; other people are never held up by it.
+    """
     scope = list_scope(context.viewer)
-    if scope is None:
+    person_id = context.viewer.person_id
+    if scope is None or person_id is None:
         await refuse(update, context)
         return
+    running = context.services.charts_running
+    if person_id in running:
+        await answer_callback(update, context, context.tr.t("grafik.on_the_way"))
+        return
+    running.add(person_id)
+    try:
+        await _draw_and_send(update, context, scope, kecamatan, fiscal_year)
+    finally:
+        running.discard(person_id)
+
+
+async def _draw_and_send(
+    update: Update,
+    context: BotContext,
+    scope: KoperasiScope,
+    kecamatan: str | None,
+    fiscal_year: int | None,
+) -> None:
     tr = context.tr
     await answer_callback(update, context, tr.t("grafik.busy"))
     services = context.services
