@@ -26,16 +26,9 @@ from domain.rollup.split import Measure, RollupFilter, Split, group_of
 from handlers.auth import refuse, requires
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
-from handlers.rekap_views import (
-    Card,
-    Screen,
-    SplitRow,
-    measure_label,
-    render_card,
-    render_drill,
-    render_kecamatan_picker,
-    render_split,
-)
+from handlers.rekap_card import Card, render_card
+from handlers.rekap_format import Screen, measure_label
+from handlers.rekap_lists import SplitRow, render_drill, render_kecamatan_picker, render_split
 from handlers.replies import reply
 from handlers.screens import show
 from handlers.siaran_entry import start_siaran_for_koperasi
