@@ -3,14 +3,14 @@
 `send_rollup_charts` sends the two charts of the viewer's scope — admins and pimpinan the
 regency, an officer their own cooperatives — for a kecamatan and a fiscal year; the counts are
 read in one short read-only unit of work, the drawing happens in a worker process (never on
-the event loop), and the photos go out after it. `chart_button` makes the button, whose press
-(`on_chart_button`) is authorised again here: the data names a kecamatan and a year, never a
-scope.
+the event loop), and the photos go out after it. The button is on the /rekap card
+(`handlers.rekap_card.chart_rows`); its press (`on_chart_button`) is authorised again here:
+the data names a kecamatan and a year, never a scope.
 """
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, Update
+from telegram import Update
 
 from domain.callbacks import ChartButton
 from domain.koperasi_list import KoperasiScope, list_scope
@@ -18,9 +18,7 @@ from domain.rat.koperasi import local_date
 from handlers.auth import refuse
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
-from handlers.keyboards import button, plain
 from handlers.replies import reply, reply_photo
-from locales import Translator
 from runtime.offload import OffloadError
 from services.charts import (
     ChartRequest,
@@ -30,16 +28,6 @@ from services.charts import (
     scope_name,
     trend_labels,
 )
-
-
-def chart_button(
-    tr: Translator, kecamatan_names: list[str], kecamatan: str | None, fiscal_year: int | None
-) -> InlineKeyboardButton:
-    """The *Grafik* button for a kecamatan of `[region] kecamatan` (None: all) and a fiscal
-    year (None: the current cycles)."""
-    index = kecamatan_names.index(kecamatan) + 1 if kecamatan in kecamatan_names else 0
-    data = ChartButton(index, fiscal_year or 0).encode()
-    return button(plain(tr.t("grafik.button")), data)
 
 
 async def send_rollup_charts(
