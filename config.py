@@ -261,6 +261,8 @@ class RelayConfig(_Section):
 class PrivacyConfig(_Section):
     # Conversations between boards and officers are kept this long, then erased.
     thread_retention_days: int = Field(default=730, ge=30)
+    # A broadcast's text is emptied this long after it settled; its counts are kept.
+    broadcast_retention_days: int = Field(default=90, ge=7)
     # The address people can write to about their data (shown in the privacy notice).
     contact: str = "Dinas Koperasi, Usaha Kecil dan Menengah, Perindustrian dan Perdagangan"
 

@@ -36,6 +36,7 @@ from domain.kunjungan import (
     toggled,
 )
 from locales import N_
+from locales.labels import ITEM_KEYS
 
 HORIZON_DAYS = 366  # how far ahead a due date, a planned RAT or a next visit may lie
 
@@ -115,8 +116,6 @@ def poac_hint(tr: Any, answers: Answers) -> str:
 
 CHECKLIST_DONE = "selesai"
 CHECKLIST_OPEN = "checklist_pilih"  # the items ticked so far, while the officer ticks
-# The default checklist's item names (lapor.item.A1 …); another code is shown as it is.
-NAMED_ITEMS = frozenset(f"A{number}" for number in range(1, 15))
 
 
 def _ticked(answers: Answers) -> list[str]:
@@ -130,11 +129,9 @@ DONE_KEY = N_("kunjungan.checklist.done")
 
 def _item(code: str, ticked: bool) -> Option:
     """An item's option: `✓ A1 Tutup buku` when ticked (a code without a known name: alone)."""
-    if code in NAMED_ITEMS:
+    if code in ITEM_KEYS:  # a default item's name; another code is shown as it is
         key = N_("kunjungan.checklist.on") if ticked else N_("kunjungan.checklist.off")
-        return Option(
-            code, key, params=(("code", code),), param_keys=(("name", f"lapor.item.{code}"),)
-        )
+        return Option(code, key, params=(("code", code),), param_keys=(("name", ITEM_KEYS[code]),))
     key = N_("kunjungan.checklist.on_code") if ticked else N_("kunjungan.checklist.off_code")
     return Option(code, key, params=(("code", code),))
 

@@ -37,19 +37,13 @@ from domain.rat.checklist import ITEM_STATES
 from domain.rat.report import HELD, INVITE, MATERIALS, MINUTES, ODS, PLAN, REPORTED
 from domain.rat.validation import MAX_MEMBERS, MODES
 from locales import N_, Catalogues
+from locales.labels import ITEM_STATE_KEYS, RAT_MODE_KEYS
 from services.rat_report import Context, Saved, record
 from services.roles import viewer_of
 from storage.uow import UnitOfWork
 
 NAME = "lapor"
 COMMAND = None  # started by the /lapor menu's buttons (handlers.lapor)
-STATE_KEYS = {
-    "belum": N_("lapor.state.belum"),
-    "proses": N_("lapor.state.proses"),
-    "selesai": N_("lapor.state.selesai"),
-    "tidak_berlaku": N_("lapor.state.tidak_berlaku"),
-}
-MODE_KEYS = {mode: f"status.mode.{mode}" for mode in MODES}
 YES_NO = [Option("y", N_("lapor.yes")), Option("n", N_("lapor.no"))]
 EVIDENCE = [Option("y", N_("lapor.evidence.send")), Option("n", N_("lapor.evidence.skip"))]
 # The first step of each target (an item's is "state").
@@ -138,8 +132,8 @@ def form(catalogues: Catalogues) -> FormSpec:
     async def complete(uow: UnitOfWork, run: FormRun) -> Reply | ShowStatusCard:
         return await _complete(uow, run, catalogues)
 
-    states = [Option(state, STATE_KEYS[state]) for state in ITEM_STATES]
-    modes = [Option(mode, MODE_KEYS[mode]) for mode in MODES]
+    states = [Option(state, ITEM_STATE_KEYS[state]) for state in ITEM_STATES]
+    modes = [Option(mode, RAT_MODE_KEYS[mode]) for mode in MODES]
     return FormSpec(
         name=NAME,
         code="l",

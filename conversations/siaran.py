@@ -44,7 +44,7 @@ from domain.koperasi_list import FLAGS
 from domain.register import JENIS
 from domain.stages import STAGES
 from locales import N_, Catalogues
-from locales.labels import FLAG_KEYS, STAGE_KEYS
+from locales.labels import FLAG_KEYS, JENIS_KEYS, STAGE_KEYS
 from services.broadcasts import create_draft, schedule
 from storage.uow import UnitOfWork
 
@@ -73,14 +73,6 @@ _FILTER_STEP = {
     SegmentKind.STAGE.value: TAHAP,
     SegmentKind.FLAG.value: FLAG,
     SegmentKind.JENIS.value: JENIS_STEP,
-}
-JENIS_KEYS = {
-    "produsen": N_("koperasi.value.jenis.produsen"),
-    "konsumen": N_("koperasi.value.jenis.konsumen"),
-    "pemasaran": N_("koperasi.value.jenis.pemasaran"),
-    "jasa": N_("koperasi.value.jenis.jasa"),
-    "simpan_pinjam": N_("koperasi.value.jenis.simpan_pinjam"),
-    "serba_usaha": N_("koperasi.value.jenis.serba_usaha"),
 }
 _MEDIA = [
     Option(NO_MEDIA, N_("siaran.lampiran.none")),

@@ -113,6 +113,15 @@ class BroadcastStatus(StrEnum):
     DISCARDED = "discarded"  # the preview was dropped
 
 
+#: Broadcasts nothing more will happen to: their text is kept only for the retention period.
+SETTLED = frozenset(
+    {
+        BroadcastStatus.DONE,
+        BroadcastStatus.CANCELLED,
+        BroadcastStatus.EXPIRED,
+        BroadcastStatus.DISCARDED,
+    }
+)
 #: Outbox rows of a broadcast that still may leave.
 UNSETTLED = frozenset({OutboxStatus.PENDING.value, OutboxStatus.CLAIMED.value})
 #: Outbox rows of a broadcast that show its first message may have left.

@@ -3,24 +3,22 @@
 `send_rollup_charts` sends the two charts of the viewer's scope — admins and pimpinan the
 regency, an officer their own cooperatives — for a kecamatan and a fiscal year; the counts are
 read in one short read-only unit of work, the drawing happens in a worker process (never on
-the event loop), and the photos go out after it. `chart_button` makes the button, whose press
-(`on_chart_button`) is authorised again here: the data names a kecamatan and a year, never a
-scope.
+the event loop), and the photos go out after it. The button is on the /rekap card
+(`handlers.rekap_card.chart_rows`); its press (`on_chart_button`) is authorised again here:
+the data names a kecamatan and a year, never a scope.
 """
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, Update
+from telegram import Update
 
 from domain.callbacks import ChartButton
-from domain.koperasi_list import list_scope
+from domain.koperasi_list import KoperasiScope, list_scope
 from domain.rat.koperasi import local_date
 from handlers.auth import refuse
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
-from handlers.keyboards import button, plain
 from handlers.replies import reply, reply_photo
-from locales import Translator
 from runtime.offload import OffloadError
 from services.charts import (
     ChartRequest,
@@ -32,25 +30,39 @@ from services.charts import (
 )
 
 
-def chart_button(
-    tr: Translator, kecamatan_names: list[str], kecamatan: str | None, fiscal_year: int | None
-) -> InlineKeyboardButton:
-    """The *Grafik* button for a kecamatan of `[region] kecamatan` (None: all) and a fiscal
-    year (None: the current cycles)."""
-    index = kecamatan_names.index(kecamatan) + 1 if kecamatan in kecamatan_names else 0
-    data = ChartButton(index, fiscal_year or 0).encode()
-    return button(plain(tr.t("grafik.button")), data)
-
-
 async def send_rollup_charts(
     update: Update, context: BotContext, *, kecamatan: str | None, fiscal_year: int | None
 ) -> None:
     """Sends the progress and trend charts of the viewer's scope as two photos (answering a
-    pressed button first: drawing takes a second or two)."""
+    pressed button first: drawing takes a second or two).
+
+    One drawing per person at a time, as /ekspor makes one export: a second tap while the
+    first is drawn is only told the charts are on their way. The claim lasts exactly as long
+    as the drawing and sending, however they end; other people are never held up by it.
+    """
     scope = list_scope(context.viewer)
-    if scope is None:
+    person_id = context.viewer.person_id
+    if scope is None or person_id is None:
         await refuse(update, context)
         return
+    running = context.services.charts_running
+    if person_id in running:
+        await answer_callback(update, context, context.tr.t("grafik.on_the_way"))
+        return
+    running.add(person_id)
+    try:
+        await _draw_and_send(update, context, scope, kecamatan, fiscal_year)
+    finally:
+        running.discard(person_id)
+
+
+async def _draw_and_send(
+    update: Update,
+    context: BotContext,
+    scope: KoperasiScope,
+    kecamatan: str | None,
+    fiscal_year: int | None,
+) -> None:
     tr = context.tr
     await answer_callback(update, context, tr.t("grafik.busy"))
     services = context.services

@@ -9,6 +9,7 @@ from domain.callbacks.rat import UNDO
 from domain.rat.report import MILESTONES, MenuEntry, late_target, late_year
 from handlers.keyboards import Row, button, rows_of, single
 from locales import N_, Translator
+from locales.labels import ITEM_KEYS
 
 STATE_MARKS = {
     "belum": "⬜",
@@ -17,22 +18,6 @@ STATE_MARKS = {
     "tidak_berlaku": "➖",
     "open": "⬜",
     "done": "✅",
-}
-ITEM_KEYS = {
-    "A1": N_("lapor.item.A1"),
-    "A2": N_("lapor.item.A2"),
-    "A3": N_("lapor.item.A3"),
-    "A4": N_("lapor.item.A4"),
-    "A5": N_("lapor.item.A5"),
-    "A6": N_("lapor.item.A6"),
-    "A7": N_("lapor.item.A7"),
-    "A8": N_("lapor.item.A8"),
-    "A9": N_("lapor.item.A9"),
-    "A10": N_("lapor.item.A10"),
-    "A11": N_("lapor.item.A11"),
-    "A12": N_("lapor.item.A12"),
-    "A13": N_("lapor.item.A13"),
-    "A14": N_("lapor.item.A14"),
 }
 MILESTONE_KEYS = {
     "plan": N_("lapor.milestone.plan"),

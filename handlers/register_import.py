@@ -14,7 +14,6 @@ cannot read within its limits or budget fails the import with the reason.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import replace
 from datetime import datetime
 
@@ -28,7 +27,7 @@ from domain.forms import FormStatus
 from handlers.auth import refuse, requires
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
-from handlers.forms import begin_form, render_prompt
+from handlers.forms import begin_form, close_keyboard, render_prompt
 from handlers.replies import reply
 from locales import N_
 from runtime.offload import OffloadError
@@ -199,15 +198,6 @@ async def _send_template(context: BotContext) -> None:
     )
 
 
-async def _close_keyboard(update: Update) -> None:
-    """Takes the buttons off the preview, so it is not pressed again."""
-    message = update.effective_message
-    if message is None or not message.reply_markup:
-        return
-    with contextlib.suppress(BadRequest):  # too old or deleted: the decision stands anyway
-        await message.edit_reply_markup(reply_markup=None)
-
-
 async def _cancel(update: Update, context: BotContext, pending: PendingImport) -> None:
     services = context.services
     async with services.uow() as uow:
@@ -223,7 +213,7 @@ async def _cancel(update: Update, context: BotContext, pending: PendingImport) -
         await answer_callback(update, context, context.tr.t("impor.already_done"))
         return
     await answer_callback(update, context)
-    await _close_keyboard(update)
+    await close_keyboard(update)
     await reply(update, context, context.tr.t("impor.cancelled"))
 
 
@@ -231,7 +221,7 @@ async def _confirm(update: Update, context: BotContext, pending: PendingImport) 
     """Imports the valid rows of the previewed file, once, in one transaction."""
     services, viewer, tr = context.services, context.viewer, context.tr
     await answer_callback(update, context, tr.t("impor.applying"))
-    await _close_keyboard(update)
+    await close_keyboard(update)
     now = services.clock.now()
     # Committed first: a crash from here on is reported after the restart (register_recovery).
     if not await begin_apply(services.uow, pending.id, now):

@@ -26,16 +26,9 @@ from domain.rollup.split import Measure, RollupFilter, Split, group_of
 from handlers.auth import refuse, requires
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
-from handlers.rekap_views import (
-    Card,
-    Screen,
-    SplitRow,
-    measure_label,
-    render_card,
-    render_drill,
-    render_kecamatan_picker,
-    render_split,
-)
+from handlers.rekap_card import Card, render_card
+from handlers.rekap_format import Screen, measure_label
+from handlers.rekap_lists import SplitRow, render_drill, render_kecamatan_picker, render_split
 from handlers.replies import reply
 from handlers.screens import show
 from handlers.siaran_entry import start_siaran_for_koperasi
@@ -66,6 +59,16 @@ def _period(context: BotContext, year: int) -> Period:
 
 def _year_offered(context: BotContext, year: int) -> bool:
     return 2000 <= year <= default_period(_today(context))
+
+
+def _scope(context: BotContext, view: RekapView) -> tuple[RollupFilter, Period] | None:
+    """What the view counts and over which period; None when the view is not the viewer's
+    (another officer's group, a kecamatan out of range, a year not offered)."""
+    names = context.services.config.region.kecamatan
+    where = rollup_filter(context.viewer, view.kecamatan, view.group, names)
+    if where is None or not _year_offered(context, view.year):
+        return None
+    return where, _period(context, view.year)
 
 
 async def _describe(context: BotContext, view: RekapView, where: RollupFilter) -> str:
@@ -100,11 +103,10 @@ async def _group_label(context: BotContext, split: Split, key: object) -> str:
 
 async def card_screen(context: BotContext, view: RekapView) -> Screen | None:
     """The headline card of a view, or None when the view is not the viewer's."""
-    names = context.services.config.region.kecamatan
-    where = rollup_filter(context.viewer, view.kecamatan, view.group, names)
-    if where is None or not _year_offered(context, view.year):
+    scope = _scope(context, view)
+    if scope is None:
         return None
-    period = _period(context, view.year)
+    where, period = scope
     async with context.services.uow(write=False, background=True) as uow:
         counts = await headline(uow, where, period)
         snapshots = await snapshots_for(uow, view.year, where)
@@ -124,14 +126,12 @@ async def card_screen(context: BotContext, view: RekapView) -> Screen | None:
 
 async def _split_screen(context: BotContext, button: RekapButton) -> Screen | None:
     view, split = button.view, Split(button.arg)
+    scope = _scope(context, view)
+    if scope is None or split not in splits_for(context.viewer):
+        return None
+    where, period = scope
     names = context.services.config.region.kecamatan
-    where = rollup_filter(context.viewer, view.kecamatan, view.group, names)
-    if where is None or split not in splits_for(context.viewer):
-        return None
-    if not _year_offered(context, view.year):
-        return None
     whole = RollupFilter(where.petugas_id, where.kecamatan)
-    period = _period(context, view.year)
     async with context.services.uow(write=False, background=True) as uow:
         grouped = await rollup(uow, whole, split, period)
         officers = await officer_names(uow, [k for k in grouped if isinstance(k, int) and k])
@@ -174,11 +174,10 @@ def _order(split: Split, row: SplitRow, names: list[str]) -> tuple[int, str]:
 
 async def _drill_screen(context: BotContext, button: RekapButton) -> Screen | None:
     view, measure = button.view, Measure(button.arg)
-    names = context.services.config.region.kecamatan
-    where = rollup_filter(context.viewer, view.kecamatan, view.group, names)
-    if where is None or not _year_offered(context, view.year):
+    scope = _scope(context, view)
+    if scope is None:
         return None
-    period = _period(context, view.year)
+    where, period = scope
     async with context.services.uow(write=False, background=True) as uow:
         total, lines = await drill_page(uow, _segment(where, view), measure, period, button.page)
         window = page_window(total, button.page)
@@ -207,11 +206,10 @@ async def _remind(update: Update, context: BotContext, button: RekapButton) -> b
     if not may_remind(context.viewer):
         return False
     view, measure = button.view, Measure(button.arg)
-    names = context.services.config.region.kecamatan
-    where = rollup_filter(context.viewer, view.kecamatan, view.group, names)
-    if where is None or not _year_offered(context, view.year):
+    scope = _scope(context, view)
+    if scope is None:
         return False
-    period = _period(context, view.year)
+    where, period = scope
     async with context.services.uow(write=False, background=True) as uow:
         ids = await drill_ids(uow, _segment(where, view), measure, period)
     await answer_callback(update, context)

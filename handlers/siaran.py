@@ -21,7 +21,6 @@ from telegram.error import TelegramError
 
 from conversations.siaran import (
     JADWAL,
-    JENIS_KEYS,
     NAME,
     SIARAN,
 )
@@ -35,7 +34,7 @@ from handlers.context import BotContext
 from handlers.forms import begin_form, close_keyboard, render_prompt
 from handlers.replies import reply
 from locales import N_, Safe, Translator
-from locales.labels import FLAG_KEYS, STAGE_KEYS
+from locales.labels import FLAG_KEYS, JENIS_KEYS, STAGE_KEYS
 from services.broadcasts import (
     Start,
     cancel,

@@ -21,6 +21,7 @@ from handlers.keyboards import single
 from handlers.koperasi_views import flag_labels, stage_label
 from handlers.values import person_name
 from locales import N_, Safe, Translator
+from locales.labels import RAT_MODE_KEYS
 from services.rat_status import first_seen_terms, load_status, new_terms
 
 DEADLINE_KEYS = {
@@ -29,12 +30,6 @@ DEADLINE_KEYS = {
     "statutory": N_("status.deadline.statutory"),
     "tidak_rat": N_("status.deadline.tidak_rat"),
     "latest_rat": N_("status.deadline.latest_rat"),
-}
-MODE_KEYS = {
-    "luring": N_("status.mode.luring"),
-    "daring": N_("status.mode.daring"),
-    "hybrid": N_("status.mode.hybrid"),
-    "tertulis": N_("status.mode.tertulis"),
 }
 DAYS_KEYS = {0: N_("status.deadline_today"), 1: N_("status.deadline_tomorrow")}
 # One line per official term, explained under the card the first time a person sees it.
@@ -67,8 +62,8 @@ def _cycle_lines(tr: Translator, cycle: CycleStatus) -> list[str]:
         lines.append(tr.t(key, what=what, day=deadline.day, days=deadline.days_left))
     if cycle.planned_date is None:
         lines.append(tr.t("status.not_planned"))
-    elif cycle.mode in MODE_KEYS:
-        mode = Safe(tr.t(MODE_KEYS[cycle.mode]))
+    elif cycle.mode in RAT_MODE_KEYS:
+        mode = Safe(tr.t(RAT_MODE_KEYS[cycle.mode]))
         lines.append(tr.t("status.planned_mode", day=cycle.planned_date, mode=mode))
     else:
         lines.append(tr.t("status.planned", day=cycle.planned_date))

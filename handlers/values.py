@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from locales import N_, Safe, Translator
+from locales.labels import JENIS_KEYS
 
 FIELD_KEYS = {
     "bentuk": N_("koperasi.field.bentuk"),
@@ -30,12 +31,7 @@ FIELD_KEYS = {
 CODE_KEYS = {
     ("bentuk", "primer"): N_("koperasi.value.bentuk.primer"),
     ("bentuk", "sekunder"): N_("koperasi.value.bentuk.sekunder"),
-    ("jenis", "produsen"): N_("koperasi.value.jenis.produsen"),
-    ("jenis", "konsumen"): N_("koperasi.value.jenis.konsumen"),
-    ("jenis", "pemasaran"): N_("koperasi.value.jenis.pemasaran"),
-    ("jenis", "jasa"): N_("koperasi.value.jenis.jasa"),
-    ("jenis", "simpan_pinjam"): N_("koperasi.value.jenis.simpan_pinjam"),
-    ("jenis", "serba_usaha"): N_("koperasi.value.jenis.serba_usaha"),
+    **{("jenis", code): key for code, key in JENIS_KEYS.items()},
     ("pola", "konvensional"): N_("koperasi.value.pola.konvensional"),
     ("pola", "syariah"): N_("koperasi.value.pola.syariah"),
     ("segmen", "reguler"): N_("koperasi.value.segmen.reguler"),

@@ -21,15 +21,11 @@ from handlers.keyboards import Row, button
 from handlers.lapor_views import target_label
 from handlers.replies import reply
 from handlers.screens import show
-from locales import N_, Safe, Translator
+from locales import Safe, Translator
+from locales.labels import ITEM_STATE_KEYS
 from services.rat_verify import Checked, check
 
 SHOWN = 10
-STATE_KEYS = {
-    "proses": N_("lapor.state.proses"),
-    "selesai": N_("lapor.state.selesai"),
-    "tidak_berlaku": N_("lapor.state.tidak_berlaku"),
-}
 
 
 def render(tr: Translator, found: list[Unchecked]) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -38,7 +34,7 @@ def render(tr: Translator, found: list[Unchecked]) -> tuple[str, InlineKeyboardM
         return tr.t("verifikasi.empty"), None
     lines, rows = [tr.t("verifikasi.title")], []
     for number, item in enumerate(found, start=1):
-        state = Safe(tr.t(STATE_KEYS[item.state])) if item.state in STATE_KEYS else ""
+        state = Safe(tr.t(ITEM_STATE_KEYS[item.state])) if item.state in ITEM_STATE_KEYS else ""
         lines.append(
             tr.t(
                 "verifikasi.line",

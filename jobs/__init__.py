@@ -28,7 +28,8 @@ from datetime import time, timedelta
 from domain.schedule import Daily, Every
 from handlers.context import GempurApp
 from jobs.broadcasts import JOB_NAME as BROADCASTS_JOB
-from jobs.broadcasts import broadcasts
+from jobs.broadcasts import RETENTION_JOB as BROADCAST_RETENTION_JOB
+from jobs.broadcasts import broadcast_retention, broadcasts
 from jobs.rat_recompute import JOB_NAME as RECOMPUTE_JOB
 from jobs.rat_recompute import rat_recompute
 from jobs.registry import Job, JobRegistry
@@ -63,6 +64,8 @@ JOBS: tuple[Job[GempurApp], ...] = (
     Job(ROLLUP_JOB, Daily(time(7, 30)), weekly_rollup, after=(RECOMPUTE_JOB,)),
     # Scheduled broadcasts whose moment has come; progress and reports of those sending.
     Job(BROADCASTS_JOB, Every(timedelta(minutes=1)), broadcasts),
+    # The texts of broadcasts settled longer than `[privacy] broadcast_retention_days` ago.
+    Job(BROADCAST_RETENTION_JOB, Daily(time(3, 0)), broadcast_retention),
     # Roll-up snapshots at each cut-off passed (after the night's recompute has set the flags).
     Job(SNAPSHOT_JOB, Daily(time(0, 30)), rollup_snapshot, after=(RECOMPUTE_JOB,)),
 )

@@ -1,7 +1,9 @@
-"""Message keys of the codes every screen names: a cooperative's stage and flags.
+"""Message keys of the codes every screen names, one table per code: a cooperative's stage,
+flags and jenis, a checklist item and its state, the way a RAT was held.
 
-One table for the handlers, the forms and the chart labels, so a stage is called the same
-everywhere (the codes themselves are the domain's).
+One table for the handlers, the forms, the cards and the chart labels, so a code is called the
+same everywhere (the codes themselves are the domain's). A code missing from its table is
+shown as it is stored.
 """
 
 from __future__ import annotations
@@ -22,4 +24,44 @@ FLAG_KEYS = {
     "TERLAMBAT_LAPOR": N_("koperasi.flag.terlambat_lapor"),
     "LEWAT_BATAS_UU": N_("koperasi.flag.lewat_batas_uu"),
     "TIDAK_RAT": N_("koperasi.flag.tidak_rat"),
+}
+#: The register's *jenis koperasi* (`domain.register.JENIS`).
+JENIS_KEYS = {
+    "produsen": N_("koperasi.value.jenis.produsen"),
+    "konsumen": N_("koperasi.value.jenis.konsumen"),
+    "pemasaran": N_("koperasi.value.jenis.pemasaran"),
+    "jasa": N_("koperasi.value.jenis.jasa"),
+    "simpan_pinjam": N_("koperasi.value.jenis.simpan_pinjam"),
+    "serba_usaha": N_("koperasi.value.jenis.serba_usaha"),
+}
+#: The default checklist's item names (`domain.rat.checklist`); another code has no name.
+ITEM_KEYS = {
+    "A1": N_("lapor.item.A1"),
+    "A2": N_("lapor.item.A2"),
+    "A3": N_("lapor.item.A3"),
+    "A4": N_("lapor.item.A4"),
+    "A5": N_("lapor.item.A5"),
+    "A6": N_("lapor.item.A6"),
+    "A7": N_("lapor.item.A7"),
+    "A8": N_("lapor.item.A8"),
+    "A9": N_("lapor.item.A9"),
+    "A10": N_("lapor.item.A10"),
+    "A11": N_("lapor.item.A11"),
+    "A12": N_("lapor.item.A12"),
+    "A13": N_("lapor.item.A13"),
+    "A14": N_("lapor.item.A14"),
+}
+#: A checklist item's state (`domain.rat.checklist.ITEM_STATES`).
+ITEM_STATE_KEYS = {
+    "belum": N_("lapor.state.belum"),
+    "proses": N_("lapor.state.proses"),
+    "selesai": N_("lapor.state.selesai"),
+    "tidak_berlaku": N_("lapor.state.tidak_berlaku"),
+}
+#: How the RAT was held (`domain.rat.validation.MODES`).
+RAT_MODE_KEYS = {
+    "luring": N_("status.mode.luring"),
+    "daring": N_("status.mode.daring"),
+    "hybrid": N_("status.mode.hybrid"),
+    "tertulis": N_("status.mode.tertulis"),
 }

@@ -38,6 +38,8 @@ class AppServices:
     outbox_doorbell: OutboxDoorbell
     # The people whose /ekspor is being built (one at a time each: a double tap starts one).
     exports_running: set[int] = field(default_factory=set)
+    # The people whose *Grafik* charts are being drawn (a double tap draws them once).
+    charts_running: set[int] = field(default_factory=set)
 
     def uow(self, *, write: bool = True, background: bool = False) -> UnitOfWork:
         """A fresh unit of work (one per step of a use-case, never shared between tasks).

@@ -17,6 +17,7 @@ from domain.invites import BOARD_POSITION_KEYS
 from domain.koperasi_list import flags_of, stage_of
 from domain.relay import TOPIC_KEYS, Topic
 from locales import N_, Safe, Translator
+from locales.labels import FLAG_KEYS, STAGE_KEYS
 from storage.tables import Koperasi, Thread
 from storage.uow import UnitOfWork
 
@@ -66,7 +67,7 @@ def _flags(tr: Translator, koperasi: Koperasi | None) -> str:
         koperasi.flag_lewat_batas_uu,
         koperasi.flag_tidak_rat,
     )
-    return ", ".join(tr.t(f"koperasi.flag.{flag.lower()}") for flag in flags) or "-"
+    return ", ".join(tr.t(FLAG_KEYS[flag]) for flag in flags) or "-"
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def header_card(tr: Translator, facts: CardFacts) -> tuple[str, dict[str, object
     koperasi = facts.koperasi
     nama = koperasi.nama if koperasi is not None else "?"
     kecamatan = (koperasi.kecamatan if koperasi is not None else None) or "-"
-    stage = tr.t(f"koperasi.stage.{stage_of(koperasi.tahap if koperasi else None).lower()}")
+    stage = tr.t(STAGE_KEYS[stage_of(koperasi.tahap if koperasi else None)])
     position = BOARD_POSITION_KEYS.get(facts.jabatan or "")
     role = tr.t(position) if position is not None else tr.t("relay.card.board")
     topic = tr.t(TOPIC_KEYS[Topic(facts.topic)]) if facts.topic in set(Topic) else "-"

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, text, update
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, text, update
 
 from domain.access import Role
-from domain.broadcast import LEFT, BroadcastStatus, Segment, SegmentKind
+from domain.broadcast import LEFT, SETTLED, UNSETTLED, BroadcastStatus, Segment, SegmentKind
 from domain.delivery import OutboxStatus
 from domain.koperasi_list import search_key
 from domain.rat.activity import BUBAR
@@ -195,3 +195,66 @@ class BroadcastRepository(Repository):
             )
         )
         return not gone
+
+    async def forget_texts(self, before: datetime) -> list[int]:
+        """Empties the text and attachment of every broadcast settled before ``before`` (a
+        draft left undecided since then is discarded), and the payloads of their messages
+        that have left or never will; returns their ids.
+
+        What the reports count stays: the broadcast row (segment, status, recipient count,
+        times) and its outbox rows with their statuses.
+        """
+        ended = func.coalesce(Broadcast.finished_at, Broadcast.created_at)
+        settled = [status.value for status in SETTLED]
+        draft = BroadcastStatus.DRAFT.value
+        ids = list(
+            await self.session.scalars(
+                select(Broadcast.id)
+                .where(
+                    or_(
+                        and_(Broadcast.status.in_(settled), ended < before),
+                        and_(Broadcast.status == draft, Broadcast.created_at < before),
+                    ),
+                    or_(Broadcast.text.is_not(None), Broadcast.media_file_id.is_not(None)),
+                )
+                .order_by(Broadcast.id)
+            )
+        )
+        if not ids:
+            return []
+        await self.session.execute(
+            update(Broadcast)
+            .where(Broadcast.id.in_(ids))
+            .values(
+                text=None,
+                media_file_id=None,
+                status=case(
+                    (Broadcast.status == draft, BroadcastStatus.DISCARDED.value),
+                    else_=Broadcast.status,
+                ),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.execute(
+            update(Outbox)
+            .where(Outbox.broadcast_id.in_(ids), Outbox.status.not_in(sorted(UNSETTLED)))
+            .values(payload={})
+            .execution_options(synchronize_session=False)
+        )
+        return ids
+
+    async def forget_notes(self, broadcast_ids: Sequence[int]) -> int:
+        """Empties the payloads of the notes about these broadcasts that were sent to their
+        admins (they quote the text's start); returns how many."""
+        if not broadcast_ids:
+            return 0
+        about = [
+            Outbox.idempotency_key.like(f"note:%:siaran:{number}:%") for number in broadcast_ids
+        ]
+        result = await self.session.execute(
+            update(Outbox)
+            .where(or_(*about), Outbox.status.not_in(sorted(UNSETTLED)))
+            .values(payload={})
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)

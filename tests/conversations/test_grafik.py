@@ -4,11 +4,17 @@ Monday 07:30 job whose photo the sender uploads to Telegram."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
+import pytest
+
+from config import AppConfig
 from domain.access import Role
 from domain.callbacks import ChartButton
 from jobs import job_registry
+from services import charts
+from services.charts import ChartRequest
 from services.outbox.api import PtbBotApi
 from services.outbox.sender import OutboxSender
 from storage.tables import RatCycle
@@ -155,3 +161,61 @@ async def test_the_monday_roll_up_reaches_admins_and_pimpinan_as_a_photo_once(
     await first.run_due()
     await run_until_settled(sender, services.sessions)
     assert len(_photos(await admin.messages())) == 1
+
+
+async def test_a_double_tap_draws_once_and_holds_up_no_one_else(
+    conv: Conversation, stub: BotApiStub, driver: Driver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The admin's second tap comes while the first drawing waits: it is told the charts are
+    on their way and draws nothing; the pimpinan's tap meanwhile gets their own charts."""
+    await _seed(conv)
+    admin, boss = driver.user(ADMIN, "Admin"), driver.user(BOSS, "Pimpinan", language_code="en")
+    await conv.say(admin, "/bantuan")
+    await conv.say(boss, "/bantuan")
+    entered, release = asyncio.Event(), asyncio.Event()
+    real = charts.render
+
+    async def first_waits(cfg: AppConfig, *requests: ChartRequest) -> list[bytes]:
+        if not entered.is_set():
+            entered.set()
+            await release.wait()
+        return await real(cfg, *requests)
+
+    monkeypatch.setattr("handlers.grafik.render", first_waits)
+    forge_press(stub, ADMIN, ChartButton().encode())
+    first = asyncio.create_task(conv.deliver())
+    await asyncio.wait_for(entered.wait(), timeout=10)
+    second = forge_press(stub, ADMIN, ChartButton().encode())
+    other = forge_press(stub, BOSS, ChartButton().encode())
+    await conv.deliver()
+    assert answer_of(stub, second)["answer"]["text"] == "Grafik sedang dibuat dan segera dikirim."  # type: ignore[index]
+    assert answer_of(stub, other)["answer"]["text"] == "Drawing the charts…"  # type: ignore[index]
+    assert len(_photos(await boss.messages())) == 2
+    assert _photos(await admin.messages()) == []
+    release.set()
+    await asyncio.wait_for(first, timeout=30)
+    assert len(_photos(await admin.messages())) == 2
+
+
+async def test_a_failed_drawing_leaves_no_claim_behind(
+    conv: Conversation, stub: BotApiStub, driver: Driver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _seed(conv)
+    admin = driver.user(ADMIN, "Admin")
+    real = charts.render
+    calls = 0
+
+    async def fails_once(cfg: AppConfig, *requests: ChartRequest) -> list[bytes]:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RuntimeError("drawing broke")
+        return await real(cfg, *requests)
+
+    monkeypatch.setattr("handlers.grafik.render", fails_once)
+    await _press(conv, stub, admin, ChartButton())
+    assert _photos(await admin.messages()) == []
+    assert conv.app.bot_data.services.charts_running == set()
+    query = await _press(conv, stub, admin, ChartButton())
+    assert answer_of(stub, query)["answer"]["text"] == "Grafik sedang dibuat…"  # type: ignore[index]
+    assert len(_photos(await admin.messages())) == 2

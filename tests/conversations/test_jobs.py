@@ -9,7 +9,7 @@ from sqlalchemy import select
 from jobs import job_registry
 from jobs.registry import DONE
 from jobs.tick import PROCESSED_UPDATE_RETENTION
-from storage.tables import Koperasi, ProcessedUpdate, SchedulerRun
+from storage.tables import Broadcast, Koperasi, ProcessedUpdate, SchedulerRun
 from tests.helpers.bot import Conversation
 from tests.helpers.clock import FrozenClock
 from tests.helpers.seed import add_koperasi
@@ -46,6 +46,7 @@ async def test_the_tick_runs_each_minute_and_purges_update_ids_past_retention(
         "plan_reminders",
         "weekly_rollup",
         "broadcasts",
+        "broadcast_retention",
         "rollup_snapshot",
     ]
     assert await _update_ids(conv) == [1, 2]  # not past retention yet
@@ -63,6 +64,7 @@ async def test_the_tick_runs_each_minute_and_purges_update_ids_past_retention(
     assert [run for run in await _runs(conv) if run[0] not in every_minute] == [
         ("rat_recompute", "17:05", DONE),
         ("rollup_snapshot", "17:30", DONE),
+        ("broadcast_retention", "20:00", DONE),
         ("plan_reminders", "00:00", DONE),
         ("weekly_rollup", "00:30", DONE),
         ("thread_waits", "01:00", DONE),
@@ -97,5 +99,42 @@ async def test_the_daily_recompute_flags_a_cooperative_once_its_deadline_passed(
 async def _koperasi(conv: Conversation, koperasi_id: int) -> Koperasi:
     async with conv.app.bot_data.services.uow(write=False) as uow:
         found = await uow.session.get(Koperasi, koperasi_id)
+    assert found is not None
+    return found
+
+
+async def test_the_daily_retention_job_empties_a_broadcast_text_after_the_configured_days(
+    conv: Conversation, clock: FrozenClock
+) -> None:
+    """`[privacy] broadcast_retention_days` (90 by default) after a broadcast was done, the
+    night's run empties its text; until then it is kept. Its counts stay."""
+    services = conv.app.bot_data.services
+    assert services.config.privacy.broadcast_retention_days == 90
+    async with services.uow() as uow:
+        row = Broadcast(
+            segment={"kind": "boards"},
+            text="Undangan rapat",
+            status="done",
+            recipient_count=12,
+            started_at=clock.now(),
+            finished_at=clock.now(),
+            created_at=clock.now(),
+        )
+        uow.session.add(row)
+        await uow.commit()
+        broadcast_id = row.id
+    jobs = job_registry(conv.app)
+    clock.advance(days=89)
+    assert "broadcast_retention" in [name for name, _ in await jobs.run_due()]
+    assert (await _broadcast(conv, broadcast_id)).text == "Undangan rapat"
+    clock.advance(days=2)
+    assert "broadcast_retention" in [name for name, _ in await jobs.run_due()]
+    kept = await _broadcast(conv, broadcast_id)
+    assert (kept.text, kept.status, kept.recipient_count) == (None, "done", 12)
+
+
+async def _broadcast(conv: Conversation, broadcast_id: int) -> Broadcast:
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        found = await uow.session.get(Broadcast, broadcast_id)
     assert found is not None
     return found

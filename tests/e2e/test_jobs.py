@@ -37,6 +37,7 @@ async def test_the_leader_runs_the_due_jobs_at_start_and_stops_cleanly(
             await asyncio.sleep(0.01)
     # Each job ran once for its latest due moment, and each run recorded its end.
     assert sorted(await _runs(database_url)) == [
+        ("broadcast_retention", DONE),
         ("broadcasts", DONE),
         ("plan_reminders", DONE),
         ("rat_recompute", DONE),

@@ -15,6 +15,7 @@ from domain.access import Role
 from domain.broadcast import BroadcastStatus, Segment, SegmentKind, koperasi_segment
 from domain.delivery import OutboxStatus
 from locales import Catalogues
+from services.broadcast_retention import forget_old_texts
 from services.broadcasts import Pass, cancel, create_draft, run_pass, schedule, send_now
 from storage.engine import create_engine, session_factory
 from storage.tables import Broadcast, Outbox
@@ -226,3 +227,73 @@ async def test_a_broadcast_due_during_downtime_goes_out_at_the_next_pass_once(
     )
     assert (first.started, again.started) == (1, 0)
     assert [row.person_id for row in await _rows(factory, broadcast_id)] == [p["officer"]]
+
+
+async def _status(factory: Factory, broadcast_id: int) -> Broadcast:
+    async with UnitOfWork(factory, write=False) as uow:
+        row = await uow.session.get(Broadcast, broadcast_id)
+        assert row is not None
+        return row
+
+
+async def _forget(factory: Factory, now: datetime) -> int:
+    async with UnitOfWork(factory) as uow:
+        forgotten = await forget_old_texts(uow, now=now, days=90)
+        await uow.commit()
+    return forgotten
+
+
+async def test_a_settled_broadcast_keeps_its_counts_and_loses_its_text_after_retention(
+    factory: Factory,
+) -> None:
+    """Sent (and reported), cancelled, an undecided draft, and one still sending: after 90
+    days the first three say nothing any more; the counts and the one sending are as they were."""
+    p = await _seed(factory)
+    boards = Segment(SegmentKind.BOARDS)
+    sent = await _draft(factory, p["admin"], boards, "Rapat rahasia")
+    cancelled = await _draft(factory, p["admin"], boards, "Batal rahasia")
+    draft = await _draft(factory, p["admin"], boards, "Draf rahasia")
+    sending = await _draft(factory, p["admin"], boards, "Masih dikirim")
+    async with UnitOfWork(factory) as uow:
+        await send_now(uow, sent, now=NOW, expiry=EXPIRY)
+        await schedule(uow, cancelled, NOW + timedelta(days=1))
+        await cancel(uow, cancelled, now=NOW)
+        await send_now(uow, sending, now=NOW, expiry=EXPIRY)
+        await uow.commit()
+    async with UnitOfWork(factory) as uow:  # every message of `sent` delivered
+        for row in await _rows(factory, sent):
+            stored = await uow.session.get(Outbox, row.id)
+            assert stored is not None
+            stored.status = OutboxStatus.SENT.value
+        await uow.commit()
+    finished = await run_pass(
+        lambda: UnitOfWork(factory), CATALOGUES, now=NOW + timedelta(minutes=1), expiry=EXPIRY
+    )
+    assert finished.finished == 1
+    async with UnitOfWork(factory) as uow:  # the report reached the admin
+        report = (
+            await uow.session.scalars(select(Outbox).where(Outbox.idempotency_key.like("note:%")))
+        ).one()
+        assert "Rapat rahasia" in report.payload["text"]
+        report.status = OutboxStatus.SENT.value
+        await uow.commit()
+    async with UnitOfWork(factory, write=False) as uow:
+        counts_before = await uow.broadcasts.counts(sent)
+
+    assert await _forget(factory, NOW + timedelta(days=89)) == 0
+    assert (await _status(factory, sent)).text == "Rapat rahasia"
+
+    assert await _forget(factory, NOW + timedelta(days=91)) == 3
+    for broadcast_id in (sent, cancelled, draft):
+        emptied = await _status(factory, broadcast_id)
+        assert (emptied.text, emptied.media_file_id) == (None, None)
+    assert (await _status(factory, draft)).status == BroadcastStatus.DISCARDED.value
+    kept = await _status(factory, sent)
+    assert (kept.status, kept.recipient_count) == (BroadcastStatus.DONE.value, 3)
+    async with UnitOfWork(factory, write=False) as uow:
+        assert await uow.broadcasts.counts(sent) == counts_before == {"sent": 3}
+        everything = list(await uow.session.scalars(select(Outbox)))
+    assert not [row.id for row in everything if "rahasia" in str(row.payload)]
+    assert all("Masih dikirim" in row.payload["text"] for row in await _rows(factory, sending))
+    assert (await _status(factory, sending)).text == "Masih dikirim"
+    assert await _forget(factory, NOW + timedelta(days=92)) == 0
