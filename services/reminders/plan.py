@@ -22,7 +22,7 @@ from runtime.collector import collector_paused
 from services.reminders.digest import add_digests, digest_date, merge
 from services.reminders.follow_ups import address_follow_ups, mark_reminded
 from services.reminders.settings import ReminderSettings
-from services.reminders.texts import Line, reminder_line, render, summary_line
+from services.reminders.texts import Line, Rendered, reminder_line, render, summary_line
 from storage.repositories.reminders import Recipient
 from storage.uow import UnitOfWork
 
@@ -193,7 +193,7 @@ def _render(
     people: dict[int, Recipient],
     report: PassReport,
 ) -> None:
-    rendered: dict[tuple[str, Line], str] = {}
+    rendered = Rendered()
     for person_id in sorted(lines):
         person = people[person_id]
         tr = catalogues.resolve(person.language, person.telegram_language_code)
