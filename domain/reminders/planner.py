@@ -35,7 +35,8 @@ class Planner:
         self._other = tuple(
             e for e in self._entries if e.anchor not in (Anchor.FYE, Anchor.PLANNED)
         )
-        self._fye_cache: dict[tuple[FiscalYearEnd, date, date], tuple[tuple[Entry, date], ...]]
+        # Keyed by month and day: hashing the FiscalYearEnd dataclass cost more, per cooperative.
+        self._fye_cache: dict[tuple[int, int, date, date], tuple[tuple[Entry, date], ...]]
         self._fye_cache = {}
         self._cycle_entries = tuple(e for e in self._other if e.anchor in _ANCHOR_FIELD)
         self._nik_entries = tuple(e for e in self._other if e.anchor is Anchor.NIK_EXPIRY)
@@ -102,7 +103,7 @@ class Planner:
     ) -> tuple[tuple[Entry, date], ...]:
         """(entry, fiscal-year end) of the FYE entries dated in [first, last]; few distinct
         fiscal-year ends exist, so a pass over every cooperative computes each once."""
-        key = (fye, first, last)
+        key = (fye.month, fye.day, first, last)
         cached = self._fye_cache.get(key)
         if cached is None:
             pairs = []
