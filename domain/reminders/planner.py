@@ -9,7 +9,7 @@ and the rules come in, reminders go out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 
 from domain.rat.activity import BUBAR, DALAM_PEMBUBARAN, RAWAN
@@ -35,7 +35,8 @@ class Planner:
         self._other = tuple(
             e for e in self._entries if e.anchor not in (Anchor.FYE, Anchor.PLANNED)
         )
-        self._fye_cache: dict[tuple[FiscalYearEnd, date, date], tuple[tuple[Entry, date], ...]]
+        # Keyed by month and day: hashing the FiscalYearEnd dataclass cost more, per cooperative.
+        self._fye_cache: dict[tuple[int, int, date, date], tuple[tuple[Entry, date], ...]]
         self._fye_cache = {}
         self._cycle_entries = tuple(e for e in self._other if e.anchor in _ANCHOR_FIELD)
         self._nik_entries = tuple(e for e in self._other if e.anchor is Anchor.NIK_EXPIRY)
@@ -44,19 +45,26 @@ class Planner:
         self._span: tuple[date, date] | None = None
         self._cycle_cache: dict[tuple[date | None, ...], tuple[tuple[Entry, date], ...]] = {}
         self._nik_cache: dict[date, tuple[tuple[Entry, date], ...]] = {}
+        self._countdown_cache: dict[tuple[date, date | None], tuple[tuple[Entry, date], ...]]
+        self._countdown_cache = {}
 
     def due(self, koperasi: KoperasiState, first: date, last: date) -> list[Reminder]:
         """The reminders dated in [first, last] (after rolling to a working day, the caller's
         span) whose reason still holds."""
         if koperasi.status_aktivitas in _DISSOLVING:
             return []
-        found = list(self._from_fye(koperasi, first, last))
+        self._spanned(first, last)
+        # Each part appends to one list (no generators to chain): a pass calls this for
+        # every cooperative.
+        found: list[Reminder] = []
+        self._from_fye(found, koperasi, first, last)
         cycle = koperasi.cycle
         if cycle is not None:
-            found.extend(self._from_cycle(koperasi, cycle, first, last))
-            found.extend(self._countdown(koperasi, cycle, first, last))
+            self._from_cycle(found, koperasi, cycle, first, last)
+            if cycle.planned_date is not None and cycle.held_date is None:
+                self._countdown(found, koperasi, cycle, cycle.planned_date, first, last)
         if koperasi.nik_valid_until is not None:
-            found.extend(self._from_nik(koperasi, koperasi.nik_valid_until, first, last))
+            self._from_nik(found, koperasi, koperasi.nik_valid_until, first, last)
         return found
 
     def digest(self, koperasi: Iterable[KoperasiState], today: date) -> dict[int, DigestCounts]:
@@ -79,21 +87,23 @@ class Planner:
             return False
         return cycle.target_date - today <= self._at_risk
 
-    def _from_fye(self, koperasi: KoperasiState, first: date, last: date) -> Iterator[Reminder]:
+    def _from_fye(
+        self, found: list[Reminder], koperasi: KoperasiState, first: date, last: date
+    ) -> None:
         cycle = koperasi.cycle
         for entry, year_end in self._fye_dates(koperasi.fye, first, last):
             own = cycle if cycle is not None and cycle.fiscal_year_end == year_end else None
             if _still_needed(entry.topic, own):
                 cycle_id = own.cycle_id if own is not None else None
                 dated = year_end + timedelta(days=entry.days)
-                yield Reminder(entry, koperasi.koperasi_id, cycle_id, dated)
+                found.append(Reminder(entry, koperasi.koperasi_id, cycle_id, dated))
 
     def _fye_dates(
         self, fye: FiscalYearEnd, first: date, last: date
     ) -> tuple[tuple[Entry, date], ...]:
         """(entry, fiscal-year end) of the FYE entries dated in [first, last]; few distinct
         fiscal-year ends exist, so a pass over every cooperative computes each once."""
-        key = (fye, first, last)
+        key = (fye.month, fye.day, first, last)
         cached = self._fye_cache.get(key)
         if cached is None:
             pairs = []
@@ -111,11 +121,16 @@ class Planner:
             self._span = (first, last)
             self._cycle_cache.clear()
             self._nik_cache.clear()
+            self._countdown_cache.clear()
 
     def _from_cycle(
-        self, koperasi: KoperasiState, cycle: CycleState, first: date, last: date
-    ) -> Iterator[Reminder]:
-        self._spanned(first, last)
+        self,
+        found: list[Reminder],
+        koperasi: KoperasiState,
+        cycle: CycleState,
+        first: date,
+        last: date,
+    ) -> None:
         anchors = (cycle.target_date, cycle.report_deadline, cycle.statutory_limit)
         key = (*anchors, cycle.held_date)
         dated_entries = self._cycle_cache.get(key)
@@ -128,33 +143,38 @@ class Planner:
             dated_entries = self._cycle_cache[key] = tuple(pairs)
         for entry, dated in dated_entries:
             if _still_needed(entry.topic, cycle, koperasi.tahap):
-                yield Reminder(entry, koperasi.koperasi_id, cycle.cycle_id, dated)
+                found.append(Reminder(entry, koperasi.koperasi_id, cycle.cycle_id, dated))
 
     def _countdown(
-        self, koperasi: KoperasiState, cycle: CycleState, first: date, last: date
-    ) -> Iterator[Reminder]:
-        """Reminders before the planned RAT date. A date set (or moved) so late that some are
-        already past gets the latest of those on the day it was set, not all of them."""
-        planned = cycle.planned_date
-        if planned is None or cycle.held_date is not None:
-            return
-        set_on = cycle.planned_set_on
-        dated_entries = [(e, planned + timedelta(days=e.days)) for e in self._planned]
-        missed = [(e, d) for e, d in dated_entries if set_on is not None and d < set_on < planned]
-        latest_missed = max(missed, key=lambda pair: pair[1], default=None)
+        self,
+        found: list[Reminder],
+        koperasi: KoperasiState,
+        cycle: CycleState,
+        planned: date,
+        first: date,
+        last: date,
+    ) -> None:
+        """Reminders before the planned RAT date (not held yet). A date set (or moved) so late
+        that some are already past gets the latest of those on the day it was set, not all of
+        them."""
+        key = (planned, cycle.planned_set_on)
+        dated_entries = self._countdown_cache.get(key)
+        if dated_entries is None:
+            dated_entries = self._countdown_cache[key] = _countdown_dates(
+                self._planned, planned, cycle.planned_set_on, first, last
+            )
         for entry, dated in dated_entries:
-            when = dated
-            if (entry, dated) in missed:
-                if (entry, dated) != latest_missed:
-                    continue
-                when = set_on if set_on is not None else dated
-            if first <= when <= last and _still_needed(entry.topic, cycle):
-                yield Reminder(entry, koperasi.koperasi_id, cycle.cycle_id, dated)
+            if _still_needed(entry.topic, cycle):
+                found.append(Reminder(entry, koperasi.koperasi_id, cycle.cycle_id, dated))
 
     def _from_nik(
-        self, koperasi: KoperasiState, valid_until: date, first: date, last: date
-    ) -> Iterator[Reminder]:
-        self._spanned(first, last)
+        self,
+        found: list[Reminder],
+        koperasi: KoperasiState,
+        valid_until: date,
+        first: date,
+        last: date,
+    ) -> None:
         dated_entries = self._nik_cache.get(valid_until)
         if dated_entries is None:
             pairs = []
@@ -164,7 +184,28 @@ class Planner:
                     pairs.append((entry, dated))
             dated_entries = self._nik_cache[valid_until] = tuple(pairs)
         for entry, dated in dated_entries:
-            yield Reminder(entry, koperasi.koperasi_id, None, dated)
+            found.append(Reminder(entry, koperasi.koperasi_id, None, dated))
+
+
+def _countdown_dates(
+    entries: tuple[Entry, ...], planned: date, set_on: date | None, first: date, last: date
+) -> tuple[tuple[Entry, date], ...]:
+    """(entry, date it is for) of the countdown entries going out in [first, last] for a RAT
+    planned on `planned`, the date recorded on `set_on`: one that was already past when the
+    date was recorded goes out that day, and only the latest of those."""
+    dated_entries = [(e, planned + timedelta(days=e.days)) for e in entries]
+    missed = [(e, d) for e, d in dated_entries if set_on is not None and d < set_on < planned]
+    latest_missed = max(missed, key=lambda pair: pair[1], default=None)
+    pairs = []
+    for entry, dated in dated_entries:
+        when = dated
+        if (entry, dated) in missed:
+            if (entry, dated) != latest_missed:
+                continue
+            when = set_on if set_on is not None else dated
+        if first <= when <= last:
+            pairs.append((entry, dated))
+    return tuple(pairs)
 
 
 #: The cycle's date each cycle-anchored entry counts from (the NIK expiry is the cooperative's).

@@ -1,6 +1,12 @@
 """`python bot.py remind [--at ISO] [--dry-run]`: one planner pass, for cron users and for
 checking what would be sent. A real run writes outbox rows that the running bot's leader sends;
-a dry run prints counts per kind and the first messages and writes nothing."""
+a dry run prints counts per kind and the first messages and writes nothing.
+
+On the weekly roll-up's day (`[reminders] rollup_weekday`, Monday, or the first working day
+after it) the pass also plans the roll-up for admins and pimpinan, as the leader's
+`weekly_rollup` job does at 07:30 (issue 14: a reminder kind of the planner): a real run draws
+its chart and queues it, a dry run counts its recipients. Either writes each message once (the
+outbox keys are shared with the job)."""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from config import AppConfig
 from domain.clock import Clock
 from locales import Catalogues
 from services.reminders.plan import PassReport
+from services.reminders.rollup import RollupReport, plan_rollup
 from services.reminders.run import remind_at
 from services.reminders.settings import ReminderSettings
 from storage.engine import create_engine, session_factory
@@ -56,9 +63,19 @@ async def remind_command(
             now=now,
             dry_run=dry_run,
         )
+        rollup = await plan_rollup(
+            lambda **kwargs: UnitOfWork(sessions, **kwargs),
+            catalogues,
+            cfg,
+            at or now,
+            now=now,
+            dry_run=dry_run,
+        )
     finally:
         await engine.dispose()
     print(summary(report, dry_run=dry_run), file=out)
+    if rollup.day is not None:
+        print(rollup_summary(rollup, dry_run=dry_run), file=out)
     return 0
 
 
@@ -78,3 +95,11 @@ def summary(report: PassReport | None, *, dry_run: bool) -> str:
             f"queued: {report.written} (already queued: {len(report.messages) - report.written})"
         )
     return "\n".join(lines)
+
+
+def rollup_summary(report: RollupReport, *, dry_run: bool) -> str:
+    """The weekly roll-up's line: its day and its messages (one per admin or pimpinan)."""
+    line = f"weekly roll-up of {report.day}: {report.messages} messages to admins and pimpinan"
+    if dry_run:
+        return f"{line} (dry run: no chart drawn, nothing written)"
+    return f"{line}, queued: {report.written}"

@@ -10,18 +10,19 @@ as a reminder row (bulk lane: inside the day's sending window, expiring at its e
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from domain.access import Role
 from domain.delivery import PRIORITY_REMINDER
-from domain.reminders import Audience, DigestCounts, KoperasiState, Planner, Reminder
+from domain.reminders import Audience, DigestCounts, Entry, KoperasiState, Planner, Reminder
 from locales import Catalogues
+from runtime.collector import collector_paused
 from services.reminders.digest import add_digests, digest_date, merge
 from services.reminders.follow_ups import address_follow_ups, mark_reminded
 from services.reminders.settings import ReminderSettings
-from services.reminders.texts import Line, reminder_line, render, summary_line
+from services.reminders.texts import Line, Rendered, reminder_line, render, summary_line
 from storage.repositories.reminders import Recipient
 from storage.uow import UnitOfWork
 
@@ -62,14 +63,33 @@ async def plan_reminders(
     dry_run: bool = False,
 ) -> PassReport:
     """Plans the reminders dated in `span` for a pass on `today`; writes them unless dry."""
+    # A heavy day holds some 150,000 lines and messages until the end: without the pause the
+    # collector walked them again and again, a third of the pass's CPU.
+    with collector_paused():
+        return await _plan(
+            uow, catalogues, settings, today=today, span=span, now=now, dry_run=dry_run
+        )
+
+
+async def _plan(
+    uow: Callable[[], UnitOfWork],
+    catalogues: Catalogues,
+    settings: ReminderSettings,
+    *,
+    today: date,
+    span: tuple[date, date],
+    now: datetime,
+    dry_run: bool,
+) -> PassReport:
     report = PassReport(*span)
     lines: dict[int, list[Line]] = defaultdict(list)
     people: dict[int, Recipient] = {}
     digest = digest_date(settings.digest_weekday, span)
     planner = Planner(settings.entries, at_risk_days=settings.at_risk_days)
     officers: dict[int, DigestCounts] = {}
-    summaries: Counter[Reminder] = Counter()
+    summaries: dict[tuple[str, date], _Summary] = {}
     officers_seen: dict[int, Recipient | None] = {}
+    reach = _reach(settings.entries)
     after = 0
     while True:
         async with uow() as work:
@@ -78,7 +98,7 @@ async def plan_reminders(
                 break
             after = batch[-1][0].koperasi_id
             due = [(state, nama, planner.due(state, *span)) for state, nama in batch]
-            await _address(work, due, lines, people, report, summaries, officers_seen)
+            await _address(work, due, lines, people, report, summaries, officers_seen, reach)
         if digest is not None:
             merge(officers, planner.digest((state for state, _ in batch), today))
     if summaries:
@@ -93,41 +113,76 @@ async def plan_reminders(
     return report
 
 
+@dataclass(frozen=True, slots=True)
+class _Reach:
+    """Who an entry's reminders go to, looked up once per pass (not per reminder)."""
+
+    boards: bool
+    officers: bool
+    admins: bool
+
+
+@dataclass(slots=True)
+class _Summary:
+    """An admin's line in the making: an entry dated one day, and how many cooperatives."""
+
+    entry: Entry
+    count: int = 0
+
+
+def _reach(entries: Iterable[Entry]) -> dict[str, _Reach]:
+    return {
+        entry.name: _Reach(
+            Audience.BOARDS in entry.audience,
+            Audience.OFFICERS in entry.audience,
+            Audience.ADMINS in entry.audience,
+        )
+        for entry in entries
+    }
+
+
 async def _address(
     work: UnitOfWork,
     due: list[tuple[KoperasiState, str, list[Reminder]]],
     lines: dict[int, list[Line]],
     people: dict[int, Recipient],
     report: PassReport,
-    summaries: Counter[Reminder],
+    summaries: dict[tuple[str, date], _Summary],
     officers: dict[int, Recipient | None],
+    reach: dict[str, _Reach],
 ) -> None:
     """Adds each due reminder's line to its recipients (boards, the officer; admins later)."""
-    boards = await _boards_and_officers(work, due, officers)
+    boards = await _boards_and_officers(work, due, officers, reach)
+    counted = report.due
     for state, nama, found in due:
         if not found:
             continue
         board = boards.get(state.koperasi_id, ())
         officer = officers.get(state.petugas_id) if state.petugas_id is not None else None
         for reminder in found:
-            audience = reminder.entry.audience
-            targets = list(board) if Audience.BOARDS in audience else []
-            if officer is not None and Audience.OFFICERS in audience:
+            entry = reminder.entry
+            to = reach[entry.name]
+            targets = list(board) if to.boards else []
+            if officer is not None and to.officers:
                 targets.append(officer)
             if targets:
                 line = reminder_line(reminder, nama)
                 for person in targets:
                     people[person.person_id] = person
                     lines[person.person_id].append(line)
-                report.due[reminder.entry.name] += len(targets)
-            if Audience.ADMINS in audience:
-                summaries[Reminder(reminder.entry, 0, None, reminder.dated)] += 1
+                counted[entry.name] += len(targets)
+            if to.admins:
+                summary = summaries.get((entry.name, reminder.dated))
+                if summary is None:
+                    summary = summaries[entry.name, reminder.dated] = _Summary(entry)
+                summary.count += 1
 
 
 async def _boards_and_officers(
     work: UnitOfWork,
     due: list[tuple[KoperasiState, str, list[Reminder]]],
     officers: dict[int, Recipient | None],
+    reach: dict[str, _Reach],
 ) -> dict[int, list[Recipient]]:
     """The boards a batch's reminders reach; adds the officers not looked up yet to
     `officers` (None: not reachable). A pass has a few hundred officers: after the first
@@ -137,11 +192,14 @@ async def _boards_and_officers(
     for state, _, found in due:
         if not found:
             continue
-        audiences = {audience for reminder in found for audience in reminder.entry.audience}
-        if Audience.BOARDS in audiences:
+        if any(reach[reminder.entry.name].boards for reminder in found):
             with_boards.append(state.koperasi_id)
         petugas = state.petugas_id
-        if Audience.OFFICERS in audiences and petugas is not None and petugas not in officers:
+        if (
+            petugas is not None
+            and petugas not in officers
+            and any(reach[reminder.entry.name].officers for reminder in found)
+        ):
             unknown.add(petugas)
     if unknown:
         reachable = await work.reminders.people(sorted(unknown))
@@ -151,18 +209,18 @@ async def _boards_and_officers(
 
 async def _address_admins(
     uow: Callable[[], UnitOfWork],
-    summaries: Counter[Reminder],
+    summaries: dict[tuple[str, date], _Summary],
     lines: dict[int, list[Line]],
     people: dict[int, Recipient],
     report: PassReport,
 ) -> None:
-    """Admins get one line per entry: how many cooperatives it concerns."""
+    """Admins get one line per entry and date: how many cooperatives it concerns."""
     async with uow() as work:
         admins = await work.reminders.office(Role.ADMIN)
-    for summary, count in summaries.items():
+    for summary in summaries.values():
         for admin in admins:
             people[admin.person_id] = admin
-            lines[admin.person_id].append(summary_line(summary.entry.topic, count))
+            lines[admin.person_id].append(summary_line(summary.entry.topic, summary.count))
             report.due[summary.entry.name] += 1
 
 
@@ -174,7 +232,7 @@ def _render(
     people: dict[int, Recipient],
     report: PassReport,
 ) -> None:
-    rendered: dict[tuple[str, Line], str] = {}
+    rendered = Rendered()
     for person_id in sorted(lines):
         person = people[person_id]
         tr = catalogues.resolve(person.language, person.telegram_language_code)

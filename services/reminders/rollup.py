@@ -113,10 +113,12 @@ async def plan_rollup(
     now: datetime,
     previous: datetime | None = None,
     renderer: Renderer = render,
+    dry_run: bool = False,
 ) -> RollupReport:
     """Queues the weekly roll-up when `at`'s day is its day (or catches a missed one up).
 
-    `uow(write=...)` gives units of work; `renderer` draws the charts (a worker process).
+    `uow(write=...)` gives units of work; `renderer` draws the charts (a worker process). A
+    dry run only counts the recipients: no chart drawn, nothing written.
     """
     settings = ReminderSettings.from_config(cfg)
     today = local_date(at, settings.tz)
@@ -127,8 +129,8 @@ async def plan_rollup(
         return RollupReport(None)
     async with uow(write=False) as work:
         leaders = await work.reminders.office(Role.ADMIN, Role.PIMPINAN)
-        if not leaders:
-            return RollupReport(week_day)
+        if not leaders or dry_run:
+            return RollupReport(week_day, len(leaders))
         charts = await gather(
             work, cfg, KoperasiScope(), kecamatan=None, fiscal_year=None, today=today
         )

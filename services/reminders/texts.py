@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from domain.koperasi_list import NAME_IN_LIST, shorten
 from domain.reminders import Reminder, Topic
-from locales import N_, Translator
+from locales import N_, Safe, Translator, escape
 
 #: Lines per message before the rest is summed up as "and N more".
 MAX_LINES = 25
@@ -98,29 +98,65 @@ def digest_line(
     return Line(order, None, count=count, key=key, params=params, plural=plural)
 
 
+class Rendered:
+    """What a pass has rendered so far, by language: the header, and each reminder line's text
+    around its cooperative's name (the same entry, date and language for thousands of
+    cooperatives on a heavy day: Babel and the catalogue once, then one replace per line)."""
+
+    def __init__(self) -> None:
+        self.headers: dict[str, str] = {}
+        self.templates: dict[tuple[str, Topic, date | None], str] = {}
+        self.names: dict[str, str] = {}
+
+    def header(self, tr: Translator) -> str:
+        text = self.headers.get(tr.locale)
+        if text is None:
+            text = self.headers[tr.locale] = tr.t("reminder.header")
+        return text
+
+    def line(self, tr: Translator, line: Line) -> str:
+        if line.key or line.count or line.topic is None:  # digest, follow-up, summary: few
+            return _render_line(tr, line)
+        template = self.templates.get((tr.locale, line.topic, line.about_date))
+        if template is None:
+            when = tr.date(line.about_date) if line.about_date is not None else ""
+            template = tr.t(_LINE[line.topic], koperasi=Safe(_NAME), date=when)
+            self.templates[tr.locale, line.topic, line.about_date] = template
+        name = self.names.get(line.koperasi)
+        if name is None:
+            name = self.names[line.koperasi] = escape(_name(line))
+        return template.replace(_NAME, name)
+
+
+#: Stands for the cooperative's name in a line's template (no catalogue text or date holds it).
+_NAME = "\x00"
+
+
 def render(
     tr: Translator,
     lines: list[Line],
     parts: int,
-    rendered: dict[tuple[str, Line], str] | None = None,
+    rendered: Rendered | None = None,
 ) -> list[str]:
     """The person's lines as at most `parts` messages (lines beyond the cap summed up).
 
-    `rendered`: lines rendered so far in a pass, by language (a cooperative's line goes to
-    its board and its officer)."""
+    `rendered`: what the pass has rendered so far (a cooperative's line goes to its board
+    and its officer; most lines differ only in the cooperative's name)."""
+    seen = Rendered() if rendered is None else rendered
+    header = seen.header(tr)
+    if len(lines) == 1:  # most people: one cooperative's one reminder
+        text = seen.line(tr, lines[0])
+        if len(header) + len(text) + 2 <= MAX_MESSAGE:
+            return [f"{header}\n\n{text}"]
     ordered = sorted(set(lines), key=lambda line: line.order)
     per_part = max(-(-len(ordered) // parts), 1)
-    seen = {} if rendered is None else rendered
-    header = tr.t("reminder.header")
     messages = []
     for start in range(0, len(ordered), per_part):
         chunk = ordered[start : start + per_part]
         body: list[str] = []
         size = len(header)
         for line in chunk[:MAX_LINES]:
-            text = seen.get((tr.locale, line))
-            if text is None:
-                text = seen[tr.locale, line] = _render_line(tr, line)
+            text = seen.line(tr, line)
             if size + len(text) + 2 > MAX_MESSAGE:
                 break
             body.append(text)

@@ -74,3 +74,48 @@ async def test_remind_refuses_a_moment_it_cannot_read(tmp_path: Path) -> None:
     code, _, stderr = await bot_cli("remind", "--at", "1 April", database_url=url, cwd=tmp_path)
     assert code == 2
     assert "--at: not an ISO date" in stderr
+
+
+async def test_remind_on_monday_plans_the_weekly_rollup_for_admins_and_pimpinan(
+    tmp_path: Path,
+) -> None:
+    url = sqlite_url(tmp_path)
+    await migrate(url)
+    engine = create_engine(url)
+    try:
+        async with UnitOfWork(session_factory(engine)) as uow:
+            await add_person(uow, 901, "Admin", roles=[Role.ADMIN])
+            await add_person(uow, 902, "Pimpinan", roles=[Role.PIMPINAN])
+            officer = await add_person(uow, 903, "Petugas", roles=[Role.PETUGAS])
+            await add_koperasi(uow, "KSU Senin", petugas_id=officer.id)
+            await uow.commit()
+    finally:
+        await engine.dispose()
+
+    # Tuesday: not the roll-up's day.
+    code, stdout, _ = await bot_cli(
+        "remind", "--at", "2027-01-05", "--dry-run", database_url=url, cwd=tmp_path
+    )
+    assert code == 0
+    assert "weekly roll-up" not in stdout
+
+    code, stdout, _ = await bot_cli(
+        "remind", "--at", "2027-01-04", "--dry-run", database_url=url, cwd=tmp_path
+    )
+    assert code == 0
+    assert "weekly roll-up of 2027-01-04: 2 messages to admins and pimpinan" in stdout
+    assert "no chart drawn, nothing written" in stdout
+    assert await _outbox(url) == []
+
+    for queued in (2, 0):  # the second run finds the roll-up queued already
+        code, stdout, _ = await bot_cli(
+            "remind", "--at", "2027-01-04", database_url=url, cwd=tmp_path
+        )
+        assert code == 0
+        assert (
+            f"weekly roll-up of 2027-01-04: 2 messages to admins and pimpinan, queued: {queued}"
+            in stdout
+        )
+    rollups = [row for row in await _outbox(url) if row.kind == "rollup"]
+    assert sorted(row.chat_id for row in rollups) == [901, 902]
+    assert {row.method for row in rollups} == {"sendPhoto"}

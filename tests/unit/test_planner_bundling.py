@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from config import AppConfig
+from domain.koperasi_list import NAME_IN_LIST, shorten
 from domain.reminders import DEFAULT_ENTRIES, Reminder
 from locales import Catalogues
 from services.reminders import ReminderSettings
@@ -100,3 +101,23 @@ def test_a_pass_after_the_window_sends_in_the_next_working_days_window(
     today: date, now: datetime, sending: date
 ) -> None:
     assert SETTINGS.sending_day(today, now) == sending
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_a_line_from_its_template_reads_as_rendered_whole(locale: str) -> None:
+    tr = Catalogues(["id", "en"], "id", ZoneInfo("Asia/Jakarta")).get(locale)
+    names = ["KSU <Maju> & Jaya", "Koperasi Serba Usaha " + "Karya Bersama Makmur " * 5]
+    lines = [
+        reminder_line(Reminder(TARGET_PASSED, n, n, date(2027, 4, 1)), name)
+        for n, name in enumerate(names)
+    ]
+    (text,) = render(tr, lines, parts=1)
+    for name in names:
+        whole = tr.t(
+            "reminder.line.target_passed",
+            koperasi=shorten(name, NAME_IN_LIST),
+            date=tr.date(date(2027, 3, 31)),
+        )
+        assert whole in text
+    assert "&lt;Maju&gt; &amp; Jaya" in text
+    assert shorten(names[1], NAME_IN_LIST) != names[1]  # the long name was shortened
