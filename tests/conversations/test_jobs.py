@@ -47,6 +47,7 @@ async def test_the_tick_runs_each_minute_and_purges_update_ids_past_retention(
         "weekly_rollup",
         "broadcasts",
         "broadcast_retention",
+        "thread_retention",
         "rollup_snapshot",
     ]
     assert await _update_ids(conv) == [1, 2]  # not past retention yet
@@ -65,6 +66,7 @@ async def test_the_tick_runs_each_minute_and_purges_update_ids_past_retention(
         ("rat_recompute", "17:05", DONE),
         ("rollup_snapshot", "17:30", DONE),
         ("broadcast_retention", "20:00", DONE),
+        ("thread_retention", "20:10", DONE),
         ("plan_reminders", "00:00", DONE),
         ("weekly_rollup", "00:30", DONE),
         ("thread_waits", "01:00", DONE),
@@ -138,3 +140,27 @@ async def _broadcast(conv: Conversation, broadcast_id: int) -> Broadcast:
         found = await uow.session.get(Broadcast, broadcast_id)
     assert found is not None
     return found
+
+
+async def test_the_daily_retention_job_deletes_a_conversation_quiet_past_the_configured_days(
+    conv: Conversation, clock: FrozenClock
+) -> None:
+    """`[privacy] thread_retention_days` (730) after a thread's last message the night's run
+    deletes it; a day before, it is kept."""
+    services = conv.app.bot_data.services
+    assert services.config.privacy.thread_retention_days == 730
+    async with services.uow() as uow:
+        koperasi = await add_koperasi(uow, "KSU Lama", now=clock.now())
+        thread = await uow.threads.create(koperasi.id, None, clock.now())
+        thread.last_message_at = clock.now()
+        await uow.commit()
+        thread_id = thread.id
+    jobs = job_registry(conv.app)
+    clock.advance(days=729)
+    assert "thread_retention" in [name for name, _ in await jobs.run_due()]
+    async with services.uow(write=False) as uow:
+        assert await uow.threads.get(thread_id) is not None
+    clock.advance(days=2)
+    assert "thread_retention" in [name for name, _ in await jobs.run_due()]
+    async with services.uow(write=False) as uow:
+        assert await uow.threads.get(thread_id) is None

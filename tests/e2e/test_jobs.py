@@ -43,6 +43,7 @@ async def test_the_leader_runs_the_due_jobs_at_start_and_stops_cleanly(
         ("rat_recompute", DONE),
         ("relay_undelivered", DONE),
         ("rollup_snapshot", DONE),
+        ("thread_retention", DONE),
         ("thread_waits", DONE),
         ("tick", DONE),
         ("weekly_rollup", DONE),
