@@ -1,4 +1,4 @@
-"""How long conversations are kept (docs/privacy.md#how-long): `[privacy]
+"""How long conversations and sent messages are kept (docs/privacy.md#how-long): `[privacy]
 thread_retention_days` after their last message, then deleted whole — the thread, its
 relayed pairs, its relay sessions and the outbox rows of its copies.
 
@@ -7,6 +7,9 @@ the roll-up's "threads waiting" and "median time to answer" of the current seaso
 they were: the minimum retention (366 days, `config.PrivacyConfig`) is longer than a season,
 so a thread quiet that long has no message in it. What goes is what the retention says goes:
 a thread waiting (unanswered) for longer than the retention stops being counted as waiting.
+
+Messages the outbox has settled keep their text `[privacy] outbox_retention_days`, then their
+payload is emptied; the rows stay for their idempotency keys (`storage.repositories.retention`).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from storage.uow import UnitOfWork
 
 #: Threads one unit of work deletes (the first run after an upgrade can meet many).
 THREAD_BATCH = 200
+#: Outbox rows one unit of work empties.
+OUTBOX_BATCH = 1000
 
 
 async def purge_old_threads(uow: UnitOfWork, *, now: datetime, days: int) -> int:
@@ -24,3 +29,10 @@ async def purge_old_threads(uow: UnitOfWork, *, now: datetime, days: int) -> int
     The caller commits, and calls again while a whole batch went."""
     ids = await uow.retention.threads_quiet_since(now - timedelta(days=days), THREAD_BATCH)
     return await uow.retention.delete_threads(ids)
+
+
+async def empty_old_messages(uow: UnitOfWork, *, now: datetime, days: int) -> int:
+    """Empties up to `OUTBOX_BATCH` payloads of rows settled more than `days` ago; returns
+    how many. The caller commits, and calls again while a whole batch went."""
+    ids = await uow.retention.outbox_settled_before(now - timedelta(days=days), OUTBOX_BATCH)
+    return await uow.retention.empty_outbox(ids)

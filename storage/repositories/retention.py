@@ -4,6 +4,13 @@ Conversations: a thread whose last message (or its opening, when it has none) is
 the cut-off, and on which no relay session was active since, is deleted with its relayed
 pairs, its relay sessions and the outbox rows of its copies. A thread with anything newer is
 kept whole: its old pairs still date the waits its season's answers are timed from.
+
+The outbox: a row settled (sent, failed, expired, cancelled, superseded, in doubt) before the
+cut-off has its payload — the rendered text, which can name people — emptied; a broadcast's
+row waits until the broadcast has settled (its report counts the rows). The row itself stays:
+its idempotency key is what stops a reminder being planned twice for its day, a broadcast
+sending twice to a person, a note going twice for its cause; its `telegram_message_id` lets a
+reply to a relayed copy find its original; its status is what the reports count.
 """
 
 from __future__ import annotations
@@ -11,11 +18,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import String, cast, delete, exists, func, select, update
 
-from domain.broadcast import UNSETTLED
+from domain.broadcast import SETTLED, UNSETTLED
+from domain.delivery import OutboxStatus
 from storage.repositories.base import Repository, rowcount
-from storage.tables import Outbox, RelaySession, Thread, ThreadMessage
+from storage.tables import Broadcast, Outbox, RelaySession, Thread, ThreadMessage
+
+#: Outbox rows nothing more will happen to (a pending or claimed row may still leave).
+SETTLED_ROWS = sorted(
+    status.value
+    for status in (
+        OutboxStatus.SENT,
+        OutboxStatus.FAILED,
+        OutboxStatus.EXPIRED,
+        OutboxStatus.CANCELLED,
+        OutboxStatus.SUPERSEDED,
+        OutboxStatus.IN_DOUBT,
+    )
+)
+#: An emptied payload as stored (the JSON text of `{}` on both databases).
+EMPTY = "{}"
 
 
 class RetentionRepository(Repository):
@@ -66,6 +89,41 @@ class RetentionRepository(Repository):
                 )
             )
         return rowcount(await self.session.execute(delete(Thread).where(Thread.id.in_(ids))))
+
+    async def outbox_settled_before(self, before: datetime, limit: int) -> list[int]:
+        """Up to `limit` outbox rows (oldest first) settled before `before` whose payload is
+        not empty yet, outside broadcasts still under way."""
+        # No settled_at column: sent, else last claimed, else due — each at most the row's
+        # expiry (hours) before it settled.
+        settled_at = func.coalesce(Outbox.sent_at, Outbox.claimed_at, Outbox.not_before)
+        broadcast_under_way = exists().where(
+            Broadcast.id == Outbox.broadcast_id,
+            Broadcast.status.not_in(sorted(status.value for status in SETTLED)),
+        )
+        result = await self.session.scalars(
+            select(Outbox.id)
+            .where(
+                Outbox.status.in_(SETTLED_ROWS),
+                settled_at < before,
+                cast(Outbox.payload, String) != EMPTY,
+                ~broadcast_under_way,
+            )
+            .order_by(Outbox.id)
+            .limit(limit)
+        )
+        return list(result)
+
+    async def empty_outbox(self, row_ids: Sequence[int]) -> int:
+        """Empties the payloads of these settled rows; returns how many."""
+        if not row_ids:
+            return 0
+        result = await self.session.execute(
+            update(Outbox)
+            .where(Outbox.id.in_(list(row_ids)), Outbox.status.in_(SETTLED_ROWS))
+            .values(payload={})
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)
 
 
 #: Outbox rows one statement names by id (well below SQLite's bound-parameter limit).

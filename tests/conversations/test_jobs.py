@@ -9,7 +9,7 @@ from sqlalchemy import select
 from jobs import job_registry
 from jobs.registry import DONE
 from jobs.tick import PROCESSED_UPDATE_RETENTION
-from storage.tables import Broadcast, Koperasi, ProcessedUpdate, SchedulerRun
+from storage.tables import Broadcast, Koperasi, Outbox, ProcessedUpdate, SchedulerRun
 from tests.helpers.bot import Conversation
 from tests.helpers.clock import FrozenClock
 from tests.helpers.seed import add_koperasi
@@ -48,6 +48,7 @@ async def test_the_tick_runs_each_minute_and_purges_update_ids_past_retention(
         "broadcasts",
         "broadcast_retention",
         "thread_retention",
+        "outbox_retention",
         "rollup_snapshot",
     ]
     assert await _update_ids(conv) == [1, 2]  # not past retention yet
@@ -67,6 +68,7 @@ async def test_the_tick_runs_each_minute_and_purges_update_ids_past_retention(
         ("rollup_snapshot", "17:30", DONE),
         ("broadcast_retention", "20:00", DONE),
         ("thread_retention", "20:10", DONE),
+        ("outbox_retention", "20:20", DONE),
         ("plan_reminders", "00:00", DONE),
         ("weekly_rollup", "00:30", DONE),
         ("thread_waits", "01:00", DONE),
@@ -164,3 +166,38 @@ async def test_the_daily_retention_job_deletes_a_conversation_quiet_past_the_con
     assert "thread_retention" in [name for name, _ in await jobs.run_due()]
     async with services.uow(write=False) as uow:
         assert await uow.threads.get(thread_id) is None
+
+
+async def test_the_daily_retention_job_empties_a_sent_message_after_the_configured_days(
+    conv: Conversation, clock: FrozenClock
+) -> None:
+    """`[privacy] outbox_retention_days` (30) after a message was sent, the night's run
+    empties its text; the row and its key stay."""
+    services = conv.app.bot_data.services
+    assert services.config.privacy.outbox_retention_days == 30
+    async with services.uow() as uow:
+        row_id = await uow.outbox.enqueue(
+            idempotency_key="note:1:test:1",
+            chat_id=501,
+            method="sendMessage",
+            payload={"chat_id": 501, "text": "Halo Ani"},
+            kind="note",
+            priority=10,
+            now=clock.now(),
+        )
+        row = await uow.session.get_one(Outbox, row_id)
+        row.status, row.sent_at = "sent", clock.now()
+        await uow.commit()
+    jobs = job_registry(conv.app)
+    clock.advance(days=29)
+    assert "outbox_retention" in [name for name, _ in await jobs.run_due()]
+    assert (await _outbox(conv, row_id)).payload["text"] == "Halo Ani"
+    clock.advance(days=2)
+    assert "outbox_retention" in [name for name, _ in await jobs.run_due()]
+    kept = await _outbox(conv, row_id)
+    assert (kept.payload, kept.status, kept.idempotency_key) == ({}, "sent", "note:1:test:1")
+
+
+async def _outbox(conv: Conversation, row_id: int) -> Outbox:
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        return await uow.session.get_one(Outbox, row_id)

@@ -39,6 +39,7 @@ async def test_the_leader_runs_the_due_jobs_at_start_and_stops_cleanly(
     assert sorted(await _runs(database_url)) == [
         ("broadcast_retention", DONE),
         ("broadcasts", DONE),
+        ("outbox_retention", DONE),
         ("plan_reminders", DONE),
         ("rat_recompute", DONE),
         ("relay_undelivered", DONE),

@@ -1,24 +1,30 @@
 """The retention jobs' purges on SQLite and PostgreSQL (docs/privacy.md#how-long): a
 conversation quiet past `[privacy] thread_retention_days` is deleted whole, one with anything
-newer is kept whole, and the current season's roll-up keeps its answers."""
+newer is kept whole, and the current season's roll-up keeps its answers; a settled message's
+text is emptied after `[privacy] outbox_retention_days`, its row and key kept, so the same
+reminder is never planned twice for its day."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from config import RatConfig
+from config import AppConfig, RatConfig
+from domain.access import Role
 from domain.delivery import OutboxStatus
 from domain.relay import Direction, ThreadStatus
 from domain.rollup.split import RollupFilter
-from services.retention import purge_old_threads
+from locales import Catalogues
+from services.reminders import ReminderSettings, plan_reminders
+from services.retention import empty_old_messages, purge_old_threads
 from services.rollup import headline, period_of
-from storage.tables import Outbox, RelaySession, Thread, ThreadMessage
+from storage.tables import Broadcast, Outbox, RelaySession, Thread, ThreadMessage
 from storage.uow import UnitOfWork
 from tests.helpers.rollup import AT, YEAR, seed_register
+from tests.helpers.seed import add_board_member, add_koperasi, add_person
 
 Factory = async_sessionmaker[AsyncSession]
 TZ = ZoneInfo("Asia/Jakarta")
@@ -141,3 +147,117 @@ async def test_an_unsent_copy_is_not_deleted_with_its_thread(factory: Factory) -
     threads, _, copies = await _left(factory)
     assert thread not in threads
     assert copies == 1
+
+
+SETTINGS = ReminderSettings.from_config(AppConfig())
+CATALOGUES = Catalogues(["id", "en"], "id", TZ)
+APRIL_1 = date(2027, 4, 1)  # the day after the office target of 31 March
+NOW = datetime(2027, 4, 1, 0, 0, tzinfo=UTC)  # 07:00 WIB
+
+
+async def _plan(factory: Factory) -> int:
+    report = await plan_reminders(
+        lambda: UnitOfWork(factory),
+        CATALOGUES,
+        SETTINGS,
+        today=APRIL_1,
+        span=(APRIL_1, APRIL_1),
+        now=NOW,
+    )
+    return report.written
+
+
+async def _empty(factory: Factory, now: datetime) -> int:
+    async with UnitOfWork(factory) as uow:
+        emptied = await empty_old_messages(uow, now=now, days=30)
+        await uow.commit()
+    return emptied
+
+
+async def _outbox(factory: Factory) -> dict[str, Outbox]:
+    async with UnitOfWork(factory, write=False) as uow:
+        return {row.idempotency_key: row for row in await uow.session.scalars(select(Outbox))}
+
+
+async def test_settled_messages_lose_their_text_after_retention_and_are_never_planned_again(
+    factory: Factory,
+) -> None:
+    """The day's reminders (one sent, one in doubt), a relayed copy, a note still waiting and
+    a message of a broadcast still sending: after 30 days the settled ones say nothing any
+    more, keep key, status and message id; planning that day again writes nothing."""
+    async with UnitOfWork(factory) as uow:
+        officer = await add_person(uow, 501, "Petugas Ani", roles=[Role.PETUGAS])
+        board = await add_person(uow, 503, "Ketua Budi")
+        koperasi = await add_koperasi(
+            uow, "KSU Mawar", petugas_id=officer.id, target_date=date(2027, 3, 31)
+        )
+        await add_board_member(uow, board, koperasi.id)
+        await uow.commit()
+    assert await _plan(factory) == 2
+    sending = Broadcast(
+        segment={"kind": "boards"}, text="Undangan", status="sending", created_at=NOW
+    )
+    async with UnitOfWork(factory) as uow:
+        uow.session.add(sending)
+        await uow.session.flush()
+        reminders = list(await uow.session.scalars(select(Outbox).order_by(Outbox.id)))
+        reminders[0].status, reminders[0].sent_at = "sent", NOW
+        reminders[1].status, reminders[1].claimed_at = "in_doubt", NOW
+        thread = await uow.threads.create(koperasi.id, officer.id, NOW)
+        for key, status, broadcast_id in (
+            ("relay-copy", "sent", None),
+            ("note-waiting", "pending", None),
+            ("broadcast:1:503", "sent", sending.id),
+        ):
+            row_id = await uow.outbox.enqueue(
+                idempotency_key=key,
+                chat_id=503,
+                method="sendMessage",
+                payload={"chat_id": 503, "text": f"Ketua Budi {key}"},
+                kind="test",
+                priority=10,
+                now=NOW,
+                broadcast_id=broadcast_id,
+            )
+            row = await uow.session.get_one(Outbox, row_id)
+            row.status, row.sent_at, row.telegram_message_id = status, NOW, 900
+            if key == "relay-copy":
+                await uow.threads.add_pairs(
+                    thread,
+                    direction=Direction.TO_BOARD,
+                    from_person_id=officer.id,
+                    from_chat_id=501,
+                    from_message_id=77,
+                    copies=[(503, row_id)],
+                    now=NOW,
+                )
+        await uow.commit()
+    before = await _outbox(factory)
+
+    assert await _empty(factory, NOW + timedelta(days=29)) == 0
+    assert await _empty(factory, NOW + timedelta(days=31)) == 3
+    after = await _outbox(factory)
+    assert set(after) == set(before)  # no row deleted: every key still there
+    emptied = {key for key, row in after.items() if row.payload == {}}
+    assert emptied == {reminders[0].idempotency_key, reminders[1].idempotency_key, "relay-copy"}
+    for key, row in after.items():
+        assert (row.status, row.chat_id, row.telegram_message_id) == (
+            before[key].status,
+            before[key].chat_id,
+            before[key].telegram_message_id,
+        )
+    assert "Ketua Budi" in after["note-waiting"].payload["text"]  # may still leave
+    assert "Ketua Budi" in after["broadcast:1:503"].payload["text"]  # not reported yet
+    async with UnitOfWork(factory, write=False) as uow:  # a reply to the copy still finds it
+        pair = await uow.threads.pair_of_copy(503, 900)
+    assert pair is not None
+    assert pair.from_message_id == 77
+
+    assert await _plan(factory) == 0  # the keys still say the day's reminders were planned
+    assert set(await _outbox(factory)) == set(before)
+    assert await _empty(factory, NOW + timedelta(days=32)) == 0  # nothing twice
+    async with UnitOfWork(factory) as uow:  # the broadcast is reported: its rows go too
+        (await uow.session.get_one(Broadcast, sending.id)).status = "done"
+        await uow.commit()
+    assert await _empty(factory, NOW + timedelta(days=32)) == 1
+    assert (await _outbox(factory))["broadcast:1:503"].payload == {}
