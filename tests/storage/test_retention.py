@@ -261,3 +261,34 @@ async def test_settled_messages_lose_their_text_after_retention_and_are_never_pl
         await uow.commit()
     assert await _empty(factory, NOW + timedelta(days=32)) == 1
     assert (await _outbox(factory))["broadcast:1:503"].payload == {}
+
+
+async def test_drafts_and_finished_forms_answers_are_found_past_their_deadline(
+    factory: Factory,
+) -> None:
+    """The tick's query: a suspended draft and a finished form past `draft_expires_at`; not
+    one before it, not an active form (suspended first when idle), not an expired one."""
+    deadline = NOW + timedelta(days=14)
+    cases = {
+        "suspended": deadline,
+        "done": deadline,
+        "active": deadline,
+        "expired": deadline,
+        "received": deadline,  # a register upload: its own life (services.register_pending)
+    }
+    async with UnitOfWork(factory) as uow:
+        for number, (status, expires) in enumerate(cases.items()):
+            session = uow.form_sessions.new(number, number, "uji", "", NOW)
+            session.step, session.answers, session.status = "a", {"nama": "Ani"}, status
+            session.updated_at, session.draft_expires_at = NOW, expires
+            uow.session.add(session)
+        late = uow.form_sessions.new(99, 99, "uji", "", NOW)
+        late.step, late.answers, late.status = "a", {"nama": "Budi"}, "done"
+        late.updated_at, late.draft_expires_at = NOW, deadline + timedelta(days=1)
+        uow.session.add(late)
+        await uow.commit()
+    async with UnitOfWork(factory, write=False) as uow:
+        early = await uow.form_sessions.drafts_expired_before(deadline - timedelta(seconds=1))
+        found = await uow.form_sessions.drafts_expired_before(deadline)
+    assert early == []
+    assert sorted(session.status for session in found) == ["done", "suspended"]
