@@ -31,8 +31,13 @@ async def purge_old_threads(uow: UnitOfWork, *, now: datetime, days: int) -> int
     return await uow.retention.delete_threads(ids)
 
 
-async def empty_old_messages(uow: UnitOfWork, *, now: datetime, days: int) -> int:
-    """Empties up to `OUTBOX_BATCH` payloads of rows settled more than `days` ago; returns
-    how many. The caller commits, and calls again while a whole batch went."""
-    ids = await uow.retention.outbox_settled_before(now - timedelta(days=days), OUTBOX_BATCH)
-    return await uow.retention.empty_outbox(ids)
+async def empty_old_messages(
+    uow: UnitOfWork, *, now: datetime, days: int, after_id: int = 0
+) -> tuple[int, int | None]:
+    """Empties up to `OUTBOX_BATCH` payloads of rows (ids after `after_id`) settled more than
+    `days` ago; returns how many, and the last id looked at — the next batch's `after_id` —
+    or None when this was the last batch. The caller commits."""
+    before = now - timedelta(days=days)
+    ids = await uow.retention.outbox_settled_before(before, OUTBOX_BATCH, after_id=after_id)
+    emptied = await uow.retention.empty_outbox(ids)
+    return emptied, (ids[-1] if len(ids) == OUTBOX_BATCH else None)

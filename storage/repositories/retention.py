@@ -90,9 +90,12 @@ class RetentionRepository(Repository):
             )
         return rowcount(await self.session.execute(delete(Thread).where(Thread.id.in_(ids))))
 
-    async def outbox_settled_before(self, before: datetime, limit: int) -> list[int]:
-        """Up to `limit` outbox rows (oldest first) settled before `before` whose payload is
-        not empty yet, outside broadcasts still under way."""
+    async def outbox_settled_before(
+        self, before: datetime, limit: int, *, after_id: int = 0
+    ) -> list[int]:
+        """Up to `limit` outbox rows (by id, after `after_id`: each batch walks on from the
+        last, never over the rows already looked at) settled before `before` whose payload
+        is not empty yet, outside broadcasts still under way."""
         # No settled_at column: sent, else last claimed, else due — each at most the row's
         # expiry (hours) before it settled.
         settled_at = func.coalesce(Outbox.sent_at, Outbox.claimed_at, Outbox.not_before)
@@ -103,6 +106,7 @@ class RetentionRepository(Repository):
         result = await self.session.scalars(
             select(Outbox.id)
             .where(
+                Outbox.id > after_id,
                 Outbox.status.in_(SETTLED_ROWS),
                 settled_at < before,
                 cast(Outbox.payload, String) != EMPTY,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
+import services.retention as services_retention
 from jobs import job_registry
 from jobs.registry import DONE
 from jobs.tick import PROCESSED_UPDATE_RETENTION
@@ -169,35 +171,38 @@ async def test_the_daily_retention_job_deletes_a_conversation_quiet_past_the_con
 
 
 async def test_the_daily_retention_job_empties_a_sent_message_after_the_configured_days(
-    conv: Conversation, clock: FrozenClock
+    conv: Conversation, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`[privacy] outbox_retention_days` (30) after a message was sent, the night's run
-    empties its text; the row and its key stay."""
+    empties its text, batch after batch (two rows a batch here); the rows and keys stay."""
+    monkeypatch.setattr(services_retention, "OUTBOX_BATCH", 2)
     services = conv.app.bot_data.services
     assert services.config.privacy.outbox_retention_days == 30
     async with services.uow() as uow:
-        row_id = await uow.outbox.enqueue(
-            idempotency_key="note:1:test:1",
-            chat_id=501,
-            method="sendMessage",
-            payload={"chat_id": 501, "text": "Halo Ani"},
-            kind="note",
-            priority=10,
-            now=clock.now(),
-        )
-        row = await uow.session.get_one(Outbox, row_id)
-        row.status, row.sent_at = "sent", clock.now()
+        for number in range(5):
+            row_id = await uow.outbox.enqueue(
+                idempotency_key=f"note:1:test:{number}",
+                chat_id=501,
+                method="sendMessage",
+                payload={"chat_id": 501, "text": "Halo Ani"},
+                kind="note",
+                priority=10,
+                now=clock.now(),
+            )
+            row = await uow.session.get_one(Outbox, row_id)
+            row.status, row.sent_at = "sent", clock.now()
         await uow.commit()
     jobs = job_registry(conv.app)
     clock.advance(days=29)
     assert "outbox_retention" in [name for name, _ in await jobs.run_due()]
-    assert (await _outbox(conv, row_id)).payload["text"] == "Halo Ani"
+    assert [row.payload["text"] for row in await _outbox(conv)] == ["Halo Ani"] * 5
     clock.advance(days=2)
     assert "outbox_retention" in [name for name, _ in await jobs.run_due()]
-    kept = await _outbox(conv, row_id)
-    assert (kept.payload, kept.status, kept.idempotency_key) == ({}, "sent", "note:1:test:1")
+    kept = await _outbox(conv)
+    assert [(row.payload, row.status) for row in kept] == [({}, "sent")] * 5
+    assert [row.idempotency_key for row in kept] == [f"note:1:test:{n}" for n in range(5)]
 
 
-async def _outbox(conv: Conversation, row_id: int) -> Outbox:
+async def _outbox(conv: Conversation) -> list[Outbox]:
     async with conv.app.bot_data.services.uow(write=False) as uow:
-        return await uow.session.get_one(Outbox, row_id)
+        return list(await uow.session.scalars(select(Outbox).order_by(Outbox.id)))

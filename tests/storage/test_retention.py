@@ -21,7 +21,7 @@ from locales import Catalogues
 from services.reminders import ReminderSettings, plan_reminders
 from services.retention import empty_old_messages, purge_old_threads
 from services.rollup import headline, period_of
-from storage.tables import Broadcast, Outbox, RelaySession, Thread, ThreadMessage
+from storage.tables import Broadcast, Evidence, Outbox, RelaySession, Thread, ThreadMessage
 from storage.uow import UnitOfWork
 from tests.helpers.rollup import AT, YEAR, seed_register
 from tests.helpers.seed import add_board_member, add_koperasi, add_person
@@ -98,6 +98,15 @@ async def test_conversations_quiet_past_the_retention_go_whole_and_the_season_ke
         closed = await _thread(uow, k["B"], [(to_officer, old), (to_board, old)])
         (await uow.session.get_one(Thread, closed)).status = ThreadStatus.CLOSED.value
         await uow.threads.start_session(7, register.ani, closed, old)  # never ended
+        pair = (
+            await uow.session.scalars(
+                select(ThreadMessage.id).where(ThreadMessage.thread_id == closed).limit(1)
+            )
+        ).one()
+        evidence = Evidence(
+            thread_message_id=pair, kind="document", telegram_file_id="F1", created_at=old
+        )
+        uow.session.add(evidence)
         waiting = await _thread(uow, k["C"], [(to_officer, AT - timedelta(days=731))])
         # Opened long ago, answered in this season: kept whole, its first message too.
         long_running = await _thread(
@@ -126,6 +135,9 @@ async def test_conversations_quiet_past_the_retention_go_whole_and_the_season_ke
         sessions = list(await uow.session.scalars(select(RelaySession.thread_id)))
         after = (await headline(uow, RollupFilter(), PERIOD))["total"]
     assert sessions == [relayed]
+    async with UnitOfWork(factory, write=False) as uow:  # the evidence stays, unlinked
+        kept = await uow.session.get_one(Evidence, evidence.id)
+    assert (kept.telegram_file_id, kept.thread_message_id) == ("F1", None)
     # The season's answers are the same; only the thread waiting longer than the retention
     # stopped counting as waiting.
     assert sorted(after.answer_seconds) == sorted(before.answer_seconds) != []
@@ -169,8 +181,9 @@ async def _plan(factory: Factory) -> int:
 
 async def _empty(factory: Factory, now: datetime) -> int:
     async with UnitOfWork(factory) as uow:
-        emptied = await empty_old_messages(uow, now=now, days=30)
+        emptied, after = await empty_old_messages(uow, now=now, days=30)
         await uow.commit()
+    assert after is None  # one batch holds them all
     return emptied
 
 
