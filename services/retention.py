@@ -20,8 +20,8 @@ from storage.uow import UnitOfWork
 
 #: Threads one unit of work deletes (the first run after an upgrade can meet many).
 THREAD_BATCH = 200
-#: Outbox rows one unit of work empties.
-OUTBOX_BATCH = 1000
+#: Outbox ids one unit of work looks at (a short write each, by the primary key).
+OUTBOX_WINDOW = 2000
 
 
 async def purge_old_threads(uow: UnitOfWork, *, now: datetime, days: int) -> int:
@@ -34,10 +34,10 @@ async def purge_old_threads(uow: UnitOfWork, *, now: datetime, days: int) -> int
 async def empty_old_messages(
     uow: UnitOfWork, *, now: datetime, days: int, after_id: int = 0
 ) -> tuple[int, int | None]:
-    """Empties up to `OUTBOX_BATCH` payloads of rows (ids after `after_id`) settled more than
-    `days` ago; returns how many, and the last id looked at — the next batch's `after_id` —
-    or None when this was the last batch. The caller commits."""
+    """Empties the payloads of rows settled more than `days` ago among the next
+    `OUTBOX_WINDOW` ids after `after_id`; returns how many, and where the next window starts
+    (None after the last). The caller commits."""
+    upto = after_id + OUTBOX_WINDOW
     before = now - timedelta(days=days)
-    ids = await uow.retention.outbox_settled_before(before, OUTBOX_BATCH, after_id=after_id)
-    emptied = await uow.retention.empty_outbox(ids)
-    return emptied, (ids[-1] if len(ids) == OUTBOX_BATCH else None)
+    emptied = await uow.retention.empty_settled(before, after_id, upto)
+    return emptied, (upto if upto < await uow.retention.last_outbox_id() else None)

@@ -90,12 +90,19 @@ class RetentionRepository(Repository):
             )
         return rowcount(await self.session.execute(delete(Thread).where(Thread.id.in_(ids))))
 
-    async def outbox_settled_before(
-        self, before: datetime, limit: int, *, after_id: int = 0
-    ) -> list[int]:
-        """Up to `limit` outbox rows (by id, after `after_id`: each batch walks on from the
-        last, never over the rows already looked at) settled before `before` whose payload
-        is not empty yet, outside broadcasts still under way."""
+    async def last_outbox_id(self) -> int:
+        """The highest outbox id (0 when empty): where the windows of `empty_settled` end."""
+        return int(await self.session.scalar(select(func.max(Outbox.id))) or 0)
+
+    async def empty_settled(self, before: datetime, after_id: int, upto_id: int) -> int:
+        """Empties the payloads of the outbox rows with ids in (`after_id`, `upto_id`] settled
+        before `before` and not empty yet, outside broadcasts still under way; returns how
+        many.
+
+        One window of ids per statement, walked by the primary key: `status || ''` keeps the
+        planner off the claim index, which would visit every sent row of the table for
+        each window (a first run over a year of reminders grew with the square of the rows).
+        """
         # No settled_at column: sent, else last claimed, else due — each at most the row's
         # expiry (hours) before it settled.
         settled_at = func.coalesce(Outbox.sent_at, Outbox.claimed_at, Outbox.not_before)
@@ -103,27 +110,16 @@ class RetentionRepository(Repository):
             Broadcast.id == Outbox.broadcast_id,
             Broadcast.status.not_in(sorted(status.value for status in SETTLED)),
         )
-        result = await self.session.scalars(
-            select(Outbox.id)
+        result = await self.session.execute(
+            update(Outbox)
             .where(
                 Outbox.id > after_id,
-                Outbox.status.in_(SETTLED_ROWS),
+                Outbox.id <= upto_id,
+                Outbox.status.concat("").in_(SETTLED_ROWS),
                 settled_at < before,
                 cast(Outbox.payload, String) != EMPTY,
                 ~broadcast_under_way,
             )
-            .order_by(Outbox.id)
-            .limit(limit)
-        )
-        return list(result)
-
-    async def empty_outbox(self, row_ids: Sequence[int]) -> int:
-        """Empties the payloads of these settled rows; returns how many."""
-        if not row_ids:
-            return 0
-        result = await self.session.execute(
-            update(Outbox)
-            .where(Outbox.id.in_(list(row_ids)), Outbox.status.in_(SETTLED_ROWS))
             .values(payload={})
             .execution_options(synchronize_session=False)
         )

@@ -174,8 +174,8 @@ async def test_the_daily_retention_job_empties_a_sent_message_after_the_configur
     conv: Conversation, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`[privacy] outbox_retention_days` (30) after a message was sent, the night's run
-    empties its text, batch after batch (two rows a batch here); the rows and keys stay."""
-    monkeypatch.setattr(services_retention, "OUTBOX_BATCH", 2)
+    empties its text, window after window of ids (two a window here); the rows and keys stay."""
+    monkeypatch.setattr(services_retention, "OUTBOX_WINDOW", 2)
     services = conv.app.bot_data.services
     assert services.config.privacy.outbox_retention_days == 30
     async with services.uow() as uow:

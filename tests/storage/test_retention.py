@@ -183,7 +183,7 @@ async def _empty(factory: Factory, now: datetime) -> int:
     async with UnitOfWork(factory) as uow:
         emptied, after = await empty_old_messages(uow, now=now, days=30)
         await uow.commit()
-    assert after is None  # one batch holds them all
+    assert after is None  # one window holds them all
     return emptied
 
 
