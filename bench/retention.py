@@ -25,10 +25,17 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
-from services.retention import empty_old_messages  # noqa: E402
+from services.retention import THREAD_BATCH, empty_old_messages, purge_old_threads  # noqa: E402
 from storage.engine import create_engine, session_factory  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
-from storage.tables import Outbox  # noqa: E402
+from storage.tables import (  # noqa: E402
+    Evidence,
+    Koperasi,
+    Outbox,
+    RelaySession,
+    Thread,
+    ThreadMessage,
+)
 from storage.uow import UnitOfWork  # noqa: E402
 
 NOW = datetime(2027, 6, 1, 0, 0, tzinfo=UTC)
@@ -79,21 +86,133 @@ async def _empty(url: str) -> tuple[int, int]:
     return total, batches
 
 
+async def _seed_threads(url: str, threads: int) -> None:
+    engine = create_engine(url, background=True)
+    old, recent = NOW - timedelta(days=800), NOW - timedelta(days=7)
+    try:
+        async with UnitOfWork(session_factory(engine)) as uow:
+            await uow.session.execute(
+                insert(Koperasi), [{"nama": "KSU Bench", "created_at": old, "updated_at": old}]
+            )
+            person = await uow.people.add(telegram_user_id=8, full_name="Bench", now=old)
+            await uow.commit()
+        for start in range(0, threads, 1000):
+            async with UnitOfWork(session_factory(engine)) as uow:
+                numbers = range(start, min(start + 1000, threads))
+                when = {n: old if n % 2 == 0 else recent for n in numbers}
+                await uow.session.execute(
+                    insert(Thread),
+                    [
+                        {
+                            "id": n + 1,
+                            "koperasi_id": 1,
+                            "status": "closed",
+                            "created_at": old,
+                            "last_message_at": when[n],
+                        }
+                        for n in numbers
+                    ],
+                )
+                await uow.session.execute(
+                    insert(Outbox),
+                    [
+                        {
+                            "id": n * 10 + m + 1,
+                            "idempotency_key": f"relay:{n}:{m}",
+                            "chat_id": 7,
+                            "kind": "relay",
+                            "method": "copyMessage",
+                            "payload": {"from_chat_id": 8, "message_id": m},
+                            "priority": 10,
+                            "status": "sent",
+                            "not_before": when[n],
+                            "sent_at": when[n],
+                            "created_at": when[n],
+                        }
+                        for n in numbers
+                        for m in range(10)
+                    ],
+                )
+                await uow.session.execute(
+                    insert(ThreadMessage),
+                    [
+                        {
+                            "thread_id": n + 1,
+                            "direction": "to_officer",
+                            "from_chat_id": 8,
+                            "from_message_id": m,
+                            "to_chat_id": 7,
+                            "to_message_id": m,
+                            "outbox_id": n * 10 + m + 1,
+                            "created_at": when[n],
+                        }
+                        for n in numbers
+                        for m in range(10)
+                    ],
+                )
+                await uow.session.execute(
+                    insert(RelaySession),
+                    [
+                        {
+                            "chat_id": 8,
+                            "person_id": person.id,
+                            "thread_id": n + 1,
+                            "started_at": when[n],
+                            "last_activity_at": when[n],
+                            "ended_at": when[n],
+                        }
+                        for n in numbers
+                    ],
+                )
+                await uow.commit()
+        async with UnitOfWork(session_factory(engine)) as uow:
+            await uow.session.execute(
+                insert(Evidence),
+                [
+                    {"kind": "document", "telegram_file_id": f"F{n}", "created_at": old}
+                    for n in range(20_000)
+                ],
+            )
+            await uow.commit()
+    finally:
+        await engine.dispose()
+
+
+async def _purge(url: str) -> tuple[int, int]:
+    engine = create_engine(url, background=True)
+    total, batches = 0, 0
+    try:
+        while True:
+            async with UnitOfWork(session_factory(engine)) as uow:
+                purged = await purge_old_threads(uow, now=NOW, days=730)
+                await uow.commit()
+            total, batches = total + purged, batches + 1
+            if purged < THREAD_BATCH:
+                return total, batches
+    finally:
+        await engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=300_000)
+    parser.add_argument("--threads", type=int, default=0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
         upgrade(url)
-        asyncio.run(_seed(url, args.rows))
+        if args.threads:
+            asyncio.run(_seed_threads(url, args.threads))
+        else:
+            asyncio.run(_seed(url, args.rows))
         load = os.getloadavg()[0]
         wall, cpu = time.perf_counter(), time.process_time()
-        total, batches = asyncio.run(_empty(url))
+        total, batches = asyncio.run(_purge(url) if args.threads else _empty(url))
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    print("| rows | emptied | units of work | s | CPU s | load (1 min) |")
+    size = f"{args.threads} threads" if args.threads else f"{args.rows} rows"
+    print("| seeded | emptied or deleted | units of work | s | CPU s | load (1 min) |")
     print("|---|---|---|---|---|---|")
-    print(f"| {args.rows} | {total} | {batches} | {wall:.1f} | {cpu:.1f} | {load:.1f} |")
+    print(f"| {size} | {total} | {batches} | {wall:.1f} | {cpu:.1f} | {load:.1f} |")
 
 
 if __name__ == "__main__":
