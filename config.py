@@ -259,10 +259,15 @@ class RelayConfig(_Section):
 
 
 class PrivacyConfig(_Section):
-    # Conversations between boards and officers are kept this long, then erased.
-    thread_retention_days: int = Field(default=730, ge=30)
+    # Conversations between boards and officers are kept this long after their last message,
+    # then deleted. At least a year and a day: a season (1 January to its end, within the
+    # year) never loses a thread, so its roll-up's waits and answer times stay whole.
+    thread_retention_days: int = Field(default=730, ge=366)
     # A broadcast's text is emptied this long after it settled; its counts are kept.
     broadcast_retention_days: int = Field(default=90, ge=7)
+    # A message the outbox has settled (sent, failed, expired, cancelled, superseded, in
+    # doubt) keeps its text this long, then its payload is emptied; the row and its key stay.
+    outbox_retention_days: int = Field(default=30, ge=7, le=366)
     # The address people can write to about their data (shown in the privacy notice).
     contact: str = "Dinas Koperasi, Usaha Kecil dan Menengah, Perindustrian dan Perdagangan"
 

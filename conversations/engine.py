@@ -300,14 +300,20 @@ class FormEngine:
         return Outcome(Result.COMPLETED, spec, session.id, answers=answers, done=done)
 
     async def expire(self, uow: UnitOfWork, *, now: datetime) -> tuple[int, int]:
-        """Suspends idle forms and erases expired drafts; returns both counts."""
+        """Suspends idle forms and erases expired drafts (and the answers a finished form
+        kept), `draft_retention_days` after the last answer; returns both counts."""
         idle = await uow.form_sessions.idle_before(now)
         for session in idle:
             session.status = SUSPENDED
             session.updated_at = now
         drafts = await uow.form_sessions.drafts_expired_before(now)
         for session in drafts:
-            session.status, session.answers, session.updated_at = EXPIRED, {}, now
+            if session.status == DONE:
+                # A finished form keeps its status; its copy of the answers goes like a
+                # draft's (docs/privacy.md), and no deadline is left to find it again.
+                session.answers, session.draft_expires_at = {}, None
+            else:
+                session.status, session.answers, session.updated_at = EXPIRED, {}, now
         await uow.form_sessions.save_all([*idle, *drafts])
         return len(idle), len(drafts)
 

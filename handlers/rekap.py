@@ -26,6 +26,7 @@ from domain.rollup.split import Measure, RollupFilter, Split, group_of
 from handlers.auth import refuse, requires
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
+from handlers.keyboards import plain
 from handlers.rekap_card import Card, render_card
 from handlers.rekap_format import Screen, measure_label
 from handlers.rekap_lists import SplitRow, render_drill, render_kecamatan_picker, render_split
@@ -213,7 +214,9 @@ async def _remind(update: Update, context: BotContext, button: RekapButton) -> b
     async with context.services.uow(write=False, background=True) as uow:
         ids = await drill_ids(uow, _segment(where, view), measure, period)
     await answer_callback(update, context)
-    label = measure_label(context.tr, measure, period.cutoffs)
+    # The segment keeps its label as plain text (it is stored, and escaped when shown):
+    # the rendered label would be escaped twice, an `&` showing as `&amp;`.
+    label = plain(measure_label(context.tr, measure, period.cutoffs))
     await start_siaran_for_koperasi(update, context, ids, label)
     return True
 

@@ -21,7 +21,8 @@ from locales import Safe
 async def start_siaran_for_koperasi(
     update: Update, context: BotContext, koperasi_ids: Sequence[int], label: str
 ) -> None:
-    """Opens the /siaran form for the boards of `koperasi_ids`, `label` naming them.
+    """Opens the /siaran form for the boards of `koperasi_ids`, `label` (plain text, not
+    HTML: it is stored in the segment and escaped wherever it is shown) naming them.
 
     Starts at the attachment step with the segment preset (evaluated again when sending
     starts, like any segment). Refused for anyone but an admin.

@@ -36,6 +36,9 @@ from jobs.registry import Job, JobRegistry
 from jobs.relay_undelivered import relay_undelivered
 from jobs.reminders import JOB_NAME as REMINDERS_JOB
 from jobs.reminders import plan_reminders
+from jobs.retention import OUTBOX_JOB as OUTBOX_RETENTION_JOB
+from jobs.retention import THREADS_JOB as THREAD_RETENTION_JOB
+from jobs.retention import outbox_retention, thread_retention
 from jobs.rollup import JOB_NAME as ROLLUP_JOB
 from jobs.rollup import weekly_rollup
 from jobs.rollup_snapshot import JOB_NAME as SNAPSHOT_JOB
@@ -66,6 +69,10 @@ JOBS: tuple[Job[GempurApp], ...] = (
     Job(BROADCASTS_JOB, Every(timedelta(minutes=1)), broadcasts),
     # The texts of broadcasts settled longer than `[privacy] broadcast_retention_days` ago.
     Job(BROADCAST_RETENTION_JOB, Daily(time(3, 0)), broadcast_retention),
+    # Conversations quiet longer than `[privacy] thread_retention_days`: deleted whole.
+    Job(THREAD_RETENTION_JOB, Daily(time(3, 10)), thread_retention),
+    # The texts of messages settled longer than `[privacy] outbox_retention_days` ago.
+    Job(OUTBOX_RETENTION_JOB, Daily(time(3, 20)), outbox_retention),
     # Roll-up snapshots at each cut-off passed (after the night's recompute has set the flags).
     Job(SNAPSHOT_JOB, Daily(time(0, 30)), rollup_snapshot, after=(RECOMPUTE_JOB,)),
 )

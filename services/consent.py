@@ -39,6 +39,7 @@ def privacy_notice(tr: Translator, cfg: AppConfig) -> str:
         office=cfg.region.office,
         thread_days=cfg.privacy.thread_retention_days,
         draft_days=cfg.forms.draft_retention_days,
+        outbox_days=cfg.privacy.outbox_retention_days,
         contact=cfg.privacy.contact,
     )
 

@@ -42,6 +42,7 @@ from storage.repositories.privacy import PrivacyRepository
 from storage.repositories.rat_cycle import RatCycleRepository
 from storage.repositories.rat_report import RatReportRepository
 from storage.repositories.reminders import ReminderReadRepository
+from storage.repositories.retention import RetentionRepository
 from storage.repositories.rollup import RollupRepository
 from storage.repositories.rollup_lists import RollupListRepository
 from storage.repositories.threads import ThreadRepository
@@ -84,6 +85,7 @@ class UnitOfWork:
     broadcasts: BroadcastRepository
     rollup: RollupRepository
     rollup_lists: RollupListRepository
+    retention: RetentionRepository
 
     def __init__(self, factory: async_sessionmaker[AsyncSession], *, write: bool = True) -> None:
         self._factory = factory
@@ -134,6 +136,7 @@ class UnitOfWork:
         self.broadcasts = BroadcastRepository(session)
         self.rollup = RollupRepository(session)
         self.rollup_lists = RollupListRepository(session)
+        self.retention = RetentionRepository(session)
         try:
             # Begin now (not at the first query) so the writer's lock is taken on entry.
             await session.connection()

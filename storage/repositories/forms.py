@@ -11,7 +11,7 @@ from domain.forms import FormStatus
 from storage.repositories.base import Repository
 from storage.tables import FormSession
 
-ACTIVE, SUSPENDED = FormStatus.ACTIVE, FormStatus.SUSPENDED
+ACTIVE, SUSPENDED, DONE = FormStatus.ACTIVE, FormStatus.SUSPENDED, FormStatus.DONE
 
 # The two lookups of every form step, built once: building a statement costs about as much
 # as running it.
@@ -90,10 +90,12 @@ class FormSessionRepository(Repository):
         return list(result)
 
     async def drafts_expired_before(self, instant: datetime) -> list[FormSession]:
-        """Suspended drafts past their retention."""
+        """Suspended drafts past their retention, and finished forms still holding a copy of
+        their answers that long (the answers live on in what the form stored)."""
         result = await self.session.scalars(
             select(FormSession).where(
-                FormSession.status == SUSPENDED, FormSession.draft_expires_at <= instant
+                FormSession.status.in_([SUSPENDED.value, DONE.value]),
+                FormSession.draft_expires_at <= instant,
             )
         )
         return list(result)

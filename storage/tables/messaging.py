@@ -51,6 +51,8 @@ class ThreadMessage(Base):
         Index("ix_thread_message_to_chat_id_to_message_id", "to_chat_id", "to_message_id"),
         Index("ix_thread_message_from_chat_id_from_message_id", "from_chat_id", "from_message_id"),
         Index("ix_thread_message_thread_id_created_at", "thread_id", "created_at"),
+        # Deleting a copy's outbox row finds its pair by this (migration 0015).
+        Index("ix_thread_message_outbox_id", "outbox_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,7 +74,11 @@ class RelaySession(Base):
     """An open relay in one chat (``/hubungi`` or *Balas*) until *Selesai* or idle timeout."""
 
     __tablename__ = "relay_session"
-    __table_args__ = (Index("ix_relay_session_chat_id_ended_at", "chat_id", "ended_at"),)
+    __table_args__ = (
+        Index("ix_relay_session_chat_id_ended_at", "chat_id", "ended_at"),
+        # The thread retention deletes a thread's sessions (migration 0015).
+        Index("ix_relay_session_thread_id", "thread_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chat_id: Mapped[int] = tg_id(nullable=False)

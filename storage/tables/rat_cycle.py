@@ -154,6 +154,8 @@ class Evidence(Base):
         Index("ix_evidence_rat_cycle_id_item_code", "rat_cycle_id", "item_code"),
         Index("ix_evidence_kunjungan_version_id", "kunjungan_version_id"),
         Index("ix_evidence_media_group_id", "media_group_id"),
+        # Deleting a pair (thread retention, erasure) unlinks its evidence (migration 0015).
+        Index("ix_evidence_thread_message_id", "thread_message_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
+import services.retention as services_retention
 from jobs import job_registry
 from jobs.registry import DONE
 from jobs.tick import PROCESSED_UPDATE_RETENTION
-from storage.tables import Broadcast, Koperasi, ProcessedUpdate, SchedulerRun
+from storage.tables import Broadcast, Koperasi, Outbox, ProcessedUpdate, SchedulerRun
 from tests.helpers.bot import Conversation
 from tests.helpers.clock import FrozenClock
 from tests.helpers.seed import add_koperasi
@@ -47,6 +49,8 @@ async def test_the_tick_runs_each_minute_and_purges_update_ids_past_retention(
         "weekly_rollup",
         "broadcasts",
         "broadcast_retention",
+        "thread_retention",
+        "outbox_retention",
         "rollup_snapshot",
     ]
     assert await _update_ids(conv) == [1, 2]  # not past retention yet
@@ -65,6 +69,8 @@ async def test_the_tick_runs_each_minute_and_purges_update_ids_past_retention(
         ("rat_recompute", "17:05", DONE),
         ("rollup_snapshot", "17:30", DONE),
         ("broadcast_retention", "20:00", DONE),
+        ("thread_retention", "20:10", DONE),
+        ("outbox_retention", "20:20", DONE),
         ("plan_reminders", "00:00", DONE),
         ("weekly_rollup", "00:30", DONE),
         ("thread_waits", "01:00", DONE),
@@ -138,3 +144,65 @@ async def _broadcast(conv: Conversation, broadcast_id: int) -> Broadcast:
         found = await uow.session.get(Broadcast, broadcast_id)
     assert found is not None
     return found
+
+
+async def test_the_daily_retention_job_deletes_a_conversation_quiet_past_the_configured_days(
+    conv: Conversation, clock: FrozenClock
+) -> None:
+    """`[privacy] thread_retention_days` (730) after a thread's last message the night's run
+    deletes it; a day before, it is kept."""
+    services = conv.app.bot_data.services
+    assert services.config.privacy.thread_retention_days == 730
+    async with services.uow() as uow:
+        koperasi = await add_koperasi(uow, "KSU Lama", now=clock.now())
+        thread = await uow.threads.create(koperasi.id, None, clock.now())
+        thread.last_message_at = clock.now()
+        await uow.commit()
+        thread_id = thread.id
+    jobs = job_registry(conv.app)
+    clock.advance(days=729)
+    assert "thread_retention" in [name for name, _ in await jobs.run_due()]
+    async with services.uow(write=False) as uow:
+        assert await uow.threads.get(thread_id) is not None
+    clock.advance(days=2)
+    assert "thread_retention" in [name for name, _ in await jobs.run_due()]
+    async with services.uow(write=False) as uow:
+        assert await uow.threads.get(thread_id) is None
+
+
+async def test_the_daily_retention_job_empties_a_sent_message_after_the_configured_days(
+    conv: Conversation, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`[privacy] outbox_retention_days` (30) after a message was sent, the night's run
+    empties its text, window after window of ids (two a window here); the rows and keys stay."""
+    monkeypatch.setattr(services_retention, "OUTBOX_WINDOW", 2)
+    services = conv.app.bot_data.services
+    assert services.config.privacy.outbox_retention_days == 30
+    async with services.uow() as uow:
+        for number in range(5):
+            row_id = await uow.outbox.enqueue(
+                idempotency_key=f"note:1:test:{number}",
+                chat_id=501,
+                method="sendMessage",
+                payload={"chat_id": 501, "text": "Halo Ani"},
+                kind="note",
+                priority=10,
+                now=clock.now(),
+            )
+            row = await uow.session.get_one(Outbox, row_id)
+            row.status, row.sent_at = "sent", clock.now()
+        await uow.commit()
+    jobs = job_registry(conv.app)
+    clock.advance(days=29)
+    assert "outbox_retention" in [name for name, _ in await jobs.run_due()]
+    assert [row.payload["text"] for row in await _outbox(conv)] == ["Halo Ani"] * 5
+    clock.advance(days=2)
+    assert "outbox_retention" in [name for name, _ in await jobs.run_due()]
+    kept = await _outbox(conv)
+    assert [(row.payload, row.status) for row in kept] == [({}, "sent")] * 5
+    assert [row.idempotency_key for row in kept] == [f"note:1:test:{n}" for n in range(5)]
+
+
+async def _outbox(conv: Conversation) -> list[Outbox]:
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        return list(await uow.session.scalars(select(Outbox).order_by(Outbox.id)))

@@ -13,6 +13,7 @@ from sqlalchemy import event, select
 from config import AppConfig
 from domain.access import Role
 from domain.callbacks import FollowUpAction, FollowUpButton, VisitAction, VisitPick
+from jobs import job_registry
 from services.tindak_lanjut import owed_by_koperasi
 from storage.tables import (
     ChecklistEntry,
@@ -512,6 +513,34 @@ async def test_drafts_expire_after_the_retention_days(
         await uow.commit()
     picker = await ani.say("/kunjungan maju")
     assert "KSU Maju Jaya · Singkat" in picker.buttons
+
+
+async def test_the_registrys_tick_erases_drafts_and_finished_forms_answers_after_14_days(
+    conv: Conversation, ani: Officer, clock: FrozenClock, register: dict[str, int]
+) -> None:
+    """Through the job registry (the one-minute `tick`), no direct call: 13 days after the
+    last answer a visit draft and a submitted report's form copy are kept; at 15 days the
+    draft is erased and the finished form's answers are emptied (its report stays)."""
+    del register
+    await _short_report(ani, "KSU Maju Jaya")
+    await ani.say("/kunjungan sumber")
+    await ani.press("KSP Sumber Rejeki · Singkat")
+    await ani.press("1. Identifikasi kesiapan RAT")
+    await ani.say("/batal")
+    jobs = job_registry(conv.app)
+    clock.advance(days=13)
+    assert "tick" in [name for name, _ in await jobs.run_due()]
+    forms = {row.status: row for row in await _table(conv, FormSession)}
+    assert forms["suspended"].answers != {}
+    assert forms["done"].answers != {}
+    clock.advance(days=2)
+    assert "tick" in [name for name, _ in await jobs.run_due()]
+    forms = {row.status: row for row in await _table(conv, FormSession)}
+    assert set(forms) == {"expired", "done"}
+    assert forms["expired"].answers == forms["done"].answers == {}
+    assert forms["done"].draft_expires_at is None  # not found again by the next tick
+    assert len(await _visits(conv)) == 1  # the report itself is kept
+    assert "KSP Sumber Rejeki · Singkat" in (await ani.say("/kunjungan sumber")).buttons
 
 
 async def test_a_forged_follow_up_button_of_another_officer_is_refused(

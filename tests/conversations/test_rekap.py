@@ -5,16 +5,19 @@ admins only, an officer's own cooperatives, pimpinan read-only, forged presses r
 from __future__ import annotations
 
 import dataclasses
+import html
 from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import func, select, update
 
+import handlers.rekap
 from config import AppConfig
 from domain.access import Role
+from domain.broadcast import Segment
 from jobs import JOBS, JobRegistry
 from jobs.rollup_snapshot import JOB_NAME
-from storage.tables import RatCycle, RollupSnapshot
+from storage.tables import FormSession, RatCycle, RollupSnapshot
 from telegram_stub import BotApiStub
 from tests.helpers.bot import Conversation, bot_config
 from tests.helpers.clock import FrozenClock
@@ -125,6 +128,30 @@ async def test_splits_open_a_group_and_numbers_open_their_cooperatives(
     # /siaran opens on exactly those boards, its segment step skipped.
     assert "Siaran untuk pengurus 2 koperasi dari rekap: Belum RAT 31 Mar." in siaran.body
     assert "Ada lampiran?" in siaran.body
+
+
+async def test_a_reminder_label_with_markup_characters_is_escaped_once(
+    conv: Conversation, driver: Driver, register: Register, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A drill-down's label is rendered HTML (`&` as `&amp;`); /siaran shows it, and stores it
+    in the segment, as the plain `&` — not `&amp;` escaped a second time."""
+    del register
+    monkeypatch.setattr(
+        handlers.rekap, "measure_label", lambda *_: html.escape("Sawah & <Ladang>")
+    )
+    admin = driver.user(ADMIN, "Dedi")
+    await conv.say(admin, "/rekap 2025")
+    await _press(conv, admin, "Belum RAT 31 Mar: 4")
+    await admin.press("📣 Kirim pengingat")
+    await conv.deliver()
+    (siaran,) = await admin.wait_for_reply(1)
+    assert "dari rekap: Sawah & <Ladang>." in siaran.body
+    assert "&amp;" not in siaran.body
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        (answers,) = await uow.session.scalars(
+            select(FormSession.answers).where(FormSession.status == "active")
+        )
+    assert Segment.from_json(answers["segmen"]).label == "Sawah & <Ladang>"
 
 
 async def test_drill_down_pages_through_a_long_list(

@@ -39,10 +39,12 @@ async def test_the_leader_runs_the_due_jobs_at_start_and_stops_cleanly(
     assert sorted(await _runs(database_url)) == [
         ("broadcast_retention", DONE),
         ("broadcasts", DONE),
+        ("outbox_retention", DONE),
         ("plan_reminders", DONE),
         ("rat_recompute", DONE),
         ("relay_undelivered", DONE),
         ("rollup_snapshot", DONE),
+        ("thread_retention", DONE),
         ("thread_waits", DONE),
         ("tick", DONE),
         ("weekly_rollup", DONE),

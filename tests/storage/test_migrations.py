@@ -47,7 +47,7 @@ def downgrade() -> None:
 '''
 
 NOW = datetime(2027, 1, 4, 2, 0, tzinfo=UTC)
-SHIPPED, LATER = "0014", "9000"  # the code's head, and a revision the tests add after it
+SHIPPED, LATER = "0015", "9000"  # the code's head, and a revision the tests add after it
 
 
 def _code_moves_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> None:

@@ -120,3 +120,13 @@ def test_example_config_caps_uploaded_files_as_the_defaults_do() -> None:
     assert (cfg.files.max_rows, cfg.files.max_columns) == (200_000, 200)
     assert (cfg.files.max_unpacked_mb, cfg.files.max_ratio) == (400, 200)
     assert (cfg.files.worker_seconds, cfg.files.worker_memory_mb) == (120, 1024)
+
+
+def test_a_thread_retention_shorter_than_a_season_is_refused() -> None:
+    """Conversations are kept at least 366 days: a season's roll-up never loses a thread."""
+    assert (
+        parse_config({"privacy": {"thread_retention_days": 366}}).privacy.thread_retention_days
+        == 366
+    )
+    with pytest.raises(ConfigError, match=r"privacy\.thread_retention_days"):
+        parse_config({"privacy": {"thread_retention_days": 365}})
