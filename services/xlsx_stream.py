@@ -35,6 +35,8 @@ MAX_SHEET_NAME = 31
 _FLUSH_ROWS = 500
 # Texts whose cell XML is kept (a name and its XML: some 300 bytes each).
 _TEXT_CACHE = 1 << 17
+# UTC hours whose offset from the book's zone is kept (15 years of hours).
+_OFFSET_HOURS = 1 << 17
 # 30 December 1899, day 0 of Excel's (1900) date system.
 _EPOCH_ORDINAL = date(1899, 12, 30).toordinal()
 _SECONDS_PER_DAY = 86_400
@@ -125,7 +127,7 @@ def _instants(tz: tzinfo | None) -> Callable[[datetime], str]:
         key = day * 24 + hour
         shift = offsets.get(key, _UNKNOWN)
         if shift is _UNKNOWN:
-            if len(offsets) >= _TEXT_CACHE:
+            if len(offsets) >= _OFFSET_HOURS:
                 offsets.clear()
             start = datetime(value.year, value.month, value.day, hour, tzinfo=UTC)
             shift = offsets[key] = offset(start)
