@@ -80,7 +80,7 @@ class ExportResult:
         return sum(self.rows)
 
 
-def _cells(sheet: int, row: tuple[Any, ...]) -> tuple[Any, ...]:
+def _cells(sheet: int, row: Sequence[Any]) -> Sequence[Any]:
     """A stored row (its key first, as the repository reads it) as the sheet's cells."""
     if sheet == 0:  # the fiscal-year end as dd-mm, from its day and month
         day, month = row[18], row[19]
@@ -96,50 +96,53 @@ _KINDS = {
     Cell.TEXT: Kind.TEXT,
     Cell.NUMBER: Kind.NUMBER,
     Cell.DATE: Kind.DATE,
-    Cell.DATETIME: Kind.DATETIME,
-    Cell.YES_NO: Kind.TEXT,
+    Cell.DATETIME: Kind.INSTANT,  # read in UTC: the writer shows them in the region's zone
+    Cell.YES_NO: Kind.BOOL,
 }
 
 
 class _Writer:
-    """The workbook: each sheet's header, and its rows with instants made local and flags
-    made words (only those columns are touched; the rest go to the file as read)."""
+    """The workbook: each sheet's header, and its rows; a sheet that reaches Excel's last
+    row goes on in another ("Kunjungan (2)")."""
 
     def __init__(self, path: str, labels: ExportLabels, tz: ZoneInfo) -> None:
-        self.book = XlsxStream(path, date_format=DATE_FORMAT, datetime_format=DATETIME_FORMAT)
+        self.book = XlsxStream(
+            path,
+            date_format=DATE_FORMAT,
+            datetime_format=DATETIME_FORMAT,
+            tz=tz,  # Excel keeps no offset: instants are written as the region's wall clock
+            booleans=(labels.yes, labels.no),
+        )
         self.labels = labels
-        self.tz = tz
-        self.instants: list[int] = []
-        self.flags: list[int] = []
+        self.index = 0
+        self.sheet = SHEETS[0]
+        self.part = 1
 
-    def start(self, index: int, sheet: Sheet, part: int = 1) -> None:
+    def start(self, index: int, sheet: Sheet) -> None:
         """The next worksheet, with its frozen header row and widths."""
-        name = sheet.name if part == 1 else f"{sheet.name} ({part})"
+        self.index, self.sheet, self.part = index, sheet, 1
+        self._start()
+
+    def _start(self) -> None:
+        sheet = self.sheet
+        name = sheet.name if self.part == 1 else f"{sheet.name} ({self.part})"
         kinds = [_KINDS[column.cell] for column in sheet.columns]
         widths = [column.width for column in sheet.columns]
-        self.book.sheet(name, kinds, self.labels.headers[index], widths)
-        self.instants = [i for i, c in enumerate(sheet.columns) if c.cell is Cell.DATETIME]
-        self.flags = [i for i, c in enumerate(sheet.columns) if c.cell is Cell.YES_NO]
+        self.book.sheet(name, kinds, self.labels.headers[self.index], widths)
 
-    @property
-    def full(self) -> bool:
-        """Whether the current sheet holds as many rows as Excel shows."""
-        return self.book.rows >= MAX_ROWS
-
-    def row(self, cells: Sequence[Any]) -> None:
-        """One row; instants in the region's time zone (Excel keeps no offset)."""
-        if self.instants or self.flags:
-            values = list(cells)
-            for i in self.instants:
-                value = values[i]
-                if value is not None:
-                    values[i] = value.astimezone(self.tz)  # written as wall-clock time
-            for i in self.flags:
-                value = values[i]
-                if value is not None:
-                    values[i] = self.labels.yes if value else self.labels.no
-            cells = values
-        self.book.row(cells)
+    def rows(self, rows: Sequence[Sequence[Any]]) -> None:
+        """A batch of stored rows (see `_cells`)."""
+        index = self.index
+        if index in (0, 1, PESAN_INDEX):
+            rows = [_cells(index, row) for row in rows]
+        while rows:
+            room = MAX_ROWS - self.book.rows
+            if room <= 0:  # Excel shows 1,048,576 rows: the sheet goes on in another
+                self.part += 1
+                self._start()
+                continue
+            self.book.rows_from(rows[:room] if len(rows) > room else rows)
+            rows = rows[room:]
 
     def close(self) -> None:
         self.book.close()
@@ -161,23 +164,18 @@ async def write_export(
     written: list[int] = []
     try:
         for index, sheet in enumerate(SHEETS):
-            part, after, count = 1, 0, 0
+            after: int | None = 0
+            count = 0
             writer.start(index, sheet)
-            while True:
+            while after is not None:
                 async with uow() as reader:
-                    rows = await reader.export.batch(index, job.scope, window, after, job.batch)
-                for row in rows:
-                    if writer.full:  # Excel shows 1,048,576 rows: the sheet goes on in another
-                        part += 1
-                        writer.start(index, sheet, part)
-                    writer.row(_cells(index, row))
-                count += len(rows)
-                done += len(rows)
-                if progress is not None and rows:
+                    batch = await reader.export.batch(index, job.scope, window, after, job.batch)
+                writer.rows(batch.rows)
+                count += len(batch.rows)
+                done += len(batch.rows)
+                if progress is not None and batch.rows:
                     progress(done, max(total, done))
-                if len(rows) < job.batch:
-                    break
-                after = rows[-1][0]
+                after = batch.next_after
             written.append(count)
     finally:
         writer.close()

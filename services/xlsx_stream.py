@@ -3,36 +3,45 @@
 Why not XlsxWriter's constant-memory mode or openpyxl's write-only mode: both format every
 cell through several Python calls; on the bot's 2-core machine XlsxWriter wrote about 27,000
 cells a second, so the export of 100,000 cooperatives and a million visits (some 20 million
-cells) would take over ten minutes (docs/BENCHMARKS.md). This writer formats a row with one
-string operation per cell and deflates at the fastest level, in a `zipfile` entry opened for
-streaming, so memory stays at one buffered chunk whatever the row count.
+cells) would take over ten minutes (docs/BENCHMARKS.md). This writer formats a whole row in
+one call of a function made for the sheet's column kinds (`_row_function`: the cells' XML
+inline, no call per cell but for a text not seen lately and a date-time), keeps the XML of
+recent texts (codes, places and names repeat row after row), and deflates at the fastest
+level, in a `zipfile` entry opened for streaming, so memory stays at one buffered chunk and
+a bounded text cache whatever the row count.
 
 What it writes is the small, standard subset of SpreadsheetML Excel, LibreOffice and openpyxl
 read: inline strings (no shared-string table to keep), numbers, dates and date-times as serial
 numbers with a date style, a bold header row frozen in place, column widths. Sheets are
 written one after another (`sheet()` … `close()`); a row is a sequence of cell values matched
-to the sheet's column kinds, None for an empty cell.
+to the sheet's column kinds, None for an empty cell (written as an empty cell with its
+reference, so the next cells keep their places).
 """
 
 from __future__ import annotations
 
-import functools
 import re
 import zipfile
-from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from enum import StrEnum
 from types import TracebackType
-from typing import IO, Any, Self
+from typing import IO, Any, Self, cast
 
 MAX_ROWS = 1_048_576  # Excel's rows per sheet
 MAX_TEXT = 32_767  # Excel's characters per cell
 MAX_SHEET_NAME = 31
 _FLUSH_ROWS = 500
+# Texts whose cell XML is kept (a name and its XML: some 300 bytes each).
+_TEXT_CACHE = 1 << 17
+# UTC hours whose offset from the book's zone is kept (15 years of hours).
+_OFFSET_HOURS = 1 << 17
 # 30 December 1899, day 0 of Excel's (1900) date system.
 _EPOCH_ORDINAL = date(1899, 12, 30).toordinal()
 _SECONDS_PER_DAY = 86_400
+_LAST_OF_HOUR = timedelta(minutes=59, seconds=59, microseconds=999_999)
+_UNKNOWN: Any = object()
 # Characters XML 1.0 does not allow (tab, newline and carriage return are allowed).
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -45,7 +54,9 @@ class Kind(StrEnum):
     TEXT = "text"
     NUMBER = "number"
     DATE = "date"
-    DATETIME = "datetime"  # naive local time
+    DATETIME = "datetime"  # naive: as given; aware: shown in the book's time zone
+    INSTANT = "instant"  # aware, or naive in UTC: shown in the book's time zone
+    BOOL = "bool"  # a word for yes or no (the book's `booleans`)
 
 
 def escape(text: str) -> str:
@@ -53,12 +64,6 @@ def escape(text: str) -> str:
     if not text.isprintable():
         text = _INVALID.sub("", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _cached_text(text: str) -> str:
-    """Codes, places and names repeat row after row: each is escaped once."""
-    return _text(text)
 
 
 def _text(value: Any) -> str:
@@ -72,32 +77,137 @@ def _text(value: Any) -> str:
 
 
 def _number(value: Any) -> str:
-    if isinstance(value, float):
+    if type(value) is float:
         return f"<c><v>{value!r}</v></c>"
-    if isinstance(value, int | Decimal):
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return f"<c><v>{value}</v></c>"
     return _text(value)  # not a number after all: kept as typed, never lost
 
 
-def _date(value: Any) -> str:
-    if isinstance(value, datetime):
-        value = value.date()
-    return f'<c s="{_STYLE_DATE}"><v>{value.toordinal() - _EPOCH_ORDINAL}</v></c>'
-
-
-def _datetime(value: Any) -> str:
-    # The wall-clock fields as given (any time zone was applied by the caller).
-    seconds = value.hour * 3600 + value.minute * 60 + value.second
-    serial = value.toordinal() - _EPOCH_ORDINAL + seconds / _SECONDS_PER_DAY
+def _serial_cell(days: int, seconds: int) -> str:
+    """A date-time cell of Excel's day number and the seconds into that day."""
+    serial = days - _EPOCH_ORDINAL + seconds / _SECONDS_PER_DAY
     return f'<c s="{_STYLE_DATETIME}"><v>{serial!r}</v></c>'
 
 
-_CELL: dict[Kind, Callable[[Any], str]] = {
-    Kind.TEXT: _cached_text,
-    Kind.NUMBER: _number,
-    Kind.DATE: _date,
-    Kind.DATETIME: _datetime,
+def _datetimes(tz: tzinfo | None) -> Callable[[datetime], str]:
+    """A date-time cell: its wall-clock time, an aware one's in `tz` (Excel keeps no offset)."""
+
+    def cell(value: datetime) -> str:
+        if tz is not None and value.tzinfo is not None:
+            value = value.astimezone(tz)
+        return _serial_cell(
+            value.toordinal(), value.hour * 3600 + value.minute * 60 + value.second
+        )
+
+    return cell
+
+
+def _instants(tz: tzinfo | None) -> Callable[[datetime], str]:
+    """An instant's cell (aware, or naive in UTC): its wall-clock time in `tz` (None: UTC).
+
+    The same cell as converting each value with astimezone(), for less: the zone's offset
+    is looked up once per hour of UTC (a million visits fall in a few thousand hours), and
+    per value only in an hour in which the offset changes.
+    """
+    zone = tz or UTC
+    offsets: dict[int, int | None] = {}
+
+    def offset(hour: datetime) -> int | None:
+        first = hour.astimezone(zone).utcoffset()
+        last = (hour + _LAST_OF_HOUR).astimezone(zone).utcoffset()
+        if first is None or first != last:
+            return None
+        return int(first.total_seconds())
+
+    def cell(value: datetime) -> str:
+        if value.tzinfo is not None and value.tzinfo is not UTC:
+            value = value.astimezone(UTC)
+        day, hour = value.toordinal(), value.hour
+        key = day * 24 + hour
+        shift = offsets.get(key, _UNKNOWN)
+        if shift is _UNKNOWN:
+            if len(offsets) >= _OFFSET_HOURS:
+                offsets.clear()
+            start = datetime(value.year, value.month, value.day, hour, tzinfo=UTC)
+            shift = offsets[key] = offset(start)
+        if shift is None:  # the zone changes its offset within this hour
+            local = value.replace(tzinfo=UTC).astimezone(zone)
+            return _serial_cell(
+                local.toordinal(), local.hour * 3600 + local.minute * 60 + local.second
+            )
+        seconds = hour * 3600 + value.minute * 60 + value.second + shift
+        if 0 <= seconds < _SECONDS_PER_DAY:
+            return _serial_cell(day, seconds)
+        return _serial_cell(day + seconds // _SECONDS_PER_DAY, seconds % _SECONDS_PER_DAY)
+
+    return cell
+
+
+class _Texts:
+    """The cell XML of texts seen lately; emptied when full, so it never grows past `limit`."""
+
+    def __init__(self, limit: int = _TEXT_CACHE) -> None:
+        self.cells: dict[str, str] = {}
+        self.limit = limit
+
+    def cell(self, value: Any) -> str:
+        """A text cell not in `cells` (the row functions look there first)."""
+        cell = _text(value)
+        if type(value) is str:
+            if len(self.cells) >= self.limit:
+                self.cells.clear()
+            self.cells[value] = cell
+        return cell
+
+
+# Each kind's cell as a Python expression of the value VALUE (not None), for `_row_function`
+# (a datetime's toordinal() is its date's).
+_EXPRESSIONS = {
+    Kind.TEXT: "(_texts_get(VALUE) or _text(VALUE))",
+    Kind.NUMBER: "(f'<c><v>{VALUE}</v></c>' if type(VALUE) in _NUMBERS else _number(VALUE))",
+    Kind.DATE: f"f'<c s=\"{_STYLE_DATE}\"><v>{{VALUE.toordinal() - {_EPOCH_ORDINAL}}}</v></c>'",
+    Kind.DATETIME: "_datetime(VALUE)",
+    Kind.INSTANT: "_instant(VALUE)",
+    Kind.BOOL: "(_yes if VALUE else _no)",
 }
+# Written with str(): int and Decimal as they are, float's str() is its repr().
+_NUMBERS = frozenset({int, float, Decimal})
+
+
+def _row_function(
+    kinds: Sequence[Kind], texts: _Texts, tz: tzinfo | None, booleans: tuple[str, str]
+) -> Callable[[Sequence[Any], int], str]:
+    """A function writing a row of these column kinds as XML, row number given.
+
+    Made once per sheet (its source generated, then compiled), so a row costs one call and the
+    cells' formatting runs inline: a million rows of ten cells through a function per cell
+    took most of the export's time.
+    """
+    names = [f"v{i}" for i in range(len(kinds))]
+    cells = []
+    for index, (name, kind) in enumerate(zip(names, kinds, strict=True)):
+        empty = f"f'<c r=\"{column_letter(index)}{{n}}\"/>'"
+        cells.append(
+            f"({empty} if {name} is None else {_EXPRESSIONS[kind].replace('VALUE', name)})"
+        )
+    unpack = f"{', '.join(names)}, = values" if names else "del values"
+    source = (
+        f"def row(values, n):\n    {unpack}\n"
+        f"    return ''.join((f'<row r=\"{{n}}\">', {', '.join(cells)}, '</row>'))\n"
+    )
+    namespace: dict[str, Any] = {
+        "_texts_get": texts.cells.get,
+        "_text": texts.cell,
+        "_NUMBERS": _NUMBERS,
+        "_number": _number,
+        "_datetime": _datetimes(tz),
+        "_instant": _instants(tz),
+        "_yes": _text(booleans[0]),
+        "_no": _text(booleans[1]),
+    }
+    exec(compile(source, "<xlsx row>", "exec"), namespace)  # noqa: S102 - our own source
+    return cast(Callable[[Sequence[Any], int], str], namespace["row"])
 
 
 def column_letter(index: int) -> str:
@@ -142,46 +252,32 @@ def _styles(date_format: str, datetime_format: str) -> str:
 
 
 class _Sheet:
-    """One worksheet being written: its zip entry, column formatters and row count."""
+    """One worksheet being written: its zip entry, row function and row count."""
 
-    def __init__(self, stream: IO[bytes], kinds: Sequence[Kind]) -> None:
+    def __init__(self, stream: IO[bytes], write_row: Callable[[Sequence[Any], int], str]) -> None:
         self.stream = stream
-        self.cells = [_CELL[kind] for kind in kinds]
-        self.letters = [column_letter(index) for index in range(len(kinds))]
+        self.write_row = write_row
         self.rows = 0
         self.pending: list[str] = []
 
-    def row(self, values: Sequence[Any], style: int | None = None) -> None:
+    def header(self, values: Sequence[str], style: int) -> None:
+        cells = "".join(
+            f'<c s="{style}" t="inlineStr"><is><t>{escape(str(v))}</t></is></c>' for v in values
+        )
         self.rows += 1
-        number = self.rows
-        if style is not None:  # the header: every cell styled
-            cells = "".join(
-                f'<c s="{style}" t="inlineStr"><is><t>{escape(str(v))}</t></is></c>'
-                for v in values
-            )
-        else:
-            cells = self._cells(values, number)
-        self.pending.append(f'<row r="{number}">{cells}</row>')
-        if len(self.pending) >= _FLUSH_ROWS:
-            self.flush()
+        self.pending.append(f'<row r="{self.rows}">{cells}</row>')
 
-    def _cells(self, values: Sequence[Any], number: int) -> str:
-        if None not in values:  # the common case: every cell in its place
-            return "".join([cell(value) for cell, value in zip(self.cells, values, strict=True)])
-        parts: list[str] = []
-        gap = False
-        for index, (cell, value) in enumerate(zip(self.cells, values, strict=True)):
-            if value is None:
-                gap = True
-                continue
-            text = cell(value)
-            if gap:  # a cell after an empty one says where it is
-                text = f'<c r="{self.letters[index]}{number}"{text[2:]}'
-                gap = False
-            parts.append(text)
-        if gap:  # an empty last cell still marks the row's width for readers
-            parts.append(f'<c r="{self.letters[-1]}{number}"/>')
-        return "".join(parts)
+    def add(self, rows: Iterable[Sequence[Any]]) -> None:
+        write_row, pending = self.write_row, self.pending
+        number = self.rows
+        for values in rows:
+            number += 1
+            pending.append(write_row(values, number))
+            if len(pending) >= _FLUSH_ROWS:
+                self.rows = number
+                self.flush()
+                pending = self.pending
+        self.rows = number
 
     def flush(self) -> None:
         if self.pending:
@@ -203,9 +299,16 @@ class XlsxStream:
         *,
         date_format: str = "dd-mm-yyyy",
         datetime_format: str = "dd-mm-yyyy hh:mm",
+        tz: tzinfo | None = None,
+        booleans: tuple[str, str] = ("TRUE", "FALSE"),
     ) -> None:
+        """`tz`: the time zone instants (aware date-times) are shown in; `booleans`: the
+        words for yes and no."""
         self._zip = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
         self._formats = (date_format, datetime_format)
+        self._tz = tz
+        self._booleans = booleans
+        self._texts = _Texts()
         self._names: list[str] = []
         self._current: _Sheet | None = None
 
@@ -251,14 +354,19 @@ class XlsxStream:
                 f"<cols>{columns}</cols><sheetData>"
             ).encode()
         )
-        self._current = _Sheet(stream, kinds)
-        self._current.row(header, style=_STYLE_HEADER)
+        write_row = _row_function(kinds, self._texts, self._tz, self._booleans)
+        self._current = _Sheet(stream, write_row)
+        self._current.header(header, _STYLE_HEADER)
 
     def row(self, values: Sequence[Any]) -> None:
         """Appends a row to the current sheet (None: an empty cell)."""
+        self.rows_from((values,))
+
+    def rows_from(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Appends rows to the current sheet (the caller keeps to `MAX_ROWS`)."""
         if self._current is None:
             raise RuntimeError("no sheet started")
-        self._current.row(values)
+        self._current.add(rows)
 
     def _end_sheet(self) -> None:
         sheet, self._current = self._current, None

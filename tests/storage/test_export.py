@@ -143,6 +143,50 @@ async def test_a_kecamatan_and_an_officer_see_only_their_rows(
     assert list(earlier.rows) == [4, 1, 1, 1, 1]
 
 
+@pytest.mark.parametrize("batch", [1, 3, 1000])
+async def test_any_batch_size_gives_the_same_rows_in_key_order(
+    factory: async_sessionmaker[AsyncSession], tmp_path: Path, batch: int
+) -> None:
+    """Batches are key ranges: one the scope leaves empty (another kecamatan's cooperative)
+    must not end the sheet, and no row may come twice or out of order."""
+    world = await _seed(factory)
+    maron = await _export(factory, tmp_path / "m.xlsx", ExportScope(2026, "Maron"), batch=batch)
+    assert list(maron.rows) == MARON_ROWS
+    budi = await _person_id(factory, world.budi)
+    own = await _export(factory, tmp_path / "b.xlsx", ExportScope(2026, None, budi), batch=batch)
+    assert list(own.rows) == BUDI_ROWS
+    every = await _export(factory, tmp_path / "a.xlsx", ExportScope(2026), batch=batch)
+    assert list(every.rows) == ALL_ROWS
+    for name, rows in _rows(tmp_path / "a.xlsx").items():
+        if name == "Checklist":  # its key, the entry's id, is not shown
+            continue
+        keys = [row[0] for row in rows[1:] if isinstance(row[0], int)]
+        assert len(keys) == len(rows) - 1
+        assert keys == sorted(set(keys))  # ascending, none twice
+
+
+async def test_a_sheet_over_excels_rows_goes_on_in_another(
+    factory: async_sessionmaker[AsyncSession], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _seed(factory)
+    monkeypatch.setattr("services.export.MAX_ROWS", 3)  # the header and two rows a sheet
+    path = tmp_path / "split.xlsx"
+    result = await _export(factory, path, ExportScope(2026), batch=3)
+    assert list(result.rows) == ALL_ROWS
+    sheets = _rows(path)
+    assert list(sheets) == [
+        "Koperasi",
+        "Koperasi (2)",
+        "Checklist",
+        "Checklist (2)",
+        "Kunjungan",
+        "Tindak lanjut",
+        "Pesan",
+    ]
+    assert [len(rows) - 1 for rows in sheets.values()] == [2, 2, 2, 1, 2, 2, 2]
+    assert sheets["Koperasi (2)"][0] == sheets["Koperasi"][0]  # the header again
+
+
 async def test_headers_follow_the_language(
     factory: async_sessionmaker[AsyncSession], tmp_path: Path
 ) -> None:
