@@ -94,7 +94,27 @@ def _after_shu(answers: Answers) -> str | None:
     return "shu_amount" if answers.get("shu") == "y" else "elections"
 
 
-def _date_step(step_id: str, prompt: str, next_step: str | None = None) -> Step:
+# The RAT-held steps after its date, in order (then SHU amount, elections).
+HELD_STEPS = ("held", "registered", "present", "lpj", "statements", "rapb", "shu")
+
+
+def _unanswered_after(step_id: str) -> NextStep:
+    """The next RAT-held step not answered yet: in a fresh sub-flow simply the next one; in a
+    resumed draft whose stale answer was asked again, back to where the draft stopped (the
+    answers kept are not asked twice)."""
+
+    def following(answers: Answers) -> str | None:
+        for later in HELD_STEPS[HELD_STEPS.index(step_id) + 1 :]:
+            if later not in answers:
+                return later
+        if answers.get("shu") == "y" and "shu_amount" not in answers:
+            return "shu_amount"
+        return "elections"
+
+    return following
+
+
+def _date_step(step_id: str, prompt: str, next_step: str | NextStep | None = None) -> Step:
     return Step(step_id, prompt, InputKind.DATE, validate=check_date, next=next_step)
 
 
@@ -161,14 +181,14 @@ def form(catalogues: Catalogues) -> FormSpec:
             Step("mode", N_("lapor.prompt.mode"), InputKind.CHOICE, modes),
             _date_step("invite", N_("lapor.prompt.invite")),
             _date_step("materials", N_("lapor.prompt.materials")),
-            _date_step("held", N_("lapor.prompt.held"), "registered"),
+            _date_step("held", N_("lapor.prompt.held"), _unanswered_after("held")),
             Step(
                 "registered",
                 N_("lapor.prompt.registered"),
                 InputKind.NUMBER,
                 minimum=1,
                 maximum=MAX_MEMBERS,
-                next="present",
+                next=_unanswered_after("registered"),
             ),
             Step(
                 "present",
@@ -177,11 +197,11 @@ def form(catalogues: Catalogues) -> FormSpec:
                 minimum=0,
                 maximum=MAX_MEMBERS,
                 validate=check_present,
-                next="lpj",
+                next=_unanswered_after("present"),
             ),
-            _yes_no("lpj", N_("lapor.prompt.lpj"), "statements"),
-            _yes_no("statements", N_("lapor.prompt.statements"), "rapb"),
-            _yes_no("rapb", N_("lapor.prompt.rapb"), "shu"),
+            _yes_no("lpj", N_("lapor.prompt.lpj"), _unanswered_after("lpj")),
+            _yes_no("statements", N_("lapor.prompt.statements"), _unanswered_after("statements")),
+            _yes_no("rapb", N_("lapor.prompt.rapb"), _unanswered_after("rapb")),
             _yes_no("shu", N_("lapor.prompt.shu"), _after_shu),
             Step(
                 "shu_amount",

@@ -389,4 +389,16 @@ async def test_a_resumed_draft_asks_again_an_answer_the_cycle_no_longer_accepts(
     assert "Tanggal berapa RAT diadakan?" in resumed.body
     refused = await conv.say(rina, "03-01-2027")
     assert "Tanggal berapa RAT diadakan?" in refused.body  # the reason, the same question
-    assert "anggota yang terdaftar" in (await conv.say(rina, "04-01-2027")).body
+    # The members registered were answered before: not asked again, on to who was present.
+    assert "anggota yang hadir" in (await conv.say(rina, "04-01-2027")).body
+    await conv.say(rina, "30")
+    for _ in range(3):  # LPJ, statements, RK/RAPB
+        await conv.press(rina, "1. Ya")
+    await conv.press(rina, "2. Tidak")  # no SHU distribution decided
+    await conv.press(rina, "2. Tidak", count=2)  # no elections
+    cycle = await _cycle(conv, koperasi["sejahtera_cycle"])
+    assert (str(cycle.held_date), cycle.members_registered, cycle.members_present) == (
+        "2027-01-04",
+        40,
+        30,
+    )
