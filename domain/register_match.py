@@ -27,12 +27,18 @@ KOPERASI_FIELDS = (
     *(column.name for column in COLUMNS if column.kind is not Kind.FISCAL_YEAR_END),
     "fye_month",
     "fye_day",
+    "wajib_audit",  # derived from jenis and modal_sendiri (domain.register_rows)
 )
 LAST_RAT_FIELDS = ("last_rat_tahun_buku", "last_rat_date")
 # The first tahun buku the RAT history covers, over every import (docs/rules.md#the-register).
 HISTORY_FROM = "rat_history_from"
 # What a new cooperative gets where its row is blank (the columns' database defaults).
-NEW_DEFAULTS: Mapping[str, object] = {"fye_month": 12, "fye_day": 31, "segmen": "reguler"}
+NEW_DEFAULTS: Mapping[str, object] = {
+    "fye_month": 12,
+    "fye_day": 31,
+    "segmen": "reguler",
+    "wajib_audit": False,
+}
 # docs/rules.md#deadlines: default offsets from the fiscal-year end, in months: (primer, sekunder).
 TARGET_MONTHS = (3, 6)
 REPORT_MONTHS = (4, 6)

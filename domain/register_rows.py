@@ -18,6 +18,7 @@ from domain.errors import InputError
 from domain.keys import N_
 from domain.parsing import check_visible, parse_decimal_amount, parse_number
 from domain.parsing.numeric import AMOUNT_LIMIT
+from domain.rat.checklist import AuditRule, derive_wajib_audit
 from domain.register import (
     KDKMP,
     KELOMPOK,
@@ -55,10 +56,12 @@ class RowError:
 
 @dataclass(frozen=True)
 class RowRules:
-    """What reading a row depends on: the configured kecamatan and today's date."""
+    """What reading a row depends on: the configured kecamatan and today's date, and when an
+    audit is mandatory (None: the row's audit duty is not derived)."""
 
     kecamatan: tuple[str, ...]
     today: date
+    audit: AuditRule | None = None
 
 
 @dataclass(frozen=True)
@@ -125,9 +128,22 @@ def read_row(
         except InputError as error:
             errors.append(RowError(row, name, error.key, error.params))
     errors.extend(_cross_checks(row, values, {error.column for error in errors}))
+    if rules.audit is not None:
+        values.update(_audit_duty(values, rules.audit))
     years = header.rat_years()
     history_from = min(years) if years else None
     return errors or RegisterRow(row, values, rat_held, history_from, rules.today.year)
+
+
+def _audit_duty(values: Mapping[str, object], rule: AuditRule) -> dict[str, object]:
+    """`wajib_audit` derived from the row's jenis and own capital (docs/rules.md#the-checklist):
+    only where the row tells enough (a savings-and-loan row without its capital changes
+    nothing, nor does a row without a jenis)."""
+    jenis, capital = values.get("jenis"), values.get("modal_sendiri")
+    amount = capital if isinstance(capital, Decimal) else None
+    if not isinstance(jenis, str) or (jenis in rule.jenis and amount is None):
+        return {}
+    return {"wajib_audit": derive_wajib_audit(jenis, amount, rule)}
 
 
 def _cross_checks(row: int, values: dict[str, object], failed: set[str]) -> list[RowError]:

@@ -1,0 +1,74 @@
+"""The RAT cycle of cooperatives from an imported register unlike the sample: an audit duty,
+a fiscal year ending 30 June, a secondary cooperative, HTML characters in the name."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from domain.access import Role
+from storage.tables import Koperasi
+from tests.helpers.bot import Conversation
+from tests.helpers.driver import Driver, UserSession
+from tests.helpers.seed import add_board_member, add_person
+
+ADMIN = 9001
+HEADER = (
+    "nik_koperasi;nama;bentuk;jenis;kecamatan;akhir_tahun_buku;modal_sendiri;rat_2024;rat_2025"
+)
+ROWS = {
+    # A savings-and-loan cooperative with own capital over Rp 5 billion: an audit is due.
+    "3513000000000001": "KSP <Dana> & Juni;primer;simpan_pinjam;Dringu;30-06;6.000.000.000;"
+    "20-09-2024;",
+    "3513000000000002": "KSP Kecil;primer;simpan_pinjam;Maron;31-12;300.000.000;;02-03-2026",
+    "3513000000000003": "Sekunder Gabungan;sekunder;jasa;Tongas;31-12;;15-05-2025;",
+}
+REGISTER = "\n".join([HEADER, *(f"{nik};{row}" for nik, row in ROWS.items())]).encode()
+
+
+async def _import(conv: Conversation, driver: Driver) -> UserSession:
+    async with conv.app.bot_data.services.uow() as uow:
+        await add_person(uow, ADMIN, "Admin", roles=[Role.ADMIN])
+        await uow.commit()
+    admin = driver.user(ADMIN, "Adi")
+    await conv.say(admin, "/impor")
+    await admin.send_document(REGISTER, "daftar.csv")
+    await conv.deliver()
+    [_, preview] = await admin.wait_for_reply(count=2)
+    assert f"✅ Impor {len(ROWS)} baris valid" in preview.buttons
+    await conv.press(admin, f"✅ Impor {len(ROWS)} baris valid")
+    return admin
+
+
+async def _board(conv: Conversation, driver: Driver, nik: str, user_id: int) -> UserSession:
+    async with conv.app.bot_data.services.uow() as uow:
+        koperasi = (
+            await uow.session.scalars(select(Koperasi).where(Koperasi.nik_koperasi == nik))
+        ).one()
+        person = await add_person(uow, user_id, "Pengurus")
+        await add_board_member(uow, person, koperasi.id)
+        await uow.commit()
+    return driver.user(user_id, "Pengurus")
+
+
+async def test_an_imported_savings_cooperative_with_large_capital_must_have_an_audit(
+    conv: Conversation, driver: Driver
+) -> None:
+    await _import(conv, driver)
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        audited = dict(
+            (await uow.session.execute(select(Koperasi.nik_koperasi, Koperasi.wajib_audit))).all()
+        )
+    assert audited == {
+        "3513000000000001": True,
+        "3513000000000002": False,
+        "3513000000000003": False,
+    }
+    board = await _board(conv, driver, "3513000000000001", 9101)
+    card = await conv.say(board, "/status")
+    assert "Status RAT — KSP &lt;Dana&gt; &amp; Juni" not in card.body  # shown, not escaped twice
+    assert "Status RAT — KSP <Dana> & Juni" in card.body
+    assert "Checklist: 0/8 butir wajib terpenuhi" in card.body
+    menu = await conv.say(board, "/lapor")
+    assert "⬜ A3 Audit*" in menu.body
+    small = await _board(conv, driver, "3513000000000002", 9102)
+    assert "Checklist: 0/7 butir wajib terpenuhi" in (await conv.say(small, "/status")).body
