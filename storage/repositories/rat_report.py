@@ -10,7 +10,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, select, true
+from sqlalchemy import ColumnElement, Row, or_, select, true
 
 from domain.rat.checklist import BELUM
 from domain.rat.report import Unchecked
@@ -170,10 +170,19 @@ class RatReportRepository(Repository):
             for e, kid, nama in await self.session.execute(items.where(_in_scope(petugas_id)))
         ]
         for kind in ("held", "reported"):
+            column = f"{kind}_date"
+            # The current cycle's, or a missed year's late RAT a board reported (its date has
+            # history); a past year's RAT seeded from the register is no report to check.
+            reported = (
+                select(CycleChange.id)
+                .where(CycleChange.rat_cycle_id == RatCycle.id, CycleChange.field == column)
+                .exists()
+            )
             cycles = (
                 select(RatCycle, Koperasi.nama)
-                .join(Koperasi, Koperasi.current_rat_cycle_id == RatCycle.id)
-                .where(getattr(RatCycle, f"{kind}_date").is_not(None))
+                .join(Koperasi, Koperasi.id == RatCycle.koperasi_id)
+                .where(or_(Koperasi.current_rat_cycle_id == RatCycle.id, reported))
+                .where(getattr(RatCycle, column).is_not(None))
                 .where(getattr(RatCycle, f"{kind}_verification") == UNCHECKED)
                 .where(~getattr(RatCycle, f"{kind}_recorded_by_officer"))
                 .order_by(RatCycle.updated_at, RatCycle.id)

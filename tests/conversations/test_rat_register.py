@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from domain.access import Role
-from storage.tables import Koperasi
+from storage.tables import Koperasi, RatCycle
 from tests.helpers.bot import Conversation
 from tests.helpers.driver import Driver, UserSession
 from tests.helpers.seed import add_board_member, add_person
@@ -72,3 +72,58 @@ async def test_an_imported_savings_cooperative_with_large_capital_must_have_an_a
     assert "⬜ A3 Audit*" in menu.body
     small = await _board(conv, driver, "3513000000000002", 9102)
     assert "Checklist: 0/7 butir wajib terpenuhi" in (await conv.say(small, "/status")).body
+
+
+SECONDARY = "3513000000000003"
+
+
+async def _late_rat_reported(conv: Conversation, driver: Driver) -> tuple[int, UserSession]:
+    """The secondary cooperative (officer Ani, 9201) missed 2025; its board (9103) records
+    the late RAT on 10 December 2026. Its id and the board member."""
+    async with conv.app.bot_data.services.uow() as uow:
+        officer = await add_person(uow, 9201, "Ani Petugas", roles=[Role.PETUGAS])
+        koperasi = (
+            await uow.session.scalars(select(Koperasi).where(Koperasi.nik_koperasi == SECONDARY))
+        ).one()
+        koperasi.petugas_id = officer.id
+        await uow.commit()
+    board = await _board(conv, driver, SECONDARY, 9103)
+    await conv.say(board, "/lapor")
+    await conv.press(board, "⏰ RAT terlambat tahun buku 2025")
+    await _held(conv, board, "10-12-2026")
+    return koperasi.id, board
+
+
+async def _held(conv: Conversation, board: UserSession, day: str) -> None:
+    for answer in (day, "50", "30"):
+        await conv.say(board, answer)
+    for _ in range(3):  # LPJ, statements, RK/RAPB
+        await conv.press(board, "1. Ya")
+    await conv.press(board, "2. Tidak")  # no SHU distribution
+    await conv.press(board, "2. Tidak", count=2)  # no elections
+
+
+async def _cycles(conv: Conversation, koperasi_id: int) -> dict[int, RatCycle]:
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        rows = await uow.session.scalars(
+            select(RatCycle).where(RatCycle.koperasi_id == koperasi_id)
+        )
+        return {row.tahun_buku: row for row in rows}
+
+
+async def test_a_late_rat_the_board_reports_waits_for_the_officer_in_verifikasi(
+    conv: Conversation, driver: Driver
+) -> None:
+    """The register's RAT for 2024 is history, not a report to check; the late RAT the
+    board records is: the officer is told and finds it in /verifikasi."""
+    await _import(conv, driver)
+    ani = driver.user(9201, "Ani")
+    koperasi_id, _ = await _late_rat_reported(conv, driver)
+    listed = await conv.say(ani, "/verifikasi")
+    assert "1. Sekunder Gabungan — RAT terlaksana" in listed.body
+    assert "2." not in listed.body
+    await ani.press("1 ✅ Sesuai")
+    await conv.deliver()
+    assert "Tidak ada laporan" in (await ani.last_message()).body
+    late = (await _cycles(conv, koperasi_id))[2025]
+    assert (str(late.held_date), late.held_verification) == ("2026-12-10", "verified")
