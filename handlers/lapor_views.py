@@ -6,9 +6,10 @@ from telegram import InlineKeyboardMarkup
 
 from domain.callbacks import LaporButton
 from domain.callbacks.rat import UNDO
-from domain.rat.report import MILESTONES, MenuEntry, late_target, late_year
+from domain.rat.report import MILESTONES, MenuEntry, late_target
 from handlers.keyboards import Row, button, rows_of, single
-from locales import N_, Translator
+from locales import Translator
+from locales.labels import target_label
 
 STATE_MARKS = {
     "belum": "⬜",
@@ -18,43 +19,6 @@ STATE_MARKS = {
     "open": "⬜",
     "done": "✅",
 }
-ITEM_KEYS = {
-    "A1": N_("lapor.item.A1"),
-    "A2": N_("lapor.item.A2"),
-    "A3": N_("lapor.item.A3"),
-    "A4": N_("lapor.item.A4"),
-    "A5": N_("lapor.item.A5"),
-    "A6": N_("lapor.item.A6"),
-    "A7": N_("lapor.item.A7"),
-    "A8": N_("lapor.item.A8"),
-    "A9": N_("lapor.item.A9"),
-    "A10": N_("lapor.item.A10"),
-    "A11": N_("lapor.item.A11"),
-    "A12": N_("lapor.item.A12"),
-    "A13": N_("lapor.item.A13"),
-    "A14": N_("lapor.item.A14"),
-}
-MILESTONE_KEYS = {
-    "plan": N_("lapor.milestone.plan"),
-    "invite": N_("lapor.milestone.invite"),
-    "materials": N_("lapor.milestone.materials"),
-    "held": N_("lapor.milestone.held"),
-    "minutes": N_("lapor.milestone.minutes"),
-    "reported": N_("lapor.milestone.reported"),
-    "ods": N_("lapor.milestone.ods"),
-}
-
-
-def target_label(tr: Translator, target: str) -> str:
-    """An item ("A4 LPJ pengurus") or a milestone in words; an unknown code as it is."""
-    year = late_year(target)
-    if year is not None:
-        return tr.t("lapor.late", year=str(year))
-    if target in MILESTONE_KEYS:
-        return tr.t(MILESTONE_KEYS[target])
-    if target in ITEM_KEYS:
-        return f"{target} {tr.t(ITEM_KEYS[target])}"
-    return target
 
 
 def render_menu(

@@ -6,10 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from domain.access import Role
-from storage.tables import Koperasi, RatCycle
+from storage.tables import Koperasi, Outbox, RatCycle
+from telegram_stub import BotApiStub
 from tests.helpers.bot import Conversation
 from tests.helpers.driver import Driver, UserSession
-from tests.helpers.seed import add_board_member, add_person
+from tests.helpers.seed import add_board_member, add_person, forge_press
 
 ADMIN = 9001
 HEADER = (
@@ -127,3 +128,32 @@ async def test_a_late_rat_the_board_reports_waits_for_the_officer_in_verifikasi(
     assert "Tidak ada laporan" in (await ani.last_message()).body
     late = (await _cycles(conv, koperasi_id))[2025]
     assert (str(late.held_date), late.held_verification) == ("2026-12-10", "verified")
+
+
+async def test_a_returned_late_rat_names_it_and_reopens_that_year_not_the_current_one(
+    conv: Conversation, driver: Driver, stub: BotApiStub
+) -> None:
+    await _import(conv, driver)
+    ani = driver.user(9201, "Ani")
+    koperasi_id, board = await _late_rat_reported(conv, driver)
+    await conv.say(ani, "/verifikasi")
+    await conv.press(ani, "1 ↩️ Kembalikan")
+    await conv.say(ani, "Tanggalnya <salah> & perlu dicek")
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        [note] = await uow.session.scalars(select(Outbox).where(Outbox.chat_id == 9103))
+    text = str(note.payload["text"])
+    assert "<b>RAT terlambat tahun buku 2025</b>" in text  # in words, never a code
+    assert "Tanggalnya &lt;salah&gt; &amp; perlu dicek" in text
+    [[button]] = note.payload["reply_markup"]["inline_keyboard"]
+    forge_press(stub, 9103, button["callback_data"])
+    await conv.deliver()
+    opened = await board.last_message()
+    assert "RAT terlambat tahun buku 2025" in opened.body
+    assert "Tanggal berapa RAT diadakan?" in opened.body
+    await _held(conv, board, "12-12-2026")
+    cycles = await _cycles(conv, koperasi_id)
+    assert (str(cycles[2025].held_date), cycles[2025].held_verification) == (
+        "2026-12-12",
+        "none",  # checked again
+    )
+    assert cycles[2026].held_date is None  # the current year untouched

@@ -157,3 +157,27 @@ async def test_officer_verifies_the_rat_held_milestone(
             )
         )
     assert [(h.old_value, h.new_value) for h in history] == [("none", "verified")]
+
+
+async def test_a_returned_rat_held_is_named_in_words_and_its_button_opens_it(
+    conv: Conversation, driver: Driver, stub: BotApiStub, koperasi: dict[str, int]
+) -> None:
+    rina, ani = driver.user(RINA, "Rina"), driver.user(ANI, "Ani")
+    await conv.say(rina, "/lapor")
+    await conv.press(rina, "⬜ RAT terlaksana")
+    for answer in ("03-01-2027", "40", "30"):
+        await conv.say(rina, answer)
+    for _ in range(3):
+        await conv.press(rina, "1. Ya")
+    await conv.press(rina, "2. Tidak")
+    await conv.press(rina, "2. Tidak", count=2)
+    await conv.say(ani, "/verifikasi")
+    await conv.press(ani, "1 ↩️ Kembalikan")
+    await conv.say(ani, "Daftar hadir belum dilampirkan")
+    [note] = [r for r in await _outbox(conv, RINA) if "mengembalikan" in r.payload["text"]]
+    assert "<b>RAT terlaksana</b>" in note.payload["text"]  # not the code "held"
+    [[button]] = note.payload["reply_markup"]["inline_keyboard"]
+    forge_press(stub, RINA, button["callback_data"])
+    await conv.deliver()
+    opened = await rina.last_message()
+    assert "RAT terlaksana — KSP Sejahtera" in opened.body
