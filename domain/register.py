@@ -37,6 +37,9 @@ KDKMP = "KDKMP"
 POLA = ("konvensional", "syariah")
 SEGMEN = ("reguler", "kdkmp")
 SEGMEN_KDKMP = "kdkmp"
+# The activity status the office sets in the register; AKTIF: none (the recompute decides).
+AKTIF = "AKTIF"
+STATUS_KANTOR = (AKTIF, "DALAM_PEMBUBARAN", "BUBAR")
 PREDIKAT = ("sehat", "cukup_sehat", "kurang_sehat", "tidak_sehat")
 
 # RAT history columns are `rat_<tahun buku>`; the template offers these years.
@@ -127,6 +130,10 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("predikat_tahun", Kind.YEAR, N_("impor.kolom.predikat_tahun"), "2025"),
     Column("segmen", Kind.CODE, N_("impor.kolom.segmen"), "reguler", codes=SEGMEN),
+    # Set by the office (docs/rules.md#activity); `AKTIF` hands it back to the recompute.
+    Column(
+        "status_aktivitas", Kind.CODE, N_("impor.kolom.status_aktivitas"), "", codes=STATUS_KANTOR
+    ),
 )
 COLUMNS_BY_NAME = {column.name: column for column in COLUMNS}
 RAT_HELP_KEY = N_("impor.kolom.rat")

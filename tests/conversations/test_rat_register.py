@@ -157,3 +157,44 @@ async def test_a_returned_late_rat_names_it_and_reopens_that_year_not_the_curren
         "none",  # checked again
     )
     assert cycles[2026].held_date is None  # the current year untouched
+
+
+async def test_the_register_marks_a_cooperative_dissolved_and_it_owes_no_rat(
+    conv: Conversation, driver: Driver
+) -> None:
+    """The office's status comes with the register: a dissolved cooperative gets no flags
+    and counts in no ratio; `aktif` later hands the status back to the recompute."""
+    async with conv.app.bot_data.services.uow() as uow:
+        await add_person(uow, ADMIN, "Admin", roles=[Role.ADMIN])
+        await uow.commit()
+    admin = driver.user(ADMIN, "Adi")
+    header = "nik_koperasi;nama;kecamatan;status_aktivitas;rat_2024;rat_2025"
+    rows = [
+        "3513000000000011;KUD Lama;Dringu;Bubar;;",
+        "3513000000000012;KSU Dalam Proses;Maron;dalam pembubaran;;",
+        "3513000000000013;KSU Jalan;Maron;Aktif;;",
+    ]
+
+    async def upload(lines: list[str]) -> None:
+        await conv.say(admin, "/impor")
+        await admin.send_document("\n".join([header, *lines]).encode(), "daftar.csv")
+        await conv.deliver()
+        [_, preview] = await admin.wait_for_reply(count=2)
+        [confirm] = [label for label in preview.buttons if label.startswith("✅")]
+        await conv.press(admin, confirm)
+
+    async def standing() -> dict[str | None, tuple[str | None, bool]]:
+        async with conv.app.bot_data.services.uow(write=False) as uow:
+            found = await uow.session.execute(
+                select(Koperasi.nik_koperasi, Koperasi.status_aktivitas, Koperasi.flag_tidak_rat)
+            )
+            return {nik: (status, tidak_rat) for nik, status, tidak_rat in found}
+
+    await upload(rows)
+    assert await standing() == {
+        "3513000000000011": ("BUBAR", False),
+        "3513000000000012": ("DALAM_PEMBUBARAN", False),
+        "3513000000000013": ("RAWAN", True),  # 2024 and 2025 without a RAT
+    }
+    await upload(["3513000000000011;KUD Lama;Dringu;aktif;;"])
+    assert (await standing())["3513000000000011"] == ("RAWAN", True)
