@@ -181,3 +181,44 @@ async def test_a_returned_rat_held_is_named_in_words_and_its_button_opens_it(
     await conv.deliver()
     opened = await rina.last_message()
     assert "RAT terlaksana — KSP Sejahtera" in opened.body
+    for answer in ("03-01-2027", "40", "30"):  # the same answers: the list was attached
+        await conv.say(rina, answer)
+    for _ in range(3):
+        await conv.press(rina, "1. Ya")
+    await conv.press(rina, "2. Tidak")
+    await conv.press(rina, "2. Tidak", count=2)
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        cycle = await uow.rat_report.current_cycle(koperasi["sejahtera"])
+        assert cycle is not None
+        assert cycle.held_verification == "none"  # waits for the check again
+    assert "1. KSP Sejahtera — RAT terlaksana" in (await conv.say(ani, "/verifikasi")).body
+
+
+async def test_a_returned_item_sent_again_unchanged_or_with_a_file_waits_for_the_check_again(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    """The board fixed the paper, not the answer: sending the item again (the same state, no
+    new note) or only adding the signed file puts it back in the officer's list."""
+    rina, ani = driver.user(RINA, "Rina"), driver.user(ANI, "Ani")
+    cycle_id = koperasi["sejahtera_cycle"]
+    for code in ("A5", "A4"):
+        await _mark_done(conv, rina, code)
+    for _ in range(2):
+        await conv.say(ani, "/verifikasi")
+        await conv.press(ani, "1 ↩️ Kembalikan")
+        await conv.say(ani, "Belum ditandatangani")
+    await _mark_done(conv, rina, "A5")  # the same answer again
+    assert "Tersimpan" in (await rina.messages())[-2].body
+    await conv.say(rina, "/lapor")
+    await conv.press(rina, "✅ A4")
+    await conv.press(rina, "3. Selesai")
+    await conv.say(rina, "-")
+    await conv.press(rina, "1. Kirim bukti (foto/berkas)")
+    await rina.send_document(b"%PDF-1.4 signed", "lpj.pdf")
+    await conv.deliver()
+    await rina.wait_for_reply(2)
+    entries = await _entries(conv, cycle_id)
+    assert (entries["A5"].verification, entries["A4"].verification) == ("none", "none")
+    listed = await conv.say(ani, "/verifikasi")
+    assert "A5 Laporan pengawas" in listed.body
+    assert "A4 LPJ pengurus" in listed.body
