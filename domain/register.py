@@ -130,7 +130,7 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("predikat_tahun", Kind.YEAR, N_("impor.kolom.predikat_tahun"), "2025"),
     Column("segmen", Kind.CODE, N_("impor.kolom.segmen"), "reguler", codes=SEGMEN),
-    # Set by the office (docs/rules.md#activity); `AKTIF` hands it back to the recompute.
+    # Set by the office (docs/rules.md#activity-status); `AKTIF` hands it back to the recompute.
     Column(
         "status_aktivitas", Kind.CODE, N_("impor.kolom.status_aktivitas"), "", codes=STATUS_KANTOR
     ),
