@@ -19,7 +19,7 @@ from conversations.lapor_values import CTX, context_of, stale_step
 from conversations.outcome import Outcome, Result
 from domain.access import Role
 from domain.callbacks import LaporButton
-from domain.callbacks.rat import MENU, UNDO
+from domain.callbacks.rat import HISTORY, MENU, UNDO
 from domain.rat.policy import new_cycle_rules
 from domain.rat.report import HELD, ODS, is_target, late_year, menu
 from domain.rat.roles import may_confirm_ods, may_report
@@ -31,6 +31,7 @@ from handlers.context import BotContext
 from handlers.forms import begin_form, render_prompt
 from handlers.lapor_views import render_menu
 from handlers.replies import reply
+from handlers.riwayat import send_history
 from handlers.status_views import card_and_text, status_markup
 from locales import N_, Safe
 from locales.labels import target_label
@@ -103,6 +104,8 @@ async def on_lapor_button(update: Update, context: BotContext) -> None:
         await send_menu(update, context, kid)
     elif target == UNDO:
         await _undo(update, context, kid)
+    elif target == HISTORY:
+        await send_history(update, context, kid)
     else:
         await _open(update, context, kid, target)
 

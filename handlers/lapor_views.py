@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup
 
 from domain.callbacks import LaporButton
-from domain.callbacks.rat import UNDO
+from domain.callbacks.rat import HISTORY, UNDO
 from domain.rat.report import MILESTONES, MenuEntry, late_target
 from handlers.keyboards import Row, button, rows_of, single
 from locales import Translator
@@ -62,6 +62,7 @@ def render_menu(
         rows.append(single(f"⏰ {target_label(tr, target)}", _data(koperasi_id, target)))
     if late:
         lines.insert(-1, tr.t("lapor.menu.late"))
+    rows.append(single(tr.t("lapor.button.history"), _data(koperasi_id, HISTORY)))
     rows.append(single(tr.t("lapor.button.undo"), _data(koperasi_id, UNDO)))
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 

@@ -136,3 +136,19 @@ class Unchecked:
     target: str  # the item code, or "held" / "reported"
     state: str  # the item's state ("" for a milestone)
     since: datetime
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One stored change of a cooperative's RAT cycle (`cycle_change`), as the history shows
+    it: whose, when, which field from what to what, and of which cycle."""
+
+    changed_at: datetime
+    who: str | None
+    item_code: str | None
+    field: str
+    old_value: str | None
+    new_value: str | None
+    on_behalf: bool
+    tahun_buku: int
+    current: bool  # of the cooperative's current cycle

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, or_, select, true
 
 from domain.rat.checklist import BELUM
-from domain.rat.report import Unchecked
+from domain.rat.report import HistoryRow, Unchecked
 from domain.rat.validation import MilestoneDates
 from storage.repositories.base import Repository
 from storage.repositories.rat_cycle import DEADLINE_COLUMNS, MILESTONE_COLUMNS
@@ -193,6 +193,37 @@ class RatReportRepository(Repository):
                 for c, nama in await self.session.execute(cycles.where(_in_scope(petugas_id)))
             ]
         return sorted(found, key=lambda u: (u.since, u.kind, u.row_id))[:limit]
+
+    async def history(self, koperasi_id: int, limit: int) -> list[HistoryRow]:
+        """The cooperative's last history rows, newest first."""
+        stmt = (
+            select(
+                CycleChange,
+                RatCycle.tahun_buku,
+                RatCycle.id == Koperasi.current_rat_cycle_id,
+                Person.full_name,
+            )
+            .join(RatCycle, RatCycle.id == CycleChange.rat_cycle_id)
+            .join(Koperasi, Koperasi.id == RatCycle.koperasi_id)
+            .outerjoin(Person, Person.id == CycleChange.changed_by_person_id)
+            .where(RatCycle.koperasi_id == koperasi_id)
+            .order_by(CycleChange.id.desc())
+            .limit(limit)
+        )
+        return [
+            HistoryRow(
+                change.changed_at,
+                name,
+                change.item_code,
+                change.field,
+                change.old_value,
+                change.new_value,
+                change.on_behalf,
+                year,
+                bool(current),
+            )
+            for change, year, current, name in await self.session.execute(stmt)
+        ]
 
     async def entry(self, entry_id: int) -> tuple[ChecklistEntry, RatCycle] | None:
         """A checklist entry and its cycle."""

@@ -194,6 +194,49 @@ async def test_a_returned_rat_held_is_named_in_words_and_its_button_opens_it(
     assert "1. KSP Sejahtera — RAT terlaksana" in (await conv.say(ani, "/verifikasi")).body
 
 
+async def test_the_history_shows_both_sides_and_who_recorded_for_the_board(
+    conv: Conversation, driver: Driver, stub: BotApiStub, koperasi: dict[str, int]
+) -> None:
+    """Rina reports A5, Ani returns it with a note, Rina fixes it, Ani records A6 on the
+    board's behalf: the history in /lapor names each, newest first."""
+    rina, ani = driver.user(RINA, "Rina"), driver.user(ANI, "Ani")
+    await _mark_done(conv, rina, "A5")
+    await conv.say(ani, "/verifikasi")
+    await conv.press(ani, "1 ↩️ Kembalikan")
+    await conv.say(ani, "Tanda tangan <pengawas> belum ada")
+    await _mark_done(conv, rina, "A5")
+    await conv.say(ani, "/koperasi")
+    await _edited(conv, ani, "1")
+    await conv.press(ani, "📝 Catat laporan RAT")
+    await conv.press(ani, "⬜ A6")
+    await conv.press(ani, "3. Selesai")
+    await conv.say(ani, "-")
+    await conv.press(ani, "2. Lewati", count=2)
+    await conv.say(rina, "/lapor")
+    history = await conv.press(rina, "🕘 Riwayat perubahan")
+    lines = history.body.splitlines()
+    assert lines[0] == "🕘 Riwayat perubahan — KSP Sejahtera"
+    assert "Ani Petugas (dicatat oleh petugas): A6 RK dan RAPB — Belum → Selesai" in lines[2]
+    assert "Rina: A5 Laporan pengawas — dikirim lagi untuk diperiksa" in lines[3]
+    assert "Ani Petugas: A5 Laporan pengawas — ↩️ dikembalikan" in lines[4]
+    assert "Rina: A5 Laporan pengawas — Belum → Selesai" in lines[5]
+    assert "4 Januari 2027 09.00" in lines[5]
+    assert history.buttons == ["⬅️ Kembali ke menu"]
+    assert "🕘 Riwayat perubahan" in (await conv.press(rina, "⬅️ Kembali ke menu")).buttons
+    # another cooperative's board cannot read it
+    siti = driver.user(SITI, "Siti")
+    await conv.say(siti, "/bantuan")
+    forge_press(stub, SITI, LaporButton(koperasi["sejahtera"], "riwayat").encode())
+    await conv.deliver()
+    assert "Riwayat perubahan — KSP Sejahtera" in (await siti.last_message()).body  # her board
+    dedi = driver.user(DEDI, "Dedi")
+    await conv.say(dedi, "/bantuan")
+    forged = forge_press(stub, DEDI, LaporButton(koperasi["sejahtera"], "riwayat").encode())
+    await conv.deliver()
+    assert "tidak memiliki akses" in str(answer_of(stub, forged))
+    assert "Riwayat" not in (await dedi.last_message()).body
+
+
 async def test_a_returned_item_sent_again_unchanged_or_with_a_file_waits_for_the_check_again(
     conv: Conversation, driver: Driver, koperasi: dict[str, int]
 ) -> None:
