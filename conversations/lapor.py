@@ -19,7 +19,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.lapor_values import CTX, change_of, check_date, check_present, completion_day
+from conversations.lapor_values import (
+    CTX,
+    change_of,
+    check_date,
+    check_present,
+    check_rupiah,
+    completion_day,
+    store_rupiah,
+)
 from conversations.spec import (
     Answers,
     FormRun,
@@ -64,7 +72,6 @@ FIRST_STEPS = {
 }
 # Items whose evidence is a signed paper: the prompt suggests sending it as a file.
 FILE_ITEMS = frozenset({"A4"})
-MAX_RUPIAH = 10**15
 # What is said when a change was not recorded (no card follows).
 NOT_SAVED = {
     Saved.NOT_ALLOWED: N_("auth.not_allowed"),
@@ -206,9 +213,10 @@ def form(catalogues: Catalogues) -> FormSpec:
             Step(
                 "shu_amount",
                 N_("lapor.prompt.shu_amount"),
-                InputKind.NUMBER,
-                minimum=0,
-                maximum=MAX_RUPIAH,
+                InputKind.TEXT,
+                max_length=40,
+                validate=check_rupiah,
+                store=store_rupiah,
                 next="elections",
             ),
             _yes_no("elections", N_("lapor.prompt.elections"), None),
