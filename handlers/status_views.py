@@ -47,6 +47,11 @@ TERM_KEYS = {
     "tanda": N_("status.term.tanda"),
     "ods": N_("status.term.ods"),
 }
+# Activity statuses the office sets; the card says them, for such a cooperative owes no RAT.
+OFFICE_STATUS_KEYS = {
+    "DALAM_PEMBUBARAN": N_("koperasi.value.aktivitas.dalam_pembubaran"),
+    "BUBAR": N_("koperasi.value.aktivitas.bubar"),
+}
 # The marked spot where the visits feature's follow-ups go (`StatusCard.follow_ups`).
 FOLLOW_UPS_TITLE = N_("status.follow_ups")
 
@@ -97,6 +102,9 @@ def status_lines(tr: Translator, card: StatusCard, *, office: bool = False) -> l
     else:
         year, *rest = _cycle_lines(tr, card.cycle)
         lines = [year, stage, *rest]
+    if card.status_aktivitas in OFFICE_STATUS_KEYS:  # set by the office: owes no RAT
+        status = Safe(tr.t(OFFICE_STATUS_KEYS[card.status_aktivitas]))
+        lines.append(tr.t("status.office_status", status=status))
     flags = flag_labels(tr, card.flags)
     lines.append(tr.t("status.flags", flags=Safe(flags)) if flags else tr.t("status.no_flags"))
     lines.append(_officer_line(tr, card, office=office))

@@ -198,3 +198,25 @@ async def test_the_register_marks_a_cooperative_dissolved_and_it_owes_no_rat(
     }
     await upload(["3513000000000011;KUD Lama;Dringu;aktif;;"])
     assert (await standing())["3513000000000011"] == ("RAWAN", True)
+
+
+async def test_a_dissolved_cooperatives_card_says_so_and_counts_down_to_no_deadline(
+    conv: Conversation, driver: Driver
+) -> None:
+    async with conv.app.bot_data.services.uow() as uow:
+        await add_person(uow, ADMIN, "Admin", roles=[Role.ADMIN])
+        await uow.commit()
+    admin = driver.user(ADMIN, "Adi")
+    await conv.say(admin, "/impor")
+    register = (
+        "nik_koperasi;nama;kecamatan;status_aktivitas\n3513000000000021;KUD Lama;Dringu;bubar"
+    )
+    await admin.send_document(register.encode(), "daftar.csv")
+    await conv.deliver()
+    await admin.wait_for_reply(count=2)
+    await conv.press(admin, "✅ Impor 1 baris valid")
+    board = await _board(conv, driver, "3513000000000021", 9104)
+    card = await conv.say(board, "/status")
+    assert "Status koperasi: bubar (ditetapkan dinas), tidak wajib RAT" in card.body
+    assert "Tenggat berikutnya" not in card.body  # it owes no RAT: no countdown
+    assert "Tidak ada tenggat lagi untuk tahun buku ini." in card.body
