@@ -102,7 +102,8 @@ def status_lines(tr: Translator, card: StatusCard, *, office: bool = False) -> l
     else:
         year, *rest = _cycle_lines(tr, card.cycle)
         lines = [year, stage, *rest]
-    if card.status_aktivitas in OFFICE_STATUS_KEYS:  # set by the office: owes no RAT
+    # Set by the office: it owes no RAT (the office card lists it in the profile).
+    if not office and card.status_aktivitas in OFFICE_STATUS_KEYS:
         status = Safe(tr.t(OFFICE_STATUS_KEYS[card.status_aktivitas]))
         lines.append(tr.t("status.office_status", status=status))
     flags = flag_labels(tr, card.flags)
