@@ -32,9 +32,11 @@ def render_menu(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The menu: a line and a button per target, the missed years' late RAT (`late`), and
     *Batalkan perubahan terakhir* last."""
-    lines = [tr.t("lapor.menu.title", nama=nama), tr.t("lapor.menu.items")]
+    lines = [tr.t("lapor.menu.title", nama=nama)]
     items = [e for e in entries if e.target not in MILESTONES]
     milestones = [e for e in entries if e.target in MILESTONES]
+    if items:  # a cycle seeded from the register has no checklist of its own
+        lines.append(tr.t("lapor.menu.items"))
     for entry in items:
         star = "*" if entry.target in mandatory else ""
         label = target_label(tr, entry.target) + star

@@ -58,10 +58,9 @@ FOLLOW_UPS_TITLE = N_("status.follow_ups")
 
 def _cycle_lines(tr: Translator, cycle: CycleStatus) -> list[str]:
     progress = cycle.progress
-    lines = [
-        tr.t("status.year", year=str(cycle.tahun_buku), end=cycle.fiscal_year_end),
-        tr.t("status.progress", done=progress.done, mandatory=progress.mandatory),
-    ]
+    lines = [tr.t("status.year", year=str(cycle.tahun_buku), end=cycle.fiscal_year_end)]
+    if progress.mandatory:  # a cycle seeded from the register has no checklist: no "0/0"
+        lines.append(tr.t("status.progress", done=progress.done, mandatory=progress.mandatory))
     deadline = cycle.next_deadline
     if deadline is None:
         lines.append(tr.t("status.no_deadline"))

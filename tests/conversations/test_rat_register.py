@@ -220,3 +220,27 @@ async def test_a_dissolved_cooperatives_card_says_so_and_counts_down_to_no_deadl
     assert "Status koperasi: bubar (ditetapkan dinas), tidak wajib RAT" in card.body
     assert "Tenggat berikutnya" not in card.body  # it owes no RAT: no countdown
     assert "Tidak ada tenggat lagi untuk tahun buku ini." in card.body
+
+
+async def test_a_current_year_rat_from_the_register_shows_no_empty_checklist(
+    conv: Conversation, driver: Driver
+) -> None:
+    """The register already records the RAT for 2026 (held 3 January 2027): that cycle has
+    no checklist of its own, and neither the card nor the menu shows an empty one."""
+    async with conv.app.bot_data.services.uow() as uow:
+        await add_person(uow, ADMIN, "Admin", roles=[Role.ADMIN])
+        await uow.commit()
+    admin = driver.user(ADMIN, "Adi")
+    await conv.say(admin, "/impor")
+    register = "nik_koperasi;nama;kecamatan;rat_2025;rat_2026\n3513000000000031;KSU Cepat;Dringu;10-03-2026;03-01-2027"
+    await admin.send_document(register.encode(), "daftar.csv")
+    await conv.deliver()
+    await admin.wait_for_reply(count=2)
+    await conv.press(admin, "✅ Impor 1 baris valid")
+    board = await _board(conv, driver, "3513000000000031", 9105)
+    card = await conv.say(board, "/status")
+    assert "RAT terakhir: tahun buku 2026, diadakan 3 Januari 2027" in card.body
+    assert "Checklist" not in card.body.split("\n\n")[0]  # not "0/0 butir wajib"
+    menu = await conv.say(board, "/lapor")
+    assert "Checklist persiapan" not in menu.body
+    assert "✅ RAT terlaksana" in menu.body
