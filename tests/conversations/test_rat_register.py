@@ -244,3 +244,24 @@ async def test_a_current_year_rat_from_the_register_shows_no_empty_checklist(
     menu = await conv.say(board, "/lapor")
     assert "Checklist persiapan" not in menu.body
     assert "✅ RAT terlaksana" in menu.body
+
+
+async def test_a_rat_the_register_adds_to_a_running_cycle_is_no_report_to_check(
+    conv: Conversation, driver: Driver
+) -> None:
+    """The office's own register records the 2026 RAT on the cycle the bot already runs:
+    it counts as the office's record, not as a board's report waiting in /verifikasi."""
+    admin = await _import(conv, driver)
+    again = "nik_koperasi;nama;kecamatan;rat_2026\n3513000000000002;KSP Kecil;Maron;03-01-2027"
+    await conv.say(admin, "/impor")
+    await admin.send_document(again.encode(), "daftar.csv")
+    await conv.deliver()
+    await admin.wait_for_reply(count=2)
+    await conv.press(admin, "✅ Impor 1 baris valid")
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        cycle = (
+            await uow.session.scalars(select(RatCycle).where(RatCycle.tahun_buku == 2026))
+        ).all()
+    held = [c for c in cycle if c.held_date is not None]
+    assert [(str(c.held_date), c.held_recorded_by_officer) for c in held] == [("2027-01-03", True)]
+    assert "Tidak ada laporan" in (await conv.say(admin, "/verifikasi")).body
