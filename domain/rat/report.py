@@ -133,7 +133,7 @@ class Unchecked:
     row_id: int
     koperasi_id: int
     nama: str
-    target: str  # the item code, or "held" / "reported"
+    target: str  # the item code, "held" / "reported", or a late RAT's target (`L2025`)
     state: str  # the item's state ("" for a milestone)
     since: datetime
 

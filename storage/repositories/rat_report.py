@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, or_, select, true
 
 from domain.rat.checklist import BELUM
-from domain.rat.report import HistoryRow, Unchecked
+from domain.rat.report import HistoryRow, Unchecked, late_target
 from domain.rat.validation import MilestoneDates
 from storage.repositories.base import Repository
 from storage.repositories.rat_cycle import DEADLINE_COLUMNS, MILESTONE_COLUMNS
@@ -179,7 +179,7 @@ class RatReportRepository(Repository):
                 .exists()
             )
             cycles = (
-                select(RatCycle, Koperasi.nama)
+                select(RatCycle, Koperasi.nama, Koperasi.current_rat_cycle_id)
                 .join(Koperasi, Koperasi.id == RatCycle.koperasi_id)
                 .where(or_(Koperasi.current_rat_cycle_id == RatCycle.id, reported))
                 .where(getattr(RatCycle, column).is_not(None))
@@ -189,8 +189,19 @@ class RatReportRepository(Repository):
                 .limit(limit)
             )
             found += [
-                Unchecked(kind, c.id, c.koperasi_id, nama, kind, "", c.updated_at)
-                for c, nama in await self.session.execute(cycles.where(_in_scope(petugas_id)))
+                # A missed year's late RAT is named as such, not as this year's milestone.
+                Unchecked(
+                    kind,
+                    c.id,
+                    c.koperasi_id,
+                    nama,
+                    kind if current == c.id else late_target(c.tahun_buku),
+                    "",
+                    c.updated_at,
+                )
+                for c, nama, current in await self.session.execute(
+                    cycles.where(_in_scope(petugas_id))
+                )
             ]
         return sorted(found, key=lambda u: (u.since, u.kind, u.row_id))[:limit]
 

@@ -121,7 +121,7 @@ async def test_a_late_rat_the_board_reports_waits_for_the_officer_in_verifikasi(
     ani = driver.user(9201, "Ani")
     koperasi_id, _ = await _late_rat_reported(conv, driver)
     listed = await conv.say(ani, "/verifikasi")
-    assert "1. Sekunder Gabungan — RAT terlaksana" in listed.body
+    assert "1. Sekunder Gabungan — RAT terlambat tahun buku 2025" in listed.body
     assert "2." not in listed.body
     await ani.press("1 ✅ Sesuai")
     await conv.deliver()

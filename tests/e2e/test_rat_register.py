@@ -105,7 +105,7 @@ async def test_an_unusual_register_imported_in_the_chat_drives_every_card_from_d
         assert "tidak ada keterlambatan" in card.body  # the late RAT clears TIDAK_RAT
 
         listed = await _say(ani, "/verifikasi")
-        assert "1. Sekunder Gabungan — RAT terlaksana" in listed.body
+        assert "1. Sekunder Gabungan — RAT terlambat tahun buku 2025" in listed.body
         await ani.press("1 ✅ Sesuai")
         await ani.wait_for_edit(listed)
         await _say(gabungan, "/lapor")
