@@ -71,6 +71,7 @@ class Kind(StrEnum):
     SIGNED_AMOUNT = "signed_amount"  # SHU may be a loss
     FISCAL_YEAR_END = "fiscal_year_end"  # dd-mm
     RAT = "rat"  # the held date of a year's RAT
+    QUORUM = "quorum"  # the AD's quorum rule: `> 1/2`, `>= 2/3`, `> 50%`
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,8 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("predikat_tahun", Kind.YEAR, N_("impor.kolom.predikat_tahun"), "2025"),
     Column("segmen", Kind.CODE, N_("impor.kolom.segmen"), "reguler", codes=SEGMEN),
+    # The AD's quorum: whether a RAT held was quorate is computed from it (default > 1/2).
+    Column("quorum_rule", Kind.QUORUM, N_("impor.kolom.quorum_rule"), "> 1/2", max_length=32),
     # Set by the office (docs/rules.md#activity-status); `AKTIF` hands it back to the recompute.
     Column(
         "status_aktivitas", Kind.CODE, N_("impor.kolom.status_aktivitas"), "", codes=STATUS_KANTOR

@@ -16,6 +16,7 @@ from enum import StrEnum
 
 from domain.errors import InputError
 from domain.keys import N_
+from domain.rat.validation import DEFAULT_QUORUM_RULE
 from domain.register import AKTIF, COLUMNS, STATUS_KANTOR, Kind
 from domain.register_dates import DEFAULT_FISCAL_YEAR_END, add_months
 from domain.register_rows import RegisterRow, RowError
@@ -40,6 +41,7 @@ NEW_DEFAULTS: Mapping[str, object] = {
     "fye_day": 31,
     "segmen": "reguler",
     "wajib_audit": False,
+    "quorum_rule": DEFAULT_QUORUM_RULE,
 }
 # docs/rules.md#deadlines: default offsets from the fiscal-year end, in months: (primer, sekunder).
 TARGET_MONTHS = (3, 6)

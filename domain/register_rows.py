@@ -19,6 +19,7 @@ from domain.keys import N_
 from domain.parsing import check_visible, parse_decimal_amount, parse_number
 from domain.parsing.numeric import AMOUNT_LIMIT
 from domain.rat.checklist import AuditRule, derive_wajib_audit
+from domain.rat.validation import parse_quorum_rule
 from domain.register import (
     KDKMP,
     KELOMPOK,
@@ -177,6 +178,14 @@ def _read_code(column: Column, cell: object, rules: RowRules) -> str:
     return code
 
 
+def _read_quorum(column: Column, cell: object, rules: RowRules) -> str:
+    """A quorum rule the RAT-held sub-flow can apply, stored as written (spaces tidied)."""
+    del rules
+    text = " ".join(read_text(cell, column.max_length).split())
+    parse_quorum_rule(text)  # InputError with the reason and examples
+    return text
+
+
 def _read_kelompok(column: Column, cell: object, rules: RowRules) -> str:
     del rules
     text = read_text(cell, column.max_length)
@@ -284,4 +293,5 @@ _READERS: dict[Kind, Reader] = {
     ),
     Kind.AMOUNT: lambda _, cell, __: read_amount(cell, signed=False),
     Kind.SIGNED_AMOUNT: lambda _, cell, __: read_amount(cell, signed=True),
+    Kind.QUORUM: _read_quorum,
 }

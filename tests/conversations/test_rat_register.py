@@ -265,3 +265,43 @@ async def test_a_rat_the_register_adds_to_a_running_cycle_is_no_report_to_check(
     held = [c for c in cycle if c.held_date is not None]
     assert [(str(c.held_date), c.held_recorded_by_officer) for c in held] == [("2027-01-03", True)]
     assert "Tidak ada laporan" in (await conv.say(admin, "/verifikasi")).body
+
+
+async def test_the_registers_quorum_rule_decides_whether_a_rat_was_quorate(
+    conv: Conversation, driver: Driver
+) -> None:
+    """The AD of KSU Dua Pertiga asks at least two thirds of the members: 60 of 100 present
+    do not reach it (they would under the default "more than half"); a rule nobody can read
+    is refused with the reason."""
+    async with conv.app.bot_data.services.uow() as uow:
+        await add_person(uow, ADMIN, "Admin", roles=[Role.ADMIN])
+        await uow.commit()
+    admin = driver.user(ADMIN, "Adi")
+    register = "\n".join(
+        [
+            "nik_koperasi;nama;kecamatan;tgl_badan_hukum;quorum_rule",
+            "3513000000000051;KSU Dua Pertiga;Dringu;01-01-2020;>= 2/3",
+            "3513000000000052;KSU Aneh;Dringu;01-01-2020;separuh lebih",
+        ]
+    )
+    await conv.say(admin, "/impor")
+    await admin.send_document(register.encode(), "daftar.csv")
+    await conv.deliver()
+    [_, preview] = await admin.wait_for_reply(count=2)
+    assert "Baris 3" in preview.body
+    assert "Aturan kuorum tidak dikenali" in preview.body
+    await conv.press(admin, "✅ Impor 1 baris valid")
+    board = await _board(conv, driver, "3513000000000051", 9106)
+    await conv.say(board, "/lapor")
+    await conv.press(board, "⬜ RAT terlaksana")
+    for answer in ("03-01-2027", "100", "60"):
+        await conv.say(board, answer)
+    for _ in range(3):
+        await conv.press(board, "1. Ya")
+    await conv.press(board, "2. Tidak")
+    await conv.press(board, "2. Tidak", count=2)
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        [held] = (
+            await uow.session.scalars(select(RatCycle).where(RatCycle.held_date.is_not(None)))
+        ).all()
+    assert (held.quorum_rule, held.quorum_reached) == (">= 2/3", False)
