@@ -244,6 +244,8 @@ async def test_a_current_year_rat_from_the_register_shows_no_empty_checklist(
     menu = await conv.say(board, "/lapor")
     assert "Checklist persiapan" not in menu.body
     assert "✅ RAT terlaksana" in menu.body
+    assert "Tahap: Dilaporkan" in card.body
+    assert "✅ Dilaporkan ke dinas" in menu.body  # as the stage says: the register's RAT
 
 
 async def test_a_rat_the_register_adds_to_a_running_cycle_is_no_report_to_check(
