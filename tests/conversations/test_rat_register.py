@@ -232,7 +232,10 @@ async def test_a_current_year_rat_from_the_register_shows_no_empty_checklist(
         await uow.commit()
     admin = driver.user(ADMIN, "Adi")
     await conv.say(admin, "/impor")
-    register = "nik_koperasi;nama;kecamatan;rat_2025;rat_2026\n3513000000000031;KSU Cepat;Dringu;10-03-2026;03-01-2027"
+    register = (
+        "nik_koperasi;nama;kecamatan;rat_2025;rat_2026\n"
+        "3513000000000031;KSU Cepat;Dringu;10-03-2026;03-01-2027"
+    )
     await admin.send_document(register.encode(), "daftar.csv")
     await conv.deliver()
     await admin.wait_for_reply(count=2)
