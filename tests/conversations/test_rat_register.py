@@ -3,12 +3,16 @@ a fiscal year ending 30 June, a secondary cooperative, HTML characters in the na
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
 from domain.access import Role
+from jobs import job_registry
 from storage.tables import Koperasi, Outbox, RatCycle
 from telegram_stub import BotApiStub
 from tests.helpers.bot import Conversation
+from tests.helpers.clock import FrozenClock
 from tests.helpers.driver import Driver, UserSession
 from tests.helpers.seed import add_board_member, add_person, forge_press
 
@@ -310,3 +314,22 @@ async def test_the_registers_quorum_rule_decides_whether_a_rat_was_quorate(
             await uow.session.scalars(select(RatCycle).where(RatCycle.held_date.is_not(None)))
         ).all()
     assert (held.quorum_rule, held.quorum_reached) == (">= 2/3", False)
+
+
+async def test_a_june_fiscal_year_rolls_over_with_the_daily_run(
+    conv: Conversation, driver: Driver, clock: FrozenClock
+) -> None:
+    """KSP <Dana> & Juni (year ending 30 June) held no RAT for 2026: on 1 July 2027 the daily
+    run makes 2027 its current cycle (8 mandatory items: the audit is due) and keeps the
+    missed 2026 as TIDAK_RAT on the cooperative."""
+    await _import(conv, driver)
+    board = await _board(conv, driver, "3513000000000001", 9107)
+    jobs = job_registry(conv.app)
+    await jobs.run_due()
+    clock.set(datetime(2027, 6, 30, 17, 5, tzinfo=UTC))  # 1 July 2027 00:05 WIB
+    assert "rat_recompute" in [name for name, _ in await jobs.run_due()]
+    card = await conv.say(board, "/status")
+    assert "Tahun buku 2027 (berakhir 30 Juni 2027)" in card.body
+    assert "Checklist: 0/8 butir wajib terpenuhi" in card.body
+    assert "tidak RAT" in card.body
+    assert "target RAT dari dinas, 30 September 2027" in card.body
