@@ -19,7 +19,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from conversations.lapor_values import CTX, change_of, check_date, check_present, completion_day
+from conversations.lapor_values import (
+    CTX,
+    change_of,
+    check_date,
+    check_present,
+    check_rupiah,
+    completion_day,
+    store_rupiah,
+)
 from conversations.spec import (
     Answers,
     FormRun,
@@ -58,7 +66,6 @@ FIRST_STEPS = {
 }
 # Items whose evidence is a signed paper: the prompt suggests sending it as a file.
 FILE_ITEMS = frozenset({"A4"})
-MAX_RUPIAH = 10**15
 # What is said when a change was not recorded (no card follows).
 NOT_SAVED = {
     Saved.NOT_ALLOWED: N_("auth.not_allowed"),
@@ -88,7 +95,27 @@ def _after_shu(answers: Answers) -> str | None:
     return "shu_amount" if answers.get("shu") == "y" else "elections"
 
 
-def _date_step(step_id: str, prompt: str, next_step: str | None = None) -> Step:
+# The RAT-held steps after its date, in order (then SHU amount, elections).
+HELD_STEPS = ("held", "registered", "present", "lpj", "statements", "rapb", "shu")
+
+
+def _unanswered_after(step_id: str) -> NextStep:
+    """The next RAT-held step not answered yet: in a fresh sub-flow simply the next one; in a
+    resumed draft whose stale answer was asked again, back to where the draft stopped (the
+    answers kept are not asked twice)."""
+
+    def following(answers: Answers) -> str | None:
+        for later in HELD_STEPS[HELD_STEPS.index(step_id) + 1 :]:
+            if later not in answers:
+                return later
+        if answers.get("shu") == "y" and "shu_amount" not in answers:
+            return "shu_amount"
+        return "elections"
+
+    return following
+
+
+def _date_step(step_id: str, prompt: str, next_step: str | NextStep | None = None) -> Step:
     return Step(step_id, prompt, InputKind.DATE, validate=check_date, next=next_step)
 
 
@@ -155,14 +182,14 @@ def form(catalogues: Catalogues) -> FormSpec:
             Step("mode", N_("lapor.prompt.mode"), InputKind.CHOICE, modes),
             _date_step("invite", N_("lapor.prompt.invite")),
             _date_step("materials", N_("lapor.prompt.materials")),
-            _date_step("held", N_("lapor.prompt.held"), "registered"),
+            _date_step("held", N_("lapor.prompt.held"), _unanswered_after("held")),
             Step(
                 "registered",
                 N_("lapor.prompt.registered"),
                 InputKind.NUMBER,
                 minimum=1,
                 maximum=MAX_MEMBERS,
-                next="present",
+                next=_unanswered_after("registered"),
             ),
             Step(
                 "present",
@@ -171,18 +198,19 @@ def form(catalogues: Catalogues) -> FormSpec:
                 minimum=0,
                 maximum=MAX_MEMBERS,
                 validate=check_present,
-                next="lpj",
+                next=_unanswered_after("present"),
             ),
-            _yes_no("lpj", N_("lapor.prompt.lpj"), "statements"),
-            _yes_no("statements", N_("lapor.prompt.statements"), "rapb"),
-            _yes_no("rapb", N_("lapor.prompt.rapb"), "shu"),
+            _yes_no("lpj", N_("lapor.prompt.lpj"), _unanswered_after("lpj")),
+            _yes_no("statements", N_("lapor.prompt.statements"), _unanswered_after("statements")),
+            _yes_no("rapb", N_("lapor.prompt.rapb"), _unanswered_after("rapb")),
             _yes_no("shu", N_("lapor.prompt.shu"), _after_shu),
             Step(
                 "shu_amount",
                 N_("lapor.prompt.shu_amount"),
-                InputKind.NUMBER,
-                minimum=0,
-                maximum=MAX_RUPIAH,
+                InputKind.TEXT,
+                max_length=40,
+                validate=check_rupiah,
+                store=store_rupiah,
                 next="elections",
             ),
             _yes_no("elections", N_("lapor.prompt.elections"), None),

@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import fields
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.errors import InputError
+from domain.parsing import parse_decimal_amount
 from domain.rat.calendar import Deadlines
 from domain.rat.report import DATE_FIELDS, HELD, MILESTONES, MINUTES
 from domain.rat.validation import MilestoneDates, attendance, change_milestone
@@ -25,6 +27,7 @@ CTX = "_ctx"
 # The date step of the targets with more steps after it (their answer waits in a draft).
 FIRST_DATE_STEP = {"plan": "planned", "held": "held"}
 NO_NOTE = "-"
+MAX_RUPIAH = 10**15
 
 
 def context_of(
@@ -108,6 +111,23 @@ def check_date(value: Any, answers: Mapping[str, Any]) -> None:
 def check_present(value: Any, answers: Mapping[str, Any]) -> None:
     """No more members present than registered."""
     attendance(int(answers["registered"]), int(value), _ctx(answers).get("quorum_rule"))
+
+
+def _rupiah(text: str) -> int:
+    """A whole-rupiah amount as treasurers write it (`Rp 12.500.000`, `12,5 juta`)."""
+    amount = parse_decimal_amount(text, minimum=Decimal(0), maximum=Decimal(MAX_RUPIAH))
+    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def check_rupiah(value: Any, answers: Mapping[str, Any]) -> None:
+    """The SHU amount reads as rupiah, not negative (InputError says why)."""
+    _rupiah(str(value))
+
+
+def store_rupiah(answers: dict[str, Any], value: Any) -> dict[str, Any]:
+    """The SHU amount stored as whole rupiah."""
+    answers["shu_amount"] = _rupiah(str(value))
+    return answers
 
 
 def _files(answers: Mapping[str, Any], *steps: str) -> list[Mapping[str, Any]]:

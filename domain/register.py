@@ -37,6 +37,9 @@ KDKMP = "KDKMP"
 POLA = ("konvensional", "syariah")
 SEGMEN = ("reguler", "kdkmp")
 SEGMEN_KDKMP = "kdkmp"
+# The activity status the office sets in the register; AKTIF: none (the recompute decides).
+AKTIF = "AKTIF"
+STATUS_KANTOR = (AKTIF, "DALAM_PEMBUBARAN", "BUBAR")
 PREDIKAT = ("sehat", "cukup_sehat", "kurang_sehat", "tidak_sehat")
 
 # RAT history columns are `rat_<tahun buku>`; the template offers these years.
@@ -68,6 +71,7 @@ class Kind(StrEnum):
     SIGNED_AMOUNT = "signed_amount"  # SHU may be a loss
     FISCAL_YEAR_END = "fiscal_year_end"  # dd-mm
     RAT = "rat"  # the held date of a year's RAT
+    QUORUM = "quorum"  # the AD's quorum rule: `> 1/2`, `>= 2/3`, `> 50%`
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,12 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("predikat_tahun", Kind.YEAR, N_("impor.kolom.predikat_tahun"), "2025"),
     Column("segmen", Kind.CODE, N_("impor.kolom.segmen"), "reguler", codes=SEGMEN),
+    # The AD's quorum: whether a RAT held was quorate is computed from it (default > 1/2).
+    Column("quorum_rule", Kind.QUORUM, N_("impor.kolom.quorum_rule"), "> 1/2", max_length=32),
+    # Set by the office (docs/rules.md#activity-status); `AKTIF` hands it back to the recompute.
+    Column(
+        "status_aktivitas", Kind.CODE, N_("impor.kolom.status_aktivitas"), "", codes=STATUS_KANTOR
+    ),
 )
 COLUMNS_BY_NAME = {column.name: column for column in COLUMNS}
 RAT_HELP_KEY = N_("impor.kolom.rat")

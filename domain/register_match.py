@@ -9,30 +9,40 @@ importing the same file twice changes nothing the second time.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
 from domain.errors import InputError
 from domain.keys import N_
-from domain.register import COLUMNS, Kind
+from domain.rat.validation import DEFAULT_QUORUM_RULE
+from domain.register import AKTIF, COLUMNS, STATUS_KANTOR, Kind
 from domain.register_dates import DEFAULT_FISCAL_YEAR_END, add_months
 from domain.register_rows import RegisterRow, RowError
 from domain.stages import STAGES
 
 HELD_STAGE = "RAT_TERLAKSANA"
+ACTIVITY = "status_aktivitas"
+SET_BY_OFFICE = frozenset(STATUS_KANTOR) - {AKTIF}
 # Koperasi attributes an import writes (akhir_tahun_buku is stored as month and day).
 KOPERASI_FIELDS = (
     *(column.name for column in COLUMNS if column.kind is not Kind.FISCAL_YEAR_END),
     "fye_month",
     "fye_day",
+    "wajib_audit",  # derived from jenis and modal_sendiri (domain.register_rows)
 )
 LAST_RAT_FIELDS = ("last_rat_tahun_buku", "last_rat_date")
 # The first tahun buku the RAT history covers, over every import (docs/rules.md#the-register).
 HISTORY_FROM = "rat_history_from"
 # What a new cooperative gets where its row is blank (the columns' database defaults).
-NEW_DEFAULTS: Mapping[str, object] = {"fye_month": 12, "fye_day": 31, "segmen": "reguler"}
+NEW_DEFAULTS: Mapping[str, object] = {
+    "fye_month": 12,
+    "fye_day": 31,
+    "segmen": "reguler",
+    "wajib_audit": False,
+    "quorum_rule": DEFAULT_QUORUM_RULE,
+}
 # docs/rules.md#deadlines: default offsets from the fiscal-year end, in months: (primer, sekunder).
 TARGET_MONTHS = (3, 6)
 REPORT_MONTHS = (4, 6)
@@ -141,6 +151,7 @@ class RowPlan:
 def plan_row(row: RegisterRow, stored: StoredKoperasi | None) -> RowPlan:
     """The writes of one valid row against the cooperative it matched (None: a new one)."""
     before: Mapping[str, object] = stored.values if stored is not None else NEW_DEFAULTS
+    row = _office_status(row, before)
     merged = {**before, **row.values}
     cycles = stored.cycles if stored is not None else {}
     new_cycles, held_updates = [], []
@@ -172,6 +183,18 @@ def plan_row(row: RegisterRow, stored: StoredKoperasi | None) -> RowPlan:
         changed.update(zip(LAST_RAT_FIELDS, last, strict=True))
     action = Action.UPDATE if changed or new_cycles or held_updates else Action.UNCHANGED
     return RowPlan(action, stored.id, changed, tuple(new_cycles), tuple(held_updates))
+
+
+def _office_status(row: RegisterRow, before: Mapping[str, object]) -> RegisterRow:
+    """`AKTIF` in the register clears a status the office set (DALAM_PEMBUBARAN, BUBAR) and
+    leaves any other alone: the recompute decides it (docs/rules.md#the-register)."""
+    if row.values.get(ACTIVITY) != AKTIF:
+        return row
+    values = dict(row.values)
+    del values[ACTIVITY]
+    if before.get(ACTIVITY) in SET_BY_OFFICE:
+        values[ACTIVITY] = None
+    return replace(row, values=values)
 
 
 def history_from(stored: object, imported: int | None) -> int | None:

@@ -18,6 +18,8 @@ from domain.errors import InputError
 from domain.keys import N_
 from domain.parsing import check_visible, parse_decimal_amount, parse_number
 from domain.parsing.numeric import AMOUNT_LIMIT
+from domain.rat.checklist import AuditRule, derive_wajib_audit
+from domain.rat.validation import parse_quorum_rule
 from domain.register import (
     KDKMP,
     KELOMPOK,
@@ -55,10 +57,12 @@ class RowError:
 
 @dataclass(frozen=True)
 class RowRules:
-    """What reading a row depends on: the configured kecamatan and today's date."""
+    """What reading a row depends on: the configured kecamatan and today's date, and when an
+    audit is mandatory (None: the row's audit duty is not derived)."""
 
     kecamatan: tuple[str, ...]
     today: date
+    audit: AuditRule | None = None
 
 
 @dataclass(frozen=True)
@@ -125,9 +129,22 @@ def read_row(
         except InputError as error:
             errors.append(RowError(row, name, error.key, error.params))
     errors.extend(_cross_checks(row, values, {error.column for error in errors}))
+    if rules.audit is not None:
+        values.update(_audit_duty(values, rules.audit))
     years = header.rat_years()
     history_from = min(years) if years else None
     return errors or RegisterRow(row, values, rat_held, history_from, rules.today.year)
+
+
+def _audit_duty(values: Mapping[str, object], rule: AuditRule) -> dict[str, object]:
+    """`wajib_audit` derived from the row's jenis and own capital (docs/rules.md#the-checklist):
+    only where the row tells enough (a savings-and-loan row without its capital changes
+    nothing, nor does a row without a jenis)."""
+    jenis, capital = values.get("jenis"), values.get("modal_sendiri")
+    amount = capital if isinstance(capital, Decimal) else None
+    if not isinstance(jenis, str) or (jenis in rule.jenis and amount is None):
+        return {}
+    return {"wajib_audit": derive_wajib_audit(jenis, amount, rule)}
 
 
 def _cross_checks(row: int, values: dict[str, object], failed: set[str]) -> list[RowError]:
@@ -159,6 +176,14 @@ def _read_code(column: Column, cell: object, rules: RowRules) -> str:
     if code is None:
         raise InputError(N_("impor.error.choice"), allowed=", ".join(column.codes))
     return code
+
+
+def _read_quorum(column: Column, cell: object, rules: RowRules) -> str:
+    """A quorum rule the RAT-held sub-flow can apply, stored as written (spaces tidied)."""
+    del rules
+    text = " ".join(read_text(cell, column.max_length).split())
+    parse_quorum_rule(text)  # InputError with the reason and examples
+    return text
 
 
 def _read_kelompok(column: Column, cell: object, rules: RowRules) -> str:
@@ -268,4 +293,5 @@ _READERS: dict[Kind, Reader] = {
     ),
     Kind.AMOUNT: lambda _, cell, __: read_amount(cell, signed=False),
     Kind.SIGNED_AMOUNT: lambda _, cell, __: read_amount(cell, signed=True),
+    Kind.QUORUM: _read_quorum,
 }

@@ -8,6 +8,7 @@ context; *Batalkan perubahan terakhir* undoes the person's own last change.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -18,7 +19,7 @@ from conversations.lapor_values import CTX, context_of, stale_step
 from conversations.outcome import Outcome, Result
 from domain.access import Role
 from domain.callbacks import LaporButton
-from domain.callbacks.rat import MENU, UNDO
+from domain.callbacks.rat import HISTORY, MENU, UNDO
 from domain.rat.policy import new_cycle_rules
 from domain.rat.report import HELD, ODS, is_target, late_year, menu
 from domain.rat.roles import may_confirm_ods, may_report
@@ -28,12 +29,15 @@ from handlers.board import choose_koperasi
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
 from handlers.forms import begin_form, render_prompt
-from handlers.lapor_views import render_menu, target_label
+from handlers.lapor_views import render_menu
 from handlers.replies import reply
+from handlers.riwayat import send_history
 from handlers.status_views import card_and_text, status_markup
 from locales import N_, Safe
+from locales.labels import target_label
 from services.rat_menu import ReportView, load_report
 from services.rat_report import Context, Saved, undo_last
+from services.rat_verify import returned_late_rat
 
 COMMAND = "lapor"
 
@@ -100,6 +104,8 @@ async def on_lapor_button(update: Update, context: BotContext) -> None:
         await send_menu(update, context, kid)
     elif target == UNDO:
         await _undo(update, context, kid)
+    elif target == HISTORY:
+        await send_history(update, context, kid)
     else:
         await _open(update, context, kid, target)
 
@@ -175,7 +181,12 @@ def _sub_context(
 
 async def _open(update: Update, context: BotContext, koperasi_id: int, target: str) -> None:
     """Starts (or resumes) the target's sub-flow, its context and first step set."""
-    view = await _report(context, koperasi_id, late=late_year(target) is not None)
+    year = late_year(target)
+    view = await _report(context, koperasi_id, late=year is not None)
+    if view is not None and year is not None and year not in view.late_years:
+        async with context.services.uow(write=False) as uow:
+            if await returned_late_rat(uow, koperasi_id, year):  # the returned note's button
+                view = replace(view, late_years=(*view.late_years, year))
     sub_ctx = _sub_context(context, view, koperasi_id, target) if view is not None else None
     if view is None or sub_ctx is None:
         await refuse(update, context)

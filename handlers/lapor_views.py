@@ -5,11 +5,11 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup
 
 from domain.callbacks import LaporButton
-from domain.callbacks.rat import UNDO
-from domain.rat.report import MILESTONES, MenuEntry, late_target, late_year
+from domain.callbacks.rat import HISTORY, UNDO
+from domain.rat.report import MILESTONES, MenuEntry, late_target
 from handlers.keyboards import Row, button, rows_of, single
-from locales import N_, Translator
-from locales.labels import ITEM_KEYS
+from locales import Translator
+from locales.labels import target_label
 
 STATE_MARKS = {
     "belum": "⬜",
@@ -19,27 +19,6 @@ STATE_MARKS = {
     "open": "⬜",
     "done": "✅",
 }
-MILESTONE_KEYS = {
-    "plan": N_("lapor.milestone.plan"),
-    "invite": N_("lapor.milestone.invite"),
-    "materials": N_("lapor.milestone.materials"),
-    "held": N_("lapor.milestone.held"),
-    "minutes": N_("lapor.milestone.minutes"),
-    "reported": N_("lapor.milestone.reported"),
-    "ods": N_("lapor.milestone.ods"),
-}
-
-
-def target_label(tr: Translator, target: str) -> str:
-    """An item ("A4 LPJ pengurus") or a milestone in words; an unknown code as it is."""
-    year = late_year(target)
-    if year is not None:
-        return tr.t("lapor.late", year=str(year))
-    if target in MILESTONE_KEYS:
-        return tr.t(MILESTONE_KEYS[target])
-    if target in ITEM_KEYS:
-        return f"{target} {tr.t(ITEM_KEYS[target])}"
-    return target
 
 
 def render_menu(
@@ -53,9 +32,11 @@ def render_menu(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The menu: a line and a button per target, the missed years' late RAT (`late`), and
     *Batalkan perubahan terakhir* last."""
-    lines = [tr.t("lapor.menu.title", nama=nama), tr.t("lapor.menu.items")]
+    lines = [tr.t("lapor.menu.title", nama=nama)]
     items = [e for e in entries if e.target not in MILESTONES]
     milestones = [e for e in entries if e.target in MILESTONES]
+    if items:  # a cycle seeded from the register has no checklist of its own
+        lines.append(tr.t("lapor.menu.items"))
     for entry in items:
         star = "*" if entry.target in mandatory else ""
         label = target_label(tr, entry.target) + star
@@ -83,6 +64,7 @@ def render_menu(
         rows.append(single(f"⏰ {target_label(tr, target)}", _data(koperasi_id, target)))
     if late:
         lines.insert(-1, tr.t("lapor.menu.late"))
+    rows.append(single(tr.t("lapor.button.history"), _data(koperasi_id, HISTORY)))
     rows.append(single(tr.t("lapor.button.undo"), _data(koperasi_id, UNDO)))
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 

@@ -42,16 +42,20 @@ TERM_KEYS = {
     "tanda": N_("status.term.tanda"),
     "ods": N_("status.term.ods"),
 }
+# Activity statuses the office sets; the card says them, for such a cooperative owes no RAT.
+OFFICE_STATUS_KEYS = {
+    "DALAM_PEMBUBARAN": N_("koperasi.value.aktivitas.dalam_pembubaran"),
+    "BUBAR": N_("koperasi.value.aktivitas.bubar"),
+}
 # The marked spot where the visits feature's follow-ups go (`StatusCard.follow_ups`).
 FOLLOW_UPS_TITLE = N_("status.follow_ups")
 
 
 def _cycle_lines(tr: Translator, cycle: CycleStatus) -> list[str]:
     progress = cycle.progress
-    lines = [
-        tr.t("status.year", year=str(cycle.tahun_buku), end=cycle.fiscal_year_end),
-        tr.t("status.progress", done=progress.done, mandatory=progress.mandatory),
-    ]
+    lines = [tr.t("status.year", year=str(cycle.tahun_buku), end=cycle.fiscal_year_end)]
+    if progress.mandatory:  # a cycle seeded from the register has no checklist: no "0/0"
+        lines.append(tr.t("status.progress", done=progress.done, mandatory=progress.mandatory))
     deadline = cycle.next_deadline
     if deadline is None:
         lines.append(tr.t("status.no_deadline"))
@@ -92,6 +96,10 @@ def status_lines(tr: Translator, card: StatusCard, *, office: bool = False) -> l
     else:
         year, *rest = _cycle_lines(tr, card.cycle)
         lines = [year, stage, *rest]
+    # Set by the office: it owes no RAT (the office card lists it in the profile).
+    if not office and card.status_aktivitas in OFFICE_STATUS_KEYS:
+        status = Safe(tr.t(OFFICE_STATUS_KEYS[card.status_aktivitas]))
+        lines.append(tr.t("status.office_status", status=status))
     flags = flag_labels(tr, card.flags)
     lines.append(tr.t("status.flags", flags=Safe(flags)) if flags else tr.t("status.no_flags"))
     lines.append(_officer_line(tr, card, office=office))

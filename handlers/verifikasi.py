@@ -18,11 +18,10 @@ from handlers.callbacks import answer_callback
 from handlers.context import BotContext
 from handlers.forms import start_form
 from handlers.keyboards import Row, button
-from handlers.lapor_views import target_label
 from handlers.replies import reply
 from handlers.screens import show
 from locales import Safe, Translator
-from locales.labels import ITEM_STATE_KEYS
+from locales.labels import ITEM_STATE_KEYS, target_label
 from services.rat_verify import Checked, check
 
 SHOWN = 10

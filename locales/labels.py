@@ -1,5 +1,6 @@
 """Message keys of the codes every screen names, one table per code: a cooperative's stage,
-flags and jenis, a checklist item and its state, the way a RAT was held.
+flags and jenis, a checklist item and its state, a milestone a board reports, the way a RAT was
+held (also named in notes the outbox sends).
 
 One table for the handlers, the forms, the cards and the chart labels, so a code is called the
 same everywhere (the codes themselves are the domain's). A code missing from its table is
@@ -8,7 +9,8 @@ shown as it is stored.
 
 from __future__ import annotations
 
-from locales import N_
+from domain.rat.report import late_year
+from locales import N_, Translator
 
 STAGE_KEYS = {
     "BELUM_MULAI": N_("koperasi.stage.belum_mulai"),
@@ -65,3 +67,25 @@ RAT_MODE_KEYS = {
     "hybrid": N_("status.mode.hybrid"),
     "tertulis": N_("status.mode.tertulis"),
 }
+#: The RAT's milestones a board reports (`domain.rat.report.MILESTONES`).
+MILESTONE_KEYS = {
+    "plan": N_("lapor.milestone.plan"),
+    "invite": N_("lapor.milestone.invite"),
+    "materials": N_("lapor.milestone.materials"),
+    "held": N_("lapor.milestone.held"),
+    "minutes": N_("lapor.milestone.minutes"),
+    "reported": N_("lapor.milestone.reported"),
+    "ods": N_("lapor.milestone.ods"),
+}
+
+
+def target_label(tr: Translator, target: str) -> str:
+    """An item ("A4 LPJ pengurus") or a milestone in words; an unknown code as it is."""
+    year = late_year(target)
+    if year is not None:
+        return tr.t("lapor.late", year=str(year))
+    if target in MILESTONE_KEYS:
+        return tr.t(MILESTONE_KEYS[target])
+    if target in ITEM_KEYS:
+        return f"{target} {tr.t(ITEM_KEYS[target])}"
+    return target

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 
+from domain.rat.assess import from_register
 from domain.rat.calendar import FiscalYearEnd
 from domain.rat.checklist import ChecklistSpec, evidence_requested
 from domain.rat.policy import CycleRules, KoperasiRules, RatPolicy
@@ -66,6 +67,9 @@ async def load_report(
     else:
         states = await uow.rat_report.states(row.cycle_id)
     dates = MilestoneDates(**{f.name: getattr(row, f.name) for f in fields(MilestoneDates)})
+    if policy.register_rat_reported and from_register(rules) and dates.reported_date is None:
+        # A RAT the register records counts as reported, as its stage says (DILAPORKAN).
+        dates = replace(dates, reported_date=dates.held_date)
     return ReportView(
         koperasi_id=row.id,
         nama=row.nama,

@@ -28,7 +28,7 @@ from storage.repositories.rat_cycle import DEADLINE_COLUMNS
 from storage.tables import ChecklistEntry, CycleChange, Evidence, RatCycle
 from storage.uow import UnitOfWork
 
-VERIFIED, UNCHECKED = "verified", "none"
+VERIFIED, UNCHECKED, RETURNED = "verified", "none", "returned"
 # Which verifiable milestone (docs/rules.md) a cycle column belongs to.
 HELD_COLUMNS = frozenset(
     {
@@ -215,7 +215,8 @@ async def _set_item(
     if entry is None:
         entry = await uow.rat_report.add_entry(cycle_id, change.target, now)
     rows = _changes(entry, change.values, cycle_id, change.target, person_id, on_behalf, now)
-    if rows:
+    # Sent again after a return, the same answer or only a file: the board fixed the paper.
+    if rows or change.evidence or entry.verification == RETURNED:
         entry.updated_by_person_id, entry.updated_at = person_id, now
         entry.recorded_by_officer = on_behalf
         # A board's change waits for the check again (a returned item too): kept in history.
@@ -235,6 +236,12 @@ def _set_cycle(
 ) -> list[CycleChange]:
     rows = _changes(cycle, values, cycle.id, None, person_id, on_behalf, now)
     changed = {row.field for row in rows}
+    for prefix, columns in (("held", HELD_COLUMNS), ("reported", {"reported_date"})):
+        if values.keys() & columns and getattr(cycle, f"{prefix}_verification") == RETURNED:
+            # Sent again after a return, even unchanged: it waits for the check again.
+            changed |= values.keys() & columns
+            checked = {f"{prefix}_verification": VERIFIED if on_behalf else UNCHECKED}
+            rows += _changes(cycle, checked, cycle.id, None, person_id, on_behalf, now)
     if "ods_date" in changed:
         cycle.ods_confirmed_by_person_id = person_id
     for prefix, columns in (("held", HELD_COLUMNS), ("reported", {"reported_date"})):

@@ -15,8 +15,10 @@ from enum import StrEnum
 
 from domain.access import Viewer
 from domain.callbacks import LaporButton
+from domain.rat.report import HELD, late_target
 from domain.rat.roles import may_confirm_ods
 from locales import N_, Catalogues
+from locales.labels import target_label
 from services.notes import NOTE_KIND, queue_note
 from storage.repositories.outbox import PRIORITY_INTERACTIVE
 from storage.tables import ChecklistEntry, CycleChange, RatCycle
@@ -141,15 +143,21 @@ async def _tell_board(
     """The returned note to every board member, with the button that opens the item."""
     koperasi = await uow.koperasi.get(target.koperasi_id)
     nama = koperasi.nama if koperasi is not None else ""
+    # The button opens exactly what was returned: a missed year's late RAT is its own target.
+    name = target.name
+    current = koperasi.current_rat_cycle_id if koperasi is not None else None
+    if target.kind == HELD and current != target.cycle.id:
+        name = late_target(target.cycle.tahun_buku)
     for member in await uow.koperasi_query.board(target.koperasi_id):
         person = await uow.people.get(member.person_id)
         if person is None or person.telegram_user_id is None or not person.reachable:
             continue
         tr = catalogues.resolve(person.language, person.telegram_language_code)
-        text = tr.t("verifikasi.returned_note", nama=nama, target=target.name, note=note)
+        label = target_label(tr, name)
+        text = tr.t("verifikasi.returned_note", nama=nama, target=label, note=note)
         button = {
             "text": tr.t("verifikasi.button.open"),
-            "callback_data": LaporButton(target.koperasi_id, target.name).encode(),
+            "callback_data": LaporButton(target.koperasi_id, name).encode(),
         }
         chat_id = person.telegram_user_id
         await uow.outbox.enqueue(
@@ -167,3 +175,10 @@ async def _tell_board(
             now=now,
             person_id=person.id,
         )
+
+
+async def returned_late_rat(uow: UnitOfWork, koperasi_id: int, tahun_buku: int) -> bool:
+    """Whether the officer returned the late RAT recorded for that missed year (its year is
+    then no longer missed, but the returned note's button must open it again)."""
+    cycle = await uow.rat_report.year_cycle(koperasi_id, tahun_buku)
+    return cycle is not None and cycle.held_verification == RETURNED

@@ -99,8 +99,12 @@ class ImportPreview:
 
 
 def import_rules(cfg: AppConfig, now: datetime) -> RowRules:
-    """The configured kecamatan and today's date in the region."""
-    return RowRules(tuple(cfg.region.kecamatan), now.astimezone(cfg.region.tz).date())
+    """The configured kecamatan, today's date in the region and the audit rule."""
+    return RowRules(
+        tuple(cfg.region.kecamatan),
+        now.astimezone(cfg.region.tz).date(),
+        cfg.rat.policy().audit_rule,
+    )
 
 
 def file_limits(cfg: AppConfig) -> FileLimits:

@@ -26,12 +26,13 @@ class StatusButton(Codec):
     view: StatusView = StatusView.CARD
 
 
-MENU, UNDO = "menu", "undo"
+MENU, UNDO, HISTORY = "menu", "undo", "riwayat"
 
 
 @dataclass(frozen=True)
 class LaporButton(Codec):
-    """A /lapor button: `lp:<koperasi>:<target>` — an item code, a milestone, `menu`, `undo`."""
+    """A /lapor button: `lp:<koperasi>:<target>` — an item code, a milestone, `menu`, `undo`,
+    `riwayat` (the history)."""
 
     PREFIX = "lp"
     PARTS = (ID, word("A-Za-z0-9_", 16))

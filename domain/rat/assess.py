@@ -72,5 +72,10 @@ def assess_cycle(
         flags=flags,
         progress=progress(rules.checklist, facts.states),
         at_risk=risky,
-        next_deadline=next_deadline(deadlines, facts.held_date, facts.reported_date, today),
+        # Not obliged (dissolved or being dissolved): no deadline to count down to.
+        next_deadline=(
+            next_deadline(deadlines, facts.held_date, facts.reported_date, today)
+            if obliged
+            else None
+        ),
     )

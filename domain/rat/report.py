@@ -133,6 +133,22 @@ class Unchecked:
     row_id: int
     koperasi_id: int
     nama: str
-    target: str  # the item code, or "held" / "reported"
+    target: str  # the item code, "held" / "reported", or a late RAT's target (`L2025`)
     state: str  # the item's state ("" for a milestone)
     since: datetime
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One stored change of a cooperative's RAT cycle (`cycle_change`), as the history shows
+    it: whose, when, which field from what to what, and of which cycle."""
+
+    changed_at: datetime
+    who: str | None
+    item_code: str | None
+    field: str
+    old_value: str | None
+    new_value: str | None
+    on_behalf: bool
+    tahun_buku: int
+    current: bool  # of the cooperative's current cycle

@@ -126,6 +126,7 @@ class KoperasiRepository(Repository):
                 **values,
                 "koperasi_id": koperasi_id,
                 "checklist_spec": HISTORY_CHECKLIST,
+                "held_recorded_by_officer": True,  # the office's register: no report to check
                 "created_at": now,
                 "updated_at": now,
             }
@@ -144,7 +145,13 @@ class KoperasiRepository(Repository):
         stmt = (
             update(table)
             .where(table.c.id == bindparam("v_id"))
-            .values(held_date=bindparam("v_held"), tahap=bindparam("v_tahap"), updated_at=now)
+            .values(
+                held_date=bindparam("v_held"),
+                tahap=bindparam("v_tahap"),
+                # The office's register, not a board's report waiting in /verifikasi.
+                held_recorded_by_officer=True,
+                updated_at=now,
+            )
         )
         params = [{"v_id": cid, "v_held": held, "v_tahap": tahap} for cid, held, tahap in changes]
         connection = await self.session.connection()

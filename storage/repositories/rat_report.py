@@ -10,10 +10,10 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, select, true
+from sqlalchemy import ColumnElement, Row, or_, select, true
 
 from domain.rat.checklist import BELUM
-from domain.rat.report import Unchecked
+from domain.rat.report import HistoryRow, Unchecked, late_target
 from domain.rat.validation import MilestoneDates
 from storage.repositories.base import Repository
 from storage.repositories.rat_cycle import DEADLINE_COLUMNS, MILESTONE_COLUMNS
@@ -170,20 +170,71 @@ class RatReportRepository(Repository):
             for e, kid, nama in await self.session.execute(items.where(_in_scope(petugas_id)))
         ]
         for kind in ("held", "reported"):
+            column = f"{kind}_date"
+            # The current cycle's, or a missed year's late RAT a board reported (its date has
+            # history); a past year's RAT seeded from the register is no report to check.
+            reported = (
+                select(CycleChange.id)
+                .where(CycleChange.rat_cycle_id == RatCycle.id, CycleChange.field == column)
+                .exists()
+            )
             cycles = (
-                select(RatCycle, Koperasi.nama)
-                .join(Koperasi, Koperasi.current_rat_cycle_id == RatCycle.id)
-                .where(getattr(RatCycle, f"{kind}_date").is_not(None))
+                select(RatCycle, Koperasi.nama, Koperasi.current_rat_cycle_id)
+                .join(Koperasi, Koperasi.id == RatCycle.koperasi_id)
+                .where(or_(Koperasi.current_rat_cycle_id == RatCycle.id, reported))
+                .where(getattr(RatCycle, column).is_not(None))
                 .where(getattr(RatCycle, f"{kind}_verification") == UNCHECKED)
                 .where(~getattr(RatCycle, f"{kind}_recorded_by_officer"))
                 .order_by(RatCycle.updated_at, RatCycle.id)
                 .limit(limit)
             )
             found += [
-                Unchecked(kind, c.id, c.koperasi_id, nama, kind, "", c.updated_at)
-                for c, nama in await self.session.execute(cycles.where(_in_scope(petugas_id)))
+                # A missed year's late RAT is named as such, not as this year's milestone.
+                Unchecked(
+                    kind,
+                    c.id,
+                    c.koperasi_id,
+                    nama,
+                    kind if current == c.id else late_target(c.tahun_buku),
+                    "",
+                    c.updated_at,
+                )
+                for c, nama, current in await self.session.execute(
+                    cycles.where(_in_scope(petugas_id))
+                )
             ]
         return sorted(found, key=lambda u: (u.since, u.kind, u.row_id))[:limit]
+
+    async def history(self, koperasi_id: int, limit: int) -> list[HistoryRow]:
+        """The cooperative's last history rows, newest first."""
+        stmt = (
+            select(
+                CycleChange,
+                RatCycle.tahun_buku,
+                RatCycle.id == Koperasi.current_rat_cycle_id,
+                Person.full_name,
+            )
+            .join(RatCycle, RatCycle.id == CycleChange.rat_cycle_id)
+            .join(Koperasi, Koperasi.id == RatCycle.koperasi_id)
+            .outerjoin(Person, Person.id == CycleChange.changed_by_person_id)
+            .where(RatCycle.koperasi_id == koperasi_id)
+            .order_by(CycleChange.id.desc())
+            .limit(limit)
+        )
+        return [
+            HistoryRow(
+                change.changed_at,
+                name,
+                change.item_code,
+                change.field,
+                change.old_value,
+                change.new_value,
+                change.on_behalf,
+                year,
+                bool(current),
+            )
+            for change, year, current, name in await self.session.execute(stmt)
+        ]
 
     async def entry(self, entry_id: int) -> tuple[ChecklistEntry, RatCycle] | None:
         """A checklist entry and its cycle."""

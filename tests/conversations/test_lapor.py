@@ -389,4 +389,35 @@ async def test_a_resumed_draft_asks_again_an_answer_the_cycle_no_longer_accepts(
     assert "Tanggal berapa RAT diadakan?" in resumed.body
     refused = await conv.say(rina, "03-01-2027")
     assert "Tanggal berapa RAT diadakan?" in refused.body  # the reason, the same question
-    assert "anggota yang terdaftar" in (await conv.say(rina, "04-01-2027")).body
+    # The members registered were answered before: not asked again, on to who was present.
+    assert "anggota yang hadir" in (await conv.say(rina, "04-01-2027")).body
+    await conv.say(rina, "30")
+    for _ in range(3):  # LPJ, statements, RK/RAPB
+        await conv.press(rina, "1. Ya")
+    await conv.press(rina, "2. Tidak")  # no SHU distribution decided
+    await conv.press(rina, "2. Tidak", count=2)  # no elections
+    cycle = await _cycle(conv, koperasi["sejahtera_cycle"])
+    assert (str(cycle.held_date), cycle.members_registered, cycle.members_present) == (
+        "2027-01-04",
+        40,
+        30,
+    )
+
+
+async def test_the_shu_amount_is_read_as_rupiah_the_way_treasurers_write_it(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    rina = driver.user(RINA, "Rina")
+    await conv.say(rina, "/lapor")
+    await conv.press(rina, "⬜ RAT terlaksana")
+    for answer in ("02-01-2027", "120", "80"):
+        await conv.say(rina, answer)
+    for _ in range(4):  # LPJ, statements, RK/RAPB, SHU decided
+        await conv.press(rina, "1. Ya")
+    refused = await conv.say(rina, "-1000")
+    assert "Berapa jumlah SHU" in refused.body  # the reason, the same question
+    asked = await conv.say(rina, "Rp 12,5 juta")
+    assert "pemilihan" in asked.body
+    await conv.press(rina, "2. Tidak", count=2)
+    cycle = await _cycle(conv, koperasi["sejahtera_cycle"])
+    assert cycle.shu_amount == 12_500_000

@@ -157,3 +157,111 @@ async def test_officer_verifies_the_rat_held_milestone(
             )
         )
     assert [(h.old_value, h.new_value) for h in history] == [("none", "verified")]
+
+
+async def test_a_returned_rat_held_is_named_in_words_and_its_button_opens_it(
+    conv: Conversation, driver: Driver, stub: BotApiStub, koperasi: dict[str, int]
+) -> None:
+    rina, ani = driver.user(RINA, "Rina"), driver.user(ANI, "Ani")
+    await conv.say(rina, "/lapor")
+    await conv.press(rina, "⬜ RAT terlaksana")
+    for answer in ("03-01-2027", "40", "30"):
+        await conv.say(rina, answer)
+    for _ in range(3):
+        await conv.press(rina, "1. Ya")
+    await conv.press(rina, "2. Tidak")
+    await conv.press(rina, "2. Tidak", count=2)
+    await conv.say(ani, "/verifikasi")
+    await conv.press(ani, "1 ↩️ Kembalikan")
+    await conv.say(ani, "Daftar hadir belum dilampirkan")
+    [note] = [r for r in await _outbox(conv, RINA) if "mengembalikan" in r.payload["text"]]
+    assert "<b>RAT terlaksana</b>" in note.payload["text"]  # not the code "held"
+    [[button]] = note.payload["reply_markup"]["inline_keyboard"]
+    forge_press(stub, RINA, button["callback_data"])
+    await conv.deliver()
+    opened = await rina.last_message()
+    assert "RAT terlaksana — KSP Sejahtera" in opened.body
+    for answer in ("03-01-2027", "40", "30"):  # the same answers: the list was attached
+        await conv.say(rina, answer)
+    for _ in range(3):
+        await conv.press(rina, "1. Ya")
+    await conv.press(rina, "2. Tidak")
+    await conv.press(rina, "2. Tidak", count=2)
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        cycle = await uow.rat_report.current_cycle(koperasi["sejahtera"])
+        assert cycle is not None
+        assert cycle.held_verification == "none"  # waits for the check again
+    assert "1. KSP Sejahtera — RAT terlaksana" in (await conv.say(ani, "/verifikasi")).body
+
+
+async def test_the_history_shows_both_sides_and_who_recorded_for_the_board(
+    conv: Conversation, driver: Driver, stub: BotApiStub, koperasi: dict[str, int]
+) -> None:
+    """Rina reports A5, Ani returns it with a note, Rina fixes it, Ani records A6 on the
+    board's behalf: the history in /lapor names each, newest first."""
+    rina, ani = driver.user(RINA, "Rina"), driver.user(ANI, "Ani")
+    await _mark_done(conv, rina, "A5")
+    await conv.say(ani, "/verifikasi")
+    await conv.press(ani, "1 ↩️ Kembalikan")
+    await conv.say(ani, "Tanda tangan <pengawas> belum ada")
+    await _mark_done(conv, rina, "A5")
+    await conv.say(ani, "/koperasi")
+    await _edited(conv, ani, "1")
+    await conv.press(ani, "📝 Catat laporan RAT")
+    await conv.press(ani, "⬜ A6")
+    await conv.press(ani, "3. Selesai")
+    await conv.say(ani, "-")
+    await conv.press(ani, "2. Lewati", count=2)
+    await conv.say(rina, "/lapor")
+    history = await conv.press(rina, "🕘 Riwayat perubahan")
+    lines = history.body.splitlines()
+    assert lines[0] == "🕘 Riwayat perubahan — KSP Sejahtera"
+    assert "Ani Petugas (dicatat oleh petugas): A6 RK dan RAPB — Belum → Selesai" in lines[2]
+    assert "Rina: A5 Laporan pengawas — dikirim lagi untuk diperiksa" in lines[3]
+    assert "Ani Petugas: A5 Laporan pengawas — ↩️ dikembalikan" in lines[4]
+    assert "Rina: A5 Laporan pengawas — Belum → Selesai" in lines[5]
+    assert "4 Januari 2027 09.00" in lines[5]
+    assert history.buttons == ["⬅️ Kembali ke menu"]
+    assert "🕘 Riwayat perubahan" in (await conv.press(rina, "⬅️ Kembali ke menu")).buttons
+    # another cooperative's board cannot read it
+    siti = driver.user(SITI, "Siti")
+    await conv.say(siti, "/bantuan")
+    forge_press(stub, SITI, LaporButton(koperasi["sejahtera"], "riwayat").encode())
+    await conv.deliver()
+    assert "Riwayat perubahan — KSP Sejahtera" in (await siti.last_message()).body  # her board
+    dedi = driver.user(DEDI, "Dedi")
+    await conv.say(dedi, "/bantuan")
+    forged = forge_press(stub, DEDI, LaporButton(koperasi["sejahtera"], "riwayat").encode())
+    await conv.deliver()
+    assert "tidak memiliki akses" in str(answer_of(stub, forged))
+    assert "Riwayat" not in (await dedi.last_message()).body
+
+
+async def test_a_returned_item_sent_again_unchanged_or_with_a_file_waits_for_the_check_again(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    """The board fixed the paper, not the answer: sending the item again (the same state, no
+    new note) or only adding the signed file puts it back in the officer's list."""
+    rina, ani = driver.user(RINA, "Rina"), driver.user(ANI, "Ani")
+    cycle_id = koperasi["sejahtera_cycle"]
+    for code in ("A5", "A4"):
+        await _mark_done(conv, rina, code)
+    for _ in range(2):
+        await conv.say(ani, "/verifikasi")
+        await conv.press(ani, "1 ↩️ Kembalikan")
+        await conv.say(ani, "Belum ditandatangani")
+    await _mark_done(conv, rina, "A5")  # the same answer again
+    assert "Tersimpan" in (await rina.messages())[-2].body
+    await conv.say(rina, "/lapor")
+    await conv.press(rina, "✅ A4")
+    await conv.press(rina, "3. Selesai")
+    await conv.say(rina, "-")
+    await conv.press(rina, "1. Kirim bukti (foto/berkas)")
+    await rina.send_document(b"%PDF-1.4 signed", "lpj.pdf")
+    await conv.deliver()
+    await rina.wait_for_reply(2)
+    entries = await _entries(conv, cycle_id)
+    assert (entries["A5"].verification, entries["A4"].verification) == ("none", "none")
+    listed = await conv.say(ani, "/verifikasi")
+    assert "A5 Laporan pengawas" in listed.body
+    assert "A4 LPJ pengurus" in listed.body

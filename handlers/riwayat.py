@@ -1,0 +1,173 @@
+"""The history of a cooperative's RAT reports, from the /lapor menu: who changed what, when.
+
+Both sides of the verification loop are in it: the board's reports, the officer's checks and
+returns, and what the office recorded on the board's behalf ("dicatat oleh petugas"). The
+rows written by one change (a state and its note, say) make one line, newest first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from telegram import InlineKeyboardMarkup, Update
+
+from domain.callbacks import LaporButton
+from domain.callbacks.rat import MENU
+from domain.rat.report import (
+    HELD,
+    INVITE,
+    MATERIALS,
+    MINUTES,
+    ODS,
+    PLAN,
+    REPORTED,
+    HistoryRow,
+    late_target,
+)
+from domain.rat.roles import may_report
+from handlers.auth import refuse
+from handlers.callbacks import answer_callback
+from handlers.context import BotContext
+from handlers.keyboards import single
+from handlers.replies import reply
+from locales import N_, Safe, Translator
+from locales.labels import target_label
+
+# History rows read for one screen: enough for ~15 lines, well within a message's 4,096.
+ROWS_READ = 40
+LINES_SHOWN = 15
+NAME_CHARS = 40
+# The milestone a cycle column belongs to (any other cycle column is the RAT held's).
+FIELD_TARGETS = {
+    "planned_date": PLAN,
+    "mode": PLAN,
+    "invite_date": INVITE,
+    "materials_date": MATERIALS,
+    "minutes_uploaded_at": MINUTES,
+    "reported_date": REPORTED,
+    "reported_verification": REPORTED,
+    "ods_date": ODS,
+}
+STATE_KEYS = {
+    "belum": N_("lapor.state.belum"),
+    "proses": N_("lapor.state.proses"),
+    "selesai": N_("lapor.state.selesai"),
+    "tidak_berlaku": N_("lapor.state.tidak_berlaku"),
+}
+CHECK_KEYS = {"verified": N_("riwayat.verified"), "returned": N_("riwayat.returned")}
+
+
+@dataclass
+class _Line:
+    """One change: the rows one person wrote at one instant about one target."""
+
+    when: datetime
+    who: str
+    target: str
+    on_behalf: bool
+    rows: list[HistoryRow] = field(default_factory=list)
+
+
+def _target(change: HistoryRow) -> str:
+    if change.item_code is not None:
+        return change.item_code
+    milestone = FIELD_TARGETS.get(change.field, HELD)
+    return (
+        late_target(change.tahun_buku) if milestone == HELD and not change.current else milestone
+    )
+
+
+def _lines(rows: Sequence[HistoryRow]) -> list[_Line]:
+    lines: list[_Line] = []
+    for change in rows:
+        target = _target(change)
+        who = (change.who or "—")[:NAME_CHARS]
+        last = lines[-1] if lines else None
+        same = last is not None and (last.when, last.who, last.target) == (
+            change.changed_at,
+            who,
+            target,
+        )
+        if last is None or not same:
+            last = _Line(change.changed_at, who, target, change.on_behalf)
+            lines.append(last)
+        last.rows.append(change)
+    return lines[:LINES_SHOWN]
+
+
+def _date_text(tr: Translator, text: str | None) -> str:
+    if text is None:
+        return tr.t("riwayat.removed")
+    try:
+        return tr.date(date.fromisoformat(text[:10]))
+    except ValueError:
+        return text
+
+
+def _detail(tr: Translator, line: _Line) -> tuple[str, bool]:
+    """What the change did, and whether it was the officer's check (not a report: a report
+    resets or, on the board's behalf, sets the verification in the same change)."""
+    parts: list[str] = []
+    checks: list[str] = []
+    resent = ""
+    for row in reversed(line.rows):  # in the order written
+        if row.field.endswith("verification"):
+            if row.new_value in CHECK_KEYS:
+                checks.append(tr.t(CHECK_KEYS[row.new_value]))
+            elif row.old_value == "returned":  # the board's answer to a return
+                resent = tr.t("riwayat.resent")
+        elif row.field == "status" and row.new_value in STATE_KEYS:
+            old = tr.t(STATE_KEYS.get(row.old_value or "belum", STATE_KEYS["belum"]))
+            parts.append(f"{old} → {tr.t(STATE_KEYS[row.new_value])}")
+        elif row.field.endswith("_date"):
+            parts.append(_date_text(tr, row.new_value))
+        else:
+            parts.append("")  # another field of the report: "updated" unless more is said
+    if not parts and checks:
+        return ", ".join(checks), True
+    said = [part for part in parts if part] or [resent or tr.t("riwayat.changed")]
+    return ", ".join(said), False
+
+
+def render_history(tr: Translator, nama: str, rows: Sequence[HistoryRow]) -> str:
+    """The history screen's text (HTML; names and values escaped)."""
+    text = [tr.t("riwayat.heading", nama=nama), ""]
+    lines = _lines(rows)
+    if not lines:
+        text.append(tr.t("riwayat.empty"))
+    for line in lines:
+        detail, checked = _detail(tr, line)
+        key = N_("riwayat.line_on_behalf") if line.on_behalf and not checked else None
+        text.append(
+            tr.t(
+                key or N_("riwayat.line"),
+                when=line.when,
+                who=line.who,
+                target=target_label(tr, line.target),
+                detail=Safe(detail),
+            )
+        )
+    return "\n".join(text)
+
+
+async def send_history(update: Update, context: BotContext, koperasi_id: int) -> None:
+    """The history, for whoever may report for this cooperative (its board, its officer,
+    an admin); anyone else is refused."""
+    services = context.services
+    async with services.uow(write=False) as uow:
+        petugas = (await uow.rat_cycles.petugas_ids([koperasi_id])).get(koperasi_id)
+        koperasi = await uow.koperasi.get(koperasi_id)
+        if koperasi is None or not may_report(context.viewer, koperasi_id, petugas):
+            rows = None
+        else:
+            rows = await uow.rat_report.history(koperasi_id, ROWS_READ)
+            nama = koperasi.nama
+    if rows is None:
+        await refuse(update, context)
+        return
+    await answer_callback(update, context)
+    back = single(context.tr.t("riwayat.button.back"), LaporButton(koperasi_id, MENU).encode())
+    text = render_history(context.tr, nama, rows)
+    await reply(update, context, text, markup=InlineKeyboardMarkup([back]))
