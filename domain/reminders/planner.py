@@ -134,20 +134,21 @@ class Planner:
         self, koperasi: KoperasiState, cycle: CycleState, first: date, last: date
     ) -> Iterator[Reminder]:
         """Reminders before the planned RAT date. A date set (or moved) so late that some are
-        already past gets the latest of those on the day it was set, not all of them."""
+        already past — or dated that very day, whose morning pass ran before the date was
+        set — gets the latest of those the day after it was set, not all of them."""
         planned = cycle.planned_date
         if planned is None or cycle.held_date is not None:
             return
         set_on = cycle.planned_set_on
         dated_entries = [(e, planned + timedelta(days=e.days)) for e in self._planned]
-        missed = [(e, d) for e, d in dated_entries if set_on is not None and d < set_on < planned]
+        missed = [(e, d) for e, d in dated_entries if set_on is not None and d <= set_on < planned]
         latest_missed = max(missed, key=lambda pair: pair[1], default=None)
         for entry, dated in dated_entries:
             when = dated
             if (entry, dated) in missed:
-                if (entry, dated) != latest_missed:
+                if (entry, dated) != latest_missed or set_on is None:
                     continue
-                when = set_on if set_on is not None else dated
+                when = set_on + timedelta(days=1)
             if first <= when <= last and _still_needed(entry.topic, cycle):
                 yield Reminder(entry, koperasi.koperasi_id, cycle.cycle_id, dated)
 
