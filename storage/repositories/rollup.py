@@ -208,12 +208,13 @@ class RollupRepository(Repository):
     async def _checklist(
         self, where: RollupFilter, split: Split, period: Period
     ) -> list[tuple[Key, dict[str, Any]]]:
+        """Items done, and every item of the period's checklists: an entry is only stored
+        once an item is first recorded, so counting entries would make one ticked item 100 %."""
         stmt = (
             select(
                 split_column(split),
                 segment_column(),
                 _count(ChecklistEntry.status.in_(sorted(SATISFIED))),
-                func.count(),
             )
             .select_from(ChecklistEntry)
             .join(RatCycle, RatCycle.id == ChecklistEntry.rat_cycle_id)
@@ -221,10 +222,23 @@ class RollupRepository(Repository):
             .where(RatCycle.tahun_buku == period.tahun_buku, in_base(), *scope_conditions(where))
             .group_by(*group_by(split))
         )
-        return [
-            ((r[0], r[1]), {"checklist_done": int(r[2]), "checklist_total": int(r[3])})
+        out = [
+            ((r[0], r[1]), {"checklist_done": int(r[2])})
             for r in (await self.session.execute(stmt)).all()
         ]
+        items = _spec_items(self.session.get_bind().dialect.name)
+        stmt = (
+            select(split_column(split), segment_column(), func.coalesce(func.sum(items), 0))
+            .select_from(RatCycle)
+            .join(Koperasi, Koperasi.id == RatCycle.koperasi_id)
+            .where(RatCycle.tahun_buku == period.tahun_buku, in_base(), *scope_conditions(where))
+            .group_by(*group_by(split))
+        )
+        out += [
+            ((r[0], r[1]), {"checklist_total": int(r[2])})
+            for r in (await self.session.execute(stmt)).all()
+        ]
+        return out
 
     async def _visits(
         self, where: RollupFilter, split: Split, period: Period
@@ -368,6 +382,17 @@ class RollupRepository(Repository):
             if since is not None and answered is not None:
                 found[(key, segment)].append((_aware(answered) - _aware(since)).total_seconds())
         return [(key, {"answer_seconds": tuple(sorted(v))}) for key, v in found.items()]
+
+
+def _spec_items(dialect: str) -> ColumnElement[int]:
+    """How many items a cycle's stored checklist has (`checklist_spec` → `items`; a cycle
+    seeded from the register's history has none)."""
+    if dialect == "postgresql":
+        items = RatCycle.checklist_spec.op("->")(literal_column("'items'"))
+        length = func.json_array_length(items)
+    else:
+        length = func.json_array_length(RatCycle.checklist_spec, literal_column("'$.items'"))
+    return func.coalesce(length, 0)
 
 
 def _aware(moment: object) -> datetime:
