@@ -105,9 +105,23 @@ def cutoff_column(kind: str, cutoffs: Cutoffs) -> ColumnElement[date]:
     return func.coalesce(column, cutoffs.date_of(kind))
 
 
+def owes_period(period: Period) -> ColumnElement[bool]:
+    """Owes the period's RAT: a cycle of that year exists (one is made only for a year owed),
+    or the legal entity existed for the whole fiscal year (rules.md: one formed in the middle
+    of a year owes its first RAT for the next), by the regency's year (from 1 January) when
+    there is no cycle."""
+    first_day = date(period.tahun_buku, 1, 1)
+    return or_(
+        RatCycle.id.is_not(None),
+        Koperasi.tgl_badan_hukum.is_(None),
+        Koperasi.tgl_badan_hukum <= first_day,
+    )
+
+
 def obliged_at(kind: str, period: Period) -> ColumnElement[bool]:
-    """Obliged at a cut-off: in the ratio base and past the cycle's own date."""
-    return and_(in_base(), cutoff_column(kind, period.cutoffs) < period.today)
+    """Obliged at a cut-off: in the ratio base, owing the period's RAT and past the cycle's
+    own date."""
+    return and_(in_base(), owes_period(period), cutoff_column(kind, period.cutoffs) < period.today)
 
 
 def held_by(kind: str, period: Period) -> ColumnElement[bool]:

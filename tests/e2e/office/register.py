@@ -16,6 +16,7 @@ Counted on 15 July 2026 (10:00 WIB), tahun buku 2025:
 | 7 | reguler | Kraksaan | 31 Dec | sekunder | — | 20 May 2026 | — | — |
 | 8 | reguler | Kraksaan | 31 Dec | primer | — | BARU (legal entity 1 Feb 2026) | | |
 | 9 | reguler | Kraksaan | 31 Dec | primer | — | — (2023 and 2024 held) | | |
+| 10 | kdkmp | Kraksaan | 31 Dec | primer | — | 10 Mar 2026 (formed 1 Mar 2024: owes 2025 on) | | |
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ ROWS = (
     Row("Koperasi Baru", "reguler", "Kraksaan", (12, 31), tgl_badan_hukum=date(2026, 2, 1)),
     Row("KUD Lupa RAT", "reguler", "Kraksaan", (12, 31),
         history=((2023, date(2024, 3, 1)), (2024, date(2025, 3, 1)))),
+    Row("Kop Desa Merah Putih Muda", "kdkmp", "Kraksaan", (12, 31),
+        tgl_badan_hukum=date(2024, 3, 1), held=date(2026, 3, 10)),
 )  # fmt: skip
 
 

@@ -9,7 +9,7 @@ import calendar
 import io
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from openpyxl import load_workbook
 
@@ -46,6 +46,7 @@ STAGES = (
     ("TERINPUT_ODS", "Terinput ODS"),
 )
 DOCUMENT_WAIT = 60.0
+YOUNG = "Kop Desa Merah Putih Muda"
 
 
 def _add_months(day: date, months: int) -> date:
@@ -66,20 +67,30 @@ class Hand:
     """An analyst's tally of the Koperasi sheet, for one segment (None: both)."""
 
     rows: list[dict[str, object]]
+    year: int = YEAR
 
     def of(self, segment: str | None) -> list[dict[str, object]]:
         return [r for r in self.rows if segment is None or r["Segmen"] == segment]
 
-    @staticmethod
-    def deadline(row: dict[str, object], kind: str) -> date:
+    def deadline(self, row: dict[str, object], kind: str) -> date:
         day, month = (int(p) for p in str(row["Akhir tahun buku"]).split("-"))
-        year_end = date(YEAR, month, min(day, calendar.monthrange(YEAR, month)[1]))
+        year = self.year
+        year_end = date(year, month, min(day, calendar.monthrange(year, month)[1]))
         months = OFFSETS[str(row["Bentuk"] or "primer")][CUTOFFS.index(kind)]
         return _add_months(year_end, months)
 
     @staticmethod
     def counted(row: dict[str, object]) -> bool:
         return row["Status aktivitas"] not in NOT_OBLIGED
+
+    def owes(self, row: dict[str, object]) -> bool:
+        """Whether the cooperative existed for the whole fiscal year (rules.md)."""
+        founded = _day(row["Tanggal badan hukum"])
+        day, month = (int(p) for p in str(row["Akhir tahun buku"]).split("-"))
+        previous_end = date(
+            self.year - 1, month, min(day, calendar.monthrange(self.year - 1, month)[1])
+        )
+        return founded is None or founded <= previous_end + timedelta(days=1)
 
     def figures(self, segment: str | None) -> dict[str, object]:
         rows = self.of(segment)
@@ -96,7 +107,7 @@ class Hand:
             "ods": _pct(sum(r["Diinput ke ODS"] is not None for r in reported), len(reported)),
         }
         for kind in CUTOFFS:
-            obliged = [r for r in base if self.deadline(r, kind) < TODAY]
+            obliged = [r for r in base if self.owes(r) and self.deadline(r, kind) < TODAY]
             on_time = [
                 r
                 for r in obliged
@@ -198,7 +209,7 @@ async def test_rekap_equals_the_hand_count_of_the_export(
     admin, ani = driver.user(ADMIN, "Dedi"), driver.user(ANI, "Ani")
     async with polling_bot(cfg, FrozenClock(AT)):
         regency = Hand(await _export(stub, admin, f"{YEAR} semua"))
-        assert len(regency.rows) == 9
+        assert len(regency.rows) == 10
         total = await _compare(admin, regency, f"/rekap {YEAR}")
 
         # The list behind "Belum RAT 30 Apr" is the analyst's list.
@@ -219,6 +230,11 @@ async def test_rekap_equals_the_hand_count_of_the_export(
             assert rows == [r for r in regency.rows if r["Kecamatan"] == kecamatan]
             card = await _compare(admin, Hand(rows), f"/rekap {YEAR} {kecamatan}")
             assert f"Kec. {kecamatan}" in card.body
+
+        # The year before: a cooperative formed during it owes none of its RATs.
+        earlier = Hand(await _export(stub, admin, f"{YEAR - 1} semua"), YEAR - 1)
+        assert not earlier.owes(next(r for r in earlier.rows if r["Nama koperasi"] == YOUNG))
+        await _compare(admin, earlier, f"/rekap {YEAR - 1}")
 
         mine = Hand(await _export(stub, ani, f"{YEAR} semua"))
         assert {r["Petugas"] for r in mine.rows} == {"Ani"}
