@@ -29,3 +29,13 @@ def test_with_a_target_it_is_named(locale: str) -> None:
     chart = ProgressChart.build(ROWS, target=0.6, fiscal_year=None, registered=4)
     caption = rollup_caption(CATALOGUES.get(locale), chart, date(2026, 7, 20), 5)
     assert "target 60 %" in caption.casefold(), caption
+
+
+@pytest.mark.parametrize(("locale", "word"), [("id", "bubar"), ("en", "dissolved")])
+def test_the_registered_line_says_it_leaves_the_dissolved_out(locale: str, word: str) -> None:
+    # /rekap's "registered" counts every cooperative; the roll-up's leaves BUBAR out (rules.md),
+    # so the same word must not show two numbers to the same reader (found by QA).
+    chart = ProgressChart.build(ROWS, target=0.6, fiscal_year=None, registered=4)
+    caption = rollup_caption(CATALOGUES.get(locale), chart, date(2026, 7, 20), 5)
+    [line] = [line for line in caption.splitlines() if ": 4." in line]
+    assert word in line
