@@ -95,6 +95,8 @@ async def _group_label(context: BotContext, split: Split, key: object) -> str:
         return tr.t("rekap.none")
     if split is Split.JENIS:
         return tr.fmt(field_value(tr, "jenis", key))
+    if split is Split.KECAMATAN:  # as when chosen with the picker
+        return tr.t("rekap.where.kecamatan", name=key)
     return tr.fmt(key)
 
 
