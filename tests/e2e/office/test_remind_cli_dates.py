@@ -40,12 +40,18 @@ async def _queued(url: str) -> int:
         await engine.dispose()
 
 
-async def test_a_dry_run_shows_the_day_asked_for(tmp_path: Path, database_url: str) -> None:
+async def _office_config(tmp_path: Path) -> Path:
+    """The example config with the office register's kecamatan."""
     config = tmp_path / "config.toml"
     names = ", ".join(f'"{name}"' for name in KECAMATAN)
     example = EXAMPLE.read_text(encoding="utf-8")
     ours = re.sub(r"(?m)^kecamatan = \[[^\]]*\]", f"kecamatan = [{names}]", example, count=1)
     config.write_text(ours, encoding="utf-8")
+    return config
+
+
+async def test_a_dry_run_shows_the_day_asked_for(tmp_path: Path, database_url: str) -> None:
+    config = await _office_config(tmp_path)
     cfg = load_config(config)
     assert cfg.region.kecamatan == KECAMATAN
     await _boards(database_url, await seed_office(database_url, cfg))
@@ -67,3 +73,29 @@ async def test_a_dry_run_shows_the_day_asked_for(tmp_path: Path, database_url: s
     assert "KPRI &lt;Guru&gt; Sejahtera" in stdout
     assert "dry run: nothing written" in stdout
     assert await _queued(database_url) == 0
+
+
+async def test_a_village_cooperative_is_not_asked_to_upload_minutes(
+    tmp_path: Path, database_url: str
+) -> None:
+    """KDKMP report in SIMKOPDES: Gempur asks them for no uploads (rules.md), so no reminder
+    to upload the minutes either (found by QA); a reguler one still gets it."""
+    config = await _office_config(tmp_path)
+    await _boards(database_url, await seed_office(database_url, load_config(config)))
+    seen = {}
+    for day in ("2026-05-21", "2026-06-22"):  # Puskud (reguler) held 20 May; Alas (KDKMP) 20 Jun
+        code, stdout, stderr = await bot_cli(
+            "remind",
+            "--at",
+            day,
+            "--dry-run",
+            database_url=database_url,
+            cwd=tmp_path,
+            config=config,
+        )
+        assert code == 0, stderr
+        seen[day] = stdout
+    assert "minutes_upload: 1" in seen["2026-05-21"]
+    assert "Puskud Sekunder" in seen["2026-05-21"]
+    assert "minutes_upload" not in seen["2026-06-22"]
+    assert "Kop Desa Merah Putih Alas" not in seen["2026-06-22"]
