@@ -224,6 +224,24 @@ async def test_rekap_equals_the_hand_count_of_the_export(
         assert names == missed
         assert "Segmen: Total" in total.body
 
+        # The table per kecamatan (total segment): each row is the analyst's count of its rows.
+        await _press(admin, "« Kembali ke rekap")
+        table = await _press(admin, "Per kecamatan")
+        shown = {
+            found[1]: (int(found[2]), found[3], found[4])
+            for line in table.body.splitlines()
+            if (
+                found := re.match(
+                    r"\d+\. (.+): (\d+) koperasi · aktif (.+) · RAT s\.d\. 31 Mar (.+)$", line
+                )
+            )
+        }
+        expected = {}
+        for kecamatan in sorted({str(r["Kecamatan"]) for r in regency.rows}):
+            figures = Hand([r for r in regency.rows if r["Kecamatan"] == kecamatan]).figures(None)
+            expected[kecamatan] = (figures["registered"], figures["aktif"], figures["target"])
+        assert shown == expected
+
         for kecamatan in ("Kraksaan", HTML_KECAMATAN, EMPTY_KECAMATAN):
             rows = await _export(stub, admin, f"{YEAR} {kecamatan}")
             assert {r["Kecamatan"] for r in rows} <= {kecamatan}
