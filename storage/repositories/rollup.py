@@ -195,11 +195,16 @@ class RollupRepository(Repository):
             figures[f"held_{kind}"] = held_by(kind, period)
         for code in STAGES:
             figures[f"stage:{code}"] = and_(in_base(), stage == code)
+        # Every item of the period's checklists (the mean completion's denominator), in the
+        # same scan: an entry is only stored once an item is first recorded.
+        items = _spec_items(self.session.get_bind().dialect.name)
+        checklist_total = func.coalesce(func.sum(case((in_base(), items), else_=0)), 0)
         stmt = (
             select(
                 split_column(split),
                 segment_column(),
                 func.count(),
+                checklist_total,
                 *(_count(condition) for condition in figures.values()),
             )
             .select_from(Koperasi)
@@ -210,8 +215,12 @@ class RollupRepository(Repository):
         )
         out = []
         for row in (await self.session.execute(stmt)).all():
-            values: dict[str, Any] = {"registered": int(row[2]), "stages": {}}
-            for name, value in zip(figures, row[3:], strict=True):
+            values: dict[str, Any] = {
+                "registered": int(row[2]),
+                "checklist_total": int(row[3]),
+                "stages": {},
+            }
+            for name, value in zip(figures, row[4:], strict=True):
                 if name.startswith("stage:"):
                     values["stages"][name.removeprefix("stage:")] = int(value)
                 else:
@@ -222,8 +231,7 @@ class RollupRepository(Repository):
     async def _checklist(
         self, where: RollupFilter, split: Split, period: Period
     ) -> list[tuple[Key, dict[str, Any]]]:
-        """Items done, and every item of the period's checklists: an entry is only stored
-        once an item is first recorded, so counting entries would make one ticked item 100 %."""
+        """Checklist items done (their total comes from the cycles' checklists, `_register`)."""
         stmt = (
             select(
                 split_column(split),
@@ -236,23 +244,10 @@ class RollupRepository(Repository):
             .where(RatCycle.tahun_buku == period.tahun_buku, in_base(), *scope_conditions(where))
             .group_by(*group_by(split))
         )
-        out = [
+        return [
             ((r[0], r[1]), {"checklist_done": int(r[2])})
             for r in (await self.session.execute(stmt)).all()
         ]
-        items = _spec_items(self.session.get_bind().dialect.name)
-        stmt = (
-            select(split_column(split), segment_column(), func.coalesce(func.sum(items), 0))
-            .select_from(RatCycle)
-            .join(Koperasi, Koperasi.id == RatCycle.koperasi_id)
-            .where(RatCycle.tahun_buku == period.tahun_buku, in_base(), *scope_conditions(where))
-            .group_by(*group_by(split))
-        )
-        out += [
-            ((r[0], r[1]), {"checklist_total": int(r[2])})
-            for r in (await self.session.execute(stmt)).all()
-        ]
-        return out
 
     async def _visits(
         self, where: RollupFilter, split: Split, period: Period
