@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -89,10 +89,13 @@ def check_window(when: datetime, tz: ZoneInfo, window_start: time, window_end: t
     """A scheduled moment must fall inside the sending window (WIB); the form's reader has
     already refused a moment that is not in the future."""
     if not in_sending_window(when, tz, window_start, window_end):
+        # The window's end is not in it: name the last minute accepted (07.00–19.59), so an
+        # admin told "07.00–20.00" does not type 20.00 and get refused again.
+        last = datetime.combine(date(2000, 1, 2), window_end) - timedelta(minutes=1)
         raise InputError(
             N_("siaran.jadwal.outside_window"),
             start=window_start.strftime("%H.%M"),
-            end=window_end.strftime("%H.%M"),
+            end=last.strftime("%H.%M"),
         )
 
 

@@ -12,6 +12,7 @@ exported (docs/privacy.md).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
@@ -263,8 +264,14 @@ def parse_args(words: list[str], kecamatan: list[str]) -> ExportArgs:
 
 
 def export_filename(scope: ExportScope, today: date) -> str:
-    """`ekspor-2025-dringu-20260305.xlsx`: the period, the kecamatan, the day."""
-    place = normalise_code(scope.kecamatan) if scope.kecamatan else "semua"
+    """`ekspor-2025-dringu-20260305.xlsx`: the period, the kecamatan, the day.
+
+    Only ASCII letters and digits of the kecamatan: the file is saved on phones and Windows
+    desktops, which refuse `<>:"/\\|?*`, and the name is also the worker's path.
+    """
+    place = "semua"
+    if scope.kecamatan:
+        place = re.sub(r"[^a-z0-9]", "", normalise_code(scope.kecamatan)) or "kecamatan"
     return f"ekspor-{scope.tahun_buku}-{place}-{today:%Y%m%d}.xlsx"
 
 

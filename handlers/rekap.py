@@ -21,7 +21,7 @@ from domain.koperasi_list import page_window
 from domain.register import JENIS, KELOMPOK
 from domain.rollup import default_period, periods_around
 from domain.rollup.access import may_remind, parse_args, rollup_filter, splits_for
-from domain.rollup.period import Period
+from domain.rollup.period import Period, latest_period
 from domain.rollup.split import Measure, RollupFilter, Split, group_of
 from handlers.auth import refuse, requires
 from handlers.callbacks import answer_callback
@@ -59,7 +59,7 @@ def _period(context: BotContext, year: int) -> Period:
 
 
 def _year_offered(context: BotContext, year: int) -> bool:
-    return 2000 <= year <= default_period(_today(context))
+    return 2000 <= year <= latest_period(_today(context))
 
 
 def _scope(context: BotContext, view: RekapView) -> tuple[RollupFilter, Period] | None:
@@ -99,6 +99,8 @@ async def _group_label(context: BotContext, split: Split, key: object) -> str:
         return tr.t("rekap.none")
     if split is Split.JENIS:
         return tr.fmt(field_value(tr, "jenis", key))
+    if split is Split.KECAMATAN:  # as when chosen with the picker
+        return tr.t("rekap.where.kecamatan", name=key)
     return tr.fmt(key)
 
 
@@ -227,7 +229,7 @@ async def rekap(update: Update, context: BotContext) -> None:
     today = _today(context)
     names = context.services.config.region.kecamatan
     try:
-        args = parse_args(context.args or [], names, default_period(today))
+        args = parse_args(context.args or [], names, latest_period(today))
     except InputError as error:
         await reply(update, context, context.tr.t(error.key, **error.params))
         args = None

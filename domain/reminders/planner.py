@@ -155,8 +155,8 @@ class Planner:
         last: date,
     ) -> None:
         """Reminders before the planned RAT date (not held yet). A date set (or moved) so late
-        that some are already past gets the latest of those on the day it was set, not all of
-        them."""
+        that some are already past — or dated that very day, whose morning pass ran before the
+        date was set — gets the latest of those the day after it was set, not all of them."""
         key = (planned, cycle.planned_set_on)
         dated_entries = self._countdown_cache.get(key)
         if dated_entries is None:
@@ -191,10 +191,11 @@ def _countdown_dates(
     entries: tuple[Entry, ...], planned: date, set_on: date | None, first: date, last: date
 ) -> tuple[tuple[Entry, date], ...]:
     """(entry, date it is for) of the countdown entries going out in [first, last] for a RAT
-    planned on `planned`, the date recorded on `set_on`: one that was already past when the
-    date was recorded goes out that day, and only the latest of those."""
+    planned on `planned`, the date recorded on `set_on`: one that was already past (or dated
+    that very day) when the date was recorded goes out the day after, and only the latest of
+    those."""
     dated_entries = [(e, planned + timedelta(days=e.days)) for e in entries]
-    missed = [(e, d) for e, d in dated_entries if set_on is not None and d < set_on < planned]
+    missed = [(e, d) for e, d in dated_entries if set_on is not None and d <= set_on < planned]
     latest_missed = max(missed, key=lambda pair: pair[1], default=None)
     pairs = []
     for entry, dated in dated_entries:
@@ -202,7 +203,7 @@ def _countdown_dates(
         if (entry, dated) in missed:
             if (entry, dated) != latest_missed:
                 continue
-            when = set_on if set_on is not None else dated
+            when = set_on + timedelta(days=1) if set_on is not None else dated
         if first <= when <= last:
             pairs.append((entry, dated))
     return tuple(pairs)

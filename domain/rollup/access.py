@@ -66,12 +66,15 @@ def parse_args(args: Sequence[str], names: Sequence[str], latest_year: int) -> R
     """`2025`, `Kraksaan`, `2025 Kota Anyar` (either order); InputError for anything else."""
     year: int | None = None
     words: list[str] = []
+    years: set[int] = set()
     for arg in args:
         if arg.isascii() and arg.isdigit() and len(arg) == 4:
-            year = int(arg)
+            years.add(int(arg))
         else:
             words.append(arg)
-    if year is not None and not EARLIEST_YEAR <= year <= latest_year:
+    if len(years) == 1:
+        [year] = years
+    if len(years) > 1 or (year is not None and not EARLIEST_YEAR <= year <= latest_year):
         raise InputError(N_("rekap.args.bad_year"), latest=str(latest_year))
     kecamatan = 0
     if words:

@@ -88,6 +88,13 @@ def default_period(today: date) -> int:
     return _DEFAULT_FYE.latest_closed(today)
 
 
+def latest_period(today: date) -> int:
+    """The latest fiscal year /rekap may open: the newest any cooperative's year can have
+    closed by `today` (a year ending 30 June is closed in July, while the regency's 31
+    December year of the same number still runs)."""
+    return (today - timedelta(days=1)).year
+
+
 def periods_around(today: date) -> tuple[int, ...]:
     """The fiscal years offered as buttons, newest first."""
     latest = default_period(today)

@@ -46,10 +46,17 @@ async def remind_command(
 ) -> int:
     """Plans the reminders of `at`'s day (default now) and prints the report; exit code 0.
 
+    A dry run previews the pass as if run at `at`; a real run writes rows the leader can
+    still send, so a day whose sending window has closed is planned for the next one.
+
     Raises `DatabaseNotMigratedError` for a database that is not up to date.
     """
     out = out or sys.stdout
     now = clock.now()
+    if dry_run and at is not None:
+        # A preview of the pass *at* that moment: a past day is shown as its own pass saw it,
+        # not moved to the next working day whose sending window is still open now.
+        now = min(now, at)
     catalogues = Catalogues(cfg.i18n.locales, cfg.i18n.default_locale, cfg.region.tz)
     engine = create_engine(cfg.database.url, background=True)
     try:

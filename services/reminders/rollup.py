@@ -57,24 +57,26 @@ class RollupReport:
 def rollup_caption(tr: Translator, chart: ProgressChart, day: date, lowest: int) -> str:
     """The summary under the chart, at most 1,024 characters (lowest kecamatan dropped to fit)."""
     share = chart.held_share
-    target = chart.target or 0.0
+    target = chart.target
+    held = {
+        "cycle": tr.t("chart.progress.current"),
+        "held": chart.held,
+        "obliged": chart.obliged,
+        "share": tr.percent(share) if share is not None else "—",
+    }
     head = [
         tr.t("rollup.weekly.header", date=day),
         tr.t("rollup.weekly.registered", count=chart.registered),
-        tr.t(
-            "rollup.weekly.held",
-            cycle=tr.t("chart.progress.current"),
-            held=chart.held,
-            obliged=chart.obliged,
-            share=tr.percent(share) if share is not None else "—",
-            target=tr.percent(target, 0),
-        ),
     ]
-    missing = max(0, _needed(chart.obliged, target) - chart.held)
-    if missing:
-        head.append(tr.t("rollup.weekly.to_target", count=missing))
-    elif chart.obliged:
-        head.append(tr.t("rollup.weekly.reached"))
+    if target is None:  # the office set none: the realisation alone, as /rekap shows it
+        head.append(tr.t("rollup.weekly.held_no_target", **held))
+    else:
+        head.append(tr.t("rollup.weekly.held", target=tr.percent(target, 0), **held))
+        missing = max(0, _needed(chart.obliged, target) - chart.held)
+        if missing:
+            head.append(tr.t("rollup.weekly.to_target", count=missing))
+        elif chart.obliged:
+            head.append(tr.t("rollup.weekly.reached"))
     rows = [
         tr.t(
             "rollup.weekly.lowest_line",

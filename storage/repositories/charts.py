@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
@@ -121,8 +121,12 @@ class ChartRepository(Repository):
         query with a conditional count per year."""
         columns: list[ColumnElement[Any]] = []
         for year in years:
-            year_end = fye.replace(year=year)
-            obliged = or_(Koperasi.tgl_badan_hukum.is_(None), Koperasi.tgl_badan_hukum <= year_end)
+            # Owed only for a year the legal entity existed for in full (rules.md): formed by
+            # the day after the previous year's end.
+            year_start = fye.replace(year=year - 1) + timedelta(days=1)
+            obliged = or_(
+                Koperasi.tgl_badan_hukum.is_(None), Koperasi.tgl_badan_hukum <= year_start
+            )
             columns += [
                 _count(obliged),
                 _count(and_(obliged, _held_in(year))),

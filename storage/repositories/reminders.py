@@ -30,6 +30,7 @@ from sqlalchemy.dialects import postgresql
 from domain.access import Role
 from domain.rat.calendar import FiscalYearEnd
 from domain.rat.checklist import SATISFIED
+from domain.register import SEGMEN_KDKMP
 from domain.reminders import CycleState, KoperasiState
 from storage.repositories.base import Repository
 from storage.tables import ChecklistEntry, CycleChange, Koperasi, Person, RatCycle, RoleGrant
@@ -45,7 +46,9 @@ _COLUMNS = (
     *(_K.nik_berlaku_sampai, _K.petugas_id, _LATE.label("late")),
     *(_C.id.label("cycle_id"), _C.fiscal_year_end, _C.target_date, _C.report_deadline),
     *(_C.statutory_limit, _C.planned_date, _C.held_date, _C.reported_date),
-    _C.minutes_uploaded_at.is_not(None).label("minutes_uploaded"),
+    # A village cooperative (KDKMP) reports in SIMKOPDES and is asked for no uploads
+    # (rules.md): its minutes count as uploaded, so no reminder asks for them.
+    or_(_C.minutes_uploaded_at.is_not(None), _K.segmen == SEGMEN_KDKMP).label("minutes_uploaded"),
 )
 
 

@@ -105,9 +105,23 @@ def cutoff_column(kind: str, cutoffs: Cutoffs) -> ColumnElement[date]:
     return func.coalesce(column, cutoffs.date_of(kind))
 
 
+def owes_period(period: Period) -> ColumnElement[bool]:
+    """Owes the period's RAT: a cycle of that year exists (one is made only for a year owed),
+    or the legal entity existed for the whole fiscal year (rules.md: one formed in the middle
+    of a year owes its first RAT for the next), by the regency's year (from 1 January) when
+    there is no cycle."""
+    first_day = date(period.tahun_buku, 1, 1)
+    return or_(
+        RatCycle.id.is_not(None),
+        Koperasi.tgl_badan_hukum.is_(None),
+        Koperasi.tgl_badan_hukum <= first_day,
+    )
+
+
 def obliged_at(kind: str, period: Period) -> ColumnElement[bool]:
-    """Obliged at a cut-off: in the ratio base and past the cycle's own date."""
-    return and_(in_base(), cutoff_column(kind, period.cutoffs) < period.today)
+    """Obliged at a cut-off: in the ratio base, owing the period's RAT and past the cycle's
+    own date."""
+    return and_(in_base(), owes_period(period), cutoff_column(kind, period.cutoffs) < period.today)
 
 
 def held_by(kind: str, period: Period) -> ColumnElement[bool]:
@@ -181,11 +195,16 @@ class RollupRepository(Repository):
             figures[f"held_{kind}"] = held_by(kind, period)
         for code in STAGES:
             figures[f"stage:{code}"] = and_(in_base(), stage == code)
+        # Every item of the period's checklists (the mean completion's denominator), in the
+        # same scan: an entry is only stored once an item is first recorded.
+        items = _spec_items(self.session.get_bind().dialect.name)
+        checklist_total = func.coalesce(func.sum(case((in_base(), items), else_=0)), 0)
         stmt = (
             select(
                 split_column(split),
                 segment_column(),
                 func.count(),
+                checklist_total,
                 *(_count(condition) for condition in figures.values()),
             )
             .select_from(Koperasi)
@@ -196,8 +215,12 @@ class RollupRepository(Repository):
         )
         out = []
         for row in (await self.session.execute(stmt)).all():
-            values: dict[str, Any] = {"registered": int(row[2]), "stages": {}}
-            for name, value in zip(figures, row[3:], strict=True):
+            values: dict[str, Any] = {
+                "registered": int(row[2]),
+                "checklist_total": int(row[3]),
+                "stages": {},
+            }
+            for name, value in zip(figures, row[4:], strict=True):
                 if name.startswith("stage:"):
                     values["stages"][name.removeprefix("stage:")] = int(value)
                 else:
@@ -208,12 +231,12 @@ class RollupRepository(Repository):
     async def _checklist(
         self, where: RollupFilter, split: Split, period: Period
     ) -> list[tuple[Key, dict[str, Any]]]:
+        """Checklist items done (their total comes from the cycles' checklists, `_register`)."""
         stmt = (
             select(
                 split_column(split),
                 segment_column(),
                 _count(ChecklistEntry.status.in_(sorted(SATISFIED))),
-                func.count(),
             )
             .select_from(ChecklistEntry)
             .join(RatCycle, RatCycle.id == ChecklistEntry.rat_cycle_id)
@@ -222,7 +245,7 @@ class RollupRepository(Repository):
             .group_by(*group_by(split))
         )
         return [
-            ((r[0], r[1]), {"checklist_done": int(r[2]), "checklist_total": int(r[3])})
+            ((r[0], r[1]), {"checklist_done": int(r[2])})
             for r in (await self.session.execute(stmt)).all()
         ]
 
@@ -368,6 +391,17 @@ class RollupRepository(Repository):
             if since is not None and answered is not None:
                 found[(key, segment)].append((_aware(answered) - _aware(since)).total_seconds())
         return [(key, {"answer_seconds": tuple(sorted(v))}) for key, v in found.items()]
+
+
+def _spec_items(dialect: str) -> ColumnElement[int]:
+    """How many items a cycle's stored checklist has (`checklist_spec` → `items`; a cycle
+    seeded from the register's history has none)."""
+    if dialect == "postgresql":
+        items = RatCycle.checklist_spec.op("->")(literal_column("'items'"))
+        length = func.json_array_length(items)
+    else:
+        length = func.json_array_length(RatCycle.checklist_spec, literal_column("'$.items'"))
+    return func.coalesce(length, 0)
 
 
 def _aware(moment: object) -> datetime:

@@ -101,7 +101,7 @@ async def test_arguments_choose_year_and_kecamatan_and_bad_ones_are_explained(
     await admin.send("/rekap 1999")
     await conv.deliver()
     explained, _ = await admin.wait_for_reply(2)
-    assert "2000 sampai 2025" in explained.body
+    assert "2000 sampai 2026" in explained.body
 
 
 async def test_splits_open_a_group_and_numbers_open_their_cooperatives(

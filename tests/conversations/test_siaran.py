@@ -198,7 +198,7 @@ async def test_bad_answers_get_the_reason_and_the_same_question(
     assert "sudah lewat" in past.body
     assert "Kapan dikirim?" in past.body
     night = await conv.say(admin, "05-01-2027 21.00")
-    assert "07.00–20.00 WIB" in night.body
+    assert "07.00–19.59 WIB" in night.body
     assert "Kapan dikirim?" in night.body
     unread = await conv.say(admin, "lusa pagi")
     assert "tidak terbaca" in unread.body

@@ -39,6 +39,8 @@ from tests.helpers.seed import add_board_member, add_koperasi, add_person
 TODAY = date(2026, 7, 15)
 AT = datetime(2026, 7, 15, 3, 0, tzinfo=UTC)  # 10:00 WIB
 YEAR = 2025
+# D's checklist: four items (the others' cycles have none, like those seeded from history).
+D_CHECKLIST = {"version": 1, "items": [{"code": f"A{n}", "mandatory": True} for n in (1, 2, 3, 4)]}
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ def _cycle(koperasi_id: int, tahap: str, **fields: object) -> RatCycle:
         report_deadline=date(2026, 4, 30),
         statutory_limit=date(2026, 6, 30),
         tidak_rat_date=date(2026, 12, 31),
-        checklist_spec={},
+        checklist_spec=fields.pop("checklist_spec", {}),
         tahap=tahap,
         created_at=AT,
         updated_at=AT,
@@ -115,7 +117,7 @@ async def seed_register(uow: UnitOfWork) -> Register:
         ),
         _cycle(k["B"], "DILAPORKAN", held_date=date(2026, 4, 15), reported_date=date(2026, 5, 5)),
         _cycle(k["C"], "RAT_TERLAKSANA", held_date=date(2026, 6, 20)),
-        _cycle(k["D"], "PERSIAPAN"),
+        _cycle(k["D"], "PERSIAPAN", checklist_spec=D_CHECKLIST),
         _cycle(k["G"], "RAT_TERLAKSANA", held_date=date(2026, 3, 1)),
     ]
     uow.session.add_all(cycles)

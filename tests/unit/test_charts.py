@@ -217,7 +217,7 @@ def test_the_roll_up_caption() -> None:
     chart = _regency()
     text = rollup_caption(CATALOGUES.get("id"), chart, date(2026, 12, 7), 3)
     assert text.startswith("<b>Rekap mingguan Gempur</b> — 7 Desember 2026\n")
-    assert "Koperasi terdaftar: 999." in text
+    assert "Koperasi terdaftar, tanpa yang sudah bubar: 999." in text
     assert f"RAT terlaksana (siklus berjalan): {chart.held:,} dari".replace(",", ".") in text
     assert "target 80 %" in text
     lines = text.splitlines()
