@@ -13,7 +13,7 @@ from domain.callbacks import RekapView
 from domain.rat.calendar import Offsets
 from domain.rollup import Counts, TargetSet, cutoffs_for
 from domain.stages import STAGES
-from handlers.rekap_views import Card, render_card
+from handlers.rekap_card import Card, render_card
 from locales import Catalogues
 
 CATALOGUES = Catalogues(["id", "en"], "id", ZoneInfo("Asia/Jakarta"))
