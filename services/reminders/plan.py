@@ -20,7 +20,12 @@ from domain.reminders import Audience, DigestCounts, Entry, KoperasiState, Plann
 from locales import Catalogues
 from runtime.collector import collector_paused
 from services.reminders.digest import add_digests, digest_date, merge
-from services.reminders.follow_ups import address_follow_ups, mark_reminded
+from services.reminders.follow_ups import (
+    address_follow_ups,
+    hold_back_follow_ups,
+    mark_reminded,
+    reminded,
+)
 from services.reminders.settings import ReminderSettings
 from services.reminders.texts import Line, Rendered, reminder_line, render, summary_line
 from storage.repositories.reminders import Recipient
@@ -104,13 +109,26 @@ async def _plan(
     if summaries:
         await _address_admins(uow, summaries, lines, people, report)
     follow_ups = await address_follow_ups(uow, span, lines, people, report.due)
+    if follow_ups and not dry_run:
+        follow_ups = await hold_back_follow_ups(
+            uow, follow_ups, lambda person: _key(person, today, 1), lines, report.due
+        )
     if digest is not None:
         await add_digests(uow, settings, officers, digest, lines, people)
-    _render(catalogues, settings, today, lines, people, report)
+    hidden: dict[int, set[Line]] = {}
+    _render(catalogues, settings, today, lines, people, report, hidden)
     if not dry_run:
-        report.written = await _write(uow, settings, today, now, report.messages)
-        await mark_reminded(uow, follow_ups, today)
+        written = await _write(uow, settings, today, now, report.messages)
+        report.written = len(written)
+        missed = {m.person_id for m in report.messages if m.key not in written}
+        received = {m.person_id for m in report.messages} - missed
+        await mark_reminded(uow, reminded(follow_ups, received, hidden), today)
     return report
+
+
+def _key(person_id: int, day: date, part: int) -> str:
+    """A reminder message's idempotency key: one person, one day, one part."""
+    return f"{REMINDER_KIND}:{person_id}:{day.isoformat()}:{part}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,14 +249,19 @@ def _render(
     lines: dict[int, list[Line]],
     people: dict[int, Recipient],
     report: PassReport,
+    hidden: dict[int, set[Line]],
 ) -> None:
+    """Renders each person's messages; `hidden` gets the lines summed up as "and N more"."""
     rendered = Rendered()
     for person_id in sorted(lines):
         person = people[person_id]
         tr = catalogues.resolve(person.language, person.telegram_language_code)
-        texts = render(tr, lines[person_id], settings.per_person_per_day, rendered)
+        summed_up: set[Line] = set()
+        texts = render(tr, lines[person_id], settings.per_person_per_day, rendered, summed_up)
+        if summed_up:
+            hidden[person_id] = summed_up
         for part, text in enumerate(texts, start=1):
-            key = f"{REMINDER_KIND}:{person_id}:{today.isoformat()}:{part}"
+            key = _key(person_id, today, part)
             report.messages.append(PlannedMessage(key, person_id, person.chat_id, text))
 
 
@@ -252,11 +275,11 @@ async def _write(
     today: date,
     now: datetime,
     messages: list[PlannedMessage],
-) -> int:
-    """Queues the messages, a few hundred per statement and transaction; returns how many
-    were new."""
+) -> set[str]:
+    """Queues the messages, a few thousand per statement and transaction; returns the keys
+    of those that were new."""
     opens, closes = settings.window(today)
-    written = 0
+    written: set[str] = set()
     for start in range(0, len(messages), WRITE_BATCH):
         rows = [
             {
@@ -276,6 +299,6 @@ async def _write(
             for message in messages[start : start + WRITE_BATCH]
         ]
         async with uow() as work:
-            written += await work.outbox.enqueue_bulk(rows, now=now)
+            written |= await work.outbox.enqueue_bulk_keys(rows, now=now)
             await work.commit()
     return written

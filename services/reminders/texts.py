@@ -137,11 +137,13 @@ def render(
     lines: list[Line],
     parts: int,
     rendered: Rendered | None = None,
+    hidden: set[Line] | None = None,
 ) -> list[str]:
     """The person's lines as at most `parts` messages (lines beyond the cap summed up).
 
     `rendered`: what the pass has rendered so far (a cooperative's line goes to its board
-    and its officer; most lines differ only in the cooperative's name)."""
+    and its officer; most lines differ only in the cooperative's name). `hidden` gathers the
+    lines summed up as "and N more" (a follow-up's is not reminded by such a message)."""
     seen = Rendered() if rendered is None else rendered
     header = seen.header(tr)
     if len(lines) == 1:  # most people: one cooperative's one reminder
@@ -161,9 +163,11 @@ def render(
                 break
             body.append(text)
             size += len(text) + 2
-        hidden = len(chunk) - len(body)
-        if hidden > 0:
-            body.append(tr.t("reminder.more", count=hidden))
+        more = len(chunk) - len(body)
+        if more > 0:
+            body.append(tr.t("reminder.more", count=more))
+            if hidden is not None:
+                hidden.update(chunk[len(body) - 1 :])
         messages.append("\n\n".join([header, *body]))
     return messages
 

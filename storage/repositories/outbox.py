@@ -120,7 +120,7 @@ _BULK_INSERT_SQL = {
                CAST(:created_at AS TIMESTAMPTZ)
         FROM json_to_recordset(CAST(:rows AS JSON)) AS r(k TEXT, c BIGINT, p BIGINT, m JSON)
         ON CONFLICT (idempotency_key) DO NOTHING
-        RETURNING id
+        RETURNING idempotency_key
     """,
     # WHERE true: SQLite needs it between an INSERT's SELECT and its ON CONFLICT.
     "sqlite": """
@@ -132,7 +132,7 @@ _BULK_INSERT_SQL = {
                :method, :broadcast_id, :status, :not_before, :expires_at, 0, :created_at
         FROM json_each(:rows) WHERE true
         ON CONFLICT (idempotency_key) DO NOTHING
-        RETURNING id
+        RETURNING idempotency_key
     """,
 }
 
@@ -291,20 +291,24 @@ class OutboxRepository(Repository):
         return inserted
 
     async def enqueue_bulk(self, rows: Sequence[JsonDict], *, now: datetime) -> int:
+        """Queues many bulk rows (see ``enqueue_bulk_keys``); returns how many were new."""
+        return len(await self.enqueue_bulk_keys(rows, now=now))
+
+    async def enqueue_bulk_keys(self, rows: Sequence[JsonDict], *, now: datetime) -> set[str]:
         """Queues many bulk rows (a reminder pass, a broadcast) in one statement per group of
         rows sharing priority, kind, method, broadcast, ``not_before`` and ``expires_at`` (a
         pass has one or two); rows whose key is there already are kept. Each row gives
         ``idempotency_key``, ``chat_id``, ``person_id``, ``priority`` (bulk), ``kind``,
         ``payload``, ``not_before`` and ``expires_at``, and may give ``method`` (default
-        ``sendMessage``) and ``broadcast_id``. Returns how many were new. Bulk rows ring no
-        doorbell.
+        ``sendMessage``) and ``broadcast_id``. Returns the keys of the rows that were new (a
+        reminder pass tells by them what really went out). Bulk rows ring no doorbell.
 
         The varying columns travel as one JSON array parameter and the database unpacks it
         (``INSERT … SELECT … FROM json_each`` / ``json_to_recordset`` ``ON CONFLICT DO
         NOTHING``): no parameter set, type processing or ORM object per row.
         """
         if not rows:
-            return 0
+            return set()
         if any(not is_bulk(row["priority"]) for row in rows):
             raise ValueError("enqueue_bulk is for bulk rows only")
         groups: dict[
@@ -328,7 +332,7 @@ class OutboxRepository(Repository):
                 }
             )
         stmt = _bulk_insert(self.session.get_bind().dialect.name)
-        written = 0
+        written: set[str] = set()
         for (
             priority,
             kind,
@@ -348,7 +352,7 @@ class OutboxRepository(Repository):
                 "expires_at": expires_at,
                 "created_at": now,
             }
-            written += len((await self.session.execute(stmt, params)).all())
+            written.update(key for (key,) in await self.session.execute(stmt, params))
         return written
 
     async def store_file(self, key: str, filename: str, content: bytes, *, now: datetime) -> bool:
@@ -380,6 +384,16 @@ class OutboxRepository(Repository):
             delete(OutboxFile).where(OutboxFile.created_at < before)
         )
         return rowcount(result)
+
+    async def existing_keys(self, keys: Collection[str]) -> set[str]:
+        """Those of ``keys`` that name a row already (a few hundred per statement)."""
+        found: set[str] = set()
+        wanted = sorted(keys)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            stmt = select(Outbox.idempotency_key).where(Outbox.idempotency_key.in_(chunk))
+            found.update(await self.session.scalars(stmt))
+        return found
 
     async def get_by_key(self, idempotency_key: str) -> Outbox | None:
         """The row queued under ``idempotency_key``, if any."""

@@ -322,3 +322,42 @@ async def test_follow_ups_nobody_is_reminded_of_are_not_read(
     async with UnitOfWork(factory, write=False) as uow:
         rows = await uow.kunjungan.follow_ups_to_remind(APRIL_1, APRIL_1)
     assert [state.follow_up_id for state, *_ in rows] == [board, officer]
+
+
+async def _reminded_on(factory: async_sessionmaker[AsyncSession], follow_up: int) -> date | None:
+    async with UnitOfWork(factory, write=False) as uow:
+        item = await uow.session.get(TindakLanjut, follow_up)
+        assert item is not None
+        return item.last_reminded_on
+
+
+async def test_a_follow_up_due_after_the_days_message_comes_the_next_day_not_lost(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """A second pass of the day (`bot.py remind` after the leader's 07:00 pass) finds the
+    person's message of the day queued: the follow-up due since then cannot join it, so it is
+    not marked reminded but comes in the next day's message — once, to every owner."""
+    people = await _seed(factory)
+    assert await _pass(factory) == 2  # the 07:00 pass: the English board member, the officer
+    follow_up = await _follow_up(factory, "KSU Mawar", "pengurus", APRIL_1, "Send the list")
+    async with UnitOfWork(factory) as uow:  # a board member added since: no message yet
+        newcomer = await add_person(uow, 505, "Sekretaris")
+        mawar = await uow.session.scalar(select(Koperasi).where(Koperasi.nama == "KSU Mawar"))
+        assert mawar is not None
+        await add_board_member(uow, newcomer, mawar.id)
+        await uow.commit()
+    assert await _pass(factory) == 1  # the newcomer's first message of the day
+    assert await _reminded_on(factory, follow_up) is None
+    rows = {row.person_id: row.payload["text"] for row in await _rows(factory)}
+    assert "Send the list" not in rows[people["both"]]
+    # Not to the newcomer alone today either: the owners get it together, once.
+    assert "Send the list" not in rows[newcomer.id]
+    friday = date(2027, 4, 2)
+    assert await _plan(factory, friday, friday) == 2
+    assert await _reminded_on(factory, follow_up) == friday
+    texts = [row.payload["text"] for row in await _rows(factory)]
+    assert sum("Send the list" in text for text in texts) == 2  # both owners, once each
+    assert await _plan(factory, friday, friday) == 0
+    await _plan(factory, date(2027, 4, 5), date(2027, 4, 3))  # Monday: the officer's digest
+    texts = [row.payload["text"] for row in await _rows(factory)]
+    assert sum("Send the list" in text for text in texts) == 2
