@@ -106,7 +106,9 @@ async def _plan(
             await _address(work, due, lines, people, report, summaries, officers_seen, reach)
         if digest is not None:
             merge(officers, planner.digest((state for state, _ in batch), today))
-    if summaries:
+    # On the roll-up's day the admins' lines travel in its caption (`admin_lines`): at most
+    # one reminder message per person per day.
+    if summaries and digest_date(settings.rollup_weekday, span) is None:
         await _address_admins(uow, summaries, lines, people, report)
     follow_ups = await address_follow_ups(uow, span, lines, people, report.due)
     if follow_ups and not dry_run:
@@ -129,6 +131,37 @@ async def _plan(
 def _key(person_id: int, day: date, part: int) -> str:
     """A reminder message's idempotency key: one person, one day, one part."""
     return f"{REMINDER_KIND}:{person_id}:{day.isoformat()}:{part}"
+
+
+async def admin_lines(
+    uow: Callable[[], UnitOfWork], settings: ReminderSettings, span: tuple[date, date]
+) -> list[Line]:
+    """The admins' lines of a pass over `span` — one per entry and date, how many
+    cooperatives — for the weekly roll-up to carry on its day (the pass then sends admins none).
+    Reads the cooperatives only when an entry reaches admins."""
+    entries = [entry for entry in settings.entries if Audience.ADMINS in entry.audience]
+    if not entries:
+        return []
+    planner = Planner(entries, at_risk_days=settings.at_risk_days)
+    summaries: dict[tuple[str, date], _Summary] = {}
+    after = 0
+    while True:
+        async with uow() as work:
+            batch = await work.reminders.koperasi_batch(after, BATCH_SIZE, settings.tz)
+        if not batch:
+            break
+        after = batch[-1][0].koperasi_id
+        for state, _ in batch:
+            for reminder in planner.due(state, *span):
+                _count(summaries, reminder)
+    return [summary_line(s.entry.topic, s.count) for s in summaries.values()]
+
+
+def _count(summaries: dict[tuple[str, date], _Summary], reminder: Reminder) -> None:
+    summary = summaries.get((reminder.entry.name, reminder.dated))
+    if summary is None:
+        summary = summaries[reminder.entry.name, reminder.dated] = _Summary(reminder.entry)
+    summary.count += 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,10 +223,7 @@ async def _address(
                     lines[person.person_id].append(line)
                 counted[entry.name] += len(targets)
             if to.admins:
-                summary = summaries.get((entry.name, reminder.dated))
-                if summary is None:
-                    summary = summaries[entry.name, reminder.dated] = _Summary(entry)
-                summary.count += 1
+                _count(summaries, reminder)
 
 
 async def _boards_and_officers(

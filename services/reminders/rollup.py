@@ -30,7 +30,10 @@ from locales import Catalogues, Translator
 from services.charts import ChartRequest, gather, progress_labels, render, scope_name
 from services.outbox.api import STORED_FILE
 from services.reminders.digest import digest_date
+from services.reminders.plan import admin_lines
 from services.reminders.settings import ReminderSettings
+from services.reminders.texts import Line
+from services.reminders.texts import render as render_lines
 from storage.repositories.reminders import Recipient
 from storage.uow import UnitOfWork
 
@@ -127,15 +130,18 @@ async def plan_rollup(
     before = local_date(previous, settings.tz) if previous is not None else None
     span = settings.span(today, before)
     week_day = digest_date(cfg.reminders.rollup_weekday, span) if span is not None else None
-    if week_day is None:
+    if week_day is None or span is None:
         return RollupReport(None)
     async with uow(write=False) as work:
         leaders = await work.reminders.office(Role.ADMIN, Role.PIMPINAN)
         if not leaders or dry_run:
             return RollupReport(week_day, len(leaders))
+        admins = {person.person_id for person in await work.reminders.office(Role.ADMIN)}
         charts = await gather(
             work, cfg, KoperasiScope(), kecamatan=None, fiscal_year=None, today=today
         )
+    # The admins' reminder lines of the day travel in the roll-up (the pass sends them none).
+    lines = await admin_lines(lambda: uow(write=False), settings, span) if admins else []
     readers = {person.person_id: _reader(catalogues, person) for person in leaders}
     languages = {tr.locale: tr for tr in readers.values()}
     requests = [
@@ -148,8 +154,17 @@ async def plan_rollup(
     pngs = dict(zip(languages, await renderer(cfg, *requests), strict=True))
     opens, closes = settings.window(today)
     rows = [
-        _row(person, readers[person.person_id], charts.progress, week_day, cfg, opens, closes, now)
+        row
         for person in leaders
+        for row in _rows(
+            person,
+            readers[person.person_id],
+            charts.progress,
+            week_day,
+            cfg,
+            lines if person.person_id in admins else [],
+            (opens, closes, now),
+        )
     ]
     async with uow() as work:
         for locale, content in pngs.items():
@@ -164,30 +179,55 @@ def _reader(catalogues: Catalogues, person: Recipient) -> Translator:
     return catalogues.resolve(person.language, person.telegram_language_code)
 
 
-def _row(
+def with_reminders(caption: str, reminders: str | None) -> tuple[str, str | None]:
+    """The caption with the reader's reminders of the day under it when they fit in
+    Telegram's 1,024 characters; otherwise the caption alone and the reminders to follow as
+    a text message."""
+    if reminders is None:
+        return caption, None
+    joined = f"{caption}\n\n{reminders}"
+    return (joined, None) if len(joined) <= MAX_CAPTION else (caption, reminders)
+
+
+def _rows(
     person: Recipient,
     tr: Translator,
     chart: ProgressChart,
     day: date,
     cfg: AppConfig,
-    opens: datetime,
-    closes: datetime,
-    now: datetime,
-) -> dict[str, object]:
-    caption = rollup_caption(tr, chart, day, cfg.reminders.rollup_lowest)
-    return {
-        "idempotency_key": f"{ROLLUP_KIND}:{person.person_id}:{day.isoformat()}",
+    lines: list[Line],
+    times: tuple[datetime, datetime, datetime],
+) -> list[dict[str, object]]:
+    """The person's photo, and — only when their reminders do not fit its caption — the
+    reminders as a text message after it."""
+    opens, closes, now = times
+    reminders = render_lines(tr, lines, 1)[0] if lines else None
+    caption, rest = with_reminders(
+        rollup_caption(tr, chart, day, cfg.reminders.rollup_lowest), reminders
+    )
+    key = f"{ROLLUP_KIND}:{person.person_id}:{day.isoformat()}"
+    shared = {
         "chat_id": person.chat_id,
         "person_id": person.person_id,
         "priority": PRIORITY_REMINDER,
         "kind": ROLLUP_KIND,
-        "method": "sendPhoto",
-        "payload": {
-            "chat_id": person.chat_id,
-            "caption": caption,
-            "parse_mode": "HTML",
-            "photo": {STORED_FILE: file_key(day, tr.locale)},
-        },
         "not_before": max(now, opens),
         "expires_at": closes,
     }
+    rows: list[dict[str, object]] = [
+        {
+            **shared,
+            "idempotency_key": key,
+            "method": "sendPhoto",
+            "payload": {
+                "chat_id": person.chat_id,
+                "caption": caption,
+                "parse_mode": "HTML",
+                "photo": {STORED_FILE: file_key(day, tr.locale)},
+            },
+        }
+    ]
+    if rest is not None:
+        text = {"chat_id": person.chat_id, "text": rest, "parse_mode": "HTML"}
+        rows.append({**shared, "idempotency_key": f"{key}:more", "payload": text})
+    return rows

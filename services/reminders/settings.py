@@ -22,6 +22,7 @@ class ReminderSettings:
     per_person_per_day: int = 1
     catch_up_days: int = 7
     digest_weekday: int = 0
+    rollup_weekday: int = 0
     at_risk_days: int = 30
 
     @classmethod
@@ -36,6 +37,7 @@ class ReminderSettings:
             per_person_per_day=cfg.reminders.per_person_per_day,
             catch_up_days=cfg.reminders.catch_up_days,
             digest_weekday=cfg.reminders.digest_weekday,
+            rollup_weekday=cfg.reminders.rollup_weekday,
             at_risk_days=cfg.rat.at_risk_days,
         )
 

@@ -10,11 +10,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from config import AppConfig
+from config import AppConfig, parse_config
 from domain.access import Role
 from domain.delivery import PRIORITY_REMINDER
 from locales import Catalogues
+from services.charts import ChartRequest
 from services.reminders import ReminderSettings, plan_reminders
+from services.reminders.rollup import plan_rollup
 from services.reminders.run import remind_at
 from storage.engine import create_engine, session_factory
 from storage.tables import Koperasi, Outbox, Person, RatCycle, TindakLanjut
@@ -361,3 +363,38 @@ async def test_a_follow_up_due_after_the_days_message_comes_the_next_day_not_los
     await _plan(factory, date(2027, 4, 5), date(2027, 4, 3))  # Monday: the officer's digest
     texts = [row.payload["text"] for row in await _rows(factory)]
     assert sum("Send the list" in text for text in texts) == 2
+
+
+async def _charts(_cfg: AppConfig, *requests: ChartRequest) -> list[bytes]:
+    """Stands in for the chart worker: one small "PNG" per language."""
+    return [b"PNG" for _ in requests]
+
+
+async def test_on_the_roll_ups_day_an_admins_reminders_travel_in_the_roll_up(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """At most one reminder message per person per day: on the roll-up's day (here Thursday 1
+    July, the day after the statutory limit) the admin's count lines go in the roll-up's
+    caption, not in a message of their own — whichever of the 07:00 pass, the 07:30 roll-up
+    and `bot.py remind` runs first, and however often."""
+    cfg = parse_config({"reminders": {"rollup_weekday": 3}})
+    settings = ReminderSettings.from_config(cfg)
+    people = await _seed(factory)
+    july_1 = datetime(2027, 7, 1, 0, 0, tzinfo=UTC)
+    rollup_at = datetime(2027, 7, 1, 0, 30, tzinfo=UTC)
+
+    def uow(**kwargs: bool) -> UnitOfWork:
+        return UnitOfWork(factory, **kwargs)
+
+    for _ in range(2):  # the job and `remind`
+        await plan_rollup(uow, CATALOGUES, cfg, rollup_at, now=rollup_at, renderer=_charts)
+        await remind_at(uow, CATALOGUES, settings, july_1, now=july_1)
+    mine = [row for row in await _rows(factory) if row.person_id == people["admin"]]
+    assert len(mine) == 1
+    assert mine[0].method == "sendPhoto"
+    caption = mine[0].payload["caption"]
+    assert caption.startswith("<b>Rekap mingguan Gempur</b>")
+    assert "Batas UU terlewati tanpa RAT: 2 koperasi." in caption
+    # The boards and the officer still get their message of the day.
+    people_messaged = {row.person_id for row in await _rows(factory) if row.kind == "reminder"}
+    assert people_messaged == {people["both"], people["officer"]}

@@ -23,6 +23,7 @@ from domain.rollup.access import (
 from domain.rollup.counts import with_total
 from domain.rollup.period import default_period, periods_around, snapshots_due
 from domain.rollup.split import Group, RollupFilter, Split
+from services.reminders.rollup import MAX_CAPTION, with_reminders
 
 PRIMER = Offsets(3, 4, 6)
 NAMES = ["Kraksaan", "Kotaanyar", "Maron"]
@@ -135,3 +136,12 @@ def test_which_views_have_snapshots() -> None:
 )
 def test_rekap_buttons_whose_parts_do_not_belong_together_are_none(data: str) -> None:
     assert RekapButton.decode(data) is None
+
+
+def test_reminders_go_in_the_caption_when_they_fit_else_follow_as_text() -> None:
+    assert with_reminders("Rekap", None) == ("Rekap", None)
+    assert with_reminders("Rekap", "Pengingat") == ("Rekap\n\nPengingat", None)
+    long = "x" * (MAX_CAPTION - len("Rekap\n\n") + 1)
+    assert with_reminders("Rekap", long) == ("Rekap", long)
+    exact = long[:-1]
+    assert with_reminders("Rekap", exact) == (f"Rekap\n\n{exact}", None)
