@@ -30,7 +30,7 @@ from handlers.keyboards import Row, button, numbered_rows, page_row, plain, rows
 from handlers.screens import fits
 from handlers.values import field_label, field_value, person_name
 from locales import N_, Safe, Translator
-from locales.labels import FLAG_KEYS, STAGE_KEYS
+from locales.labels import FLAG_KEYS, SIMKOPDES_KEYS, STAGE_KEYS
 from services.koperasi_query import ListPage
 
 KECAMATAN_PER_PAGE = 24
@@ -65,8 +65,11 @@ def change_officer_data(koperasi_id: int, officer_id: int, back: ListState) -> s
     return _data(KoperasiAction.CHANGE_OFFICER, koperasi_id, officer_id, state=back)
 
 
-def stage_label(tr: Translator, tahap: str) -> str:
-    """The translated stage."""
+def stage_label(tr: Translator, tahap: str, system: str = "ods") -> str:
+    """The translated stage (`system` "simkopdes": a KDKMP cooperative's, "entered in
+    SIMKOPDES" rather than ODS)."""
+    if system == "simkopdes" and tahap in SIMKOPDES_KEYS:
+        return tr.t(SIMKOPDES_KEYS[tahap])
     return tr.t(STAGE_KEYS.get(tahap, STAGE_KEYS["BELUM_MULAI"]))
 
 

@@ -86,7 +86,13 @@ async def send_menu(update: Update, context: BotContext, koperasi_id: int) -> No
     )
     mandatory = set(view.checklist.mandatory_codes)
     text, markup = render_menu(
-        context.tr, koperasi_id, view.nama, entries, mandatory=mandatory, late=view.late_years
+        context.tr,
+        koperasi_id,
+        view.nama,
+        entries,
+        mandatory=mandatory,
+        late=view.late_years,
+        system=view.system,
     )
     await answer_callback(update, context)  # pressed from the card: answered once shown
     await reply(update, context, text, markup=markup)
@@ -225,6 +231,6 @@ async def _open(update: Update, context: BotContext, koperasi_id: int, target: s
             )
         await uow.commit()
     text, markup = render_prompt(context.tr, outcome)
-    label = Safe(target_label(context.tr, target))
+    label = Safe(target_label(context.tr, target, view.system))
     heading = context.tr.t("lapor.heading", target=label, nama=view.nama)
     await reply(update, context, f"{heading}\n\n{text}", markup=markup)

@@ -29,9 +29,11 @@ def render_menu(
     *,
     mandatory: set[str],
     late: tuple[int, ...] = (),
+    system: str = "ods",
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The menu: a line and a button per target, the missed years' late RAT (`late`), and
-    *Batalkan perubahan terakhir* last."""
+    *Batalkan perubahan terakhir* last. `system`: where the cooperative reports (its ODS
+    milestone reads SIMKOPDES for KDKMP)."""
     lines = [tr.t("lapor.menu.title", nama=nama)]
     items = [e for e in entries if e.target not in MILESTONES]
     milestones = [e for e in entries if e.target in MILESTONES]
@@ -42,7 +44,7 @@ def render_menu(
         label = target_label(tr, entry.target) + star
         lines.append(f"{STATE_MARKS.get(entry.state, '⬜')} {label}")
     lines += ["", tr.t("lapor.menu.milestones")]
-    lines += [f"{STATE_MARKS[e.state]} {target_label(tr, e.target)}" for e in milestones]
+    lines += [f"{STATE_MARKS[e.state]} {target_label(tr, e.target, system)}" for e in milestones]
     lines += ["", tr.t("lapor.menu.hint")]
     item_buttons = [
         button(f"{STATE_MARKS.get(e.state, '⬜')} {e.target}", _data(koperasi_id, e.target))
@@ -52,7 +54,7 @@ def render_menu(
     rows += rows_of(
         [
             button(
-                f"{STATE_MARKS[e.state]} {target_label(tr, e.target)}",
+                f"{STATE_MARKS[e.state]} {target_label(tr, e.target, system)}",
                 _data(koperasi_id, e.target),
             )
             for e in milestones

@@ -90,7 +90,7 @@ def status_lines(tr: Translator, card: StatusCard, *, office: bool = False) -> l
 
     `office`: shown on the office's cooperative card.
     """
-    stage = tr.t("status.stage", stage=Safe(stage_label(tr, card.tahap)))
+    stage = tr.t("status.stage", stage=Safe(stage_label(tr, card.tahap, card.reporting_system)))
     if card.cycle is None:
         lines = [stage, tr.t("status.no_cycle")]
     else:

@@ -77,13 +77,22 @@ MILESTONE_KEYS = {
     "reported": N_("lapor.milestone.reported"),
     "ods": N_("lapor.milestone.ods"),
 }
+#: For a KDKMP cooperative, which reports in SIMKOPDES (`domain.rat.checklist.reporting_system`).
+SIMKOPDES_KEYS = {
+    "TERINPUT_ODS": N_("koperasi.stage.terinput_simkopdes"),
+    "ods": N_("lapor.milestone.simkopdes"),
+}
 
 
-def target_label(tr: Translator, target: str) -> str:
-    """An item ("A4 LPJ pengurus") or a milestone in words; an unknown code as it is."""
+def target_label(tr: Translator, target: str, system: str = "ods") -> str:
+    """An item ("A4 LPJ pengurus") or a milestone in words; an unknown code as it is.
+    `system`: where the cooperative reports (a KDKMP cooperative's ODS milestone names
+    SIMKOPDES)."""
     year = late_year(target)
     if year is not None:
         return tr.t("lapor.late", year=str(year))
+    if system == "simkopdes" and target in SIMKOPDES_KEYS:
+        return tr.t(SIMKOPDES_KEYS[target])
     if target in MILESTONE_KEYS:
         return tr.t(MILESTONE_KEYS[target])
     if target in ITEM_KEYS:

@@ -7,7 +7,7 @@ from datetime import date
 
 from domain.rat.assess import from_register
 from domain.rat.calendar import FiscalYearEnd
-from domain.rat.checklist import ChecklistSpec, evidence_requested
+from domain.rat.checklist import ChecklistSpec, evidence_requested, reporting_system
 from domain.rat.policy import CycleRules, KoperasiRules, RatPolicy
 from domain.rat.recompute import plan_recompute
 from domain.rat.report import DATE_FIELDS, HELD, MINUTES
@@ -31,6 +31,7 @@ class ReportView:
     minutes: bool
     late_years: tuple[int, ...]  # missed years whose late RAT can still be recorded
     koperasi_rules: KoperasiRules  # what a missed year's new cycle is built from
+    system: str = "ods"  # where it reports: "simkopdes" for KDKMP (a label choice)
 
     @property
     def checklist(self) -> ChecklistSpec:
@@ -84,6 +85,7 @@ async def load_report(
         koperasi_rules=KoperasiRules(
             row.bentuk, FiscalYearEnd(row.fye_month, row.fye_day), row.wajib_audit
         ),
+        system=reporting_system(row.segmen),
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from domain.koperasi_list import flags_of, shorten, stage_of
+from domain.rat.checklist import reporting_system
 from domain.rat.policy import CycleRules, RatPolicy
 from domain.rat.status import CycleStatus, StatusCard, cycle_status, facts_of, with_follow_ups
 from domain.rat.terms import card_terms, to_explain
@@ -51,6 +52,7 @@ async def load_status(
         last_rat_tahun_buku=row.last_rat_tahun_buku,
         last_rat_date=row.last_rat_date,
         cycle=current,
+        reporting_system=reporting_system(row.segmen),
     )
     # The follow-ups from officers' visits that the board owes, earliest due first; the date
     # in digits reads the same in every language.

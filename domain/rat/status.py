@@ -49,6 +49,7 @@ class StatusCard:
     last_rat_date: date | None
     cycle: CycleStatus | None
     follow_ups: tuple[str, ...] = ()
+    reporting_system: str = "ods"  # "simkopdes" for KDKMP: the stage's label names it
 
 
 def cycle_status(

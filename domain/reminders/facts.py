@@ -43,6 +43,7 @@ class KoperasiState:
     nik_valid_until: date | None = None
     petugas_id: int | None = None
     cycle: CycleState | None = None
+    reporting_system: str = "ods"  # "simkopdes" for KDKMP (`domain.rat.checklist`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -217,7 +217,7 @@ async def _address(
             if officer is not None and to.officers:
                 targets.append(officer)
             if targets:
-                line = reminder_line(reminder, nama)
+                line = reminder_line(reminder, nama, state.reporting_system)
                 for person in targets:
                     people[person.person_id] = person
                     lines[person.person_id].append(line)

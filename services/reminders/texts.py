@@ -35,6 +35,12 @@ _LINE: dict[Topic, str] = {
     Topic.STATUTORY_PASSED: N_("reminder.line.statutory_passed"),
     Topic.NIK_EXPIRY: N_("reminder.line.nik_expiry"),
 }
+#: The lines naming the reporting system, for a KDKMP cooperative (SIMKOPDES, not ODS).
+_LINE_SIMKOPDES: dict[Topic, str] = {
+    Topic.REPORT_NUDGE: N_("reminder.line.report_nudge.simkopdes"),
+    Topic.NIK_EXPIRY: N_("reminder.line.nik_expiry.simkopdes"),
+}
+SIMKOPDES = "simkopdes"
 _ABOUT: dict[Topic, str] = {
     Topic.BOOKS_CLOSE: N_("reminder.about.books_close"),
     Topic.SEASON_OPEN: N_("reminder.about.season_open"),
@@ -65,12 +71,16 @@ class Line:
     detail: str = ""  # a follow-up's description
     params: tuple[tuple[str, int], ...] = ()  # a digest line's further figures
     plural: str = ""  # the figure choosing a digest line's plural form (`count` if empty)
+    system: str = ""  # where the cooperative reports ("simkopdes" for KDKMP; else ODS)
 
 
-def reminder_line(reminder: Reminder, nama: str) -> Line:
-    """A board's or officer's line about one cooperative."""
+def reminder_line(reminder: Reminder, nama: str, system: str = "") -> Line:
+    """A board's or officer's line about one cooperative (`system`: where it reports,
+    `reporting_system()`; only the lines naming it keep it)."""
     anchor_day = reminder.dated - timedelta(days=reminder.entry.days)
-    return Line((1, reminder.entry.topic, nama), reminder.entry.topic, nama, anchor_day)
+    topic = reminder.entry.topic
+    kept = system if system == SIMKOPDES and topic in _LINE_SIMKOPDES else ""
+    return Line((1, topic, nama), topic, nama, anchor_day, system=kept)
 
 
 def summary_line(topic: Topic, count: int) -> Line:
@@ -105,7 +115,7 @@ class Rendered:
 
     def __init__(self) -> None:
         self.headers: dict[str, str] = {}
-        self.templates: dict[tuple[str, Topic, date | None], str] = {}
+        self.templates: dict[tuple[str, Topic, date | None, str], str] = {}
         self.names: dict[str, str] = {}
 
     def header(self, tr: Translator) -> str:
@@ -117,11 +127,12 @@ class Rendered:
     def line(self, tr: Translator, line: Line) -> str:
         if line.key or line.count or line.topic is None:  # digest, follow-up, summary: few
             return _render_line(tr, line)
-        template = self.templates.get((tr.locale, line.topic, line.about_date))
+        cached = (tr.locale, line.topic, line.about_date, line.system)
+        template = self.templates.get(cached)
         if template is None:
             when = tr.date(line.about_date) if line.about_date is not None else ""
-            template = tr.t(_LINE[line.topic], koperasi=Safe(_NAME), date=when)
-            self.templates[tr.locale, line.topic, line.about_date] = template
+            template = tr.t(_line_key(line), koperasi=Safe(_NAME), date=when)
+            self.templates[cached] = template
         name = self.names.get(line.koperasi)
         if name is None:
             name = self.names[line.koperasi] = escape(_name(line))
@@ -190,7 +201,16 @@ def _render_line(tr: Translator, line: Line) -> str:
             "reminder.admin_summary", "reminder.admin_summary.plural", line.count, about=about
         )
     when = tr.date(line.about_date) if line.about_date is not None else ""
-    return tr.t(_LINE[line.topic], koperasi=_name(line), date=when)
+    return tr.t(_line_key(line), koperasi=_name(line), date=when)
+
+
+def _line_key(line: Line) -> str:
+    """A cooperative's line: a KDKMP cooperative reads SIMKOPDES where others read ODS."""
+    if line.topic is None:  # pragma: no cover - only digest and follow-up lines have none
+        raise ValueError("a reminder line needs a topic")
+    if line.system == SIMKOPDES:
+        return _LINE_SIMKOPDES[line.topic]
+    return _LINE[line.topic]
 
 
 def _name(line: Line) -> str:

@@ -60,6 +60,7 @@ _STATUS = (
         Koperasi.petugas_id,
         Koperasi.last_rat_tahun_buku,
         Koperasi.last_rat_date,
+        Koperasi.segmen,
         _OFFICER.c.full_name.label("officer_name"),
         RatCycle.id.label("cycle_id"),
         RatCycle.tahun_buku,

@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql
 
 from domain.access import Role
 from domain.rat.calendar import FiscalYearEnd
-from domain.rat.checklist import SATISFIED
+from domain.rat.checklist import SATISFIED, reporting_system
 from domain.register import SEGMEN_KDKMP
 from domain.reminders import CycleState, KoperasiState
 from storage.repositories.base import Repository
@@ -49,6 +49,8 @@ _COLUMNS = (
     # A village cooperative (KDKMP) reports in SIMKOPDES and is asked for no uploads
     # (rules.md): its minutes count as uploaded, so no reminder asks for them.
     or_(_C.minutes_uploaded_at.is_not(None), _K.segmen == SEGMEN_KDKMP).label("minutes_uploaded"),
+    # ... and its reminders name SIMKOPDES where the others' name ODS.
+    _K.segmen,
 )
 
 
@@ -112,6 +114,7 @@ class ReminderReadRepository(Repository):
             held_date,
             reported_date,
             minutes_uploaded,
+            segmen,
         ) in rows:
             # Positional, in the fields' order (a keyword call costs a third more, 100,000
             # times a pass); tests/storage/test_reminder_batch.py checks each field's place.
@@ -139,6 +142,7 @@ class ReminderReadRepository(Repository):
                 nik_valid_until,
                 petugas_id,
                 cycle,
+                reporting_system(segmen),
             )
             result.append((state, nama))
         return result

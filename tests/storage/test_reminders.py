@@ -398,3 +398,23 @@ async def test_on_the_roll_ups_day_an_admins_reminders_travel_in_the_roll_up(
     # The boards and the officer still get their message of the day.
     people_messaged = {row.person_id for row in await _rows(factory) if row.kind == "reminder"}
     assert people_messaged == {people["both"], people["officer"]}
+
+
+async def test_a_kdkmp_cooperatives_board_is_told_to_enter_it_in_simkopdes(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """Village cooperatives report in SIMKOPDES: their report nudge names it, the others' ODS."""
+    async with UnitOfWork(factory) as uow:
+        for nama, segmen, chat in (("KDKMP Desa Maju", "kdkmp", 601), ("KSU Mawar", None, 602)):
+            koperasi = await add_koperasi(
+                uow, nama, target_date=date(2027, 6, 30), segmen=segmen, tahap="RAT_TERLAKSANA"
+            )
+            await add_board_member(uow, await add_person(uow, chat, f"Ketua {chat}"), koperasi.id)
+            cycle = await uow.session.get(RatCycle, koperasi.current_rat_cycle_id)
+            assert cycle is not None
+            cycle.held_date = date(2027, 3, 18)  # + 14 days: 1 April
+        await uow.commit()
+    assert await _pass(factory) == 2
+    texts = {row.chat_id: row.payload["text"] for row in await _rows(factory)}
+    assert "masukkan ke SIMKOPDES" in texts[601]
+    assert "masukkan ke ODS" in texts[602]
