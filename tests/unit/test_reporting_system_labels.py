@@ -1,6 +1,7 @@
-"""KDKMP cooperatives report in SIMKOPDES, not ODS (DOMAIN.md): every text that names the
-system for one cooperative — its reminders, its status card's stage, the /lapor menu's
-milestone — names SIMKOPDES for a KDKMP cooperative and ODS for the others."""
+"""KDKMP cooperatives report in SIMKOPDES, not ODS (docs/rules.md, "KDKMP reports in
+SIMKOPDES"): every text that names the system for one cooperative — its reminders, its status
+card's stage, the /lapor menu's milestone — names SIMKOPDES for a KDKMP cooperative and ODS for
+the others."""
 
 from __future__ import annotations
 
