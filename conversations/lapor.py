@@ -38,6 +38,7 @@ from domain.rat.report import HELD, INVITE, MATERIALS, MINUTES, ODS, PLAN, REPOR
 from domain.rat.validation import MAX_MEMBERS, MODES
 from locales import N_, Catalogues
 from services.rat_report import Context, Saved, record
+from services.rat_status import first_seen_terms, load_status
 from services.roles import viewer_of
 from storage.uow import UnitOfWork
 
@@ -129,7 +130,13 @@ async def _complete(
     key = N_("lapor.saved")
     if run.answers.get("elections") == "y":
         key = N_("lapor.saved_elections")  # new board members: confirm who sits on the board
-    return ShowStatusCard(Reply(key), koperasi_id)
+    # The card as this change leaves it, read in its transaction (shown with the reply as
+    # one message); the terms its reader sees first are recorded as seen with the change.
+    card = await load_status(uow, koperasi_id, run.policy, today)
+    terms: tuple[str, ...] = ()
+    if card is not None and viewer.person_id is not None:
+        terms = await first_seen_terms(uow, viewer.person_id, card, run.now)
+    return ShowStatusCard(Reply(key), koperasi_id, card, terms)
 
 
 def form(catalogues: Catalogues) -> FormSpec:

@@ -22,6 +22,7 @@ from domain.callbacks.rat import MENU, UNDO
 from domain.rat.policy import new_cycle_rules
 from domain.rat.report import HELD, ODS, is_target, late_year, menu
 from domain.rat.roles import may_confirm_ods, may_report
+from domain.rat.status import StatusCard
 from domain.rat.validation import MilestoneDates
 from handlers.auth import refuse, requires
 from handlers.board import choose_koperasi
@@ -30,7 +31,7 @@ from handlers.context import BotContext
 from handlers.forms import begin_form, render_prompt
 from handlers.lapor_views import render_menu, target_label
 from handlers.replies import reply
-from handlers.status_views import card_and_text, status_markup
+from handlers.status_views import card_and_text, may_see, status_markup, status_text
 from locales import N_, Safe
 from services.rat_menu import ReportView, load_report
 from services.rat_report import Context, Saved, undo_last
@@ -130,6 +131,22 @@ async def send_card(update: Update, context: BotContext, koperasi_id: int) -> No
     if found is not None:
         card, text = found
         await reply(update, context, text, markup=status_markup(context.tr, card))
+
+
+async def send_saved_card(
+    update: Update,
+    context: BotContext,
+    said: str,
+    card: StatusCard,
+    terms: tuple[str, ...],
+) -> None:
+    """What a change says, with the card as the change left it below it: one message (on a
+    weak signal one message arrives, or none, never half)."""
+    if not may_see(context.viewer, card.koperasi_id, card.petugas_id):
+        await reply(update, context, said)  # recorded by someone who may not see the card
+        return
+    text = "\n\n".join([said, status_text(context.tr, card, terms=terms)])
+    await reply(update, context, text, markup=status_markup(context.tr, card))
 
 
 def _sub_context(
