@@ -15,7 +15,6 @@ from telegram import Update
 
 from conversations.lapor import FIRST_STEPS, NAME
 from conversations.lapor_values import CTX, context_of, stale_step
-from conversations.outcome import Outcome, Result
 from domain.access import Role
 from domain.callbacks import LaporButton
 from domain.callbacks.rat import MENU, UNDO
@@ -191,45 +190,44 @@ def _sub_context(
 
 
 async def _open(update: Update, context: BotContext, koperasi_id: int, target: str) -> None:
-    """Starts (or resumes) the target's sub-flow, its context and first step set."""
-    view = await _report(context, koperasi_id, late=late_year(target) is not None)
-    sub_ctx = _sub_context(context, view, koperasi_id, target) if view is not None else None
-    if view is None or sub_ctx is None:
-        await refuse(update, context)
-        return
-    await answer_callback(update, context)
+    """Starts (or resumes) the target's sub-flow, its context and first step set.
+
+    One writing transaction reads the cycle, checks the right and starts the form (the
+    session read once and written once, with its context).
+    """
     services = context.services
     spec = services.forms.forms[NAME]
+    policy = services.config.rat.policy()
+    late = late_year(target) is not None
+    outcome = None
     async with services.uow() as uow:
-        outcome = await begin_form(context, uow, spec, f"{koperasi_id}:{target}")
-        # The session begin_form just started or resumed (held by this transaction).
-        session = None
-        if outcome.session_id is not None:
-            session = await uow.form_sessions.by_id(outcome.session_id)
-        if session is not None:
-            if outcome.resumed:
+        view = await load_report(uow, koperasi_id, policy, _today(context), late=late)
+        sub_ctx = _sub_context(context, view, koperasi_id, target) if view is not None else None
+        if sub_ctx is not None:
+            first = FIRST_STEPS.get(sub_ctx["target"], spec.first_step)
+
+            def arrange(
+                step: str, answers: dict[str, Any], resumed: bool
+            ) -> tuple[str, dict[str, Any]]:
+                if not resumed:
+                    return first, {CTX: sub_ctx}
                 # A draft resumes with today's context (the day, the cycle's dates now);
                 # an answer the cycle no longer accepts is asked again.
-                answers = {**session.answers, CTX: sub_ctx}
+                answers = {**answers, CTX: sub_ctx}
                 stale = stale_step(answers)
                 if stale is not None:
                     answers.pop(stale)
-                    session.step = stale
-            else:
-                session.step = FIRST_STEPS.get(sub_ctx["target"], spec.first_step)
-                answers = {CTX: sub_ctx}
-            session.answers = answers
-            await uow.form_sessions.save(session)
-            outcome = Outcome(
-                Result.PROMPT,
-                spec,
-                session.id,
-                spec.step(session.step),
-                session.answers,
-                prompt=session.prompt_seq,
-                resumed=outcome.resumed,
+                    step = stale
+                return step, answers
+
+            outcome = await begin_form(
+                context, uow, spec, f"{koperasi_id}:{target}", arrange=arrange
             )
-        await uow.commit()
+            await uow.commit()
+    if view is None or outcome is None:
+        await refuse(update, context)
+        return
+    await answer_callback(update, context)
     text, markup = render_prompt(context.tr, outcome)
     label = Safe(target_label(context.tr, target))
     heading = context.tr.t("lapor.heading", target=label, nama=view.nama)
