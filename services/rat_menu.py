@@ -11,6 +11,7 @@ from domain.rat.policy import CycleRules, KoperasiRules, RatPolicy
 from domain.rat.recompute import plan_recompute
 from domain.rat.report import DATE_FIELDS, HELD, MINUTES
 from domain.rat.validation import MilestoneDates
+from domain.rat.years import late_rat_years
 from storage.repositories.rat_cycle import DEADLINE_COLUMNS
 from storage.uow import UnitOfWork
 
@@ -61,7 +62,9 @@ async def load_report(
         row.tahun_buku, {name: getattr(row, name) for name in DEADLINE_COLUMNS}, row.checklist_spec
     )
     late_years: tuple[int, ...] = ()
-    if late:  # the recompute's own read: the current cycle's states come with it
+    fye = FiscalYearEnd(row.fye_month, row.fye_day)
+    if late and _may_have_late_years(row.tahun_buku, fye, row.tgl_badan_hukum, policy, today):
+        # The recompute's own read: the current cycle's states come with it.
         late_years, states = await _late_years(uow, koperasi_id, row.tahun_buku, policy, today)
     else:
         states = await uow.rat_report.states(row.cycle_id)
@@ -77,10 +80,25 @@ async def load_report(
         states=states,
         minutes=row.minutes_uploaded_at is not None,
         late_years=late_years,
-        koperasi_rules=KoperasiRules(
-            row.bentuk, FiscalYearEnd(row.fye_month, row.fye_day), row.wajib_audit
-        ),
+        koperasi_rules=KoperasiRules(row.bentuk, fye, row.wajib_audit),
     )
+
+
+def _may_have_late_years(
+    current: int, fye: FiscalYearEnd, legal_date: date | None, policy: RatPolicy, today: date
+) -> bool:
+    """Whether any year but the current cycle's is inside its late-RAT window today, as if no
+    RAT had been held: most days none is (the window closes 18 months after a year's end),
+    and the menu then needs neither the RAT history nor the recompute's rule."""
+    years = late_rat_years(
+        today,
+        fye,
+        (),
+        current=current,
+        late_rat_months=policy.late_rat_months,
+        legal_date=legal_date,
+    )
+    return bool(years)
 
 
 async def _late_years(
