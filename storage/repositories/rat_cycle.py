@@ -12,13 +12,14 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
     Row,
     Table,
     Text,
+    bindparam,
     cast,
     insert,
     select,
@@ -31,7 +32,7 @@ from domain.rat.policy import CycleRules
 from domain.rat.recompute import KOPERASI_FIELDS, StoredCycle, StoredRat
 from domain.stages import CycleFacts
 from storage.repositories.base import Repository, update_rows_by_id
-from storage.tables import ChecklistEntry, Koperasi, RatCycle
+from storage.tables import ChecklistEntry, Koperasi, Person, RatCycle
 
 DEADLINE_COLUMNS = (
     "fiscal_year_end",
@@ -57,6 +58,24 @@ CYCLE_STATE_COLUMNS = (
 _KOPERASI_STORED = (*KOPERASI_FIELDS, "current_rat_cycle_id")
 
 
+class Locked(NamedTuple):
+    """What a change reads with the cooperative's lock."""
+
+    petugas_id: int | None
+    nama: str
+    officer_name: str | None
+
+
+_OFFICER = Person.__table__.alias("lock_officer")
+_LOCK = (
+    select(Koperasi.petugas_id, Koperasi.nama, _OFFICER.c.full_name.label("officer_name"))
+    .outerjoin(_OFFICER, _OFFICER.c.id == Koperasi.petugas_id)
+    .where(Koperasi.id == bindparam("koperasi_id"))
+    # Only the cooperative's row (PostgreSQL refuses to lock the outer join's nullable side).
+    .with_for_update(key_share=True, of=Koperasi)
+)
+
+
 def _table(entity: type[Koperasi] | type[RatCycle] | type[ChecklistEntry]) -> Table:
     """The Core table of a mapped class, for executemany statements."""
     return entity.metadata.tables[entity.__tablename__]
@@ -77,16 +96,12 @@ class RatCycleRepository(Repository):
             select(Koperasi.id).where(Koperasi.id == koperasi_id).with_for_update(key_share=True)
         )
 
-    async def lock_for_change(self, koperasi_id: int) -> tuple[int | None, str] | None:
-        """`lock_koperasi`, reading the cooperative's officer and name with the lock (one
-        statement for what a change checks and tells); None when it does not exist."""
-        stmt = (
-            select(Koperasi.petugas_id, Koperasi.nama)
-            .where(Koperasi.id == koperasi_id)
-            .with_for_update(key_share=True)
-        )
-        row = (await self.session.execute(stmt)).one_or_none()
-        return None if row is None else (row.petugas_id, row.nama)
+    async def lock_for_change(self, koperasi_id: int) -> Locked | None:
+        """`lock_koperasi`, reading the cooperative's officer, name and officer's name with
+        the lock (one statement for what a change checks, tells and shows); None when it
+        does not exist."""
+        row = (await self.session.execute(_LOCK, {"koperasi_id": koperasi_id})).one_or_none()
+        return None if row is None else Locked(row.petugas_id, row.nama, row.officer_name)
 
     async def next_batch(self, *, after: int, limit: int) -> list[StoredRat]:
         """The next `limit` cooperatives by id above `after`, as `load` reads them.
@@ -231,6 +246,7 @@ _CYCLES = select(
     # As text: the rules are built once per distinct spec (`_rules`), not decoded per row.
     cast(RatCycle.checklist_spec, Text).label("checklist_spec"),
     RatCycle.ods_confirmed_by_person_id,
+    RatCycle.mode,
     *(getattr(RatCycle, name) for name in DEADLINE_COLUMNS),
     *(getattr(RatCycle, name) for name in MILESTONE_COLUMNS),
     *(getattr(RatCycle, name) for name in CYCLE_STATE_COLUMNS),
@@ -264,7 +280,7 @@ def _stored_cycle(row: Row[Any], states: Mapping[str, str]) -> StoredCycle:
         ods_confirmed=row.ods_confirmed_by_person_id is not None,
     )
     stored = {name: getattr(row, name) for name in CYCLE_STATE_COLUMNS}
-    return StoredCycle(row.id, rules, facts, stored)
+    return StoredCycle(row.id, rules, facts, stored, row.mode)
 
 
 def _stored_rat(row: Row[Any], cycles: Mapping[int, StoredCycle]) -> StoredRat:

@@ -388,3 +388,28 @@ async def test_a_resumed_draft_asks_again_an_answer_the_cycle_no_longer_accepts(
     refused = await conv.say(rina, "03-01-2027")
     assert "Tanggal berapa RAT diadakan?" in refused.body  # the reason, the same question
     assert "anggota yang terdaftar" in (await conv.say(rina, "04-01-2027")).body
+
+
+async def test_the_card_under_a_saved_change_is_the_card_status_reads_afresh(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    """The card sent with "Tersimpan" is built from the change's own reads (the lock's row,
+    the recompute's read and plan); /status reads the stored rows again: they must agree."""
+    rina = driver.user(RINA, "Rina")
+    await conv.say(rina, "/status")  # the official terms explained once, before comparing
+    await conv.say(rina, "/lapor")
+    saved = await _a4_done(conv, rina, "⬜ A4")
+    status = await conv.say(rina, "/status")
+    assert saved.body == f"Tersimpan. Terima kasih!\n\n{status.body}"
+    assert saved.buttons == status.buttons
+    await conv.say(rina, "/lapor")
+    await conv.press(rina, "⬜ RAT terlaksana")
+    for answer in ("03-01-2027", "40", "30"):
+        await conv.say(rina, answer)
+    for _ in range(3):
+        await conv.press(rina, "1. Ya")
+    await conv.press(rina, "2. Tidak")
+    held = await conv.press(rina, "2. Tidak")
+    status = await conv.say(rina, "/status")
+    assert "Tahap: RAT terlaksana" in status.body  # stage and last RAT changed with it
+    assert held.body == f"Tersimpan. Terima kasih!\n\n{status.body}"
