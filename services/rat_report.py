@@ -134,7 +134,9 @@ async def record(uow: UnitOfWork, viewer: Viewer, change: ReportChange, ctx: Con
         uow.rat_report.add(row)
     recomputed = await recompute_one(uow, kid, ctx.policy, ctx.today, now=ctx.now)
     if not on_behalf and ctx.catalogues is not None:
-        await notify_officer(uow, ctx.catalogues, kid, nama, ctx.now, petugas_id=petugas)
+        await notify_officer(
+            uow, ctx.catalogues, kid, nama, ctx.now, petugas_id=petugas, officer=locked.officer
+        )
     if recomputed is None:  # pragma: no cover - the cooperative is locked, it exists
         return Recorded(Saved.SAVED)
     rat, plan = recomputed

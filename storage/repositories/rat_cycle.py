@@ -63,13 +63,19 @@ class Locked(NamedTuple):
 
     petugas_id: int | None
     nama: str
-    officer_name: str | None
+    officer: Person | None  # kept referenced: the session's identity map holds it weakly
+
+    @property
+    def officer_name(self) -> str | None:
+        """The officer's name, as the status card shows it."""
+        return self.officer.full_name if self.officer is not None else None
 
 
-_OFFICER = Person.__table__.alias("lock_officer")
+# The officer as an entity: telling the officer of a board's report
+# (`services.rat_verify.notify_officer`) then reads nobody again.
 _LOCK = (
-    select(Koperasi.petugas_id, Koperasi.nama, _OFFICER.c.full_name.label("officer_name"))
-    .outerjoin(_OFFICER, _OFFICER.c.id == Koperasi.petugas_id)
+    select(Koperasi.petugas_id, Koperasi.nama, Person)
+    .outerjoin(Person, Person.id == Koperasi.petugas_id)
     .where(Koperasi.id == bindparam("koperasi_id"))
     # Only the cooperative's row (PostgreSQL refuses to lock the outer join's nullable side).
     .with_for_update(key_share=True, of=Koperasi)
@@ -97,11 +103,13 @@ class RatCycleRepository(Repository):
         )
 
     async def lock_for_change(self, koperasi_id: int) -> Locked | None:
-        """`lock_koperasi`, reading the cooperative's officer, name and officer's name with
-        the lock (one statement for what a change checks, tells and shows); None when it
-        does not exist."""
+        """`lock_koperasi`, reading the cooperative's officer (the person too), name and
+        officer's name with the lock (one statement for what a change checks, tells and
+        shows); None when it does not exist."""
         row = (await self.session.execute(_LOCK, {"koperasi_id": koperasi_id})).one_or_none()
-        return None if row is None else Locked(row.petugas_id, row.nama, row.officer_name)
+        if row is None:
+            return None
+        return Locked(row.petugas_id, row.nama, row.Person)
 
     async def next_batch(self, *, after: int, limit: int) -> list[StoredRat]:
         """The next `limit` cooperatives by id above `after`, as `load` reads them.
