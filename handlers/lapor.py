@@ -201,7 +201,9 @@ async def _open(update: Update, context: BotContext, koperasi_id: int, target: s
     late = late_year(target) is not None
     outcome = None
     async with services.uow() as uow:
-        view = await load_report(uow, koperasi_id, policy, _today(context), late=late)
+        view = await load_report(
+            uow, koperasi_id, policy, _today(context), late=late, states=False
+        )
         sub_ctx = _sub_context(context, view, koperasi_id, target) if view is not None else None
         if sub_ctx is not None:
             first = FIRST_STEPS.get(sub_ctx["target"], spec.first_step)

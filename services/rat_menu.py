@@ -27,7 +27,7 @@ class ReportView:
     evidence: bool  # whether item prompts ask for files (not for KDKMP)
     rules: CycleRules
     dates: MilestoneDates
-    states: dict[str, str]
+    states: dict[str, str]  # empty when read without them (opening a sub-flow)
     minutes: bool
     late_years: tuple[int, ...]  # missed years whose late RAT can still be recorded
     koperasi_rules: KoperasiRules  # what a missed year's new cycle is built from
@@ -47,13 +47,20 @@ class ReportView:
 
 
 async def load_report(
-    uow: UnitOfWork, koperasi_id: int, policy: RatPolicy, today: date, *, late: bool = True
+    uow: UnitOfWork,
+    koperasi_id: int,
+    policy: RatPolicy,
+    today: date,
+    *,
+    late: bool = True,
+    states: bool = True,
 ) -> ReportView | None:
     """The cooperative's current cycle; None when it has none (or does not exist).
 
     `late`: find the missed years whose late RAT can be recorded (the menu, a late-RAT
     target), reading the cooperative as the recompute does (its cycles' states with it); a
-    sub-flow of the current cycle reads only the current cycle's states.
+    sub-flow of the current cycle reads only the current cycle's states, and `states=False`
+    (opening a sub-flow, which validates against the cycle's dates) not even those.
     """
     row = await uow.rat_report.report_row(koperasi_id)  # the cooperative and its cycle
     if row is None:
@@ -65,9 +72,11 @@ async def load_report(
     fye = FiscalYearEnd(row.fye_month, row.fye_day)
     if late and _may_have_late_years(row.tahun_buku, fye, row.tgl_badan_hukum, policy, today):
         # The recompute's own read: the current cycle's states come with it.
-        late_years, states = await _late_years(uow, koperasi_id, row.tahun_buku, policy, today)
+        late_years, found = await _late_years(uow, koperasi_id, row.tahun_buku, policy, today)
+    elif states:
+        found = await uow.rat_report.states(row.cycle_id)
     else:
-        states = await uow.rat_report.states(row.cycle_id)
+        found = {}
     dates = MilestoneDates(**{f.name: getattr(row, f.name) for f in fields(MilestoneDates)})
     return ReportView(
         koperasi_id=row.id,
@@ -77,7 +86,7 @@ async def load_report(
         evidence=evidence_requested(row.segmen),
         rules=rules,
         dates=dates,
-        states=states,
+        states=found,
         minutes=row.minutes_uploaded_at is not None,
         late_years=late_years,
         koperasi_rules=KoperasiRules(row.bentuk, fye, row.wajib_audit),
