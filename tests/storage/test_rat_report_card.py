@@ -50,5 +50,6 @@ async def test_the_card_after_a_change_is_the_card_read_afresh(
         assert card is not None
         assert card == afresh
         assert card.petugas_name == "Bu Petugas"
+    assert card is not None
     assert card.cycle is not None
     assert (card.cycle.planned_date, card.cycle.mode) == (date(2027, 3, 1), "daring")
