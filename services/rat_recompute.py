@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from domain.rat.koperasi import local_date
 from domain.rat.policy import RatPolicy
 from domain.rat.recompute import RatPlan, StoredRat, plan_recompute
+from storage.repositories.rat_cycle import Locked
 from storage.uow import UnitOfWork
 
 BATCH_SIZE = 1_000
@@ -73,12 +74,25 @@ async def recompute_koperasi(
 
 
 async def recompute_one(
-    uow: UnitOfWork, koperasi_id: int, policy: RatPolicy, today: date, *, now: datetime
+    uow: UnitOfWork,
+    koperasi_id: int,
+    policy: RatPolicy,
+    today: date,
+    *,
+    now: datetime,
+    locked: Locked | None = None,
 ) -> tuple[StoredRat, RatPlan] | None:
     """`recompute_koperasi`, returning what it read (after the caller's change) and its plan:
     the cooperative's standing as the transaction leaves it, for the status card without a
-    second read. None when the cooperative does not exist."""
-    rats = await uow.rat_cycles.load([koperasi_id])
+    second read. None when the cooperative does not exist.
+
+    `locked`: the cooperative's row as the change's lock read it (`lock_for_change`); only
+    its cycles and states are read then.
+    """
+    if locked is not None:
+        rats = [await uow.rat_cycles.load_locked(locked)]
+    else:
+        rats = await uow.rat_cycles.load([koperasi_id])
     planned: list[tuple[StoredRat, RatPlan]] = []
     await _recompute_batch(uow, rats, RecomputeOptions(policy, today, now), planned)
     return planned[0] if planned else None

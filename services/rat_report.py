@@ -25,7 +25,7 @@ from domain.rat.validation import MilestoneDates, change_milestone
 from locales import Catalogues
 from services.rat_recompute import recompute_koperasi, recompute_one
 from services.rat_verify import notify_officer
-from storage.repositories.rat_cycle import DEADLINE_COLUMNS, Locked
+from storage.repositories.rat_cycle import DEADLINE_COLUMNS
 from storage.tables import ChecklistEntry, CycleChange, Evidence, RatCycle
 from storage.uow import UnitOfWork
 
@@ -108,8 +108,9 @@ async def record(uow: UnitOfWork, viewer: Viewer, change: ReportChange, ctx: Con
     kid = change.koperasi_id
     # Locked first, its officer and name read with the lock (the right is checked next:
     # a refused change ends the transaction at once, changing nothing).
-    locked = await uow.rat_cycles.lock_for_change(kid) or Locked(None, "", None)
-    petugas, nama = locked.petugas_id, locked.nama
+    locked = await uow.rat_cycles.lock_for_change(kid)
+    petugas = locked.petugas_id if locked is not None else None
+    nama = locked.nama if locked is not None else ""
     if not may_report(viewer, kid, petugas) or (
         change.target == ODS and not may_confirm_ods(viewer, kid, petugas)
     ):
@@ -132,12 +133,13 @@ async def record(uow: UnitOfWork, viewer: Viewer, change: ReportChange, ctx: Con
         return Recorded(Saved.UNCHANGED)
     for row in rows:
         uow.rat_report.add(row)
-    recomputed = await recompute_one(uow, kid, ctx.policy, ctx.today, now=ctx.now)
+    recomputed = await recompute_one(uow, kid, ctx.policy, ctx.today, now=ctx.now, locked=locked)
+    officer = locked.officer if locked is not None else None
     if not on_behalf and ctx.catalogues is not None:
         await notify_officer(
-            uow, ctx.catalogues, kid, nama, ctx.now, petugas_id=petugas, officer=locked.officer
+            uow, ctx.catalogues, kid, nama, ctx.now, petugas_id=petugas, officer=officer
         )
-    if recomputed is None:  # pragma: no cover - the cooperative is locked, it exists
+    if recomputed is None or locked is None:  # pragma: no cover - locked: it exists
         return Recorded(Saved.SAVED)
     rat, plan = recomputed
     return Recorded(Saved.SAVED, After(rat, plan, nama, petugas, locked.officer_name))

@@ -64,6 +64,7 @@ class Locked(NamedTuple):
     petugas_id: int | None
     nama: str
     officer: Person | None  # kept referenced: the session's identity map holds it weakly
+    row: Row[*tuple[Any, ...]]  # the cooperative's columns the recompute reads (`load_locked`)
 
     @property
     def officer_name(self) -> str | None:
@@ -71,10 +72,23 @@ class Locked(NamedTuple):
         return self.officer.full_name if self.officer is not None else None
 
 
-# The officer as an entity: telling the officer of a board's report
-# (`services.rat_verify.notify_officer`) then reads nobody again.
+# What the recompute reads of a cooperative (`load`, and with a change's lock).
+_KOPERASI_COLUMNS = (
+    Koperasi.id,
+    Koperasi.bentuk,
+    Koperasi.fye_month,
+    Koperasi.fye_day,
+    Koperasi.wajib_audit,
+    Koperasi.tgl_badan_hukum,
+    Koperasi.rat_history_from,
+    *(getattr(Koperasi, name) for name in _KOPERASI_STORED),
+)
+# A change's lock reads what the recompute after it reads of the cooperative (a change
+# writes only cycles and entries: the row is still what is stored), and the officer as an
+# entity: telling the officer of a board's report (`services.rat_verify.notify_officer`)
+# then reads nobody again.
 _LOCK = (
-    select(Koperasi.petugas_id, Koperasi.nama, Person)
+    select(*_KOPERASI_COLUMNS, Koperasi.petugas_id, Koperasi.nama, Person)
     .outerjoin(Person, Person.id == Koperasi.petugas_id)
     .where(Koperasi.id == bindparam("koperasi_id"))
     # Only the cooperative's row (PostgreSQL refuses to lock the outer join's nullable side).
@@ -109,7 +123,7 @@ class RatCycleRepository(Repository):
         row = (await self.session.execute(_LOCK, {"koperasi_id": koperasi_id})).one_or_none()
         if row is None:
             return None
-        return Locked(row.petugas_id, row.nama, row.Person)
+        return Locked(row.petugas_id, row.nama, row.Person, row)
 
     async def next_batch(self, *, after: int, limit: int) -> list[StoredRat]:
         """The next `limit` cooperatives by id above `after`, as `load` reads them.
@@ -139,6 +153,12 @@ class RatCycleRepository(Repository):
         query = _KOPERASI.where(Koperasi.id.in_(ids)).order_by(Koperasi.id)
         rows = (await self.session.execute(query)).all()
         return await self._with_cycles(rows, RatCycle.koperasi_id.in_(ids))
+
+    async def load_locked(self, locked: Locked) -> StoredRat:
+        """`load` of the cooperative a change locked (`lock_for_change`), its row as the lock
+        read it: its cycles and checklist states only, read now (after the change)."""
+        [rat] = await self._with_cycles([locked.row], RatCycle.koperasi_id == locked.row.id)
+        return rat
 
     async def _with_cycles(
         self, koperasi: Sequence[Row[Any]], in_batch: ColumnElement[bool]
@@ -234,16 +254,7 @@ class RatCycleRepository(Repository):
 
 
 _KOPERASI = (
-    select(
-        Koperasi.id,
-        Koperasi.bentuk,
-        Koperasi.fye_month,
-        Koperasi.fye_day,
-        Koperasi.wajib_audit,
-        Koperasi.tgl_badan_hukum,
-        Koperasi.rat_history_from,
-        *(getattr(Koperasi, name) for name in _KOPERASI_STORED),
-    )
+    select(*_KOPERASI_COLUMNS)
     # FOR NO KEY UPDATE (PostgreSQL): rows referring to the cooperative can still be added.
     .with_for_update(key_share=True)
 )

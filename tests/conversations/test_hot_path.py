@@ -78,9 +78,9 @@ async def test_a_lapor_round_costs_a_pinned_number_of_statements(
     # (no year but the current one is inside its late-RAT window: no RAT history read). The
     # item: BEGIN IMMEDIATE, the cooperative and cycle (its states are not needed), the form
     # session (read once, its UPDATE with the menu's context). The answer: BEGIN IMMEDIATE,
-    # the form session and its UPDATE, the lock with the officer (the person) and the
-    # cooperative's name, the cycle, the history INSERT, the cycle's UPDATE, the recompute's
-    # read (three), the note's INSERT (ignored within the hour, not read back); the card from
-    # the recompute's read, with the follow-ups owed and the terms seen. (5, 8, 18 before
-    # 2026-12-05.)
-    assert [len(step) for step in seen] == [3, 4, 13], seen
+    # the form session and its UPDATE, the lock (with the cooperative's row as the recompute
+    # reads it, its name and the officer as a person), the cycle, the history INSERT, the
+    # cycle's UPDATE, the recompute's read of the cycles and states, the note's INSERT
+    # (ignored within the hour, not read back); the card from the recompute's read, with the
+    # follow-ups owed and the terms seen. (5, 8, 18 before 2026-12-05.)
+    assert [len(step) for step in seen] == [3, 4, 12], seen
