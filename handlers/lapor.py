@@ -8,6 +8,7 @@ context; *Batalkan perubahan terakhir* undoes the person's own last change.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any
 
@@ -229,8 +230,12 @@ async def _open(update: Update, context: BotContext, koperasi_id: int, target: s
     if view is None or outcome is None:
         await refuse(update, context)
         return
-    await answer_callback(update, context)
     text, markup = render_prompt(context.tr, outcome)
     label = Safe(target_label(context.tr, target))
     heading = context.tr.t("lapor.heading", target=label, nama=view.nama)
-    await reply(update, context, f"{heading}\n\n{text}", markup=markup)
+    # The callback's answer and the prompt at once: the update holds its concurrency slot
+    # for one Bot API round trip, not two (both are done before the update is).
+    await asyncio.gather(
+        answer_callback(update, context),
+        reply(update, context, f"{heading}\n\n{text}", markup=markup),
+    )
