@@ -7,7 +7,7 @@ render after the commit (a transaction never spans a Bot API call).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +35,8 @@ ACTIVE, SUSPENDED, DONE, EXPIRED = (
 # last unconfirmed getUpdates batch, which holds at most 100.
 APPLIED_UPDATES_KEPT = 100
 ALBUM_KEY = "_album"  # answers[ALBUM_KEY]: the album being collected (step, count, last item)
+# (step, answers, resumed) -> (step, answers): how `start` sets a form up (see there).
+Arrange = Callable[[str, dict[str, Any], bool], tuple[str, dict[str, Any]]]
 
 
 class FormEngine:
@@ -69,13 +71,16 @@ class FormEngine:
         now: datetime,
         chat: ChatForms,
         prefill: tuple[str, Mapping[str, Any]] | None = None,
+        arrange: Arrange | None = None,
     ) -> Outcome:
         """Makes `spec` the chat's active form, resuming its draft if one is kept.
 
         `prefill` (a step and answers) starts anew from there instead, e.g. a correction
-        at the review of the stored report. The chat's active form is suspended first,
-        unless `chat` knows there is none (a command has just suspended it, or the gate
-        found none): one statement less.
+        at the review of the stored report. `arrange` gets the step, the answers and
+        whether a draft resumes, and returns the step and answers to start with (a form
+        started from a menu sets its context and first step), saved in the same UPDATE.
+        The chat's active form is suspended first, unless `chat` knows there is none (a
+        command has just suspended it, or the gate found none): one statement less.
         """
         if chat.active:
             await self.suspend(uow, chat_id, now=now, chat=chat)
@@ -86,6 +91,8 @@ class FormEngine:
             session.step, session.answers, resumed = spec.first_step, {}, False
             if prefill is not None:
                 session.step, session.answers = prefill[0], dict(prefill[1])
+        if arrange is not None:
+            session.step, session.answers = arrange(session.step, dict(session.answers), resumed)
         session.status = ACTIVE
         self._touch(session, now)
         _next_prompt(session)

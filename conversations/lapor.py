@@ -47,6 +47,7 @@ from domain.rat.validation import MAX_MEMBERS, MODES
 from locales import N_, Catalogues
 from locales.labels import ITEM_STATE_KEYS, RAT_MODE_KEYS
 from services.rat_report import Context, Saved, record
+from services.rat_status import first_seen_terms, load_status, status_after
 from services.roles import viewer_of
 from storage.uow import UnitOfWork
 
@@ -142,15 +143,25 @@ async def _complete(
     today = completion_day(run.answers, run.now)
     context = Context(run.policy, today, run.now, catalogues)
     try:
-        saved = await record(uow, viewer, change_of(koperasi_id, run.answers, run.now), context)
+        recorded = await record(uow, viewer, change_of(koperasi_id, run.answers, run.now), context)
     except InputError as error:  # the cycle changed meanwhile: say why, nothing recorded
         return Reply(error.key, dict(error.params))
-    if saved in NOT_SAVED:  # the same value again: no history, and no card sent again
-        return Reply(NOT_SAVED[saved])
+    if recorded.saved in NOT_SAVED:  # the same value again: no history, and no card again
+        return Reply(NOT_SAVED[recorded.saved])
     key = N_("lapor.saved")
     if run.answers.get("elections") == "y":
         key = N_("lapor.saved_elections")  # new board members: confirm who sits on the board
-    return ShowStatusCard(Reply(key), koperasi_id)
+    # The card as this change leaves it, from the change's own reads (shown with the reply
+    # as one message); the terms its reader sees first are recorded as seen with the change.
+    card = None
+    if recorded.after is not None:
+        card = await status_after(uow, recorded.after, run.policy, today)
+    if card is None:
+        card = await load_status(uow, koperasi_id, run.policy, today)
+    terms: tuple[str, ...] = ()
+    if card is not None and viewer.person_id is not None:
+        terms = await first_seen_terms(uow, viewer.person_id, card, run.now)
+    return ShowStatusCard(Reply(key), koperasi_id, card, terms)
 
 
 def form(catalogues: Catalogues) -> FormSpec:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from config import AppConfig
     from domain.access import Viewer
     from domain.rat.policy import RatPolicy
+    from domain.rat.status import StatusCard
     from storage.uow import UnitOfWork
 
 Answers = dict[str, Any]
@@ -74,10 +75,19 @@ class ShowImportPreview:
 
 @dataclass(frozen=True)
 class ShowStatusCard:
-    """After a /lapor change: the reply, then the cooperative's RAT status card again."""
+    """After a /lapor change: the reply and the cooperative's RAT status card again, as one
+    message when `card` is given.
+
+    `card` is read in the change's own transaction (as committed with it), and `terms` are
+    the official terms its reader sees there for the first time (recorded as seen in that
+    transaction): no second transaction after the change. Without `card` the Telegram side
+    reads it.
+    """
 
     said: Reply
     koperasi_id: int
+    card: StatusCard | None = None
+    terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

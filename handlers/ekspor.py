@@ -42,7 +42,7 @@ from domain.rat.koperasi import local_date
 from handlers.auth import refuse, requires
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
-from handlers.replies import reply
+from handlers.replies import reply, reply_message
 from handlers.screens import show
 from locales import Safe, Translator, escape
 from runtime.offload import Budget, OffloadError, OverBudgetError, offload
@@ -203,7 +203,7 @@ async def _progress_message(update: Update, context: BotContext, text: str) -> M
             edited = await query.message.edit_text(text, reply_markup=None)
             if isinstance(edited, Message):
                 return edited
-    return await reply(update, context, text)
+    return await reply_message(update, context, text)
 
 
 async def _edit(message: Message | None, text: str) -> None:

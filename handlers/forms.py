@@ -24,6 +24,7 @@ from handlers.replies import reply
 from locales import Catalogues, Translator
 
 if TYPE_CHECKING:
+    from conversations.engine import Arrange
     from runtime.app import UnitOfWork
 
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
@@ -61,9 +62,10 @@ async def begin_form(
     spec: FormSpec,
     subject: str = "",
     prefill: tuple[str, Mapping[str, Any]] | None = None,
+    arrange: Arrange | None = None,
 ) -> Outcome:
-    """Starts `spec` (or resumes its draft; `prefill`: from that step with those answers)
-    for the viewer inside `uow`."""
+    """Starts `spec` (or resumes its draft; `prefill`: from that step with those answers;
+    `arrange`: see `FormEngine.start`) for the viewer inside `uow`."""
     viewer = context.viewer
     return await context.services.forms.start(
         uow,
@@ -74,6 +76,7 @@ async def begin_form(
         now=_now(context),
         chat=context.chat_forms,
         prefill=prefill,
+        arrange=arrange,
     )
 
 

@@ -8,6 +8,7 @@ context; *Batalkan perubahan terakhir* undoes the person's own last change.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -16,13 +17,13 @@ from telegram import Update
 
 from conversations.lapor import FIRST_STEPS, NAME
 from conversations.lapor_values import CTX, context_of, stale_step
-from conversations.outcome import Outcome, Result
 from domain.access import Role
 from domain.callbacks import LaporButton
 from domain.callbacks.rat import HISTORY, MENU, UNDO
 from domain.rat.policy import new_cycle_rules
 from domain.rat.report import HELD, ODS, is_target, late_year, menu
 from domain.rat.roles import may_confirm_ods, may_report
+from domain.rat.status import StatusCard
 from domain.rat.validation import MilestoneDates
 from handlers.auth import refuse, requires
 from handlers.board import choose_koperasi
@@ -32,7 +33,7 @@ from handlers.forms import begin_form, render_prompt
 from handlers.lapor_views import render_menu
 from handlers.replies import reply
 from handlers.riwayat import send_history
-from handlers.status_views import card_and_text, status_markup
+from handlers.status_views import card_and_text, may_see, status_markup, status_text
 from locales import N_, Safe
 from locales.labels import target_label
 from services.rat_menu import ReportView, load_report
@@ -144,6 +145,22 @@ async def send_card(update: Update, context: BotContext, koperasi_id: int) -> No
         await reply(update, context, text, markup=status_markup(context.tr, card))
 
 
+async def send_saved_card(
+    update: Update,
+    context: BotContext,
+    said: str,
+    card: StatusCard,
+    terms: tuple[str, ...],
+) -> None:
+    """What a change says, with the card as the change left it below it: one message (on a
+    weak signal one message arrives, or none, never half)."""
+    if not may_see(context.viewer, card.koperasi_id, card.petugas_id):
+        await reply(update, context, said)  # recorded by someone who may not see the card
+        return
+    text = "\n\n".join([said, status_text(context.tr, card, terms=terms)])
+    await reply(update, context, text, markup=status_markup(context.tr, card))
+
+
 def _sub_context(
     context: BotContext, view: ReportView, koperasi_id: int, target: str
 ) -> dict[str, Any] | None:
@@ -186,51 +203,59 @@ def _sub_context(
 
 
 async def _open(update: Update, context: BotContext, koperasi_id: int, target: str) -> None:
-    """Starts (or resumes) the target's sub-flow, its context and first step set."""
-    year = late_year(target)
-    view = await _report(context, koperasi_id, late=year is not None)
-    if view is not None and year is not None and year not in view.late_years:
-        async with context.services.uow(write=False) as uow:
-            if await returned_late_rat(uow, koperasi_id, year):  # the returned note's button
-                view = replace(view, late_years=(*view.late_years, year))
-    sub_ctx = _sub_context(context, view, koperasi_id, target) if view is not None else None
-    if view is None or sub_ctx is None:
-        await refuse(update, context)
-        return
-    await answer_callback(update, context)
+    """Starts (or resumes) the target's sub-flow, its context and first step set.
+
+    One writing transaction reads the cycle, checks the right and starts the form (the
+    session read once and written once, with its context).
+    """
     services = context.services
     spec = services.forms.forms[NAME]
+    policy = services.config.rat.policy()
+    year = late_year(target)
+    outcome = None
     async with services.uow() as uow:
-        outcome = await begin_form(context, uow, spec, f"{koperasi_id}:{target}")
-        # The session begin_form just started or resumed (held by this transaction).
-        session = None
-        if outcome.session_id is not None:
-            session = await uow.form_sessions.by_id(outcome.session_id)
-        if session is not None:
-            if outcome.resumed:
+        view = await load_report(
+            uow, koperasi_id, policy, _today(context), late=year is not None, states=False
+        )
+        # A returned late RAT's button reopens its year, though it no longer counts as missed.
+        if (
+            view is not None
+            and year is not None
+            and year not in view.late_years
+            and await returned_late_rat(uow, koperasi_id, year)
+        ):
+            view = replace(view, late_years=(*view.late_years, year))
+        sub_ctx = _sub_context(context, view, koperasi_id, target) if view is not None else None
+        if sub_ctx is not None:
+            first = FIRST_STEPS.get(sub_ctx["target"], spec.first_step)
+
+            def arrange(
+                step: str, answers: dict[str, Any], resumed: bool
+            ) -> tuple[str, dict[str, Any]]:
+                if not resumed:
+                    return first, {CTX: sub_ctx}
                 # A draft resumes with today's context (the day, the cycle's dates now);
                 # an answer the cycle no longer accepts is asked again.
-                answers = {**session.answers, CTX: sub_ctx}
+                answers = {**answers, CTX: sub_ctx}
                 stale = stale_step(answers)
                 if stale is not None:
                     answers.pop(stale)
-                    session.step = stale
-            else:
-                session.step = FIRST_STEPS.get(sub_ctx["target"], spec.first_step)
-                answers = {CTX: sub_ctx}
-            session.answers = answers
-            await uow.form_sessions.save(session)
-            outcome = Outcome(
-                Result.PROMPT,
-                spec,
-                session.id,
-                spec.step(session.step),
-                session.answers,
-                prompt=session.prompt_seq,
-                resumed=outcome.resumed,
+                    step = stale
+                return step, answers
+
+            outcome = await begin_form(
+                context, uow, spec, f"{koperasi_id}:{target}", arrange=arrange
             )
-        await uow.commit()
+            await uow.commit()
+    if view is None or outcome is None:
+        await refuse(update, context)
+        return
     text, markup = render_prompt(context.tr, outcome)
     label = Safe(target_label(context.tr, target, view.system))
     heading = context.tr.t("lapor.heading", target=label, nama=view.nama)
-    await reply(update, context, f"{heading}\n\n{text}", markup=markup)
+    # The callback's answer and the prompt at once: the update holds its concurrency slot
+    # for one Bot API round trip, not two (both are done before the update is).
+    await asyncio.gather(
+        answer_callback(update, context),
+        reply(update, context, f"{heading}\n\n{text}", markup=markup),
+    )

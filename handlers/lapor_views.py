@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from telegram import InlineKeyboardMarkup
 
 from domain.callbacks import LaporButton
@@ -33,7 +35,25 @@ def render_menu(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The menu: a line and a button per target, the missed years' late RAT (`late`), and
     *Batalkan perubahan terakhir* last. `system`: where the cooperative reports (its ODS
-    milestone reads SIMKOPDES for KDKMP)."""
+    milestone reads SIMKOPDES for KDKMP).
+
+    Remembered per reader's language, cooperative and states: a board opens the same menu
+    again and again between changes, and its ~22 buttons cost more to build than to read
+    the states (PTB's keyboard objects are immutable, so one can be sent many times).
+    """
+    return _menu(tr, koperasi_id, nama, tuple(entries), frozenset(mandatory), tuple(late), system)
+
+
+@functools.lru_cache(maxsize=2048)
+def _menu(
+    tr: Translator,
+    koperasi_id: int,
+    nama: str,
+    entries: tuple[MenuEntry, ...],
+    mandatory: frozenset[str],
+    late: tuple[int, ...],
+    system: str,
+) -> tuple[str, InlineKeyboardMarkup]:
     lines = [tr.t("lapor.menu.title", nama=nama)]
     items = [e for e in entries if e.target not in MILESTONES]
     milestones = [e for e in entries if e.target in MILESTONES]

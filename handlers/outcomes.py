@@ -37,7 +37,7 @@ from handlers.forms import (
     start_form,
 )
 from handlers.koperasi_screens import show_search_list
-from handlers.lapor import send_card
+from handlers.lapor import send_card, send_saved_card
 from handlers.petugas_actions import show_assign_search
 from handlers.register_import import show_preview
 from handlers.replies import reply
@@ -79,7 +79,11 @@ async def send_outcome(update: Update, context: BotContext, outcome: Outcome) ->
 
 async def show_result(update: Update, context: BotContext, result: FormResult) -> None:
     """The completion text, then what the result asks for."""
-    await reply(update, context, render_said(context.tr, context.services.catalogues, result))
+    said_text = render_said(context.tr, context.services.catalogues, result)
+    if isinstance(result, ShowStatusCard) and result.card is not None:
+        await send_saved_card(update, context, said_text, result.card, result.terms)
+        return
+    await reply(update, context, said_text)
     viewer = context.viewer
     match result:
         case Reply():

@@ -1,6 +1,16 @@
-"""Direct replies to the sender of the current update (everything else goes through the outbox)."""
+"""Direct replies to the sender of the current update (everything else goes through the outbox).
+
+A text reply is sent as a plain Bot API call (`Bot.do_api_request`, no return type): PTB would
+otherwise parse the sent message back into a `Message` — with every button of its keyboard —
+which nobody reads (a /lapor menu's parse cost more CPU than building it). The call still
+goes through the application's rate limiter (`runtime.chat_waits`, the chat's flood waits)
+and raises the same `telegram.error` exceptions; the message id comes back for a caller
+that edits the message later.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, InputFile, Message, Update
 
@@ -18,8 +28,9 @@ async def reply(
     *,
     markup: InlineKeyboardMarkup | None = None,
     kind: ReplyKind = ReplyKind.NEEDED,
-) -> Message | None:
-    """Sends `text` (HTML, rendered by the translator) to the chat of the current update.
+) -> int | None:
+    """Sends `text` (HTML, rendered by the translator) to the chat of the current update;
+    returns the sent message's id.
 
     Under a flood wait of the chat it is sent after the wait; a `kind` of hint may be
     dropped instead (`runtime.chat_waits`), and then None is returned.
@@ -27,10 +38,35 @@ async def reply(
     chat = update.effective_chat
     if chat is None:
         return None
+    bot = context.bot
+    params: dict[str, Any] = {"chat_id": chat.id, "text": text}
+    defaults = bot.defaults  # parse mode and link previews, as the typed call would send
+    if defaults is not None:
+        if defaults.parse_mode is not None:
+            params["parse_mode"] = defaults.parse_mode
+        if defaults.link_preview_options is not None:
+            params["link_preview_options"] = defaults.link_preview_options
+    if markup is not None:
+        params["reply_markup"] = markup
     try:
         with reply_kind(kind):
-            # Parse mode and link previews come from the application's Defaults.
-            return await context.bot.send_message(chat_id=chat.id, text=text, reply_markup=markup)
+            # The lower-case name: PTB warns when the typed method's own name is used here.
+            sent = await bot.do_api_request("sendmessage", api_kwargs=params)
+    except ReplyDropped:
+        return None
+    message_id = sent.get("message_id") if isinstance(sent, dict) else None
+    return message_id if isinstance(message_id, int) else None
+
+
+async def reply_message(update: Update, context: BotContext, text: str) -> Message | None:
+    """`reply`, returning the sent `Message` for a caller that edits it later (a progress
+    message): PTB parses it back, which costs what `reply` saves."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    try:
+        with reply_kind(ReplyKind.NEEDED):
+            return await context.bot.send_message(chat_id=chat.id, text=text)
     except ReplyDropped:
         return None
 

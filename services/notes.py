@@ -39,7 +39,8 @@ async def queue_note(
     idempotency_key = f"note:{person.id}:{key}:{cause}"
     if about is not None:
         idempotency_key = about_key(about, idempotency_key)
-    await uow.outbox.enqueue(
+    # Once per key: the same note again is one ignored INSERT (no read of the queued row).
+    await uow.outbox.enqueue_once(
         idempotency_key=idempotency_key,
         chat_id=chat_id,
         method="sendMessage",

@@ -12,6 +12,7 @@ from domain.rat.policy import CycleRules, KoperasiRules, RatPolicy
 from domain.rat.recompute import plan_recompute
 from domain.rat.report import DATE_FIELDS, HELD, MINUTES
 from domain.rat.validation import MilestoneDates
+from domain.rat.years import late_rat_years
 from storage.repositories.rat_cycle import DEADLINE_COLUMNS
 from storage.uow import UnitOfWork
 
@@ -27,7 +28,7 @@ class ReportView:
     evidence: bool  # whether item prompts ask for files (not for KDKMP)
     rules: CycleRules
     dates: MilestoneDates
-    states: dict[str, str]
+    states: dict[str, str]  # empty when read without them (opening a sub-flow)
     minutes: bool
     late_years: tuple[int, ...]  # missed years whose late RAT can still be recorded
     koperasi_rules: KoperasiRules  # what a missed year's new cycle is built from
@@ -48,13 +49,20 @@ class ReportView:
 
 
 async def load_report(
-    uow: UnitOfWork, koperasi_id: int, policy: RatPolicy, today: date, *, late: bool = True
+    uow: UnitOfWork,
+    koperasi_id: int,
+    policy: RatPolicy,
+    today: date,
+    *,
+    late: bool = True,
+    states: bool = True,
 ) -> ReportView | None:
     """The cooperative's current cycle; None when it has none (or does not exist).
 
     `late`: find the missed years whose late RAT can be recorded (the menu, a late-RAT
     target), reading the cooperative as the recompute does (its cycles' states with it); a
-    sub-flow of the current cycle reads only the current cycle's states.
+    sub-flow of the current cycle reads only the current cycle's states, and `states=False`
+    (opening a sub-flow, which validates against the cycle's dates) not even those.
     """
     row = await uow.rat_report.report_row(koperasi_id)  # the cooperative and its cycle
     if row is None:
@@ -63,10 +71,14 @@ async def load_report(
         row.tahun_buku, {name: getattr(row, name) for name in DEADLINE_COLUMNS}, row.checklist_spec
     )
     late_years: tuple[int, ...] = ()
-    if late:  # the recompute's own read: the current cycle's states come with it
-        late_years, states = await _late_years(uow, koperasi_id, row.tahun_buku, policy, today)
+    fye = FiscalYearEnd(row.fye_month, row.fye_day)
+    if late and _may_have_late_years(row.tahun_buku, fye, row.tgl_badan_hukum, policy, today):
+        # The recompute's own read: the current cycle's states come with it.
+        late_years, found = await _late_years(uow, koperasi_id, row.tahun_buku, policy, today)
+    elif states:
+        found = await uow.rat_report.states(row.cycle_id)
     else:
-        states = await uow.rat_report.states(row.cycle_id)
+        found = {}
     dates = MilestoneDates(**{f.name: getattr(row, f.name) for f in fields(MilestoneDates)})
     if policy.register_rat_reported and from_register(rules) and dates.reported_date is None:
         # A RAT the register records counts as reported, as its stage says (DILAPORKAN).
@@ -79,14 +91,29 @@ async def load_report(
         evidence=evidence_requested(row.segmen),
         rules=rules,
         dates=dates,
-        states=states,
+        states=found,
         minutes=row.minutes_uploaded_at is not None,
         late_years=late_years,
-        koperasi_rules=KoperasiRules(
-            row.bentuk, FiscalYearEnd(row.fye_month, row.fye_day), row.wajib_audit
-        ),
+        koperasi_rules=KoperasiRules(row.bentuk, fye, row.wajib_audit),
         system=reporting_system(row.segmen),
     )
+
+
+def _may_have_late_years(
+    current: int, fye: FiscalYearEnd, legal_date: date | None, policy: RatPolicy, today: date
+) -> bool:
+    """Whether any year but the current cycle's is inside its late-RAT window today, as if no
+    RAT had been held: most days none is (the window closes 18 months after a year's end),
+    and the menu then needs neither the RAT history nor the recompute's rule."""
+    years = late_rat_years(
+        today,
+        fye,
+        (),
+        current=current,
+        late_rat_months=policy.late_rat_months,
+        legal_date=legal_date,
+    )
+    return bool(years)
 
 
 async def _late_years(

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from domain.rat.koperasi import local_date
 from domain.rat.policy import RatPolicy
 from domain.rat.recompute import RatPlan, StoredRat, plan_recompute
+from storage.repositories.rat_cycle import Locked
 from storage.uow import UnitOfWork
 
 BATCH_SIZE = 1_000
@@ -70,6 +71,31 @@ async def recompute_koperasi(
     """
     rats = await uow.rat_cycles.load([koperasi_id])
     return await _recompute_batch(uow, rats, RecomputeOptions(policy, today, now))
+
+
+async def recompute_one(
+    uow: UnitOfWork,
+    koperasi_id: int,
+    policy: RatPolicy,
+    today: date,
+    *,
+    now: datetime,
+    locked: Locked | None = None,
+) -> tuple[StoredRat, RatPlan] | None:
+    """`recompute_koperasi`, returning what it read (after the caller's change) and its plan:
+    the cooperative's standing as the transaction leaves it, for the status card without a
+    second read. None when the cooperative does not exist.
+
+    `locked`: the cooperative's row as the change's lock read it (`lock_for_change`); only
+    its cycles and states are read then.
+    """
+    if locked is not None:
+        rats = [await uow.rat_cycles.load_locked(locked)]
+    else:
+        rats = await uow.rat_cycles.load([koperasi_id])
+    planned: list[tuple[StoredRat, RatPlan]] = []
+    await _recompute_batch(uow, rats, RecomputeOptions(policy, today, now), planned)
+    return planned[0] if planned else None
 
 
 async def recompute_after_import(
@@ -152,9 +178,13 @@ async def recompute_after_register_change(
 
 
 async def _recompute_batch(
-    uow: UnitOfWork, rats: Sequence[StoredRat], options: RecomputeOptions
+    uow: UnitOfWork,
+    rats: Sequence[StoredRat],
+    options: RecomputeOptions,
+    planned: list[tuple[StoredRat, RatPlan]] | None = None,
 ) -> RecomputeCounts:
-    """Plans and writes one batch of cooperatives, as read (and locked) in this transaction."""
+    """Plans and writes one batch of cooperatives, as read (and locked) in this transaction;
+    `planned` gets each cooperative with its plan."""
     repository = uow.rat_cycles
     plans = [
         (
@@ -169,6 +199,8 @@ async def _recompute_batch(
         )
         for rat in rats
     ]
+    if planned is not None:
+        planned.extend(plans)
     new = [(rat.koperasi_id, plan.new_cycle) for rat, plan in plans if plan.new_cycle]
     new_ids = await repository.insert_cycles(new, now=options.now)
     created = dict(zip((koperasi_id for koperasi_id, _ in new), new_ids, strict=True))

@@ -18,11 +18,12 @@ from typing import Any
 from domain.access import Viewer
 from domain.rat.calendar import FiscalYearEnd
 from domain.rat.policy import CycleRules, KoperasiRules, RatPolicy, new_cycle_rules
+from domain.rat.recompute import RatPlan, StoredRat
 from domain.rat.report import DATE_COLUMNS, ODS, as_text, from_text
 from domain.rat.roles import may_confirm_ods, may_report, recorded_on_behalf
 from domain.rat.validation import MilestoneDates, change_milestone
 from locales import Catalogues
-from services.rat_recompute import recompute_koperasi
+from services.rat_recompute import recompute_koperasi, recompute_one
 from services.rat_verify import notify_officer
 from storage.repositories.rat_cycle import DEADLINE_COLUMNS
 from storage.tables import ChecklistEntry, CycleChange, Evidence, RatCycle
@@ -82,22 +83,44 @@ class Context:
     catalogues: Catalogues | None = None
 
 
-async def record(uow: UnitOfWork, viewer: Viewer, change: ReportChange, ctx: Context) -> Saved:
+@dataclass(frozen=True)
+class After:
+    """A cooperative as a saved change left it: the recompute's read (after the change) and
+    plan, with what the lock read — all the status card needs, without reading it again."""
+
+    rat: StoredRat
+    plan: RatPlan
+    nama: str
+    petugas_id: int | None
+    officer_name: str | None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What became of a change, and (saved) the cooperative as it left it."""
+
+    saved: Saved
+    after: After | None = None
+
+
+async def record(uow: UnitOfWork, viewer: Viewer, change: ReportChange, ctx: Context) -> Recorded:
     """Applies `change` to the cooperative's current cycle; InputError for invalid dates."""
     kid = change.koperasi_id
     # Locked first, its officer and name read with the lock (the right is checked next:
     # a refused change ends the transaction at once, changing nothing).
-    petugas, nama = await uow.rat_cycles.lock_for_change(kid) or (None, "")
+    locked = await uow.rat_cycles.lock_for_change(kid)
+    petugas = locked.petugas_id if locked is not None else None
+    nama = locked.nama if locked is not None else ""
     if not may_report(viewer, kid, petugas) or (
         change.target == ODS and not may_confirm_ods(viewer, kid, petugas)
     ):
-        return Saved.NOT_ALLOWED
+        return Recorded(Saved.NOT_ALLOWED)
     if change.tahun_buku is not None:
         cycle = await _year_cycle(uow, kid, change.tahun_buku, ctx)
     else:
         cycle = await uow.rat_report.current_cycle(kid)
     if cycle is None:
-        return Saved.NO_CYCLE
+        return Recorded(Saved.NO_CYCLE)
     on_behalf = recorded_on_behalf(viewer, kid, petugas)
     if change.item:
         rows = await _set_item(uow, cycle.id, change, viewer.person_id, on_behalf, ctx.now)
@@ -107,13 +130,19 @@ async def record(uow: UnitOfWork, viewer: Viewer, change: ReportChange, ctx: Con
     for piece in change.evidence:
         uow.rat_report.add(_evidence(cycle.id, change, piece, viewer.person_id, ctx.now))
     if not rows and not change.evidence:
-        return Saved.UNCHANGED
+        return Recorded(Saved.UNCHANGED)
     for row in rows:
         uow.rat_report.add(row)
-    await recompute_koperasi(uow, kid, ctx.policy, ctx.today, now=ctx.now)
+    recomputed = await recompute_one(uow, kid, ctx.policy, ctx.today, now=ctx.now, locked=locked)
+    officer = locked.officer if locked is not None else None
     if not on_behalf and ctx.catalogues is not None:
-        await notify_officer(uow, ctx.catalogues, kid, nama, ctx.now, petugas_id=petugas)
-    return Saved.SAVED
+        await notify_officer(
+            uow, ctx.catalogues, kid, nama, ctx.now, petugas_id=petugas, officer=officer
+        )
+    if recomputed is None or locked is None:  # pragma: no cover - locked: it exists
+        return Recorded(Saved.SAVED)
+    rat, plan = recomputed
+    return Recorded(Saved.SAVED, After(rat, plan, nama, petugas, locked.officer_name))
 
 
 async def undo_last(uow: UnitOfWork, viewer: Viewer, koperasi_id: int, ctx: Context) -> Saved:
@@ -125,7 +154,7 @@ async def undo_last(uow: UnitOfWork, viewer: Viewer, koperasi_id: int, ctx: Cont
     change: an officer's or admin's undo is "dicatat oleh petugas", a board member's is not.
     """
     locked = await uow.rat_cycles.lock_for_change(koperasi_id)
-    petugas = locked[0] if locked is not None else None
+    petugas = locked.petugas_id if locked is not None else None
     if viewer.person_id is None or not may_report(viewer, koperasi_id, petugas):
         return Saved.NOT_ALLOWED
     last = await uow.rat_report.last_changes(koperasi_id, viewer.person_id)

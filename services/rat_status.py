@@ -15,6 +15,7 @@ from domain.rat.checklist import reporting_system
 from domain.rat.policy import CycleRules, RatPolicy
 from domain.rat.status import CycleStatus, StatusCard, cycle_status, facts_of, with_follow_ups
 from domain.rat.terms import card_terms, to_explain
+from services.rat_report import After
 from services.tindak_lanjut import owed_by_koperasi
 from storage.repositories.rat_cycle import DEADLINE_COLUMNS, MILESTONE_COLUMNS
 from storage.uow import UnitOfWork
@@ -54,9 +55,59 @@ async def load_status(
         cycle=current,
         reporting_system=reporting_system(row.segmen),
     )
-    # The follow-ups from officers' visits that the board owes, earliest due first; the date
-    # in digits reads the same in every language.
-    owed = await owed_by_koperasi(uow, koperasi_id, today)
+    return await _with_owed(uow, card, today)
+
+
+async def status_after(
+    uow: UnitOfWork, after: After, policy: RatPolicy, today: date
+) -> StatusCard | None:
+    """The card as a saved change left the cooperative, from the change's own reads (the
+    lock's row, the recompute's read and plan): only the follow-ups owed are read. None when
+    the recompute made the current cycle just now (the caller reads the card instead)."""
+    values = after.plan.koperasi_values
+    current = after.plan.state.current_tahun_buku
+    cycle = None
+    if current is not None:
+        stored = after.rat.cycles.get(current)
+        if stored is None:
+            return None
+        cycle = cycle_status(
+            stored.rules,
+            stored.facts,
+            stored.mode,
+            today,
+            activity=_text(values.get("status_aktivitas")),
+            policy=policy,
+        )
+    last_year, last_date = values.get("last_rat_tahun_buku"), values.get("last_rat_date")
+    card = StatusCard(
+        koperasi_id=after.rat.koperasi_id,
+        nama=after.nama,
+        tahap=stage_of(_text(values.get("tahap"))),
+        flags=flags_of(
+            bool(values.get("flag_terlambat_target")),
+            bool(values.get("flag_terlambat_lapor")),
+            bool(values.get("flag_lewat_batas_uu")),
+            bool(values.get("flag_tidak_rat")),
+        ),
+        status_aktivitas=_text(values.get("status_aktivitas")),
+        petugas_id=after.petugas_id,
+        petugas_name=after.officer_name,
+        last_rat_tahun_buku=last_year if isinstance(last_year, int) else None,
+        last_rat_date=last_date if isinstance(last_date, date) else None,
+        cycle=cycle,
+    )
+    return await _with_owed(uow, card, today)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+async def _with_owed(uow: UnitOfWork, card: StatusCard, today: date) -> StatusCard:
+    """The card with the follow-ups from officers' visits the board owes, earliest due
+    first; the date in digits reads the same in every language."""
+    owed = await owed_by_koperasi(uow, card.koperasi_id, today)
     lines = [
         f"{shorten(item.description, 150)} ({item.due_date:%d-%m-%Y})"
         for item in owed[:MAX_FOLLOW_UPS]

@@ -21,7 +21,7 @@ from locales import N_, Catalogues
 from locales.labels import target_label
 from services.notes import NOTE_KIND, queue_note
 from storage.repositories.outbox import PRIORITY_INTERACTIVE
-from storage.tables import ChecklistEntry, CycleChange, RatCycle
+from storage.tables import ChecklistEntry, CycleChange, Person, RatCycle
 from storage.uow import UnitOfWork
 
 VERIFIED, RETURNED, UNCHECKED = "verified", "returned", "none"
@@ -66,12 +66,15 @@ async def notify_officer(
     now: datetime,
     *,
     petugas_id: int | None,
+    officer: Person | None = None,
 ) -> None:
-    """Tells the cooperative's officer (`petugas_id`, as the change read it with its lock)
-    a board reported (at most once an hour per cooperative)."""
+    """Tells the cooperative's officer (`petugas_id`, as the change read it with its lock;
+    `officer`: that person, when the lock read it too) a board reported (at most once an
+    hour per cooperative)."""
     if petugas_id is None:
         return
-    officer = await uow.people.get(petugas_id)
+    if officer is None or officer.id != petugas_id:
+        officer = await uow.people.get(petugas_id)
     hour = now.strftime("%Y%m%d%H")
     cause = f"lapor:{koperasi_id}:{hour}"
     await queue_note(

@@ -41,6 +41,7 @@ class StoredCycle:
     rules: CycleRules
     facts: CycleFacts
     stored: Mapping[str, object]  # `tahap` and the `flag_*` columns as stored
+    mode: str | None = None  # the planned RAT's mode (the status card shows it)
 
     @property
     def open(self) -> bool:

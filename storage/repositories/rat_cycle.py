@@ -12,13 +12,14 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
     Row,
     Table,
     Text,
+    bindparam,
     cast,
     insert,
     select,
@@ -31,7 +32,7 @@ from domain.rat.policy import CycleRules
 from domain.rat.recompute import KOPERASI_FIELDS, StoredCycle, StoredRat
 from domain.stages import CycleFacts
 from storage.repositories.base import Repository, update_rows_by_id
-from storage.tables import ChecklistEntry, Koperasi, RatCycle
+from storage.tables import ChecklistEntry, Koperasi, Person, RatCycle
 
 DEADLINE_COLUMNS = (
     "fiscal_year_end",
@@ -57,6 +58,44 @@ CYCLE_STATE_COLUMNS = (
 _KOPERASI_STORED = (*KOPERASI_FIELDS, "current_rat_cycle_id")
 
 
+class Locked(NamedTuple):
+    """What a change reads with the cooperative's lock."""
+
+    petugas_id: int | None
+    nama: str
+    officer: Person | None  # kept referenced: the session's identity map holds it weakly
+    row: Row[*tuple[Any, ...]]  # the cooperative's columns the recompute reads (`load_locked`)
+
+    @property
+    def officer_name(self) -> str | None:
+        """The officer's name, as the status card shows it."""
+        return self.officer.full_name if self.officer is not None else None
+
+
+# What the recompute reads of a cooperative (`load`, and with a change's lock).
+_KOPERASI_COLUMNS = (
+    Koperasi.id,
+    Koperasi.bentuk,
+    Koperasi.fye_month,
+    Koperasi.fye_day,
+    Koperasi.wajib_audit,
+    Koperasi.tgl_badan_hukum,
+    Koperasi.rat_history_from,
+    *(getattr(Koperasi, name) for name in _KOPERASI_STORED),
+)
+# A change's lock reads what the recompute after it reads of the cooperative (a change
+# writes only cycles and entries: the row is still what is stored), and the officer as an
+# entity: telling the officer of a board's report (`services.rat_verify.notify_officer`)
+# then reads nobody again.
+_LOCK = (
+    select(*_KOPERASI_COLUMNS, Koperasi.petugas_id, Koperasi.nama, Person)
+    .outerjoin(Person, Person.id == Koperasi.petugas_id)
+    .where(Koperasi.id == bindparam("koperasi_id"))
+    # Only the cooperative's row (PostgreSQL refuses to lock the outer join's nullable side).
+    .with_for_update(key_share=True, of=Koperasi)
+)
+
+
 def _table(entity: type[Koperasi] | type[RatCycle] | type[ChecklistEntry]) -> Table:
     """The Core table of a mapped class, for executemany statements."""
     return entity.metadata.tables[entity.__tablename__]
@@ -77,16 +116,14 @@ class RatCycleRepository(Repository):
             select(Koperasi.id).where(Koperasi.id == koperasi_id).with_for_update(key_share=True)
         )
 
-    async def lock_for_change(self, koperasi_id: int) -> tuple[int | None, str] | None:
-        """`lock_koperasi`, reading the cooperative's officer and name with the lock (one
-        statement for what a change checks and tells); None when it does not exist."""
-        stmt = (
-            select(Koperasi.petugas_id, Koperasi.nama)
-            .where(Koperasi.id == koperasi_id)
-            .with_for_update(key_share=True)
-        )
-        row = (await self.session.execute(stmt)).one_or_none()
-        return None if row is None else (row.petugas_id, row.nama)
+    async def lock_for_change(self, koperasi_id: int) -> Locked | None:
+        """`lock_koperasi`, reading the cooperative's officer (the person too), name and
+        officer's name with the lock (one statement for what a change checks, tells and
+        shows); None when it does not exist."""
+        row = (await self.session.execute(_LOCK, {"koperasi_id": koperasi_id})).one_or_none()
+        if row is None:
+            return None
+        return Locked(row.petugas_id, row.nama, row.Person, row)
 
     async def next_batch(self, *, after: int, limit: int) -> list[StoredRat]:
         """The next `limit` cooperatives by id above `after`, as `load` reads them.
@@ -116,6 +153,12 @@ class RatCycleRepository(Repository):
         query = _KOPERASI.where(Koperasi.id.in_(ids)).order_by(Koperasi.id)
         rows = (await self.session.execute(query)).all()
         return await self._with_cycles(rows, RatCycle.koperasi_id.in_(ids))
+
+    async def load_locked(self, locked: Locked) -> StoredRat:
+        """`load` of the cooperative a change locked (`lock_for_change`), its row as the lock
+        read it: its cycles and checklist states only, read now (after the change)."""
+        [rat] = await self._with_cycles([locked.row], RatCycle.koperasi_id == locked.row.id)
+        return rat
 
     async def _with_cycles(
         self, koperasi: Sequence[Row[Any]], in_batch: ColumnElement[bool]
@@ -211,16 +254,7 @@ class RatCycleRepository(Repository):
 
 
 _KOPERASI = (
-    select(
-        Koperasi.id,
-        Koperasi.bentuk,
-        Koperasi.fye_month,
-        Koperasi.fye_day,
-        Koperasi.wajib_audit,
-        Koperasi.tgl_badan_hukum,
-        Koperasi.rat_history_from,
-        *(getattr(Koperasi, name) for name in _KOPERASI_STORED),
-    )
+    select(*_KOPERASI_COLUMNS)
     # FOR NO KEY UPDATE (PostgreSQL): rows referring to the cooperative can still be added.
     .with_for_update(key_share=True)
 )
@@ -231,6 +265,7 @@ _CYCLES = select(
     # As text: the rules are built once per distinct spec (`_rules`), not decoded per row.
     cast(RatCycle.checklist_spec, Text).label("checklist_spec"),
     RatCycle.ods_confirmed_by_person_id,
+    RatCycle.mode,
     *(getattr(RatCycle, name) for name in DEADLINE_COLUMNS),
     *(getattr(RatCycle, name) for name in MILESTONE_COLUMNS),
     *(getattr(RatCycle, name) for name in CYCLE_STATE_COLUMNS),
@@ -264,7 +299,7 @@ def _stored_cycle(row: Row[Any], states: Mapping[str, str]) -> StoredCycle:
         ods_confirmed=row.ods_confirmed_by_person_id is not None,
     )
     stored = {name: getattr(row, name) for name in CYCLE_STATE_COLUMNS}
-    return StoredCycle(row.id, rules, facts, stored)
+    return StoredCycle(row.id, rules, facts, stored, row.mode)
 
 
 def _stored_rat(row: Row[Any], cycles: Mapping[int, StoredCycle]) -> StoredRat:

@@ -34,6 +34,7 @@ _REPORT = (
         Koperasi.fye_month,
         Koperasi.fye_day,
         Koperasi.wajib_audit,
+        Koperasi.tgl_badan_hukum,
         RatCycle.id.label("cycle_id"),
         RatCycle.tahun_buku,
         RatCycle.checklist_spec,

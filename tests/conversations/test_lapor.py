@@ -72,9 +72,9 @@ async def test_board_member_marks_an_item_done_with_a_file_and_sees_the_card(
     assert "sebagai berkas" in ask_file.body  # the LPJ: a file keeps signatures readable
     await rina.send_document(b"%PDF-1.4 lpj", "lpj.pdf")
     await conv.deliver()
-    replies = await rina.wait_for_reply(2)
-    assert "Tersimpan" in replies[0].body
-    assert "Checklist: 3/7 butir wajib terpenuhi" in replies[1].body
+    [saved] = await rina.wait_for_reply(1)  # one message: what happened, the card below
+    assert saved.body.startswith("Tersimpan")
+    assert "Checklist: 3/7 butir wajib terpenuhi" in saved.body
     cycle_id = koperasi["sejahtera_cycle"]
     entry = await _entry(conv, cycle_id, "A4")
     assert entry is not None
@@ -104,8 +104,7 @@ async def test_a_planned_date_before_the_year_end_is_refused_and_asked_again_the
     assert "31 Desember 2026" in refused.body  # why: the fiscal year has not ended then
     assert "Tanggal berapa RAT direncanakan?" in refused.body  # and the same question
     await conv.say(rina, "15-03-2027")
-    await conv.press(rina, "2. daring (online)", count=2)
-    card = await rina.last_message()
+    card = await conv.press(rina, "2. daring (online)")
     assert "Rencana RAT: 15 Maret 2027, daring (online)" in card.body
     cycle = await _cycle(conv, koperasi["sejahtera_cycle"])
     assert (str(cycle.planned_date), cycle.mode) == ("2027-03-15", "daring")
@@ -133,9 +132,8 @@ async def test_rat_held_more_present_than_registered_is_refused_quorum_computed(
     refused = await conv.say(rina, "dua belas juta")
     assert "Berapa jumlah SHU" in refused.body  # not a number: the reason, the same question
     await conv.say(rina, "12.500.000")
-    done = await conv.press(rina, "1. Ya", count=2)  # elections held
-    assert "periksa susunan pengurus" in (await rina.messages())[-2].body
-    card = done
+    card = await conv.press(rina, "1. Ya")  # elections held
+    assert "periksa susunan pengurus" in card.body
     assert "Tahap: RAT terlaksana" in card.body
     cycle = await _cycle(conv, koperasi["sejahtera_cycle"])
     assert (cycle.members_registered, cycle.members_present) == (120, 80)
@@ -161,7 +159,7 @@ async def test_officer_records_on_the_boards_behalf_and_confirms_ods(
     await conv.press(ani, "⬜ A5")
     await conv.press(ani, "3. Selesai")
     await conv.say(ani, "-")
-    await conv.press(ani, "2. Lewati", count=2)
+    await conv.press(ani, "2. Lewati")
     entry = await _entry(conv, koperasi["sejahtera_cycle"], "A5")
     assert entry is not None
     assert (entry.status, entry.note) == ("selesai", None)
@@ -227,7 +225,7 @@ async def test_a_missed_years_late_rat_is_recorded_and_clears_tidak_rat(
     for _ in range(3):
         await conv.press(siti, "1. Ya")
     await conv.press(siti, "2. Tidak")
-    card = await conv.press(siti, "2. Tidak", count=2)
+    card = await conv.press(siti, "2. Tidak")
     assert "RAT terakhir: tahun buku 2025, diadakan 15 Juni 2026" in card.body
     assert "tidak RAT" not in card.body
     async with conv.app.bot_data.services.uow(write=False) as uow:
@@ -279,7 +277,7 @@ async def test_undo_refuses_when_the_field_was_changed_since(
     await conv.press(ani, "✅ A4")
     await conv.press(ani, "2. Sedang dikerjakan")
     await conv.say(ani, "-")
-    await conv.press(ani, "2. Lewati", count=2)
+    await conv.press(ani, "2. Lewati")
     history = await _history(conv, koperasi["sejahtera_cycle"])
     await conv.say(rina, "/lapor")
     refused = await conv.press(rina, "↩️ Batalkan perubahan terakhir")
@@ -300,7 +298,7 @@ async def test_an_officers_undo_is_recorded_as_the_officers(
     await conv.press(ani, "⬜ A5")
     await conv.press(ani, "3. Selesai")
     await conv.say(ani, "-")
-    await conv.press(ani, "2. Lewati", count=2)
+    await conv.press(ani, "2. Lewati")
     await conv.say(ani, "/koperasi")
     await _edited(conv, ani, "1")
     await conv.press(ani, "📝 Catat laporan RAT")
@@ -338,7 +336,7 @@ async def test_a_draft_resumed_days_later_takes_todays_date(
     for _ in range(3):
         await conv.press(rina, "1. Ya")
     await conv.press(rina, "2. Tidak")  # no SHU decided
-    await conv.press(rina, "2. Tidak", count=2)  # no elections
+    await conv.press(rina, "2. Tidak")  # no elections
     cycle = await _cycle(conv, koperasi["sejahtera_cycle"])
     assert str(cycle.held_date) == "2027-01-12"
     [held] = [h for h in await _history(conv, cycle.id) if h.field == "held_date"]
@@ -382,7 +380,7 @@ async def test_a_resumed_draft_asks_again_an_answer_the_cycle_no_longer_accepts(
     await _edited(conv, ani, "1")
     await conv.press(ani, "📝 Catat laporan RAT")
     await conv.press(ani, "⬜ Undangan terkirim")
-    await conv.say(ani, "04-01-2027", count=2)
+    await conv.say(ani, "04-01-2027")
     await conv.say(rina, "/lapor")
     resumed = await conv.press(rina, "⬜ RAT terlaksana")
     assert "Melanjutkan draf" in resumed.body
@@ -395,7 +393,7 @@ async def test_a_resumed_draft_asks_again_an_answer_the_cycle_no_longer_accepts(
     for _ in range(3):  # LPJ, statements, RK/RAPB
         await conv.press(rina, "1. Ya")
     await conv.press(rina, "2. Tidak")  # no SHU distribution decided
-    await conv.press(rina, "2. Tidak", count=2)  # no elections
+    await conv.press(rina, "2. Tidak")  # no elections
     cycle = await _cycle(conv, koperasi["sejahtera_cycle"])
     assert (str(cycle.held_date), cycle.members_registered, cycle.members_present) == (
         "2027-01-04",
@@ -418,6 +416,31 @@ async def test_the_shu_amount_is_read_as_rupiah_the_way_treasurers_write_it(
     assert "Berapa jumlah SHU" in refused.body  # the reason, the same question
     asked = await conv.say(rina, "Rp 12,5 juta")
     assert "pemilihan" in asked.body
-    await conv.press(rina, "2. Tidak", count=2)
+    await conv.press(rina, "2. Tidak")
     cycle = await _cycle(conv, koperasi["sejahtera_cycle"])
     assert cycle.shu_amount == 12_500_000
+
+
+async def test_the_card_under_a_saved_change_is_the_card_status_reads_afresh(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    """The card sent with "Tersimpan" is built from the change's own reads (the lock's row,
+    the recompute's read and plan); /status reads the stored rows again: they must agree."""
+    rina = driver.user(RINA, "Rina")
+    await conv.say(rina, "/status")  # the official terms explained once, before comparing
+    await conv.say(rina, "/lapor")
+    saved = await _a4_done(conv, rina, "⬜ A4")
+    status = await conv.say(rina, "/status")
+    assert saved.body == f"Tersimpan. Terima kasih!\n\n{status.body}"
+    assert saved.buttons == status.buttons
+    await conv.say(rina, "/lapor")
+    await conv.press(rina, "⬜ RAT terlaksana")
+    for answer in ("03-01-2027", "40", "30"):
+        await conv.say(rina, answer)
+    for _ in range(3):
+        await conv.press(rina, "1. Ya")
+    await conv.press(rina, "2. Tidak")
+    held = await conv.press(rina, "2. Tidak")
+    status = await conv.say(rina, "/status")
+    assert "Tahap: RAT terlaksana" in status.body  # stage and last RAT changed with it
+    assert held.body == f"Tersimpan. Terima kasih!\n\n{status.body}"

@@ -101,7 +101,7 @@ async def _item_done(user: UserSession, code: str, *, office: bool = False) -> B
     await _press(user, f"⬜ {code}")
     await _press(user, "3. Selesai")
     await _say(user, "-")
-    return await _press(user, "2. Lewati", count=2)
+    return await _press(user, "2. Lewati")
 
 
 async def _dated(
@@ -109,14 +109,14 @@ async def _dated(
 ) -> BotMessage:
     await _menu(user, office)
     await _press(user, f"⬜ {milestone}")
-    return await _say(user, day, count=2)
+    return await _say(user, day)
 
 
 async def _planned(user: UserSession, day: str, *, office: bool = False) -> BotMessage:
     await _menu(user, office)
     await _press(user, "⬜ Rencana tanggal dan cara RAT")
     await _say(user, day)
-    return await _press(user, "1. tatap muka (luring)", count=2)
+    return await _press(user, "1. tatap muka (luring)")
 
 
 async def _held(user: UserSession, day: str, *, office: bool = False) -> BotMessage:
@@ -128,7 +128,7 @@ async def _held(user: UserSession, day: str, *, office: bool = False) -> BotMess
     for _ in range(3):  # LPJ, statements, RK/RAPB
         await _press(user, "1. Ya")
     await _press(user, "2. Tidak")  # no SHU decided: its amount is not asked
-    return await _press(user, "2. Tidak", count=2)
+    return await _press(user, "2. Tidak")
 
 
 async def _through(user: UserSession, card: BotMessage, stage: str) -> None:

@@ -65,7 +65,7 @@ def test_a_scheduled_moment_must_fall_in_the_sending_window() -> None:
     ):
         with pytest.raises(InputError) as refused:
             check_window(outside, WIB, start, end)  # 06:59 and 20:00 WIB
-        assert refused.value.params == {"start": "07.00", "end": "20.00"}
+        assert refused.value.params == {"start": "07.00", "end": "19.59"}  # last minute in
 
 
 def test_the_tally_sorts_outbox_statuses_into_the_report() -> None:

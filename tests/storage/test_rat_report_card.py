@@ -1,0 +1,55 @@
+"""A saved /lapor change hands the status card its own reads (the lock's row with the
+officer, the recompute's read and plan): the card must be the one read afresh, on both
+databases (the lock's outer join locks only the cooperative's row on PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from config import RatConfig
+from domain.access import Role
+from services.rat_recompute import recompute_koperasi
+from services.rat_report import Context, ReportChange, Saved, record
+from services.rat_status import load_status, status_after
+from services.roles import viewer_of
+from storage.uow import UnitOfWork
+from tests.helpers.seed import NOW, add_board_member, add_koperasi, add_person
+
+TODAY = date(2027, 1, 4)
+POLICY = RatConfig().policy()
+
+
+async def test_the_card_after_a_change_is_the_card_read_afresh(
+    factory: async_sessionmaker[AsyncSession],
+) -> None:
+    async with UnitOfWork(factory) as uow:
+        officer = await add_person(uow, 7_300_001, "Bu Petugas", roles=[Role.PETUGAS])
+        made = await add_koperasi(
+            uow, "KSP Kartu", petugas_id=officer.id, tgl_badan_hukum=date(2020, 1, 1)
+        )
+        await recompute_koperasi(uow, made.id, POLICY, TODAY, now=NOW)
+        board = await add_person(uow, 7_300_002, "Pak Pengurus")
+        await add_board_member(uow, board, made.id)
+        await uow.commit()
+        viewer = await viewer_of(uow, board, 7_300_002)
+    changes = [
+        ReportChange(made.id, "plan", False, {"planned_date": date(2027, 3, 1), "mode": "daring"}),
+        ReportChange(made.id, "A1", True, {"status": "selesai"}),
+    ]
+    for change in changes:
+        async with UnitOfWork(factory) as uow:
+            recorded = await record(uow, viewer, change, Context(POLICY, TODAY, NOW))
+            assert recorded.saved is Saved.SAVED
+            assert recorded.after is not None
+            card = await status_after(uow, recorded.after, POLICY, TODAY)
+            await uow.commit()
+        async with UnitOfWork(factory, write=False) as uow:
+            afresh = await load_status(uow, made.id, POLICY, TODAY)
+        assert card is not None
+        assert card == afresh
+        assert card.petugas_name == "Bu Petugas"
+    assert card is not None
+    assert card.cycle is not None
+    assert (card.cycle.planned_date, card.cycle.mode) == (date(2027, 3, 1), "daring")
