@@ -105,7 +105,7 @@ async def _held(conv: Conversation, board: UserSession, day: str) -> None:
     for _ in range(3):  # LPJ, statements, RK/RAPB
         await conv.press(board, "1. Ya")
     await conv.press(board, "2. Tidak")  # no SHU distribution
-    await conv.press(board, "2. Tidak", count=2)  # no elections
+    await conv.press(board, "2. Tidak")  # no elections
 
 
 async def _cycles(conv: Conversation, koperasi_id: int) -> dict[int, RatCycle]:
@@ -308,7 +308,7 @@ async def test_the_registers_quorum_rule_decides_whether_a_rat_was_quorate(
     for _ in range(3):
         await conv.press(board, "1. Ya")
     await conv.press(board, "2. Tidak")
-    await conv.press(board, "2. Tidak", count=2)
+    await conv.press(board, "2. Tidak")
     async with conv.app.bot_data.services.uow(write=False) as uow:
         [held] = (
             await uow.session.scalars(select(RatCycle).where(RatCycle.held_date.is_not(None)))
