@@ -421,3 +421,22 @@ async def test_the_shu_amount_is_read_as_rupiah_the_way_treasurers_write_it(
     await conv.press(rina, "2. Tidak", count=2)
     cycle = await _cycle(conv, koperasi["sejahtera_cycle"])
     assert cycle.shu_amount == 12_500_000
+
+
+async def test_undo_with_nothing_of_ones_own_says_so_in_place_and_sends_nothing(
+    conv: Conversation, driver: Driver, stub: BotApiStub, koperasi: dict[str, int]
+) -> None:
+    """The menu keeps *Batalkan perubahan terakhir* (it reads nothing per person: the menu's
+    reads are pinned); pressed with no change of one's own, the answer says what the button
+    undoes, as a pop-up over the menu — no message, no card, nothing recorded."""
+    rina = driver.user(RINA, "Rina")
+    await conv.say(rina, "/lapor")  # A1 and A2 were seeded as done, not reported by Rina
+    sent = len(stub.calls("sendMessage"))
+    await rina.press("↩️ Batalkan perubahan terakhir")
+    await conv.deliver()
+    answer = stub.calls("answerCallbackQuery")[-1].params
+    assert answer["show_alert"] is True
+    assert "Anda belum mencatat perubahan di koperasi ini" in str(answer["text"])
+    assert "hanya membatalkan perubahan yang Anda catat sendiri" in str(answer["text"])
+    assert len(stub.calls("sendMessage")) == sent
+    assert await _history(conv, koperasi["sejahtera_cycle"]) == []
