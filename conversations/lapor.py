@@ -11,7 +11,7 @@ Item: state → note ("-": none) → evidence? → files (album; a file suggeste
 and the LPJ). Milestones: planned date → mode; invitations; materials; RAT held: date →
 members registered → present (quorum computed from the cooperative's rule, never asked) →
 LPJ accepted → statements approved → RK/RAPB adopted → SHU decided (→ its amount) →
-elections held (→ a reminder to confirm the board members);
+elections held (→ the board check: `handlers.board_check`);
 minutes (a file); reported to the office; entered in ODS.
 """
 
@@ -147,10 +147,9 @@ async def _complete(
         return Reply(error.key, dict(error.params))
     if saved in NOT_SAVED:  # the same value again: no history, and no card sent again
         return Reply(NOT_SAVED[saved])
-    key = N_("lapor.saved")
-    if run.answers.get("elections") == "y":
-        key = N_("lapor.saved_elections")  # new board members: confirm who sits on the board
-    return ShowStatusCard(Reply(key), koperasi_id)
+    if run.answers.get("elections") == "y":  # then the board check: who sits on it now
+        return ShowStatusCard(Reply(N_("lapor.saved_elections")), koperasi_id, confirm_board=True)
+    return ShowStatusCard(Reply(N_("lapor.saved")), koperasi_id)
 
 
 def form(catalogues: Catalogues) -> FormSpec:

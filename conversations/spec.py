@@ -78,6 +78,8 @@ class ShowStatusCard:
 
     said: Reply
     koperasi_id: int
+    # A RAT held with elections: then the board check (who still sits on the board).
+    confirm_board: bool = False
 
 
 @dataclass(frozen=True)

@@ -133,9 +133,10 @@ async def test_rat_held_more_present_than_registered_is_refused_quorum_computed(
     refused = await conv.say(rina, "dua belas juta")
     assert "Berapa jumlah SHU" in refused.body  # not a number: the reason, the same question
     await conv.say(rina, "12.500.000")
-    done = await conv.press(rina, "1. Ya", count=2)  # elections held
-    assert "periksa susunan pengurus" in (await rina.messages())[-2].body
-    card = done
+    check = await conv.press(rina, "1. Ya", count=3)  # elections held: then the board check
+    said, card = (await rina.messages())[-3:-1]
+    assert "periksa susunan pengurus" in said.body
+    assert "Masih sama" in check.body or "✅ Masih sama" in check.buttons
     assert "Tahap: RAT terlaksana" in card.body
     cycle = await _cycle(conv, koperasi["sejahtera_cycle"])
     assert (cycle.members_registered, cycle.members_present) == (120, 80)
