@@ -147,9 +147,12 @@ async def _complete(
         return Reply(error.key, dict(error.params))
     if saved in NOT_SAVED:  # the same value again: no history, and no card sent again
         return Reply(NOT_SAVED[saved])
-    if run.answers.get("elections") == "y":  # then the board check: who sits on it now
-        return ShowStatusCard(Reply(N_("lapor.saved_elections")), koperasi_id, confirm_board=True)
-    return ShowStatusCard(Reply(N_("lapor.saved")), koperasi_id)
+    key = N_("lapor.saved")
+    if run.answers.get("elections") == "y":
+        key = N_("lapor.saved_elections")  # new board members: confirm who sits on the board
+    # After elections the board check follows the card (`handlers.board_check`).
+    elections = run.answers.get("elections") == "y"
+    return ShowStatusCard(Reply(key), koperasi_id, confirm_board=elections)
 
 
 def form(catalogues: Catalogues) -> FormSpec:

@@ -79,7 +79,8 @@ class ShowStatusCard:
     said: Reply
     koperasi_id: int
     # A RAT held with elections: then the board check (who still sits on the board).
-    confirm_board: bool = False
+    # Keyword-only, so positional fields added before or after it keep their places.
+    confirm_board: bool = field(default=False, kw_only=True)
 
 
 @dataclass(frozen=True)
