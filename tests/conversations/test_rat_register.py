@@ -329,7 +329,7 @@ async def test_a_june_fiscal_year_rolls_over_with_the_daily_run(
     clock.set(datetime(2027, 6, 30, 17, 5, tzinfo=UTC))  # 1 July 2027 00:05 WIB
     assert "rat_recompute" in [name for name, _ in await jobs.run_due()]
     card = await conv.say(board, "/status")
-    assert "Tahun buku 2027 (berakhir 30 Juni 2027)" in card.body
+    assert "Tahun buku 2027 (telah berakhir 30 Juni 2027)" in card.body
     assert "Checklist: 0/8 butir wajib terpenuhi" in card.body
     assert "tidak RAT" in card.body
     assert "target RAT dari dinas, 30 September 2027" in card.body

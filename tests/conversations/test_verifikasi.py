@@ -218,7 +218,10 @@ async def test_the_history_shows_both_sides_and_who_recorded_for_the_board(
     assert lines[0] == "🕘 Riwayat perubahan — KSP Sejahtera"
     assert "Ani Petugas (dicatat oleh petugas): A6 RK dan RAPB — Belum → Selesai" in lines[2]
     assert "Rina: A5 Laporan pengawas — dikirim lagi untuk diperiksa" in lines[3]
-    assert "Ani Petugas: A5 Laporan pengawas — ↩️ dikembalikan" in lines[4]
+    assert (
+        "Ani Petugas: A5 Laporan pengawas — ↩️ dikembalikan: "
+        "“Tanda tangan <pengawas> belum ada”" in lines[4]  # escaped: the stub parses HTML
+    )
     assert "Rina: A5 Laporan pengawas — Belum → Selesai" in lines[5]
     assert "4 Januari 2027 09.00" in lines[5]
     assert history.buttons == ["⬅️ Kembali ke menu"]

@@ -77,7 +77,7 @@ async def test_an_unusual_register_imported_in_the_chat_drives_every_card_from_d
 
         card = await _say(juni, "/status")
         assert "Status RAT — KSP <Juni> & Co" in card.body
-        assert "Tahun buku 2026 (berakhir 30 Juni 2026)" in card.body
+        assert "Tahun buku 2026 (telah berakhir 30 Juni 2026)" in card.body
         assert "Checklist: 0/8 butir wajib terpenuhi" in card.body  # the audit is due
         assert "terlambat target, terlambat lapor, lewat batas UU, tidak RAT" in card.body
         assert "RAT terakhir: tahun buku 2024, diadakan 20 September 2024" in card.body
