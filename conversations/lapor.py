@@ -11,7 +11,7 @@ Item: state → note ("-": none) → evidence? → files (album; a file suggeste
 and the LPJ). Milestones: planned date → mode; invitations; materials; RAT held: date →
 members registered → present (quorum computed from the cooperative's rule, never asked) →
 LPJ accepted → statements approved → RK/RAPB adopted → SHU decided (→ its amount) →
-elections held (→ a reminder to confirm the board members);
+elections held (→ the board check: `handlers.board_check`);
 minutes (a file); reported to the office; entered in ODS.
 """
 
@@ -161,7 +161,9 @@ async def _complete(
     terms: tuple[str, ...] = ()
     if card is not None and viewer.person_id is not None:
         terms = await first_seen_terms(uow, viewer.person_id, card, run.now)
-    return ShowStatusCard(Reply(key), koperasi_id, card, terms)
+    # After elections the board check follows the card (`handlers.board_check`).
+    elections = run.answers.get("elections") == "y"
+    return ShowStatusCard(Reply(key), koperasi_id, card, terms, confirm_board=elections)
 
 
 def form(catalogues: Catalogues) -> FormSpec:

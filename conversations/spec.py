@@ -88,6 +88,9 @@ class ShowStatusCard:
     koperasi_id: int
     card: StatusCard | None = None
     terms: tuple[str, ...] = ()
+    # A RAT held with elections: then the board check (who still sits on the board).
+    # Keyword-only, so positional fields added before or after it keep their places.
+    confirm_board: bool = field(default=False, kw_only=True)
 
 
 @dataclass(frozen=True)

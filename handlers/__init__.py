@@ -17,6 +17,7 @@ from conversations import commands
 from domain import commands as plain
 from domain.callbacks import (
     INVITE_BUTTONS,
+    BoardCheckButton,
     BoardChoice,
     BoardSwitch,
     ChartButton,
@@ -48,6 +49,7 @@ from domain.invites import TYPED_CODE_PATTERN
 from handlers import (
     basics,
     board,
+    board_check,
     ekspor,
     grafik,
     home,
@@ -183,6 +185,9 @@ def register(app: GempurApp, cfg: AppConfig) -> None:
     app.add_handler(CallbackQueryHandler(lapor.on_lapor_button, pattern=LaporButton.pattern()))
     app.add_handler(
         CallbackQueryHandler(verifikasi.on_verify_button, pattern=VerifyButton.pattern())
+    )
+    app.add_handler(
+        CallbackQueryHandler(board_check.on_board_check_button, pattern=BoardCheckButton.pattern())
     )
     app.add_handler(
         CallbackQueryHandler(invites.on_invite_button, pattern=family_pattern(*INVITE_BUTTONS))

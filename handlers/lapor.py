@@ -126,12 +126,16 @@ async def _undo(update: Update, context: BotContext, koperasi_id: int) -> None:
     if saved is Saved.NOT_ALLOWED:
         await refuse(update, context)
         return
+    if saved is Saved.UNCHANGED:
+        # The menu shows the button to everyone (knowing who has a change of their own would
+        # cost the menu a read): the answer says what it undoes, over the menu, as a pop-up.
+        await answer_callback(
+            update, context, context.tr.t(N_("lapor.nothing_to_undo")), alert=True
+        )
+        return
     await answer_callback(update, context)
-    if saved is not Saved.SAVED:  # nothing changed: no card again
-        key = N_("lapor.nothing_to_undo")
-        if saved is Saved.CHANGED_SINCE:
-            key = N_("lapor.undo_changed_since")
-        await reply(update, context, context.tr.t(key))
+    if saved is Saved.CHANGED_SINCE:  # nothing changed: no card again
+        await reply(update, context, context.tr.t(N_("lapor.undo_changed_since")))
         return
     await reply(update, context, context.tr.t(N_("lapor.undone")))
     await send_card(update, context, koperasi_id)

@@ -24,6 +24,7 @@ from conversations.spec import (
 )
 from domain.access import Role
 from domain.callbacks import FormButton
+from handlers.board_check import send_board_check
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
 from handlers.forms import (
@@ -94,8 +95,10 @@ async def show_result(update: Update, context: BotContext, result: FormResult) -
             await show_assign_search(update, context, officer_id)
         case ShowImportPreview(import_id=import_id) if viewer.has(Role.ADMIN):
             await show_preview(update, context, import_id)
-        case ShowStatusCard(koperasi_id=koperasi_id):
+        case ShowStatusCard(koperasi_id=koperasi_id, confirm_board=confirm_board):
             await send_card(update, context, koperasi_id)
+            if confirm_board:
+                await send_board_check(update, context, koperasi_id)
         case ShowBroadcastPreview(broadcast_id=broadcast_id) if viewer.has(Role.ADMIN):
             await show_broadcast_preview(update, context, broadcast_id)
         case ShowBroadcastList() if viewer.has(Role.ADMIN):

@@ -39,6 +39,8 @@ from locales.labels import target_label
 ROWS_READ = 40
 LINES_SHOWN = 15
 NAME_CHARS = 40
+# A return note in the history: enough to recognise it (the board got it in full).
+NOTE_CHARS = 80
 # The milestone a cycle column belongs to (any other cycle column is the RAT held's).
 FIELD_TARGETS = {
     "planned_date": PLAN,
@@ -106,7 +108,24 @@ def _date_text(tr: Translator, text: str | None) -> str:
         return text
 
 
-def _detail(tr: Translator, line: _Line) -> tuple[str, bool]:
+def _short(text: str) -> str:
+    return text if len(text) <= NOTE_CHARS else text[: NOTE_CHARS - 1].rstrip() + "…"
+
+
+def _check(tr: Translator, row: HistoryRow, noted: set[tuple[str, str]]) -> str:
+    """A check's words; a return with its note when it is the newest return of its target
+    (the stored note is that one's), escaped by the catalogue."""
+    said = tr.t(CHECK_KEYS[row.new_value or ""])
+    if row.new_value != "returned":
+        return said
+    key = (_target(row), row.field)
+    if row.note is None or key in noted:
+        return said
+    noted.add(key)
+    return tr.t("riwayat.returned_note", returned=Safe(said), note=_short(row.note))
+
+
+def _detail(tr: Translator, line: _Line, noted: set[tuple[str, str]]) -> tuple[str, bool]:
     """What the change did, and whether it was the officer's check (not a report: a report
     resets or, on the board's behalf, sets the verification in the same change)."""
     parts: list[str] = []
@@ -115,7 +134,7 @@ def _detail(tr: Translator, line: _Line) -> tuple[str, bool]:
     for row in reversed(line.rows):  # in the order written
         if row.field.endswith("verification"):
             if row.new_value in CHECK_KEYS:
-                checks.append(tr.t(CHECK_KEYS[row.new_value]))
+                checks.append(_check(tr, row, noted))
             elif row.old_value == "returned":  # the board's answer to a return
                 resent = tr.t("riwayat.resent")
         elif row.field == "status" and row.new_value in STATE_KEYS:
@@ -137,8 +156,9 @@ def render_history(tr: Translator, nama: str, rows: Sequence[HistoryRow]) -> str
     lines = _lines(rows)
     if not lines:
         text.append(tr.t("riwayat.empty"))
+    noted: set[tuple[str, str]] = set()  # targets whose newest return was shown (newest first)
     for line in lines:
-        detail, checked = _detail(tr, line)
+        detail, checked = _detail(tr, line, noted)
         key = N_("riwayat.line_on_behalf") if line.on_behalf and not checked else None
         text.append(
             tr.t(

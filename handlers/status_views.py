@@ -53,7 +53,8 @@ FOLLOW_UPS_TITLE = N_("status.follow_ups")
 
 def _cycle_lines(tr: Translator, cycle: CycleStatus) -> list[str]:
     progress = cycle.progress
-    lines = [tr.t("status.year", year=str(cycle.tahun_buku), end=cycle.fiscal_year_end)]
+    year_key = N_("status.year_ended") if cycle.year_ended else N_("status.year")
+    lines = [tr.t(year_key, year=str(cycle.tahun_buku), end=cycle.fiscal_year_end)]
     if progress.mandatory:  # a cycle seeded from the register has no checklist: no "0/0"
         lines.append(tr.t("status.progress", done=progress.done, mandatory=progress.mandatory))
     deadline = cycle.next_deadline

@@ -95,6 +95,8 @@ class BoardRemoval(StrEnum):
     REMOVED = "removed"
     NOT_MEMBER = "not_member"
     NOT_ALLOWED = "not_allowed"
+    # A board member may not take the last linked member off (the office may).
+    LAST_MEMBER = "last_member"
 
 
 async def remove_board_member(
@@ -105,15 +107,23 @@ async def remove_board_member(
     now: datetime,
     *,
     catalogues: Catalogues,
+    by_board: bool = False,
 ) -> BoardRemoval:
-    """Takes a person off a cooperative's board (an admin, or the cooperative's officer).
+    """Takes a person off a cooperative's board (an admin, or the cooperative's officer;
+    with `by_board`, after a RAT with elections, also a member of that board — never the last
+    linked member, who would leave the cooperative with no board on Gempur).
 
     Audited; the person is told (in their language), their chat menu follows (deleted when no
     role is left), and a remembered choice of that cooperative is forgotten.
     """
     koperasi = await uow.koperasi.get(koperasi_id)
-    if koperasi is None or not may_manage_board(actor, koperasi.petugas_id):
+    if koperasi is None:
         return BoardRemoval.NOT_ALLOWED
+    if not may_manage_board(actor, koperasi.petugas_id):
+        if not by_board or koperasi_id not in actor.board_koperasi_ids():
+            return BoardRemoval.NOT_ALLOWED
+        if len(await uow.koperasi_query.board(koperasi_id)) <= 1:
+            return BoardRemoval.LAST_MEMBER
     cause = f"board-removed:{koperasi_id}:{now.isoformat()}"
     if not await revoke_role(
         uow,

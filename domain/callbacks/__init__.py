@@ -13,6 +13,7 @@ the handlers decode. A new button is a new codec here plus a row in tests/unit/t
 which fails for a codec without one.
 """
 
+from domain.callbacks.board import BoardCheckAction, BoardCheckButton
 from domain.callbacks.codec import (
     MAX_CALLBACK_BYTES,
     MAX_ID,
@@ -81,6 +82,8 @@ __all__ = [
     "MAX_CALLBACK_BYTES",
     "MAX_ID",
     "QUERY_BYTES",
+    "BoardCheckAction",
+    "BoardCheckButton",
     "BoardChoice",
     "BoardSwitch",
     "ChartButton",

@@ -152,3 +152,6 @@ class HistoryRow:
     on_behalf: bool
     tahun_buku: int
     current: bool  # of the cooperative's current cycle
+    # For an officer's return: the return note stored on its item or milestone now (the
+    # newest return's; None once it was checked again).
+    note: str | None = None

@@ -27,6 +27,8 @@ class CycleStatus:
     next_deadline: NextDeadline | None
     planned_date: date | None
     mode: str | None
+    # Whether the fiscal year had ended on the day the card was read (its line's tense).
+    year_ended: bool = False
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ def cycle_status(
         next_deadline=assessed.next_deadline,
         planned_date=facts.planned_date,
         mode=mode,
+        year_ended=rules.deadlines.fiscal_year_end < today,
     )
 
 

@@ -10,7 +10,7 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, or_, select, true
+from sqlalchemy import ColumnElement, Row, and_, case, or_, select, true
 
 from domain.rat.checklist import BELUM
 from domain.rat.report import HistoryRow, Unchecked, late_target
@@ -208,17 +208,36 @@ class RatReportRepository(Repository):
         return sorted(found, key=lambda u: (u.since, u.kind, u.row_id))[:limit]
 
     async def history(self, koperasi_id: int, limit: int) -> list[HistoryRow]:
-        """The cooperative's last history rows, newest first."""
+        """The cooperative's last history rows, newest first; a return with the note stored
+        on its item or milestone (joined here, not read per line)."""
+        returned = CycleChange.new_value == "returned"
+        note = case(
+            (and_(returned, CycleChange.item_code.is_not(None)), ChecklistEntry.return_note),
+            (and_(returned, CycleChange.field == "held_verification"), RatCycle.held_return_note),
+            (
+                and_(returned, CycleChange.field == "reported_verification"),
+                RatCycle.reported_return_note,
+            ),
+            else_=None,
+        )
         stmt = (
             select(
                 CycleChange,
                 RatCycle.tahun_buku,
                 RatCycle.id == Koperasi.current_rat_cycle_id,
                 Person.full_name,
+                note,
             )
             .join(RatCycle, RatCycle.id == CycleChange.rat_cycle_id)
             .join(Koperasi, Koperasi.id == RatCycle.koperasi_id)
             .outerjoin(Person, Person.id == CycleChange.changed_by_person_id)
+            .outerjoin(
+                ChecklistEntry,
+                and_(
+                    ChecklistEntry.rat_cycle_id == CycleChange.rat_cycle_id,
+                    ChecklistEntry.item_code == CycleChange.item_code,
+                ),
+            )
             .where(RatCycle.koperasi_id == koperasi_id)
             .order_by(CycleChange.id.desc())
             .limit(limit)
@@ -234,8 +253,9 @@ class RatReportRepository(Repository):
                 change.on_behalf,
                 year,
                 bool(current),
+                note_text,
             )
-            for change, year, current, name in await self.session.execute(stmt)
+            for change, year, current, name, note_text in await self.session.execute(stmt)
         ]
 
     async def entry(self, entry_id: int) -> tuple[ChecklistEntry, RatCycle] | None:

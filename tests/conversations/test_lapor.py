@@ -132,8 +132,10 @@ async def test_rat_held_more_present_than_registered_is_refused_quorum_computed(
     refused = await conv.say(rina, "dua belas juta")
     assert "Berapa jumlah SHU" in refused.body  # not a number: the reason, the same question
     await conv.say(rina, "12.500.000")
-    card = await conv.press(rina, "1. Ya")  # elections held
+    check = await conv.press(rina, "1. Ya", count=2)  # elections held: then the board check
+    card = (await rina.messages())[-2]  # "Tersimpan" with the card, one message
     assert "periksa susunan pengurus" in card.body
+    assert "Masih sama" in check.body or "✅ Masih sama" in check.buttons
     assert "Tahap: RAT terlaksana" in card.body
     cycle = await _cycle(conv, koperasi["sejahtera_cycle"])
     assert (cycle.members_registered, cycle.members_present) == (120, 80)
@@ -444,3 +446,22 @@ async def test_the_card_under_a_saved_change_is_the_card_status_reads_afresh(
     status = await conv.say(rina, "/status")
     assert "Tahap: RAT terlaksana" in status.body  # stage and last RAT changed with it
     assert held.body == f"Tersimpan. Terima kasih!\n\n{status.body}"
+
+
+async def test_undo_with_nothing_of_ones_own_says_so_in_place_and_sends_nothing(
+    conv: Conversation, driver: Driver, stub: BotApiStub, koperasi: dict[str, int]
+) -> None:
+    """The menu keeps *Batalkan perubahan terakhir* (it reads nothing per person: the menu's
+    reads are pinned); pressed with no change of one's own, the answer says what the button
+    undoes, as a pop-up over the menu — no message, no card, nothing recorded."""
+    rina = driver.user(RINA, "Rina")
+    await conv.say(rina, "/lapor")  # A1 and A2 were seeded as done, not reported by Rina
+    sent = len(stub.calls("sendMessage"))
+    await rina.press("↩️ Batalkan perubahan terakhir")
+    await conv.deliver()
+    answer = stub.calls("answerCallbackQuery")[-1].params
+    assert answer["show_alert"] is True
+    assert "Anda belum mencatat perubahan di koperasi ini" in str(answer["text"])
+    assert "hanya membatalkan perubahan yang Anda catat sendiri" in str(answer["text"])
+    assert len(stub.calls("sendMessage")) == sent
+    assert await _history(conv, koperasi["sejahtera_cycle"]) == []

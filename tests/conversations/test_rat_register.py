@@ -105,7 +105,7 @@ async def _held(conv: Conversation, board: UserSession, day: str) -> None:
     for _ in range(3):  # LPJ, statements, RK/RAPB
         await conv.press(board, "1. Ya")
     await conv.press(board, "2. Tidak")  # no SHU distribution
-    await conv.press(board, "2. Tidak", count=2)  # no elections
+    await conv.press(board, "2. Tidak")  # no elections
 
 
 async def _cycles(conv: Conversation, koperasi_id: int) -> dict[int, RatCycle]:
@@ -308,7 +308,7 @@ async def test_the_registers_quorum_rule_decides_whether_a_rat_was_quorate(
     for _ in range(3):
         await conv.press(board, "1. Ya")
     await conv.press(board, "2. Tidak")
-    await conv.press(board, "2. Tidak", count=2)
+    await conv.press(board, "2. Tidak")
     async with conv.app.bot_data.services.uow(write=False) as uow:
         [held] = (
             await uow.session.scalars(select(RatCycle).where(RatCycle.held_date.is_not(None)))
@@ -329,7 +329,7 @@ async def test_a_june_fiscal_year_rolls_over_with_the_daily_run(
     clock.set(datetime(2027, 6, 30, 17, 5, tzinfo=UTC))  # 1 July 2027 00:05 WIB
     assert "rat_recompute" in [name for name, _ in await jobs.run_due()]
     card = await conv.say(board, "/status")
-    assert "Tahun buku 2027 (berakhir 30 Juni 2027)" in card.body
+    assert "Tahun buku 2027 (telah berakhir 30 Juni 2027)" in card.body
     assert "Checklist: 0/8 butir wajib terpenuhi" in card.body
     assert "tidak RAT" in card.body
     assert "target RAT dari dinas, 30 September 2027" in card.body

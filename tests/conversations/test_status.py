@@ -36,7 +36,7 @@ async def test_board_member_sees_the_status_card_in_indonesian(
     rina = driver.user(RINA, "Rina")
     card = await conv.say(rina, "/status")
     assert "Status RAT — KSP Sejahtera" in card.body
-    assert "Tahun buku 2026 (berakhir 31 Desember 2026)" in card.body
+    assert "Tahun buku 2026 (telah berakhir 31 Desember 2026)" in card.body
     assert "Tahap: Persiapan" in card.body
     assert "Checklist: 2/7 butir wajib terpenuhi" in card.body
     assert "Tenggat berikutnya: target RAT dari dinas, 31 Maret 2027 (86 hari lagi)" in card.body
@@ -72,7 +72,7 @@ async def test_english_reader_gets_english_dates(
         person.language = "en"
         await uow.commit()
     card = await conv.say(driver.user(RINA, "Rina", language_code="en"), "/status")
-    assert "Fiscal year 2026 (ends December 31, 2026)" in card.body
+    assert "Fiscal year 2026 (ended December 31, 2026)" in card.body
     assert "Checklist: 2/7 mandatory items done" in card.body
 
 

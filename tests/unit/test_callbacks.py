@@ -22,6 +22,8 @@ from domain.access import Role
 from domain.callbacks import (
     INVITE_ROLES,
     MAX_ID,
+    BoardCheckAction,
+    BoardCheckButton,
     BoardChoice,
     BoardSwitch,
     ChartButton,
@@ -99,6 +101,7 @@ CASES: dict[type[Codec], list[Codec]] = {
     BoardChoice: [BoardChoice(MAX_ID, "tindaklanjut"), BoardChoice(7)],
     StatusButton: [StatusButton(MAX_ID, view) for view in StatusView],
     LaporButton: [LaporButton(MAX_ID, "A14"), LaporButton(1), LaporButton(2, "undo")],
+    BoardCheckButton: [BoardCheckButton(MAX_ID, action, MAX_ID) for action in BoardCheckAction],
     VerifyButton: [
         VerifyButton(kind, MAX_ID, action)
         for kind in ("item", "held", "reported")
@@ -181,6 +184,7 @@ def _codecs() -> set[type[Codec]]:
         value
         for module in (
             domain.callbacks.codec,
+            domain.callbacks.board,
             domain.callbacks.people,
             domain.callbacks.lists,
             domain.callbacks.relay,
