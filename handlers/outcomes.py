@@ -83,6 +83,8 @@ async def show_result(update: Update, context: BotContext, result: FormResult) -
     said_text = render_said(context.tr, context.services.catalogues, result)
     if isinstance(result, ShowStatusCard) and result.card is not None:
         await send_saved_card(update, context, said_text, result.card, result.terms)
+        if result.confirm_board:  # a RAT with elections: who still sits on the board
+            await send_board_check(update, context, result.koperasi_id)
         return
     await reply(update, context, said_text)
     viewer = context.viewer
