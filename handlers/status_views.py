@@ -42,6 +42,11 @@ TERM_KEYS = {
     "tanda": N_("status.term.tanda"),
     "ods": N_("status.term.ods"),
 }
+# A KDKMP cooperative's card (it reports in SIMKOPDES): the terms that name the system.
+SIMKOPDES_TERM_KEYS = {
+    "tahap": N_("status.term.tahap.simkopdes"),
+    "ods": N_("status.term.simkopdes"),
+}
 # Activity statuses the office sets; the card says them, for such a cooperative owes no RAT.
 OFFICE_STATUS_KEYS = {
     "DALAM_PEMBUBARAN": N_("koperasi.value.aktivitas.dalam_pembubaran"),
@@ -129,7 +134,8 @@ def status_text(
         parts += ["", tr.t("status.glossary")]
     elif terms:
         parts += ["", tr.t("status.terms_title")]
-        parts += [tr.t(TERM_KEYS[term]) for term in terms if term in TERM_KEYS]
+        keys = SIMKOPDES_TERM_KEYS if card.reporting_system == "simkopdes" else {}
+        parts += [tr.t(keys.get(term, TERM_KEYS[term])) for term in terms if term in TERM_KEYS]
     return "\n".join(parts)
 
 

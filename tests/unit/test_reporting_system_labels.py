@@ -5,6 +5,7 @@ the others."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -12,9 +13,11 @@ import pytest
 
 from domain.rat.checklist import reporting_system
 from domain.rat.report import MenuEntry
+from domain.rat.status import StatusCard
 from domain.reminders import DEFAULT_ENTRIES, Reminder
 from handlers.koperasi_views import stage_label
 from handlers.lapor_views import render_menu
+from handlers.status_views import status_text
 from locales import Catalogues
 from locales.labels import target_label
 from services.reminders.texts import reminder_line, render
@@ -67,3 +70,15 @@ def test_the_stage_and_the_milestone_name_simkopdes_for_kdkmp(locale: str) -> No
     )
     assert "SIMKOPDES" in text
     assert "SIMKOPDES" in keyboard.inline_keyboard[0][0].text
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_the_cards_new_terms_explain_simkopdes_for_kdkmp(locale: str) -> None:
+    tr = CATALOGUES.get(locale)
+    card = StatusCard(7, "KDKMP Desa Maju", "TERINPUT_ODS", (), None, None, None, None, None, None)
+    village = replace(card, reporting_system="simkopdes")
+    village_text = status_text(tr, village, terms=("tahap", "ods"))
+    terms = village_text.split("\n\n")[-1]
+    assert "SIMKOPDES" in terms
+    assert "ODS" not in terms.replace("SIMKOPDES", "")
+    assert "SIMKOPDES" not in status_text(tr, card, terms=("tahap", "ods"))
