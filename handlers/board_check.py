@@ -1,4 +1,4 @@
-"""The board check after a RAT with elections (SPEC §2): *Masih sama*, or a member off.
+"""The board check after a RAT with elections: *Masih sama*, or a member off.
 
 Sent, after the status card, to whoever recorded the RAT held with elections (a board member,
 or the officer or admin on the board's behalf). Every press is authorised again here

@@ -1,4 +1,4 @@
-"""The board check after a RAT with elections (SPEC §2): who may see and answer it, the
+"""The board check after a RAT with elections: who may see and answer it, the
 linked members, and *Masih sama* recorded in the audit log (who and when).
 
 Taking a member off goes through `services.onboarding.remove_board_member` (`by_board`), the

@@ -1,9 +1,9 @@
 """After a RAT with elections: the board confirms who sits on it, or takes a member off.
 
-SPEC §2: "a RAT with elections prompts the board to confirm its members". The one who records
-the RAT held (a board member, or the officer on the board's behalf) gets the linked members
-with *Masih sama* and, per member, *tidak lagi pengurus* (asked once more); every press is
-authorised again on the server.
+A RAT with elections prompts the board to confirm its members (docs/guide-pengurus.md). The
+one who records the RAT held (a board member, or the officer on the board's behalf) gets the
+linked members with *Masih sama* and, per member, *tidak lagi pengurus* (asked once more);
+every press is authorised again on the server.
 """
 
 from __future__ import annotations
