@@ -465,3 +465,33 @@ async def test_undo_with_nothing_of_ones_own_says_so_in_place_and_sends_nothing(
     assert "hanya membatalkan perubahan yang Anda catat sendiri" in str(answer["text"])
     assert len(stub.calls("sendMessage")) == sent
     assert await _history(conv, koperasi["sejahtera_cycle"]) == []
+
+
+async def test_evidence_sent_as_an_album_is_saved_with_the_card_and_its_terms_shown(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    """An album is completed by its timer, not by the person's update: the one message it
+    sends says what was received, what was saved and shows the card with the terms first
+    seen on it; nothing is recorded as seen that was not shown."""
+    rina = driver.user(RINA, "Rina")
+    await conv.say(rina, "/lapor")
+    await conv.press(rina, "⬜ A3")
+    await conv.press(rina, "3. Selesai")
+    await conv.say(rina, "Sudah")
+    await conv.press(rina, "1. Kirim bukti (foto/berkas)")
+    await rina.send_album(2)
+    await conv.deliver()
+    [saved] = await rina.wait_for_reply(timeout=10)
+    assert "2 berkas diterima" in saved.body
+    assert "Tersimpan" in saved.body
+    assert "📋 Status RAT — KSP Sejahtera" in saved.body  # the card, in the same message
+    assert "Istilah baru di kartu ini" in saved.body
+    assert "• Tahun buku: tahun pembukuan koperasi" in saved.body
+    assert saved.buttons  # the card's own buttons
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        person = await uow.people.get_by_telegram_id(RINA)
+        assert person is not None
+        seen = await uow.people.terms_seen(person.id)
+    assert seen == {"rat", "tahun_buku", "tahap", "checklist", "tenggat", "tanda"}
+    again = await conv.say(rina, "/status")
+    assert "Istilah baru" not in again.body
