@@ -117,6 +117,17 @@ class RatCycleRepository(Repository):
             select(Koperasi.id).where(Koperasi.id == koperasi_id).with_for_update(key_share=True)
         )
 
+    async def last_rat_had_elections(self, koperasi_id: int) -> bool:
+        """Whether the cooperative's latest RAT held (by its date) recorded elections: a
+        board member takes a colleague off the board only after one."""
+        held = await self.session.scalar(
+            select(RatCycle.elections_held)
+            .where(RatCycle.koperasi_id == koperasi_id, RatCycle.held_date.is_not(None))
+            .order_by(RatCycle.held_date.desc(), RatCycle.tahun_buku.desc())
+            .limit(1)
+        )
+        return held is True
+
     async def lock_for_change(self, koperasi_id: int) -> Locked | None:
         """`lock_koperasi`, reading the cooperative's officer (the person too), name, segment and
         officer's name with the lock (one statement for what a change checks, tells and
