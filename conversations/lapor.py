@@ -43,6 +43,7 @@ from conversations.spec import (
 from domain.errors import InputError
 from domain.rat.checklist import ITEM_STATES
 from domain.rat.report import HELD, INVITE, MATERIALS, MINUTES, ODS, PLAN, REPORTED
+from domain.rat.roles import may_see
 from domain.rat.validation import MAX_MEMBERS, MODES
 from locales import N_, Catalogues
 from locales.labels import ITEM_STATE_KEYS, RAT_MODE_KEYS
@@ -158,6 +159,8 @@ async def _complete(
         card = await status_after(uow, recorded.after, run.policy, today)
     if card is None:
         card = await load_status(uow, koperasi_id, run.policy, today)
+    if card is not None and not may_see(viewer, koperasi_id, card.petugas_id):
+        card = None  # recorded by someone who may not see the card: not shown, nothing seen
     terms: tuple[str, ...] = ()
     if card is not None and viewer.person_id is not None:
         terms = await first_seen_terms(uow, viewer.person_id, card, run.now)

@@ -21,7 +21,7 @@ from handlers.keyboards import Row, plain, single
 from handlers.replies import reply
 from handlers.screens import show
 from handlers.values import field_value, person_name
-from locales import Translator
+from locales import N_, Translator
 from services.board_check import BoardCheck, confirm_unchanged, load_check
 from services.onboarding import BoardRemoval, remove_board_member
 
@@ -102,7 +102,8 @@ async def _remove(
         )
         await uow.commit()
     if removed is BoardRemoval.LAST_MEMBER:
-        text = tr.t("board_check.last_member", nama=check.nama)
+        # A pop-up holds 200 characters of plain text: no name (it may be long), no markup.
+        text = tr.t(N_("board_check.last_member_alert"))
         await answer_callback(update, context, text, alert=True)
         return None
     if removed is BoardRemoval.NOT_ALLOWED:

@@ -16,11 +16,12 @@ from telegram.error import BadRequest
 
 from conversations.inputs import Incoming, option_labels
 from conversations.outcome import Outcome, Result
-from conversations.spec import FormResult, FormSpec, InputKind, said
+from conversations.spec import FormResult, FormSpec, InputKind, ShowStatusCard, said
 from domain.callbacks import FormButton
 from handlers.context import BotContext
 from handlers.relay_memo import end_on_command
 from handlers.replies import reply
+from handlers.status_views import status_markup, status_text
 from locales import Catalogues, Translator
 
 if TYPE_CHECKING:
@@ -256,6 +257,12 @@ async def close_album(context: BotContext, data: AlbumClose) -> None:
         text = f"{received}\n\n{text}"
     else:
         text, markup = received, None
-        if outcome.done is not None:
-            text = f"{received}\n\n{render_said(tr, services.catalogues, outcome.done)}"
+        done = outcome.done
+        if done is not None:
+            text = f"{received}\n\n{render_said(tr, services.catalogues, done)}"
+        # A /lapor change completed by the album: its card (and the terms recorded as seen
+        # with it) in the same one message as after any other saved change.
+        if isinstance(done, ShowStatusCard) and done.card is not None:
+            text = f"{text}\n\n{status_text(tr, done.card, terms=done.terms)}"
+            markup = status_markup(tr, done.card)
     await context.bot.send_message(chat_id=data.chat_id, text=text, reply_markup=markup)

@@ -22,7 +22,7 @@ from domain.callbacks import LaporButton
 from domain.callbacks.rat import HISTORY, MENU, UNDO
 from domain.rat.policy import new_cycle_rules
 from domain.rat.report import HELD, ODS, is_target, late_year, menu
-from domain.rat.roles import may_confirm_ods, may_report
+from domain.rat.roles import may_confirm_ods, may_report, may_see
 from domain.rat.status import StatusCard
 from domain.rat.validation import MilestoneDates
 from handlers.auth import refuse, requires
@@ -33,7 +33,7 @@ from handlers.forms import begin_form, render_prompt
 from handlers.lapor_views import render_menu
 from handlers.replies import reply
 from handlers.riwayat import send_history
-from handlers.status_views import card_and_text, may_see, status_markup, status_text
+from handlers.status_views import card_and_text, status_markup, status_text
 from locales import N_, Safe
 from locales.labels import target_label
 from services.rat_menu import ReportView, load_report

@@ -15,6 +15,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from domain.callbacks import LaporButton
 from domain.callbacks.rat import MENU
+from domain.rat.checklist import reporting_system
 from domain.rat.report import (
     HELD,
     INVITE,
@@ -33,7 +34,7 @@ from handlers.context import BotContext
 from handlers.keyboards import single
 from handlers.replies import reply
 from locales import N_, Safe, Translator
-from locales.labels import target_label
+from locales.labels import ITEM_STATE_KEYS, target_label
 
 # History rows read for one screen: enough for ~15 lines, well within a message's 4,096.
 ROWS_READ = 40
@@ -51,12 +52,6 @@ FIELD_TARGETS = {
     "reported_date": REPORTED,
     "reported_verification": REPORTED,
     "ods_date": ODS,
-}
-STATE_KEYS = {
-    "belum": N_("lapor.state.belum"),
-    "proses": N_("lapor.state.proses"),
-    "selesai": N_("lapor.state.selesai"),
-    "tidak_berlaku": N_("lapor.state.tidak_berlaku"),
 }
 CHECK_KEYS = {"verified": N_("riwayat.verified"), "returned": N_("riwayat.returned")}
 
@@ -137,9 +132,9 @@ def _detail(tr: Translator, line: _Line, noted: set[tuple[str, str]]) -> tuple[s
                 checks.append(_check(tr, row, noted))
             elif row.old_value == "returned":  # the board's answer to a return
                 resent = tr.t("riwayat.resent")
-        elif row.field == "status" and row.new_value in STATE_KEYS:
-            old = tr.t(STATE_KEYS.get(row.old_value or "belum", STATE_KEYS["belum"]))
-            parts.append(f"{old} → {tr.t(STATE_KEYS[row.new_value])}")
+        elif row.field == "status" and row.new_value in ITEM_STATE_KEYS:
+            old = tr.t(ITEM_STATE_KEYS.get(row.old_value or "belum", ITEM_STATE_KEYS["belum"]))
+            parts.append(f"{old} → {tr.t(ITEM_STATE_KEYS[row.new_value])}")
         elif row.field.endswith("_date"):
             parts.append(_date_text(tr, row.new_value))
         else:
@@ -150,8 +145,11 @@ def _detail(tr: Translator, line: _Line, noted: set[tuple[str, str]]) -> tuple[s
     return ", ".join(said), False
 
 
-def render_history(tr: Translator, nama: str, rows: Sequence[HistoryRow]) -> str:
-    """The history screen's text (HTML; names and values escaped)."""
+def render_history(
+    tr: Translator, nama: str, rows: Sequence[HistoryRow], system: str = "ods"
+) -> str:
+    """The history screen's text (HTML; names and values escaped). `system`: where the
+    cooperative reports (`domain.rat.checklist.reporting_system`), naming the ODS milestone."""
     text = [tr.t("riwayat.heading", nama=nama), ""]
     lines = _lines(rows)
     if not lines:
@@ -165,7 +163,7 @@ def render_history(tr: Translator, nama: str, rows: Sequence[HistoryRow]) -> str
                 key or N_("riwayat.line"),
                 when=line.when,
                 who=line.who,
-                target=target_label(tr, line.target),
+                target=target_label(tr, line.target, system),
                 detail=Safe(detail),
             )
         )
@@ -183,11 +181,11 @@ async def send_history(update: Update, context: BotContext, koperasi_id: int) ->
             rows = None
         else:
             rows = await uow.rat_report.history(koperasi_id, ROWS_READ)
-            nama = koperasi.nama
+            nama, system = koperasi.nama, reporting_system(koperasi.segmen)
     if rows is None:
         await refuse(update, context)
         return
     await answer_callback(update, context)
     back = single(context.tr.t("riwayat.button.back"), LaporButton(koperasi_id, MENU).encode())
-    text = render_history(context.tr, nama, rows)
+    text = render_history(context.tr, nama, rows, system)
     await reply(update, context, text, markup=InlineKeyboardMarkup([back]))

@@ -13,8 +13,7 @@ from telegram import InlineKeyboardMarkup
 
 from domain.access import Viewer
 from domain.callbacks import LaporButton, StatusButton, StatusView
-from domain.koperasi_list import list_scope
-from domain.rat.roles import is_board_of
+from domain.rat.roles import may_see
 from domain.rat.status import CycleStatus, StatusCard
 from handlers.context import BotContext
 from handlers.keyboards import single
@@ -194,14 +193,6 @@ def status_markup(
         return InlineKeyboardMarkup([toggle])
     report = single(tr.t("status.button.lapor"), LaporButton(card.koperasi_id).encode())
     return InlineKeyboardMarkup([report, toggle])
-
-
-def may_see(viewer: Viewer, koperasi_id: int, petugas_id: int | None) -> bool:
-    """A board member of it, or the office within its scope (pimpinan: the region)."""
-    if is_board_of(viewer, koperasi_id):
-        return True
-    scope = list_scope(viewer)
-    return scope is not None and scope.covers(petugas_id)
 
 
 async def status_for(

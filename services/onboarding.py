@@ -110,8 +110,8 @@ async def remove_board_member(
     by_board: bool = False,
 ) -> BoardRemoval:
     """Takes a person off a cooperative's board (an admin, or the cooperative's officer;
-    with `by_board`, after a RAT with elections, also a member of that board — never the last
-    linked member, who would leave the cooperative with no board on Gempur).
+    with `by_board`, when the latest RAT held recorded elections, also a member of that board —
+    never the last linked member, who would leave the cooperative with no board on Gempur).
 
     Audited; the person is told (in their language), their chat menu follows (deleted when no
     role is left), and a remembered choice of that cooperative is forgotten.
@@ -122,6 +122,11 @@ async def remove_board_member(
     if not may_manage_board(actor, koperasi.petugas_id):
         if not by_board or koperasi_id not in actor.board_koperasi_ids():
             return BoardRemoval.NOT_ALLOWED
+        # Locked before counting: two members taking each other off at once are serialised,
+        # so the second sees one member left and the cooperative keeps a board.
+        await uow.rat_cycles.lock_koperasi(koperasi_id)
+        if not await uow.rat_cycles.last_rat_had_elections(koperasi_id):
+            return BoardRemoval.NOT_ALLOWED  # an old or made-up button, not the check after one
         if len(await uow.koperasi_query.board(koperasi_id)) <= 1:
             return BoardRemoval.LAST_MEMBER
     cause = f"board-removed:{koperasi_id}:{now.isoformat()}"

@@ -93,6 +93,7 @@ class After:
     nama: str
     petugas_id: int | None
     officer_name: str | None
+    segmen: str | None
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,8 @@ async def record(uow: UnitOfWork, viewer: Viewer, change: ReportChange, ctx: Con
     if recomputed is None or locked is None:  # pragma: no cover - locked: it exists
         return Recorded(Saved.SAVED)
     rat, plan = recomputed
-    return Recorded(Saved.SAVED, After(rat, plan, nama, petugas, locked.officer_name))
+    after = After(rat, plan, nama, petugas, locked.officer_name, locked.segmen)
+    return Recorded(Saved.SAVED, after)
 
 
 async def undo_last(uow: UnitOfWork, viewer: Viewer, koperasi_id: int, ctx: Context) -> Saved:

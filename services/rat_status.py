@@ -96,6 +96,7 @@ async def status_after(
         last_rat_tahun_buku=last_year if isinstance(last_year, int) else None,
         last_rat_date=last_date if isinstance(last_date, date) else None,
         cycle=cycle,
+        reporting_system=reporting_system(after.segmen),
     )
     return await _with_owed(uow, card, today)
 

@@ -8,11 +8,21 @@ board reported, and is the only one who confirms the ODS entry (TERINPUT_ODS). P
 from __future__ import annotations
 
 from domain.access import Role, Viewer
+from domain.koperasi_list import list_scope
 
 
 def is_board_of(viewer: Viewer, koperasi_id: int) -> bool:
     """Whether the viewer sits on this cooperative's board."""
     return koperasi_id in viewer.board_koperasi_ids()
+
+
+def may_see(viewer: Viewer, koperasi_id: int, petugas_id: int | None) -> bool:
+    """Whether the viewer may read the cooperative's status card: a board member of it, or
+    the office within its scope (pimpinan: the region)."""
+    if is_board_of(viewer, koperasi_id):
+        return True
+    scope = list_scope(viewer)
+    return scope is not None and scope.covers(petugas_id)
 
 
 def may_act_for_office(viewer: Viewer, koperasi_petugas_id: int | None) -> bool:

@@ -63,6 +63,7 @@ class Locked(NamedTuple):
 
     petugas_id: int | None
     nama: str
+    segmen: str | None  # names the reporting system on the card after the change
     officer: Person | None  # kept referenced: the session's identity map holds it weakly
     row: Row[*tuple[Any, ...]]  # the cooperative's columns the recompute reads (`load_locked`)
 
@@ -88,7 +89,7 @@ _KOPERASI_COLUMNS = (
 # entity: telling the officer of a board's report (`services.rat_verify.notify_officer`)
 # then reads nobody again.
 _LOCK = (
-    select(*_KOPERASI_COLUMNS, Koperasi.petugas_id, Koperasi.nama, Person)
+    select(*_KOPERASI_COLUMNS, Koperasi.petugas_id, Koperasi.nama, Koperasi.segmen, Person)
     .outerjoin(Person, Person.id == Koperasi.petugas_id)
     .where(Koperasi.id == bindparam("koperasi_id"))
     # Only the cooperative's row (PostgreSQL refuses to lock the outer join's nullable side).
@@ -116,14 +117,25 @@ class RatCycleRepository(Repository):
             select(Koperasi.id).where(Koperasi.id == koperasi_id).with_for_update(key_share=True)
         )
 
+    async def last_rat_had_elections(self, koperasi_id: int) -> bool:
+        """Whether the cooperative's latest RAT held (by its date) recorded elections: a
+        board member takes a colleague off the board only after one."""
+        held = await self.session.scalar(
+            select(RatCycle.elections_held)
+            .where(RatCycle.koperasi_id == koperasi_id, RatCycle.held_date.is_not(None))
+            .order_by(RatCycle.held_date.desc(), RatCycle.tahun_buku.desc())
+            .limit(1)
+        )
+        return held is True
+
     async def lock_for_change(self, koperasi_id: int) -> Locked | None:
-        """`lock_koperasi`, reading the cooperative's officer (the person too), name and
+        """`lock_koperasi`, reading the cooperative's officer (the person too), name, segment and
         officer's name with the lock (one statement for what a change checks, tells and
         shows); None when it does not exist."""
         row = (await self.session.execute(_LOCK, {"koperasi_id": koperasi_id})).one_or_none()
         if row is None:
             return None
-        return Locked(row.petugas_id, row.nama, row.Person, row)
+        return Locked(row.petugas_id, row.nama, row.segmen, row.Person, row)
 
     async def next_batch(self, *, after: int, limit: int) -> list[StoredRat]:
         """The next `limit` cooperatives by id above `after`, as `load` reads them.

@@ -202,3 +202,50 @@ async def test_every_press_is_authorised_and_stale_ones_say_so(
     forged = forge_press(stub, RINA, "pb:1:zz:0")
     await conv.deliver()
     assert "kedaluwarsa" in str(answer_of(stub, forged)["answer"])
+
+
+async def test_a_board_members_forged_removal_without_elections_is_refused(
+    conv: Conversation, driver: Driver, stub: BotApiStub, koperasi: dict[str, int]
+) -> None:
+    """A board member takes a colleague off only through the board check after a RAT with
+    elections: the same button pressed before (or without) one changes nothing."""
+    rina = driver.user(RINA, "Rina")
+    await conv.say(rina, "/bantuan")
+    sejahtera, siti_id = koperasi["sejahtera"], await _person_id(conv, SITI)
+    remove_siti = BoardCheckButton(sejahtera, BoardCheckAction.REMOVE, siti_id).encode()
+    forged = forge_press(stub, RINA, remove_siti)
+    await conv.deliver()
+    assert "tidak memiliki akses" in str(answer_of(stub, forged)["answer"])
+    await _hold_rat(conv, rina, elections=False)  # a RAT held, but no elections at it
+    forged = forge_press(stub, RINA, remove_siti)
+    await conv.deliver()
+    assert "tidak memiliki akses" in str(answer_of(stub, forged)["answer"])
+    assert await _on_board(conv, sejahtera) == ["Siti", "Rina"]
+    assert await _audit(conv, "board.remove") == []
+
+
+async def test_the_last_member_pop_up_fits_telegrams_alert_whatever_the_name(
+    conv: Conversation, driver: Driver, stub: BotApiStub, koperasi: dict[str, int]
+) -> None:
+    """A callback alert holds at most 200 characters of plain text: no name, no markup."""
+    sejahtera = koperasi["sejahtera"]
+    async with conv.app.bot_data.services.uow() as uow:
+        found = await uow.koperasi.get(sejahtera)
+        assert found is not None
+        found.nama = "Koperasi Simpan Pinjam Sejahtera Bersama " * 4
+        await uow.commit()
+    rina = driver.user(RINA, "Rina")
+    await _hold_rat(conv, rina, elections=True)
+    await _edited(conv, rina, "❌ Siti tidak lagi pengurus")
+    await _edited(conv, rina, "Ya, keluarkan")
+    rina_id = await _person_id(conv, RINA)
+    remove_rina = BoardCheckButton(sejahtera, BoardCheckAction.REMOVE, rina_id).encode()
+    forged = forge_press(stub, RINA, remove_rina)
+    await conv.deliver()
+    answer = answer_of(stub, forged)["answer"]
+    assert isinstance(answer, dict)
+    alert = str(answer.get("text"))  # the stub, like Telegram, refuses a longer one
+    assert "pengurus terakhir" in alert
+    assert len(alert) <= 200
+    assert "<b>" not in alert
+    assert await _on_board(conv, sejahtera) == ["Rina"]

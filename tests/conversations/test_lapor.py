@@ -465,3 +465,68 @@ async def test_undo_with_nothing_of_ones_own_says_so_in_place_and_sends_nothing(
     assert "hanya membatalkan perubahan yang Anda catat sendiri" in str(answer["text"])
     assert len(stub.calls("sendMessage")) == sent
     assert await _history(conv, koperasi["sejahtera_cycle"]) == []
+
+
+async def test_evidence_sent_as_an_album_is_saved_with_the_card_and_its_terms_shown(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    """An album is completed by its timer, not by the person's update: the one message it
+    sends says what was received, what was saved and shows the card with the terms first
+    seen on it; nothing is recorded as seen that was not shown."""
+    rina = driver.user(RINA, "Rina")
+    await conv.say(rina, "/lapor")
+    await conv.press(rina, "⬜ A3")
+    await conv.press(rina, "3. Selesai")
+    await conv.say(rina, "Sudah")
+    await conv.press(rina, "1. Kirim bukti (foto/berkas)")
+    await rina.send_album(2)
+    await conv.deliver()
+    [saved] = await rina.wait_for_reply(timeout=10)
+    assert "2 berkas diterima" in saved.body
+    assert "Tersimpan" in saved.body
+    assert "📋 Status RAT — KSP Sejahtera" in saved.body  # the card, in the same message
+    assert "Istilah baru di kartu ini" in saved.body
+    assert "• Tahun buku: tahun pembukuan koperasi" in saved.body
+    assert saved.buttons  # the card's own buttons
+    async with conv.app.bot_data.services.uow(write=False) as uow:
+        person = await uow.people.get_by_telegram_id(RINA)
+        assert person is not None
+        seen = await uow.people.terms_seen(person.id)
+    assert seen == {"rat", "tahun_buku", "tahap", "checklist", "tenggat", "tanda"}
+    again = await conv.say(rina, "/status")
+    assert "Istilah baru" not in again.body
+
+
+async def test_a_village_cooperatives_history_names_simkopdes_not_ods(
+    conv: Conversation, driver: Driver, koperasi: dict[str, int]
+) -> None:
+    """A KDKMP cooperative reports to SIMKOPDES: its history names the milestone so too."""
+    async with conv.app.bot_data.services.uow() as uow:
+        found = await uow.koperasi.get(koperasi["sejahtera"])
+        assert found is not None
+        found.segmen = "kdkmp"
+        await uow.commit()
+    rina = driver.user(RINA, "Rina")
+    await conv.say(rina, "/lapor")
+    await conv.press(rina, "⬜ RAT terlaksana")
+    for answer in ("03-01-2027", "40", "30"):
+        await conv.say(rina, answer)
+    for _ in range(3):
+        await conv.press(rina, "1. Ya")
+    await conv.press(rina, "2. Tidak")
+    await conv.press(rina, "2. Tidak")
+    ani = driver.user(ANI, "Ani")
+    await conv.say(ani, "/koperasi")
+    await _edited(conv, ani, "1")
+    menu = await conv.press(ani, "📝 Catat laporan RAT")
+    assert "Terinput di SIMKOPDES" in menu.body
+    await conv.press(ani, "⬜ Terinput di SIMKOPDES")
+    await conv.say(ani, "04-01-2027")
+    [ods] = [h for h in await _history(conv, koperasi["sejahtera_cycle"]) if h.field == "ods_date"]
+    assert ods.new_value is not None
+    await conv.say(ani, "/koperasi")
+    await _edited(conv, ani, "1")
+    await conv.press(ani, "📝 Catat laporan RAT")
+    history = await conv.press(ani, "🕘 Riwayat perubahan")
+    assert "Terinput di SIMKOPDES" in history.body
+    assert "ODS" not in history.body

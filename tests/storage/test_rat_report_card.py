@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from config import RatConfig
 from domain.access import Role
+from domain.rat.checklist import reporting_system
 from services.rat_recompute import recompute_koperasi
 from services.rat_report import Context, ReportChange, Saved, record
 from services.rat_status import load_status, status_after
@@ -21,13 +23,18 @@ TODAY = date(2027, 1, 4)
 POLICY = RatConfig().policy()
 
 
+@pytest.mark.parametrize("segmen", ["reguler", "kdkmp"])
 async def test_the_card_after_a_change_is_the_card_read_afresh(
-    factory: async_sessionmaker[AsyncSession],
+    factory: async_sessionmaker[AsyncSession], segmen: str
 ) -> None:
     async with UnitOfWork(factory) as uow:
         officer = await add_person(uow, 7_300_001, "Bu Petugas", roles=[Role.PETUGAS])
         made = await add_koperasi(
-            uow, "KSP Kartu", petugas_id=officer.id, tgl_badan_hukum=date(2020, 1, 1)
+            uow,
+            "KSP Kartu",
+            petugas_id=officer.id,
+            tgl_badan_hukum=date(2020, 1, 1),
+            segmen=segmen,
         )
         await recompute_koperasi(uow, made.id, POLICY, TODAY, now=NOW)
         board = await add_person(uow, 7_300_002, "Pak Pengurus")
@@ -52,4 +59,6 @@ async def test_the_card_after_a_change_is_the_card_read_afresh(
         assert card.petugas_name == "Bu Petugas"
     assert card is not None
     assert card.cycle is not None
+    # A village cooperative's card names SIMKOPDES after a change too, not ODS.
+    assert card.reporting_system == reporting_system(segmen)
     assert (card.cycle.planned_date, card.cycle.mode) == (date(2027, 3, 1), "daring")
