@@ -169,10 +169,19 @@ async def plan_rollup(
     async with uow() as work:
         for locale, content in pngs.items():
             await work.outbox.store_file(file_key(week_day, locale), FILENAME, content, now=now)
-        written = await work.outbox.enqueue_bulk(rows, now=now)
+        # The overflow text only behind a photo this run queued: a later run (counts changed,
+        # `bot.py remind`) must not send lines that already went in an earlier photo's caption.
+        photos = [row for row in rows if row.get("method") == "sendPhoto"]
+        new = await work.outbox.enqueue_bulk_keys(photos, now=now)
+        more = [r for r in rows if r.get("method") != "sendPhoto" and _photo_key(r) in new]
+        written = len(new) + await work.outbox.enqueue_bulk(more, now=now)
         await work.outbox.purge_files(now - timedelta(days=FILE_DAYS))
         await work.commit()
     return RollupReport(week_day, len(rows), written)
+
+
+def _photo_key(row: dict[str, object]) -> str:
+    return str(row["idempotency_key"]).removesuffix(":more")
 
 
 def _reader(catalogues: Catalogues, person: Recipient) -> Translator:

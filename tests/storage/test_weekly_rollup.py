@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -138,3 +139,30 @@ async def test_nothing_without_admins_or_pimpinan(
     report = await _pass(factory, MONDAY, previous=FRIDAY)
     assert (report.day, report.messages) == (date(2026, 12, 7), 0)
     assert await _rows(factory) == []
+
+
+def _overflowing(caption: str, reminders: str | None) -> tuple[str, str | None]:
+    """The admins' lines of the day grown too long for the caption (counts changed)."""
+    return caption, "Pengingat yang panjang"
+
+
+async def test_a_later_run_never_adds_the_overflow_text_to_a_photo_already_queued(
+    factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _seed(factory)
+    assert (await _pass(factory, MONDAY, previous=FRIDAY)).written == 2  # lines fit (or none)
+    monkeypatch.setattr("services.reminders.rollup.with_reminders", _overflowing)
+    again = await _pass(factory, MONDAY, previous=FRIDAY)  # `bot.py remind`, counts changed
+    assert again.written == 0
+    assert [row.method for row in await _rows(factory)] == ["sendPhoto", "sendPhoto"]
+
+
+async def test_the_overflow_text_follows_a_photo_queued_in_the_same_run(
+    factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _seed(factory)
+    monkeypatch.setattr("services.reminders.rollup.with_reminders", _overflowing)
+    report = await _pass(factory, MONDAY, previous=FRIDAY)
+    assert (report.messages, report.written) == (4, 4)
+    keys = sorted(row.idempotency_key for row in await _rows(factory))
+    assert [key.endswith(":more") for key in keys] == [False, True, False, True]
