@@ -40,6 +40,7 @@ def privacy_notice(tr: Translator, cfg: AppConfig) -> str:
         thread_days=cfg.privacy.thread_retention_days,
         draft_days=cfg.forms.draft_retention_days,
         outbox_days=cfg.privacy.outbox_retention_days,
+        broadcast_days=cfg.privacy.broadcast_retention_days,
         contact=cfg.privacy.contact,
     )
 

@@ -27,8 +27,9 @@ OUTBOX_WINDOW = 2000
 async def purge_old_threads(uow: UnitOfWork, *, now: datetime, days: int) -> int:
     """Deletes up to `THREAD_BATCH` threads quiet for more than `days`; returns how many.
     The caller commits, and calls again while a whole batch went."""
-    ids = await uow.retention.threads_quiet_since(now - timedelta(days=days), THREAD_BATCH)
-    return await uow.retention.delete_threads(ids)
+    before = now - timedelta(days=days)
+    ids = await uow.retention.threads_quiet_since(before, THREAD_BATCH)
+    return await uow.retention.delete_threads(ids, before)
 
 
 async def empty_old_messages(

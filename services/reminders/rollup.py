@@ -6,7 +6,9 @@ in the reader's language.
 Working days as for every reminder: a pass on a weekend or holiday does nothing, and the
 roll-up goes out on the first working day of the span that holds its weekday (a holiday Monday:
 Tuesday). After downtime the span reaches back to the day after the last finished run, so a
-missed Monday is sent on the next run; a finished one never again.
+missed Monday is sent on the next run; a finished one never again. A run after the day's
+sending window plans the next working day's window, as the reminders pass does (one rule:
+`ReminderSettings.planned`).
 
 Crash-safe without doubles: the counts are read, the chart is drawn in a worker (one per
 language of the recipients), and then one transaction stores each PNG (`outbox_file`) and
@@ -128,9 +130,14 @@ async def plan_rollup(
     settings = ReminderSettings.from_config(cfg)
     today = local_date(at, settings.tz)
     before = local_date(previous, settings.tz) if previous is not None else None
-    span = settings.span(today, before)
-    week_day = digest_date(cfg.reminders.rollup_weekday, span) if span is not None else None
-    if week_day is None or span is None:
+    # The reminders pass's own rule (a run after the window plans the next working day's),
+    # so it leaves the admins out for exactly the days whose lines this roll-up carries.
+    planned = settings.planned(today, before, now)
+    if planned is None:
+        return RollupReport(None)
+    sending, span = planned
+    week_day = digest_date(cfg.reminders.rollup_weekday, span)
+    if week_day is None:
         return RollupReport(None)
     async with uow(write=False) as work:
         leaders = await work.reminders.office(Role.ADMIN, Role.PIMPINAN)
@@ -152,7 +159,7 @@ async def plan_rollup(
         for tr in languages.values()
     ]
     pngs = dict(zip(languages, await renderer(cfg, *requests), strict=True))
-    opens, closes = settings.window(today)
+    opens, closes = settings.window(sending)
     rows = [
         row
         for person in leaders
@@ -169,10 +176,19 @@ async def plan_rollup(
     async with uow() as work:
         for locale, content in pngs.items():
             await work.outbox.store_file(file_key(week_day, locale), FILENAME, content, now=now)
-        written = await work.outbox.enqueue_bulk(rows, now=now)
+        # The overflow text only behind a photo this run queued: a later run (counts changed,
+        # `bot.py remind`) must not send lines that already went in an earlier photo's caption.
+        photos = [row for row in rows if row.get("method") == "sendPhoto"]
+        new = await work.outbox.enqueue_bulk_keys(photos, now=now)
+        more = [r for r in rows if r.get("method") != "sendPhoto" and _photo_key(r) in new]
+        written = len(new) + await work.outbox.enqueue_bulk(more, now=now)
         await work.outbox.purge_files(now - timedelta(days=FILE_DAYS))
         await work.commit()
     return RollupReport(week_day, len(rows), written)
+
+
+def _photo_key(row: dict[str, object]) -> str:
+    return str(row["idempotency_key"]).removesuffix(":more")
 
 
 def _reader(catalogues: Catalogues, person: Recipient) -> Translator:

@@ -35,18 +35,11 @@ async def remind_at(
     that day, its messages wait for that day's window and carry that day's keys, so the pass
     of that day finds them queued and adds no second message.
     """
-    today = local_date(at, settings.tz)
     before: date | None = local_date(previous, settings.tz) if previous is not None else None
-    if settings.span(today, before) is None:
+    planned = settings.planned(local_date(at, settings.tz), before, now)
+    if planned is None:
         return None
-    sending = settings.sending_day(today, now)
-    if sending != today:
-        if before is None:  # the dates of `today`'s own pass still need covering
-            before = settings.workdays.previous_working(today)
-        today = sending
-    span = settings.span(today, before)
-    if span is None:  # pragma: no cover - `today` is a working day here
-        return None
+    today, span = planned
     return await plan_reminders(
         uow, catalogues, settings, today=today, span=span, now=now, dry_run=dry_run
     )

@@ -58,6 +58,26 @@ class ReminderSettings:
             day = self.workdays.next_working(day + timedelta(days=1))
         return day
 
+    def planned(
+        self, today: date, previous: date | None, now: datetime
+    ) -> tuple[date, tuple[date, date]] | None:
+        """Which day a run for `today` plans and the span it covers (None on a day off) —
+        the one rule of the reminders pass and the weekly roll-up, so the admins' lines the
+        pass leaves out are exactly those the roll-up carries.
+
+        `previous`: the day of the last run. A run once `today`'s sending window has closed
+        plans for the next working day instead (`sending_day`): its span reaches that day and
+        its messages wait for that day's window."""
+        if self.span(today, previous) is None:
+            return None
+        sending = self.sending_day(today, now)
+        if sending != today:
+            if previous is None:  # the dates of `today`'s own pass still need covering
+                previous = self.workdays.previous_working(today)
+            today = sending
+        span = self.span(today, previous)
+        return None if span is None else (today, span)
+
     def span(self, today: date, previous: date | None) -> tuple[date, date] | None:
         """The dates a pass on `today` covers: those after what the pass of `previous` (the
         last day planned) covered, at most `catch_up_days` back; None on a day off."""

@@ -205,11 +205,13 @@ class BroadcastRepository(Repository):
         times) and its outbox rows with their statuses.
         """
         ended = func.coalesce(Broadcast.finished_at, Broadcast.created_at)
-        settled = [status.value for status in SETTLED]
+        settled = sorted(status.value for status in SETTLED)  # a stable statement text
         draft = BroadcastStatus.DRAFT.value
-        ids = list(
+        # One statement that checks and writes: a draft scheduled (or a broadcast started)
+        # by a transaction committing meanwhile no longer matches and keeps its text.
+        ids = sorted(
             await self.session.scalars(
-                select(Broadcast.id)
+                update(Broadcast)
                 .where(
                     or_(
                         and_(Broadcast.status.in_(settled), ended < before),
@@ -217,24 +219,20 @@ class BroadcastRepository(Repository):
                     ),
                     or_(Broadcast.text.is_not(None), Broadcast.media_file_id.is_not(None)),
                 )
-                .order_by(Broadcast.id)
+                .values(
+                    text=None,
+                    media_file_id=None,
+                    status=case(
+                        (Broadcast.status == draft, BroadcastStatus.DISCARDED.value),
+                        else_=Broadcast.status,
+                    ),
+                )
+                .returning(Broadcast.id)
+                .execution_options(synchronize_session=False)
             )
         )
         if not ids:
             return []
-        await self.session.execute(
-            update(Broadcast)
-            .where(Broadcast.id.in_(ids))
-            .values(
-                text=None,
-                media_file_id=None,
-                status=case(
-                    (Broadcast.status == draft, BroadcastStatus.DISCARDED.value),
-                    else_=Broadcast.status,
-                ),
-            )
-            .execution_options(synchronize_session=False)
-        )
         await self.session.execute(
             update(Outbox)
             .where(Outbox.broadcast_id.in_(ids), Outbox.status.not_in(sorted(UNSETTLED)))

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import String, cast, delete, exists, func, select, update
+from sqlalchemy import ColumnElement, String, and_, cast, delete, exists, func, select, update
 
 from domain.broadcast import SETTLED, UNSETTLED
 from domain.delivery import OutboxStatus
@@ -47,48 +47,47 @@ class RetentionRepository(Repository):
     async def threads_quiet_since(self, before: datetime, limit: int) -> list[int]:
         """Up to `limit` threads (oldest first) with no message, and no relay session
         active, since `before` — open or closed."""
-        last = func.coalesce(Thread.last_message_at, Thread.created_at)
-        # The pairs themselves too (ix_thread_message_thread_id_created_at), not only the
-        # thread's own record of its last message.
-        message_since = exists().where(
-            ThreadMessage.thread_id == Thread.id, ThreadMessage.created_at >= before
-        )
-        session_since = exists().where(
-            RelaySession.thread_id == Thread.id, RelaySession.last_activity_at >= before
-        )
         result = await self.session.scalars(
-            select(Thread.id)
-            .where(last < before, Thread.created_at < before, ~message_since, ~session_since)
-            .order_by(Thread.id)
-            .limit(limit)
+            select(Thread.id).where(_quiet_since(before)).order_by(Thread.id).limit(limit)
         )
         return list(result)
 
-    async def delete_threads(self, thread_ids: Sequence[int]) -> int:
-        """Deletes these threads, their pairs and relay sessions, and the outbox rows of
-        their copies that have left or never will (a copy is only ids: which message went to
-        whom); returns how many threads. Evidence taken from a pair loses the link only
-        (the foreign key sets it null)."""
+    async def delete_threads(self, thread_ids: Sequence[int], before: datetime) -> int:
+        """Deletes those of these threads still quiet since `before` — their pairs and relay
+        sessions go with them (ON DELETE CASCADE) — and the outbox rows of their copies that
+        have left or never will (a copy is only ids: which message went to whom); returns how
+        many threads. Evidence taken from a pair loses the link only (the foreign key sets it
+        null).
+
+        The quiet condition is asked again in the DELETE itself: on PostgreSQL a message or
+        relay session committed since the threads were read keeps its thread, whole."""
         if not thread_ids:
             return 0
         ids = list(thread_ids)
         copies = list(
-            await self.session.scalars(
-                select(ThreadMessage.outbox_id).where(
+            await self.session.execute(
+                select(ThreadMessage.thread_id, ThreadMessage.outbox_id).where(
                     ThreadMessage.thread_id.in_(ids), ThreadMessage.outbox_id.is_not(None)
                 )
             )
         )
-        await self.session.execute(delete(RelaySession).where(RelaySession.thread_id.in_(ids)))
-        await self.session.execute(delete(ThreadMessage).where(ThreadMessage.thread_id.in_(ids)))
-        for start in range(0, len(copies), OUTBOX_BATCH):
+        gone = set(
+            await self.session.scalars(
+                delete(Thread)
+                .where(Thread.id.in_(ids), _quiet_since(before))
+                .returning(Thread.id)
+                .execution_options(synchronize_session=False)
+            )
+        )
+        left = sorted(copy for thread_id, copy in copies if thread_id in gone and copy is not None)
+        for start in range(0, len(left), OUTBOX_BATCH):
             await self.session.execute(
                 delete(Outbox).where(
-                    Outbox.id.in_(copies[start : start + OUTBOX_BATCH]),
+                    Outbox.id.in_(left[start : start + OUTBOX_BATCH]),
                     Outbox.status.not_in(sorted(UNSETTLED)),
                 )
             )
-        return rowcount(await self.session.execute(delete(Thread).where(Thread.id.in_(ids))))
+        return len(gone)
 
     async def last_outbox_id(self) -> int:
         """The highest outbox id (0 when empty): where the windows of `empty_settled` end."""
@@ -124,6 +123,20 @@ class RetentionRepository(Repository):
             .execution_options(synchronize_session=False)
         )
         return rowcount(result)
+
+
+def _quiet_since(before: datetime) -> ColumnElement[bool]:
+    """A thread with no message, and no relay session active, since `before`."""
+    last = func.coalesce(Thread.last_message_at, Thread.created_at)
+    # The pairs themselves too (ix_thread_message_thread_id_created_at), not only the
+    # thread's own record of its last message.
+    message_since = exists().where(
+        ThreadMessage.thread_id == Thread.id, ThreadMessage.created_at >= before
+    )
+    session_since = exists().where(
+        RelaySession.thread_id == Thread.id, RelaySession.last_activity_at >= before
+    )
+    return and_(last < before, Thread.created_at < before, ~message_since, ~session_since)
 
 
 #: Outbox rows one statement names by id (well below SQLite's bound-parameter limit).

@@ -69,6 +69,7 @@ async def test_a_stranger_sees_the_notice_and_that_nothing_is_stored(
     assert "tidak menyimpan data pribadi" in text
     assert "730 hari" in text
     assert "isi pesan dari bot 30 hari" in text
+    assert "isi siaran Dinas 90 hari" in text
 
 
 async def test_export_sends_everything_stored_as_a_file(

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import Update, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.access import Role
@@ -27,6 +29,7 @@ CATALOGUES = Catalogues(["id", "en"], "id", WIB)
 NOW = datetime(2027, 1, 4, 2, 0, tzinfo=UTC)  # Monday 09:00 WIB
 EXPIRY = timedelta(hours=48)
 Factory = async_sessionmaker[AsyncSession]
+BROADCAST = Broadcast.__tablename__
 
 
 async def _seed(factory: Factory) -> dict[str, int]:
@@ -297,3 +300,44 @@ async def test_a_settled_broadcast_keeps_its_counts_and_loses_its_text_after_ret
     assert all("Masih dikirim" in row.payload["text"] for row in await _rows(factory, sending))
     assert (await _status(factory, sending)).text == "Masih dikirim"
     assert await _forget(factory, NOW + timedelta(days=92)) == 0
+
+
+async def test_a_draft_scheduled_while_retention_runs_keeps_its_text(
+    factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 90-day-old draft that an admin schedules while the retention job runs (PostgreSQL:
+    committed between its read and its write) goes out as written, not empty."""
+    p = await _seed(factory)
+    draft = await _draft(factory, p["admin"], Segment(SegmentKind.BOARDS), "Rapat jam 03:00")
+    later = NOW + timedelta(days=91)
+    async with UnitOfWork(factory) as uow:
+        session = uow.session
+        execute, scalars = session.execute, session.scalars
+        scheduled: list[int] = []
+
+        async def meanwhile(statement: Any) -> None:
+            """The concurrent `schedule`, just before the job's first write to a broadcast."""
+            is_write = isinstance(statement, Update) and BROADCAST in str(statement.table)
+            if is_write and not scheduled:
+                scheduled.append(draft)
+                await execute(
+                    update(Broadcast)
+                    .where(Broadcast.id == draft)
+                    .values(status=BroadcastStatus.SCHEDULED.value, scheduled_at=later)
+                )
+
+        async def patched_execute(statement: Any, *args: Any, **kwargs: Any) -> Any:
+            await meanwhile(statement)
+            return await execute(statement, *args, **kwargs)
+
+        async def patched_scalars(statement: Any, *args: Any, **kwargs: Any) -> Any:
+            await meanwhile(statement)
+            return await scalars(statement, *args, **kwargs)
+
+        monkeypatch.setattr(session, "execute", patched_execute)
+        monkeypatch.setattr(session, "scalars", patched_scalars)
+        assert await forget_old_texts(uow, now=later, days=90) == 0
+        await uow.commit()
+    assert scheduled == [draft]
+    kept = await _status(factory, draft)
+    assert (kept.status, kept.text) == (BroadcastStatus.SCHEDULED.value, "Rapat jam 03:00")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -305,3 +306,61 @@ async def test_drafts_and_finished_forms_answers_are_found_past_their_deadline(
         found = await uow.form_sessions.drafts_expired_before(deadline)
     assert early == []
     assert sorted(session.status for session in found) == ["done", "suspended"]
+
+
+async def test_a_thread_that_comes_alive_while_the_purge_runs_is_kept_whole(
+    factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A message (or a relay session) arriving between the purge's read and its deletes
+    (PostgreSQL: committed in between) keeps its thread, every pair and copy of it."""
+    old = AT - timedelta(days=800)
+    async with UnitOfWork(factory) as uow:
+        register = await seed_register(uow)
+        k = register.koperasi
+        answered = await _thread(uow, k["B"], [(Direction.TO_OFFICER, old)])
+        relayed = await _thread(uow, k["C"], [(Direction.TO_BOARD, old)])
+        quiet = await _thread(uow, k["E"], [(Direction.TO_BOARD, old)])
+        await uow.commit()
+    threads_before, pairs_before, copies_before = await _left(factory)
+    async with UnitOfWork(factory) as uow:
+        read = uow.retention.threads_quiet_since
+
+        async def meanwhile(before: datetime, limit: int) -> list[int]:
+            ids = await read(before, limit)
+            assert {answered, relayed, quiet} <= set(ids)
+            thread = await uow.session.get_one(Thread, answered)
+            copy_id = await uow.outbox.enqueue(
+                idempotency_key="test-copy:late",
+                chat_id=2,
+                method="copyMessage",
+                payload={"from_chat_id": 1, "message_id": 99},
+                kind="relay",
+                priority=10,
+                now=AT,
+            )
+            await uow.threads.add_pairs(
+                thread,
+                direction=Direction.TO_BOARD,
+                from_person_id=None,
+                from_chat_id=1,
+                from_message_id=99,
+                copies=[(2, copy_id)],
+                now=AT,
+            )
+            await uow.session.flush()
+            await uow.threads.start_session(9, register.ani, relayed, AT)
+            return ids
+
+        monkeypatch.setattr(uow.retention, "threads_quiet_since", meanwhile)
+        purged = await purge_old_threads(uow, now=AT, days=DAYS)
+        await uow.commit()
+    threads, pairs, copies = await _left(factory)
+    assert quiet not in threads
+    assert {answered, relayed} <= set(threads)
+    assert (pairs[answered], pairs[relayed]) == (2, 1)
+    assert copies == copies_before + 1 - 1  # the late copy came, the quiet thread's went
+    assert purged == len(threads_before) - len(threads)
+    async with UnitOfWork(factory, write=False) as uow:
+        sessions = list(await uow.session.scalars(select(RelaySession.thread_id)))
+    assert relayed in sessions
+    assert pairs_before[quiet] == 1

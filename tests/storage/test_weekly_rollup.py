@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -15,7 +16,11 @@ from domain.access import Role
 from domain.delivery import PRIORITY_REMINDER
 from locales import Catalogues
 from services.charts import ChartRequest
+from services.reminders import rollup
+from services.reminders.plan import admin_lines
 from services.reminders.rollup import plan_rollup
+from services.reminders.run import remind_at
+from services.reminders.settings import ReminderSettings
 from storage.tables import Outbox, OutboxFile
 from storage.uow import UnitOfWork
 from tests.helpers.seed import add_board_member, add_koperasi, add_person
@@ -138,3 +143,86 @@ async def test_nothing_without_admins_or_pimpinan(
     report = await _pass(factory, MONDAY, previous=FRIDAY)
     assert (report.day, report.messages) == (date(2026, 12, 7), 0)
     assert await _rows(factory) == []
+
+
+def _overflowing(caption: str, reminders: str | None) -> tuple[str, str | None]:
+    """The admins' lines of the day grown too long for the caption (counts changed)."""
+    return caption, "Pengingat yang panjang"
+
+
+async def test_a_later_run_never_adds_the_overflow_text_to_a_photo_already_queued(
+    factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _seed(factory)
+    assert (await _pass(factory, MONDAY, previous=FRIDAY)).written == 2  # lines fit (or none)
+    monkeypatch.setattr("services.reminders.rollup.with_reminders", _overflowing)
+    again = await _pass(factory, MONDAY, previous=FRIDAY)  # `bot.py remind`, counts changed
+    assert again.written == 0
+    assert [row.method for row in await _rows(factory)] == ["sendPhoto", "sendPhoto"]
+
+
+async def test_the_overflow_text_follows_a_photo_queued_in_the_same_run(
+    factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _seed(factory)
+    monkeypatch.setattr("services.reminders.rollup.with_reminders", _overflowing)
+    report = await _pass(factory, MONDAY, previous=FRIDAY)
+    assert (report.messages, report.written) == (4, 4)
+    keys = sorted(row.idempotency_key for row in await _rows(factory))
+    assert [key.endswith(":more") for key in keys] == [False, True, False, True]
+
+
+THURSDAY = datetime(2026, 12, 3, 0, 30, tzinfo=UTC)
+FRIDAY_NIGHT = datetime(2026, 12, 4, 14, 0, tzinfo=UTC)  # 21:00 WIB, the window closed
+MONDAY_NIGHT = datetime(2026, 12, 7, 14, 0, tzinfo=UTC)
+SETTINGS = ReminderSettings.from_config(CFG)
+
+
+async def _spans(
+    factory: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+    at: datetime,
+    previous: datetime,
+) -> tuple[Any, list[tuple[date, date]], tuple[date, date]]:
+    """The roll-up's report, the span its admins' lines were read for, and the span the
+    reminders pass of the same run covered."""
+    carried: list[tuple[date, date]] = []
+    read = admin_lines
+
+    async def spy(uow: Any, settings: ReminderSettings, span: tuple[date, date]) -> Any:
+        carried.append(span)
+        return await read(uow, settings, span)
+
+    monkeypatch.setattr(rollup, "admin_lines", spy)
+    report = await _pass(factory, at, previous=previous)
+    reminders = await remind_at(
+        lambda: UnitOfWork(factory), CATALOGUES, SETTINGS, at, now=at, previous=previous
+    )
+    assert reminders is not None
+    return report, carried, (reminders.first, reminders.last)
+
+
+async def test_a_run_after_friday_s_window_plans_monday_s_roll_up_with_friday_s_lines(
+    factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Down Friday 06:00–21:00: the pass at 21:00 plans Monday's window and leaves the admins
+    out from Friday on; the roll-up carries their lines for exactly those days."""
+    await _seed(factory)
+    report, carried, covered = await _spans(factory, monkeypatch, FRIDAY_NIGHT, THURSDAY)
+    assert (report.day, report.written) == (date(2026, 12, 7), 2)
+    assert carried == [covered] == [(date(2026, 12, 4), date(2026, 12, 7))]
+    opens, closes = SETTINGS.window(date(2026, 12, 7))
+    assert all((r.not_before, r.expires_at) == (opens, closes) for r in await _rows(factory))
+    # Monday's own run finds it queued.
+    assert (await _pass(factory, MONDAY, previous=FRIDAY_NIGHT)).written == 0
+
+
+async def test_a_roll_up_day_whose_window_closed_goes_in_the_next_working_day_s_window(
+    factory: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _seed(factory)
+    report, carried, covered = await _spans(factory, monkeypatch, MONDAY_NIGHT, FRIDAY)
+    assert (report.day, report.written) == (date(2026, 12, 7), 2)
+    assert carried == [covered]
+    opens, closes = SETTINGS.window(date(2026, 12, 8))
+    assert all((r.not_before, r.expires_at) == (opens, closes) for r in await _rows(factory))
