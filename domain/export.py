@@ -110,6 +110,7 @@ KOPERASI = Sheet(
         _c(N_("ekspor.kolom.periode_diadakan"), Cell.DATE, 13),
         _c(N_("ekspor.kolom.periode_dilaporkan"), Cell.DATE, 13),
         _c(N_("ekspor.kolom.periode_ods"), Cell.DATE, 13),
+        _c(N_("ekspor.kolom.periode_butir_checklist"), Cell.NUMBER, 10),
     ),
 )
 

@@ -15,6 +15,7 @@ from telegram import Update
 from domain.callbacks import ChartButton
 from domain.koperasi_list import KoperasiScope, list_scope
 from domain.rat.koperasi import local_date
+from domain.rollup.period import year_offered
 from handlers.auth import refuse
 from handlers.callbacks import answer_callback
 from handlers.context import BotContext
@@ -99,7 +100,12 @@ async def on_chart_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     pressed = ChartButton.decode((query.data or "") if query is not None else "")
     names = context.services.config.region.kecamatan
-    if pressed is None or pressed.kecamatan > len(names):
+    today = local_date(context.services.clock.now(), context.services.config.region.tz)
+    if (
+        pressed is None
+        or pressed.kecamatan > len(names)
+        or (pressed.tahun_buku and not year_offered(pressed.tahun_buku, today))
+    ):
         await answer_callback(update, context, context.tr.t("callback.stale"))
         return
     kecamatan = names[pressed.kecamatan - 1] if pressed.kecamatan else None

@@ -21,7 +21,7 @@ from domain.koperasi_list import page_window
 from domain.register import JENIS, KELOMPOK
 from domain.rollup import default_period, periods_around
 from domain.rollup.access import may_remind, parse_args, rollup_filter, splits_for
-from domain.rollup.period import Period, latest_period
+from domain.rollup.period import Period, latest_period, year_offered
 from domain.rollup.split import Measure, RollupFilter, Split, group_of
 from handlers.auth import refuse, requires
 from handlers.callbacks import answer_callback
@@ -58,16 +58,12 @@ def _period(context: BotContext, year: int) -> Period:
     return period_of(year, policy, services.clock.now(), services.config.region.tz)
 
 
-def _year_offered(context: BotContext, year: int) -> bool:
-    return 2000 <= year <= latest_period(_today(context))
-
-
 def _scope(context: BotContext, view: RekapView) -> tuple[RollupFilter, Period] | None:
     """What the view counts and over which period; None when the view is not the viewer's
     (another officer's group, a kecamatan out of range, a year not offered)."""
     names = context.services.config.region.kecamatan
     where = rollup_filter(context.viewer, view.kecamatan, view.group, names)
-    if where is None or not _year_offered(context, view.year):
+    if where is None or not year_offered(view.year, _today(context)):
         return None
     return where, _period(context, view.year)
 

@@ -196,8 +196,17 @@ def split_rows(tr: Translator, card: Card) -> list[Row]:
 
 def chart_rows(tr: Translator, card: Card) -> list[Row]:
     """*Grafik*: the charts of the card's kecamatan (or all) and fiscal year, drawn for the
-    viewer's scope when pressed (handlers/grafik.py)."""
-    data = ChartButton(card.view.kecamatan, card.view.year).encode()
+    viewer's scope when pressed (handlers/grafik.py). A card of one jenis, kelompok or officer
+    has none: the charts cannot be narrowed to it and would not match the card."""
+    v = card.view
+    if v.group.split is Split.KECAMATAN:
+        # opened from the split table: the group's index is 0-based, the button's 1-based
+        kecamatan = v.group.value + 1
+    elif v.group.split is Split.NONE:
+        kecamatan = v.kecamatan
+    else:
+        return []
+    data = ChartButton(kecamatan, v.year).encode()
     return [[button(plain(tr.t("grafik.button")), data)]]
 
 

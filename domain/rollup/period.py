@@ -95,6 +95,12 @@ def latest_period(today: date) -> int:
     return (today - timedelta(days=1)).year
 
 
+def year_offered(year: int, today: date) -> bool:
+    """Whether a fiscal year named in a button may be read: from 2000 up to `latest_period`
+    (the rule for /rekap and its *Grafik* button alike; anything else is forged or stale)."""
+    return 2000 <= year <= latest_period(today)
+
+
 def periods_around(today: date) -> tuple[int, ...]:
     """The fiscal years offered as buttons, newest first."""
     latest = default_period(today)

@@ -5,8 +5,9 @@ Progress: the obliged cooperatives (activity status not BARU, DALAM_PEMBUBARAN n
 kecamatan and stage — the stored current stage, or the stage of a given fiscal year's cycle
 (a cooperative without a cycle of that year counts as held when the register's imported last
 RAT is of that year, else as BELUM_MULAI). Trend: per season, the cooperatives obliged for the
-fiscal year (not dissolving, legal entity from before the year's end) and those with a RAT held
-for it (a held cycle of that year, or the imported last RAT of that year), in one query; the
+fiscal year (not dissolving, and a legal entity for the whole year: formed by the day after the
+previous year's end, or with no founding date recorded) and those of them with a RAT held for
+it (a held cycle of that year, or the imported last RAT of that year), in one query; the
 share active now from the stored activity status, and for past seasons from the season-end
 snapshot where one is stored.
 """

@@ -37,6 +37,7 @@ from sqlalchemy import (
 from domain.export import ExportScope
 from domain.relay import Direction
 from storage.repositories.base import Repository
+from storage.repositories.rollup import spec_items
 from storage.tables import (
     ChecklistEntry,
     Koperasi,
@@ -122,7 +123,7 @@ def _instant(column: Any) -> ColumnElement[datetime]:
 _REF = (Koperasi.id, Koperasi.nama, Koperasi.kecamatan)
 
 
-def _koperasi(scope: ExportScope, _window: Window, keys: Keys | None) -> _Query:
+def _koperasi(scope: ExportScope, _window: Window, keys: Keys | None, dialect: str) -> _Query:
     # The cycles' range too: a planner does not carry koperasi.id's range over the join.
     cycle = and_(
         RatCycle.koperasi_id == Koperasi.id,
@@ -174,11 +175,14 @@ def _koperasi(scope: ExportScope, _window: Window, keys: Keys | None) -> _Query:
         RatCycle.held_date,
         RatCycle.reported_date,
         RatCycle.ods_date,
+        # The items of the period's checklist (0 without a cycle): /rekap's mean completion
+        # divides the items done (the Checklist sheet) by their sum.
+        spec_items(dialect),
     )
     return _Query(columns, source, (*_koperasi_scope(scope, keys), *_in_range(Koperasi.id, keys)))
 
 
-def _checklist(scope: ExportScope, _window: Window, keys: Keys | None) -> _Query:
+def _checklist(scope: ExportScope, _window: Window, keys: Keys | None, _dialect: str) -> _Query:
     source = ChecklistEntry.__table__.join(
         RatCycle.__table__, RatCycle.id == ChecklistEntry.rat_cycle_id
     ).join(Koperasi.__table__, Koperasi.id == RatCycle.koperasi_id)
@@ -199,7 +203,7 @@ def _checklist(scope: ExportScope, _window: Window, keys: Keys | None) -> _Query
     return _Query(columns, source, where)
 
 
-def _kunjungan(scope: ExportScope, window: Window, keys: Keys | None) -> _Query:
+def _kunjungan(scope: ExportScope, window: Window, keys: Keys | None, _dialect: str) -> _Query:
     source = Kunjungan.__table__.join(Koperasi.__table__, Koperasi.id == Kunjungan.koperasi_id)
     source = source.outerjoin(_Officer, _Officer.c.id == Kunjungan.petugas_id)
     columns = (
@@ -223,7 +227,7 @@ def _kunjungan(scope: ExportScope, window: Window, keys: Keys | None) -> _Query:
     return _Query(columns, source, where)
 
 
-def _tindak_lanjut(scope: ExportScope, window: Window, keys: Keys | None) -> _Query:
+def _tindak_lanjut(scope: ExportScope, window: Window, keys: Keys | None, _dialect: str) -> _Query:
     source = TindakLanjut.__table__.join(
         Koperasi.__table__, Koperasi.id == TindakLanjut.koperasi_id
     )
@@ -247,7 +251,7 @@ def _tindak_lanjut(scope: ExportScope, window: Window, keys: Keys | None) -> _Qu
     return _Query(columns, source, where)
 
 
-def _threads(scope: ExportScope, window: Window, keys: Keys | None) -> _Query:
+def _threads(scope: ExportScope, window: Window, keys: Keys | None, _dialect: str) -> _Query:
     source = Thread.__table__.join(Koperasi.__table__, Koperasi.id == Thread.koperasi_id)
     source = source.outerjoin(_Officer, _Officer.c.id == Thread.assigned_person_id)
     columns = (
@@ -280,7 +284,8 @@ class ExportRepository(Repository):
         """The rows of each sheet, in the order of `domain.export.SHEETS`."""
         connection = await self.session.connection()
         return [
-            int((await connection.execute(stmt)).scalar_one()) for stmt in _counts(scope, window)
+            int((await connection.execute(stmt)).scalar_one())
+            for stmt in _counts(scope, window, connection.dialect.name)
         ]
 
     async def batch(
@@ -299,7 +304,7 @@ class ExportRepository(Repository):
                 select(key).where(key > after).order_by(key).offset(size - 1).limit(1)
             )
         ).scalar_one_or_none()
-        query = _query(sheet, scope, window, Keys(after, upto))
+        query = _query(sheet, scope, window, Keys(after, upto), connection.dialect.name)
         stmt = (
             select(*query.columns)
             .select_from(query.source)
@@ -346,7 +351,7 @@ _PLAN_BY_KEYS = select(
 # Each sheet's key, the id of the table it lists (the batches are ranges of it), and its
 # statement, in the order of domain.export.SHEETS.
 _KEYS = (Koperasi.id, ChecklistEntry.id, Kunjungan.id, TindakLanjut.id, Thread.id)
-_BUILDERS: tuple[Callable[[ExportScope, Window, Keys | None], _Query], ...] = (
+_BUILDERS: tuple[Callable[[ExportScope, Window, Keys | None, str], _Query], ...] = (
     _koperasi,
     _checklist,
     _kunjungan,
@@ -355,17 +360,19 @@ _BUILDERS: tuple[Callable[[ExportScope, Window, Keys | None], _Query], ...] = (
 )
 
 
-def _query(sheet: int, scope: ExportScope, window: Window, keys: Keys | None) -> _Query:
+def _query(
+    sheet: int, scope: ExportScope, window: Window, keys: Keys | None, dialect: str
+) -> _Query:
     """Sheet number `sheet`'s statement parts (built per batch: only the one needed)."""
-    return _BUILDERS[sheet](scope, window, keys)
+    return _BUILDERS[sheet](scope, window, keys, dialect)
 
 
-def _counts(scope: ExportScope, window: Window) -> list[Select[int]]:
+def _counts(scope: ExportScope, window: Window, dialect: str) -> list[Select[int]]:
     """Each sheet's row count, from its own table: the outer joins that only add columns
     (an officer's name, the period's cycle: at most one row each) are left out."""
     statements = []
     for sheet in range(len(_KEYS)):
-        query = _query(sheet, scope, window, None)
+        query = _query(sheet, scope, window, None, dialect)
         source = query.source
         while isinstance(source, Join) and source.isouter:
             source = source.left

@@ -197,7 +197,7 @@ class RollupRepository(Repository):
             figures[f"stage:{code}"] = and_(in_base(), stage == code)
         # Every item of the period's checklists (the mean completion's denominator), in the
         # same scan: an entry is only stored once an item is first recorded.
-        items = _spec_items(self.session.get_bind().dialect.name)
+        items = spec_items(self.session.get_bind().dialect.name)
         checklist_total = func.coalesce(func.sum(case((in_base(), items), else_=0)), 0)
         stmt = (
             select(
@@ -393,7 +393,7 @@ class RollupRepository(Repository):
         return [(key, {"answer_seconds": tuple(sorted(v))}) for key, v in found.items()]
 
 
-def _spec_items(dialect: str) -> ColumnElement[int]:
+def spec_items(dialect: str) -> ColumnElement[int]:
     """How many items a cycle's stored checklist has (`checklist_spec` → `items`; a cycle
     seeded from the register's history has none)."""
     if dialect == "postgresql":

@@ -115,6 +115,19 @@ async def test_a_board_member_is_refused_and_forged_data_is_stale(
     assert _photos(await admin.messages()) == []
 
 
+@pytest.mark.parametrize("year", [1, 1999, 2028, 9999])
+async def test_a_forged_year_outside_those_rekap_offers_is_stale(
+    conv: Conversation, stub: BotApiStub, driver: Driver, year: int
+) -> None:
+    """/rekap offers 2000 up to the latest year that can have closed (2027 on the seeded
+    day, 4 January 2027); any other year in a forged button is answered as stale, never drawn."""
+    await _seed(conv)
+    admin = driver.user(ADMIN, "Admin")
+    query = await _press(conv, stub, admin, ChartButton(0, year))
+    assert answer_of(stub, query)["answer"]["text"].startswith("Menu kedaluwarsa")  # type: ignore[index]
+    assert _photos(await admin.messages()) == []
+
+
 async def test_the_monday_roll_up_reaches_admins_and_pimpinan_as_a_photo_once(
     conv: Conversation, stub: BotApiStub, driver: Driver, clock: FrozenClock
 ) -> None:

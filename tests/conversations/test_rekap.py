@@ -298,3 +298,31 @@ async def test_the_card_s_grafik_button_sends_the_charts_of_its_kecamatan_and_ye
         "Progres RAT per kecamatan — Kecamatan Kraksaan",
         "Tren % koperasi aktif dan % RAT — Kecamatan Kraksaan",
     ]
+
+
+async def test_a_kecamatan_opened_from_the_split_table_charts_that_kecamatan(
+    conv: Conversation, driver: Driver, register: Register
+) -> None:
+    admin = driver.user(ADMIN, "Dedi")
+    await conv.say(admin, "/rekap 2025")
+    await _press(conv, admin, "Per kecamatan")
+    kraksaan = await _press(conv, admin, "1")
+    assert "📊 Grafik" in kraksaan.buttons
+    await admin.press("📊 Grafik")
+    await conv.deliver()
+    photos = [m for m in await admin.messages() if m.outgoing and "photo" in m.media]
+    assert [p.caption for p in photos] == [
+        "Progres RAT per kecamatan — Kecamatan Kraksaan",
+        "Tren % koperasi aktif dan % RAT — Kecamatan Kraksaan",
+    ]
+
+
+async def test_a_card_of_another_group_offers_no_chart_it_would_not_match(
+    conv: Conversation, driver: Driver, register: Register
+) -> None:
+    admin = driver.user(ADMIN, "Dedi")
+    await conv.say(admin, "/rekap 2025")
+    await _press(conv, admin, "Per jenis")
+    group = await _press(conv, admin, "1")
+    assert "« Seluruh rekap" in group.buttons  # a group's card indeed
+    assert "📊 Grafik" not in group.buttons

@@ -30,7 +30,7 @@ from domain.rat.calendar import FiscalYearEnd
 from domain.rat.policy import KoperasiRules, new_cycle_rules
 from services.rat_recompute import recompute_all
 from storage.engine import create_engine, session_factory
-from storage.tables import Koperasi, RatCycle
+from storage.tables import ChecklistEntry, Koperasi, RatCycle
 from storage.uow import UnitOfWork
 from tests.helpers.seed import add_person
 
@@ -57,13 +57,15 @@ class Row:
     reported: date | None = None
     ods: date | None = None
     history: tuple[tuple[int, date], ...] = ()
+    checklist: tuple[tuple[str, str], ...] = ()  # the 2025 cycle's entries (item, status)
 
 
 ROWS = (
     Row("KUD Sumber Makmur", "reguler", "Kraksaan", (12, 31), officer=True,
-        held=date(2026, 3, 20), reported=date(2026, 4, 10), ods=date(2026, 4, 20)),
+        held=date(2026, 3, 20), reported=date(2026, 4, 10), ods=date(2026, 4, 20),
+        checklist=(("A1", "selesai"), ("A2", "tidak_berlaku"), ("A3", "proses"))),
     Row("KSP Dana & Karya", "reguler", "Kraksaan", (12, 31), officer=True,
-        held=date(2026, 4, 15), reported=date(2026, 5, 5)),
+        held=date(2026, 4, 15), reported=date(2026, 5, 5), checklist=(("A1", "selesai"),)),
     Row("Kop Desa Merah Putih Alas", "kdkmp", "Kraksaan", (12, 31),
         held=date(2026, 6, 20)),
     Row("KPRI <Guru> Sejahtera", "reguler", HTML_KECAMATAN, (6, 30), officer=True,
@@ -119,18 +121,25 @@ async def seed_office(url: str, cfg: AppConfig) -> dict[str, int]:
                 years += [(y, held, held, None) for y, held in row.history]
                 for tahun_buku, held, reported, ods in years:
                     stored = new_cycle_rules(policy, rules, tahun_buku).stored_fields()
-                    uow.session.add(
-                        RatCycle(
-                            koperasi_id=koperasi.id,
-                            held_date=held,
-                            reported_date=reported,
-                            ods_date=ods,
-                            ods_confirmed_by_person_id=ani.id if ods else None,
-                            created_at=AT,
-                            updated_at=AT,
-                            **stored,
-                        )
+                    cycle = RatCycle(
+                        koperasi_id=koperasi.id,
+                        held_date=held,
+                        reported_date=reported,
+                        ods_date=ods,
+                        ods_confirmed_by_person_id=ani.id if ods else None,
+                        created_at=AT,
+                        updated_at=AT,
+                        **stored,
                     )
+                    uow.session.add(cycle)
+                    if tahun_buku == YEAR and row.checklist:
+                        await uow.session.flush()
+                        uow.session.add_all(
+                            ChecklistEntry(
+                                rat_cycle_id=cycle.id, item_code=item, status=status, updated_at=AT
+                            )
+                            for item, status in row.checklist
+                        )
             await uow.commit()
         await recompute_all(lambda: UnitOfWork(session_factory(engine)), policy, TODAY, now=AT)
     finally:

@@ -10,6 +10,7 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from openpyxl import load_workbook
 
@@ -47,6 +48,8 @@ STAGES = (
 )
 DOCUMENT_WAIT = 60.0
 YOUNG = "Kop Desa Merah Putih Muda"
+SATISFIED = {"selesai", "tidak_berlaku"}  # as the Checklist sheet writes a status
+DONE = "(done)"  # the analyst's own column: the cooperative's items done
 
 
 def _add_months(day: date, months: int) -> date:
@@ -118,6 +121,10 @@ class Hand:
             out[f"missed_{kind}"] = sorted(
                 str(r["Nama koperasi"]) for r in obliged if r not in on_time
             )
+        # The mean checklist completion: items done over the items of the cycles' checklists.
+        done = sum(int(str(r[DONE])) for r in base)
+        items = sum(int(str(r["Butir checklist"])) for r in base)
+        out["checklist"] = _pct(done, items)
         stages = {code: 0 for code, _ in STAGES}
         for r in base:
             stages[str(r["Tahap (tahun buku periode)"] or "BELUM_MULAI")] += 1
@@ -144,6 +151,7 @@ def _card_figures(card: BotMessage) -> dict[str, object]:
     }
     for kind in CUTOFFS:
         out[kind] = _value(body, rf"RAT s\.d\. {CARD_CUTOFF[kind]} [^:]+: (.+?)(?: \(target|$)")
+    out["checklist"] = _value(body, r"Checklist rata-rata: (.+)$")
     funnel = _value(body, r"Tahap: (.+)$")
     out["stages"] = {
         code: int(re.search(rf"{label} (\d+)", funnel)[1])  # type: ignore[index]
@@ -161,12 +169,23 @@ def _value(body: str, pattern: str) -> str:
     return found[1]
 
 
-def _koperasi_sheet(stub: BotApiStub, document: BotMessage) -> list[dict[str, object]]:
-    data = stub.state.file(document.media["document"]["file_id"]).data
-    book = load_workbook(io.BytesIO(data), read_only=True)
-    rows = list(book["Koperasi"].iter_rows(values_only=True))
+def _sheet(book: Any, name: str) -> list[dict[str, object]]:
+    rows = list(book[name].iter_rows(values_only=True))
     header = [str(h) for h in rows[0]]
     return [dict(zip(header, row, strict=True)) for row in rows[1:]]
+
+
+def _koperasi_sheet(stub: BotApiStub, document: BotMessage) -> list[dict[str, object]]:
+    """The Koperasi sheet's rows, each with the items done of its Checklist-sheet entries
+    (under DONE, as an analyst's helper column)."""
+    data = stub.state.file(document.media["document"]["file_id"]).data
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    done: dict[object, int] = {}
+    for entry in _sheet(book, "Checklist"):
+        if entry["Status"] in SATISFIED:
+            done[entry["ID koperasi"]] = done.get(entry["ID koperasi"], 0) + 1
+    rows = _sheet(book, "Koperasi")
+    return [{**row, DONE: done.get(row["ID koperasi"], 0)} for row in rows]
 
 
 async def _export(stub: BotApiStub, user: UserSession, args: str) -> list[dict[str, object]]:
@@ -210,6 +229,8 @@ async def test_rekap_equals_the_hand_count_of_the_export(
     async with polling_bot(cfg, FrozenClock(AT)):
         regency = Hand(await _export(stub, admin, f"{YEAR} semua"))
         assert len(regency.rows) == 10
+        # two items done of KUD Sumber Makmur's three entries, one of KSP Dana & Karya's
+        assert sum(int(str(r[DONE])) for r in regency.rows) == 3
         total = await _compare(admin, regency, f"/rekap {YEAR}")
 
         # The list behind "Belum RAT 30 Apr" is the analyst's list.
