@@ -82,3 +82,11 @@ def test_the_cards_new_terms_explain_simkopdes_for_kdkmp(locale: str) -> None:
     assert "SIMKOPDES" in terms
     assert "ODS" not in terms.replace("SIMKOPDES", "")
     assert "SIMKOPDES" not in status_text(tr, card, terms=("tahap", "ods"))
+
+
+@pytest.mark.parametrize("locale", ["id", "en"])
+def test_the_entry_date_question_names_no_system(locale: str) -> None:
+    """The /lapor sub-flow asks one date question for every cooperative, under a heading that
+    names its system: the question itself must not say ODS to a KDKMP cooperative."""
+    prompt = CATALOGUES.get(locale).t("lapor.prompt.ods")
+    assert "ODS" not in prompt and "SIMKOPDES" not in prompt
