@@ -89,4 +89,5 @@ def test_the_entry_date_question_names_no_system(locale: str) -> None:
     """The /lapor sub-flow asks one date question for every cooperative, under a heading that
     names its system: the question itself must not say ODS to a KDKMP cooperative."""
     prompt = CATALOGUES.get(locale).t("lapor.prompt.ods")
-    assert "ODS" not in prompt and "SIMKOPDES" not in prompt
+    assert "ODS" not in prompt
+    assert "SIMKOPDES" not in prompt
