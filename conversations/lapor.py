@@ -163,7 +163,9 @@ async def _complete(
         card = None  # recorded by someone who may not see the card: not shown, nothing seen
     terms: tuple[str, ...] = ()
     if card is not None and viewer.person_id is not None:
-        terms = await first_seen_terms(uow, viewer.person_id, card, run.now)
+        # The terms seen were read with the change's lock (the same person: the viewer).
+        seen = recorded.after.terms_seen if recorded.after is not None else None
+        terms = await first_seen_terms(uow, viewer.person_id, card, run.now, seen)
     # After elections the board check follows the card (`handlers.board_check`).
     elections = run.answers.get("elections") == "y"
     return ShowStatusCard(Reply(key), koperasi_id, card, terms, confirm_board=elections)

@@ -81,15 +81,19 @@ async def recompute_one(
     *,
     now: datetime,
     locked: Locked | None = None,
+    rat: StoredRat | None = None,
 ) -> tuple[StoredRat, RatPlan] | None:
     """`recompute_koperasi`, returning what it read (after the caller's change) and its plan:
     the cooperative's standing as the transaction leaves it, for the status card without a
     second read. None when the cooperative does not exist.
 
     `locked`: the cooperative's row as the change's lock read it (`lock_for_change`); only
-    its cycles and states are read then.
+    its cycles and states are read then. `rat`: the cooperative as the change left it, already
+    in hand (`RatCycleRepository.read_for_change`, edited by the change): nothing is read.
     """
-    if locked is not None:
+    if rat is not None:
+        rats = [rat]
+    elif locked is not None:
         rats = [await uow.rat_cycles.load_locked(locked)]
     else:
         rats = await uow.rat_cycles.load([koperasi_id])

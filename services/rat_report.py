@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from enum import StrEnum
+from types import SimpleNamespace
 from typing import Any
 
 from domain.access import Viewer
@@ -25,7 +26,7 @@ from domain.rat.validation import MilestoneDates, change_milestone
 from locales import Catalogues
 from services.rat_recompute import recompute_koperasi, recompute_one
 from services.rat_verify import notify_officer
-from storage.repositories.rat_cycle import DEADLINE_COLUMNS
+from storage.repositories.rat_cycle import DEADLINE_COLUMNS, Locked
 from storage.tables import ChecklistEntry, CycleChange, Evidence, RatCycle
 from storage.uow import UnitOfWork
 
@@ -94,6 +95,8 @@ class After:
     petugas_id: int | None
     officer_name: str | None
     segmen: str | None
+    terms_seen: frozenset[str] | None = None  # the changer's, as the lock read them
+    owes_follow_ups: bool = True  # False: the board owes none (not read again)
 
 
 @dataclass(frozen=True)
@@ -109,42 +112,113 @@ async def record(uow: UnitOfWork, viewer: Viewer, change: ReportChange, ctx: Con
     kid = change.koperasi_id
     # Locked first, its officer and name read with the lock (the right is checked next:
     # a refused change ends the transaction at once, changing nothing).
-    locked = await uow.rat_cycles.lock_for_change(kid)
+    locked = await uow.rat_cycles.lock_for_change(kid, viewer.person_id)
     petugas = locked.petugas_id if locked is not None else None
-    nama = locked.nama if locked is not None else ""
     if not may_report(viewer, kid, petugas) or (
         change.target == ODS and not may_confirm_ods(viewer, kid, petugas)
     ):
         return Recorded(Saved.NOT_ALLOWED)
-    if change.tahun_buku is not None:
-        cycle = await _year_cycle(uow, kid, change.tahun_buku, ctx)
-    else:
-        cycle = await uow.rat_report.current_cycle(kid)
-    if cycle is None:
+    if locked is None:  # no such cooperative: no cycle either
         return Recorded(Saved.NO_CYCLE)
     on_behalf = recorded_on_behalf(viewer, kid, petugas)
-    if change.item:
-        rows = await _set_item(uow, cycle.id, change, viewer.person_id, on_behalf, ctx.now)
+    written: StoredRat | Saved | None
+    if change.item or change.tahun_buku is not None:
+        written = await _record_elsewhere(uow, viewer, change, ctx, locked, on_behalf)
     else:
-        _check_dates(cycle, change.values, ctx.today)
-        rows = _set_cycle(cycle, change.values, viewer.person_id, on_behalf, ctx.now)
+        written = await _record_current(uow, viewer, change, ctx, locked, on_behalf)
+    if isinstance(written, Saved):
+        return Recorded(written)
+    recomputed = await recompute_one(
+        uow, kid, ctx.policy, ctx.today, now=ctx.now, locked=locked, rat=written
+    )
+    if not on_behalf and ctx.catalogues is not None:
+        await notify_officer(
+            uow,
+            ctx.catalogues,
+            kid,
+            locked.nama,
+            ctx.now,
+            petugas_id=petugas,
+            officer=locked.officer,
+        )
+    if recomputed is None:  # pragma: no cover - locked: it exists
+        return Recorded(Saved.SAVED)
+    rat, plan = recomputed
+    after = After(
+        rat,
+        plan,
+        locked.nama,
+        petugas,
+        locked.officer_name,
+        locked.segmen,
+        locked.terms_seen,
+        locked.owes_follow_ups,
+    )
+    return Recorded(Saved.SAVED, after)
+
+
+async def _record_current(
+    uow: UnitOfWork,
+    viewer: Viewer,
+    change: ReportChange,
+    ctx: Context,
+    locked: Locked,
+    on_behalf: bool,
+) -> StoredRat | Saved:
+    """A milestone of the current cycle: the cooperative's cycles are read once, the change
+    is made on that copy and written with explicit statements (no ORM objects), and the
+    recompute plans from the copy (returned) instead of reading the cycles again."""
+    read = await uow.rat_cycles.read_for_change(locked)
+    cycle = read.cycle(locked.row.current_rat_cycle_id)
+    if cycle is None:
+        return Saved.NO_CYCLE
+    _check_dates(read.rules(cycle), cycle, change.values, ctx.today)
+    before = dict(vars(cycle))
+    rows = _set_cycle(cycle, change.values, viewer.person_id, on_behalf, ctx.now)
     for piece in change.evidence:
         uow.rat_report.add(_evidence(cycle.id, change, piece, viewer.person_id, ctx.now))
     if not rows and not change.evidence:
-        return Recorded(Saved.UNCHANGED)
-    for row in rows:
-        uow.rat_report.add(row)
-    recomputed = await recompute_one(uow, kid, ctx.policy, ctx.today, now=ctx.now, locked=locked)
-    officer = locked.officer if locked is not None else None
-    if not on_behalf and ctx.catalogues is not None:
-        await notify_officer(
-            uow, ctx.catalogues, kid, nama, ctx.now, petugas_id=petugas, officer=officer
+        return Saved.UNCHANGED
+    changed = {name: value for name, value in vars(cycle).items() if value != before[name]}
+    await uow.rat_cycles.update_cycle(cycle.id, changed)
+    await uow.rat_report.add_history(rows)
+    return read.stored_rat()
+
+
+async def _record_elsewhere(
+    uow: UnitOfWork,
+    viewer: Viewer,
+    change: ReportChange,
+    ctx: Context,
+    locked: Locked,
+    on_behalf: bool,
+) -> Saved | None:
+    """A checklist item, or a missed year's late RAT: written through the session (the
+    recompute reads the cooperative's cycles after it)."""
+    cycle: RatCycle | None = None
+    if change.tahun_buku is not None:
+        cycle = await _year_cycle(uow, change.koperasi_id, change.tahun_buku, ctx)
+        cycle_id = cycle.id if cycle is not None else None
+    else:
+        cycle_id = locked.row.current_rat_cycle_id
+    if cycle_id is None:
+        return Saved.NO_CYCLE
+    if change.item or cycle is None:  # no cycle object: the current cycle's item
+        rows = await _set_item(uow, cycle_id, change, viewer.person_id, on_behalf, ctx.now)
+    else:
+        rules = CycleRules.from_stored(
+            cycle.tahun_buku,
+            {name: getattr(cycle, name) for name in DEADLINE_COLUMNS},
+            cycle.checklist_spec,
         )
-    if recomputed is None or locked is None:  # pragma: no cover - locked: it exists
-        return Recorded(Saved.SAVED)
-    rat, plan = recomputed
-    after = After(rat, plan, nama, petugas, locked.officer_name, locked.segmen)
-    return Recorded(Saved.SAVED, after)
+        _check_dates(rules, cycle, change.values, ctx.today)
+        rows = _set_cycle(cycle, change.values, viewer.person_id, on_behalf, ctx.now)
+    for piece in change.evidence:
+        uow.rat_report.add(_evidence(cycle_id, change, piece, viewer.person_id, ctx.now))
+    if not rows and not change.evidence:
+        return Saved.UNCHANGED
+    await uow.rat_report.add_history(rows)
+    return None
 
 
 async def undo_last(uow: UnitOfWork, viewer: Viewer, koperasi_id: int, ctx: Context) -> Saved:
@@ -241,7 +315,7 @@ async def _set_item(
     person_id: int | None,
     on_behalf: bool,
     now: datetime,
-) -> list[CycleChange]:
+) -> list[dict[str, object]]:
     entry = (await uow.rat_report.entries(cycle_id)).get(change.target)
     if entry is None:
         entry = await uow.rat_report.add_entry(cycle_id, change.target, now)
@@ -259,14 +333,14 @@ async def _set_item(
 
 
 def _set_cycle(
-    cycle: RatCycle,
+    cycle: RatCycle | SimpleNamespace,
     values: Mapping[str, object],
     person_id: int | None,
     on_behalf: bool,
     now: datetime,
-) -> list[CycleChange]:
+) -> list[dict[str, object]]:
     rows = _changes(cycle, values, cycle.id, None, person_id, on_behalf, now)
-    changed = {row.field for row in rows}
+    changed = {row["field"] for row in rows}
     for prefix, columns in (("held", HELD_COLUMNS), ("reported", {"reported_date"})):
         if values.keys() & columns and getattr(cycle, f"{prefix}_verification") == RETURNED:
             # Sent again after a return, even unchanged: it waits for the check again.
@@ -285,43 +359,43 @@ def _set_cycle(
 
 
 def _changes(
-    row: RatCycle | ChecklistEntry,
+    row: RatCycle | ChecklistEntry | SimpleNamespace,
     values: Mapping[str, object],
     cycle_id: int,
     item_code: str | None,
     person_id: int | None,
     on_behalf: bool,
     now: datetime,
-) -> list[CycleChange]:
-    """Sets each differing value on `row`; one history row per changed column."""
-    history = []
+) -> list[dict[str, object]]:
+    """Sets each differing value on `row`; one history row (its columns) per changed column."""
+    history: list[dict[str, object]] = []
     for column, new in values.items():
         old = getattr(row, column)
         if old == new:
             continue
         setattr(row, column, new)
         history.append(
-            CycleChange(
-                rat_cycle_id=cycle_id,
-                item_code=item_code,
-                field=column,
-                old_value=as_text(old),
-                new_value=as_text(new),
-                changed_by_person_id=person_id,
-                on_behalf=on_behalf,
-                changed_at=now,
-            )
+            {
+                "rat_cycle_id": cycle_id,
+                "item_code": item_code,
+                "field": column,
+                "old_value": as_text(old),
+                "new_value": as_text(new),
+                "changed_by_person_id": person_id,
+                "on_behalf": on_behalf,
+                "changed_at": now,
+            }
         )
     return history
 
 
-def _check_dates(cycle: RatCycle, values: Mapping[str, object], today: date) -> None:
+def _check_dates(
+    rules: CycleRules,
+    cycle: RatCycle | SimpleNamespace,
+    values: Mapping[str, object],
+    today: date,
+) -> None:
     """The new dates keep the milestones in order and the RAT in its window (InputError)."""
-    rules = CycleRules.from_stored(
-        cycle.tahun_buku,
-        {name: getattr(cycle, name) for name in DEADLINE_COLUMNS},
-        cycle.checklist_spec,
-    )
     dates = MilestoneDates(**{f.name: getattr(cycle, f.name) for f in fields(MilestoneDates)})
     for column, value in values.items():
         if column in DATE_COLUMNS:

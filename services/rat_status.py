@@ -5,6 +5,7 @@ Two callers: /status (and the board's home) and the cooperative card of the offi
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
@@ -62,8 +63,9 @@ async def status_after(
     uow: UnitOfWork, after: After, policy: RatPolicy, today: date
 ) -> StatusCard | None:
     """The card as a saved change left the cooperative, from the change's own reads (the
-    lock's row, the recompute's read and plan): only the follow-ups owed are read. None when
-    the recompute made the current cycle just now (the caller reads the card instead)."""
+    lock's row, the recompute's read and plan): only the follow-ups owed are read, when the
+    lock saw any. None when the recompute made the current cycle just now (the caller reads
+    the card instead)."""
     values = after.plan.koperasi_values
     current = after.plan.state.current_tahun_buku
     cycle = None
@@ -98,6 +100,8 @@ async def status_after(
         cycle=cycle,
         reporting_system=reporting_system(after.segmen),
     )
+    if not after.owes_follow_ups:
+        return with_follow_ups(card, [])
     return await _with_owed(uow, card, today)
 
 
@@ -133,17 +137,27 @@ async def _cycle_status(
     )
 
 
-async def new_terms(uow: UnitOfWork, person_id: int, card: StatusCard) -> tuple[str, ...]:
-    """The card's official terms this person has not had explained yet (reads only)."""
-    return to_explain(card_terms(card), await uow.people.terms_seen(person_id))
+async def new_terms(
+    uow: UnitOfWork, person_id: int, card: StatusCard, seen: Collection[str] | None = None
+) -> tuple[str, ...]:
+    """The card's official terms this person has not had explained yet (reads only);
+    `seen`: the terms they have seen, read already in this transaction (nothing read)."""
+    if seen is None:
+        seen = await uow.people.terms_seen(person_id)
+    return to_explain(card_terms(card), seen)
 
 
 async def first_seen_terms(
-    uow: UnitOfWork, person_id: int, card: StatusCard, now: datetime
+    uow: UnitOfWork,
+    person_id: int,
+    card: StatusCard,
+    now: datetime,
+    seen: Collection[str] | None = None,
 ) -> tuple[str, ...]:
     """The card's official terms this person sees for the first time, recorded as seen now
-    (the caller commits before showing the card: each is explained once)."""
-    new = await new_terms(uow, person_id, card)
+    (the caller commits before showing the card: each is explained once); `seen` as for
+    `new_terms`."""
+    new = await new_terms(uow, person_id, card, seen)
     if new:
         uow.people.add_terms_seen(person_id, new, now)
     return new

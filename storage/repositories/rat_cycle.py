@@ -11,7 +11,9 @@ import functools
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -21,18 +23,29 @@ from sqlalchemy import (
     Text,
     bindparam,
     cast,
+    exists,
+    func,
     insert,
     select,
+    update,
 )
 from sqlalchemy.orm.util import identity_key
 
+from domain.kunjungan import OwnerKind
 from domain.rat.calendar import FiscalYearEnd
 from domain.rat.koperasi import KoperasiFacts
 from domain.rat.policy import CycleRules
 from domain.rat.recompute import KOPERASI_FIELDS, StoredCycle, StoredRat
 from domain.stages import CycleFacts
 from storage.repositories.base import Repository, update_rows_by_id
-from storage.tables import ChecklistEntry, Koperasi, Person, RatCycle
+from storage.tables import (
+    ChecklistEntry,
+    Koperasi,
+    Person,
+    RatCycle,
+    TermSeen,
+    TindakLanjut,
+)
 
 DEADLINE_COLUMNS = (
     "fiscal_year_end",
@@ -66,6 +79,10 @@ class Locked(NamedTuple):
     segmen: str | None  # names the reporting system on the card after the change
     officer: Person | None  # kept referenced: the session's identity map holds it weakly
     row: Row[*tuple[Any, ...]]  # the cooperative's columns the recompute reads (`load_locked`)
+    # The official terms the changing person has had explained (the card after the change).
+    terms_seen: frozenset[str] = frozenset()
+    # Whether the board owes follow-ups of visits (else the card after the change reads none).
+    owes_follow_ups: bool = True
 
     @property
     def officer_name(self) -> str | None:
@@ -84,12 +101,33 @@ _KOPERASI_COLUMNS = (
     Koperasi.rat_history_from,
     *(getattr(Koperasi, name) for name in _KOPERASI_STORED),
 )
+# The terms a person has had explained, space-separated (codes: `domain.rat.terms`).
+_TERMS_SEEN = (
+    select(func.aggregate_strings(TermSeen.term, " "))
+    .where(TermSeen.person_id == bindparam("person_id"))
+    .scalar_subquery()
+)
+# Whether the cooperative's board owes open follow-ups (`services.tindak_lanjut`).
+_OWES_FOLLOW_UPS = exists().where(
+    TindakLanjut.koperasi_id == Koperasi.id,
+    TindakLanjut.done_at.is_(None),
+    TindakLanjut.owner_kind == OwnerKind.PENGURUS.value,
+)
 # A change's lock reads what the recompute after it reads of the cooperative (a change
 # writes only cycles and entries: the row is still what is stored), and the officer as an
 # entity: telling the officer of a board's report (`services.rat_verify.notify_officer`)
-# then reads nobody again.
+# then reads nobody again. The card after the change needs the terms its reader has seen
+# and whether follow-ups are owed: read with the lock too (no statement of their own).
 _LOCK = (
-    select(*_KOPERASI_COLUMNS, Koperasi.petugas_id, Koperasi.nama, Koperasi.segmen, Person)
+    select(
+        *_KOPERASI_COLUMNS,
+        Koperasi.petugas_id,
+        Koperasi.nama,
+        Koperasi.segmen,
+        _TERMS_SEEN.label("terms_seen"),
+        _OWES_FOLLOW_UPS.label("owes_follow_ups"),
+        Person,
+    )
     .outerjoin(Person, Person.id == Koperasi.petugas_id)
     .where(Koperasi.id == bindparam("koperasi_id"))
     # Only the cooperative's row (PostgreSQL refuses to lock the outer join's nullable side).
@@ -128,14 +166,20 @@ class RatCycleRepository(Repository):
         )
         return held is True
 
-    async def lock_for_change(self, koperasi_id: int) -> Locked | None:
+    async def lock_for_change(
+        self, koperasi_id: int, person_id: int | None = None
+    ) -> Locked | None:
         """`lock_koperasi`, reading the cooperative's officer (the person too), name, segment and
         officer's name with the lock (one statement for what a change checks, tells and
-        shows); None when it does not exist."""
-        row = (await self.session.execute(_LOCK, {"koperasi_id": koperasi_id})).one_or_none()
+        shows), the terms `person_id` has seen and whether the board owes follow-ups; None
+        when it does not exist."""
+        params = {"koperasi_id": koperasi_id, "person_id": person_id}
+        row = (await self.session.execute(_LOCK, params)).one_or_none()
         if row is None:
             return None
-        return Locked(row.petugas_id, row.nama, row.segmen, row.Person, row)
+        seen = frozenset(row.terms_seen.split()) if row.terms_seen else frozenset()
+        owes = bool(row.owes_follow_ups)
+        return Locked(row.petugas_id, row.nama, row.segmen, row.Person, row, seen, owes)
 
     async def next_batch(self, *, after: int, limit: int) -> list[StoredRat]:
         """The next `limit` cooperatives by id above `after`, as `load` reads them.
@@ -168,9 +212,34 @@ class RatCycleRepository(Repository):
 
     async def load_locked(self, locked: Locked) -> StoredRat:
         """`load` of the cooperative a change locked (`lock_for_change`), its row as the lock
-        read it: its cycles and checklist states only, read now (after the change)."""
-        [rat] = await self._with_cycles([locked.row], RatCycle.koperasi_id == locked.row.id)
-        return rat
+        read it: its cycles and checklist states only, read now (after the change, flushed:
+        plain Core statements do not flush the session)."""
+        await self.session.flush()
+        read = await self.read_for_change(locked)
+        return read.stored_rat()
+
+    async def read_for_change(self, locked: Locked) -> ChangeRead:
+        """The cycles (every column) and checklist states of the cooperative a change locked:
+        a milestone's change is made on this copy and written with explicit statements
+        (`update_cycle`), and the recompute plans from the copy (`ChangeRead.stored_rat`)."""
+        params = {"koperasi_id": locked.row.id}
+        states: dict[int, dict[str, str]] = defaultdict(dict)
+        for cycle_id, code, status in await self.session.execute(_KOPERASI_STATES, params):
+            states[cycle_id][code] = status
+        cycles = {
+            row.tahun_buku: SimpleNamespace(**row._mapping)
+            for row in await self.session.execute(_KOPERASI_CYCLES, params)
+        }
+        return ChangeRead(locked.row, cycles, states)
+
+    async def update_cycle(self, cycle_id: int, changed: Mapping[str, object]) -> None:
+        """Sets these columns of one cycle (only them: `updated_at` is the recompute's)."""
+        if not changed:
+            return
+        params = {f"v_{name}": value for name, value in changed.items()}
+        await self.session.execute(
+            _cycle_update(tuple(sorted(changed))), {"v_id": cycle_id, **params}
+        )
 
     async def _with_cycles(
         self, koperasi: Sequence[Row[Any]], in_batch: ColumnElement[bool]
@@ -270,6 +339,56 @@ _KOPERASI = (
     # FOR NO KEY UPDATE (PostgreSQL): rows referring to the cooperative can still be added.
     .with_for_update(key_share=True)
 )
+_CYCLE_TABLE = _table(RatCycle)
+_ENTRY_TABLE = _table(ChecklistEntry)
+# A change's read of the cooperative's cycles (plain Core: no ORM objects), every column
+# (the change edits the current one), the spec as text as in `_CYCLES`.
+_KOPERASI_CYCLES = select(
+    *(column for column in _CYCLE_TABLE.c if column.name != "checklist_spec"),
+    cast(_CYCLE_TABLE.c.checklist_spec, Text).label("checklist_spec"),
+).where(_CYCLE_TABLE.c.koperasi_id == bindparam("koperasi_id"))
+_KOPERASI_STATES = (
+    select(_ENTRY_TABLE.c.rat_cycle_id, _ENTRY_TABLE.c.item_code, _ENTRY_TABLE.c.status)
+    .join(_CYCLE_TABLE, _CYCLE_TABLE.c.id == _ENTRY_TABLE.c.rat_cycle_id)
+    .where(_CYCLE_TABLE.c.koperasi_id == bindparam("koperasi_id"))
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _cycle_update(names: tuple[str, ...]) -> Any:
+    """UPDATE of these columns of one cycle, built once per set of columns."""
+    values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in names}
+    return update(_CYCLE_TABLE).where(_CYCLE_TABLE.c.id == bindparam("v_id")).values(**values)
+
+
+@dataclass(frozen=True)
+class ChangeRead:
+    """A locked cooperative's row, its cycles (every column, by tahun buku) and their
+    checklist states (by cycle id), as `read_for_change` read them; a change edits a cycle
+    of this copy in place before the recompute plans from it."""
+
+    koperasi: Row[Any]
+    cycles: Mapping[int, SimpleNamespace]
+    states: Mapping[int, Mapping[str, str]]
+
+    def cycle(self, cycle_id: int | None) -> SimpleNamespace | None:
+        """The cycle with this id, if read."""
+        return next((c for c in self.cycles.values() if c.id == cycle_id), None)
+
+    def rules(self, cycle: SimpleNamespace) -> CycleRules:
+        """The frozen rules of a cycle of this copy."""
+        dates = tuple(getattr(cycle, name) for name in DEADLINE_COLUMNS)
+        return _rules(cycle.tahun_buku, dates, cycle.checklist_spec or "{}")
+
+    def stored_rat(self) -> StoredRat:
+        """The cooperative as the recompute reads it, its cycles as this copy holds them."""
+        cycles = {
+            year: _stored_cycle(row, self.states.get(row.id, {}))
+            for year, row in self.cycles.items()
+        }
+        return _stored_rat(self.koperasi, cycles)
+
+
 _CYCLES = select(
     RatCycle.id,
     RatCycle.koperasi_id,
@@ -297,7 +416,7 @@ def _fiscal_year_end(month: int, day: int) -> FiscalYearEnd:
     return FiscalYearEnd(month, day)
 
 
-def _stored_cycle(row: Row[Any], states: Mapping[str, str]) -> StoredCycle:
+def _stored_cycle(row: Row[Any] | SimpleNamespace, states: Mapping[str, str]) -> StoredCycle:
     """A cycle row as the domain reads it."""
     dates = tuple(getattr(row, name) for name in DEADLINE_COLUMNS)
     rules = _rules(row.tahun_buku, dates, row.checklist_spec or "{}")

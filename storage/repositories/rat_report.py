@@ -6,11 +6,12 @@ through `uow.rat_cycles.lock_koperasi`, then writes here, then recomputes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, case, or_, select, true
+from sqlalchemy import ColumnElement, Row, and_, case, insert, or_, select, true
 
 from domain.rat.checklist import BELUM
 from domain.rat.report import HistoryRow, Unchecked, late_target
@@ -76,6 +77,7 @@ _STATUS = (
     .outerjoin(RatCycle, RatCycle.id == Koperasi.current_rat_cycle_id)
 )
 _STATES = select(ChecklistEntry.item_code, ChecklistEntry.status)
+_HISTORY_INSERT = insert(CycleChange.metadata.tables[CycleChange.__tablename__])
 
 
 class RatReportRepository(Repository):
@@ -127,6 +129,11 @@ class RatReportRepository(Repository):
     def add(self, row: CycleChange | Evidence) -> None:
         """A history row or a piece of evidence."""
         self.session.add(row)
+
+    async def add_history(self, rows: Sequence[Mapping[str, object]]) -> None:
+        """History rows (their columns), inserted now in this order: one plain executemany."""
+        if rows:
+            await self.session.execute(_HISTORY_INSERT, list(rows))
 
     async def last_changes(self, koperasi_id: int, person_id: int) -> list[CycleChange]:
         """The person's last change to this cooperative's cycles: every row it wrote."""
