@@ -25,7 +25,7 @@ from domain.rat.roles import may_confirm_ods, may_report, recorded_on_behalf
 from domain.rat.validation import MilestoneDates, change_milestone
 from locales import Catalogues
 from services.rat_recompute import recompute_koperasi, recompute_one
-from services.rat_verify import notify_officer
+from services.rat_verify import notify_officer, officer_note_key_tail
 from storage.repositories.rat_cycle import DEADLINE_COLUMNS, Locked
 from storage.tables import ChecklistEntry, CycleChange, Evidence, RatCycle
 from storage.uow import UnitOfWork
@@ -112,7 +112,10 @@ async def record(uow: UnitOfWork, viewer: Viewer, change: ReportChange, ctx: Con
     kid = change.koperasi_id
     # Locked first, its officer and name read with the lock (the right is checked next:
     # a refused change ends the transaction at once, changing nothing).
-    locked = await uow.rat_cycles.lock_for_change(kid, viewer.person_id)
+    # With the lock: the terms the person has seen (the card after the change) and whether
+    # the officer's note of this hour is queued (a board's change tells the officer).
+    tail = officer_note_key_tail(kid, ctx.now) if ctx.catalogues is not None else None
+    locked = await uow.rat_cycles.lock_for_change(kid, viewer.person_id, tail)
     petugas = locked.petugas_id if locked is not None else None
     if not may_report(viewer, kid, petugas) or (
         change.target == ODS and not may_confirm_ods(viewer, kid, petugas)
@@ -140,6 +143,7 @@ async def record(uow: UnitOfWork, viewer: Viewer, change: ReportChange, ctx: Con
             ctx.now,
             petugas_id=petugas,
             officer=locked.officer,
+            queued=locked.note_queued,
         )
     if recomputed is None:  # pragma: no cover - locked: it exists
         return Recorded(Saved.SAVED)

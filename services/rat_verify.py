@@ -26,6 +26,7 @@ from storage.uow import UnitOfWork
 
 VERIFIED, RETURNED, UNCHECKED = "verified", "returned", "none"
 KINDS = ("item", "held", "reported")
+NOTIFY = N_("verifikasi.notify")  # the officer's note: a board reported
 
 
 class Checked(StrEnum):
@@ -67,19 +68,31 @@ async def notify_officer(
     *,
     petugas_id: int | None,
     officer: Person | None = None,
+    queued: bool = False,
 ) -> None:
     """Tells the cooperative's officer (`petugas_id`, as the change read it with its lock;
     `officer`: that person, when the lock read it too) a board reported (at most once an
-    hour per cooperative)."""
-    if petugas_id is None:
+    hour per cooperative). `queued`: the lock saw this hour's note queued already (with
+    `officer_note_key_tail`): its INSERT would be ignored, so none is made."""
+    if petugas_id is None or queued:
         return
     if officer is None or officer.id != petugas_id:
         officer = await uow.people.get(petugas_id)
-    hour = now.strftime("%Y%m%d%H")
-    cause = f"lapor:{koperasi_id}:{hour}"
     await queue_note(
-        uow, catalogues, officer, N_("verifikasi.notify"), cause=cause, now=now, nama=nama
+        uow, catalogues, officer, NOTIFY, cause=_cause(koperasi_id, now), now=now, nama=nama
     )
+
+
+def officer_note_key_tail(koperasi_id: int, now: datetime) -> str:
+    """The idempotency key of `notify_officer`'s note after `note:<officer id>` (as
+    `services.notes.queue_note` makes it): a change's lock tells by it whether the note is
+    queued already (`RatCycleRepository.lock_for_change`)."""
+    return f":{NOTIFY}:{_cause(koperasi_id, now)}"
+
+
+def _cause(koperasi_id: int, now: datetime) -> str:
+    """At most one note an hour per cooperative."""
+    return f"lapor:{koperasi_id}:{now.strftime('%Y%m%d%H')}"
 
 
 async def _target(uow: UnitOfWork, kind: str, row_id: int) -> Target | None:

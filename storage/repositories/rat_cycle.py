@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import (
     ColumnElement,
     Row,
+    String,
     Table,
     Text,
     bindparam,
@@ -26,6 +27,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    literal,
     select,
     update,
 )
@@ -41,6 +43,7 @@ from storage.repositories.base import Repository, update_rows_by_id
 from storage.tables import (
     ChecklistEntry,
     Koperasi,
+    Outbox,
     Person,
     RatCycle,
     TermSeen,
@@ -77,12 +80,15 @@ class Locked(NamedTuple):
     petugas_id: int | None
     nama: str
     segmen: str | None  # names the reporting system on the card after the change
-    officer: Person | None  # kept referenced: the session's identity map holds it weakly
+    # Built from the lock's row, not in the session: only read (`notify_officer`).
+    officer: Person | None
     row: Row[*tuple[Any, ...]]  # the cooperative's columns the recompute reads (`load_locked`)
     # The official terms the changing person has had explained (the card after the change).
     terms_seen: frozenset[str] = frozenset()
     # Whether the board owes follow-ups of visits (else the card after the change reads none).
     owes_follow_ups: bool = True
+    # Whether the officer's note with the key tail the lock was given is queued already.
+    note_queued: bool = False
 
     @property
     def officer_name(self) -> str | None:
@@ -101,37 +107,61 @@ _KOPERASI_COLUMNS = (
     Koperasi.rat_history_from,
     *(getattr(Koperasi, name) for name in _KOPERASI_STORED),
 )
+_KOPERASI_TABLE = Koperasi.metadata.tables[Koperasi.__tablename__]
+_PERSON_TABLE = Person.metadata.tables[Person.__tablename__]
+# The officer's columns a change uses (`Locked.officer`), read with the lock.
+_OFFICER_COLUMNS = (
+    "id",
+    "full_name",
+    "telegram_user_id",
+    "reachable",
+    "language",
+    "telegram_language_code",
+)
 # The terms a person has had explained, space-separated (codes: `domain.rat.terms`).
 _TERMS_SEEN = (
-    select(func.aggregate_strings(TermSeen.term, " "))
-    .where(TermSeen.person_id == bindparam("person_id"))
+    select(func.aggregate_strings(TermSeen.__table__.c.term, " "))
+    .where(TermSeen.__table__.c.person_id == bindparam("person_id"))
     .scalar_subquery()
 )
 # Whether the cooperative's board owes open follow-ups (`services.tindak_lanjut`).
+_FOLLOW_UP_TABLE = TindakLanjut.metadata.tables[TindakLanjut.__tablename__]
 _OWES_FOLLOW_UPS = exists().where(
-    TindakLanjut.koperasi_id == Koperasi.id,
-    TindakLanjut.done_at.is_(None),
-    TindakLanjut.owner_kind == OwnerKind.PENGURUS.value,
+    _FOLLOW_UP_TABLE.c.koperasi_id == _KOPERASI_TABLE.c.id,
+    _FOLLOW_UP_TABLE.c.done_at.is_(None),
+    _FOLLOW_UP_TABLE.c.owner_kind == OwnerKind.PENGURUS.value,
+)
+# Whether the officer's note about this board's report is queued already (its idempotency
+# key, `services.rat_verify.officer_note_key_tail`, is the officer's id between `note:` and the
+# rest): its INSERT would be ignored, so it is not made.
+_NOTE_QUEUED = exists().where(
+    Outbox.metadata.tables[Outbox.__tablename__].c.idempotency_key
+    == literal("note:")
+    + cast(_KOPERASI_TABLE.c.petugas_id, String)
+    + bindparam("note_key_tail", type_=String)
 )
 # A change's lock reads what the recompute after it reads of the cooperative (a change
-# writes only cycles and entries: the row is still what is stored), and the officer as an
-# entity: telling the officer of a board's report (`services.rat_verify.notify_officer`)
+# writes only cycles and entries: the row is still what is stored), and the officer's
+# columns: telling the officer of a board's report (`services.rat_verify.notify_officer`)
 # then reads nobody again. The card after the change needs the terms its reader has seen
-# and whether follow-ups are owed: read with the lock too (no statement of their own).
+# and whether follow-ups are owed, the note whether it is queued: read with the lock too
+# (no statements of their own). Plain Core: no ORM objects, no autoflush.
 _LOCK = (
     select(
-        *_KOPERASI_COLUMNS,
-        Koperasi.petugas_id,
-        Koperasi.nama,
-        Koperasi.segmen,
+        *(_KOPERASI_TABLE.c[column.key] for column in _KOPERASI_COLUMNS),
+        _KOPERASI_TABLE.c.petugas_id,
+        _KOPERASI_TABLE.c.nama,
+        _KOPERASI_TABLE.c.segmen,
         _TERMS_SEEN.label("terms_seen"),
         _OWES_FOLLOW_UPS.label("owes_follow_ups"),
-        Person,
+        _NOTE_QUEUED.label("note_queued"),
+        *(_PERSON_TABLE.c[name].label(f"officer_{name}") for name in _OFFICER_COLUMNS),
     )
-    .outerjoin(Person, Person.id == Koperasi.petugas_id)
-    .where(Koperasi.id == bindparam("koperasi_id"))
+    .select_from(_KOPERASI_TABLE)
+    .outerjoin(_PERSON_TABLE, _PERSON_TABLE.c.id == _KOPERASI_TABLE.c.petugas_id)
+    .where(_KOPERASI_TABLE.c.id == bindparam("koperasi_id"))
     # Only the cooperative's row (PostgreSQL refuses to lock the outer join's nullable side).
-    .with_for_update(key_share=True, of=Koperasi)
+    .with_for_update(key_share=True, of=_KOPERASI_TABLE)
 )
 
 
@@ -167,19 +197,35 @@ class RatCycleRepository(Repository):
         return held is True
 
     async def lock_for_change(
-        self, koperasi_id: int, person_id: int | None = None
+        self, koperasi_id: int, person_id: int | None = None, note_key_tail: str | None = None
     ) -> Locked | None:
         """`lock_koperasi`, reading the cooperative's officer (the person too), name, segment and
         officer's name with the lock (one statement for what a change checks, tells and
-        shows), the terms `person_id` has seen and whether the board owes follow-ups; None
-        when it does not exist."""
-        params = {"koperasi_id": koperasi_id, "person_id": person_id}
+        shows), the terms `person_id` has seen, whether the board owes follow-ups and
+        whether the officer's note `note_key_tail` is queued; None when it does not exist."""
+        params = {
+            "koperasi_id": koperasi_id,
+            "person_id": person_id,
+            "note_key_tail": note_key_tail,
+        }
         row = (await self.session.execute(_LOCK, params)).one_or_none()
         if row is None:
             return None
-        seen = frozenset(row.terms_seen.split()) if row.terms_seen else frozenset()
-        owes = bool(row.owes_follow_ups)
-        return Locked(row.petugas_id, row.nama, row.segmen, row.Person, row, seen, owes)
+        officer = None
+        if row.officer_id is not None:
+            officer = Person(
+                **{name: getattr(row, f"officer_{name}") for name in _OFFICER_COLUMNS}
+            )
+        return Locked(
+            row.petugas_id,
+            row.nama,
+            row.segmen,
+            officer,
+            row,
+            frozenset(row.terms_seen.split()) if row.terms_seen else frozenset(),
+            bool(row.owes_follow_ups),
+            bool(row.note_queued),
+        )
 
     async def next_batch(self, *, after: int, limit: int) -> list[StoredRat]:
         """The next `limit` cooperatives by id above `after`, as `load` reads them.
@@ -219,17 +265,18 @@ class RatCycleRepository(Repository):
         return read.stored_rat()
 
     async def read_for_change(self, locked: Locked) -> ChangeRead:
-        """The cycles (every column) and checklist states of the cooperative a change locked:
+        """The cycles (every column) and checklist states of the cooperative a change locked, in
+        one statement:
         a milestone's change is made on this copy and written with explicit statements
         (`update_cycle`), and the recompute plans from the copy (`ChangeRead.stored_rat`)."""
-        params = {"koperasi_id": locked.row.id}
-        states: dict[int, dict[str, str]] = defaultdict(dict)
-        for cycle_id, code, status in await self.session.execute(_KOPERASI_STATES, params):
-            states[cycle_id][code] = status
-        cycles = {
-            row.tahun_buku: SimpleNamespace(**row._mapping)
-            for row in await self.session.execute(_KOPERASI_CYCLES, params)
-        }
+        states: dict[int, dict[str, str]] = {}
+        cycles: dict[int, SimpleNamespace] = {}
+        rows = await self.session.execute(_KOPERASI_CYCLES, {"koperasi_id": locked.row.id})
+        for row in rows:
+            values = dict(row._mapping)
+            packed = values.pop("checklist_states")
+            states[row.id] = _unpacked_states(packed)
+            cycles[row.tahun_buku] = SimpleNamespace(**values)
         return ChangeRead(locked.row, cycles, states)
 
     async def update_cycle(self, cycle_id: int, changed: Mapping[str, object]) -> None:
@@ -327,6 +374,8 @@ class RatCycleRepository(Repository):
         Objects of these rows the session already holds (a change's own transaction) are
         refreshed, so what the caller renders next is what was stored.
         """
+        if not changes:  # nothing to write (a change's recompute mostly): no connection asked
+            return
         await update_rows_by_id(self.session, entity, changes, now)
         for row_id, changed in changes:
             held = self.session.identity_map.get(identity_key(entity, row_id))
@@ -342,16 +391,33 @@ _KOPERASI = (
 _CYCLE_TABLE = _table(RatCycle)
 _ENTRY_TABLE = _table(ChecklistEntry)
 # A change's read of the cooperative's cycles (plain Core: no ORM objects), every column
-# (the change edits the current one), the spec as text as in `_CYCLES`.
+# (the change edits the current one), the spec as text as in `_CYCLES`, and each cycle's
+# checklist states as one string: code, unit separator, state; record separator between.
+_STATE_SEPARATOR, _ENTRY_SEPARATOR = "\x1f", "\x1e"
+_CYCLE_STATES = (
+    select(
+        func.aggregate_strings(
+            _ENTRY_TABLE.c.item_code + literal(_STATE_SEPARATOR) + _ENTRY_TABLE.c.status,
+            _ENTRY_SEPARATOR,
+        )
+    )
+    .where(_ENTRY_TABLE.c.rat_cycle_id == _CYCLE_TABLE.c.id)
+    .scalar_subquery()
+)
 _KOPERASI_CYCLES = select(
     *(column for column in _CYCLE_TABLE.c if column.name != "checklist_spec"),
     cast(_CYCLE_TABLE.c.checklist_spec, Text).label("checklist_spec"),
+    _CYCLE_STATES.label("checklist_states"),
 ).where(_CYCLE_TABLE.c.koperasi_id == bindparam("koperasi_id"))
-_KOPERASI_STATES = (
-    select(_ENTRY_TABLE.c.rat_cycle_id, _ENTRY_TABLE.c.item_code, _ENTRY_TABLE.c.status)
-    .join(_CYCLE_TABLE, _CYCLE_TABLE.c.id == _ENTRY_TABLE.c.rat_cycle_id)
-    .where(_CYCLE_TABLE.c.koperasi_id == bindparam("koperasi_id"))
-)
+
+
+def _unpacked_states(packed: str | None) -> dict[str, str]:
+    """A cycle's checklist states as `_CYCLE_STATES` packs them (None: no entries)."""
+    states: dict[str, str] = {}
+    for entry in packed.split(_ENTRY_SEPARATOR) if packed else ():
+        code, _, state = entry.rpartition(_STATE_SEPARATOR)
+        states[code] = state
+    return states
 
 
 @functools.lru_cache(maxsize=64)

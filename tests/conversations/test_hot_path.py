@@ -79,10 +79,11 @@ async def test_a_lapor_round_costs_a_pinned_number_of_statements(
     # item: BEGIN IMMEDIATE, the cooperative and cycle (its states are not needed), the form
     # session (read once, its UPDATE with the menu's context). The answer: BEGIN IMMEDIATE,
     # the form session and its UPDATE, the lock (with the cooperative's row as the recompute
-    # reads it, its name, the officer as a person, the terms the reader has seen and whether
-    # the board owes follow-ups: it owes none, so they are not read), the cooperative's
-    # checklist states and cycles (read once: the change is made on that copy and the
-    # recompute plans from it), the cycle's UPDATE, the history INSERT, the note's INSERT
-    # (ignored within the hour, not read back); the card from the recompute's read.
-    # (5, 8, 18 before 2026-12-05; the answer 12 before the change's single read.)
-    assert [len(step) for step in seen] == [3, 4, 9], seen
+    # reads it, its name, the officer, the terms the reader has seen, whether the board owes
+    # follow-ups — it owes none, so they are not read — and whether the officer's note of
+    # this hour is queued — it is, by the first round: no INSERT to be ignored), the
+    # cooperative's cycles with their checklist states (read once: the change is made on
+    # that copy and the recompute plans from it), the cycle's UPDATE, the history INSERT;
+    # the card from the recompute's read. (5, 8, 18 before 2026-12-05; the answer 12 before
+    # the change read its cycles once.)
+    assert [len(step) for step in seen] == [3, 4, 7], seen
