@@ -109,6 +109,7 @@ _KOPERASI_COLUMNS = (
 )
 _KOPERASI_TABLE = Koperasi.metadata.tables[Koperasi.__tablename__]
 _PERSON_TABLE = Person.metadata.tables[Person.__tablename__]
+_TERM_TABLE = TermSeen.metadata.tables[TermSeen.__tablename__]
 # The officer's columns a change uses (`Locked.officer`), read with the lock.
 _OFFICER_COLUMNS = (
     "id",
@@ -120,8 +121,8 @@ _OFFICER_COLUMNS = (
 )
 # The terms a person has had explained, space-separated (codes: `domain.rat.terms`).
 _TERMS_SEEN = (
-    select(func.aggregate_strings(TermSeen.__table__.c.term, " "))
-    .where(TermSeen.__table__.c.person_id == bindparam("person_id"))
+    select(func.aggregate_strings(_TERM_TABLE.c.term, " "))
+    .where(_TERM_TABLE.c.person_id == bindparam("person_id"))
     .scalar_subquery()
 )
 # Whether the cooperative's board owes open follow-ups (`services.tindak_lanjut`).
@@ -132,8 +133,8 @@ _OWES_FOLLOW_UPS = exists().where(
     _FOLLOW_UP_TABLE.c.owner_kind == OwnerKind.PENGURUS.value,
 )
 # Whether the officer's note about this board's report is queued already (its idempotency
-# key, `services.rat_verify.officer_note_key_tail`, is the officer's id between `note:` and the
-# rest): its INSERT would be ignored, so it is not made.
+# key is `note:`, the officer's id, then `services.rat_verify.officer_note_key_tail`): its
+# INSERT would be ignored, so it is not made.
 _NOTE_QUEUED = exists().where(
     Outbox.metadata.tables[Outbox.__tablename__].c.idempotency_key
     == literal("note:")
@@ -265,10 +266,10 @@ class RatCycleRepository(Repository):
         return read.stored_rat()
 
     async def read_for_change(self, locked: Locked) -> ChangeRead:
-        """The cycles (every column) and checklist states of the cooperative a change locked, in
-        one statement:
-        a milestone's change is made on this copy and written with explicit statements
-        (`update_cycle`), and the recompute plans from the copy (`ChangeRead.stored_rat`)."""
+        """The cycles (every column) and checklist states of the cooperative a change locked,
+        in one statement: a milestone's change is made on this copy and written with explicit
+        statements (`update_cycle`), and the recompute plans from the copy
+        (`ChangeRead.stored_rat`)."""
         states: dict[int, dict[str, str]] = {}
         cycles: dict[int, SimpleNamespace] = {}
         rows = await self.session.execute(_KOPERASI_CYCLES, {"koperasi_id": locked.row.id})
