@@ -104,7 +104,7 @@ async def test_the_lock_reads_the_terms_seen_the_follow_ups_owed_and_the_queued_
         async with UnitOfWork(factory) as uow:
             recorded = await record(uow, viewer, change, context)
             assert recorded.after is not None
-            assert recorded.after.terms_seen == {"rat", "tahap"}
+            assert recorded.after.terms_seen == frozenset({"rat", "tahap"})
             assert recorded.after.owes_follow_ups
             card = await status_after(uow, recorded.after, POLICY, TODAY)
             await uow.commit()
