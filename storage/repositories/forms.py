@@ -153,8 +153,8 @@ class FormRow:
     @classmethod
     def of(cls, row: Row[*tuple[Any, ...]]) -> FormRow:
         """The engine's copy of a row of `_ROW_COLUMNS`."""
-        id_, chat_id, user_id, form, subject, step, answers, applied, status, seq, version = (
-            row._tuple()
+        id_, chat_id, user_id, form, subject, step, answers, applied, status, seq, version = tuple(
+            row
         )
         return cls(
             id_,
