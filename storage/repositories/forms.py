@@ -48,6 +48,9 @@ _ROW_COLUMNS = (
     _T.c.status,
     _T.c.prompt_seq,
     _T.c.version,
+    _T.c.updated_at,
+    _T.c.idle_expires_at,
+    _T.c.draft_expires_at,
 )
 _ACTIVE_ROW = (
     select(*_ROW_COLUMNS)
@@ -153,13 +156,14 @@ class FormRow:
     @classmethod
     def of(cls, row: Row[*tuple[Any, ...]]) -> FormRow:
         """The engine's copy of a row of `_ROW_COLUMNS`."""
-        id_, chat_id, user_id, form, subject, step, answers, applied, status, seq, version = tuple(
-            row
+        (id_, chat, user, form, subject, step, answers, applied, status, seq, version, *times) = (
+            tuple(row)
         )
+        updated_at, idle_expires_at, draft_expires_at = times
         return cls(
             id_,
-            chat_id,
-            user_id,
+            chat,
+            user,
             form,
             subject,
             step,
@@ -168,6 +172,9 @@ class FormRow:
             status,
             seq,
             version,
+            updated_at,
+            idle_expires_at,
+            draft_expires_at,
             active_stored=status == ACTIVE,
         )
 

@@ -10,7 +10,19 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, bindparam, case, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    or_,
+    select,
+    true,
+)
 
 from domain.rat.checklist import BELUM
 from domain.rat.report import HistoryRow, Unchecked, late_target
@@ -40,7 +52,8 @@ _REPORT = (
         _K.c.tgl_badan_hukum,
         _C.c.id.label("cycle_id"),
         _C.c.tahun_buku,
-        _C.c.checklist_spec,
+        # As text: the reader builds the rules once per distinct spec, not decoded per read.
+        cast(_C.c.checklist_spec, Text).label("checklist_spec"),
         _C.c.minutes_uploaded_at,
         *(_C.c[name] for name in DEADLINE_COLUMNS),
         *(_C.c[f.name] for f in fields(MilestoneDates)),
@@ -48,6 +61,15 @@ _REPORT = (
     .select_from(_K)
     .join(_C, _C.c.id == _K.c.current_rat_cycle_id)
     .where(_K.c.id == bindparam("koperasi_id"))
+)
+# The same row with its cycle's checklist states in one column (the menu): "code␟state"
+# pairs joined by "␞" (control characters: no item code holds them), or NULL for none.
+_PAIR, _PAIRS = "\x1f", "\x1e"
+_REPORT_STATES = _REPORT.add_columns(
+    select(func.aggregate_strings(_E.c.item_code + _PAIR + _E.c.status, _PAIRS))
+    .where(_E.c.rat_cycle_id == _C.c.id)
+    .scalar_subquery()
+    .label("states")
 )
 _OFFICER = Person.__table__.alias("officer")
 # What the status card reads: the cooperative's stored standing, its officer's name and its
@@ -90,6 +112,17 @@ class RatReportRepository(Repository):
         """The cooperative's columns /lapor uses with its current cycle's, in one row (None:
         no such cooperative, or no current cycle). Plain columns: no ORM objects built."""
         return (await self.session.execute(_REPORT, {"koperasi_id": koperasi_id})).one_or_none()
+
+    async def report_with_states(
+        self, koperasi_id: int
+    ) -> tuple[Row[*tuple[Any, ...]], dict[str, str]] | None:
+        """`report_row` and its cycle's `states`, read in one statement."""
+        params = {"koperasi_id": koperasi_id}
+        row = (await self.session.execute(_REPORT_STATES, params)).one_or_none()
+        if row is None:
+            return None
+        pairs = row.states.split(_PAIRS) if row.states else ()
+        return row, dict(pair.split(_PAIR, 1) for pair in pairs)
 
     async def status_row(self, koperasi_id: int) -> Row[*tuple[Any, ...]] | None:
         """The status card's columns of a cooperative, its officer's name and its current

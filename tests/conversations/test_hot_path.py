@@ -75,8 +75,8 @@ async def test_a_lapor_round_costs_a_pinned_number_of_statements(
         event.remove(engine, "before_cursor_execute", record)
     assert "Status RAT" in card.body
     assert card.body.startswith("Tersimpan")  # one message: what happened, the card below
-    # The menu: BEGIN, the cooperative with its current cycle (one row), its checklist states
-    # (no year but the current one is inside its late-RAT window: no RAT history read). The
+    # The menu: BEGIN, the cooperative with its current cycle and its checklist states (one
+    # row; no year but the current one is inside its late-RAT window: no RAT history read). The
     # item: BEGIN IMMEDIATE, the cooperative and cycle (its states are not needed), the form
     # session started anew over the finished one with the menu's context (one UPDATE, read
     # nothing first). The answer: BEGIN IMMEDIATE,
@@ -85,5 +85,5 @@ async def test_a_lapor_round_costs_a_pinned_number_of_statements(
     # cycle's UPDATE, the recompute's read of the cycles and states, the note's INSERT
     # (ignored within the hour, not read back); the card from the recompute's read, with the
     # follow-ups owed and the terms seen. (5, 8, 18 before 2026-12-05; 3, 4, 12 before the
-    # form's start became one UPDATE, 2026-12-05 evening.)
-    assert [len(step) for step in seen] == [3, 3, 12], seen
+    # form's start became one UPDATE and the states joined the menu's row, 2026-12-05 evening.)
+    assert [len(step) for step in seen] == [2, 3, 12], seen
