@@ -77,8 +77,10 @@ async def load_report(
     dates_of = tuple(getattr(row, name) for name in DEADLINE_COLUMNS)
     rules = _rules(row.tahun_buku, dates_of, row.checklist_spec)
     late_years: tuple[int, ...] = ()
-    fye = FiscalYearEnd(row.fye_month, row.fye_day)
-    if late and _may_have_late_years(row.tahun_buku, fye, row.tgl_badan_hukum, policy, today):
+    fye = _fiscal_year_end(row.fye_month, row.fye_day)
+    if late and _may_have_late_years(
+        row.tahun_buku, fye, row.tgl_badan_hukum, policy.late_rat_months, today
+    ):
         # The recompute's own read: the current cycle's states come with it (the same).
         late_years, found = await _late_years(uow, koperasi_id, row.tahun_buku, policy, today)
     dates = MilestoneDates(**{f.name: getattr(row, f.name) for f in fields(MilestoneDates)})
@@ -109,8 +111,15 @@ def _rules(tahun_buku: int, dates: tuple[date, ...], checklist_spec: str) -> Cyc
     return CycleRules.from_stored(tahun_buku, named, json.loads(checklist_spec))
 
 
+@functools.lru_cache(maxsize=256)
+def _fiscal_year_end(month: int, day: int) -> FiscalYearEnd:
+    return FiscalYearEnd(month, day)
+
+
+# Remembered: the same few (year, year end, legal date) for every cooperative, on one day.
+@functools.lru_cache(maxsize=4096)
 def _may_have_late_years(
-    current: int, fye: FiscalYearEnd, legal_date: date | None, policy: RatPolicy, today: date
+    current: int, fye: FiscalYearEnd, legal_date: date | None, late_rat_months: int, today: date
 ) -> bool:
     """Whether any year but the current cycle's is inside its late-RAT window today, as if no
     RAT had been held: most days none is (the window closes 18 months after a year's end),
@@ -120,7 +129,7 @@ def _may_have_late_years(
         fye,
         (),
         current=current,
-        late_rat_months=policy.late_rat_months,
+        late_rat_months=late_rat_months,
         legal_date=legal_date,
     )
     return bool(years)
