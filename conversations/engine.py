@@ -80,7 +80,9 @@ class FormEngine:
         whether a draft resumes, and returns the step and answers to start with (a form
         started from a menu sets its context and first step), saved in the same UPDATE; it
         is asked for a new start first and, when a draft turns out to be kept, again for
-        the draft (so it must not have side effects). The chat's active form is suspended first, unless `chat` knows there is none (a
+        the draft (so it must not have side effects). A start over a stored form that is
+        no draft is that one UPDATE, nothing read first.
+        The chat's active form is suspended first, unless `chat` knows there is none (a
         command has just suspended it, or the gate found none): one statement less.
         """
         if chat.active:
