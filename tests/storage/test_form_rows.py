@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from config import RatConfig
+from domain.forms import FormStatus
 from services.rat_menu import load_report
 from services.rat_recompute import recompute_koperasi
 from storage.engine import session_factory
@@ -49,7 +50,8 @@ def tracked(engine: AsyncEngine, recorder: Recorder) -> async_sessionmaker[Async
 
 
 def _row(chat_id: int, form: str = "lapor", subject: str = "3", step: str = "tanggal") -> FormRow:
-    row = FormRow(None, chat_id, chat_id, form, subject, step, {"a": 1}, [7], "active", 1, 1)
+    active = FormStatus.ACTIVE  # as the engine sets it
+    row = FormRow(None, chat_id, chat_id, form, subject, step, {"a": 1}, [7], active, 1, 1)
     row.updated_at = NOW
     row.idle_expires_at = NOW + timedelta(hours=2)
     row.draft_expires_at = NOW + timedelta(days=7)
@@ -102,7 +104,7 @@ async def test_a_form_row_is_inserted_read_and_written_back(
 
     async with UnitOfWork(tracked) as uow:
         assert again is not None
-        again.status = "done"
+        again.status = FormStatus.DONE
         await uow.form_sessions.write(again)
         await uow.commit()
     assert recorder.take() == [_active(11, False)]
@@ -133,7 +135,7 @@ async def test_a_restart_is_one_update_and_leaves_a_draft_alone(
     async with UnitOfWork(tracked) as uow:
         assert not await uow.form_sessions.restart(_row(11), keep_draft=True)  # none stored
         stored = _row(11)
-        stored.status, stored.prompt_seq = "done", 4
+        stored.status, stored.prompt_seq = FormStatus.DONE, 4
         await uow.form_sessions.write(stored)
         await uow.commit()
     recorder.take()
