@@ -20,9 +20,9 @@ from domain.errors import InputError
 from domain.forms import FormStatus
 from domain.rat.policy import RatPolicy
 from locales import Translator
+from storage.repositories.forms import FormRow
 
 if TYPE_CHECKING:
-    from storage.tables import FormSession
     from storage.uow import UnitOfWork
 
 ACTIVE, SUSPENDED, DONE, EXPIRED = (
@@ -78,25 +78,39 @@ class FormEngine:
         `prefill` (a step and answers) starts anew from there instead, e.g. a correction
         at the review of the stored report. `arrange` gets the step, the answers and
         whether a draft resumes, and returns the step and answers to start with (a form
-        started from a menu sets its context and first step), saved in the same UPDATE.
+        started from a menu sets its context and first step), saved in the same UPDATE; it
+        is asked for a new start first and, when a draft turns out to be kept, again for
+        the draft (so it must not have side effects). A start over a stored form that is
+        no draft is that one UPDATE, nothing read first.
         The chat's active form is suspended first, unless `chat` knows there is none (a
         command has just suspended it, or the gate found none): one statement less.
         """
         if chat.active:
             await self.suspend(uow, chat_id, now=now, chat=chat)
-        session = await uow.form_sessions.get(chat_id, user_id, spec.name, subject)
-        resumed = session is not None and session.status == SUSPENDED and bool(session.answers)
-        if session is None or not resumed or session.step not in spec.steps or prefill:
-            session = session or uow.form_sessions.new(chat_id, user_id, spec.name, subject, now)
-            session.step, session.answers, resumed = spec.first_step, {}, False
-            if prefill is not None:
-                session.step, session.answers = prefill[0], dict(prefill[1])
+        step, answers = (prefill[0], dict(prefill[1])) if prefill else (spec.first_step, {})
         if arrange is not None:
-            session.step, session.answers = arrange(session.step, dict(session.answers), resumed)
+            step, answers = arrange(step, answers, False)
+        fresh = FormRow(
+            None, chat_id, user_id, spec.name, subject, step, answers, [], ACTIVE, 0, 1
+        )
+        self._touch(fresh, now)
+        # Most starts begin anew over a stored form (finished, or never suspended): one
+        # UPDATE, nothing read first. A suspended draft is read, to resume it.
+        if await uow.form_sessions.restart(fresh, keep_draft=not prefill):
+            chat.active = True
+            return self._prompt(spec, fresh)
+        session = await uow.form_sessions.row(chat_id, user_id, spec.name, subject)
+        resumed = session is not None and session.status == SUSPENDED and bool(session.answers)
+        if session is None or not resumed or session.step not in spec.steps:
+            if session is not None:  # the stored row starts anew (its update ids kept)
+                session.step, session.answers = fresh.step, fresh.answers
+            session, resumed = session or fresh, False
+        elif arrange is not None:
+            session.step, session.answers = arrange(session.step, dict(session.answers), True)
         session.status = ACTIVE
         self._touch(session, now)
         _next_prompt(session)
-        await uow.form_sessions.save(session)
+        await uow.form_sessions.write(session)
         chat.active = True
         return self._prompt(spec, session, resumed=resumed)
 
@@ -107,14 +121,7 @@ class FormEngine:
 
         Reads nothing when `chat` knows the chat has no active form.
         """
-        suspended = None
-        if chat.active:
-            session = await uow.form_sessions.active_for_chat(chat_id)
-            if session is not None:
-                session.status = SUSPENDED
-                session.updated_at = now
-                await uow.form_sessions.save(session)
-                suspended = session.form
+        suspended = await uow.form_sessions.suspend_active(chat_id, now) if chat.active else None
         chat.record_suspension(suspended)
         return suspended
 
@@ -140,7 +147,7 @@ class FormEngine:
         """
         # Known to have no active form: no query (a pressed button is checked regardless).
         look = chat.active or pressed is not None
-        session = await uow.form_sessions.active_for_chat(chat_id) if look else None
+        session = await uow.form_sessions.active_row(chat_id) if look else None
         spec = self.spec(session.form) if session is not None else None
         if (
             session is None
@@ -183,7 +190,7 @@ class FormEngine:
         self,
         step: Step,
         incoming: Incoming,
-        session: FormSession,
+        session: FormRow,
         tr: Translator,
         now: datetime,
     ) -> Any:
@@ -206,7 +213,7 @@ class FormEngine:
         now: datetime,
     ) -> Outcome | None:
         """Closes an album once no piece arrived after the `expected_count`-th one."""
-        session = await uow.form_sessions.by_id(session_id)
+        session = await uow.form_sessions.row_by_id(session_id)
         if session is None or session.status != ACTIVE:
             return None
         spec = self.spec(session.form)
@@ -221,7 +228,7 @@ class FormEngine:
         self,
         uow: UnitOfWork,
         spec: FormSpec,
-        session: FormSession,
+        session: FormRow,
         step: Step,
         person_id: int | None,
         now: datetime,
@@ -243,7 +250,7 @@ class FormEngine:
         self,
         uow: UnitOfWork,
         spec: FormSpec,
-        session: FormSession,
+        session: FormRow,
         step: Step,
         value: Any,
         incoming: Incoming,
@@ -258,7 +265,7 @@ class FormEngine:
         answers[step.id], answers[ALBUM_KEY] = items, pending
         session.answers = answers
         self._touch(session, now)
-        await uow.form_sessions.save(session)
+        await uow.form_sessions.write(session)
         return Outcome(
             Result.ALBUM_ITEM,
             spec,
@@ -274,7 +281,7 @@ class FormEngine:
         self,
         uow: UnitOfWork,
         spec: FormSpec,
-        session: FormSession,
+        session: FormRow,
         step: Step,
         value: Any,
         person_id: int | None,
@@ -289,10 +296,10 @@ class FormEngine:
         if following is not None:
             session.step = following
             _next_prompt(session)
-            await uow.form_sessions.save(session)
+            await uow.form_sessions.write(session)
             return self._prompt(spec, session)
         session.status = DONE
-        await uow.form_sessions.save(session)
+        await uow.form_sessions.write(session)
         run = FormRun(
             session.chat_id,
             session.user_id,
@@ -330,12 +337,12 @@ class FormEngine:
         sessions = await uow.form_sessions.active_updated_before(now - quiet)
         return [session.id for session in sessions if session.answers.get(ALBUM_KEY)]
 
-    def _touch(self, session: FormSession, now: datetime) -> None:
+    def _touch(self, session: FormRow, now: datetime) -> None:
         session.updated_at = now
         session.idle_expires_at = now + timedelta(hours=self._cfg.idle_timeout_hours)
         session.draft_expires_at = now + timedelta(days=self._cfg.draft_retention_days)
 
-    def _prompt(self, spec: FormSpec, session: FormSession, *, resumed: bool = False) -> Outcome:
+    def _prompt(self, spec: FormSpec, session: FormRow, *, resumed: bool = False) -> Outcome:
         return Outcome(
             Result.PROMPT,
             spec,
@@ -347,6 +354,6 @@ class FormEngine:
         )
 
 
-def _next_prompt(session: FormSession) -> None:
+def _next_prompt(session: FormRow) -> None:
     """A new question is asked (a repeated step's too): its buttons get the next number."""
     session.prompt_seq = (session.prompt_seq or 0) + 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
@@ -64,21 +66,23 @@ async def load_report(
     sub-flow of the current cycle reads only the current cycle's states, and `states=False`
     (opening a sub-flow, which validates against the cycle's dates) not even those.
     """
-    row = await uow.rat_report.report_row(koperasi_id)  # the cooperative and its cycle
+    found: dict[str, str] = {}
+    if states:  # the cooperative, its cycle and the cycle's states, in one statement
+        read = await uow.rat_report.report_with_states(koperasi_id)
+        row, found = read if read is not None else (None, {})
+    else:  # the cooperative and its cycle
+        row = await uow.rat_report.report_row(koperasi_id)
     if row is None:
         return None
-    rules = CycleRules.from_stored(
-        row.tahun_buku, {name: getattr(row, name) for name in DEADLINE_COLUMNS}, row.checklist_spec
-    )
+    dates_of = tuple(getattr(row, name) for name in DEADLINE_COLUMNS)
+    rules = _rules(row.tahun_buku, dates_of, row.checklist_spec)
     late_years: tuple[int, ...] = ()
-    fye = FiscalYearEnd(row.fye_month, row.fye_day)
-    if late and _may_have_late_years(row.tahun_buku, fye, row.tgl_badan_hukum, policy, today):
-        # The recompute's own read: the current cycle's states come with it.
+    fye = _fiscal_year_end(row.fye_month, row.fye_day)
+    if late and _may_have_late_years(
+        row.tahun_buku, fye, row.tgl_badan_hukum, policy.late_rat_months, today
+    ):
+        # The recompute's own read: the current cycle's states come with it (the same).
         late_years, found = await _late_years(uow, koperasi_id, row.tahun_buku, policy, today)
-    elif states:
-        found = await uow.rat_report.states(row.cycle_id)
-    else:
-        found = {}
     dates = MilestoneDates(**{f.name: getattr(row, f.name) for f in fields(MilestoneDates)})
     if policy.register_rat_reported and from_register(rules) and dates.reported_date is None:
         # A RAT the register records counts as reported, as its stage says (DILAPORKAN).
@@ -99,8 +103,23 @@ async def load_report(
     )
 
 
+# A cycle's rules, built once per distinct stored deadlines and checklist (read as text):
+# the menu and every item read them, and they change only with a new cycle.
+@functools.lru_cache(maxsize=4096)
+def _rules(tahun_buku: int, dates: tuple[date, ...], checklist_spec: str) -> CycleRules:
+    named = dict(zip(DEADLINE_COLUMNS, dates, strict=True))
+    return CycleRules.from_stored(tahun_buku, named, json.loads(checklist_spec))
+
+
+@functools.lru_cache(maxsize=256)
+def _fiscal_year_end(month: int, day: int) -> FiscalYearEnd:
+    return FiscalYearEnd(month, day)
+
+
+# Remembered: the same few (year, year end, legal date) for every cooperative, on one day.
+@functools.lru_cache(maxsize=4096)
 def _may_have_late_years(
-    current: int, fye: FiscalYearEnd, legal_date: date | None, policy: RatPolicy, today: date
+    current: int, fye: FiscalYearEnd, legal_date: date | None, late_rat_months: int, today: date
 ) -> bool:
     """Whether any year but the current cycle's is inside its late-RAT window today, as if no
     RAT had been held: most days none is (the window closes 18 months after a year's end),
@@ -110,7 +129,7 @@ def _may_have_late_years(
         fye,
         (),
         current=current,
-        late_rat_months=policy.late_rat_months,
+        late_rat_months=late_rat_months,
         legal_date=legal_date,
     )
     return bool(years)

@@ -11,7 +11,20 @@ from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, case, insert, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+)
 
 from domain.rat.checklist import BELUM
 from domain.rat.report import HistoryRow, Unchecked, late_target
@@ -24,59 +37,74 @@ UNCHECKED = "none"
 
 
 # What /lapor's menu and sub-flows read of a cooperative and its current cycle, in one row.
+# These statements are built once on the tables (plain columns, no ORM compile step) with the
+# key as a bound parameter: one built per call would compute its cache key every time.
+_K, _C, _E = Koperasi.__table__, RatCycle.__table__, ChecklistEntry.__table__
 _REPORT = (
     select(
-        Koperasi.id,
-        Koperasi.nama,
-        Koperasi.petugas_id,
-        Koperasi.quorum_rule,
-        Koperasi.segmen,
-        Koperasi.bentuk,
-        Koperasi.fye_month,
-        Koperasi.fye_day,
-        Koperasi.wajib_audit,
-        Koperasi.tgl_badan_hukum,
-        RatCycle.id.label("cycle_id"),
-        RatCycle.tahun_buku,
-        RatCycle.checklist_spec,
-        RatCycle.minutes_uploaded_at,
-        *(getattr(RatCycle, name) for name in DEADLINE_COLUMNS),
-        *(getattr(RatCycle, f.name) for f in fields(MilestoneDates)),
+        _K.c.id,
+        _K.c.nama,
+        _K.c.petugas_id,
+        _K.c.quorum_rule,
+        _K.c.segmen,
+        _K.c.bentuk,
+        _K.c.fye_month,
+        _K.c.fye_day,
+        _K.c.wajib_audit,
+        _K.c.tgl_badan_hukum,
+        _C.c.id.label("cycle_id"),
+        _C.c.tahun_buku,
+        # As text: the reader builds the rules once per distinct spec, not decoded per read.
+        cast(_C.c.checklist_spec, Text).label("checklist_spec"),
+        _C.c.minutes_uploaded_at,
+        *(_C.c[name] for name in DEADLINE_COLUMNS),
+        *(_C.c[f.name] for f in fields(MilestoneDates)),
     )
-    .select_from(Koperasi)
-    .join(RatCycle, RatCycle.id == Koperasi.current_rat_cycle_id)
+    .select_from(_K)
+    .join(_C, _C.c.id == _K.c.current_rat_cycle_id)
+    .where(_K.c.id == bindparam("koperasi_id"))
+)
+# The same row with its cycle's checklist states in one column (the menu): "code␟state"
+# pairs joined by "␞" (control characters: no item code holds them), or NULL for none.
+_PAIR, _PAIRS = "\x1f", "\x1e"
+_REPORT_STATES = _REPORT.add_columns(
+    select(func.aggregate_strings(_E.c.item_code + _PAIR + _E.c.status, _PAIRS))
+    .where(_E.c.rat_cycle_id == _C.c.id)
+    .scalar_subquery()
+    .label("states")
 )
 _OFFICER = Person.__table__.alias("officer")
 # What the status card reads: the cooperative's stored standing, its officer's name and its
 # current cycle (columns None when it has none), in one row.
 _STATUS = (
     select(
-        Koperasi.id,
-        Koperasi.nama,
-        Koperasi.tahap,
-        Koperasi.flag_terlambat_target,
-        Koperasi.flag_terlambat_lapor,
-        Koperasi.flag_lewat_batas_uu,
-        Koperasi.flag_tidak_rat,
-        Koperasi.status_aktivitas,
-        Koperasi.petugas_id,
-        Koperasi.last_rat_tahun_buku,
-        Koperasi.last_rat_date,
-        Koperasi.segmen,
+        _K.c.id,
+        _K.c.nama,
+        _K.c.tahap,
+        _K.c.flag_terlambat_target,
+        _K.c.flag_terlambat_lapor,
+        _K.c.flag_lewat_batas_uu,
+        _K.c.flag_tidak_rat,
+        _K.c.status_aktivitas,
+        _K.c.petugas_id,
+        _K.c.last_rat_tahun_buku,
+        _K.c.last_rat_date,
+        _K.c.segmen,
         _OFFICER.c.full_name.label("officer_name"),
-        RatCycle.id.label("cycle_id"),
-        RatCycle.tahun_buku,
-        RatCycle.checklist_spec,
-        RatCycle.mode,
-        RatCycle.ods_confirmed_by_person_id,
-        *(getattr(RatCycle, name) for name in DEADLINE_COLUMNS),
-        *(getattr(RatCycle, name) for name in MILESTONE_COLUMNS),
+        _C.c.id.label("cycle_id"),
+        _C.c.tahun_buku,
+        _C.c.checklist_spec,
+        _C.c.mode,
+        _C.c.ods_confirmed_by_person_id,
+        *(_C.c[name] for name in DEADLINE_COLUMNS),
+        *(_C.c[name] for name in MILESTONE_COLUMNS),
     )
-    .select_from(Koperasi)
-    .outerjoin(_OFFICER, _OFFICER.c.id == Koperasi.petugas_id)
-    .outerjoin(RatCycle, RatCycle.id == Koperasi.current_rat_cycle_id)
+    .select_from(_K)
+    .outerjoin(_OFFICER, _OFFICER.c.id == _K.c.petugas_id)
+    .outerjoin(_C, _C.c.id == _K.c.current_rat_cycle_id)
+    .where(_K.c.id == bindparam("koperasi_id"))
 )
-_STATES = select(ChecklistEntry.item_code, ChecklistEntry.status)
+_STATES = select(_E.c.item_code, _E.c.status).where(_E.c.rat_cycle_id == bindparam("cycle_id"))
 _HISTORY_INSERT = insert(CycleChange.metadata.tables[CycleChange.__tablename__])
 
 
@@ -86,18 +114,28 @@ class RatReportRepository(Repository):
     async def report_row(self, koperasi_id: int) -> Row[*tuple[Any, ...]] | None:
         """The cooperative's columns /lapor uses with its current cycle's, in one row (None:
         no such cooperative, or no current cycle). Plain columns: no ORM objects built."""
-        stmt = _REPORT.where(Koperasi.id == koperasi_id)
-        return (await self.session.execute(stmt)).one_or_none()
+        return (await self.session.execute(_REPORT, {"koperasi_id": koperasi_id})).one_or_none()
+
+    async def report_with_states(
+        self, koperasi_id: int
+    ) -> tuple[Row[*tuple[Any, ...]], dict[str, str]] | None:
+        """`report_row` and its cycle's `states`, read in one statement."""
+        params = {"koperasi_id": koperasi_id}
+        row = (await self.session.execute(_REPORT_STATES, params)).one_or_none()
+        if row is None:
+            return None
+        pairs = row.states.split(_PAIRS) if row.states else ()
+        return row, dict(pair.split(_PAIR, 1) for pair in pairs)
 
     async def status_row(self, koperasi_id: int) -> Row[*tuple[Any, ...]] | None:
         """The status card's columns of a cooperative, its officer's name and its current
         cycle (`cycle_id` None: none yet), in one row; None when it does not exist."""
-        return (await self.session.execute(_STATUS.where(Koperasi.id == koperasi_id))).first()
+        return (await self.session.execute(_STATUS, {"koperasi_id": koperasi_id})).first()
 
     async def states(self, cycle_id: int) -> dict[str, str]:
         """The state of each of the cycle's checklist entries, by item code."""
-        stmt = _STATES.where(ChecklistEntry.rat_cycle_id == cycle_id)
-        return {str(code): str(state) for code, state in await self.session.execute(stmt)}
+        rows = await self.session.execute(_STATES, {"cycle_id": cycle_id})
+        return {str(code): str(state) for code, state in rows}
 
     async def current_cycle(self, koperasi_id: int) -> RatCycle | None:
         """The cooperative's current cycle as the last recompute set it (None: none yet)."""

@@ -35,11 +35,12 @@ async def test_a_language_round_costs_a_handful_of_statements(
             counts.append(len(statements))
     finally:
         event.remove(engine, "before_cursor_execute", record)
-    # /bahasa: BEGIN, the form session, its UPDATE. The answer: BEGIN, the form session, its
-    # UPDATE (with the update id), the person's new language and menu signature (the gate knew
-    # the person), superseding a waiting menu, the menu. /bantuan: nothing (the viewer is in
-    # memory). COMMITs are not statements here.
-    assert counts == [3, 6, 0]
+    # /bahasa: BEGIN, the form session started anew over the finished one (one UPDATE, read
+    # nothing first). The answer: BEGIN, the form session, its UPDATE (with the update id),
+    # the person's new language and menu signature (the gate knew the person), superseding a
+    # waiting menu, the menu. /bantuan: nothing (the viewer is in memory). COMMITs are not
+    # statements here. (3, 6, 0 before 2026-12-05 evening.)
+    assert counts == [2, 6, 0]
 
 
 async def test_a_lapor_round_costs_a_pinned_number_of_statements(
@@ -74,16 +75,18 @@ async def test_a_lapor_round_costs_a_pinned_number_of_statements(
         event.remove(engine, "before_cursor_execute", record)
     assert "Status RAT" in card.body
     assert card.body.startswith("Tersimpan")  # one message: what happened, the card below
-    # The menu: BEGIN, the cooperative with its current cycle (one row), its checklist states
-    # (no year but the current one is inside its late-RAT window: no RAT history read). The
+    # The menu: BEGIN, the cooperative with its current cycle and its checklist states (one
+    # row; no year but the current one is inside its late-RAT window: no RAT history read). The
     # item: BEGIN IMMEDIATE, the cooperative and cycle (its states are not needed), the form
-    # session (read once, its UPDATE with the menu's context). The answer: BEGIN IMMEDIATE,
+    # session started anew over the finished one with the menu's context (one UPDATE, read
+    # nothing first). The answer: BEGIN IMMEDIATE,
     # the form session and its UPDATE, the lock (with the cooperative's row as the recompute
     # reads it, its name, the officer, the terms the reader has seen, whether the board owes
     # follow-ups — it owes none, so they are not read — and whether the officer's note of
     # this hour is queued — it is, by the first round: no INSERT to be ignored), the
     # cooperative's cycles with their checklist states (read once: the change is made on
     # that copy and the recompute plans from it), the cycle's UPDATE, the history INSERT;
-    # the card from the recompute's read. (5, 8, 18 before 2026-12-05; the answer 12 before
-    # the change read its cycles once.)
-    assert [len(step) for step in seen] == [3, 4, 7], seen
+    # the card from the recompute's read. (5, 8, 18 before 2026-12-05; 3, 4, 12 before the
+    # form's start became one UPDATE, the states joined the menu's row and the answer read
+    # its cycles once, 2026-12-05 evening.)
+    assert [len(step) for step in seen] == [2, 3, 7], seen
