@@ -15,6 +15,7 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, InputFile, Message, Update
 
 from handlers.context import BotContext
+from handlers.keyboards import api_json
 from runtime.chat_waits import ReplyDropped, ReplyKind, reply_kind
 
 # Telegram's limit on a message's text after entity parsing.
@@ -43,11 +44,12 @@ async def reply(
     defaults = bot.defaults  # parse mode and link previews, as the typed call would send
     if defaults is not None:
         if defaults.parse_mode is not None:
-            params["parse_mode"] = defaults.parse_mode
+            params["parse_mode"] = str(defaults.parse_mode)
         if defaults.link_preview_options is not None:
-            params["link_preview_options"] = defaults.link_preview_options
+            params["link_preview_options"] = api_json(defaults.link_preview_options)
     if markup is not None:
-        params["reply_markup"] = markup
+        # Encoded here: PTB passes a string parameter on as it is (`RequestParameter`).
+        params["reply_markup"] = api_json(markup)
     try:
         with reply_kind(kind):
             # The lower-case name: PTB warns when the typed method's own name is used here.

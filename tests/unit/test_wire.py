@@ -1,0 +1,133 @@
+"""What the bot's own encoding of a reply sends is what PTB's typed call would send.
+
+`handlers.replies.reply` passes the keyboard and the link preview options already encoded
+(`handlers.keyboards.api_json`); Telegram must receive the same parameters with the same
+values, encoded the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import pytest
+from telegram import (
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    LoginUrl,
+    Message,
+    Update,
+    WebAppInfo,
+)
+from telegram.constants import ParseMode
+from telegram.ext import Defaults, ExtBot
+from telegram.request import BaseRequest, RequestData
+
+from handlers.context import BotContext
+from handlers.keyboards import api_json, button, rows_of, single
+from handlers.replies import reply
+from runtime.chat_waits import ChatWaits, replying
+
+CHAT = 4_440_300_222
+
+
+class Capture(BaseRequest):
+    """Records every request's parameters and answers with a sent message."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, bytes]] = []
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 5.0
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    async def do_request(
+        self, url: str, method: str, request_data: RequestData | None = None, **_: Any
+    ) -> tuple[int, bytes]:
+        assert request_data is not None
+        self.sent.append((url.rsplit("/", 1)[-1], request_data.json_payload))
+        message = {"message_id": 7, "date": 0, "chat": {"id": CHAT, "type": "private"}}
+        return 200, json.dumps({"ok": True, "result": message}).encode()
+
+
+def _bot(capture: Capture, defaults: Defaults | None) -> ExtBot[None]:
+    return ExtBot(
+        "123:abc", request=capture, get_updates_request=capture, defaults=defaults,
+        rate_limiter=ChatWaits(),
+    )  # fmt: skip
+
+
+def _update() -> Update:
+    chat = Chat(CHAT, Chat.PRIVATE)
+    return Update(1, message=Message(1, datetime.now(UTC), chat, text="/lapor"))
+
+
+class _Context:
+    def __init__(self, bot: ExtBot[None]) -> None:
+        self.bot = bot
+
+
+def _markups() -> list[InlineKeyboardMarkup | None]:
+    numbered = [button(f"✅ {n} <b>&amp;</b> «ü»", f"lp:{n}:9001:undangan") for n in range(22)]
+    mixed = InlineKeyboardMarkup(
+        [
+            single("Tersimpan", "x:1"),
+            [
+                InlineKeyboardButton("situs", url="https://example.org/?a=1&b=2"),
+                InlineKeyboardButton("masuk", login_url=LoginUrl("https://example.org")),
+            ],
+            [InlineKeyboardButton("app", web_app=WebAppInfo("https://example.org/app"))],
+            [InlineKeyboardButton("cari", switch_inline_query_current_chat="")],
+            [InlineKeyboardButton("lain", callback_data="y", api_kwargs={"extra": 1})],
+        ]
+    )
+    return [
+        None,
+        InlineKeyboardMarkup(rows_of(numbered, 4)),
+        mixed,
+        InlineKeyboardMarkup([]),
+        InlineKeyboardMarkup([[]]),
+    ]
+
+
+@pytest.mark.parametrize("markup", _markups())
+@pytest.mark.parametrize(
+    "defaults",
+    [
+        Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(True)),
+        Defaults(parse_mode=ParseMode.HTML),
+        None,
+    ],
+)
+async def test_a_reply_sends_what_the_typed_call_sends(
+    markup: InlineKeyboardMarkup | None, defaults: Defaults | None
+) -> None:
+    typed, ours = Capture(), Capture()
+    text = "<b>Tersimpan</b>. Terima kasih! ✅"
+    await _bot(typed, defaults).send_message(CHAT, text, reply_markup=markup)
+    with replying():
+        sent = await reply(
+            _update(), cast(BotContext, _Context(_bot(ours, defaults))), text, markup=markup
+        )
+    assert sent == 7
+    # The same parameters with the same encoded values (their order in the body aside).
+    [(method, body)] = ours.sent
+    [(typed_method, typed_body)] = typed.sent
+    assert method.lower() == typed_method.lower() == "sendmessage"
+    assert json.loads(body) == json.loads(typed_body)
+
+
+def test_a_keyboard_is_encoded_as_ptb_encodes_it_and_once() -> None:
+    for markup in _markups():
+        if markup is not None:
+            assert api_json(markup) == json.dumps(markup.to_dict())
+            assert api_json(markup) is api_json(markup)
