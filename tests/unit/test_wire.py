@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import cast
 
 import pytest
 from telegram import (
@@ -22,6 +22,7 @@ from telegram import (
     Update,
     WebAppInfo,
 )
+from telegram._utils.types import ODVInput
 from telegram.constants import ParseMode
 from telegram.ext import Defaults, ExtBot
 from telegram.request import BaseRequest, RequestData
@@ -51,7 +52,14 @@ class Capture(BaseRequest):
         pass
 
     async def do_request(
-        self, url: str, method: str, request_data: RequestData | None = None, **_: Any
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         assert request_data is not None
         self.sent.append((url.rsplit("/", 1)[-1], request_data.json_payload))
