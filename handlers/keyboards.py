@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, TelegramObject
 from domain.callbacks import MAX_CALLBACK_BYTES
 from domain.koperasi_list import PageWindow
 from locales import Translator
+from runtime.parsed_keyboards import remember_sent
 
 Row = list[InlineKeyboardButton]
 # Telegram shows at most 8 buttons in a row; 5 keeps numbers readable on a phone.
@@ -105,6 +106,7 @@ def api_json(value: TelegramObject) -> str:
     if isinstance(value, InlineKeyboardMarkup) and value.inline_keyboard and not value.api_kwargs:
         rows = [[_button_dict(b) for b in row] for row in value.inline_keyboard]
         encoded = json.dumps({"inline_keyboard": rows})
+        remember_sent(value, rows)  # pressed, it comes back with the update: not parsed again
     else:
         encoded = json.dumps(value.to_dict())
     if len(_SENT) >= _SENT_MAX:

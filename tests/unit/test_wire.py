@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import cast
+from typing import Any, cast
 
 import pytest
 from telegram import (
@@ -31,6 +31,7 @@ from handlers.context import BotContext
 from handlers.keyboards import api_json, button, rows_of, single
 from handlers.replies import reply
 from runtime.chat_waits import ChatWaits, replying
+from runtime.parsed_keyboards import remember_parsed_keyboards
 
 CHAT = 4_440_300_222
 
@@ -139,3 +140,66 @@ def test_a_keyboard_is_encoded_as_ptb_encodes_it_and_once() -> None:
         if markup is not None:
             assert api_json(markup) == json.dumps(markup.to_dict())
             assert api_json(markup) is api_json(markup)
+
+
+def _pressed(markup: dict[str, Any], bot: ExtBot[None]) -> InlineKeyboardMarkup | None:
+    """The keyboard of a pressed message as the handlers read it."""
+    chat = {"id": CHAT, "type": "private"}
+    data = {
+        "update_id": 1,
+        "callback_query": {
+            "id": "9",
+            "from": {"id": CHAT, "is_bot": False, "first_name": "A"},
+            "chat_instance": "1",
+            "data": "lp:1:9001:undangan",
+            "message": {"message_id": 3, "date": 0, "chat": chat, "text": "menu",
+                        "reply_markup": markup},
+        },
+    }  # fmt: skip
+    update = Update.de_json(data, bot)
+    assert update.callback_query is not None
+    message = update.callback_query.message
+    assert isinstance(message, Message)
+    return message.reply_markup
+
+
+def _same(a: InlineKeyboardMarkup | None, b: InlineKeyboardMarkup | None) -> bool:
+    """Equal as PTB compares, and in every field of every button (their bots aside)."""
+    assert a is not None
+    assert b is not None
+    assert a == b
+    assert a.to_dict() == b.to_dict()
+    for row_a, row_b in zip(a.inline_keyboard, b.inline_keyboard, strict=True):
+        for x, y in zip(row_a, row_b, strict=True):
+            assert type(x) is type(y)
+            for name in (*InlineKeyboardButton.__slots__, "api_kwargs"):
+                assert getattr(x, name) == getattr(y, name), name
+    return True
+
+
+def test_a_pressed_keyboard_reads_as_ptb_parses_it_sent_or_received_before() -> None:
+    bot, other = _bot(Capture(), None), _bot(Capture(), None)
+    remember_parsed_keyboards(bot)
+    for markup in _markups():
+        if markup is None or not markup.inline_keyboard:
+            continue
+        sent = json.loads(api_json(markup))  # sent by the bot: remembered
+        received = json.loads(json.dumps(sent))
+        # Telegram may order a button's keys otherwise
+        received["inline_keyboard"] = [
+            [dict(reversed(button.items())) for button in row]
+            for row in received["inline_keyboard"]
+        ]
+        as_ptb = _pressed(received, other)  # another bot: parsed by PTB
+        for _ in range(2):
+            assert _same(_pressed(received, bot), as_ptb)
+        parsed = _pressed(received, bot)
+        assert parsed is not None
+        assert all(b._bot is bot for row in parsed.inline_keyboard for b in row)
+        plain = all(b.callback_data for row in markup.inline_keyboard for b in row)
+        assert (parsed is markup) == plain  # the one sent, unless it has nested values
+    # A keyboard never sent is remembered once parsed; one of another bot is not.
+    fresh = {"inline_keyboard": [[{"text": "baru", "callback_data": "z"}]]}
+    assert _pressed(fresh, bot) is _pressed(fresh, bot)
+    assert _pressed(fresh, other) is not _pressed(fresh, other)
+    assert _same(_pressed(fresh, bot), _pressed(fresh, other))
