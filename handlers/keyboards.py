@@ -91,6 +91,13 @@ def _button_dict(b: InlineKeyboardButton) -> dict[str, Any]:
     return b.to_dict()
 
 
+def keyboard_dict(markup: InlineKeyboardMarkup) -> dict[str, Any]:
+    """`markup.to_dict()`, in one loop over the buttons for a keyboard of plain buttons."""
+    if not markup.inline_keyboard or markup.api_kwargs:
+        return markup.to_dict()
+    return {"inline_keyboard": [[_button_dict(b) for b in row] for row in markup.inline_keyboard]}
+
+
 def api_json(value: TelegramObject) -> str:
     """The parameter string PTB would send for `value` (`json.dumps(value.to_dict())`, the
     same text), for a Bot API call that passes it as an already encoded parameter.
@@ -103,10 +110,11 @@ def api_json(value: TelegramObject) -> str:
     hit = _SENT.get(key)
     if hit is not None and hit[0] is value:
         return hit[1]
-    if isinstance(value, InlineKeyboardMarkup) and value.inline_keyboard and not value.api_kwargs:
-        rows = [[_button_dict(b) for b in row] for row in value.inline_keyboard]
-        encoded = json.dumps({"inline_keyboard": rows})
-        remember_sent(value, rows)  # pressed, it comes back with the update: not parsed again
+    if isinstance(value, InlineKeyboardMarkup):
+        data = keyboard_dict(value)
+        encoded = json.dumps(data)
+        if data and not value.api_kwargs:  # pressed, it comes back: not parsed again
+            remember_sent(value, data["inline_keyboard"])
     else:
         encoded = json.dumps(value.to_dict())
     if len(_SENT) >= _SENT_MAX:

@@ -28,8 +28,8 @@ from telegram.ext import Defaults, ExtBot
 from telegram.request import BaseRequest, RequestData
 
 from handlers.context import BotContext
-from handlers.keyboards import api_json, button, rows_of, single
-from handlers.replies import reply
+from handlers.keyboards import api_json, button, keyboard_dict, rows_of, single
+from handlers.replies import edit, reply
 from runtime.chat_waits import ChatWaits, replying
 from runtime.parsed_keyboards import remember_parsed_keyboards
 
@@ -135,9 +135,30 @@ async def test_a_reply_sends_what_the_typed_call_sends(
     assert json.loads(body) == json.loads(typed_body)
 
 
+@pytest.mark.parametrize("markup", _markups())
+async def test_an_edit_sends_what_the_typed_call_sends(
+    markup: InlineKeyboardMarkup | None,
+) -> None:
+    typed, ours = Capture(), Capture()
+    defaults = Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(True))
+    text = "<b>Daftar</b> 2/3 ✅"
+    shown = _update().message
+    assert shown is not None
+    typed_bot = _bot(typed, defaults)
+    shown.set_bot(typed_bot)
+    await shown.edit_text(text, reply_markup=markup)
+    with replying():
+        await edit(shown, cast(BotContext, _Context(_bot(ours, defaults))), text, markup)
+    [(method, body)] = ours.sent
+    [(typed_method, typed_body)] = typed.sent
+    assert method.lower() == typed_method.lower() == "editmessagetext"
+    assert json.loads(body) == json.loads(typed_body)
+
+
 def test_a_keyboard_is_encoded_as_ptb_encodes_it_and_once() -> None:
     for markup in _markups():
         if markup is not None:
+            assert keyboard_dict(markup) == markup.to_dict()
             assert api_json(markup) == json.dumps(markup.to_dict())
             assert api_json(markup) is api_json(markup)
 
