@@ -45,6 +45,7 @@ from runtime.chat_waits import ChatWaits
 from runtime.clock import SystemClock
 from runtime.leader import keep_leadership, leader_lock_for, wait_for_leadership
 from runtime.logs import configure_logging
+from runtime.parsed_keyboards import remember_parsed_keyboards
 from sandbox.demo import DemoOptions, serve_demo
 from services.export_cli import export_command
 from services.outbox import (
@@ -143,6 +144,8 @@ def build_application(
         .build()
     )
     app.bot_data.attach(services)
+    # A pressed keyboard the bot sent or received before is not parsed again per update.
+    remember_parsed_keyboards(app.bot)
     handlers.register(app, cfg)
     return app
 

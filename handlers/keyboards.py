@@ -6,13 +6,17 @@ Callers pass the callback data already encoded; every builder checks Telegram's 
 from __future__ import annotations
 
 import html
+import json
+import operator
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, TelegramObject
 
 from domain.callbacks import MAX_CALLBACK_BYTES
 from domain.koperasi_list import PageWindow
 from locales import Translator
+from runtime.parsed_keyboards import remember_sent
 
 Row = list[InlineKeyboardButton]
 # Telegram shows at most 8 buttons in a row; 5 keeps numbers readable on a phone.
@@ -66,3 +70,54 @@ def one_per_row(buttons: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
     """A keyboard of (text, callback data) pairs, one button per row (e.g. those a service
     built for a message it also queues)."""
     return InlineKeyboardMarkup([single(text, data) for text, data in buttons])
+
+
+# A button's fields besides its text and callback data: None on the buttons the bot builds.
+_OTHER_FIELDS = tuple(sorted(set(InlineKeyboardButton.__slots__) - {"text", "callback_data"}))
+_others = operator.attrgetter(*_OTHER_FIELDS)
+_NONE = (None,) * len(_OTHER_FIELDS)
+# The JSON of objects sent again and again (a cached menu, the defaults' link preview
+# options), by identity; each entry holds its object, so an id is not reused while cached.
+_SENT: dict[int, tuple[TelegramObject, str]] = {}
+_SENT_MAX = 512
+
+
+def _button_dict(b: InlineKeyboardButton) -> dict[str, Any]:
+    """`b.to_dict()` for a plain callback button without PTB's generic walk (its keys sorted
+    as PTB's slots are); anything else through `to_dict`."""
+    data = b.callback_data
+    if type(data) is str and not b.api_kwargs and _others(b) == _NONE:
+        return {"callback_data": data, "text": b.text}
+    return b.to_dict()
+
+
+def keyboard_dict(markup: InlineKeyboardMarkup) -> dict[str, Any]:
+    """`markup.to_dict()`, in one loop over the buttons for a keyboard of plain buttons."""
+    if not markup.inline_keyboard or markup.api_kwargs:
+        return markup.to_dict()
+    return {"inline_keyboard": [[_button_dict(b) for b in row] for row in markup.inline_keyboard]}
+
+
+def api_json(value: TelegramObject) -> str:
+    """The parameter string PTB would send for `value` (`json.dumps(value.to_dict())`, the
+    same text), for a Bot API call that passes it as an already encoded parameter.
+
+    An inline keyboard is encoded in one loop over its buttons (PTB's `to_dict` and request
+    parameters cost more than the rest of a send); the result is remembered per object
+    (keyboards are immutable), so a menu shown again and again is encoded once.
+    """
+    key = id(value)
+    hit = _SENT.get(key)
+    if hit is not None and hit[0] is value:
+        return hit[1]
+    if isinstance(value, InlineKeyboardMarkup):
+        data = keyboard_dict(value)
+        encoded = json.dumps(data)
+        if data and not value.api_kwargs:  # pressed, it comes back: not parsed again
+            remember_sent(value, data["inline_keyboard"])
+    else:
+        encoded = json.dumps(value.to_dict())
+    if len(_SENT) >= _SENT_MAX:
+        del _SENT[next(iter(_SENT))]  # the oldest
+    _SENT[key] = (value, encoded)
+    return encoded

@@ -18,7 +18,8 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from handlers.context import BotContext
-from handlers.replies import MAX_TEXT, reply
+from handlers.keyboards import keyboard_dict
+from handlers.replies import MAX_TEXT, edit, reply
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def fits(rendered: str) -> bool:
 
 
 def _signature(text: str, markup: InlineKeyboardMarkup | None) -> str:
-    buttons = markup.to_dict() if markup is not None else None
+    buttons = keyboard_dict(markup) if markup is not None else None
     blob = json.dumps([text, buttons], ensure_ascii=False, sort_keys=True).encode()
     return hashlib.sha256(blob).hexdigest()
 
@@ -63,7 +64,7 @@ async def show(
     if wanted in (_shown(message), cache.get(_LAST_RENDER, {}).get(message.message_id)):
         return
     try:
-        await message.edit_text(text, reply_markup=markup)
+        await edit(message, context, text, markup)
     except BadRequest as exc:
         reason = exc.message.lower()
         if "not modified" in reason:

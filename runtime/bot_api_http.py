@@ -107,11 +107,14 @@ class AiohttpRequest(BaseRequest):
             sock_connect=_value(connect_timeout, self._connect_timeout),
             sock_read=_value(read_timeout, self._read_timeout),
         )
-        try:
-            async with asyncio.timeout(_value(pool_timeout, self._pool_timeout)):
-                await self._slots.acquire()
-        except TimeoutError:
-            raise TimedOut(_POOL_TIMEOUT_MESSAGE) from None
+        if self._slots.locked():  # every connection in use: wait, at most pool_timeout
+            try:
+                async with asyncio.timeout(_value(pool_timeout, self._pool_timeout)):
+                    await self._slots.acquire()
+            except TimeoutError:
+                raise TimedOut(_POOL_TIMEOUT_MESSAGE) from None
+        else:  # taken at once, without a timer on the loop for each request
+            await self._slots.acquire()
         try:
             body, headers = _body(request_data)
             async with session.request(
