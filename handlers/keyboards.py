@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import json
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, TelegramObject
@@ -16,7 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, TelegramObject
 from domain.callbacks import MAX_CALLBACK_BYTES
 from domain.koperasi_list import PageWindow
 from locales import Translator
-from runtime.parsed_keyboards import remember_sent
+from runtime.parsed_keyboards import remember_again, remember_sent
 
 Row = list[InlineKeyboardButton]
 # Telegram shows at most 8 buttons in a row; 5 keeps numbers readable on a phone.
@@ -77,8 +77,9 @@ _OTHER_FIELDS = tuple(sorted(set(InlineKeyboardButton.__slots__) - {"text", "cal
 _others = operator.attrgetter(*_OTHER_FIELDS)
 _NONE = (None,) * len(_OTHER_FIELDS)
 # The JSON of objects sent again and again (a cached menu, the defaults' link preview
-# options), by identity; each entry holds its object, so an id is not reused while cached.
-_SENT: dict[int, tuple[TelegramObject, str]] = {}
+# options), by identity, with a keyboard's key in `runtime.parsed_keyboards` (None: none);
+# each entry holds its object, so an id is not reused while cached.
+_SENT: dict[int, tuple[TelegramObject, str, Hashable | None]] = {}
 _SENT_MAX = 512
 
 
@@ -109,15 +110,18 @@ def api_json(value: TelegramObject) -> str:
     key = id(value)
     hit = _SENT.get(key)
     if hit is not None and hit[0] is value:
+        if hit[2] is not None and isinstance(value, InlineKeyboardMarkup):
+            remember_again(value, hit[2])  # the memo may have dropped it meanwhile
         return hit[1]
+    pressed: Hashable | None = None
     if isinstance(value, InlineKeyboardMarkup):
         data = keyboard_dict(value)
         encoded = json.dumps(data)
         if data and not value.api_kwargs:  # pressed, it comes back: not parsed again
-            remember_sent(value, data["inline_keyboard"])
+            pressed = remember_sent(value, data["inline_keyboard"])
     else:
         encoded = json.dumps(value.to_dict())
     if len(_SENT) >= _SENT_MAX:
         del _SENT[next(iter(_SENT))]  # the oldest
-    _SENT[key] = (value, encoded)
+    _SENT[key] = (value, encoded, pressed)
     return encoded

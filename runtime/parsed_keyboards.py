@@ -24,7 +24,8 @@ from telegram import Bot, InlineKeyboardMarkup
 
 # Distinct keyboards remembered, the least recently used dropped first: the menus open in
 # many chats at once (one per cooperative and state). One not remembered is parsed again.
-SIZE = 2048
+# A 22-button menu with its key costs about 18 KB: 256 of them stay under 5 MB.
+SIZE = 256
 
 _Parse = Callable[[dict[str, Any], Bot | None], InlineKeyboardMarkup]
 
@@ -85,16 +86,29 @@ def remember_parsed_keyboards(bot: Bot, size: int = SIZE) -> None:
 
 def remember_sent(
     markup: InlineKeyboardMarkup, rows: Sequence[Sequence[Mapping[str, Any]]]
-) -> None:
-    """`markup`, about to be sent as `rows` (its JSON values), for when it is pressed."""
+) -> Hashable | None:
+    """`markup`, about to be sent as `rows` (its JSON values), for when it is pressed; its
+    key (None: not rememberable), for `remember_again` when the same object is sent again."""
+    memo = _MEMO
+    if memo is None or memo.bot is None:
+        return None
+    try:
+        key = _key(rows)
+        hash(key)
+    except TypeError:  # a nested value: not hashable
+        return None
+    remember_again(markup, key)
+    return key
+
+
+def remember_again(markup: InlineKeyboardMarkup, key: Hashable) -> None:
+    """`markup` sent again (its key from `remember_sent`): remembered anew if it was dropped
+    meanwhile, so a press hands back this object rather than a parsed copy of it."""
     memo = _MEMO
     if memo is None or memo.bot is None:
         return
-    try:
-        key = _key(rows)
-        if key in memo.markups:
-            return
-    except TypeError:  # a nested value
+    if memo.markups.get(key) is markup:
+        memo.markups.move_to_end(key)
         return
     for row in markup.inline_keyboard:
         for button in row:

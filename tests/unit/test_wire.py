@@ -224,3 +224,20 @@ def test_a_pressed_keyboard_reads_as_ptb_parses_it_sent_or_received_before() -> 
     assert _pressed(fresh, bot) is _pressed(fresh, bot)
     assert _pressed(fresh, other) is not _pressed(fresh, other)
     assert _same(_pressed(fresh, bot), _pressed(fresh, other))
+
+
+def test_a_cached_keyboard_sent_again_is_remembered_again_after_the_memo_dropped_it() -> None:
+    """The memo holds few keyboards (memory): one it dropped is remembered again when the same
+    object is sent again, so its press hands back that object, not a parsed copy of it."""
+    bot = _bot(Capture(), None)
+    remember_parsed_keyboards(bot, size=2)
+    menu = InlineKeyboardMarkup([[InlineKeyboardButton("Menu", callback_data="m:1")]])
+    sent = json.loads(api_json(menu))
+    for index in range(3):  # three other keyboards sent: the menu is dropped
+        other = InlineKeyboardMarkup(
+            [[InlineKeyboardButton(str(index), callback_data=str(index))]]
+        )
+        api_json(other)
+    assert _pressed(sent, bot) is not menu  # dropped: parsed again, an equal copy
+    api_json(menu)  # the cached menu shown again
+    assert _pressed(sent, bot) is menu
