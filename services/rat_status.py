@@ -159,5 +159,5 @@ async def first_seen_terms(
     `new_terms`."""
     new = await new_terms(uow, person_id, card, seen)
     if new:
-        uow.people.add_terms_seen(person_id, new, now)
+        await uow.people.add_terms_seen(person_id, new, now)
     return new

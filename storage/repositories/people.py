@@ -9,7 +9,7 @@ from typing import NamedTuple, cast
 from sqlalchemy import ColumnElement, Table, bindparam, select, update
 
 from domain.access import Role
-from storage.repositories.base import Repository, rowcount
+from storage.repositories.base import Repository, insert_or_ignore, rowcount
 from storage.tables import Person, RoleGrant, TermSeen
 from storage.viewer_changes import ViewerPatch, touches_viewers
 
@@ -47,9 +47,12 @@ class PersonRepository(Repository):
         )
         return set(rows)
 
-    def add_terms_seen(self, person_id: int, terms: Sequence[str], now: datetime) -> None:
-        """Records that these terms were explained to the person (none of them seen before)."""
-        self.session.add_all(TermSeen(person_id=person_id, term=t, seen_at=now) for t in terms)
+    async def add_terms_seen(self, person_id: int, terms: Sequence[str], now: datetime) -> None:
+        """Records that these terms were explained to the person; one already recorded is left
+        as it is (two changes of one person at once may both have read it as unseen)."""
+        for term in terms:
+            values = {"person_id": person_id, "term": term, "seen_at": now}
+            await insert_or_ignore(self.session, TermSeen, values, ("person_id", "term"))
 
     async def reachable_admins(self) -> list[Person]:
         """Every reachable admin with a Telegram account, in a stable order."""

@@ -84,7 +84,7 @@ async def test_the_lock_reads_the_terms_seen_the_follow_ups_owed_and_the_queued_
         await recompute_koperasi(uow, made.id, POLICY, TODAY, now=NOW)
         board = await add_person(uow, 7_300_012, "Pak Pengurus")
         await add_board_member(uow, board, made.id)
-        uow.people.add_terms_seen(board.id, ["rat", "tahap"], NOW)
+        await uow.people.add_terms_seen(board.id, ["rat", "tahap"], NOW)
         await uow.kunjungan.add_follow_ups(
             [
                 TindakLanjut(
