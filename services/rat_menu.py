@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass, fields, replace
 from datetime import date
 
@@ -15,7 +14,7 @@ from domain.rat.recompute import plan_recompute
 from domain.rat.report import DATE_FIELDS, HELD, MINUTES
 from domain.rat.validation import MilestoneDates
 from domain.rat.years import late_rat_years
-from storage.repositories.rat_cycle import DEADLINE_COLUMNS
+from storage.repositories.rat_cycle import DEADLINE_COLUMNS, fiscal_year_end, stored_rules
 from storage.uow import UnitOfWork
 
 
@@ -75,9 +74,9 @@ async def load_report(
     if row is None:
         return None
     dates_of = tuple(getattr(row, name) for name in DEADLINE_COLUMNS)
-    rules = _rules(row.tahun_buku, dates_of, row.checklist_spec)
+    rules = stored_rules(row.tahun_buku, dates_of, row.checklist_spec)
     late_years: tuple[int, ...] = ()
-    fye = _fiscal_year_end(row.fye_month, row.fye_day)
+    fye = fiscal_year_end(row.fye_month, row.fye_day)
     if late and _may_have_late_years(
         row.tahun_buku, fye, row.tgl_badan_hukum, policy.late_rat_months, today
     ):
@@ -101,19 +100,6 @@ async def load_report(
         koperasi_rules=KoperasiRules(row.bentuk, fye, row.wajib_audit),
         system=reporting_system(row.segmen),
     )
-
-
-# A cycle's rules, built once per distinct stored deadlines and checklist (read as text):
-# the menu and every item read them, and they change only with a new cycle.
-@functools.lru_cache(maxsize=4096)
-def _rules(tahun_buku: int, dates: tuple[date, ...], checklist_spec: str) -> CycleRules:
-    named = dict(zip(DEADLINE_COLUMNS, dates, strict=True))
-    return CycleRules.from_stored(tahun_buku, named, json.loads(checklist_spec))
-
-
-@functools.lru_cache(maxsize=256)
-def _fiscal_year_end(month: int, day: int) -> FiscalYearEnd:
-    return FiscalYearEnd(month, day)
 
 
 # Remembered: the same few (year, year end, legal date) for every cooperative, on one day.

@@ -300,12 +300,7 @@ class FormSessionRepository(Repository):
         active = form.status == ACTIVE
         options = _activity(form.chat_id, active) if active != form.active_stored else _NO_VIEWER
         params = {
-            "v_step": form.step,
-            "v_answers": form.answers,
-            "v_status": form.status,
-            "v_updated_at": form.updated_at,
-            "v_idle_expires_at": form.idle_expires_at,
-            "v_draft_expires_at": form.draft_expires_at,
+            **_state(form),
             "v_applied_updates": form.applied_updates,
             "v_prompt_seq": form.prompt_seq,
         }
@@ -339,12 +334,7 @@ class FormSessionRepository(Repository):
             "b_user_id": form.user_id,
             "b_form": form.form,
             "b_subject": form.subject,
-            "v_step": form.step,
-            "v_answers": form.answers,
-            "v_status": form.status,
-            "v_updated_at": form.updated_at,
-            "v_idle_expires_at": form.idle_expires_at,
-            "v_draft_expires_at": form.draft_expires_at,
+            **_state(form),
         }
         stmt = _RESTART if keep_draft else _RESTART_ANY
         options = _activity(form.chat_id, form.status == ACTIVE)
@@ -362,3 +352,15 @@ class FormSessionRepository(Repository):
         result = await self.session.execute(_SUSPEND_ACTIVE, params, execution_options=options)
         found = result.first()
         return str(found[0]) if found is not None else None
+
+
+def _state(form: FormRow) -> dict[str, object]:
+    """The bound values of a form's state that every write sets (step, answers, status, times)."""
+    return {
+        "v_step": form.step,
+        "v_answers": form.answers,
+        "v_status": form.status,
+        "v_updated_at": form.updated_at,
+        "v_idle_expires_at": form.idle_expires_at,
+        "v_draft_expires_at": form.draft_expires_at,
+    }

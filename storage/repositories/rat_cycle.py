@@ -445,7 +445,7 @@ class ChangeRead:
     def rules(self, cycle: SimpleNamespace) -> CycleRules:
         """The frozen rules of a cycle of this copy."""
         dates = tuple(getattr(cycle, name) for name in DEADLINE_COLUMNS)
-        return _rules(cycle.tahun_buku, dates, cycle.checklist_spec or "{}")
+        return stored_rules(cycle.tahun_buku, dates, cycle.checklist_spec or "{}")
 
     def stored_rat(self) -> StoredRat:
         """The cooperative as the recompute reads it, its cycles as this copy holds them."""
@@ -460,7 +460,7 @@ _CYCLES = select(
     RatCycle.id,
     RatCycle.koperasi_id,
     RatCycle.tahun_buku,
-    # As text: the rules are built once per distinct spec (`_rules`), not decoded per row.
+    # As text: the rules are built once per distinct spec (`stored_rules`), not decoded per row.
     cast(RatCycle.checklist_spec, Text).label("checklist_spec"),
     RatCycle.ods_confirmed_by_person_id,
     RatCycle.mode,
@@ -473,20 +473,23 @@ _CYCLES = select(
 # Cycles share a handful of rules (fiscal year, fiscal-year end, bentuk, checklist): build
 # each once, not per row; a shared checklist also keeps its cached item codes.
 @functools.lru_cache(maxsize=4096)
-def _rules(tahun_buku: int, dates: tuple[date, ...], checklist_spec: str) -> CycleRules:
+def stored_rules(tahun_buku: int, dates: tuple[date, ...], checklist_spec: str) -> CycleRules:
+    """A cycle's rules from its stored deadlines (in `DEADLINE_COLUMNS` order) and checklist
+    (JSON text), built once per distinct set (the menu, the item and the recompute read them)."""
     named = dict(zip(DEADLINE_COLUMNS, dates, strict=True))
     return CycleRules.from_stored(tahun_buku, named, json.loads(checklist_spec))
 
 
 @functools.lru_cache(maxsize=256)
-def _fiscal_year_end(month: int, day: int) -> FiscalYearEnd:
+def fiscal_year_end(month: int, day: int) -> FiscalYearEnd:
+    """A stored fiscal-year end, one object per (month, day)."""
     return FiscalYearEnd(month, day)
 
 
 def _stored_cycle(row: Row[Any] | SimpleNamespace, states: Mapping[str, str]) -> StoredCycle:
     """A cycle row as the domain reads it."""
     dates = tuple(getattr(row, name) for name in DEADLINE_COLUMNS)
-    rules = _rules(row.tahun_buku, dates, row.checklist_spec or "{}")
+    rules = stored_rules(row.tahun_buku, dates, row.checklist_spec or "{}")
     facts = CycleFacts(
         states=states,
         planned_date=row.planned_date,
@@ -504,7 +507,7 @@ def _stored_rat(row: Row[Any], cycles: Mapping[int, StoredCycle]) -> StoredRat:
     """A cooperative row and its cycles (its RAT history is their held dates)."""
     facts = KoperasiFacts(
         bentuk=row.bentuk,
-        fye=_fiscal_year_end(row.fye_month, row.fye_day),
+        fye=fiscal_year_end(row.fye_month, row.fye_day),
         wajib_audit=row.wajib_audit,
         tgl_badan_hukum=row.tgl_badan_hukum,
         status_aktivitas=row.status_aktivitas,
