@@ -27,6 +27,8 @@ BULK_PRIORITY = PRIORITY_REMINDER
 
 #: How many claims a row gets before a retryable failure becomes final.
 MAX_ATTEMPTS = 6
+# Telegram's limit on a caption, counted as Telegram counts (`telegram_length`).
+MAX_CAPTION = 1024
 BACKOFF_BASE = timedelta(seconds=2)
 BACKOFF_CAP = timedelta(minutes=5)
 
@@ -42,6 +44,11 @@ class OutboxStatus(StrEnum):
     IN_DOUBT = "in_doubt"  # may or may not have reached the person ("tidak pasti")
     CANCELLED = "cancelled"  # the chat became unreachable (403)
     SUPERSEDED = "superseded"  # a newer row made it pointless (the chat's next menu)
+
+
+def telegram_length(text: str) -> int:
+    """The length Telegram counts against its limits: UTF-16 code units (an emoji is two)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def is_bulk(priority: int) -> bool:

@@ -36,8 +36,9 @@ from handlers.replies import reply
 from locales import N_, Safe, Translator
 from locales.labels import ITEM_STATE_KEYS, target_label
 
-# History rows read for one screen: enough for ~15 lines, well within a message's 4,096.
-ROWS_READ = 40
+# History rows read for one screen: one change writes up to 12 rows (a RAT held), so 15
+# lines need up to 180; the lines stay well within a message's 4,096 characters.
+ROWS_READ = 200
 LINES_SHOWN = 15
 NAME_CHARS = 40
 # A return note in the history: enough to recognise it (the board got it in full).
@@ -91,6 +92,8 @@ def _lines(rows: Sequence[HistoryRow]) -> list[_Line]:
             last = _Line(change.changed_at, who, target, change.on_behalf)
             lines.append(last)
         last.rows.append(change)
+    if len(rows) >= ROWS_READ and len(lines) > 1:
+        lines.pop()  # the read may have cut the oldest change's rows: not shown half
     return lines[:LINES_SHOWN]
 
 
@@ -175,9 +178,8 @@ async def send_history(update: Update, context: BotContext, koperasi_id: int) ->
     an admin); anyone else is refused."""
     services = context.services
     async with services.uow(write=False) as uow:
-        petugas = (await uow.rat_cycles.petugas_ids([koperasi_id])).get(koperasi_id)
         koperasi = await uow.koperasi.get(koperasi_id)
-        if koperasi is None or not may_report(context.viewer, koperasi_id, petugas):
+        if koperasi is None or not may_report(context.viewer, koperasi_id, koperasi.petugas_id):
             rows = None
         else:
             rows = await uow.rat_report.history(koperasi_id, ROWS_READ)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain.callbacks import RelayAction, RelayButton
+from domain.delivery import MAX_CAPTION, telegram_length
 from domain.invites import BOARD_POSITION_KEYS
 from domain.koperasi_list import flags_of, stage_of
 from domain.relay import TOPIC_KEYS, Topic
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 # Telegram's limits after entity parsing, in UTF-16 code units (an emoji counts two); the HTML
 # is never shorter than what it renders to, so a card and message whose HTML fits surely fit.
 MAX_TEXT = 4096
-MAX_CAPTION = 1024
 
 #: The label of each thread button.
 ACTION_KEYS = {
@@ -122,13 +122,13 @@ def with_card(
     note, audio or video copied with the card above its caption."""
     if message.text_html is not None:
         text = f"{card}\n\n{message.text_html}"
-        if _units(text) > MAX_TEXT:
+        if telegram_length(text) > MAX_TEXT:
             return None
         return "sendMessage", {"text": text, "reply_markup": markup}
     if not message.captionable:
         return None
     caption = card if not message.caption_html else f"{card}\n\n{message.caption_html}"
-    if _units(caption) > MAX_CAPTION:
+    if telegram_length(caption) > MAX_CAPTION:
         return None
     fields: dict[str, Any] = {
         "from_chat_id": message.chat_id,
@@ -138,8 +138,3 @@ def with_card(
         "reply_markup": markup,
     }
     return "copyMessage", fields
-
-
-def _units(text: str) -> int:
-    """The length Telegram counts: UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2

@@ -14,9 +14,8 @@ from domain.errors import InputError
 from domain.keys import N_
 from domain.koperasi_list import list_scope
 from domain.register import match_code
+from domain.rollup.period import EARLIEST_YEAR
 from domain.rollup.split import Group, RollupFilter, Split, group_key
-
-EARLIEST_YEAR = 2000
 
 
 def rollup_filter(

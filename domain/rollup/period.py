@@ -95,10 +95,15 @@ def latest_period(today: date) -> int:
     return (today - timedelta(days=1)).year
 
 
+# The first fiscal year /rekap reads (typed or in a button).
+EARLIEST_YEAR = 2000
+
+
 def year_offered(year: int, today: date) -> bool:
-    """Whether a fiscal year named in a button may be read: from 2000 up to `latest_period`
-    (the rule for /rekap and its *Grafik* button alike; anything else is forged or stale)."""
-    return 2000 <= year <= latest_period(today)
+    """Whether a fiscal year named in a button may be read: from `EARLIEST_YEAR` up to
+    `latest_period` (the rule for /rekap and its *Grafik* button alike; anything else is
+    forged or stale)."""
+    return EARLIEST_YEAR <= year <= latest_period(today)
 
 
 def periods_around(today: date) -> tuple[int, ...]:

@@ -25,7 +25,7 @@ from datetime import date, datetime, timedelta
 from config import AppConfig
 from domain.access import Role
 from domain.charts import ProgressChart
-from domain.delivery import PRIORITY_REMINDER
+from domain.delivery import MAX_CAPTION, PRIORITY_REMINDER, telegram_length
 from domain.koperasi_list import KoperasiScope
 from domain.rat.koperasi import local_date
 from locales import Catalogues, Translator
@@ -41,8 +41,6 @@ from storage.uow import UnitOfWork
 
 JOB_NAME = "weekly_rollup"
 ROLLUP_KIND = "rollup"
-#: Telegram's limit on a photo's caption.
-MAX_CAPTION = 1024
 #: Stored chart files are kept this long (their rows expire the same evening).
 FILE_DAYS = 14
 FILENAME = "rekap-mingguan.png"
@@ -94,7 +92,7 @@ def rollup_caption(tr: Translator, chart: ProgressChart, day: date, lowest: int)
     ]
     while rows:
         text = "\n".join([*head, "", tr.t("rollup.weekly.lowest"), *rows])
-        if len(text) <= MAX_CAPTION:
+        if telegram_length(text) <= MAX_CAPTION:
             return text
         rows.pop()
     return "\n".join(head)[:MAX_CAPTION]
@@ -202,7 +200,7 @@ def with_reminders(caption: str, reminders: str | None) -> tuple[str, str | None
     if reminders is None:
         return caption, None
     joined = f"{caption}\n\n{reminders}"
-    return (joined, None) if len(joined) <= MAX_CAPTION else (caption, reminders)
+    return (joined, None) if telegram_length(joined) <= MAX_CAPTION else (caption, reminders)
 
 
 def _rows(

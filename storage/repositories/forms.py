@@ -17,14 +17,8 @@ from storage.viewer_changes import ViewerPatch, touches_viewers
 
 ACTIVE, SUSPENDED, DONE = FormStatus.ACTIVE, FormStatus.SUSPENDED, FormStatus.DONE
 
-# The two lookups of every form step, built once: building a statement costs about as much
-# as running it.
-_ACTIVE_FOR_CHAT = (
-    select(FormSession)
-    .where(FormSession.chat_id == bindparam("chat_id"), FormSession.status == ACTIVE)
-    .order_by(FormSession.updated_at.desc(), FormSession.id.desc())
-    .limit(1)
-)
+# A form's ORM lookup (other than the engine's plain rows below), built once: building a
+# statement costs about as much as running it.
 _ONE_FORM = select(FormSession).where(
     FormSession.chat_id == bindparam("chat_id"),
     FormSession.user_id == bindparam("user_id"),
@@ -190,11 +184,6 @@ _NO_VIEWER = touches_viewers()  # a step: the viewer is as it was
 
 class FormSessionRepository(Repository):
     """Lookup and saving of :class:`FormSession` rows (at most one active per chat)."""
-
-    async def active_for_chat(self, chat_id: int) -> FormSession | None:
-        """The chat's active form, if any (the newest, should a bug have left two)."""
-        result = await self.session.scalars(_ACTIVE_FOR_CHAT, {"chat_id": chat_id})
-        return result.first()
 
     async def get(
         self, chat_id: int, user_id: int, form: str, subject: str = ""

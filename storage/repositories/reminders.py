@@ -29,8 +29,7 @@ from sqlalchemy.dialects import postgresql
 
 from domain.access import Role
 from domain.rat.calendar import FiscalYearEnd
-from domain.rat.checklist import SATISFIED, reporting_system
-from domain.register import SEGMEN_KDKMP
+from domain.rat.checklist import SATISFIED, evidence_requested, reporting_system
 from domain.reminders import CycleState, KoperasiState
 from storage.repositories.base import Repository
 from storage.tables import ChecklistEntry, CycleChange, Koperasi, Person, RatCycle, RoleGrant
@@ -46,10 +45,9 @@ _COLUMNS = (
     *(_K.nik_berlaku_sampai, _K.petugas_id, _LATE.label("late")),
     *(_C.id.label("cycle_id"), _C.fiscal_year_end, _C.target_date, _C.report_deadline),
     *(_C.statutory_limit, _C.planned_date, _C.held_date, _C.reported_date),
-    # A village cooperative (KDKMP) reports in SIMKOPDES and is asked for no uploads
-    # (rules.md): its minutes count as uploaded, so no reminder asks for them.
-    or_(_C.minutes_uploaded_at.is_not(None), _K.segmen == SEGMEN_KDKMP).label("minutes_uploaded"),
-    # ... and its reminders name SIMKOPDES where the others' name ODS.
+    _C.minutes_uploaded_at.is_not(None).label("minutes_uploaded"),
+    # A village cooperative (KDKMP) reports in SIMKOPDES: asked for no uploads, its reminders
+    # name SIMKOPDES where the others' name ODS.
     _K.segmen,
 )
 
@@ -129,7 +127,8 @@ class ReminderReadRepository(Repository):
                     planned_date,
                     held_date,
                     reported_date,
-                    bool(minutes_uploaded),
+                    # Asked for no uploads (KDKMP): its minutes count as uploaded.
+                    bool(minutes_uploaded) or not evidence_requested(segmen),
                     set_on.get(cycle_id),
                     done.get(cycle_id, empty),
                 )

@@ -26,17 +26,7 @@ from storage.repositories.base import Repository, rowcount
 from storage.tables import Broadcast, Outbox, RelaySession, Thread, ThreadMessage
 
 #: Outbox rows nothing more will happen to (a pending or claimed row may still leave).
-SETTLED_ROWS = sorted(
-    status.value
-    for status in (
-        OutboxStatus.SENT,
-        OutboxStatus.FAILED,
-        OutboxStatus.EXPIRED,
-        OutboxStatus.CANCELLED,
-        OutboxStatus.SUPERSEDED,
-        OutboxStatus.IN_DOUBT,
-    )
-)
+SETTLED_ROWS = sorted(status.value for status in OutboxStatus if status.value not in UNSETTLED)
 #: An emptied payload as stored (the JSON text of `{}` on both databases).
 EMPTY = "{}"
 

@@ -123,7 +123,7 @@ def _form(chat_id: int, form: str, subject: str = "", status: str = "active") ->
     )
 
 
-async def test_form_sessions_save_get_and_active_for_chat(
+async def test_form_sessions_save_get_and_active_row(
     factory: async_sessionmaker[AsyncSession],
 ) -> None:
     async with UnitOfWork(factory) as uow:
@@ -134,9 +134,11 @@ async def test_form_sessions_save_get_and_active_for_chat(
     assert saved.version == 1
 
     async with UnitOfWork(factory) as uow:
-        active = await uow.form_sessions.active_for_chat(11)
+        row = await uow.form_sessions.active_row(11)
+        assert row is not None
+        assert (row.form, row.answers) == ("lapor", {"koperasi_id": 3})
+        active = await uow.form_sessions.get(11, 11, "lapor", "3")
         assert active is not None
-        assert (active.form, active.answers) == ("lapor", {"koperasi_id": 3})
         active.step = "tanggal"
         active.answers = {**active.answers, "tanggal": "2027-03-20"}
         await uow.form_sessions.save(active)
@@ -152,7 +154,7 @@ async def test_form_sessions_save_get_and_active_for_chat(
             2,
         )
         assert await uow.form_sessions.get(11, 11, "lapor") is None
-        assert await uow.form_sessions.active_for_chat(13) is None
+        assert await uow.form_sessions.active_row(13) is None
 
 
 async def test_form_sessions_of_one_form_are_every_subject_of_that_person(

@@ -23,11 +23,12 @@ from domain.charts import (
     share,
     trend_years,
 )
+from domain.delivery import MAX_CAPTION
 from domain.stages import STAGES
 from locales import Catalogues
 from services.chart_drawing import png, progress_figure, render_pngs, trend_figure
 from services.charts import ChartRequest, progress_labels, render, trend_labels
-from services.reminders.rollup import MAX_CAPTION, _needed, rollup_caption
+from services.reminders.rollup import _needed, rollup_caption
 
 CATALOGUES = Catalogues(["id", "en"], "id", ZoneInfo("Asia/Jakarta"))
 KECAMATAN = AppConfig().region.kecamatan  # the 24 of Kabupaten Probolinggo

@@ -5,12 +5,12 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from domain.callbacks import RelayAction
+from domain.delivery import MAX_CAPTION
 from handlers.callbacks import alert_text
 from locales import Catalogues
 from services.relay import Incoming
 from services.relay_cards import (
     ACTION_KEYS,
-    MAX_CAPTION,
     MAX_TEXT,
     SESSION_END_KEY,
     CardFacts,

@@ -10,6 +10,7 @@ import pytest
 
 from domain.access import Role, RoleGrant, Viewer
 from domain.callbacks import RekapButton
+from domain.delivery import MAX_CAPTION
 from domain.errors import InputError
 from domain.rat.calendar import Offsets
 from domain.rollup import Counts, Targets, TargetSet, cutoffs_for, metrics_of, ratio
@@ -23,7 +24,7 @@ from domain.rollup.access import (
 from domain.rollup.counts import with_total
 from domain.rollup.period import default_period, periods_around, snapshots_due
 from domain.rollup.split import Group, RollupFilter, Split
-from services.reminders.rollup import MAX_CAPTION, with_reminders
+from services.reminders.rollup import with_reminders
 
 PRIMER = Offsets(3, 4, 6)
 NAMES = ["Kraksaan", "Kotaanyar", "Maron"]
@@ -145,3 +146,6 @@ def test_reminders_go_in_the_caption_when_they_fit_else_follow_as_text() -> None
     assert with_reminders("Rekap", long) == ("Rekap", long)
     exact = long[:-1]
     assert with_reminders("Rekap", exact) == (f"Rekap\n\n{exact}", None)
+    # Telegram counts an emoji as two: a caption of 1,024 characters with one is too long.
+    emoji = "😀" + exact[1:]
+    assert with_reminders("Rekap", emoji) == ("Rekap", emoji)
