@@ -30,7 +30,7 @@ from handlers.keyboards import Row, button, numbered_rows, page_row, plain, rows
 from handlers.screens import fits
 from handlers.values import field_label, field_value, person_name
 from locales import N_, Safe, Translator
-from locales.labels import FLAG_KEYS, SIMKOPDES_KEYS, STAGE_KEYS
+from locales.labels import FLAG_KEYS, stage_label
 from services.koperasi_query import ListPage
 
 KECAMATAN_PER_PAGE = 24
@@ -63,14 +63,6 @@ def officer_picker_data(koperasi_id: int, page: int, back: ListState) -> str:
 def change_officer_data(koperasi_id: int, officer_id: int, back: ListState) -> str:
     """The card's cooperative to `officer_id` (0: the admins' queue), then its card again."""
     return _data(KoperasiAction.CHANGE_OFFICER, koperasi_id, officer_id, state=back)
-
-
-def stage_label(tr: Translator, tahap: str, system: str = "ods") -> str:
-    """The translated stage (`system` "simkopdes": a KDKMP cooperative's, "entered in
-    SIMKOPDES" rather than ODS)."""
-    if system == "simkopdes" and tahap in SIMKOPDES_KEYS:
-        return tr.t(SIMKOPDES_KEYS[tahap])
-    return tr.t(STAGE_KEYS.get(tahap, STAGE_KEYS["BELUM_MULAI"]))
 
 
 def flag_labels(tr: Translator, flags: Sequence[str]) -> str:

@@ -13,9 +13,10 @@ from domain.callbacks import PetugasAction, PetugasButton
 from domain.koperasi_list import NAME_IN_LIST, shorten
 from domain.workload import Workload
 from handlers.keyboards import Row, button, numbered_rows, page_row, plain, rows_of, single
-from handlers.koperasi_views import Screen, stage_label
+from handlers.koperasi_views import Screen
 from handlers.values import person_name
 from locales import Safe, Translator
+from locales.labels import stage_label
 from services.koperasi_query import ListPage, OfficerPage
 
 # The search form's subject when an admin searches for a cooperative to give this officer:

@@ -214,7 +214,7 @@ async def _remind(update: Update, context: BotContext, button: RekapButton) -> b
     await answer_callback(update, context)
     # The segment keeps its label as plain text (it is stored, and escaped when shown):
     # the rendered label would be escaped twice, an `&` showing as `&amp;`.
-    label = plain(measure_label(context.tr, measure, period.cutoffs))
+    label = plain(measure_label(context.tr, measure, period.cutoffs, view.segment))
     await start_siaran_for_koperasi(update, context, ids, label)
     return True
 

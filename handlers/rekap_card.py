@@ -35,10 +35,17 @@ from handlers.rekap_format import (
     measure_count,
     measure_label,
     pct,
+    reporting_system_of,
     short_date,
-    stage_name,
 )
-from locales import Translator
+from locales import N_, Translator
+from locales.labels import stage_label
+
+# The reporting line names where the segment's cooperatives report (ODS or SIMKOPDES).
+REPORTING_KEYS = {
+    "ods": N_("rekap.reporting"),
+    "simkopdes": N_("rekap.reporting_simkopdes"),
+}
 
 
 @dataclass(frozen=True)
@@ -116,7 +123,10 @@ def render_card_text(tr: Translator, card: Card) -> str:
     """The headline card of one segment: short enough for a phone."""
     c = card.counts[card.view.segment]
     m = metrics_of(c)
-    funnel = " · ".join(f"{stage_name(tr, stage)} {tr.number(c.stage(stage))}" for stage in STAGES)
+    system = reporting_system_of(card.view.segment)
+    funnel = " · ".join(
+        f"{stage_label(tr, stage, system)} {tr.number(c.stage(stage))}" for stage in STAGES
+    )
     lines = [
         tr.t("rekap.title", year=str(card.view.year)),
         card.where,
@@ -130,7 +140,7 @@ def render_card_text(tr: Translator, card: Card) -> str:
         tr.t("rekap.aktif", value=_against(tr, m.aktif, card.targets.get(AKTIF))),
         *_compliance_lines(tr, card, c),
         tr.t(
-            "rekap.reporting",
+            REPORTING_KEYS[system],
             reporting=pct(tr, m.reporting),
             ods=pct(tr, m.ods_input),
             nik=pct(tr, m.nik_coverage),
@@ -174,7 +184,11 @@ def drill_rows(tr: Translator, card: Card) -> list[Row]:
     for measure in Measure:
         n = measure_count(measure, c)
         if n > 0:
-            label = tr.t("rekap.drill_button", label=measure_label(tr, measure, card.cutoffs), n=n)
+            label = tr.t(
+                "rekap.drill_button",
+                label=measure_label(tr, measure, card.cutoffs, card.view.segment),
+                n=n,
+            )
             buttons.append(button(plain(label), data(RekapAction.DRILL, card.view, measure)))
     return rows_of(buttons, 2)
 

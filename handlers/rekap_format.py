@@ -13,11 +13,11 @@ from fractions import Fraction
 from telegram import InlineKeyboardMarkup
 
 from domain.callbacks import RekapAction, RekapButton, RekapView
-from domain.rollup import Counts, Cutoffs
+from domain.rollup import KDKMP, Counts, Cutoffs
 from domain.rollup.split import STAGE_MEASURES, Measure, Split
 from domain.stages import STAGES
 from locales import N_, Translator
-from locales.labels import STAGE_KEYS
+from locales.labels import stage_label
 
 Screen = tuple[str, InlineKeyboardMarkup]
 NAME_LIMIT = 48
@@ -53,9 +53,10 @@ MEASURE_KEYS = {
 }
 
 
-def stage_name(tr: Translator, stage: str) -> str:
-    """A stage as lists show it."""
-    return tr.t(STAGE_KEYS[stage])
+def reporting_system_of(segment: str) -> str:
+    """Where a segment's cooperatives report: KDKMP in SIMKOPDES, the others (and the total,
+    mostly reguler) in ODS — the names its card and lists use."""
+    return "simkopdes" if segment == KDKMP else "ods"
 
 
 def dash(tr: Translator) -> str:
@@ -81,10 +82,13 @@ def duration(tr: Translator, seconds: float | None) -> str:
     return tr.t("rekap.hours", hours=round(seconds / 3600, 1))
 
 
-def measure_label(tr: Translator, measure: Measure, cutoffs: Cutoffs) -> str:
-    """A drill-down's name (stage measures: the stage's name)."""
+def measure_label(tr: Translator, measure: Measure, cutoffs: Cutoffs, segment: str) -> str:
+    """A drill-down's name (stage measures: the stage's name) in the segment's words."""
+    system = reporting_system_of(segment)
     if measure in STAGE_MEASURES:
-        return stage_name(tr, STAGES[STAGE_MEASURES.index(measure)])
+        return stage_label(tr, STAGES[STAGE_MEASURES.index(measure)], system)
+    if measure is Measure.NOT_ODS and system == "simkopdes":
+        return tr.t("rekap.measure.not_simkopdes")
     day = {
         Measure.MISSED_TARGET: "target",
         Measure.MISSED_REPORT: "report",

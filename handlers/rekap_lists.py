@@ -87,7 +87,7 @@ def render_drill(
     """A page of the cooperatives behind a number; admins get *Kirim pengingat*."""
     title = tr.t(
         "rekap.drill_title",
-        label=measure_label(tr, measure, cutoffs),
+        label=measure_label(tr, measure, cutoffs, view.segment),
         n=window.total,
         year=str(view.year),
         segment=tr.t(SEGMENT_KEYS[view.segment]),

@@ -17,10 +17,10 @@ from domain.rat.roles import may_see
 from domain.rat.status import CycleStatus, StatusCard
 from handlers.context import BotContext
 from handlers.keyboards import single
-from handlers.koperasi_views import flag_labels, stage_label
+from handlers.koperasi_views import flag_labels
 from handlers.values import person_name
 from locales import N_, Safe, Translator
-from locales.labels import RAT_MODE_KEYS
+from locales.labels import RAT_MODE_KEYS, stage_label
 from services.rat_status import first_seen_terms, load_status, new_terms
 
 DEADLINE_KEYS = {

@@ -84,6 +84,14 @@ SIMKOPDES_KEYS = {
 }
 
 
+def stage_label(tr: Translator, tahap: str, system: str = "ods") -> str:
+    """The translated stage (`system` "simkopdes": a KDKMP cooperative's, "entered in
+    SIMKOPDES" rather than ODS)."""
+    if system == "simkopdes" and tahap in SIMKOPDES_KEYS:
+        return tr.t(SIMKOPDES_KEYS[tahap])
+    return tr.t(STAGE_KEYS.get(tahap, STAGE_KEYS["BELUM_MULAI"]))
+
+
 def target_label(tr: Translator, target: str, system: str = "ods") -> str:
     """An item ("A4 LPJ pengurus") or a milestone in words; an unknown code as it is.
     `system`: where the cooperative reports (a KDKMP cooperative's ODS milestone names

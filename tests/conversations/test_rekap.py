@@ -80,7 +80,8 @@ async def test_an_admin_reads_the_card_against_targets(
     kdkmp = await _press(conv, admin, "KDKMP")
     assert kdkmp.message_id == card.message_id
     assert "Koperasi: 2 terdaftar · 1 dihitung" in kdkmp.body
-    assert "Dilaporkan: 0,0 % dari yang RAT · input ODS: —" in kdkmp.body  # nothing reported
+    assert "Dilaporkan: 0,0 % dari yang RAT · input SIMKOPDES: —" in kdkmp.body  # none reported
+    assert "ODS" not in kdkmp.body  # village cooperatives report in SIMKOPDES
 
 
 async def test_arguments_choose_year_and_kecamatan_and_bad_ones_are_explained(

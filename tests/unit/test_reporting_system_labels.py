@@ -15,11 +15,10 @@ from domain.rat.checklist import reporting_system
 from domain.rat.report import MenuEntry
 from domain.rat.status import StatusCard
 from domain.reminders import DEFAULT_ENTRIES, Reminder
-from handlers.koperasi_views import stage_label
 from handlers.lapor_views import render_menu
 from handlers.status_views import status_text
 from locales import Catalogues
-from locales.labels import target_label
+from locales.labels import stage_label, target_label
 from services.reminders.texts import reminder_line, render
 
 CATALOGUES = Catalogues(["id", "en"], "id", ZoneInfo("Asia/Jakarta"))
