@@ -44,7 +44,7 @@ STAGES = (
     ("TERJADWAL", "Terjadwal"),
     ("RAT_TERLAKSANA", "RAT terlaksana"),
     ("DILAPORKAN", "Dilaporkan"),
-    ("TERINPUT_ODS", "Terinput ODS"),
+    ("TERINPUT_ODS", "Terinput (?:ODS|SIMKOPDES)"),  # KDKMP: SIMKOPDES
 )
 DOCUMENT_WAIT = 60.0
 YOUNG = "Kop Desa Merah Putih Muda"
@@ -147,7 +147,7 @@ def _card_figures(card: BotMessage) -> dict[str, object]:
         "base": int(registered[2]),
         "aktif": _value(body, r"Aktif: (.+?)(?: \(target|$)"),
         "reporting": _value(body, r"Dilaporkan: (.+?) dari yang RAT"),
-        "ods": _value(body, r"input ODS: (.+?) ·"),
+        "ods": _value(body, r"input (?:ODS|SIMKOPDES): (.+?) ·"),
     }
     for kind in CUTOFFS:
         out[kind] = _value(body, rf"RAT s\.d\. {CARD_CUTOFF[kind]} [^:]+: (.+?)(?: \(target|$)")
